@@ -1,0 +1,263 @@
+package dev.quiver.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Small admin helpers used by the CLI and jobs: create topics, check that a broker answers.
+ *
+ * <p>Every call is bounded by its {@code timeout}: the admin client's request, API and connection
+ * timeouts are all derived from it, so an unreachable or half-open address fails with a
+ * {@link KafkaUnreachableException} instead of hanging. Each call opens and closes its own admin
+ * client (about a millisecond against a local broker), so the methods are thread-safe and keep
+ * no state.
+ *
+ * <pre>{@code
+ * String bootstrap = "localhost:9092";
+ * KafkaTopics.checkReachable(bootstrap, Duration.ofSeconds(5));
+ * KafkaTopics.ensureTopics(bootstrap, List.of("vectors", "matches"), 4, Duration.ofSeconds(30));
+ * }</pre>
+ */
+public final class KafkaTopics {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTopics.class);
+
+    /** Replication factor of topics made here: the embedded and local brokers have one node. */
+    private static final short REPLICATION_FACTOR = 1;
+
+    private static final long POLL_INTERVAL_MS = 100;
+
+    private KafkaTopics() {}
+
+    /**
+     * Creates each topic in {@code topics} that does not exist yet, with {@code partitions}
+     * partitions and replication factor 1, and returns once every topic is visible with a leader
+     * for each partition (so a producer started right after does not race the metadata).
+     *
+     * <p>Existing topics are left as they are, whatever their partition count; a topic created
+     * concurrently by someone else ({@link TopicExistsException}) counts as existing.
+     *
+     * @param bootstrap  {@code host:port[,host:port...]}
+     * @param topics     topic names; duplicates are ignored; may be empty
+     * @param partitions partition count for created topics, at least 1
+     * @param timeout    bound on the whole call, positive
+     * @throws KafkaUnreachableException if the broker does not answer within {@code timeout}
+     * @throws IllegalStateException     if the broker refuses to create a topic (the message
+     *                                   names the topic and Kafka's reason)
+     */
+    public static void ensureTopics(
+            String bootstrap, Collection<String> topics, int partitions, Duration timeout) {
+        Objects.requireNonNull(topics, "topics");
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
+        }
+        long timeoutMs = checkTimeout(timeout);
+        Set<String> wanted = new LinkedHashSet<>(topics);
+        if (wanted.isEmpty()) {
+            return;
+        }
+        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Admin admin = openAdmin(bootstrap, timeoutMs);
+        try {
+            Set<String> existing = admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadlineNs)))
+                    .names()
+                    .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String topic : wanted) {
+                if (!existing.contains(topic)) {
+                    missing.add(new NewTopic(topic, partitions, REPLICATION_FACTOR));
+                }
+            }
+            if (!missing.isEmpty()) {
+                createTopics(admin, missing, deadlineNs);
+            }
+            awaitLeaders(admin, wanted, deadlineNs);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unreachable(bootstrap, timeoutMs, e);
+            }
+            throw new IllegalStateException(
+                    "cannot ensure topics " + wanted + " at " + bootstrap + ": " + oneLine(e.getCause()), e);
+        } catch (TimeoutException e) {
+            throw unreachable(bootstrap, timeoutMs, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(bootstrap, timeoutMs, e);
+        } finally {
+            // Zero: whatever is still pending after our deadline is abandoned, not waited for.
+            admin.close(Duration.ZERO);
+        }
+    }
+
+    /**
+     * Returns normally if a broker at {@code bootstrap} answers a describe-cluster request
+     * within {@code timeout}.
+     *
+     * @param bootstrap {@code host:port[,host:port...]}
+     * @param timeout   bound on the whole call, positive
+     * @throws KafkaUnreachableException with the one-line message
+     *     {@code "cannot reach Kafka at <bootstrap> within <n> s"}, or naming the problem with
+     *     {@code bootstrap} if it cannot be parsed or resolved
+     */
+    public static void checkReachable(String bootstrap, Duration timeout) {
+        long timeoutMs = checkTimeout(timeout);
+        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Admin admin = openAdmin(bootstrap, timeoutMs);
+        try {
+            Collection<?> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMs(deadlineNs)))
+                    .nodes()
+                    .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
+            LOG.debug("Kafka at {} answered with {} node(s)", bootstrap, nodes.size());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unreachable(bootstrap, timeoutMs, e);
+            }
+            // Answered, but not usefully (e.g. not Kafka, or a protocol it does not speak).
+            throw new KafkaUnreachableException(unreachable(bootstrap, timeoutMs, e).getMessage()
+                    + ": " + oneLine(e.getCause()), e);
+        } catch (TimeoutException e) {
+            throw unreachable(bootstrap, timeoutMs, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(bootstrap, timeoutMs, e);
+        } finally {
+            admin.close(Duration.ZERO);
+        }
+    }
+
+    private static void createTopics(Admin admin, List<NewTopic> missing, long deadlineNs)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        Map<String, KafkaFuture<Void>> results = admin.createTopics(
+                        missing, new CreateTopicsOptions().timeoutMs(remainingMs(deadlineNs)))
+                .values();
+        for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
+            try {
+                result.getValue().get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
+                LOG.info("Created topic {}", result.getKey());
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof TopicExistsException) {
+                    // Someone else created it between our list and create: that is what we wanted.
+                    LOG.debug("Topic {} was created concurrently", result.getKey());
+                } else if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                    throw e;
+                } else {
+                    throw new IllegalStateException(
+                            "cannot create topic " + result.getKey() + ": " + oneLine(cause), cause);
+                }
+            }
+        }
+    }
+
+    /** Waits until each topic has a leader for every partition, or the deadline passes. */
+    private static void awaitLeaders(Admin admin, Set<String> topics, long deadlineNs)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        while (true) {
+            try {
+                Map<String, TopicDescription> descriptions = admin.describeTopics(
+                                topics, new DescribeTopicsOptions().timeoutMs(remainingMs(deadlineNs)))
+                        .allTopicNames()
+                        .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
+                if (descriptions.values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null))) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // The controller has committed the topic but this broker's metadata may lag a little.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (remainingMs(deadlineNs) <= POLL_INTERVAL_MS) {
+                throw new TimeoutException("topics " + topics + " have no leader yet");
+            }
+            Thread.sleep(POLL_INTERVAL_MS);
+        }
+    }
+
+    /**
+     * Opens an admin client whose every internal timeout fits in {@code timeoutMs}, so no call on
+     * it can outlive the caller's deadline by more than a poll.
+     */
+    static Admin openAdmin(String bootstrap, long timeoutMs) {
+        Objects.requireNonNull(bootstrap, "bootstrap");
+        int ms = (int) Math.min(timeoutMs, Integer.MAX_VALUE);
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "quiver-admin");
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        props.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, Math.min(ms, 10_000));
+        props.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, Math.min(ms, 10_000));
+        // Retry a refused connection often but not in a tight loop: each failure logs a warning.
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 200);
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+        try {
+            return Admin.create(props);
+        } catch (KafkaException e) {
+            // Admin.create wraps the ConfigException that names the bad address; show that one.
+            throw new KafkaUnreachableException(
+                    "cannot reach Kafka at " + bootstrap + ": " + oneLine(rootCause(e)), e);
+        }
+    }
+
+    private static KafkaUnreachableException unreachable(String bootstrap, long timeoutMs, Throwable cause) {
+        return new KafkaUnreachableException(
+                "cannot reach Kafka at " + bootstrap + " within " + seconds(timeoutMs) + " s", cause);
+    }
+
+    private static long checkTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        return Math.max(1, timeout.toMillis());
+    }
+
+    private static int remainingMs(long deadlineNs) {
+        long ms = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime());
+        return (int) Math.max(1, Math.min(ms, Integer.MAX_VALUE));
+    }
+
+    private static String seconds(long ms) {
+        return ms % 1000 == 0 ? Long.toString(ms / 1000) : String.format(Locale.ROOT, "%.1f", ms / 1000.0);
+    }
+
+    static Throwable rootCause(Throwable t) {
+        Throwable cause = t;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /** The message of {@code t} (or its class name) on one line. */
+    static String oneLine(Throwable t) {
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return message.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+}

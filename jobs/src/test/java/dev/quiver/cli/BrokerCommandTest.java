@@ -1,0 +1,108 @@
+package dev.quiver.cli;
+
+import static dev.quiver.kafka.KafkaTestClients.consumeUntil;
+import static dev.quiver.kafka.KafkaTestClients.producer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.quiver.kafka.KafkaTestClients;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BrokerCommandTest {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    @Test
+    void servesUntilInterruptedThenExitsZeroAndReleasesThePort(@TempDir Path dataDir) throws Exception {
+        int port = KafkaTestClients.freePort();
+        StringWriter out = new StringWriter();
+        CommandLine command = new CommandLine(new BrokerCommand()).setOut(new PrintWriter(out, true));
+        AtomicInteger exitCode = new AtomicInteger(-1);
+        Thread thread = new Thread(
+                () -> exitCode.set(command.execute("--port", Integer.toString(port), "--data-dir", dataDir.toString())),
+                "broker-command");
+        thread.start();
+        try {
+            String bootstrap = "localhost:" + port;
+            awaitOutput(out, "Kafka broker ready at " + bootstrap, thread);
+            assertThat(out.toString().strip())
+                    .isEqualTo("Kafka broker ready at " + bootstrap + " (data in " + dataDir.toAbsolutePath()
+                            + "; Ctrl-C to stop)");
+
+            try (KafkaProducer<String, String> producer = producer(bootstrap, Map.of())) {
+                producer.send(new ProducerRecord<>("cli", "hello")).get();
+            }
+            assertThat(consumeUntil(bootstrap, "cli", "cli-group", "hello"::equals, Duration.ofSeconds(30)))
+                    .containsExactly("hello");
+        } finally {
+            thread.interrupt();
+            thread.join(Duration.ofSeconds(60).toMillis());
+        }
+
+        assertThat(thread.isAlive()).as("command still running after interrupt").isFalse();
+        assertThat(exitCode.get()).isZero();
+        assertThat(KafkaTestClients.isFree(port)).as("port released").isTrue();
+        assertThat(dataDir.resolve("meta.properties")).as("given data dir kept").exists();
+    }
+
+    @Test
+    void aPortInUseFailsWithAOneLineErrorAndANonZeroExitCode() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("localhost", 0));
+            int port = taken.getLocalPort();
+            StringWriter out = new StringWriter();
+            AtomicReference<Exception> error = new AtomicReference<>();
+            CommandLine command = new CommandLine(new BrokerCommand())
+                    .setOut(new PrintWriter(out, true))
+                    // What the top-level CLI does: print the message as one line, exit 1.
+                    .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                        error.set(e);
+                        return 1;
+                    });
+
+            int exitCode = command.execute("--port", Integer.toString(port));
+
+            assertThat(exitCode).isNotZero();
+            assertThat(error.get()).isInstanceOf(IllegalStateException.class);
+            assertThat(error.get().getMessage()).contains("port " + port).doesNotContain("\n");
+            assertThat(out.toString()).doesNotContain("ready");
+        }
+    }
+
+    @Test
+    void helpSaysThatWithoutADataDirTheDataIsDiscarded() {
+        StringWriter out = new StringWriter();
+        CommandLine command = new CommandLine(new BrokerCommand()).setOut(new PrintWriter(out, true));
+
+        assertThat(command.execute("--help")).isZero();
+
+        // Picocli wraps the usage at 80 columns; compare with the wrapping undone.
+        String help = out.toString().replaceAll("\\s+", " ");
+        assertThat(help).contains("--port=PORT", "9092", "--data-dir=DIR", "discarded on exit");
+    }
+
+    private static void awaitOutput(StringWriter out, String expected, Thread command) throws InterruptedException {
+        long deadlineNs = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!out.toString().contains(expected)) {
+            if (!command.isAlive()) {
+                fail("command ended before printing '" + expected + "'; output: " + out);
+            }
+            if (System.nanoTime() > deadlineNs) {
+                fail("no '" + expected + "' within " + READY_TIMEOUT + "; output: " + out);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
