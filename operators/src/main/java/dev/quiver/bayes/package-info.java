@@ -1,0 +1,19 @@
+/**
+ * Conjugate Bayesian posteriors over one key's parameter, and the byte format of their state.
+ *
+ * <p>The kernels here are pure Java (plus Hipparchus for special functions and distributions): they
+ * import no Flink, Kafka or Avro. Their state of record is the prior plus sufficient statistics, so
+ * updates, merges and reverts are exact count arithmetic, and every summary is a closed-form
+ * function of that state.
+ *
+ * <p>The conjugate-prior results used here (Beta prior with Bernoulli/binomial likelihood,
+ * posterior Beta(alpha0 + successes, beta0 + failures), its mean, variance, mode and equal-tailed
+ * interval) follow A. Gelman, J. B. Carlin, H. S. Stern, D. B. Dunson, A. Vehtari and D. B. Rubin,
+ * <i>Bayesian Data Analysis</i>, 3rd ed., CRC Press, 2013, chapter 2 ("Single-parameter models").
+ *
+ * <p>Entry points: {@link dev.quiver.bayes.ConjugatePosterior} (the contract every model
+ * implements), {@link dev.quiver.bayes.BetaBernoulliPosterior}, {@link
+ * dev.quiver.bayes.PosteriorSummary} and {@link dev.quiver.bayes.PosteriorStateFormat} (the one
+ * class that knows the persisted byte layout).
+ */
+package dev.quiver.bayes;

@@ -1,0 +1,77 @@
+package dev.quiver.bayes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the code of each public type's javadoc example, so the examples cannot rot. Keep each test
+ * body in step with the {@code <pre>{@code ...}</pre>} block it names.
+ */
+class ExamplesTest {
+
+    @Test
+    void conjugatePosteriorExample() {
+        ConjugatePosterior posterior = BetaBernoulliPosterior.withPrior(1.0, 1.0);
+        posterior.update(1.0);
+        posterior.update(new double[] {0.0, 1.0, 1.0}, 0, 3);
+        String reason = posterior.invalidValueReason(2.5);
+        PosteriorSummary summary = posterior.summarize();
+        byte[] state = posterior.toBytes();
+
+        assertThat(reason).isEqualTo("beta-bernoulli needs value 0 or 1, got 2.5");
+        assertThat(summary.n()).isEqualTo(4.0);
+        assertThat(summary.params())
+                .containsExactly(Map.entry("alpha", 4.0), Map.entry("beta", 2.0));
+        assertThat(state).hasSize(40);
+    }
+
+    @Test
+    void betaBernoulliPosteriorExample() {
+        BetaBernoulliPosterior posterior = BetaBernoulliPosterior.withPrior(2.0, 3.0);
+        posterior.update(1.0);
+        posterior.update(new double[] {0.0, 0.0, 1.0}, 0, 3);
+        assertThat(posterior.alpha()).isEqualTo(4.0);
+        assertThat(posterior.beta()).isEqualTo(5.0);
+        assertThat(posterior.mean()).isEqualTo(4.0 / 9);
+        assertThat(posterior.quantile(0.975)).isStrictlyBetween(posterior.mean(), 1.0);
+
+        BetaBernoulliPosterior other = BetaBernoulliPosterior.withPrior(2.0, 3.0);
+        other.update(1.0);
+        posterior.merge(other);
+        assertThat(posterior.alpha()).isEqualTo(5.0);
+        posterior.revert(1.0);
+        assertThat(posterior.alpha()).isEqualTo(4.0);
+
+        byte[] state = posterior.toBytes();
+        BetaBernoulliPosterior restored = BetaBernoulliPosterior.fromBytes(state);
+        assertThat(restored.summarize()).isEqualTo(posterior.summarize());
+    }
+
+    @Test
+    void posteriorSummaryExample() {
+        BetaBernoulliPosterior posterior = BetaBernoulliPosterior.withPrior(1.0, 1.0);
+        posterior.update(new double[] {1, 1, 1, 1, 1, 1, 1, 0, 0, 0}, 0, 10);
+        PosteriorSummary summary = posterior.summarize();
+        assertThat(summary.model()).isEqualTo("beta-bernoulli");
+        assertThat(summary.params().get("alpha")).isEqualTo(8.0);
+        assertThat(summary.mean()).isEqualTo(8.0 / 12);
+        assertThat(summary.mle()).isEqualTo(0.7);
+        assertThat(summary.map()).isEqualTo(0.7);
+    }
+
+    @Test
+    void posteriorStateFormatExample() {
+        byte[] state = BetaBernoulliPosterior.withPrior(1.0, 1.0).toBytes();
+        int length = state.length;
+        int serialVersion = state[1];
+        int familyId = state[2];
+        BetaBernoulliPosterior restored = BetaBernoulliPosterior.fromBytes(state);
+
+        assertThat(length).isEqualTo(40);
+        assertThat(serialVersion).isEqualTo(PosteriorStateFormat.CURRENT_SERIAL_VERSION);
+        assertThat(familyId).isEqualTo(PosteriorStateFormat.BETA_BERNOULLI);
+        assertThat(restored.isEmpty()).isTrue();
+    }
+}

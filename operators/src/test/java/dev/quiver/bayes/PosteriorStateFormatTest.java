@@ -1,0 +1,201 @@
+package dev.quiver.bayes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PosteriorStateFormatTest {
+
+    /** Prior Beta(1, 1), 7 successes, 3 failures, as serial version 1 wrote it. */
+    private static final String GOLDEN_V1 = "beta_bernoulli_v1.bin";
+
+    private static byte[] goldenV1() throws IOException {
+        try (InputStream in = PosteriorStateFormatTest.class.getResourceAsStream(GOLDEN_V1)) {
+            assertThat(in).as("test resource %s", GOLDEN_V1).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
+    private static byte[] validState() {
+        final BetaBernoulliPosterior posterior = BetaBernoulliPosterior.withPrior(2.0, 3.0);
+        posterior.update(new double[] {1, 0, 0, 1, 0}, 0, 5);
+        return posterior.toBytes();
+    }
+
+    @Test
+    void goldenV1BytesStillRead() throws IOException {
+        final BetaBernoulliPosterior posterior = BetaBernoulliPosterior.fromBytes(goldenV1());
+        assertThat(posterior.priorAlpha()).isEqualTo(1.0);
+        assertThat(posterior.priorBeta()).isEqualTo(1.0);
+        assertThat(posterior.successes()).isEqualTo(7.0);
+        assertThat(posterior.failures()).isEqualTo(3.0);
+        assertThat(posterior.alpha()).isEqualTo(8.0);
+        assertThat(posterior.beta()).isEqualTo(4.0);
+    }
+
+    /** Pins the v1 layout while v1 is current; when a v2 ships, this becomes a v2 golden file. */
+    @Test
+    void currentWriterStillWritesTheGoldenV1Bytes() throws IOException {
+        assertThat(PosteriorStateFormat.CURRENT_SERIAL_VERSION)
+                .isEqualTo(PosteriorStateFormat.SERIAL_VERSION_1);
+        final BetaBernoulliPosterior posterior = BetaBernoulliPosterior.withPrior(1.0, 1.0);
+        posterior.update(new double[] {1, 1, 1, 1, 1, 1, 1, 0, 0, 0}, 0, 10);
+        assertThat(posterior.toBytes()).isEqualTo(goldenV1());
+    }
+
+    @Test
+    void preambleHoldsSizeVersionFamilyFlagsAndConfigHash() {
+        final byte[] bytes = validState();
+        assertThat(bytes).hasSize(40);
+        assertThat(bytes[0]).isEqualTo((byte) 1);
+        assertThat(bytes[1]).isEqualTo((byte) PosteriorStateFormat.CURRENT_SERIAL_VERSION);
+        assertThat(bytes[2]).isEqualTo((byte) PosteriorStateFormat.BETA_BERNOULLI);
+        assertThat(bytes[3]).isZero();
+        final ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(buffer.getInt(4))
+                .isEqualTo(PosteriorStateFormat.betaBernoulliConfigHash(2.0, 3.0));
+        assertThat(buffer.getDouble(8)).isEqualTo(2.0);
+        assertThat(buffer.getDouble(16)).isEqualTo(3.0);
+        assertThat(buffer.getDouble(24)).isEqualTo(2.0);
+        assertThat(buffer.getDouble(32)).isEqualTo(3.0);
+    }
+
+    @Test
+    void bytesRoundTripToEqualParameters() {
+        final SplittableRandom random = new SplittableRandom(0xB17E5L);
+        for (int trial = 0; trial < 100; trial++) {
+            final BetaBernoulliPosterior posterior =
+                    BetaBernoulliPosterior.withPrior(
+                            0.01 + 10 * random.nextDouble(), 0.01 + 10 * random.nextDouble());
+            final int n = random.nextInt(1_000);
+            for (int i = 0; i < n; i++) {
+                posterior.update(random.nextInt(2));
+            }
+            final BetaBernoulliPosterior restored =
+                    BetaBernoulliPosterior.fromBytes(posterior.toBytes());
+            assertThat(restored.priorAlpha()).isEqualTo(posterior.priorAlpha());
+            assertThat(restored.priorBeta()).isEqualTo(posterior.priorBeta());
+            assertThat(restored.successes()).isEqualTo(posterior.successes());
+            assertThat(restored.failures()).isEqualTo(posterior.failures());
+            assertThat(restored.summarize()).isEqualTo(posterior.summarize());
+        }
+    }
+
+    @Test
+    void restoredPosteriorKeepsUpdating() {
+        final BetaBernoulliPosterior restored = BetaBernoulliPosterior.fromBytes(validState());
+        restored.update(1.0);
+        restored.revert(0.0);
+        assertThat(restored.successes()).isEqualTo(3.0);
+        assertThat(restored.failures()).isEqualTo(2.0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2, 200, 255})
+    void readRejectsAnUnknownSerialVersionNamingBothVersions(int version) {
+        final byte[] bytes = validState();
+        bytes[1] = (byte) version;
+        assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Serial version " + version + " not recognized, this reader knows 1");
+    }
+
+    @Test
+    void readRejectsAnotherFamily() {
+        final byte[] bytes = validState();
+        bytes[2] = 2;
+        assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Corrupted: ")
+                .hasMessageContaining("family id 2")
+                .hasMessageContaining("expected 1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 3, 7})
+    void readRejectsBytesShorterThanThePreamble(int length) {
+        final byte[] bytes = Arrays.copyOf(validState(), length);
+        assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Corrupted: ")
+                .hasMessageContaining("state has " + length + " bytes")
+                .hasMessageContaining("8-byte preamble");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {8, 39, 41})
+    void readRejectsAPayloadOfTheWrongLength(int length) {
+        final byte[] bytes = Arrays.copyOf(validState(), length);
+        assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Corrupted: ")
+                .hasMessageContaining("state has " + length + " bytes")
+                .hasMessageContaining("needs 40");
+    }
+
+    @Test
+    void readRejectsAWrongPreambleSize() {
+        final byte[] bytes = validState();
+        bytes[0] = 2;
+        assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Corrupted: ")
+                .hasMessageContaining("preamble longs 2");
+    }
+
+    @Test
+    void readRejectsUnknownFlags() {
+        final byte[] bytes = validState();
+        bytes[3] = 4;
+        assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Corrupted: ")
+                .hasMessageContaining("flags 0x04");
+    }
+
+    @Test
+    void readRejectsAPriorThatDoesNotMatchTheConfigHash() {
+        final byte[] bytes = validState();
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putDouble(8, 2.5);
+        assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Corrupted: ")
+                .hasMessageContaining("config hash")
+                .hasMessageContaining("Beta(2.5, 3.0)");
+    }
+
+    @Test
+    void readRejectsAnInvalidPriorEvenWithAMatchingHash() {
+        final byte[] bytes = PosteriorStateFormat.writeBetaBernoulli(-1.0, 1.0, 0.0, 0.0);
+        assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Corrupted: prior alpha -1.0 is not finite and > 0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {-1.0, 2.5, Double.NaN, Double.POSITIVE_INFINITY, 0x1p54})
+    void readRejectsCountsThatAreNotWholeNumbersInRange(double successes) {
+        final byte[] bytes = PosteriorStateFormat.writeBetaBernoulli(1.0, 1.0, successes, 0.0);
+        assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Corrupted: successes "
+                                + successes
+                                + " is not a whole number in [0, 2^53]");
+    }
+
+    @Test
+    void readRejectsNull() {
+        assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(null))
+                .isInstanceOf(NullPointerException.class);
+    }
+}
