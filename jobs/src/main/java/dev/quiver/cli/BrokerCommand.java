@@ -1,24 +1,26 @@
 package dev.quiver.cli;
 
 import dev.quiver.kafka.EmbeddedKafkaBroker;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
 /**
  * {@code quiver broker}: runs a real single-node Kafka broker in the foreground until Ctrl-C.
  *
- * <p>Prints one line to the command's standard output once the broker answers, then blocks.
- * Ctrl-C (a JVM shutdown hook) or an interrupt of the calling thread stops the broker cleanly
- * and {@link #call()} returns 0; the command never calls {@code System.exit} itself, so a test
- * can run it on a thread and stop it. A port in use makes {@link #call()} throw an
- * {@link IllegalStateException} with a one-line message, which the top-level CLI prints.
+ * <p>Prints one line to the command's standard output once the broker answers, then blocks. Ctrl-C
+ * (a JVM shutdown hook) or an interrupt of the calling thread stops the broker cleanly and {@link
+ * #call()} returns 0; the command never calls {@code System.exit} itself, so a test can run it on a
+ * thread and stop it. A port in use makes {@link #call()} throw an {@link IllegalStateException}
+ * with a one-line message, which the top-level CLI prints.
  *
  * <pre>{@code
  * $ quiver broker --port 9092 --data-dir ~/.quiver/kafka
@@ -38,22 +40,24 @@ import picocli.CommandLine.Spec;
         })
 public final class BrokerCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
+    @Spec private CommandSpec spec;
 
     @Option(
             names = "--port",
             paramLabel = "PORT",
             defaultValue = "9092",
-            description = "Port clients connect to on localhost (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+            description =
+                    "Port clients connect to on localhost (default: ${DEFAULT-VALUE}; 0 picks a"
+                            + " free one).")
     private int port;
 
     @Option(
             names = "--data-dir",
             paramLabel = "DIR",
-            description = "Directory for topics, records and offsets; formatted on first use and "
-                    + "reused after, so data survives a restart. Default: none, a temporary directory "
-                    + "whose data is discarded on exit.")
+            description =
+                    "Directory for topics, records and offsets; formatted on first use and reused"
+                        + " after, so data survives a restart. Default: none, a temporary directory"
+                        + " whose data is discarded on exit.")
     private Path dataDir;
 
     @Override
@@ -61,24 +65,32 @@ public final class BrokerCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535) {
             throw new ParameterException(spec.commandLine(), "--port must be in 0..65535: " + port);
         }
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(port).dataDir(dataDir).start();
+        EmbeddedKafkaBroker broker =
+                EmbeddedKafkaBroker.builder().port(port).dataDir(dataDir).start();
         CountDownLatch stopped = new CountDownLatch(1);
         // The hook closes the broker itself: once hooks finish the JVM halts, so it cannot
         // leave the work to the main thread it wakes.
-        Thread hook = new Thread(
-                () -> {
-                    broker.close();
-                    stopped.countDown();
-                },
-                "quiver-broker-shutdown");
+        Thread hook =
+                new Thread(
+                        () -> {
+                            broker.close();
+                            stopped.countDown();
+                        },
+                        "quiver-broker-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean interrupted = false;
         try {
-            String data = dataDir == null
-                    ? "data in " + broker.dataDir() + ", deleted on exit"
-                    : "data in " + broker.dataDir();
+            String data =
+                    dataDir == null
+                            ? "data in " + broker.dataDir() + ", deleted on exit"
+                            : "data in " + broker.dataDir();
             PrintWriter out = spec.commandLine().getOut();
-            out.println("Kafka broker ready at " + broker.bootstrapServers() + " (" + data + "; Ctrl-C to stop)");
+            out.println(
+                    "Kafka broker ready at "
+                            + broker.bootstrapServers()
+                            + " ("
+                            + data
+                            + "; Ctrl-C to stop)");
             out.flush();
             stopped.await();
         } catch (InterruptedException e) {

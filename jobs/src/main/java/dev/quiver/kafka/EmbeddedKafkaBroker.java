@@ -1,5 +1,15 @@
 package dev.quiver.kafka;
 
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,35 +26,27 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Properties;
 import java.util.stream.Stream;
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node KRaft Kafka broker (broker+controller combined) running in this JVM.
  *
- * <p>This is Apache Kafka's own {@code KafkaRaftServer}, not a mock: consumer groups,
- * idempotent and transactional producers (the transaction coordinator that Flink's exactly-once
- * sink needs) and log recovery after a restart all work. Clients connect over PLAINTEXT to
- * {@link #bootstrapServers()}; the controller listens on a second, always free, port.
+ * <p>This is Apache Kafka's own {@code KafkaRaftServer}, not a mock: consumer groups, idempotent
+ * and transactional producers (the transaction coordinator that Flink's exactly-once sink needs)
+ * and log recovery after a restart all work. Clients connect over PLAINTEXT to {@link
+ * #bootstrapServers()}; the controller listens on a second, always free, port.
  *
- * <p>Topics are auto-created on first use with {@link Builder#partitions(int)} partitions.
- * Internal topics ({@code __consumer_offsets}, {@code __transaction_state}, the share-group
- * state topic) have replication factor 1 and a single partition. {@code transaction.max.timeout.ms}
- * stays at Kafka's default of 15 minutes, so a Flink exactly-once sink must use a
- * {@code transaction.timeout.ms} below that.
+ * <p>Topics are auto-created on first use with {@link Builder#partitions(int)} partitions. Internal
+ * topics ({@code __consumer_offsets}, {@code __transaction_state}, the share-group state topic)
+ * have replication factor 1 and a single partition. {@code transaction.max.timeout.ms} stays at
+ * Kafka's default of 15 minutes, so a Flink exactly-once sink must use a {@code
+ * transaction.timeout.ms} below that.
  *
- * <p>Starting (formatting storage, electing the one-node quorum, unfencing the broker) takes
- * about 1 s, and up to about 6 s for the first broker in a JVM while Kafka's classes load;
- * stopping takes about 0.5 s. A stopped broker leaves no threads behind but two idle daemon
- * threads of Kafka's global metrics registry. {@link #close()} is thread-safe and idempotent, so a shutdown
- * hook and the owning thread may both call it. Two brokers can run in one JVM as long as each
- * has its own data directory.
+ * <p>Starting (formatting storage, electing the one-node quorum, unfencing the broker) takes about
+ * 1 s, and up to about 6 s for the first broker in a JVM while Kafka's classes load; stopping takes
+ * about 0.5 s. A stopped broker leaves no threads behind but two idle daemon threads of Kafka's
+ * global metrics registry. {@link #close()} is thread-safe and idempotent, so a shutdown hook and
+ * the owning thread may both call it. Two brokers can run in one JVM as long as each has its own
+ * data directory.
  *
  * <pre>{@code
  * try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().partitions(2).start()) {
@@ -84,7 +86,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final boolean deleteDataDirOnClose;
     private boolean closed; // guarded by this
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, Path dataDir, boolean deleteDataDirOnClose) {
+    private EmbeddedKafkaBroker(
+            KafkaRaftServer server, int port, Path dataDir, boolean deleteDataDirOnClose) {
         this.server = server;
         this.port = port;
         this.dataDir = dataDir;
@@ -127,7 +130,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return this;
         }
 
-        /** {@code num.partitions}: partition count of auto-created topics, at least 1; default 1. */
+        /**
+         * {@code num.partitions}: partition count of auto-created topics, at least 1; default 1.
+         */
         public Builder partitions(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("partitions must be at least 1: " + n);
@@ -137,15 +142,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
 
         /**
-         * Formats storage if needed, starts the broker and returns once it answers an admin
-         * {@code describeCluster} request.
+         * Formats storage if needed, starts the broker and returns once it answers an admin {@code
+         * describeCluster} request.
          *
          * @throws IllegalStateException with a one-line message if the broker cannot start, e.g.
          *     {@code "cannot start Kafka broker: port 9092 is already in use"}
          */
         public EmbeddedKafkaBroker start() {
             boolean temporary = dataDir == null;
-            Path dir = temporary ? createTempDir() : createDir(dataDir.toAbsolutePath().normalize());
+            Path dir =
+                    temporary ? createTempDir() : createDir(dataDir.toAbsolutePath().normalize());
             try {
                 return startIn(dir, temporary);
             } catch (RuntimeException | Error e) {
@@ -175,28 +181,47 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 } catch (Exception e) { // Scala code may throw checked exceptions undeclared
                     if (!isBindFailure(e)) {
                         throw new IllegalStateException(
-                                "cannot start Kafka broker on port " + brokerPort + " (data in " + dir + "): "
-                                        + KafkaTopics.oneLine(KafkaTopics.rootCause(e)), e);
+                                "cannot start Kafka broker on port "
+                                        + brokerPort
+                                        + " (data in "
+                                        + dir
+                                        + "): "
+                                        + KafkaTopics.oneLine(KafkaTopics.rootCause(e)),
+                                e);
                     }
                     if (port != 0 && !isFree(port)) {
                         throw portInUse(port, e);
                     }
                     if (attempt == FREE_PORT_ATTEMPTS) {
-                        throw new IllegalStateException("cannot start Kafka broker: no free port after "
-                                + attempt + " attempts (" + KafkaTopics.oneLine(KafkaTopics.rootCause(e)) + ")", e);
+                        throw new IllegalStateException(
+                                "cannot start Kafka broker: no free port after "
+                                        + attempt
+                                        + " attempts ("
+                                        + KafkaTopics.oneLine(KafkaTopics.rootCause(e))
+                                        + ")",
+                                e);
                     }
-                    LOG.warn("A free port was taken before Kafka could bind it; retrying with another", e);
+                    LOG.warn(
+                            "A free port was taken before Kafka could bind it; retrying with"
+                                    + " another",
+                            e);
                     continue;
                 }
-                EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, brokerPort, dir, temporary);
+                EmbeddedKafkaBroker broker =
+                        new EmbeddedKafkaBroker(server, brokerPort, dir, temporary);
                 try {
                     KafkaTopics.checkReachable(broker.bootstrapServers(), READY_TIMEOUT);
                 } catch (KafkaUnreachableException e) {
                     broker.close();
-                    throw new IllegalStateException("Kafka broker started but " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "Kafka broker started but " + e.getMessage(), e);
                 }
-                LOG.info("Kafka broker ready at {} in {} ms (controller on port {}, data in {})",
-                        broker.bootstrapServers(), (System.nanoTime() - startNs) / 1_000_000, controllerPort, dir);
+                LOG.info(
+                        "Kafka broker ready at {} in {} ms (controller on port {}, data in {})",
+                        broker.bootstrapServers(),
+                        (System.nanoTime() - startNs) / 1_000_000,
+                        controllerPort,
+                        dir);
                 return broker;
             }
         }
@@ -235,7 +260,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 deleteRecursively(dataDir);
             }
         }
-        LOG.info("Kafka broker at {} stopped in {} ms", bootstrapServers(), (System.nanoTime() - startNs) / 1_000_000);
+        LOG.info(
+                "Kafka broker at {} stopped in {} ms",
+                bootstrapServers(),
+                (System.nanoTime() - startNs) / 1_000_000);
     }
 
     static Properties brokerProperties(int port, int controllerPort, Path dataDir, int partitions) {
@@ -245,12 +273,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // A static one-voter quorum: nothing to bootstrap, and the controller port may change
         // from one start to the next because only the node id is stored with the data.
         props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        props.put("listeners", LISTENER + "://" + HOST + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":"
-                + controllerPort);
+        props.put(
+                "listeners",
+                LISTENER
+                        + "://"
+                        + HOST
+                        + ":"
+                        + port
+                        + ","
+                        + CONTROLLER_LISTENER
+                        + "://"
+                        + HOST
+                        + ":"
+                        + controllerPort);
         props.put("advertised.listeners", LISTENER + "://" + HOST + ":" + port);
         props.put("inter.broker.listener.name", LISTENER);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
-        props.put("listener.security.protocol.map", LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put(
+                "listener.security.protocol.map",
+                LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         props.put("log.dirs", dataDir.toString());
 
         props.put("auto.create.topics.enable", "true");
@@ -290,11 +331,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (Files.exists(meta)) {
             Properties stored = readProperties(meta);
             if (!Integer.toString(NODE_ID).equals(stored.getProperty("node.id"))) {
-                throw new IllegalStateException("cannot start Kafka broker: " + meta + " has node.id "
-                        + stored.getProperty("node.id") + ", expected " + NODE_ID
-                        + "; use another --data-dir or delete this one");
+                throw new IllegalStateException(
+                        "cannot start Kafka broker: "
+                                + meta
+                                + " has node.id "
+                                + stored.getProperty("node.id")
+                                + ", expected "
+                                + NODE_ID
+                                + "; use another --data-dir or delete this one");
             }
-            LOG.info("Reusing Kafka data in {} (cluster id {})", dir, stored.getProperty("cluster.id"));
+            LOG.info(
+                    "Reusing Kafka data in {} (cluster id {})",
+                    dir,
+                    stored.getProperty("cluster.id"));
             return;
         }
         String clusterId = Uuid.randomUuid().toString();
@@ -309,12 +358,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 props.store(out, "quiver embedded broker, for kafka-storage format");
             }
             // execute, never main: main ends with Exit.exit, which would stop this JVM.
-            code = StorageTool.execute(
-                    new String[] {"format", "--cluster-id", clusterId, "--config", config.toString()},
-                    new PrintStream(output, true, StandardCharsets.UTF_8));
+            code =
+                    StorageTool.execute(
+                            new String[] {
+                                "format", "--cluster-id", clusterId, "--config", config.toString()
+                            },
+                            new PrintStream(output, true, StandardCharsets.UTF_8));
         } catch (Exception e) {
-            throw new IllegalStateException("cannot format Kafka storage in " + dir + ": "
-                    + KafkaTopics.oneLine(KafkaTopics.rootCause(e)), e);
+            throw new IllegalStateException(
+                    "cannot format Kafka storage in "
+                            + dir
+                            + ": "
+                            + KafkaTopics.oneLine(KafkaTopics.rootCause(e)),
+                    e);
         } finally {
             if (config != null) {
                 deleteQuietly(config);
@@ -322,15 +378,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         String text = output.toString(StandardCharsets.UTF_8).strip();
         if (code != 0) {
-            throw new IllegalStateException("cannot format Kafka storage in " + dir + " (exit code " + code + "): "
-                    + text.replaceAll("\\s*\\R\\s*", " "));
+            throw new IllegalStateException(
+                    "cannot format Kafka storage in "
+                            + dir
+                            + " (exit code "
+                            + code
+                            + "): "
+                            + text.replaceAll("\\s*\\R\\s*", " "));
         }
         LOG.info("Formatted Kafka storage in {} with cluster id {}", dir, clusterId);
         LOG.debug("kafka-storage format said: {}", text);
     }
 
     private static KafkaRaftServer startServer(Properties props) {
-        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        KafkaRaftServer server =
+                new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         try {
             server.startup();
             return server;
@@ -361,7 +423,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static IllegalStateException portInUse(int port, Throwable cause) {
-        return new IllegalStateException("cannot start Kafka broker: port " + port + " is already in use", cause);
+        return new IllegalStateException(
+                "cannot start Kafka broker: port " + port + " is already in use", cause);
     }
 
     /** Whether {@code localhost:port} can be bound now, the way Kafka will bind it. */
@@ -379,7 +442,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             socket.bind(new InetSocketAddress(HOST, 0));
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot find a free port on " + HOST + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot find a free port on " + HOST + ": " + e.getMessage(), e);
         }
     }
 
@@ -397,7 +461,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             return Files.createTempDirectory("quiver-kafka-").toAbsolutePath();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot create a temporary Kafka data dir: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create a temporary Kafka data dir: " + e.getMessage(), e);
         }
     }
 
@@ -405,7 +470,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot create Kafka data dir " + dir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create Kafka data dir " + dir + ": " + e.getMessage(), e);
         }
     }
 

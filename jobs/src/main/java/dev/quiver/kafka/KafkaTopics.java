@@ -1,18 +1,5 @@
 package dev.quiver.kafka;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
@@ -28,14 +15,27 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
 /**
  * Small admin helpers used by the CLI and jobs: create topics, check that a broker answers.
  *
  * <p>Every call is bounded by its {@code timeout}: the admin client's request, API and connection
- * timeouts are all derived from it, so an unreachable or half-open address fails with a
- * {@link KafkaUnreachableException} instead of hanging. Each call opens and closes its own admin
- * client (about a millisecond against a local broker), so the methods are thread-safe and keep
- * no state.
+ * timeouts are all derived from it, so an unreachable or half-open address fails with a {@link
+ * KafkaUnreachableException} instead of hanging. Each call opens and closes its own admin client
+ * (about a millisecond against a local broker), so the methods are thread-safe and keep no state.
  *
  * <pre>{@code
  * String bootstrap = "localhost:9092";
@@ -61,13 +61,13 @@ public final class KafkaTopics {
      * <p>Existing topics are left as they are, whatever their partition count; a topic created
      * concurrently by someone else ({@link TopicExistsException}) counts as existing.
      *
-     * @param bootstrap  {@code host:port[,host:port...]}
-     * @param topics     topic names; duplicates are ignored; may be empty
+     * @param bootstrap {@code host:port[,host:port...]}
+     * @param topics topic names; duplicates are ignored; may be empty
      * @param partitions partition count for created topics, at least 1
-     * @param timeout    bound on the whole call, positive
+     * @param timeout bound on the whole call, positive
      * @throws KafkaUnreachableException if the broker does not answer within {@code timeout}
-     * @throws IllegalStateException     if the broker refuses to create a topic (the message
-     *                                   names the topic and Kafka's reason)
+     * @throws IllegalStateException if the broker refuses to create a topic (the message names the
+     *     topic and Kafka's reason)
      */
     public static void ensureTopics(
             String bootstrap, Collection<String> topics, int partitions, Duration timeout) {
@@ -83,9 +83,10 @@ public final class KafkaTopics {
         long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         Admin admin = openAdmin(bootstrap, timeoutMs);
         try {
-            Set<String> existing = admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadlineNs)))
-                    .names()
-                    .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
+            Set<String> existing =
+                    admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadlineNs)))
+                            .names()
+                            .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : wanted) {
                 if (!existing.contains(topic)) {
@@ -101,7 +102,13 @@ public final class KafkaTopics {
                 throw unreachable(bootstrap, timeoutMs, e);
             }
             throw new IllegalStateException(
-                    "cannot ensure topics " + wanted + " at " + bootstrap + ": " + oneLine(e.getCause()), e);
+                    "cannot ensure topics "
+                            + wanted
+                            + " at "
+                            + bootstrap
+                            + ": "
+                            + oneLine(e.getCause()),
+                    e);
         } catch (TimeoutException e) {
             throw unreachable(bootstrap, timeoutMs, e);
         } catch (InterruptedException e) {
@@ -114,31 +121,36 @@ public final class KafkaTopics {
     }
 
     /**
-     * Returns normally if a broker at {@code bootstrap} answers a describe-cluster request
-     * within {@code timeout}.
+     * Returns normally if a broker at {@code bootstrap} answers a describe-cluster request within
+     * {@code timeout}.
      *
      * @param bootstrap {@code host:port[,host:port...]}
-     * @param timeout   bound on the whole call, positive
-     * @throws KafkaUnreachableException with the one-line message
-     *     {@code "cannot reach Kafka at <bootstrap> within <n> s"}, or naming the problem with
-     *     {@code bootstrap} if it cannot be parsed or resolved
+     * @param timeout bound on the whole call, positive
+     * @throws KafkaUnreachableException with the one-line message {@code "cannot reach Kafka at
+     *     <bootstrap> within <n> s"}, or naming the problem with {@code bootstrap} if it cannot be
+     *     parsed or resolved
      */
     public static void checkReachable(String bootstrap, Duration timeout) {
         long timeoutMs = checkTimeout(timeout);
         long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         Admin admin = openAdmin(bootstrap, timeoutMs);
         try {
-            Collection<?> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMs(deadlineNs)))
-                    .nodes()
-                    .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
+            Collection<?> nodes =
+                    admin.describeCluster(
+                                    new DescribeClusterOptions().timeoutMs(remainingMs(deadlineNs)))
+                            .nodes()
+                            .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
             LOG.debug("Kafka at {} answered with {} node(s)", bootstrap, nodes.size());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw unreachable(bootstrap, timeoutMs, e);
             }
             // Answered, but not usefully (e.g. not Kafka, or a protocol it does not speak).
-            throw new KafkaUnreachableException(unreachable(bootstrap, timeoutMs, e).getMessage()
-                    + ": " + oneLine(e.getCause()), e);
+            throw new KafkaUnreachableException(
+                    unreachable(bootstrap, timeoutMs, e).getMessage()
+                            + ": "
+                            + oneLine(e.getCause()),
+                    e);
         } catch (TimeoutException e) {
             throw unreachable(bootstrap, timeoutMs, e);
         } catch (InterruptedException e) {
@@ -151,9 +163,11 @@ public final class KafkaTopics {
 
     private static void createTopics(Admin admin, List<NewTopic> missing, long deadlineNs)
             throws InterruptedException, TimeoutException, ExecutionException {
-        Map<String, KafkaFuture<Void>> results = admin.createTopics(
-                        missing, new CreateTopicsOptions().timeoutMs(remainingMs(deadlineNs)))
-                .values();
+        Map<String, KafkaFuture<Void>> results =
+                admin.createTopics(
+                                missing,
+                                new CreateTopicsOptions().timeoutMs(remainingMs(deadlineNs)))
+                        .values();
         for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
             try {
                 result.getValue().get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
@@ -167,7 +181,8 @@ public final class KafkaTopics {
                     throw e;
                 } else {
                     throw new IllegalStateException(
-                            "cannot create topic " + result.getKey() + ": " + oneLine(cause), cause);
+                            "cannot create topic " + result.getKey() + ": " + oneLine(cause),
+                            cause);
                 }
             }
         }
@@ -178,16 +193,20 @@ public final class KafkaTopics {
             throws InterruptedException, TimeoutException, ExecutionException {
         while (true) {
             try {
-                Map<String, TopicDescription> descriptions = admin.describeTopics(
-                                topics, new DescribeTopicsOptions().timeoutMs(remainingMs(deadlineNs)))
-                        .allTopicNames()
-                        .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
+                Map<String, TopicDescription> descriptions =
+                        admin.describeTopics(
+                                        topics,
+                                        new DescribeTopicsOptions()
+                                                .timeoutMs(remainingMs(deadlineNs)))
+                                .allTopicNames()
+                                .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
                 if (descriptions.values().stream()
                         .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null))) {
                     return;
                 }
             } catch (ExecutionException e) {
-                // The controller has committed the topic but this broker's metadata may lag a little.
+                // The controller has committed the topic but this broker's metadata may lag a
+                // little.
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw e;
                 }
@@ -211,8 +230,11 @@ public final class KafkaTopics {
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "quiver-admin");
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        props.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, Math.min(ms, 10_000));
-        props.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, Math.min(ms, 10_000));
+        props.put(
+                AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, Math.min(ms, 10_000));
+        props.put(
+                AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG,
+                Math.min(ms, 10_000));
         // Retry a refused connection often but not in a tight loop: each failure logs a warning.
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 200);
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
@@ -225,9 +247,11 @@ public final class KafkaTopics {
         }
     }
 
-    private static KafkaUnreachableException unreachable(String bootstrap, long timeoutMs, Throwable cause) {
+    private static KafkaUnreachableException unreachable(
+            String bootstrap, long timeoutMs, Throwable cause) {
         return new KafkaUnreachableException(
-                "cannot reach Kafka at " + bootstrap + " within " + seconds(timeoutMs) + " s", cause);
+                "cannot reach Kafka at " + bootstrap + " within " + seconds(timeoutMs) + " s",
+                cause);
     }
 
     private static long checkTimeout(Duration timeout) {
@@ -244,7 +268,9 @@ public final class KafkaTopics {
     }
 
     private static String seconds(long ms) {
-        return ms % 1000 == 0 ? Long.toString(ms / 1000) : String.format(Locale.ROOT, "%.1f", ms / 1000.0);
+        return ms % 1000 == 0
+                ? Long.toString(ms / 1000)
+                : String.format(Locale.ROOT, "%.1f", ms / 1000.0);
     }
 
     static Throwable rootCause(Throwable t) {

@@ -1,7 +1,7 @@
 /**
- * Kafka plumbing for local runs and tests: a real single-node KRaft broker in this JVM
- * ({@link dev.quiver.kafka.EmbeddedKafkaBroker}) and small admin helpers
- * ({@link dev.quiver.kafka.KafkaTopics}).
+ * Kafka plumbing for local runs and tests: a real single-node KRaft broker in this JVM ({@link
+ * dev.quiver.kafka.EmbeddedKafkaBroker}) and small admin helpers ({@link
+ * dev.quiver.kafka.KafkaTopics}).
  *
  * <p>The broker is Apache Kafka's own server ({@code kafka.server.KafkaRaftServer}) in combined
  * broker+controller mode, as described in KIP-500 / KIP-631 (the KRaft quorum controller), not a

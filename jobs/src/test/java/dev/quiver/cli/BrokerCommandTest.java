@@ -2,10 +2,19 @@ package dev.quiver.cli;
 
 import static dev.quiver.kafka.KafkaTestClients.consumeUntil;
 import static dev.quiver.kafka.KafkaTestClients.producer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.quiver.kafka.KafkaTestClients;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -15,36 +24,50 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class BrokerCommandTest {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     @Test
-    void servesUntilInterruptedThenExitsZeroAndReleasesThePort(@TempDir Path dataDir) throws Exception {
+    void servesUntilInterruptedThenExitsZeroAndReleasesThePort(@TempDir Path dataDir)
+            throws Exception {
         int port = KafkaTestClients.freePort();
         StringWriter out = new StringWriter();
-        CommandLine command = new CommandLine(new BrokerCommand()).setOut(new PrintWriter(out, true));
+        CommandLine command =
+                new CommandLine(new BrokerCommand()).setOut(new PrintWriter(out, true));
         AtomicInteger exitCode = new AtomicInteger(-1);
-        Thread thread = new Thread(
-                () -> exitCode.set(command.execute("--port", Integer.toString(port), "--data-dir", dataDir.toString())),
-                "broker-command");
+        Thread thread =
+                new Thread(
+                        () ->
+                                exitCode.set(
+                                        command.execute(
+                                                "--port",
+                                                Integer.toString(port),
+                                                "--data-dir",
+                                                dataDir.toString())),
+                        "broker-command");
         thread.start();
         try {
             String bootstrap = "localhost:" + port;
             awaitOutput(out, "Kafka broker ready at " + bootstrap, thread);
             assertThat(out.toString().strip())
-                    .isEqualTo("Kafka broker ready at " + bootstrap + " (data in " + dataDir.toAbsolutePath()
-                            + "; Ctrl-C to stop)");
+                    .isEqualTo(
+                            "Kafka broker ready at "
+                                    + bootstrap
+                                    + " (data in "
+                                    + dataDir.toAbsolutePath()
+                                    + "; Ctrl-C to stop)");
 
             try (KafkaProducer<String, String> producer = producer(bootstrap, Map.of())) {
                 producer.send(new ProducerRecord<>("cli", "hello")).get();
             }
-            assertThat(consumeUntil(bootstrap, "cli", "cli-group", "hello"::equals, Duration.ofSeconds(30)))
+            assertThat(
+                            consumeUntil(
+                                    bootstrap,
+                                    "cli",
+                                    "cli-group",
+                                    "hello"::equals,
+                                    Duration.ofSeconds(30)))
                     .containsExactly("hello");
         } finally {
             thread.interrupt();
@@ -64,13 +87,15 @@ class BrokerCommandTest {
             int port = taken.getLocalPort();
             StringWriter out = new StringWriter();
             AtomicReference<Exception> error = new AtomicReference<>();
-            CommandLine command = new CommandLine(new BrokerCommand())
-                    .setOut(new PrintWriter(out, true))
-                    // What the top-level CLI does: print the message as one line, exit 1.
-                    .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-                        error.set(e);
-                        return 1;
-                    });
+            CommandLine command =
+                    new CommandLine(new BrokerCommand())
+                            .setOut(new PrintWriter(out, true))
+                            // What the top-level CLI does: print the message as one line, exit 1.
+                            .setExecutionExceptionHandler(
+                                    (e, commandLine, parseResult) -> {
+                                        error.set(e);
+                                        return 1;
+                                    });
 
             int exitCode = command.execute("--port", Integer.toString(port));
 
@@ -84,7 +109,8 @@ class BrokerCommandTest {
     @Test
     void helpSaysThatWithoutADataDirTheDataIsDiscarded() {
         StringWriter out = new StringWriter();
-        CommandLine command = new CommandLine(new BrokerCommand()).setOut(new PrintWriter(out, true));
+        CommandLine command =
+                new CommandLine(new BrokerCommand()).setOut(new PrintWriter(out, true));
 
         assertThat(command.execute("--help")).isZero();
 
@@ -93,7 +119,8 @@ class BrokerCommandTest {
         assertThat(help).contains("--port=PORT", "9092", "--data-dir=DIR", "discarded on exit");
     }
 
-    private static void awaitOutput(StringWriter out, String expected, Thread command) throws InterruptedException {
+    private static void awaitOutput(StringWriter out, String expected, Thread command)
+            throws InterruptedException {
         long deadlineNs = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (!out.toString().contains(expected)) {
             if (!command.isAlive()) {

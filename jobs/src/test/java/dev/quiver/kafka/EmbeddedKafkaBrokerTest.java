@@ -2,8 +2,20 @@ package dev.quiver.kafka;
 
 import static dev.quiver.kafka.KafkaTestClients.consumeUntil;
 import static dev.quiver.kafka.KafkaTestClients.producer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -15,16 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Runs a real broker: one shared by the class, plus the ones a test needs of its own. */
 class EmbeddedKafkaBrokerTest {
@@ -48,15 +50,22 @@ class EmbeddedKafkaBrokerTest {
     @Test
     void recordsFromAnIdempotentProducerReachAReadCommittedConsumerGroup() throws Exception {
         String topic = "plain";
-        KafkaTopics.ensureTopics(broker.bootstrapServers(), List.of(topic), 1, Duration.ofSeconds(30));
-        try (KafkaProducer<String, String> producer = producer(broker.bootstrapServers(), Map.of())) {
+        KafkaTopics.ensureTopics(
+                broker.bootstrapServers(), List.of(topic), 1, Duration.ofSeconds(30));
+        try (KafkaProducer<String, String> producer =
+                producer(broker.bootstrapServers(), Map.of())) {
             for (int i = 0; i < 5; i++) {
                 producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i)).get();
             }
         }
 
         List<String> values =
-                consumeUntil(broker.bootstrapServers(), topic, "plain-group", "v4"::equals, CONSUME_TIMEOUT);
+                consumeUntil(
+                        broker.bootstrapServers(),
+                        topic,
+                        "plain-group",
+                        "v4"::equals,
+                        CONSUME_TIMEOUT);
 
         assertThat(values).containsExactly("v0", "v1", "v2", "v3", "v4");
     }
@@ -64,12 +73,18 @@ class EmbeddedKafkaBrokerTest {
     @Test
     void committedTransactionsAreVisibleToReadCommittedAndAbortedOnesAreNot() throws Exception {
         String topic = "transactional";
-        KafkaTopics.ensureTopics(broker.bootstrapServers(), List.of(topic), 1, Duration.ofSeconds(30));
-        Map<String, Object> transactional = Map.of(
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "quiver-test-tx",
-                // Below the broker's transaction.max.timeout.ms (15 min), as Flink's sink must be.
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
-        try (KafkaProducer<String, String> producer = producer(broker.bootstrapServers(), transactional)) {
+        KafkaTopics.ensureTopics(
+                broker.bootstrapServers(), List.of(topic), 1, Duration.ofSeconds(30));
+        Map<String, Object> transactional =
+                Map.of(
+                        ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                        "quiver-test-tx",
+                        // Below the broker's transaction.max.timeout.ms (15 min), as Flink's sink
+                        // must be.
+                        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                        60_000);
+        try (KafkaProducer<String, String> producer =
+                producer(broker.bootstrapServers(), transactional)) {
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic, "committed-1"));
@@ -86,8 +101,13 @@ class EmbeddedKafkaBrokerTest {
             producer.commitTransaction();
         }
 
-        List<String> values = consumeUntil(
-                broker.bootstrapServers(), topic, "tx-group", "committed-last"::equals, CONSUME_TIMEOUT);
+        List<String> values =
+                consumeUntil(
+                        broker.bootstrapServers(),
+                        topic,
+                        "tx-group",
+                        "committed-last"::equals,
+                        CONSUME_TIMEOUT);
 
         assertThat(values).containsExactly("committed-1", "committed-2", "committed-last");
     }
@@ -95,11 +115,13 @@ class EmbeddedKafkaBrokerTest {
     @Test
     void autoCreatedTopicsGetTheConfiguredPartitionCount() throws Exception {
         String topic = "auto-created";
-        try (KafkaProducer<String, String> producer = producer(broker.bootstrapServers(), Map.of())) {
+        try (KafkaProducer<String, String> producer =
+                producer(broker.bootstrapServers(), Map.of())) {
             producer.send(new ProducerRecord<>(topic, "v")).get();
         }
 
-        assertThat(describe(broker.bootstrapServers(), topic).partitions()).hasSize(SHARED_PARTITIONS);
+        assertThat(describe(broker.bootstrapServers(), topic).partitions())
+                .hasSize(SHARED_PARTITIONS);
     }
 
     @Test
@@ -111,7 +133,8 @@ class EmbeddedKafkaBrokerTest {
             assertThat(second.dataDir()).isNotEqualTo(broker.dataDir()).isDirectory();
 
             // Each broker holds its own topic: the two are separate clusters.
-            try (KafkaProducer<String, String> producer = producer(second.bootstrapServers(), Map.of())) {
+            try (KafkaProducer<String, String> producer =
+                    producer(second.bootstrapServers(), Map.of())) {
                 producer.send(new ProducerRecord<>("only-on-second", "v")).get();
             }
             KafkaTopics.checkReachable(broker.bootstrapServers(), Duration.ofSeconds(10));
@@ -128,7 +151,8 @@ class EmbeddedKafkaBrokerTest {
     void recordsSurviveARestartWithTheSameDataDir(@TempDir Path dataDir) throws Exception {
         String topic = "durable";
         try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.builder().dataDir(dataDir).start();
-                KafkaProducer<String, String> producer = producer(first.bootstrapServers(), Map.of())) {
+                KafkaProducer<String, String> producer =
+                        producer(first.bootstrapServers(), Map.of())) {
             for (int i = 0; i < 3; i++) {
                 producer.send(new ProducerRecord<>(topic, "before-restart-" + i)).get();
             }
@@ -137,10 +161,16 @@ class EmbeddedKafkaBrokerTest {
         String clusterId = clusterId(dataDir);
 
         try (EmbeddedKafkaBroker second = EmbeddedKafkaBroker.builder().dataDir(dataDir).start()) {
-            List<String> values = consumeUntil(
-                    second.bootstrapServers(), topic, "after-restart", "before-restart-2"::equals, CONSUME_TIMEOUT);
+            List<String> values =
+                    consumeUntil(
+                            second.bootstrapServers(),
+                            topic,
+                            "after-restart",
+                            "before-restart-2"::equals,
+                            CONSUME_TIMEOUT);
 
-            assertThat(values).containsExactly("before-restart-0", "before-restart-1", "before-restart-2");
+            assertThat(values)
+                    .containsExactly("before-restart-0", "before-restart-1", "before-restart-2");
         }
         assertThat(clusterId(dataDir)).as("not formatted again").isEqualTo(clusterId);
         assertThat(dataDir).isDirectory();
@@ -173,13 +203,15 @@ class EmbeddedKafkaBrokerTest {
     }
 
     private static TopicDescription describe(String bootstrap, String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
         }
     }
 
     private static Set<String> topics(String bootstrap) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             return admin.listTopics().names().get();
         }
     }

@@ -1,5 +1,16 @@
 package dev.quiver.kafka;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -9,20 +20,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Plain Kafka clients for tests against a real broker: string producers and a bounded consumer. */
 public final class KafkaTestClients {
     private KafkaTestClients() {}
 
     /** An idempotent producer (acks=all); {@code extra} adds or overrides settings. */
-    public static KafkaProducer<String, String> producer(String bootstrap, Map<String, Object> extra) {
+    public static KafkaProducer<String, String> producer(
+            String bootstrap, Map<String, Object> extra) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -35,25 +40,32 @@ public final class KafkaTestClients {
 
     /**
      * Reads {@code topic} from the beginning in consumer group {@code group} with read_committed
-     * isolation, committing offsets, until a record matches {@code last} or {@code timeout}
-     * passes; returns the values read so far, in order (one partition assumed for order).
+     * isolation, committing offsets, until a record matches {@code last} or {@code timeout} passes;
+     * returns the values read so far, in order (one partition assumed for order).
      */
     public static List<String> consumeUntil(
-            String bootstrap, String topic, String group, Predicate<String> last, Duration timeout) {
+            String bootstrap,
+            String topic,
+            String group,
+            Predicate<String> last,
+            Duration timeout) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         List<String> values = new ArrayList<>();
         long deadlineNs = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of(topic));
             while (System.nanoTime() < deadlineNs) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, String> record :
+                        consumer.poll(Duration.ofMillis(200))) {
                     values.add(record.value());
                     if (last.test(record.value())) {
                         // Committing proves the group coordinator and __consumer_offsets work.
@@ -64,6 +76,48 @@ public final class KafkaTestClients {
             }
         }
         return values;
+    }
+
+    /** An idempotent producer of raw bytes (acks=all), for Avro messages and deliberate garbage. */
+    public static KafkaProducer<byte[], byte[]> bytesProducer(String bootstrap) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * Every committed record of {@code topic} from the beginning, partition by partition, without a
+     * consumer group: polls until {@code expected} records arrived, then keeps polling for {@code
+     * grace} to catch any extra (duplicated) record, or gives up at {@code timeout}.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(
+            String bootstrap, String topic, int expected, Duration grace, Duration timeout) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long graceEnd = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, graceEnd)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                if (records.size() >= expected && graceEnd == Long.MAX_VALUE) {
+                    graceEnd = System.nanoTime() + grace.toNanos();
+                }
+            }
+        }
+        return records;
     }
 
     /** A port nothing listens on right now (bound and released). */

@@ -4,15 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 class KafkaTopicsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -36,7 +37,8 @@ class KafkaTopicsTest {
 
     @Test
     void ensureTopicsCreatesMissingTopicsWithThePartitionCount() throws Exception {
-        KafkaTopics.ensureTopics(broker.bootstrapServers(), List.of("created-a", "created-b"), 3, TIMEOUT);
+        KafkaTopics.ensureTopics(
+                broker.bootstrapServers(), List.of("created-a", "created-b"), 3, TIMEOUT);
 
         Map<String, TopicDescription> topics = describe("created-a", "created-b");
         assertThat(topics.get("created-a").partitions()).hasSize(3);
@@ -47,8 +49,10 @@ class KafkaTopicsTest {
     void ensureTopicsIsIdempotentAndLeavesExistingTopicsAlone() throws Exception {
         KafkaTopics.ensureTopics(broker.bootstrapServers(), List.of("existing"), 2, TIMEOUT);
 
-        KafkaTopics.ensureTopics(broker.bootstrapServers(), List.of("existing", "added"), 5, TIMEOUT);
-        KafkaTopics.ensureTopics(broker.bootstrapServers(), List.of("existing", "added"), 5, TIMEOUT);
+        KafkaTopics.ensureTopics(
+                broker.bootstrapServers(), List.of("existing", "added"), 5, TIMEOUT);
+        KafkaTopics.ensureTopics(
+                broker.bootstrapServers(), List.of("existing", "added"), 5, TIMEOUT);
 
         Map<String, TopicDescription> topics = describe("existing", "added");
         assertThat(topics.get("existing").partitions()).hasSize(2);
@@ -57,7 +61,10 @@ class KafkaTopicsTest {
 
     @Test
     void ensureTopicsRejectsAPartitionCountBelowOne() {
-        assertThatThrownBy(() -> KafkaTopics.ensureTopics(broker.bootstrapServers(), List.of("t"), 0, TIMEOUT))
+        assertThatThrownBy(
+                        () ->
+                                KafkaTopics.ensureTopics(
+                                        broker.bootstrapServers(), List.of("t"), 0, TIMEOUT))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("partitions")
                 .hasMessageContaining("0");
@@ -65,7 +72,10 @@ class KafkaTopicsTest {
 
     @Test
     void checkReachablePassesForARunningBroker() {
-        assertThatCode(() -> KafkaTopics.checkReachable(broker.bootstrapServers(), Duration.ofSeconds(10)))
+        assertThatCode(
+                        () ->
+                                KafkaTopics.checkReachable(
+                                        broker.bootstrapServers(), Duration.ofSeconds(10)))
                 .doesNotThrowAnyException();
     }
 
@@ -79,7 +89,8 @@ class KafkaTopicsTest {
                 .isInstanceOf(KafkaUnreachableException.class)
                 .hasMessage("cannot reach Kafka at " + bootstrap + " within 3 s");
 
-        assertThat(Duration.ofNanos(System.nanoTime() - startNs)).isLessThan(timeout.plus(HANG_MARGIN));
+        assertThat(Duration.ofNanos(System.nanoTime() - startNs))
+                .isLessThan(timeout.plus(HANG_MARGIN));
     }
 
     @Test
@@ -92,7 +103,8 @@ class KafkaTopicsTest {
                 .isInstanceOf(KafkaUnreachableException.class)
                 .hasMessage("cannot reach Kafka at " + bootstrap + " within 2 s");
 
-        assertThat(Duration.ofNanos(System.nanoTime() - startNs)).isLessThan(timeout.plus(HANG_MARGIN));
+        assertThat(Duration.ofNanos(System.nanoTime() - startNs))
+                .isLessThan(timeout.plus(HANG_MARGIN));
     }
 
     @Test
@@ -105,14 +117,19 @@ class KafkaTopicsTest {
 
     @Test
     void checkReachableRejectsANonPositiveTimeout() {
-        assertThatThrownBy(() -> KafkaTopics.checkReachable(broker.bootstrapServers(), Duration.ZERO))
+        assertThatThrownBy(
+                        () -> KafkaTopics.checkReachable(broker.bootstrapServers(), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("timeout")
                 .hasMessageContaining("PT0S");
     }
 
     private static Map<String, TopicDescription> describe(String... topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                broker.bootstrapServers()))) {
             return admin.describeTopics(List.of(topics)).allTopicNames().get();
         }
     }

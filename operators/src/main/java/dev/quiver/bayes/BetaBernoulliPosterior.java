@@ -1,9 +1,10 @@
 package dev.quiver.bayes;
 
+import org.hipparchus.distribution.continuous.BetaDistribution;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import org.hipparchus.distribution.continuous.BetaDistribution;
 
 /**
  * The Beta posterior of a Bernoulli success probability theta, kept as prior plus counts.
@@ -259,10 +260,9 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
     /**
      * Returns the posterior variance alpha beta / ((alpha + beta)^2 (alpha + beta + 1)).
      *
-     * <p>Computed as {@code (alpha / s) (beta / s) / (s + 1)} with s = alpha + beta: only
-     * products and quotients of positive numbers, so the result is within a few ulps. The textbook
-     * form {@code mean (1 - mean) / (s + 1)} would lose digits to cancellation when the mean is
-     * near 1.
+     * <p>Computed as {@code (alpha / s) (beta / s) / (s + 1)} with s = alpha + beta: only products
+     * and quotients of positive numbers, so the result is within a few ulps. The textbook form
+     * {@code mean (1 - mean) / (s + 1)} would lose digits to cancellation when the mean is near 1.
      */
     public double variance() {
         final double a = alpha();

@@ -175,7 +175,7 @@ public final class PosteriorStateFormat {
             throw new IllegalArgumentException(
                     String.format(
                             "Corrupted: config hash 0x%08x, but prior Beta(%s, %s) hashes to"
-                                + " 0x%08x",
+                                    + " 0x%08x",
                             storedHash, priorAlpha, priorBeta, expectedHash));
         }
         checkCount("successes", successes);

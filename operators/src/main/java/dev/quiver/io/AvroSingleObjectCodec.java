@@ -1,28 +1,30 @@
 package dev.quiver.io;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.Serializable;
-import java.io.UncheckedIOException;
-import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * Avro single-object encoding for one record type, reading every older schema version Quiver
  * shipped.
  *
- * <p>Messages are what Avro's {@code BinaryMessageEncoder} writes: header {@code C3 01}, the
- * 8-byte fingerprint of the writer schema, then the record (layout in {@link SingleObjectFormat}).
- * {@link #encode} writes with the current schema. {@link #decode} accepts the current schema and
- * every schema in {@link QuiverSchemas#history}, resolving old records to the current class (new
- * fields take their defaults).
+ * <p>Messages are what Avro's {@code BinaryMessageEncoder} writes: header {@code C3 01}, the 8-byte
+ * fingerprint of the writer schema, then the record (layout in {@link SingleObjectFormat}). {@link
+ * #encode} writes with the current schema. {@link #decode} accepts the current schema and every
+ * schema in {@link QuiverSchemas#history}, resolving old records to the current class (new fields
+ * take their defaults).
  *
  * <pre>{@code
  * AvroSingleObjectCodec<Observation> codec = AvroSingleObjectCodec.of(Observation.class);
@@ -34,181 +36,194 @@ import org.apache.avro.specific.SpecificRecordBase;
  * }
  * }</pre>
  *
- * <p>Decoding is defensive: null or empty input, input over the size limit (checked before
- * anything is parsed), a bad header, a fingerprint of no known version, a message of another
- * Quiver type, truncated or trailing bytes, and lengths or counts that the message cannot hold all
- * give a {@link DecodeException}, never another exception and never an allocation larger than the
- * message warrants (see {@link AvroBodyCheck}).
+ * <p>Decoding is defensive: null or empty input, input over the size limit (checked before anything
+ * is parsed), a bad header, a fingerprint of no known version, a message of another Quiver type,
+ * truncated or trailing bytes, and lengths or counts that the message cannot hold all give a {@link
+ * DecodeException}, never another exception and never an allocation larger than the message
+ * warrants (see {@link AvroBodyCheck}).
  *
- * <p>Immutable and thread-safe. It is {@link Serializable} because Flink ships it to its tasks;
- * the Avro machinery is transient and built on first use in each JVM.
+ * <p>Immutable and thread-safe. It is {@link Serializable} because Flink ships it to its tasks; the
+ * Avro machinery is transient and built on first use in each JVM.
  *
  * @param <T> the generated record class
  */
 public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** Largest message {@link #decode} accepts unless {@link #withMaxBytes} says otherwise: 1 MiB. */
-  public static final int DEFAULT_MAX_BYTES = 1 << 20;
+    /**
+     * Largest message {@link #decode} accepts unless {@link #withMaxBytes} says otherwise: 1 MiB.
+     */
+    public static final int DEFAULT_MAX_BYTES = 1 << 20;
 
-  private final Class<T> type;
-  private final int maxBytes;
-  private transient volatile Machinery<T> machinery;
+    private final Class<T> type;
+    private final int maxBytes;
+    private transient volatile Machinery<T> machinery;
 
-  private AvroSingleObjectCodec(Class<T> type, int maxBytes) {
-    this.type = type;
-    this.maxBytes = maxBytes;
-  }
-
-  /**
-   * A codec for the generated class {@code type} with the {@link #DEFAULT_MAX_BYTES} limit.
-   *
-   * @throws IllegalArgumentException if {@code type} is not a generated Avro record class
-   * @throws IllegalStateException if the schema history lists a bad schema
-   */
-  public static <T extends SpecificRecord> AvroSingleObjectCodec<T> of(Class<T> type) {
-    if (type == null) {
-      throw new IllegalArgumentException("type must not be null");
-    }
-    AvroSingleObjectCodec<T> codec = new AvroSingleObjectCodec<>(type, DEFAULT_MAX_BYTES);
-    // Built now so that a bad type or history fails when the job is built, not per event.
-    codec.machinery();
-    return codec;
-  }
-
-  /**
-   * A copy that rejects messages longer than {@code maxBytes}, header included.
-   *
-   * @throws IllegalArgumentException if {@code maxBytes} is smaller than the 10-byte header
-   */
-  public AvroSingleObjectCodec<T> withMaxBytes(int maxBytes) {
-    if (maxBytes < SingleObjectFormat.HEADER_SIZE) {
-      throw new IllegalArgumentException(
-          "maxBytes must be at least " + SingleObjectFormat.HEADER_SIZE
-              + " (the single-object header), got " + maxBytes);
-    }
-    return new AvroSingleObjectCodec<>(type, maxBytes);
-  }
-
-  /** The record class this codec reads and writes. */
-  public Class<T> type() {
-    return type;
-  }
-
-  /**
-   * Encodes {@code record} with the current schema. Does not apply the size limit: a dead letter
-   * must be able to carry an oversize payload, so a reader of such records needs a larger limit.
-   *
-   * @throws NullPointerException or {@link org.apache.avro.AvroRuntimeException} if the record is
-   *     invalid for its schema (a required field is null), which is a programming error
-   */
-  public byte[] encode(T record) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-    try {
-      machinery().encoder.encode(record, out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("a ByteArrayOutputStream does not throw", e);
-    }
-    return out.toByteArray();
-  }
-
-  /**
-   * Decodes one message written with the current schema or any schema in the history.
-   *
-   * @throws DecodeException with a one-line reason if the bytes are not such a message
-   */
-  public T decode(byte[] bytes) throws DecodeException {
-    long fingerprint = SingleObjectFormat.readFingerprint(bytes, maxBytes);
-    Machinery<T> m = machinery();
-    int version = m.indexOf(fingerprint);
-    if (version < 0) {
-      Class<?> other = QuiverSchemas.typeOf(fingerprint);
-      if (other != null) {
-        throw new DecodeException(
-            "wrong record type: got " + other.getSimpleName() + ", expected "
-                + type.getSimpleName());
-      }
-      throw new DecodeException(
-          "unknown schema fingerprint " + SingleObjectFormat.hex(fingerprint) + " for "
-              + type.getSimpleName());
-    }
-    m.checks[version].check(bytes, SingleObjectFormat.HEADER_SIZE, maxBytes);
-    BinaryDecoder decoder =
-        DecoderFactory.get()
-            .binaryDecoder(
-                bytes,
-                SingleObjectFormat.HEADER_SIZE,
-                bytes.length - SingleObjectFormat.HEADER_SIZE,
-                null);
-    try {
-      return m.readers[version].read(null, decoder);
-    } catch (IOException | RuntimeException e) {
-      // The check above leaves only what schema resolution may still refuse, such as an enum
-      // symbol the current schema dropped without a default.
-      throw new DecodeException("corrupt: " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "AvroSingleObjectCodec[" + type.getName() + ", maxBytes=" + maxBytes + "]";
-  }
-
-  private Machinery<T> machinery() {
-    Machinery<T> m = machinery;
-    if (m == null) {
-      // Two threads may both build one; they are equal and either may win.
-      m = new Machinery<>(type);
-      machinery = m;
-    }
-    return m;
-  }
-
-  /** The Avro objects for one type: built from the class, never serialized. */
-  private static final class Machinery<T> {
-    final BinaryMessageEncoder<T> encoder;
-    /** Index 0 is the current schema, then the history in order. */
-    final long[] fingerprints;
-
-    final DatumReader<T>[] readers;
-    final AvroBodyCheck[] checks;
-
-    @SuppressWarnings("unchecked")
-    Machinery(Class<T> type) {
-      if (!SpecificRecordBase.class.isAssignableFrom(type)) {
-        throw new IllegalArgumentException(
-            type.getName() + " is not a generated Avro record class (SpecificRecordBase)");
-      }
-      // The class's own model carries its logical-type conversions (timestamp-millis -> Instant).
-      SpecificData model = SpecificData.getForClass(type);
-      Schema current = model.getSchema(type);
-      this.encoder = new BinaryMessageEncoder<>(model, current);
-      List<Schema> history = QuiverSchemas.history(asRecordClass(type));
-      int n = 1 + history.size();
-      this.fingerprints = new long[n];
-      this.readers = (DatumReader<T>[]) new DatumReader<?>[n];
-      this.checks = new AvroBodyCheck[n];
-      for (int i = 0; i < n; i++) {
-        Schema writer = i == 0 ? current : history.get(i - 1);
-        fingerprints[i] = SingleObjectFormat.fingerprint(writer);
-        readers[i] = new DoublePreservingDatumReader<>(writer, current, model);
-        checks[i] = AvroBodyCheck.of(writer);
-      }
+    private AvroSingleObjectCodec(Class<T> type, int maxBytes) {
+        this.type = type;
+        this.maxBytes = maxBytes;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Class<? extends SpecificRecord> asRecordClass(Class<?> type) {
-      return (Class<? extends SpecificRecord>) type;
-    }
-
-    /** A linear scan: a type has a handful of versions, and it avoids boxing the fingerprint. */
-    int indexOf(long fingerprint) {
-      for (int i = 0; i < fingerprints.length; i++) {
-        if (fingerprints[i] == fingerprint) {
-          return i;
+    /**
+     * A codec for the generated class {@code type} with the {@link #DEFAULT_MAX_BYTES} limit.
+     *
+     * @throws IllegalArgumentException if {@code type} is not a generated Avro record class
+     * @throws IllegalStateException if the schema history lists a bad schema
+     */
+    public static <T extends SpecificRecord> AvroSingleObjectCodec<T> of(Class<T> type) {
+        if (type == null) {
+            throw new IllegalArgumentException("type must not be null");
         }
-      }
-      return -1;
+        AvroSingleObjectCodec<T> codec = new AvroSingleObjectCodec<>(type, DEFAULT_MAX_BYTES);
+        // Built now so that a bad type or history fails when the job is built, not per event.
+        codec.machinery();
+        return codec;
     }
-  }
+
+    /**
+     * A copy that rejects messages longer than {@code maxBytes}, header included.
+     *
+     * @throws IllegalArgumentException if {@code maxBytes} is smaller than the 10-byte header
+     */
+    public AvroSingleObjectCodec<T> withMaxBytes(int maxBytes) {
+        if (maxBytes < SingleObjectFormat.HEADER_SIZE) {
+            throw new IllegalArgumentException(
+                    "maxBytes must be at least "
+                            + SingleObjectFormat.HEADER_SIZE
+                            + " (the single-object header), got "
+                            + maxBytes);
+        }
+        return new AvroSingleObjectCodec<>(type, maxBytes);
+    }
+
+    /** The record class this codec reads and writes. */
+    public Class<T> type() {
+        return type;
+    }
+
+    /**
+     * Encodes {@code record} with the current schema. Does not apply the size limit: a dead letter
+     * must be able to carry an oversize payload, so a reader of such records needs a larger limit.
+     *
+     * @throws NullPointerException or {@link org.apache.avro.AvroRuntimeException} if the record is
+     *     invalid for its schema (a required field is null), which is a programming error
+     */
+    public byte[] encode(T record) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try {
+            machinery().encoder.encode(record, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a ByteArrayOutputStream does not throw", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Decodes one message written with the current schema or any schema in the history.
+     *
+     * @throws DecodeException with a one-line reason if the bytes are not such a message
+     */
+    public T decode(byte[] bytes) throws DecodeException {
+        long fingerprint = SingleObjectFormat.readFingerprint(bytes, maxBytes);
+        Machinery<T> m = machinery();
+        int version = m.indexOf(fingerprint);
+        if (version < 0) {
+            Class<?> other = QuiverSchemas.typeOf(fingerprint);
+            if (other != null) {
+                throw new DecodeException(
+                        "wrong record type: got "
+                                + other.getSimpleName()
+                                + ", expected "
+                                + type.getSimpleName());
+            }
+            throw new DecodeException(
+                    "unknown schema fingerprint "
+                            + SingleObjectFormat.hex(fingerprint)
+                            + " for "
+                            + type.getSimpleName());
+        }
+        m.checks[version].check(bytes, SingleObjectFormat.HEADER_SIZE, maxBytes);
+        BinaryDecoder decoder =
+                DecoderFactory.get()
+                        .binaryDecoder(
+                                bytes,
+                                SingleObjectFormat.HEADER_SIZE,
+                                bytes.length - SingleObjectFormat.HEADER_SIZE,
+                                null);
+        try {
+            return m.readers[version].read(null, decoder);
+        } catch (IOException | RuntimeException e) {
+            // The check above leaves only what schema resolution may still refuse, such as an enum
+            // symbol the current schema dropped without a default.
+            throw new DecodeException("corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AvroSingleObjectCodec[" + type.getName() + ", maxBytes=" + maxBytes + "]";
+    }
+
+    private Machinery<T> machinery() {
+        Machinery<T> m = machinery;
+        if (m == null) {
+            // Two threads may both build one; they are equal and either may win.
+            m = new Machinery<>(type);
+            machinery = m;
+        }
+        return m;
+    }
+
+    /** The Avro objects for one type: built from the class, never serialized. */
+    private static final class Machinery<T> {
+        final BinaryMessageEncoder<T> encoder;
+
+        /** Index 0 is the current schema, then the history in order. */
+        final long[] fingerprints;
+
+        final DatumReader<T>[] readers;
+        final AvroBodyCheck[] checks;
+
+        @SuppressWarnings("unchecked")
+        Machinery(Class<T> type) {
+            if (!SpecificRecordBase.class.isAssignableFrom(type)) {
+                throw new IllegalArgumentException(
+                        type.getName()
+                                + " is not a generated Avro record class (SpecificRecordBase)");
+            }
+            // The class's own model carries its logical-type conversions (timestamp-millis ->
+            // Instant).
+            SpecificData model = SpecificData.getForClass(type);
+            Schema current = model.getSchema(type);
+            this.encoder = new BinaryMessageEncoder<>(model, current);
+            List<Schema> history = QuiverSchemas.history(asRecordClass(type));
+            int n = 1 + history.size();
+            this.fingerprints = new long[n];
+            this.readers = (DatumReader<T>[]) new DatumReader<?>[n];
+            this.checks = new AvroBodyCheck[n];
+            for (int i = 0; i < n; i++) {
+                Schema writer = i == 0 ? current : history.get(i - 1);
+                fingerprints[i] = SingleObjectFormat.fingerprint(writer);
+                readers[i] = new SpecificDatumReader<>(writer, current, model);
+                checks[i] = AvroBodyCheck.of(writer);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private static Class<? extends SpecificRecord> asRecordClass(Class<?> type) {
+            return (Class<? extends SpecificRecord>) type;
+        }
+
+        /**
+         * A linear scan: a type has a handful of versions, and it avoids boxing the fingerprint.
+         */
+        int indexOf(long fingerprint) {
+            for (int i = 0; i < fingerprints.length; i++) {
+                if (fingerprints[i] == fingerprint) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
 }

@@ -19,22 +19,22 @@ package dev.quiver.io;
  * says everything needed, and a flood of garbage must not cost a stack walk per record.
  */
 public final class DecodeException extends Exception {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** A decode failure with the given one-line reason. */
-  public DecodeException(String reason) {
-    super(oneLine(reason), null, false, false);
-  }
-
-  /** A decode failure with the given one-line reason, caused by {@code cause}. */
-  public DecodeException(String reason, Throwable cause) {
-    super(oneLine(reason), cause, false, false);
-  }
-
-  private static String oneLine(String reason) {
-    if (reason == null) {
-      return "undecodable record";
+    /** A decode failure with the given one-line reason. */
+    public DecodeException(String reason) {
+        super(oneLine(reason), null, false, false);
     }
-    return reason.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
-  }
+
+    /** A decode failure with the given one-line reason, caused by {@code cause}. */
+    public DecodeException(String reason, Throwable cause) {
+        super(oneLine(reason), cause, false, false);
+    }
+
+    private static String oneLine(String reason) {
+        if (reason == null) {
+            return "undecodable record";
+        }
+        return reason.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+    }
 }

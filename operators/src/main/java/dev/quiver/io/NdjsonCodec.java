@@ -1,15 +1,16 @@
 package dev.quiver.io;
 
-import java.io.Serializable;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
+
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 
 /**
  * NDJSON, the human format: one JSON object per line, field names as in the Avro schema.
@@ -19,13 +20,13 @@ import org.apache.avro.specific.SpecificRecordBase;
  * <ul>
  *   <li>A missing field takes its schema default; a missing field without one, and a field the
  *       schema does not have, are errors that name the field (nested as {@code neighbors[2].id}).
- *   <li>{@code ["null", T]}: JSON {@code null} or a T. Records are objects, arrays are arrays,
- *       maps are objects, enums are symbol strings, {@code bytes} are base64 strings.
+ *   <li>{@code ["null", T]}: JSON {@code null} or a T. Records are objects, arrays are arrays, maps
+ *       are objects, enums are symbol strings, {@code bytes} are base64 strings.
  *   <li>{@code timestamp-millis} is a JSON integer of epoch milliseconds, both ways.
- *   <li>int and long need a number with an integral value in range ({@code 3}, {@code 3.0}).
- *       float and double take any number; {@code null} and the tokens {@code NaN}, {@code Infinity}
- *       and {@code -Infinity} mean NaN and the infinities, except that in {@code ["null",
- *       "double"]} a {@code null} is null. Finite numbers beyond the type's range are errors.
+ *   <li>int and long need a number with an integral value in range ({@code 3}, {@code 3.0}). float
+ *       and double take any number; {@code null} and the tokens {@code NaN}, {@code Infinity} and
+ *       {@code -Infinity} mean NaN and the infinities, except that in {@code ["null", "double"]} a
+ *       {@code null} is null. Finite numbers beyond the type's range are errors.
  *   <li>On output NaN and the infinities are written as {@code null}, so every line is valid JSON;
  *       they read back as NaN (or as null in a nullable field): infinities do not round-trip.
  * </ul>
@@ -45,162 +46,171 @@ import org.apache.avro.specific.SpecificRecordBase;
  * @param <T> the generated record class
  */
 public final class NdjsonCodec<T extends SpecificRecord> implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private static final ClassValue<NdjsonCodec<?>> BY_CLASS =
-      new ClassValue<>() {
-        @Override
-        protected NdjsonCodec<?> computeValue(Class<?> type) {
-          return of(type.asSubclass(SpecificRecord.class));
+    private static final ClassValue<NdjsonCodec<?>> BY_CLASS =
+            new ClassValue<>() {
+                @Override
+                protected NdjsonCodec<?> computeValue(Class<?> type) {
+                    return of(type.asSubclass(SpecificRecord.class));
+                }
+            };
+
+    private final Class<T> type;
+    private transient volatile Machinery machinery;
+
+    private NdjsonCodec(Class<T> type) {
+        this.type = type;
+    }
+
+    /**
+     * A codec for the generated class {@code type}.
+     *
+     * @throws IllegalArgumentException if {@code type} is not a generated Avro record class or its
+     *     schema has a union other than {@code ["null", T]}
+     */
+    public static <T extends SpecificRecord> NdjsonCodec<T> of(Class<T> type) {
+        if (type == null) {
+            throw new IllegalArgumentException("type must not be null");
         }
-      };
-
-  private final Class<T> type;
-  private transient volatile Machinery machinery;
-
-  private NdjsonCodec(Class<T> type) {
-    this.type = type;
-  }
-
-  /**
-   * A codec for the generated class {@code type}.
-   *
-   * @throws IllegalArgumentException if {@code type} is not a generated Avro record class or its
-   *     schema has a union other than {@code ["null", T]}
-   */
-  public static <T extends SpecificRecord> NdjsonCodec<T> of(Class<T> type) {
-    if (type == null) {
-      throw new IllegalArgumentException("type must not be null");
-    }
-    NdjsonCodec<T> codec = new NdjsonCodec<>(type);
-    // Built now so that an unsupported schema fails when the job is built, not per line.
-    codec.machinery();
-    return codec;
-  }
-
-  /**
-   * Reads one line.
-   *
-   * @throws DecodeException with a one-line reason if the line is not a JSON object that fits the
-   *     schema
-   */
-  public T decode(String line) throws DecodeException {
-    return type.cast(machinery().reader.read(line));
-  }
-
-  /**
-   * Writes {@code record} as one line of JSON, without a line terminator.
-   *
-   * @throws IllegalArgumentException if the record does not fit its schema (a required field is
-   *     null), which is a programming error
-   */
-  public String encode(T record) {
-    return write(record);
-  }
-
-  /**
-   * Writes a record of any generated type as one line of JSON; for tools such as {@code quiver
-   * consume} that print whatever {@link QuiverSchemas#decodeAny} returns.
-   *
-   * @throws IllegalArgumentException as {@link #encode} does
-   */
-  public static String encodeAny(SpecificRecord record) {
-    if (record == null) {
-      throw new IllegalArgumentException("record must not be null");
-    }
-    return BY_CLASS.get(record.getClass()).write(record);
-  }
-
-  private String write(SpecificRecord record) {
-    if (!type.isInstance(record)) {
-      throw new IllegalArgumentException(
-          "expected a " + type.getName() + ", got "
-              + (record == null ? "null" : record.getClass().getName()));
-    }
-    try {
-      return machinery().writer.write((IndexedRecord) record);
-    } catch (FieldProblem problem) {
-      throw new IllegalArgumentException(
-          "cannot write " + type.getSimpleName() + " as JSON: " + problem.reason());
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "NdjsonCodec[" + type.getName() + "]";
-  }
-
-  private Machinery machinery() {
-    Machinery m = machinery;
-    if (m == null) {
-      // Two threads may both build one; they are equal and either may win.
-      m = new Machinery(type);
-      machinery = m;
-    }
-    return m;
-  }
-
-  /** The non-null branch of a {@code ["null", T]} union (or of a one-branch union). */
-  static Schema nonNullBranch(Schema union) {
-    List<Schema> branches = union.getTypes();
-    for (Schema branch : branches) {
-      if (branch.getType() != Schema.Type.NULL) {
-        return branch;
-      }
-    }
-    return branches.get(0);
-  }
-
-  private static final class Machinery {
-    final JsonRecordReader reader;
-    final JsonRecordWriter writer;
-
-    Machinery(Class<?> type) {
-      if (!SpecificRecordBase.class.isAssignableFrom(type)) {
-        throw new IllegalArgumentException(
-            type.getName() + " is not a generated Avro record class (SpecificRecordBase)");
-      }
-      // The class's own model carries its logical-type conversions (timestamp-millis -> Instant).
-      SpecificData model = SpecificData.getForClass(type);
-      Schema schema = model.getSchema(type);
-      checkUnions(schema, schema.getFullName(), Collections.newSetFromMap(new IdentityHashMap<>()));
-      this.reader = new JsonRecordReader(schema, model);
-      this.writer = new JsonRecordWriter(schema, model);
+        NdjsonCodec<T> codec = new NdjsonCodec<>(type);
+        // Built now so that an unsupported schema fails when the job is built, not per line.
+        codec.machinery();
+        return codec;
     }
 
-    private static void checkUnions(Schema s, String where, Set<Schema> visited) {
-      switch (s.getType()) {
-        case RECORD:
-          if (!visited.add(s)) {
-            return;
-          }
-          for (Schema.Field field : s.getFields()) {
-            checkUnions(field.schema(), s.getName() + "." + field.name(), visited);
-          }
-          return;
-        case ARRAY:
-          checkUnions(s.getElementType(), where, visited);
-          return;
-        case MAP:
-          checkUnions(s.getValueType(), where, visited);
-          return;
-        case UNION:
-          int nonNull = 0;
-          for (Schema branch : s.getTypes()) {
-            if (branch.getType() != Schema.Type.NULL) {
-              nonNull++;
-              checkUnions(branch, where, visited);
-            }
-          }
-          if (nonNull > 1) {
+    /**
+     * Reads one line.
+     *
+     * @throws DecodeException with a one-line reason if the line is not a JSON object that fits the
+     *     schema
+     */
+    public T decode(String line) throws DecodeException {
+        return type.cast(machinery().reader.read(line));
+    }
+
+    /**
+     * Writes {@code record} as one line of JSON, without a line terminator.
+     *
+     * @throws IllegalArgumentException if the record does not fit its schema (a required field is
+     *     null), which is a programming error
+     */
+    public String encode(T record) {
+        return write(record);
+    }
+
+    /**
+     * Writes a record of any generated type as one line of JSON; for tools such as {@code quiver
+     * consume} that print whatever {@link QuiverSchemas#decodeAny} returns.
+     *
+     * @throws IllegalArgumentException as {@link #encode} does
+     */
+    public static String encodeAny(SpecificRecord record) {
+        if (record == null) {
+            throw new IllegalArgumentException("record must not be null");
+        }
+        return BY_CLASS.get(record.getClass()).write(record);
+    }
+
+    private String write(SpecificRecord record) {
+        if (!type.isInstance(record)) {
             throw new IllegalArgumentException(
-                "NdjsonCodec supports only unions of null and one type, but " + where + " is "
-                    + s);
-          }
-          return;
-        default:
-          return;
-      }
+                    "expected a "
+                            + type.getName()
+                            + ", got "
+                            + (record == null ? "null" : record.getClass().getName()));
+        }
+        try {
+            return machinery().writer.write((IndexedRecord) record);
+        } catch (FieldProblem problem) {
+            throw new IllegalArgumentException(
+                    "cannot write " + type.getSimpleName() + " as JSON: " + problem.reason());
+        }
     }
-  }
+
+    @Override
+    public String toString() {
+        return "NdjsonCodec[" + type.getName() + "]";
+    }
+
+    private Machinery machinery() {
+        Machinery m = machinery;
+        if (m == null) {
+            // Two threads may both build one; they are equal and either may win.
+            m = new Machinery(type);
+            machinery = m;
+        }
+        return m;
+    }
+
+    /** The non-null branch of a {@code ["null", T]} union (or of a one-branch union). */
+    static Schema nonNullBranch(Schema union) {
+        List<Schema> branches = union.getTypes();
+        for (Schema branch : branches) {
+            if (branch.getType() != Schema.Type.NULL) {
+                return branch;
+            }
+        }
+        return branches.get(0);
+    }
+
+    private static final class Machinery {
+        final JsonRecordReader reader;
+        final JsonRecordWriter writer;
+
+        Machinery(Class<?> type) {
+            if (!SpecificRecordBase.class.isAssignableFrom(type)) {
+                throw new IllegalArgumentException(
+                        type.getName()
+                                + " is not a generated Avro record class (SpecificRecordBase)");
+            }
+            // The class's own model carries its logical-type conversions (timestamp-millis ->
+            // Instant).
+            SpecificData model = SpecificData.getForClass(type);
+            Schema schema = model.getSchema(type);
+            checkUnions(
+                    schema,
+                    schema.getFullName(),
+                    Collections.newSetFromMap(new IdentityHashMap<>()));
+            this.reader = new JsonRecordReader(schema, model);
+            this.writer = new JsonRecordWriter(schema, model);
+        }
+
+        private static void checkUnions(Schema s, String where, Set<Schema> visited) {
+            switch (s.getType()) {
+                case RECORD:
+                    if (!visited.add(s)) {
+                        return;
+                    }
+                    for (Schema.Field field : s.getFields()) {
+                        checkUnions(field.schema(), s.getName() + "." + field.name(), visited);
+                    }
+                    return;
+                case ARRAY:
+                    checkUnions(s.getElementType(), where, visited);
+                    return;
+                case MAP:
+                    checkUnions(s.getValueType(), where, visited);
+                    return;
+                case UNION:
+                    int nonNull = 0;
+                    for (Schema branch : s.getTypes()) {
+                        if (branch.getType() != Schema.Type.NULL) {
+                            nonNull++;
+                            checkUnions(branch, where, visited);
+                        }
+                    }
+                    if (nonNull > 1) {
+                        throw new IllegalArgumentException(
+                                "NdjsonCodec supports only unions of null and one type, but "
+                                        + where
+                                        + " is "
+                                        + s);
+                    }
+                    return;
+                default:
+                    return;
+            }
+        }
+    }
 }

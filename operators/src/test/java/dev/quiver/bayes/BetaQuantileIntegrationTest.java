@@ -2,13 +2,14 @@ package dev.quiver.bayes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Arrays;
-import java.util.function.DoubleUnaryOperator;
-import java.util.stream.Stream;
 import org.hipparchus.special.Gamma;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Arrays;
+import java.util.function.DoubleUnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * Cross-checks {@link BetaBernoulliPosterior#quantile(double)} against a second, independent

@@ -2,8 +2,9 @@ package dev.quiver.bayes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import java.util.Map;
 
 /**
  * Runs the code of each public type's javadoc example, so the examples cannot rot. Keep each test

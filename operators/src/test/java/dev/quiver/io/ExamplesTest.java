@@ -4,100 +4,97 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.Observation;
-import java.util.List;
+
 import org.apache.avro.Schema;
-import org.apache.avro.io.DatumReader;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 /** Runs the javadoc examples of this package, so that they cannot rot. */
 class ExamplesTest {
-  private final Observation observation =
-      (Observation) SampleRecords.populated(Observation.class);
+    private final Observation observation =
+            (Observation) SampleRecords.populated(Observation.class);
 
-  @Test
-  void decodeExceptionExample() {
-    byte[] bytes = {1, 2, 3};
-    DeadLetter deadLetter = new DeadLetter();
-    // --- example ---
-    try {
-      Observation o = AvroSingleObjectCodec.of(Observation.class).decode(bytes);
-    } catch (DecodeException e) {
-      deadLetter.setReason(e.getMessage());
+    @Test
+    void decodeExceptionExample() {
+        byte[] bytes = {1, 2, 3};
+        DeadLetter deadLetter = new DeadLetter();
+        // --- example ---
+        try {
+            Observation o = AvroSingleObjectCodec.of(Observation.class).decode(bytes);
+        } catch (DecodeException e) {
+            deadLetter.setReason(e.getMessage());
+        }
+        // ---
+        assertThat(deadLetter.getReason()).startsWith("not Avro single-object encoding");
     }
-    // ---
-    assertThat(deadLetter.getReason()).startsWith("not Avro single-object encoding");
-  }
 
-  @Test
-  void avroSingleObjectCodecExample() throws Exception {
-    Observation back = null;
-    // --- example ---
-    AvroSingleObjectCodec<Observation> codec = AvroSingleObjectCodec.of(Observation.class);
-    byte[] bytes = codec.encode(observation);
-    try {
-      back = codec.decode(bytes);
-    } catch (DecodeException e) {
-      // e.getMessage() is the dead letter's reason, e.g. "unknown schema fingerprint 0x..."
+    @Test
+    void avroSingleObjectCodecExample() throws Exception {
+        Observation back = null;
+        // --- example ---
+        AvroSingleObjectCodec<Observation> codec = AvroSingleObjectCodec.of(Observation.class);
+        byte[] bytes = codec.encode(observation);
+        try {
+            back = codec.decode(bytes);
+        } catch (DecodeException e) {
+            // e.getMessage() is the dead letter's reason, e.g. "unknown schema fingerprint 0x..."
+        }
+        // ---
+        assertThat(back).isEqualTo(observation);
     }
-    // ---
-    assertThat(back).isEqualTo(observation);
-  }
 
-  @Test
-  void quiverSchemasExample() throws Exception {
-    byte[] bytes = AvroSingleObjectCodec.of(Observation.class).encode(observation);
-    int versions = 0;
-    // --- example ---
-    for (Class<? extends SpecificRecord> type : QuiverSchemas.recordTypes()) {
-      List<Schema> older = QuiverSchemas.history(type); // what AvroSingleObjectCodec also accepts
-      versions += older.size();
+    @Test
+    void quiverSchemasExample() throws Exception {
+        byte[] bytes = AvroSingleObjectCodec.of(Observation.class).encode(observation);
+        int versions = 0;
+        // --- example ---
+        for (Class<? extends SpecificRecord> type : QuiverSchemas.recordTypes()) {
+            List<Schema> older =
+                    QuiverSchemas.history(type); // what AvroSingleObjectCodec also accepts
+            versions += older.size();
+        }
+        SpecificRecord any = QuiverSchemas.decodeAny(bytes); // an Observation, a Score, ...
+        String line = NdjsonCodec.encodeAny(any);
+        // ---
+        assertThat(versions).isEqualTo(1); // the test-only Observation v0
+        assertThat(line).startsWith("{\"id\":\"obs-1\",\"key\":\"ad-7\"");
     }
-    SpecificRecord any = QuiverSchemas.decodeAny(bytes); // an Observation, a Score, ...
-    String line = NdjsonCodec.encodeAny(any);
-    // ---
-    assertThat(versions).isEqualTo(1); // the test-only Observation v0
-    assertThat(line).startsWith("{\"id\":\"obs-1\",\"key\":\"ad-7\"");
-  }
 
-  @Test
-  void ndjsonCodecExample() throws Exception {
-    // --- example ---
-    NdjsonCodec<Observation> codec = NdjsonCodec.of(Observation.class);
-    Observation o = codec.decode("{\"key\":\"ad-7\",\"ts\":1700000000000,\"value\":1}");
-    // o.getId() == null, o.getFeatures() is empty: missing fields took their defaults
-    String line = codec.encode(o);
-    // {"id":null,"key":"ad-7","ts":1700000000000,"value":1.0,"features":[],"label":null,...}
-    // ---
-    assertThat(o.getId()).isNull();
-    assertThat(o.getFeatures()).isEmpty();
-    assertThat(line)
-        .startsWith(
-            "{\"id\":null,\"key\":\"ad-7\",\"ts\":1700000000000,\"value\":1.0,\"features\":[],"
-                + "\"label\":null,");
-  }
+    @Test
+    void ndjsonCodecExample() throws Exception {
+        // --- example ---
+        NdjsonCodec<Observation> codec = NdjsonCodec.of(Observation.class);
+        Observation o = codec.decode("{\"key\":\"ad-7\",\"ts\":1700000000000,\"value\":1}");
+        // o.getId() == null, o.getFeatures() is empty: missing fields took their defaults
+        String line = codec.encode(o);
+        // {"id":null,"key":"ad-7","ts":1700000000000,"value":1.0,"features":[],"label":null,...}
+        // ---
+        assertThat(o.getId()).isNull();
+        assertThat(o.getFeatures()).isEmpty();
+        assertThat(line)
+                .startsWith(
+                        "{\"id\":null,\"key\":\"ad-7\",\"ts\":1700000000000,\"value\":1.0,\"features\":[],"
+                            + "\"label\":null,");
+    }
 
-  @Test
-  void packagePrivateHelperExamples() throws Exception {
-    SpecificData model = SpecificData.getForClass(Observation.class);
-    Schema writerSchema = Observation.getClassSchema();
-    byte[] bytes = AvroSingleObjectCodec.of(Observation.class).encode(observation);
-    // --- AvroBodyCheck ---
-    AvroBodyCheck check = AvroBodyCheck.of(Observation.getClassSchema());
-    check.check(bytes, SingleObjectFormat.HEADER_SIZE, 1 << 20); // throws DecodeException
-    // --- JsonRecordReader / JsonRecordWriter ---
-    JsonRecordReader reader = new JsonRecordReader(Observation.getClassSchema(), model);
-    Observation o =
-        (Observation) reader.read("{\"key\":\"ad-7\",\"ts\":1700000000000,\"value\":1}");
-    JsonRecordWriter writer = new JsonRecordWriter(Observation.getClassSchema(), model);
-    String line = writer.write(observation);
-    // --- DoublePreservingDatumReader ---
-    DatumReader<Observation> datumReader =
-        new DoublePreservingDatumReader<>(writerSchema, Observation.getClassSchema(), model);
-    // ---
-    assertThat(o.getKey()).isEqualTo("ad-7");
-    assertThat(reader.read(line)).isEqualTo(observation);
-    assertThat(datumReader).isNotNull();
-  }
+    @Test
+    void packagePrivateHelperExamples() throws Exception {
+        SpecificData model = SpecificData.getForClass(Observation.class);
+        byte[] bytes = AvroSingleObjectCodec.of(Observation.class).encode(observation);
+        // --- AvroBodyCheck ---
+        AvroBodyCheck check = AvroBodyCheck.of(Observation.getClassSchema());
+        check.check(bytes, SingleObjectFormat.HEADER_SIZE, 1 << 20); // throws DecodeException
+        // --- JsonRecordReader / JsonRecordWriter ---
+        JsonRecordReader reader = new JsonRecordReader(Observation.getClassSchema(), model);
+        Observation o =
+                (Observation) reader.read("{\"key\":\"ad-7\",\"ts\":1700000000000,\"value\":1}");
+        JsonRecordWriter writer = new JsonRecordWriter(Observation.getClassSchema(), model);
+        String line = writer.write(observation);
+        // ---
+        assertThat(o.getKey()).isEqualTo("ad-7");
+        assertThat(reader.read(line)).isEqualTo(observation);
+    }
 }

@@ -2,72 +2,55 @@ package dev.quiver.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * Messages written by each shipped schema version still decode. The files under
  * src/test/resources/dev/quiver/io/golden/ were written by this codec from {@link
  * SampleRecords#populated} with schema version 1 (the first shipped); never rewrite a shipped
- * version's file. When a schema changes, add {@code <Type>.v2.bin} next to it (write it with
- * {@code -Dquiver.writeGolden=true -Dtest=GoldenBytesTest}, which writes only missing files) and
- * keep decoding v1 into the new class.
+ * version's file. When a schema changes, add {@code <Type>.v2.bin} next to it (write it with {@link
+ * GoldenBytesWriter}, which writes only missing files) and keep decoding v1 into the new class.
  */
 class GoldenBytesTest {
-  private static final String DIRECTORY = "dev/quiver/io/golden/";
-  private static final int CURRENT_VERSION = 1;
+    static final String DIRECTORY = "dev/quiver/io/golden/";
+    static final int CURRENT_VERSION = 1;
 
-  @Test
-  void version1MessagesOfEveryTypeStillDecode() throws Exception {
-    for (Class<? extends SpecificRecord> type : QuiverSchemas.recordTypes()) {
-      byte[] golden = read(type, 1);
+    @Test
+    void version1MessagesOfEveryTypeStillDecode() throws Exception {
+        for (Class<? extends SpecificRecord> type : QuiverSchemas.recordTypes()) {
+            byte[] golden = read(type, 1);
 
-      SpecificRecord decoded = QuiverSchemas.decodeAny(golden);
+            SpecificRecord decoded = QuiverSchemas.decodeAny(golden);
 
-      assertThat(decoded).as(type.getSimpleName()).isEqualTo(SampleRecords.populated(type));
+            assertThat(decoded).as(type.getSimpleName()).isEqualTo(SampleRecords.populated(type));
+        }
     }
-  }
 
-  @Test
-  void currentWriterProducesTheCurrentGoldenBytes() throws Exception {
-    for (Class<? extends SpecificRecord> type : QuiverSchemas.recordTypes()) {
-      SpecificRecord sample = SampleRecords.populated(type);
+    @Test
+    void currentWriterProducesTheCurrentGoldenBytes() throws Exception {
+        for (Class<? extends SpecificRecord> type : QuiverSchemas.recordTypes()) {
+            SpecificRecord sample = SampleRecords.populated(type);
 
-      byte[] written = AvroSingleObjectCodecTest.codecFor(sample).encode(sample);
+            byte[] written = AvroSingleObjectCodecTest.codecFor(sample).encode(sample);
 
-      assertThat(written).as(type.getSimpleName()).isEqualTo(read(type, CURRENT_VERSION));
+            assertThat(written).as(type.getSimpleName()).isEqualTo(read(type, CURRENT_VERSION));
+        }
     }
-  }
 
-  @Test
-  @EnabledIfSystemProperty(named = "quiver.writeGolden", matches = "true")
-  void writeMissingGoldenFiles() throws IOException {
-    Path directory = Path.of("src/test/resources").resolve(DIRECTORY);
-    Files.createDirectories(directory);
-    for (Class<? extends SpecificRecord> type : QuiverSchemas.recordTypes()) {
-      Path file = directory.resolve(name(type, CURRENT_VERSION));
-      if (!Files.exists(file)) {
-        SpecificRecord sample = SampleRecords.populated(type);
-        Files.write(file, AvroSingleObjectCodecTest.codecFor(sample).encode(sample));
-      }
+    private static byte[] read(Class<? extends SpecificRecord> type, int version)
+            throws IOException {
+        String path = DIRECTORY + name(type, version);
+        try (InputStream in = GoldenBytesTest.class.getClassLoader().getResourceAsStream(path)) {
+            assertThat(in).as("golden file %s", path).isNotNull();
+            return in.readAllBytes();
+        }
     }
-  }
 
-  private static byte[] read(Class<? extends SpecificRecord> type, int version)
-      throws IOException {
-    String path = DIRECTORY + name(type, version);
-    try (InputStream in = GoldenBytesTest.class.getClassLoader().getResourceAsStream(path)) {
-      assertThat(in).as("golden file %s", path).isNotNull();
-      return in.readAllBytes();
+    static String name(Class<? extends SpecificRecord> type, int version) {
+        return type.getSimpleName() + ".v" + version + ".bin";
     }
-  }
-
-  private static String name(Class<? extends SpecificRecord> type, int version) {
-    return type.getSimpleName() + ".v" + version + ".bin";
-  }
 }

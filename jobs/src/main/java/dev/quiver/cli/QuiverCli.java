@@ -1,0 +1,139 @@
+package dev.quiver.cli;
+
+import dev.quiver.jobs.BayesJob;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.util.List;
+
+/**
+ * The {@code quiver} command line: a demo, a local broker, publishing and consuming topics, and
+ * running jobs locally. Exit codes: 0 success, 2 bad usage, 1 a runtime failure (one line on
+ * stderr).
+ *
+ * <pre>{@code
+ * quiver demo --events 20000
+ * quiver run bayes --input obs.ndjson --output posteriors.ndjson
+ * }</pre>
+ */
+@Command(
+        name = "quiver",
+        mixinStandardHelpOptions = true,
+        versionProvider = QuiverCli.Version.class,
+        description =
+                "Streaming kNN, Bayesian updating, random walks and ensemble scoring on Flink and"
+                        + " Kafka.",
+        subcommands = {
+            DemoCommand.class,
+            BrokerCommand.class,
+            PublishCommand.class,
+            ConsumeCommand.class,
+            QuiverCli.RunCommand.class
+        })
+public final class QuiverCli {
+
+    @Option(
+            names = {"-v", "--verbose"},
+            scope = ScopeType.INHERIT,
+            description =
+                    "Show Flink and Kafka logs on the terminal too (they always go to the log"
+                            + " file).")
+    boolean verbose;
+
+    /** Entry point of {@code bin/quiver}. */
+    public static void main(String[] args) {
+        CliLogging.configure(
+                java.util.Arrays.asList(args).contains("-v")
+                        || java.util.Arrays.asList(args).contains("--verbose"));
+        CommandLine cli = commandLine();
+        cli.setExecutionStrategy(
+                parseResult -> {
+                    if (startsFlinkOrKafka(parseResult)) {
+                        cli.getErr().println("logs: " + CliLogging.logFile());
+                        cli.getErr().flush();
+                    }
+                    return new CommandLine.RunLast().execute(parseResult);
+                });
+        System.exit(cli.execute(args));
+    }
+
+    /** Commands whose frameworks log: their users are told once where the log file is. */
+    private static boolean startsFlinkOrKafka(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult sub = parseResult.subcommand();
+        boolean help = parseResult.isUsageHelpRequested() || parseResult.isVersionHelpRequested();
+        while (sub != null && !help) {
+            help = sub.isUsageHelpRequested() || sub.isVersionHelpRequested();
+            String name = sub.commandSpec().name();
+            if (!help && sub.subcommand() == null) {
+                return List.of("demo", "broker", "bayes").contains(name);
+            }
+            sub = sub.subcommand();
+        }
+        return false;
+    }
+
+    /** The configured command line, also used by tests. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new QuiverCli());
+        cli.setExecutionExceptionHandler(
+                (e, commandLine, parseResult) -> {
+                    commandLine.getErr().println("quiver: " + oneLine(e));
+                    commandLine.getErr().flush();
+                    return CommandLine.ExitCode.SOFTWARE;
+                });
+        return cli;
+    }
+
+    /**
+     * The most telling message of an exception chain, on one line: the outermost message, unless
+     * the exception only wraps its cause (executors, Flink's job failure wrappers).
+     */
+    static String oneLine(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && isWrapper(t)) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return message.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+
+    private static boolean isWrapper(Throwable t) {
+        String message = t.getMessage();
+        return message == null
+                || message.equals(t.getCause().toString())
+                || t instanceof java.util.concurrent.ExecutionException
+                || t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.lang.reflect.InvocationTargetException
+                || message.startsWith("Job execution failed")
+                || message.startsWith("Recovery is suppressed");
+    }
+
+    /** {@code quiver run JOB}: runs a job on an in-process Flink MiniCluster. */
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            description = "Run a job locally on Flink's MiniCluster (the same job a cluster runs).",
+            subcommands = {BayesJob.class})
+    static final class RunCommand implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "Missing job: one of " + String.join(", ", spec.subcommands().keySet()));
+        }
+    }
+
+    /** Prints the project version from the jar manifest or the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = QuiverCli.class.getPackage().getImplementationVersion();
+            return new String[] {"quiver " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.quiver.jobs;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Where a job reads and writes, and how it checkpoints: the options every job shares, as a picocli
+ * mixin used both by {@code quiver run JOB} and by the job mains that {@code flink run} starts.
+ *
+ * <p>Either {@code --bootstrap} (Kafka in, Kafka out, exactly-once) or {@code --input} with {@code
+ * --output} (NDJSON files, bounded). {@link #check()} enforces that.
+ *
+ * <pre>{@code
+ * quiver run bayes --bootstrap localhost:9092 --checkpoint-interval-ms 2000
+ * quiver run bayes --input obs.ndjson --output posteriors.ndjson
+ * }</pre>
+ */
+public final class JobIoOptions {
+
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            description =
+                    "Kafka bootstrap servers: read the input topics and write the result topics.")
+    String bootstrap;
+
+    @Option(
+            names = "--input",
+            paramLabel = "FILE",
+            description = "Read input records from this NDJSON file instead of Kafka (bounded).")
+    Path input;
+
+    @Option(
+            names = "--output",
+            paramLabel = "PATH",
+            description =
+                    "With --input: write results as NDJSON to this file, or to part files in it if"
+                        + " it is a directory (ends with / or exists as one). Dead letters go to"
+                        + " PATH.deadletter.")
+    String output;
+
+    @Option(
+            names = "--parallelism",
+            paramLabel = "N",
+            description = "Operator parallelism (default: Flink's).")
+    Integer parallelism;
+
+    @Option(
+            names = "--checkpoint-dir",
+            paramLabel = "URI",
+            description =
+                    "Where checkpoints are kept (a path or file:// URI); retained on cancellation.")
+    String checkpointDir;
+
+    @Option(
+            names = "--checkpoint-interval-ms",
+            paramLabel = "MS",
+            defaultValue = "2000",
+            description =
+                    "Checkpoint interval with Kafka; results become visible to read_committed"
+                            + " consumers at each checkpoint (default: ${DEFAULT-VALUE}).")
+    long checkpointIntervalMs;
+
+    @Option(
+            names = "--from-checkpoint",
+            paramLabel = "PATH",
+            description = "Restore state from this retained checkpoint or savepoint.")
+    String fromCheckpoint;
+
+    @Option(
+            names = "--until-latest",
+            description =
+                    "With Kafka: stop at the input topics' latest offsets at start (a bounded"
+                            + " backfill).")
+    boolean untilLatest;
+
+    @Option(
+            names = "--group-id",
+            paramLabel = "ID",
+            description = "Kafka consumer group of the job's sources (default: quiver-JOB).")
+    String groupId;
+
+    @Option(
+            names = "--deadletter-topic",
+            paramLabel = "TOPIC",
+            defaultValue = "quiver.deadletter",
+            description = "Topic for rejected input (default: ${DEFAULT-VALUE}).")
+    String deadLetterTopic;
+
+    @Option(
+            names = "--max-record-bytes",
+            paramLabel = "N",
+            defaultValue = "1048576",
+            description = "Larger input records are dead letters (default: ${DEFAULT-VALUE}).")
+    int maxRecordBytes;
+
+    /** True when the job reads and writes Kafka; false for files. */
+    public boolean usesKafka() {
+        return bootstrap != null;
+    }
+
+    /** Kafka bootstrap servers, or null in file mode. */
+    public String bootstrap() {
+        return bootstrap;
+    }
+
+    /** The NDJSON input file, or null in Kafka mode. */
+    public Path input() {
+        return input;
+    }
+
+    /** The NDJSON output path, or null in Kafka mode. */
+    public String output() {
+        return output;
+    }
+
+    /** Operator parallelism, or null for Flink's default. */
+    public Integer parallelism() {
+        return parallelism;
+    }
+
+    /** Checkpoint directory, or null for none. */
+    public String checkpointDir() {
+        return checkpointDir;
+    }
+
+    /** Checkpoint interval. */
+    public Duration checkpointInterval() {
+        return Duration.ofMillis(checkpointIntervalMs);
+    }
+
+    /** Checkpoint or savepoint to restore, or null. */
+    public String fromCheckpoint() {
+        return fromCheckpoint;
+    }
+
+    /** True to stop at the latest offsets seen at start. */
+    public boolean untilLatest() {
+        return untilLatest;
+    }
+
+    /** The consumer group, defaulting to {@code quiver-<job>}. */
+    public String groupId(String job) {
+        return groupId != null ? groupId : "quiver-" + job;
+    }
+
+    /** The dead-letter topic. */
+    public String deadLetterTopic() {
+        return deadLetterTopic;
+    }
+
+    /** The largest accepted input record, in bytes. */
+    public int maxRecordBytes() {
+        return maxRecordBytes;
+    }
+
+    /** True when {@code --output} names a directory of part files rather than one file. */
+    public boolean outputIsDirectory() {
+        return output.endsWith("/") || Files.isDirectory(Path.of(output));
+    }
+
+    /** Checks the combination of options; the message names the options at fault. */
+    public void check() {
+        if (usesKafka() == (input != null)) {
+            throw new IllegalArgumentException(
+                    "give either --bootstrap (Kafka) or --input with --output (files)");
+        }
+        if (input != null && output == null) {
+            throw new IllegalArgumentException("--input needs --output");
+        }
+        if (!usesKafka() && output == null) {
+            throw new IllegalArgumentException("--output needs --input");
+        }
+        if (input != null && !Files.isRegularFile(input)) {
+            throw new IllegalArgumentException("input file not found: " + input);
+        }
+        if (usesKafka() && output != null) {
+            throw new IllegalArgumentException(
+                    "--output goes with --input; with --bootstrap results go to Kafka topics");
+        }
+        if (parallelism != null && parallelism < 1) {
+            throw new IllegalArgumentException(
+                    "--parallelism must be at least 1, got " + parallelism);
+        }
+        if (checkpointIntervalMs < 10) {
+            throw new IllegalArgumentException(
+                    "--checkpoint-interval-ms must be at least 10, got " + checkpointIntervalMs);
+        }
+        if (maxRecordBytes < 1) {
+            throw new IllegalArgumentException(
+                    "--max-record-bytes must be positive, got " + maxRecordBytes);
+        }
+    }
+}

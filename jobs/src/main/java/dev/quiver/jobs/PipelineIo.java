@@ -1,0 +1,193 @@
+package dev.quiver.jobs;
+
+import dev.quiver.io.AvroKafkaSerializer;
+import dev.quiver.io.KafkaRawRecordDeserializer;
+import dev.quiver.io.NdjsonFileSink;
+import dev.quiver.io.NumberedLineFormat;
+import dev.quiver.io.RawRecord;
+import dev.quiver.io.RecordFormat;
+import dev.quiver.schema.DeadLetter;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import java.nio.file.Path;
+
+/**
+ * Builds the sources, sinks and environment of a job from its {@link JobIoOptions}: Kafka topics
+ * with exactly-once sinks, or NDJSON files. Every job goes through here, so local runs, cluster
+ * runs and file backfills share one shape: sources, decode, operator, encode, sinks.
+ *
+ * <pre>{@code
+ * PipelineIo io = new PipelineIo("bayes", options);
+ * StreamExecutionEnvironment env = io.environment();
+ * DataStream<RawRecord> raw = io.source(env, Topics.OBSERVATIONS);
+ * }</pre>
+ */
+public final class PipelineIo {
+
+    /**
+     * Flink's transactions must outlive a checkpoint but stay below the broker's
+     * transaction.max.timeout.ms (15 minutes by default), or the producer is refused.
+     */
+    static final String TRANSACTION_TIMEOUT_MS = String.valueOf(10 * 60 * 1000);
+
+    private final String job;
+    private final JobIoOptions options;
+
+    /**
+     * @param job the job's name, used for the consumer group and transactional ids
+     * @param options where to read and write
+     */
+    public PipelineIo(String job, JobIoOptions options) {
+        options.check();
+        this.job = job;
+        this.options = options;
+    }
+
+    /** The format of the raw input: Avro on Kafka, NDJSON in files. */
+    public RecordFormat format() {
+        return options.usesKafka() ? RecordFormat.AVRO : RecordFormat.NDJSON;
+    }
+
+    /** The job's options. */
+    public JobIoOptions options() {
+        return options;
+    }
+
+    /**
+     * An environment configured for this job: exactly-once checkpoints with Kafka (retained on
+     * cancellation when a directory is given), none for bounded file runs, whose failure reruns
+     * them from the start.
+     */
+    public StreamExecutionEnvironment environment() {
+        Configuration config = new Configuration();
+        if (options.usesKafka()) {
+            config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.checkpointInterval());
+            config.set(
+                    CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                    CheckpointingMode.EXACTLY_ONCE);
+            if (options.checkpointDir() != null) {
+                config.set(
+                        CheckpointingOptions.CHECKPOINTS_DIRECTORY, toUri(options.checkpointDir()));
+                config.set(
+                        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+            }
+        }
+        if (options.fromCheckpoint() != null) {
+            config.set(StateRecoveryOptions.SAVEPOINT_PATH, toUri(options.fromCheckpoint()));
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        if (options.parallelism() != null) {
+            env.setParallelism(options.parallelism());
+        }
+        return env;
+    }
+
+    /** The raw records of one input: a Kafka topic, or the lines of the input file. */
+    public DataStream<RawRecord> source(StreamExecutionEnvironment env, String topic) {
+        if (!options.usesKafka()) {
+            String path = options.input().toString();
+            FileSource<RawRecord> files =
+                    FileSource.forRecordStreamFormat(
+                                    new NumberedLineFormat(path),
+                                    new org.apache.flink.core.fs.Path(
+                                            options.input().toAbsolutePath().toUri()))
+                            .build();
+            return env.fromSource(files, WatermarkStrategy.noWatermarks(), "file " + path)
+                    .setParallelism(1);
+        }
+        KafkaSourceBuilder<RawRecord> builder =
+                KafkaSource.<RawRecord>builder()
+                        .setBootstrapServers(options.bootstrap())
+                        .setTopics(topic)
+                        .setGroupId(options.groupId(job))
+                        .setDeserializer(new KafkaRawRecordDeserializer())
+                        .setStartingOffsets(
+                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                        // Upstream producers may be transactional; never read their aborted
+                        // records.
+                        .setProperty("isolation.level", "read_committed");
+        if (options.untilLatest()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "kafka " + topic);
+    }
+
+    /** Writes results to a Kafka topic exactly once, or to the NDJSON output. */
+    public <T extends SpecificRecord> void sink(
+            DataStream<T> results,
+            Class<T> type,
+            String topic,
+            SerializableFunction<T, String> keyOf) {
+        if (options.usesKafka()) {
+            results.sinkTo(kafkaSink(type, topic, keyOf)).name("kafka " + topic);
+        } else {
+            fileSink(results, type, options.output());
+        }
+    }
+
+    /** Writes dead letters to the dead-letter topic, or beside the output as PATH.deadletter. */
+    public void deadLetterSink(DataStream<DeadLetter> deadLetters) {
+        if (options.usesKafka()) {
+            deadLetters
+                    .sinkTo(
+                            kafkaSink(
+                                    DeadLetter.class,
+                                    options.deadLetterTopic(),
+                                    DeadLetter::getSource))
+                    .name("kafka " + options.deadLetterTopic());
+        } else {
+            fileSink(deadLetters, DeadLetter.class, deadLetterPath(options.output()));
+        }
+    }
+
+    /** Where file runs put dead letters for a given output path. */
+    public static String deadLetterPath(String output) {
+        return output.endsWith("/")
+                ? output.substring(0, output.length() - 1) + ".deadletter/"
+                : output + ".deadletter";
+    }
+
+    private <T extends SpecificRecord> void fileSink(
+            DataStream<T> stream, Class<T> type, String path) {
+        if (options.outputIsDirectory()) {
+            stream.sinkTo(NdjsonFileSink.toDirectory(type, path)).name("files " + path);
+        } else {
+            stream.sinkTo(NdjsonFileSink.toFile(type, path)).name("file " + path).setParallelism(1);
+        }
+    }
+
+    private <T extends SpecificRecord> KafkaSink<T> kafkaSink(
+            Class<T> type, String topic, SerializableFunction<T, String> keyOf) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(options.bootstrap())
+                .setRecordSerializer(new AvroKafkaSerializer<>(type, topic, keyOf))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(options.groupId(job) + "-" + topic)
+                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                .build();
+    }
+
+    private static String toUri(String pathOrUri) {
+        return pathOrUri.contains("://")
+                ? pathOrUri
+                : Path.of(pathOrUri).toAbsolutePath().toUri().toString();
+    }
+}

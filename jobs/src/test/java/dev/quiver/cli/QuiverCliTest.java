@@ -1,0 +1,310 @@
+package dev.quiver.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quiver.io.NdjsonCodec;
+import dev.quiver.io.Topics;
+import dev.quiver.kafka.EmbeddedKafkaBroker;
+import dev.quiver.kafka.KafkaTestClients;
+import dev.quiver.schema.Observation;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The {@code quiver} commands' happy paths and their bad usage, against a real broker. */
+class QuiverCliTest {
+
+    private static EmbeddedKafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.builder().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    /** What one command printed and returned. */
+    record Result(int exit, String out, String err) {
+        List<String> outLines() {
+            return out.lines().toList();
+        }
+    }
+
+    static Result quiver(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cli = QuiverCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "demo", "broker", "publish", "consume", "run", "run bayes"})
+    void everyCommandHasHelp(String command) {
+        List<String> args =
+                new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+        args.add("--help");
+        Result result = quiver(args.toArray(String[]::new));
+        assertThat(result.exit()).isZero();
+        assertThat(result.out()).startsWith("Usage: quiver");
+    }
+
+    @Test
+    void unknownFlagIsBadUsage() {
+        Result result = quiver("consume", "--bootstrap", "localhost:1", "--topic", "t", "--colour");
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("Unknown option: '--colour'");
+    }
+
+    @Test
+    void runWithoutJobIsBadUsage() {
+        Result result = quiver("run");
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("Missing job").contains("bayes");
+    }
+
+    @Test
+    void publishOfMissingFileIsOneLineError() {
+        Result result =
+                quiver(
+                        "publish",
+                        "--bootstrap",
+                        broker.bootstrapServers(),
+                        "--type",
+                        "observation",
+                        "--file",
+                        "/no/such/file.ndjson");
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.err().lines())
+                .containsExactly("quiver: file not found: /no/such/file.ndjson");
+    }
+
+    @Test
+    void runWithMissingInputIsOneLineError(@TempDir Path dir) {
+        Result result =
+                quiver(
+                        "run",
+                        "bayes",
+                        "--input",
+                        dir.resolve("missing.ndjson").toString(),
+                        "--output",
+                        dir.resolve("out.ndjson").toString());
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.err().lines())
+                .singleElement()
+                .asString()
+                .contains("input file not found");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"publish", "consume", "run"})
+    void unreachableBrokerIsOneLineErrorWithin30Seconds(String command) {
+        String bootstrap = "localhost:" + KafkaTestClients.freePort();
+        String[] args =
+                switch (command) {
+                    case "publish" ->
+                            new String[] {
+                                "publish",
+                                "--bootstrap",
+                                bootstrap,
+                                "--type",
+                                "observation",
+                                "--generate",
+                                "5"
+                            };
+                    case "consume" ->
+                            new String[] {
+                                "consume", "--bootstrap", bootstrap, "--topic", Topics.POSTERIORS
+                            };
+                    default -> new String[] {"run", "bayes", "--bootstrap", bootstrap};
+                };
+        long start = System.nanoTime();
+        Result result = quiver(args);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(result.exit()).isNotZero();
+        assertThat(result.err().lines())
+                .singleElement()
+                .asString()
+                .startsWith("quiver: ")
+                .contains("cannot reach Kafka at " + bootstrap);
+        assertThat(seconds).isLessThan(30);
+    }
+
+    @Test
+    void publishedFileIsConsumedBackAsTheSameNdjson(@TempDir Path dir) throws Exception {
+        String topic = "cli-roundtrip";
+        List<String> lines =
+                List.of(
+                        "{\"key\":\"ad-7\",\"ts\":1700000000000,\"value\":1}",
+                        "{\"id\":\"o2\",\"key\":\"ad-8\",\"ts\":1700000000001,\"value\":0,\"features\":[1.5,null,3]}",
+                        "{\"key\":\"ad-7\",\"ts\":1700000000002,\"value\":1,\"category\":\"red\",\"label\":1}");
+        Path file = Files.write(dir.resolve("obs.ndjson"), lines);
+
+        Result published =
+                quiver(
+                        "publish",
+                        "--bootstrap",
+                        broker.bootstrapServers(),
+                        "--type",
+                        "observation",
+                        "--topic",
+                        topic,
+                        "--file",
+                        file.toString());
+        assertThat(published.exit()).as(published.err()).isZero();
+        assertThat(published.out()).contains("published 3 observation records to " + topic);
+
+        Result consumed =
+                quiver(
+                        "consume",
+                        "--bootstrap",
+                        broker.bootstrapServers(),
+                        "--topic",
+                        topic,
+                        "--from-beginning",
+                        "--max",
+                        "3",
+                        "--timeout",
+                        "20");
+        assertThat(consumed.exit()).as(consumed.err()).isZero();
+        NdjsonCodec<Observation> codec = NdjsonCodec.of(Observation.class);
+        List<Observation> expected = new ArrayList<>();
+        for (String line : lines) {
+            expected.add(codec.decode(line));
+        }
+        List<Observation> actual = new ArrayList<>();
+        for (String line : consumed.outLines()) {
+            actual.add(codec.decode(line));
+        }
+        assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void publishOfFileWithBadLineSendsNothing(@TempDir Path dir) throws IOException {
+        String topic = "cli-bad-file";
+        Path file =
+                Files.write(
+                        dir.resolve("obs.ndjson"),
+                        List.of(
+                                "{\"key\":\"a\",\"ts\":1,\"value\":1}",
+                                "{\"key\":\"a\",\"ts\":2,\"value\":1,\"colour\":\"red\"}"));
+        Result result =
+                quiver(
+                        "publish",
+                        "--bootstrap",
+                        broker.bootstrapServers(),
+                        "--type",
+                        "observation",
+                        "--topic",
+                        topic,
+                        "--file",
+                        file.toString());
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.err().lines())
+                .singleElement()
+                .asString()
+                .contains("line 2")
+                .contains("colour")
+                .contains("nothing was published");
+    }
+
+    @Test
+    void generatedRecordsArePublished() {
+        String topic = "cli-generated";
+        Result published =
+                quiver(
+                        "publish",
+                        "--bootstrap",
+                        broker.bootstrapServers(),
+                        "--type",
+                        "vector",
+                        "--topic",
+                        topic,
+                        "--generate",
+                        "100",
+                        "--dim",
+                        "4");
+        assertThat(published.exit()).as(published.err()).isZero();
+        Result consumed =
+                quiver(
+                        "consume",
+                        "--bootstrap",
+                        broker.bootstrapServers(),
+                        "--topic",
+                        topic,
+                        "--from-beginning",
+                        "--max",
+                        "100",
+                        "--timeout",
+                        "20");
+        assertThat(consumed.outLines())
+                .hasSize(100)
+                .allSatisfy(
+                        line ->
+                                assertThat(line)
+                                        .contains("\"namespace\":\"default\"")
+                                        .contains("\"op\":\"UPSERT\""));
+    }
+
+    @Test
+    void runOnFilesWritesOneUpdatePerObservation(@TempDir Path dir) throws IOException {
+        Path input =
+                Files.write(
+                        dir.resolve("obs.ndjson"),
+                        List.of(
+                                "{\"key\":\"a\",\"ts\":1,\"value\":1}",
+                                "{\"key\":\"a\",\"ts\":2,\"value\":0}",
+                                "{\"key\":\"b\",\"ts\":3,\"value\":1}"));
+        Path output = dir.resolve("out.ndjson");
+        Result result =
+                quiver(
+                        "run",
+                        "bayes",
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        output.toString(),
+                        "--prior-alpha",
+                        "2",
+                        "--prior-beta",
+                        "3");
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(Files.readAllLines(output))
+                .hasSize(3)
+                .anySatisfy(
+                        line ->
+                                assertThat(line)
+                                        .contains("\"key\":\"a\"")
+                                        .contains("\"n\":2.0")
+                                        .contains("\"alpha\":3.0")
+                                        .contains("\"beta\":4.0"));
+    }
+
+    @Test
+    void demoRunsEndToEndAndChecksItsResults() {
+        Result result = quiver("demo", "--events", "3000", "--seconds", "3", "--keys", "10");
+        assertThat(result.exit()).as(result.out() + result.err()).isZero();
+        assertThat(result.out())
+                .contains("Kafka broker (KRaft) at localhost:")
+                .contains("posterior updates out")
+                .contains("dead letter: ")
+                .contains("Checked: one update per valid event");
+    }
+}
