@@ -1,0 +1,40 @@
+package dev.quiver.knn;
+
+/**
+ * Read access to a set of indexed points stored in one flat, slot-major {@code float[]}: the
+ * adaptor through which search paths (the kd-tree, the batched brute force) read points without
+ * owning their layout. Slots may be dead (deleted, not yet compacted); readers skip them.
+ *
+ * <pre>{@code
+ * float[] coords = points.coordinates();
+ * for (int slot = 0; slot < points.slotCount(); slot++) {
+ *     if (points.isLive(slot)) {
+ *         float x0 = coords[slot * points.dimension()];
+ *     }
+ * }
+ * }</pre>
+ */
+public interface PointSet {
+
+    /** Components per point. */
+    int dimension();
+
+    /** Slots in use, live or dead: slots {@code [0, slotCount())} are valid in the arrays. */
+    int slotCount();
+
+    /** Live points. */
+    int size();
+
+    /**
+     * The coordinates, slot-major: point {@code s} is {@code [s * dimension(), (s + 1) *
+     * dimension())}. The array is the store itself, not a copy: read only, and only until the
+     * next mutation. Vectors are already normalised where the metric needs it.
+     */
+    float[] coordinates();
+
+    /** True when {@code slot} holds a live point. */
+    boolean isLive(int slot);
+
+    /** The id of the point in {@code slot}; ties in distance are broken by this id. */
+    String id(int slot);
+}
