@@ -300,7 +300,7 @@ final class DemoCommand implements Callable<Integer> {
                     String.format(
                             "events in %,d/%,d | posterior updates out %,d | %,.0f events/s | dead"
                                     + " letters %,d",
-                            in, total, results, results / elapsed, dead);
+                            in, total, results, in / elapsed, dead);
             if (inPlace) {
                 out.print("\r" + line + "   ");
             } else {
