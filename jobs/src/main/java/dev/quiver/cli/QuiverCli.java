@@ -1,6 +1,7 @@
 package dev.quiver.cli;
 
 import dev.quiver.jobs.BayesJob;
+import dev.quiver.jobs.MatchJob;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -68,7 +69,7 @@ public final class QuiverCli {
             help = sub.isUsageHelpRequested() || sub.isVersionHelpRequested();
             String name = sub.commandSpec().name();
             if (!help && sub.subcommand() == null) {
-                return List.of("demo", "broker", "bayes").contains(name);
+                return List.of("demo", "broker", "bayes", "match").contains(name);
             }
             sub = sub.subcommand();
         }
@@ -116,7 +117,7 @@ public final class QuiverCli {
             name = "run",
             mixinStandardHelpOptions = true,
             description = "Run a job locally on Flink's MiniCluster (the same job a cluster runs).",
-            subcommands = {BayesJob.class})
+            subcommands = {BayesJob.class, MatchJob.class})
     static final class RunCommand implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

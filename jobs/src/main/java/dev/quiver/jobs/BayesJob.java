@@ -21,7 +21,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -39,6 +42,12 @@ import java.util.concurrent.Callable;
 public final class BayesJob implements Callable<Integer> {
 
     @Mixin JobIoOptions io;
+
+    @Option(
+            names = "--input",
+            paramLabel = "FILE",
+            description = "Read observations from this NDJSON file instead of Kafka (bounded).")
+    Path input;
 
     @Option(
             names = "--model",
@@ -92,10 +101,16 @@ public final class BayesJob implements Callable<Integer> {
         if (io.usesKafka()) {
             KafkaTopics.checkReachable(io.bootstrap(), Duration.ofSeconds(15));
         }
-        PipelineIo pipeline = new PipelineIo("bayes", io);
+        PipelineIo pipeline = new PipelineIo("bayes", io, fileInputs());
         StreamExecutionEnvironment env = pipeline.environment();
-        addTo(env, pipeline, options(), observationsTopic, posteriorsTopic);
+        addTo(env, pipeline);
         return env;
+    }
+
+    private Map<String, Path> fileInputs() {
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put("--input", input);
+        return files;
     }
 
     /** The job's kernel options from its command-line options. */
@@ -111,16 +126,12 @@ public final class BayesJob implements Callable<Integer> {
      * Adds the bayes stage to a pipeline: decode and validate observations, update posteriors by
      * key, write updates and dead letters.
      */
-    static void addTo(
-            StreamExecutionEnvironment env,
-            PipelineIo pipeline,
-            BayesOptions options,
-            String observationsTopic,
-            String posteriorsTopic) {
-        DataStream<RawRecord> raw = pipeline.source(env, observationsTopic);
+    void addTo(StreamExecutionEnvironment env, PipelineIo pipeline) {
+        BayesOptions options = options();
+        DataStream<RawRecord> raw = pipeline.source(env, observationsTopic, input);
         SingleOutputStreamOperator<Observation> observations =
                 raw.process(
-                                new DecodeFunction<>(
+                                DecodeFunction.of(
                                         Observation.class,
                                         pipeline.format(),
                                         pipeline.options().maxRecordBytes(),

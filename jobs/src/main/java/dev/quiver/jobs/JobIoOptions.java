@@ -5,6 +5,8 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Where a job reads and writes, and how it checkpoints: the options every job shares, as a picocli
@@ -26,12 +28,6 @@ public final class JobIoOptions {
             description =
                     "Kafka bootstrap servers: read the input topics and write the result topics.")
     String bootstrap;
-
-    @Option(
-            names = "--input",
-            paramLabel = "FILE",
-            description = "Read input records from this NDJSON file instead of Kafka (bounded).")
-    Path input;
 
     @Option(
             names = "--output",
@@ -107,11 +103,6 @@ public final class JobIoOptions {
         return bootstrap;
     }
 
-    /** The NDJSON input file, or null in Kafka mode. */
-    public Path input() {
-        return input;
-    }
-
     /** The NDJSON output path, or null in Kafka mode. */
     public String output() {
         return output;
@@ -162,24 +153,45 @@ public final class JobIoOptions {
         return output.endsWith("/") || Files.isDirectory(Path.of(output));
     }
 
-    /** Checks the combination of options; the message names the options at fault. */
-    public void check() {
-        if (usesKafka() == (input != null)) {
-            throw new IllegalArgumentException(
-                    "give either --bootstrap (Kafka) or --input with --output (files)");
-        }
-        if (input != null && output == null) {
-            throw new IllegalArgumentException("--input needs --output");
-        }
-        if (!usesKafka() && output == null) {
-            throw new IllegalArgumentException("--output needs --input");
-        }
-        if (input != null && !Files.isRegularFile(input)) {
-            throw new IllegalArgumentException("input file not found: " + input);
-        }
-        if (usesKafka() && output != null) {
-            throw new IllegalArgumentException(
-                    "--output goes with --input; with --bootstrap results go to Kafka topics");
+    /**
+     * Checks the combination of options with the job's own file inputs ({@code --input}, or {@code
+     * --vectors} and {@code --queries}), given by option name, null where not set. The message names
+     * the options at fault.
+     */
+    public void check(Map<String, Path> fileInputs) {
+        List<String> given =
+                fileInputs.entrySet().stream()
+                        .filter(e -> e.getValue() != null)
+                        .map(Map.Entry::getKey)
+                        .toList();
+        String files = String.join(" and ", fileInputs.keySet());
+        if (usesKafka()) {
+            if (!given.isEmpty()) {
+                throw new IllegalArgumentException(
+                        String.join(", ", given)
+                                + " reads files; with --bootstrap the job reads Kafka topics");
+            }
+            if (output != null) {
+                throw new IllegalArgumentException(
+                        "--output goes with " + files + "; with --bootstrap results go to Kafka topics");
+            }
+        } else {
+            if (given.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "give either --bootstrap (Kafka) or " + files + " with --output (files)");
+            }
+            for (Map.Entry<String, Path> input : fileInputs.entrySet()) {
+                if (input.getValue() == null) {
+                    throw new IllegalArgumentException(
+                            "file mode needs " + files + "; " + input.getKey() + " is missing");
+                }
+                if (!Files.isRegularFile(input.getValue())) {
+                    throw new IllegalArgumentException("input file not found: " + input.getValue());
+                }
+            }
+            if (output == null) {
+                throw new IllegalArgumentException(files + " needs --output");
+            }
         }
         if (parallelism != null && parallelism < 1) {
             throw new IllegalArgumentException(

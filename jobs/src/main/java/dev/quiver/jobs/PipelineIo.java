@@ -27,6 +27,7 @@ import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Builds the sources, sinks and environment of a job from its {@link JobIoOptions}: Kafka topics
@@ -53,9 +54,10 @@ public final class PipelineIo {
     /**
      * @param job the job's name, used for the consumer group and transactional ids
      * @param options where to read and write
+     * @param fileInputs the job's file inputs by option name, null where not given (Kafka mode)
      */
-    public PipelineIo(String job, JobIoOptions options) {
-        options.check();
+    public PipelineIo(String job, JobIoOptions options, Map<String, Path> fileInputs) {
+        options.check(fileInputs);
         this.job = job;
         this.options = options;
     }
@@ -100,15 +102,15 @@ public final class PipelineIo {
         return env;
     }
 
-    /** The raw records of one input: a Kafka topic, or the lines of the input file. */
-    public DataStream<RawRecord> source(StreamExecutionEnvironment env, String topic) {
+    /** The raw records of one input: a Kafka topic, or the lines of {@code file} in file mode. */
+    public DataStream<RawRecord> source(StreamExecutionEnvironment env, String topic, Path file) {
         if (!options.usesKafka()) {
-            String path = options.input().toString();
+            String path = file.toString();
             FileSource<RawRecord> files =
                     FileSource.forRecordStreamFormat(
                                     new NumberedLineFormat(path),
                                     new org.apache.flink.core.fs.Path(
-                                            options.input().toAbsolutePath().toUri()))
+                                            file.toAbsolutePath().toUri()))
                             .build();
             return env.fromSource(files, WatermarkStrategy.noWatermarks(), "file " + path)
                     .setParallelism(1);

@@ -16,16 +16,23 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>{@code
  * SingleOutputStreamOperator<Observation> obs = raw
- *     .process(new DecodeFunction<>(Observation.class, RecordFormat.AVRO, maxBytes, validator))
+ *     .process(DecodeFunction.of(Observation.class, RecordFormat.AVRO, maxBytes, validator))
  *     .returns(Observation.class);
  * DataStream<DeadLetter> dead = obs.getSideOutput(DeadLetters.TAG);
  * }</pre>
  *
  * @param <T> the record type
  */
-public final class DecodeFunction<T extends SpecificRecord> extends ProcessFunction<RawRecord, T> {
+public final class DecodeFunction<T extends SpecificRecord, O> extends ProcessFunction<RawRecord, O> {
+
+    /** What the function emits for a valid record: the record itself, or the record traced. */
+    @FunctionalInterface
+    interface Emit<T, O> extends java.io.Serializable {
+        O apply(T record, RawRecord origin);
+    }
 
     private final Class<T> type;
+    private final Emit<T, O> emit;
     private final RecordFormat format;
     private final int maxBytes;
     private final RecordValidator<T> validator;
@@ -35,14 +42,12 @@ public final class DecodeFunction<T extends SpecificRecord> extends ProcessFunct
     private transient Counter deadLetters;
     private transient Counter decoded;
 
-    /**
-     * @param type the record class
-     * @param format how the raw bytes are encoded
-     * @param maxBytes records larger than this are rejected before parsing
-     * @param validator the job's rules for a valid record
-     */
-    public DecodeFunction(
-            Class<T> type, RecordFormat format, int maxBytes, RecordValidator<T> validator) {
+    private DecodeFunction(
+            Class<T> type,
+            RecordFormat format,
+            int maxBytes,
+            RecordValidator<T> validator,
+            Emit<T, O> emit) {
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
         }
@@ -50,6 +55,26 @@ public final class DecodeFunction<T extends SpecificRecord> extends ProcessFunct
         this.format = format;
         this.maxBytes = maxBytes;
         this.validator = validator;
+        this.emit = emit;
+    }
+
+    /**
+     * Emits each valid record.
+     *
+     * @param type the record class
+     * @param format how the raw bytes are encoded
+     * @param maxBytes records larger than this are rejected before parsing
+     * @param validator the job's stateless rules for a valid record
+     */
+    public static <T extends SpecificRecord> DecodeFunction<T, T> of(
+            Class<T> type, RecordFormat format, int maxBytes, RecordValidator<T> validator) {
+        return new DecodeFunction<>(type, format, maxBytes, validator, (record, origin) -> record);
+    }
+
+    /** Emits each valid record with its origin, for operators that validate against state. */
+    public static <T extends SpecificRecord> DecodeFunction<T, Traced<T>> traced(
+            Class<T> type, RecordFormat format, int maxBytes, RecordValidator<T> validator) {
+        return new DecodeFunction<>(type, format, maxBytes, validator, Traced::of);
     }
 
     @Override
@@ -61,14 +86,14 @@ public final class DecodeFunction<T extends SpecificRecord> extends ProcessFunct
     }
 
     @Override
-    public void processElement(RawRecord raw, Context ctx, Collector<T> out) {
+    public void processElement(RawRecord raw, Context ctx, Collector<O> out) {
         String reason;
         try {
             T record = decode(raw.payload);
             reason = validator.invalidReason(record);
             if (reason == null) {
                 decoded.inc();
-                out.collect(record);
+                out.collect(emit.apply(record, raw));
                 return;
             }
         } catch (DecodeException e) {

@@ -58,4 +58,19 @@ public enum KnnMetric {
         throw new IllegalArgumentException(
                 "unknown metric '" + name + "'; known: squared-l2, l2, cosine");
     }
+
+    /**
+     * Scales {@code v[off .. off + d)} to unit length in place. The caller guarantees a non-zero
+     * vector (validators reject zero vectors under the cosine metric).
+     */
+    public static void normalise(float[] v, int off, int d) {
+        double sumOfSquares = 0;
+        for (int i = off; i < off + d; i++) {
+            sumOfSquares += (double) v[i] * v[i];
+        }
+        float scale = (float) (1.0 / Math.sqrt(sumOfSquares));
+        for (int i = off; i < off + d; i++) {
+            v[i] *= scale;
+        }
+    }
 }

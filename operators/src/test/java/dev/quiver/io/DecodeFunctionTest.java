@@ -34,7 +34,7 @@ class DecodeFunctionTest {
         byte[] oversize = new byte[2048];
         try (OneInputStreamOperatorTestHarness<RawRecord, Observation> harness =
                 ProcessFunctionTestHarnesses.forProcessFunction(
-                        new DecodeFunction<>(
+                        DecodeFunction.of(
                                 Observation.class, RecordFormat.AVRO, 1024, ZERO_OR_ONE))) {
             harness.processElement(RawRecord.of("t", 0, 10, good), 0);
             harness.processElement(RawRecord.of("t", 0, 11, invalid), 0);
@@ -60,7 +60,7 @@ class DecodeFunctionTest {
     void ndjsonLinesAreDecodedAndBadOnesDeadLetteredWithTheirText() throws Exception {
         try (OneInputStreamOperatorTestHarness<RawRecord, Observation> harness =
                 ProcessFunctionTestHarnesses.forProcessFunction(
-                        new DecodeFunction<>(
+                        DecodeFunction.of(
                                 Observation.class, RecordFormat.NDJSON, 1024, ZERO_OR_ONE))) {
             harness.processElement(line(1, "{\"key\":\"k\",\"ts\":5,\"value\":1}"), 0);
             harness.processElement(line(2, "{\"key\":\"k\",\"ts\":5,\"value\":1,\"extra\":0}"), 0);

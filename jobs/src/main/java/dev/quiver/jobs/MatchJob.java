@@ -1,0 +1,239 @@
+package dev.quiver.jobs;
+
+import dev.quiver.io.DeadLetters;
+import dev.quiver.io.DecodeFunction;
+import dev.quiver.io.Topics;
+import dev.quiver.io.Traced;
+import dev.quiver.kafka.KafkaTopics;
+import dev.quiver.knn.KnnMetric;
+import dev.quiver.knn.MatchFunction;
+import dev.quiver.knn.MatchOptions;
+import dev.quiver.knn.QueryEventValidator;
+import dev.quiver.knn.VectorEventValidator;
+import dev.quiver.schema.DeadLetter;
+import dev.quiver.schema.MatchResult;
+import dev.quiver.schema.QueryEvent;
+import dev.quiver.schema.VectorEvent;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The match job: vectors and queries in, one {@code MatchResult} per valid query out, against a
+ * per-namespace kd-tree index that grows and shrinks with the vector stream. The same class is
+ * {@code quiver run match} and the main class a Flink cluster runs.
+ *
+ * <pre>{@code
+ * flink run -c dev.quiver.jobs.MatchJob quiver-jobs.jar --bootstrap kafka:9092 --order event-time
+ * }</pre>
+ */
+@Command(
+        name = "match",
+        mixinStandardHelpOptions = true,
+        description = "Incremental kd-tree nearest-neighbour matching per namespace.")
+public final class MatchJob implements Callable<Integer> {
+
+    @Mixin JobIoOptions io;
+
+    @Option(names = "--vectors", paramLabel = "FILE", description = "Vectors from this NDJSON file (with --queries).")
+    Path vectorsFile;
+
+    @Option(names = "--queries", paramLabel = "FILE", description = "Queries from this NDJSON file (with --vectors).")
+    Path queriesFile;
+
+    @Option(
+            names = "--order",
+            defaultValue = "arrival",
+            description =
+                    "arrival: a query sees every vector processed before it (lowest latency);"
+                            + " event-time: a query at time t sees exactly the vectors up to t"
+                            + " (deterministic). Default: ${DEFAULT-VALUE}.")
+    String order;
+
+    @Option(
+            names = "--max-out-of-orderness-ms",
+            defaultValue = "1000",
+            description = "Watermark delay behind the largest event time seen (default: ${DEFAULT-VALUE}).")
+    long maxOutOfOrdernessMs;
+
+    @Option(
+            names = "--idle-timeout-ms",
+            defaultValue = "5000",
+            description =
+                    "A source partition without records this long stops holding the watermark back"
+                            + " (default: ${DEFAULT-VALUE}).")
+    long idleTimeoutMs;
+
+    @Option(names = "--ttl-ms", defaultValue = "0", description = "Points expire this long after their event time; 0 never (default).")
+    long ttlMs;
+
+    @Option(names = "--max-points", defaultValue = "0", description = "Most points per namespace, oldest evicted; 0 no limit (default).")
+    int maxPoints;
+
+    @Option(names = "--metric", defaultValue = "squared-l2", description = "squared-l2, l2 or cosine (default: ${DEFAULT-VALUE}).")
+    String metric;
+
+    @Option(names = "--search", defaultValue = "auto", description = "auto, tree or brute (default: ${DEFAULT-VALUE}).")
+    String search;
+
+    @Option(
+            names = "--brute-force-min-dimension",
+            defaultValue = "" + MatchOptions.DEFAULT_BRUTE_FORCE_MIN_DIMENSION,
+            description = "With --search auto, brute force from this dimension on (default: ${DEFAULT-VALUE}).")
+    int bruteForceMinDimension;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Queries per brute-force batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(
+            names = "--batch-timeout-ms",
+            defaultValue = "10",
+            description = "Longest a query waits for its batch (default: ${DEFAULT-VALUE}).")
+    long batchTimeoutMs;
+
+    @Option(
+            names = "--max-checks",
+            defaultValue = "0",
+            description = "Approximate kNN by best-bin-first, examining at most this many points; 0 exact (default).")
+    int maxChecks;
+
+    @Option(names = "--ratio", defaultValue = "0.8", description = "Lowe's ratio for MATCH queries (default: ${DEFAULT-VALUE}).")
+    float ratio;
+
+    @Option(names = "--backend", defaultValue = "cpu", description = "Brute-force compute backend: cpu or java (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--max-dimension", defaultValue = "4096", description = "Longest vector accepted (default: ${DEFAULT-VALUE}).")
+    int maxDimension;
+
+    @Option(names = "--vectors-topic", defaultValue = Topics.VECTORS, description = "Default: ${DEFAULT-VALUE}.")
+    String vectorsTopic;
+
+    @Option(names = "--queries-topic", defaultValue = Topics.QUERIES, description = "Default: ${DEFAULT-VALUE}.")
+    String queriesTopic;
+
+    @Option(names = "--matches-topic", defaultValue = Topics.MATCHES, description = "Default: ${DEFAULT-VALUE}.")
+    String matchesTopic;
+
+    /** Runs the job on a Flink cluster ({@code flink run -c dev.quiver.jobs.MatchJob}). */
+    public static void main(String[] args) {
+        int exit = new CommandLine(new MatchJob()).execute(args);
+        if (exit != 0) {
+            throw new IllegalStateException("match job failed, exit code " + exit);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        build().execute("quiver match");
+        return 0;
+    }
+
+    /** The job's environment with its pipeline added, ready to execute. */
+    public StreamExecutionEnvironment build() {
+        MatchOptions options = options();
+        if (io.usesKafka()) {
+            KafkaTopics.checkReachable(io.bootstrap(), Duration.ofSeconds(15));
+        }
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put("--vectors", vectorsFile);
+        files.put("--queries", queriesFile);
+        PipelineIo pipeline = new PipelineIo("match", io, files);
+        StreamExecutionEnvironment env = pipeline.environment();
+        addTo(env, pipeline, options);
+        return env;
+    }
+
+    /** The operator's options from the command line; messages name the bad option. */
+    MatchOptions options() {
+        return MatchOptions.builder()
+                .metric(KnnMetric.fromOptionName(metric))
+                .order(parse(MatchOptions.Order.class, "--order", order))
+                .ttlMs(ttlMs)
+                .maxPoints(maxPoints)
+                .batchSize(batchSize)
+                .batchTimeoutMs(batchTimeoutMs)
+                .search(parse(MatchOptions.Search.class, "--search", search))
+                .bruteForceMinDimension(bruteForceMinDimension)
+                .maxChecks(maxChecks)
+                .ratio(ratio)
+                .backend(backend)
+                .maxDimension(maxDimension)
+                .build();
+    }
+
+    private void addTo(StreamExecutionEnvironment env, PipelineIo pipeline, MatchOptions options) {
+        int maxBytes = pipeline.options().maxRecordBytes();
+        SingleOutputStreamOperator<Traced<VectorEvent>> vectors =
+                pipeline.source(env, vectorsTopic, vectorsFile)
+                        .process(
+                                DecodeFunction.traced(
+                                        VectorEvent.class,
+                                        pipeline.format(),
+                                        maxBytes,
+                                        new VectorEventValidator(options.metric(), options.maxDimension())))
+                        .returns(new TypeHint<Traced<VectorEvent>>() {})
+                        .name("decode vectors");
+        SingleOutputStreamOperator<Traced<QueryEvent>> queries =
+                pipeline.source(env, queriesTopic, queriesFile)
+                        .process(
+                                DecodeFunction.traced(
+                                        QueryEvent.class,
+                                        pipeline.format(),
+                                        maxBytes,
+                                        new QueryEventValidator(options.metric(), options.maxDimension())))
+                        .returns(new TypeHint<Traced<QueryEvent>>() {})
+                        .name("decode queries");
+        SingleOutputStreamOperator<MatchResult> matches =
+                vectors.assignTimestampsAndWatermarks(this.<VectorEvent>watermarks())
+                        .connect(queries.assignTimestampsAndWatermarks(this.<QueryEvent>watermarks()))
+                        .keyBy(v -> v.record.getNamespace(), q -> q.record.getNamespace())
+                        .process(new MatchFunction(options))
+                        .returns(MatchResult.class)
+                        .name("match");
+        pipeline.sink(matches, MatchResult.class, matchesTopic, MatchResult::getNamespace);
+        DataStream<DeadLetter> deadLetters =
+                vectors.getSideOutput(DeadLetters.TAG)
+                        .union(queries.getSideOutput(DeadLetters.TAG), matches.getSideOutput(DeadLetters.TAG));
+        pipeline.deadLetterSink(deadLetters);
+    }
+
+    /** Event time from the record's ts, bounded out-of-orderness, idle partitions skipped. */
+    private <T> WatermarkStrategy<Traced<T>> watermarks() {
+        WatermarkStrategy<Traced<T>> strategy =
+                WatermarkStrategy.<Traced<T>>forBoundedOutOfOrderness(Duration.ofMillis(maxOutOfOrdernessMs))
+                        .withTimestampAssigner(
+                                (traced, previous) ->
+                                        traced.record instanceof VectorEvent v
+                                                ? v.getTs().toEpochMilli()
+                                                : ((QueryEvent) traced.record).getTs().toEpochMilli());
+        return idleTimeoutMs > 0 ? strategy.withIdleness(Duration.ofMillis(idleTimeoutMs)) : strategy;
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String option, String value) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    option
+                            + " must be one of "
+                            + java.util.Arrays.stream(type.getEnumConstants())
+                                    .map(c -> c.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                                    .toList()
+                            + ", got '"
+                            + value
+                            + "'");
+        }
+    }
+}

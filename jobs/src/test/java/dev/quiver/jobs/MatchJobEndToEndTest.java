@@ -1,0 +1,284 @@
+package dev.quiver.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quiver.cli.QuiverCli;
+import dev.quiver.io.AvroSingleObjectCodec;
+import dev.quiver.io.NdjsonCodec;
+import dev.quiver.io.Topics;
+import dev.quiver.kafka.EmbeddedKafkaBroker;
+import dev.quiver.kafka.KafkaTestClients;
+import dev.quiver.kafka.KafkaTopics;
+import dev.quiver.schema.DeadLetter;
+import dev.quiver.schema.MatchResult;
+import dev.quiver.schema.Neighbor;
+import dev.quiver.schema.QueryEvent;
+import dev.quiver.schema.VectorEvent;
+import dev.quiver.schema.VectorOp;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The match job on a real broker and on files, in event-time order so answers are deterministic,
+ * against a brute-force oracle computed here; and a stop and restore from a retained checkpoint
+ * that answers every query exactly once, identically.
+ */
+class MatchJobEndToEndTest {
+
+    private static final int DIM = 4;
+    private static EmbeddedKafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.builder().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @Test
+    void fileRunInEventTimeGivesExactlyTheBruteForceAnswers(@TempDir Path dir) throws IOException {
+        List<Object> events = stream(new SplittableRandom(3), 0, 1500, 0);
+        NdjsonCodec<VectorEvent> vectors = NdjsonCodec.of(VectorEvent.class);
+        NdjsonCodec<QueryEvent> queries = NdjsonCodec.of(QueryEvent.class);
+        List<String> vectorLines = new ArrayList<>();
+        List<String> queryLines = new ArrayList<>();
+        for (Object e : events) {
+            if (e instanceof VectorEvent v) {
+                vectorLines.add(vectors.encode(v));
+            } else {
+                queryLines.add(queries.encode((QueryEvent) e));
+            }
+        }
+        vectorLines.add("{\"id\":\"bad\",\"namespace\":\"a\",\"ts\":501,\"vector\":[1,2]}");
+        Path vectorFile = Files.write(dir.resolve("vectors.ndjson"), vectorLines);
+        Path queryFile = Files.write(dir.resolve("queries.ndjson"), queryLines);
+        Path output = dir.resolve("matches.ndjson");
+
+        int exit =
+                run(
+                        "run", "match", "--vectors", vectorFile.toString(), "--queries", queryFile.toString(),
+                        "--output", output.toString(), "--order", "event-time", "--parallelism", "2");
+        assertThat(exit).isZero();
+
+        NdjsonCodec<MatchResult> results = NdjsonCodec.of(MatchResult.class);
+        List<MatchResult> answers = new ArrayList<>();
+        for (String line : Files.readAllLines(output)) {
+            answers.add(decode(results, line));
+        }
+        assertThat(byQuery(answers)).isEqualTo(oracle(events));
+        List<String> dead = Files.readAllLines(Path.of(PipelineIo.deadLetterPath(output.toString())));
+        assertThat(dead).singleElement().asString().contains("has dimension 4, vector has 2");
+    }
+
+    @Test
+    void kafkaRunRestoredFromACheckpointAnswersEveryQueryOnceAndIdentically(@TempDir Path dir)
+            throws Exception {
+        String suffix = "-restore";
+        String vectorsTopic = Topics.VECTORS + suffix;
+        String queriesTopic = Topics.QUERIES + suffix;
+        String matchesTopic = Topics.MATCHES + suffix;
+        String deadTopic = Topics.DEAD_LETTER + suffix;
+        KafkaTopics.ensureTopics(
+                broker.bootstrapServers(),
+                List.of(vectorsTopic, queriesTopic, matchesTopic, deadTopic),
+                2,
+                Duration.ofSeconds(30));
+        List<Object> first = stream(new SplittableRandom(11), 0, 1000, 0);
+        List<Object> second = stream(new SplittableRandom(12), 1000, 2000, 1000);
+        Path checkpoints = dir.resolve("checkpoints");
+        String[] common = {
+            "--bootstrap", broker.bootstrapServers(), "--order", "event-time", "--parallelism", "2",
+            "--checkpoint-interval-ms", "300", "--checkpoint-dir", checkpoints.toString(),
+            "--group-id", "match-restore", "--vectors-topic", vectorsTopic, "--queries-topic", queriesTopic,
+            "--matches-topic", matchesTopic, "--deadletter-topic", deadTopic, "--idle-timeout-ms", "500",
+            "--max-out-of-orderness-ms", "0"
+        };
+
+        publish(first, vectorsTopic, queriesTopic);
+        MatchJob firstRun = CommandLine.populateCommand(new MatchJob(), common);
+        JobClient job = firstRun.build().executeAsync("match before restore");
+        long firstQueries = first.stream().filter(e -> e instanceof QueryEvent).count();
+        // Queries are answered once the watermark passes them: wait for most of them, then stop.
+        KafkaTestClients.readCommitted(
+                broker.bootstrapServers(), matchesTopic, (int) (firstQueries * 0.9), Duration.ZERO, Duration.ofSeconds(90));
+        Thread.sleep(1000);
+        job.cancel().get(60, TimeUnit.SECONDS);
+        Path checkpoint = latestCheckpoint(checkpoints);
+
+        List<String> restoreArgs = new ArrayList<>(List.of(common));
+        restoreArgs.addAll(List.of("--from-checkpoint", checkpoint.toString()));
+        MatchJob secondRun = CommandLine.populateCommand(new MatchJob(), restoreArgs.toArray(String[]::new));
+        JobClient restored = secondRun.build().executeAsync("match after restore");
+        // Far-future records in another namespace move both watermarks past every real query.
+        List<Object> withSentinels = new ArrayList<>(second);
+        Instant future = Instant.ofEpochMilli(1_000_000_000_000L);
+        withSentinels.add(VectorEvent.newBuilder().setId("end").setNamespace("zz").setTs(future)
+                .setVector(List.of(0f, 0f, 0f, 0f)).build());
+        withSentinels.add(QueryEvent.newBuilder().setId("end").setNamespace("zz").setTs(future)
+                .setVector(List.of(0f, 0f, 0f, 0f)).build());
+        publish(withSentinels, vectorsTopic, queriesTopic);
+
+        List<Object> all = new ArrayList<>(first);
+        all.addAll(second);
+        Map<String, List<Neighbor>> expected = oracle(all);
+        AvroSingleObjectCodec<MatchResult> codec = AvroSingleObjectCodec.of(MatchResult.class);
+        List<MatchResult> answers = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                KafkaTestClients.readCommitted(
+                        broker.bootstrapServers(), matchesTopic, expected.size(), Duration.ofSeconds(2), Duration.ofSeconds(60))) {
+            answers.add(codec.decode(r.value()));
+        }
+        restored.cancel().get(60, TimeUnit.SECONDS);
+        assertThat(answers).hasSize(expected.size());
+        assertThat(byQuery(answers)).isEqualTo(expected);
+    }
+
+    /** Vectors (upserts and deletes) and queries with increasing event times, namespace "a". */
+    private static List<Object> stream(SplittableRandom random, int from, int to, long startTs) {
+        List<Object> events = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            Instant ts = Instant.ofEpochMilli(startTs + (i - from) * 2L);
+            int op = random.nextInt(10);
+            if (op < 6) {
+                events.add(VectorEvent.newBuilder().setId("v" + random.nextInt(300)).setNamespace("a")
+                        .setTs(ts).setVector(randomVector(random)).build());
+            } else if (op < 7) {
+                events.add(VectorEvent.newBuilder().setId("v" + random.nextInt(300)).setNamespace("a")
+                        .setTs(ts).setOp(VectorOp.DELETE).setVector(List.of()).build());
+            } else {
+                events.add(QueryEvent.newBuilder().setId("q" + i).setNamespace("a").setTs(ts)
+                        .setVector(randomVector(random)).setK(1 + random.nextInt(8)).build());
+            }
+        }
+        return events;
+    }
+
+    /** Brute force in event-time order: the answer of each query over the points at its time. */
+    private static Map<String, List<Neighbor>> oracle(List<Object> events) {
+        Map<String, float[]> points = new HashMap<>();
+        Map<String, List<Neighbor>> answers = new TreeMap<>();
+        for (Object e : events) {
+            if (e instanceof VectorEvent v) {
+                if (v.getOp() == VectorOp.DELETE) {
+                    points.remove(v.getId());
+                } else {
+                    points.put(v.getId(), toArray(v.getVector()));
+                }
+            } else {
+                QueryEvent q = (QueryEvent) e;
+                float[] query = toArray(q.getVector());
+                List<Neighbor> all = new ArrayList<>();
+                points.forEach((id, p) -> all.add(new Neighbor(id, (double) squaredDistance(query, p))));
+                all.sort(Comparator.comparingDouble(Neighbor::getDistance).thenComparing(Neighbor::getId));
+                answers.put(q.getId(), new ArrayList<>(all.subList(0, Math.min(q.getK(), all.size()))));
+            }
+        }
+        return answers;
+    }
+
+    private static void publish(List<Object> events, String vectorsTopic, String queriesTopic) {
+        AvroSingleObjectCodec<VectorEvent> vectors = AvroSingleObjectCodec.of(VectorEvent.class);
+        AvroSingleObjectCodec<QueryEvent> queries = AvroSingleObjectCodec.of(QueryEvent.class);
+        try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.bytesProducer(broker.bootstrapServers())) {
+            for (Object e : events) {
+                if (e instanceof VectorEvent v) {
+                    producer.send(new ProducerRecord<>(vectorsTopic, key(v.getNamespace()), vectors.encode(v)));
+                } else {
+                    QueryEvent q = (QueryEvent) e;
+                    producer.send(new ProducerRecord<>(queriesTopic, key(q.getNamespace()), queries.encode(q)));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    private static byte[] key(String namespace) {
+        return namespace.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Path latestCheckpoint(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.filter(p -> p.getFileName().toString().startsWith("chk-"))
+                    .filter(p -> Files.exists(p.resolve("_metadata")))
+                    .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(4))))
+                    .orElseThrow(() -> new AssertionError("no completed checkpoint under " + root));
+        }
+    }
+
+    private static Map<String, List<Neighbor>> byQuery(List<MatchResult> results) {
+        Map<String, List<Neighbor>> map = new TreeMap<>();
+        for (MatchResult r : results) {
+            assertThat(map.put(r.getQueryId(), r.getNeighbors())).as("duplicate answer to " + r.getQueryId()).isNull();
+        }
+        return map;
+    }
+
+    private static float squaredDistance(float[] a, float[] b) {
+        float sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            float diff = a[i] - b[i];
+            sum += diff * diff;
+        }
+        return sum;
+    }
+
+    private static List<Float> randomVector(SplittableRandom random) {
+        List<Float> v = new ArrayList<>(DIM);
+        for (int d = 0; d < DIM; d++) {
+            v.add(random.nextInt(16) / 8f);
+        }
+        return v;
+    }
+
+    private static float[] toArray(List<Float> list) {
+        float[] v = new float[list.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = list.get(i);
+        }
+        return v;
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> T decode(NdjsonCodec<T> codec, String line) {
+        try {
+            return codec.decode(line);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static int run(String... args) {
+        CommandLine cli = QuiverCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        assertThat(err.toString()).as("stderr").doesNotContain("quiver:");
+        return exit;
+    }
+}
