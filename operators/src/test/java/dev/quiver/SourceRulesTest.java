@@ -22,7 +22,7 @@ class SourceRulesTest {
     private static final Path MAIN = Path.of("src/main/java/dev/quiver");
 
     /** Packages holding the operator-free code of the job families; io and compute are excluded. */
-    private static final List<String> KERNEL_PACKAGES = List.of("bayes");
+    private static final List<String> KERNEL_PACKAGES = List.of("bayes", "knn");
 
     private static final Pattern FORBIDDEN_IN_KERNELS =
             Pattern.compile(
@@ -47,6 +47,27 @@ class SourceRulesTest {
                         .isFalse();
             }
         }
+    }
+
+    @Test
+    void computeBackendsImportNoFlinkKafkaOrAvro() throws IOException {
+        for (Path backend : javaFiles(MAIN.resolve("compute"))) {
+            assertThat(FORBIDDEN_IN_KERNELS.matcher(Files.readString(backend)).find())
+                    .as("%s imports Flink, Kafka or Avro", backend)
+                    .isFalse();
+        }
+    }
+
+    /** The GPU backend and every kernel must run without ND4J on the classpath. */
+    @Test
+    void onlyTheNd4jBackendImportsNd4j() throws IOException {
+        Path nd4jBackend = MAIN.resolve("compute/Nd4jCpuBackend.java");
+        for (Path file : javaFiles(MAIN)) {
+            if (!file.equals(nd4jBackend)) {
+                assertThat(Files.readString(file)).as(file.toString()).doesNotContain("org.nd4j");
+            }
+        }
+        assertThat(Files.readString(nd4jBackend)).contains("import org.nd4j.");
     }
 
     @Test
