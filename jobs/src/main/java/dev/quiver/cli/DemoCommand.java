@@ -3,32 +3,19 @@ package dev.quiver.cli;
 import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.Topics;
-import dev.quiver.jobs.BayesJob;
+import dev.quiver.jobs.PipelineJob;
 import dev.quiver.kafka.EmbeddedKafkaBroker;
 import dev.quiver.kafka.KafkaTopics;
 import dev.quiver.schema.DeadLetter;
-import dev.quiver.schema.Observation;
+import dev.quiver.schema.MatchResult;
 import dev.quiver.schema.PosteriorUpdate;
-
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +24,21 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code quiver demo}: the whole pipeline on one machine. Starts a real Kafka broker in this
- * process, runs the pipeline job on Flink's MiniCluster, publishes a synthetic stream with a few
- * deliberately bad records, follows the result topics with live progress, checks the final
- * posteriors against the closed form, and stops everything it started.
+ * process, runs the pipeline job (every stage: bayes, match) on Flink's MiniCluster, publishes a
+ * synthetic stream with a few deliberately bad records, follows the result topics with live
+ * progress, checks the results against independent computations, and stops everything it started.
  *
  * <pre>{@code
  * quiver demo --events 20000 --seconds 10
@@ -51,12 +47,8 @@ import java.util.stream.Stream;
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
-        description =
-                "Run the pipeline end to end on an embedded Kafka broker and Flink MiniCluster.")
+        description = "Run the pipeline end to end on an embedded Kafka broker and Flink MiniCluster.")
 final class DemoCommand implements Callable<Integer> {
-
-    /** One record in this many is deliberately broken, to show the dead-letter path. */
-    static final int BAD_RECORD_EVERY = 200;
 
     @Spec CommandSpec spec;
 
@@ -82,6 +74,13 @@ final class DemoCommand implements Callable<Integer> {
     int keys;
 
     @Option(
+            names = "--vectors",
+            paramLabel = "V",
+            defaultValue = "2000",
+            description = "Vectors indexed before the queries start (default: ${DEFAULT-VALUE}).")
+    int vectors;
+
+    @Option(
             names = "--seed",
             paramLabel = "S",
             defaultValue = "42",
@@ -97,26 +96,29 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (events < 1 || seconds <= 0 || keys < 1 || parallelism < 1) {
+        if (events < 1 || seconds <= 0 || keys < 1 || vectors < 1 || parallelism < 1) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
-                    "--events, --seconds, --keys and --parallelism must be positive");
+                    "--events, --seconds, --keys, --vectors and --parallelism must be positive");
         }
         PrintWriter out = spec.commandLine().getOut();
         Path checkpoints = Files.createTempDirectory("quiver-demo-checkpoints");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().partitions(2).start()) {
             String bootstrap = broker.bootstrapServers();
             KafkaTopics.ensureTopics(bootstrap, Topics.ALL, 2, Duration.ofSeconds(30));
+            say(out, "Kafka broker (KRaft) at %s; topics %s", bootstrap, String.join(", ", Topics.ALL));
+            JobClient job =
+                    PipelineJob.build(
+                                    "--bootstrap", bootstrap,
+                                    "--parallelism", String.valueOf(parallelism),
+                                    "--checkpoint-interval-ms", "1000",
+                                    "--checkpoint-dir", checkpoints.toString(),
+                                    "--group-id", "quiver-demo")
+                            .executeAsync("quiver demo");
             say(
                     out,
-                    "Kafka broker (KRaft) at %s; topics %s",
-                    bootstrap,
-                    String.join(", ", Topics.ALL));
-            JobClient job = startJob(bootstrap, checkpoints);
-            say(
-                    out,
-                    "Flink job %s running on the MiniCluster (parallelism %d, checkpoints every 1"
-                            + " s)",
+                    "Flink job %s (bayes and match stages) running on the MiniCluster"
+                            + " (parallelism %d, checkpoints every 1 s)",
                     job.getJobID(),
                     parallelism);
             try {
@@ -129,95 +131,53 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private JobClient startJob(String bootstrap, Path checkpoints) throws Exception {
-        BayesJob bayes =
-                CommandLine.populateCommand(
-                        new BayesJob(),
-                        "--bootstrap",
-                        bootstrap,
-                        "--parallelism",
-                        String.valueOf(parallelism),
-                        "--checkpoint-interval-ms",
-                        "1000",
-                        "--checkpoint-dir",
-                        checkpoints.toString(),
-                        "--group-id",
-                        "quiver-demo");
-        StreamExecutionEnvironment env = bayes.build();
-        return env.executeAsync("quiver demo");
-    }
-
     private int run(String bootstrap, PrintWriter out) throws Exception {
         DemoStream stream =
                 new DemoStream(
-                        new SyntheticStreams(seed, keys, 8, "default", System.currentTimeMillis()));
+                        new SyntheticStreams(seed, keys, 8, "default", System.currentTimeMillis()), vectors);
         long startNanos = System.nanoTime();
         CompletableFuture<Void> publishing =
                 CompletableFuture.runAsync(() -> stream.publish(bootstrap, events, seconds));
         Progress progress = new Progress(out, System.console() != null);
-        Map<String, PosteriorUpdate> lastByKey = new TreeMap<>();
-        List<DeadLetter> deadLetters = new java.util.ArrayList<>();
-        long posteriors = 0;
+        Results results = new Results();
         long deadlineNanos = startNanos + (long) ((seconds + 90) * 1e9);
-        AvroSingleObjectCodec<PosteriorUpdate> updates =
-                AvroSingleObjectCodec.of(PosteriorUpdate.class);
-        AvroSingleObjectCodec<DeadLetter> dead = AvroSingleObjectCodec.of(DeadLetter.class);
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrap)) {
             List<TopicPartition> partitions =
-                    Stream.of(Topics.POSTERIORS, Topics.DEAD_LETTER)
+                    Stream.of(Topics.POSTERIORS, Topics.MATCHES, Topics.DEAD_LETTER)
                             .flatMap(t -> consumer.partitionsFor(t).stream())
                             .map(p -> new TopicPartition(p.topic(), p.partition()))
                             .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (System.nanoTime() < deadlineNanos) {
-                for (ConsumerRecord<byte[], byte[]> record :
-                        consumer.poll(Duration.ofMillis(250))) {
-                    if (record.topic().equals(Topics.POSTERIORS)) {
-                        PosteriorUpdate update = updates.decode(record.value());
-                        lastByKey.merge(
-                                update.getKey(),
-                                update,
-                                (a, b) -> a.getTs().isAfter(b.getTs()) ? a : b);
-                        posteriors++;
-                    } else {
-                        deadLetters.add(dead.decode(record.value()));
-                    }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(250))) {
+                    results.add(record);
                 }
-                progress.show(
-                        stream.published(), events, posteriors, deadLetters.size(), startNanos);
-                if (publishing.isDone()
-                        && posteriors == stream.validPublished()
-                        && deadLetters.size() == stream.invalidPublished()) {
+                progress.show(stream, events, results, startNanos);
+                if (publishing.isDone() && results.complete(stream)) {
                     break;
                 }
             }
         }
         publishing.get(5, TimeUnit.SECONDS);
         progress.finish();
-        return summarize(out, stream, lastByKey, deadLetters, posteriors, startNanos);
+        return summarize(out, stream, results, startNanos);
     }
 
-    private int summarize(
-            PrintWriter out,
-            DemoStream stream,
-            Map<String, PosteriorUpdate> lastByKey,
-            List<DeadLetter> deadLetters,
-            long posteriors,
-            long startNanos) {
+    private int summarize(PrintWriter out, DemoStream stream, Results results, long startNanos) {
         double elapsed = (System.nanoTime() - startNanos) / 1e9;
         say(
                 out,
-                "%nDone in %.1f s: %,d events in, %,d posterior updates out, %,d dead letters.",
+                "%nDone in %.1f s: %,d vectors and %,d events in; %,d posterior updates, %,d matches"
+                        + " and %,d dead letters out.",
                 elapsed,
+                stream.vectorCount(),
                 stream.published(),
-                posteriors,
-                deadLetters.size());
-        say(
-                out,
-                "Latest posteriors of a few keys (quiver.posteriors), beside the true success"
-                        + " rate:");
-        lastByKey.values().stream()
+                results.posteriors,
+                results.matches.size(),
+                results.deadLetters.size());
+        say(out, "Latest posteriors of a few keys (quiver.posteriors), beside the true success rate:");
+        results.lastByKey.values().stream()
                 .limit(3)
                 .forEach(
                         update ->
@@ -226,33 +186,48 @@ final class DemoCommand implements Callable<Integer> {
                                         "  true p %.3f  %s",
                                         stream.trueProbability(update.getKey()),
                                         NdjsonCodec.of(PosteriorUpdate.class).encode(update)));
-        deadLetters.stream()
+        results.matches.stream()
+                .limit(1)
+                .forEach(m -> say(out, "A match result (quiver.matches):%n  %s", NdjsonCodec.of(MatchResult.class).encode(m)));
+        results.deadLetters.stream()
                 .map(DeadLetter::getReason)
                 .distinct()
                 .sorted(Comparator.naturalOrder())
                 .limit(3)
                 .forEach(reason -> say(out, "  dead letter: %s", reason));
-        long mismatched =
-                lastByKey.values().stream().filter(u -> !stream.matchesClosedForm(u)).count();
-        boolean complete =
-                posteriors == stream.validPublished()
-                        && deadLetters.size() == stream.invalidPublished();
-        if (complete && mismatched == 0 && lastByKey.size() == stream.keysSeen()) {
+
+        long wrongPosteriors =
+                results.lastByKey.values().stream().filter(u -> !stream.matchesClosedForm(u)).count();
+        List<MatchResult> fullIndex =
+                results.matches.stream().filter(m -> m.getIndexSize() == stream.vectorCount()).toList();
+        long wrongMatches = fullIndex.stream().filter(m -> !stream.matchesBruteForce(m)).count();
+        boolean ok =
+                results.complete(stream)
+                        && wrongPosteriors == 0
+                        && results.lastByKey.size() == stream.keysSeen()
+                        && wrongMatches == 0
+                        && !fullIndex.isEmpty();
+        if (ok) {
             say(
                     out,
-                    "Checked: one update per valid event, every bad record dead-lettered, and the"
-                            + " final posterior of all %d keys equals the closed form Beta(1 +"
-                            + " successes, 1 + failures).",
-                    lastByKey.size());
+                    "Checked: one update per valid event, one answer per query, every bad record"
+                            + " dead-lettered; the final posterior of all %d keys equals the closed form"
+                            + " Beta(1 + successes, 1 + failures); %,d of %,d match results (those answered"
+                            + " against the full index) equal brute force.",
+                    results.lastByKey.size(),
+                    fullIndex.size(),
+                    results.matches.size());
             return 0;
         }
         say(
                 out,
-                "Incomplete: expected %,d updates and %,d dead letters; %d keys differ from the"
-                        + " closed form.",
+                "Incomplete: expected %,d updates, %,d matches and %,d dead letters; %d keys differ"
+                        + " from the closed form, %d match results from brute force.",
                 stream.validPublished(),
+                stream.queriesPublished(),
                 stream.invalidPublished(),
-                mismatched);
+                wrongPosteriors,
+                wrongMatches);
         return 1;
     }
 
@@ -278,6 +253,38 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** What came out of the result topics so far. */
+    private static final class Results {
+        private final AvroSingleObjectCodec<PosteriorUpdate> updates =
+                AvroSingleObjectCodec.of(PosteriorUpdate.class);
+        private final AvroSingleObjectCodec<MatchResult> matchCodec =
+                AvroSingleObjectCodec.of(MatchResult.class);
+        private final AvroSingleObjectCodec<DeadLetter> deadCodec =
+                AvroSingleObjectCodec.of(DeadLetter.class);
+        final Map<String, PosteriorUpdate> lastByKey = new TreeMap<>();
+        final List<MatchResult> matches = new ArrayList<>();
+        final List<DeadLetter> deadLetters = new ArrayList<>();
+        long posteriors;
+
+        void add(ConsumerRecord<byte[], byte[]> record) throws Exception {
+            switch (record.topic()) {
+                case Topics.POSTERIORS -> {
+                    PosteriorUpdate update = updates.decode(record.value());
+                    lastByKey.merge(update.getKey(), update, (a, b) -> a.getN() >= b.getN() ? a : b);
+                    posteriors++;
+                }
+                case Topics.MATCHES -> matches.add(matchCodec.decode(record.value()));
+                default -> deadLetters.add(deadCodec.decode(record.value()));
+            }
+        }
+
+        boolean complete(DemoStream stream) {
+            return posteriors == stream.validPublished()
+                    && matches.size() == stream.queriesPublished()
+                    && deadLetters.size() == stream.invalidPublished();
+        }
+    }
+
     /** The one-line live progress: rewritten in place on a terminal, a line every 2 s otherwise. */
     private static final class Progress {
         private final PrintWriter out;
@@ -289,7 +296,7 @@ final class DemoCommand implements Callable<Integer> {
             this.inPlace = inPlace;
         }
 
-        void show(long in, long total, long results, long dead, long startNanos) {
+        void show(DemoStream stream, long total, Results results, long startNanos) {
             long now = System.nanoTime();
             if (!inPlace && now - lastPrintNanos < 2_000_000_000L) {
                 return;
@@ -298,9 +305,14 @@ final class DemoCommand implements Callable<Integer> {
             double elapsed = Math.max(1e-9, (now - startNanos) / 1e9);
             String line =
                     String.format(
-                            "events in %,d/%,d | posterior updates out %,d | %,.0f events/s | dead"
-                                    + " letters %,d",
-                            in, total, results, in / elapsed, dead);
+                            "events in %,d/%,d | %,.0f events/s | posterior updates out %,d | matches"
+                                    + " out %,d | dead letters %,d",
+                            stream.published(),
+                            total,
+                            stream.published() / elapsed,
+                            results.posteriors,
+                            results.matches.size(),
+                            results.deadLetters.size());
             if (inPlace) {
                 out.print("\r" + line + "   ");
             } else {
@@ -313,96 +325,6 @@ final class DemoCommand implements Callable<Integer> {
             if (inPlace) {
                 out.println();
             }
-        }
-    }
-
-    /** Publishes the demo's observations and remembers what a correct run must produce. */
-    private static final class DemoStream {
-        private final SyntheticStreams streams;
-        private final Map<String, double[]> successesFailures =
-                new java.util.concurrent.ConcurrentHashMap<>();
-        private volatile long published;
-        private volatile long invalid;
-
-        DemoStream(SyntheticStreams streams) {
-            this.streams = streams;
-        }
-
-        void publish(String bootstrap, long count, double seconds) {
-            AvroSingleObjectCodec<Observation> codec = AvroSingleObjectCodec.of(Observation.class);
-            try (RecordSender sender =
-                    new RecordSender(
-                            KafkaClients.producer(bootstrap),
-                            InputType.observation,
-                            Topics.OBSERVATIONS)) {
-                Pacer pacer = new Pacer(count / seconds);
-                for (long i = 0; i < count; i++) {
-                    Observation observation = streams.observation(i);
-                    if (i % BAD_RECORD_EVERY == BAD_RECORD_EVERY - 1) {
-                        sender.sendRaw(
-                                observation
-                                        .getKey()
-                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                                brokenRecord(i / BAD_RECORD_EVERY, observation, codec));
-                        invalid++;
-                    } else {
-                        sender.send(observation);
-                        double[] counts =
-                                successesFailures.computeIfAbsent(
-                                        observation.getKey(), k -> new double[2]);
-                        counts[observation.getValue() == 1.0 ? 0 : 1]++;
-                    }
-                    published = i + 1;
-                    pacer.await(i + 1);
-                }
-                sender.flush();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        /** Cycles through the kinds of bad input a job must survive. */
-        private static byte[] brokenRecord(
-                long n, Observation observation, AvroSingleObjectCodec<Observation> codec) {
-            return switch ((int) (n % 3)) {
-                case 0 -> {
-                    observation.setValue(2.0);
-                    yield codec.encode(observation);
-                }
-                case 1 -> "this is not Avro".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                default -> {
-                    byte[] bytes = codec.encode(observation);
-                    yield Arrays.copyOf(bytes, bytes.length / 2);
-                }
-            };
-        }
-
-        long published() {
-            return published;
-        }
-
-        long invalidPublished() {
-            return invalid;
-        }
-
-        long validPublished() {
-            return published - invalid;
-        }
-
-        int keysSeen() {
-            return successesFailures.size();
-        }
-
-        double trueProbability(String key) {
-            return streams.successProbability(
-                    Integer.parseInt(key.substring(key.indexOf('-') + 1)));
-        }
-
-        boolean matchesClosedForm(PosteriorUpdate update) {
-            double[] counts = successesFailures.get(update.getKey());
-            return counts != null
-                    && update.getParams().get("alpha") == 1 + counts[0]
-                    && update.getParams().get("beta") == 1 + counts[1];
         }
     }
 }

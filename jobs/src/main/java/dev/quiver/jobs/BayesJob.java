@@ -101,16 +101,17 @@ public final class BayesJob implements Callable<Integer> {
         if (io.usesKafka()) {
             KafkaTopics.checkReachable(io.bootstrap(), Duration.ofSeconds(15));
         }
-        PipelineIo pipeline = new PipelineIo("bayes", io, fileInputs());
+        PipelineIo pipeline = pipelineIo();
         StreamExecutionEnvironment env = pipeline.environment();
         addTo(env, pipeline);
         return env;
     }
 
-    private Map<String, Path> fileInputs() {
+    /** Where this job reads and writes. */
+    PipelineIo pipelineIo() {
         Map<String, Path> files = new LinkedHashMap<>();
         files.put("--input", input);
-        return files;
+        return new PipelineIo("bayes", io, files);
     }
 
     /** The job's kernel options from its command-line options. */

@@ -111,7 +111,7 @@ public final class MatchJob implements Callable<Integer> {
     @Option(names = "--ratio", defaultValue = "0.8", description = "Lowe's ratio for MATCH queries (default: ${DEFAULT-VALUE}).")
     float ratio;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "Brute-force compute backend: cpu or java (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backend", defaultValue = "nd4j-cpu", description = "Brute-force compute backend: nd4j-cpu or java (default: ${DEFAULT-VALUE}).")
     String backend;
 
     @Option(names = "--max-dimension", defaultValue = "4096", description = "Longest vector accepted (default: ${DEFAULT-VALUE}).")
@@ -146,13 +146,18 @@ public final class MatchJob implements Callable<Integer> {
         if (io.usesKafka()) {
             KafkaTopics.checkReachable(io.bootstrap(), Duration.ofSeconds(15));
         }
-        Map<String, Path> files = new LinkedHashMap<>();
-        files.put("--vectors", vectorsFile);
-        files.put("--queries", queriesFile);
-        PipelineIo pipeline = new PipelineIo("match", io, files);
+        PipelineIo pipeline = pipelineIo();
         StreamExecutionEnvironment env = pipeline.environment();
         addTo(env, pipeline, options);
         return env;
+    }
+
+    /** Where this job reads and writes. */
+    PipelineIo pipelineIo() {
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put("--vectors", vectorsFile);
+        files.put("--queries", queriesFile);
+        return new PipelineIo("match", io, files);
     }
 
     /** The operator's options from the command line; messages name the bad option. */
@@ -173,7 +178,7 @@ public final class MatchJob implements Callable<Integer> {
                 .build();
     }
 
-    private void addTo(StreamExecutionEnvironment env, PipelineIo pipeline, MatchOptions options) {
+    void addTo(StreamExecutionEnvironment env, PipelineIo pipeline, MatchOptions options) {
         int maxBytes = pipeline.options().maxRecordBytes();
         SingleOutputStreamOperator<Traced<VectorEvent>> vectors =
                 pipeline.source(env, vectorsTopic, vectorsFile)

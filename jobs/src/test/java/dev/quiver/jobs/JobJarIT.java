@@ -39,6 +39,9 @@ class JobJarIT {
                             "org/apache/avro/Schema.class",
                             "org/hipparchus/distribution/continuous/BetaDistribution.class",
                             "picocli/CommandLine.class",
+                            "dev/quiver/jobs/MatchJob.class",
+                            "org/nd4j/linalg/factory/Nd4j.class",
+                            "org/bytedeco/openblas/linux-x86_64/libopenblas.so.0",
                             "META-INF/quiver/schema-history.txt")) {
                 assertThat(jar.getEntry(present)).as(present).isNotNull();
             }
@@ -72,37 +75,55 @@ class JobJarIT {
         Path input = Files.write(dir.resolve("observations.ndjson"), lines);
         Path output = dir.resolve("posteriors.ndjson");
 
+        runFromJar(dir, "dev.quiver.jobs.BayesJob", "--input", input.toString(), "--output", output.toString());
+        assertThat(Files.readAllLines(output)).hasSize(200);
+        assertThat(Files.readAllLines(Path.of(PipelineIo.deadLetterPath(output.toString()))))
+                .singleElement()
+                .asString()
+                .contains("needs value 0 or 1, got 7.0");
+    }
+
+    @Test
+    void jobJarRunsTheMatchJobOnTheNd4jBruteForceBackend(@TempDir Path dir) throws Exception {
+        List<String> vectors = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            vectors.add("{\"id\":\"v" + i + "\",\"ts\":" + i + ",\"vector\":[" + (i % 17) + "," + (i % 5) + ",1]}");
+        }
+        List<String> queries = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            queries.add("{\"id\":\"q" + i + "\",\"ts\":" + (400 + i) + ",\"vector\":[" + i % 7 + ",2,1],\"k\":3}");
+        }
+        Path vectorFile = Files.write(dir.resolve("vectors.ndjson"), vectors);
+        Path queryFile = Files.write(dir.resolve("queries.ndjson"), queries);
+        Path output = dir.resolve("matches.ndjson");
+
+        runFromJar(dir, "dev.quiver.jobs.MatchJob", "--vectors", vectorFile.toString(), "--queries",
+                queryFile.toString(), "--output", output.toString(), "--order", "event-time",
+                "--search", "brute", "--backend", "nd4j-cpu");
+
+        assertThat(Files.readAllLines(output)).hasSize(50)
+                .allSatisfy(line -> assertThat(line).contains("\"exact\":true").contains("\"indexSize\":300"));
+    }
+
+    /** Runs a job main in a fresh JVM whose classpath is the job jar plus the Flink runtime. */
+    private static void runFromJar(Path dir, String mainClass, String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Flink needs the same module opens as this test JVM got from the build.
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports"))
                 .forEach(command::add);
-        command.addAll(
-                List.of(
-                        "-cp",
-                        JOB_JAR + ":" + Files.readString(FLINK_CLASSPATH).strip(),
-                        "dev.quiver.jobs.BayesJob",
-                        "--input",
-                        input.toString(),
-                        "--output",
-                        output.toString()));
-        Path log = dir.resolve("job.log");
-        Process job =
-                new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .start();
+        command.add("-cp");
+        command.add(JOB_JAR + ":" + Files.readString(FLINK_CLASSPATH).strip());
+        command.add(mainClass);
+        command.addAll(List.of(args));
+        Path log = Files.createTempFile(dir, "job", ".log");
+        Process job = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean finished = job.waitFor(3, TimeUnit.MINUTES);
         if (!finished) {
             job.destroyForcibly();
         }
         assertThat(finished).as("job finished within 3 minutes").isTrue();
         assertThat(job.exitValue()).as(Files.readString(log)).isZero();
-        assertThat(Files.readAllLines(output)).hasSize(200);
-        assertThat(Files.readAllLines(Path.of(PipelineIo.deadLetterPath(output.toString()))))
-                .singleElement()
-                .asString()
-                .contains("needs value 0 or 1, got 7.0");
     }
 }

@@ -22,7 +22,7 @@ import java.io.Serializable;
  *     answers instead of the tree
  * @param maxChecks points examined by approximate (best-bin-first) kNN; 0 for exact search
  * @param ratio Lowe's ratio for MATCH queries: match when d1 &lt; ratio * d2
- * @param backend compute backend of the brute-force path, e.g. {@code cpu} or {@code java}
+ * @param backend compute backend of the brute-force path: {@code nd4j-cpu} or {@code java}
  * @param maxDimension longest vector accepted
  */
 public record MatchOptions(
@@ -87,7 +87,7 @@ public record MatchOptions(
         private int bruteForceMinDimension = DEFAULT_BRUTE_FORCE_MIN_DIMENSION;
         private int maxChecks;
         private float ratio = 0.8f;
-        private String backend = "cpu";
+        private String backend = "nd4j-cpu";
         private int maxDimension = 4096;
 
         private Builder() {}
@@ -146,6 +146,13 @@ public record MatchOptions(
         }
 
         public Builder backend(String backend) {
+            if (!dev.quiver.compute.ComputeBackends.NAMES.contains(backend)) {
+                throw new IllegalArgumentException(
+                        "unknown compute backend '"
+                                + backend
+                                + "'; known: "
+                                + String.join(", ", dev.quiver.compute.ComputeBackends.NAMES));
+            }
             this.backend = backend;
             return this;
         }
