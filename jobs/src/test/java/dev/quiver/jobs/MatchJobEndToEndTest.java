@@ -69,14 +69,20 @@ class MatchJobEndToEndTest {
         NdjsonCodec<QueryEvent> queries = NdjsonCodec.of(QueryEvent.class);
         List<String> vectorLines = new ArrayList<>();
         List<String> queryLines = new ArrayList<>();
+        String badLine = null;
         for (Object e : events) {
             if (e instanceof VectorEvent v) {
                 vectorLines.add(vectors.encode(v));
+                if (badLine == null && v.getTs().toEpochMilli() >= 500) {
+                    // In time order, so it is judged by its dimension, not for being late.
+                    badLine = "{\"id\":\"bad\",\"namespace\":\"a\",\"ts\":"
+                            + v.getTs().toEpochMilli() + ",\"vector\":[1,2]}";
+                    vectorLines.add(badLine);
+                }
             } else {
                 queryLines.add(queries.encode((QueryEvent) e));
             }
         }
-        vectorLines.add("{\"id\":\"bad\",\"namespace\":\"a\",\"ts\":501,\"vector\":[1,2]}");
         Path vectorFile = Files.write(dir.resolve("vectors.ndjson"), vectorLines);
         Path queryFile = Files.write(dir.resolve("queries.ndjson"), queryLines);
         Path output = dir.resolve("matches.ndjson");
@@ -111,7 +117,7 @@ class MatchJobEndToEndTest {
                 2,
                 Duration.ofSeconds(30));
         List<Object> first = stream(new SplittableRandom(11), 0, 1000, 0);
-        List<Object> second = stream(new SplittableRandom(12), 1000, 2000, 1000);
+        List<Object> second = stream(new SplittableRandom(12), 1000, 2000, 2000);
         Path checkpoints = dir.resolve("checkpoints");
         String[] common = {
             "--bootstrap", broker.bootstrapServers(), "--order", "event-time", "--parallelism", "2",
