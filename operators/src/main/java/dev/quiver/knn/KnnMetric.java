@@ -15,8 +15,8 @@ public enum KnnMetric {
     /** Euclidean distance. */
     L2,
     /**
-     * Cosine distance {@code 1 - cos(a, b)}. Vectors are normalised to unit length, where {@code
-     * 1 - cos = |a - b|^2 / 2}; a zero vector has no direction and is rejected.
+     * Cosine distance {@code 1 - cos(a, b)}, computed as {@code |a - b|^2 / 2} on vectors scaled to
+     * unit length; a zero vector has no direction and is rejected.
      */
     COSINE;
 

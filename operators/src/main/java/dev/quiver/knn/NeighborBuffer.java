@@ -18,6 +18,9 @@ import java.util.Arrays;
  */
 public final class NeighborBuffer {
 
+    /** Longest run sorted by insertion sort; longer ones are heap sorted. */
+    static final int INSERTION_SORT_MAX = 16;
+
     private int[] slots;
     private float[] distances;
     private int size;
@@ -58,7 +61,8 @@ public final class NeighborBuffer {
     /** Keeps the first {@code newSize} neighbours. */
     public void truncate(int newSize) {
         if (newSize < 0 || newSize > size) {
-            throw new IndexOutOfBoundsException("cannot truncate " + size + " neighbours to " + newSize);
+            throw new IndexOutOfBoundsException(
+                    "cannot truncate " + size + " neighbours to " + newSize);
         }
         size = newSize;
     }
@@ -81,11 +85,56 @@ public final class NeighborBuffer {
     }
 
     /**
-     * Sorts by ascending distance, then by id; insertion sort, because searches keep the buffer
-     * nearly sorted and k is small. For large radius results it is still O(n^2) only in the worst
-     * case of reversed input.
+     * Sorts by ascending distance, then by id, in place without allocating. {@code O(n log n)}: a
+     * heap sort, so large radius or box results cost no more than their size warrants; runs of at
+     * most {@value #INSERTION_SORT_MAX} use insertion sort, which is faster there. Ids are unique,
+     * so the order is total and stability does not matter.
      */
     public void sortByDistanceThenId(PointSet points) {
+        if (size <= INSERTION_SORT_MAX) {
+            insertionSort(points);
+            return;
+        }
+        for (int i = size / 2 - 1; i >= 0; i--) {
+            siftDown(points, i, slots[i], distances[i], size);
+        }
+        for (int end = size - 1; end > 0; end--) {
+            int slot = slots[end];
+            float distance = distances[end];
+            slots[end] = slots[0];
+            distances[end] = distances[0];
+            siftDown(points, 0, slot, distance, end);
+        }
+    }
+
+    /** Places (slot, distance) at or below {@code i} in the max-heap {@code [0, n)}. */
+    private void siftDown(PointSet points, int i, int slot, float distance, int n) {
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= n) {
+                break;
+            }
+            if (child + 1 < n
+                    && comesAfter(
+                            points,
+                            slots[child + 1],
+                            distances[child + 1],
+                            slots[child],
+                            distances[child])) {
+                child++;
+            }
+            if (!comesAfter(points, slots[child], distances[child], slot, distance)) {
+                break;
+            }
+            slots[i] = slots[child];
+            distances[i] = distances[child];
+            i = child;
+        }
+        slots[i] = slot;
+        distances[i] = distance;
+    }
+
+    private void insertionSort(PointSet points) {
         for (int i = 1; i < size; i++) {
             int slot = slots[i];
             float distance = distances[i];
@@ -100,7 +149,10 @@ public final class NeighborBuffer {
         }
     }
 
-    /** True when (slotA, distanceA) ranks after (slotB, distanceB): farther, or as far with a larger id. */
+    /**
+     * True when (slotA, distanceA) ranks after (slotB, distanceB): farther, or as far with a larger
+     * id.
+     */
     public static boolean comesAfter(
             PointSet points, int slotA, float distanceA, int slotB, float distanceB) {
         if (distanceA != distanceB) {

@@ -3,7 +3,8 @@ package dev.quiver.knn;
 /**
  * Read access to a set of indexed points stored in one flat, slot-major {@code float[]}: the
  * adaptor through which search paths (the kd-tree, the batched brute force) read points without
- * owning their layout. Slots may be dead (deleted, not yet compacted); readers skip them.
+ * owning their layout. Slots may be dead (deleted and not yet reclaimed, or never filled); readers
+ * skip them.
  *
  * <pre>{@code
  * float[] coords = points.coordinates();
@@ -27,8 +28,8 @@ public interface PointSet {
 
     /**
      * The coordinates, slot-major: point {@code s} is {@code [s * dimension(), (s + 1) *
-     * dimension())}. The array is the store itself, not a copy: read only, and only until the
-     * next mutation. Vectors are already normalised where the metric needs it.
+     * dimension())}. The array is the store itself, not a copy: read only, and only until the next
+     * mutation. Vectors are already normalised where the metric needs it.
      */
     float[] coordinates();
 
