@@ -39,30 +39,30 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>{@code insert}: a fresh index per invocation, all {@code n} points upserted one by one from
- *       empty, so every partial rebuild is inside the timing. The primary score is whole builds
- *       per second; the secondary {@code insert:points} is points per second, amortised.
- *   <li>{@code knnExact}: exact kNN, one query per {@code knn} call ({@value #QUERIES_PER_CALL}
- *       per invocation), cycling through the 10,000 queries in file order; score in queries per
- *       second. {@code knnExactBatch} is the same through the batch
- *       entry point, {@value #QUERIES_PER_CALL} queries per call.
- *   <li>{@code approximateKnn}: best-bin-first with a fixed {@code maxChecks} budget (param, 256
- *       by default); setup prints its recall@10 against the exact answer.
- *   <li>{@code mixed90to10}: per call 9 exact kNN queries then one upsert of a fresh point from
- *       the dataset's stream file, score in operations per second. The index starts with all
- *       {@code n} points; the stream holds {@code n / 10} points with their own ids, and once it
- *       is used up (after {@code n / 10} inserts over warmup and measurement) the ids cycle, so
- *       later inserts replace points instead of adding them.
+ *       empty, so every partial rebuild is inside the timing. The primary score is whole builds per
+ *       second; the secondary {@code insert:points} is points per second, amortised.
+ *   <li>{@code knnExact}: exact kNN, one query per {@code knn} call ({@value #QUERIES_PER_CALL} per
+ *       invocation), cycling through the 10,000 queries in file order; score in queries per second.
+ *       {@code knnExactBatch} is the same through the batch entry point, {@value #QUERIES_PER_CALL}
+ *       queries per call.
+ *   <li>{@code approximateKnn}: best-bin-first with a fixed {@code maxChecks} budget (param, 256 by
+ *       default); setup prints its recall@10 against the exact answer.
+ *   <li>{@code mixed90to10}: per call 9 exact kNN queries then one upsert of a fresh point from the
+ *       dataset's stream file, score in operations per second. The index starts with all {@code n}
+ *       points; the stream holds {@code n / 10} points with their own ids, and once it is used up
+ *       (after {@code n / 10} inserts over warmup and measurement) the ids cycle, so later inserts
+ *       replace points instead of adding them.
  *   <li>{@code bruteForce}: {@link BruteForceKnn} over the loaded index, {@value
  *       #BRUTE_FORCE_QUERIES} queries per call (the first 39 x 256 of the 10,000, cycling); score
- *       in queries per second. Its GFLOP/s is
- *       {@code queries/s * 2 * n * d / 1e9}, the GEMM count numpy_bruteforce.py uses too.
+ *       in queries per second. Its GFLOP/s is {@code queries/s * 2 * n * d / 1e9}, the GEMM count
+ *       numpy_bruteforce.py uses too.
  * </ul>
  *
  * <p>Indexes for the query benchmarks are built by upserting the points in file order ({@code
  * build=upserts}), as a stream would build them; {@code -p build=rebuilt} also calls {@link
- * KdTreeIndex#rebuild()} afterwards, for a bulk-built tree like the peers'. When
- * sklearn_kdtree.py has written its neighbours of the first 100 queries, setup checks that the
- * exact kNN (and the brute force) find the same distances and fails the trial otherwise.
+ * KdTreeIndex#rebuild()} afterwards, for a bulk-built tree like the peers'. When sklearn_kdtree.py
+ * has written its neighbours of the first 100 queries, setup checks that the exact kNN (and the
+ * brute force) find the same distances and fails the trial otherwise.
  *
  * <p>Data come from {@code bench/peers/make_data.py} (see {@link KnnDataFiles}); setup fails with
  * the command to run when a file is missing. Point ids are created in setup, so their creation is
@@ -79,7 +79,9 @@ import java.util.function.Consumer;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx8g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx8g"})
 public class KdTreeBenchmark {
 
     /** Neighbours per query, as in the peers. */
@@ -95,8 +97,8 @@ public class KdTreeBenchmark {
     static final int BRUTE_FORCE_QUERIES = 256;
 
     /**
-     * Queries the approximate search's recall is measured on, in setup: 1,000 neighbours, enough
-     * to read recall to about a percent, and cheap even at d = 128 where exact queries are slow.
+     * Queries the approximate search's recall is measured on, in setup: 1,000 neighbours, enough to
+     * read recall to about a percent, and cheap even at d = 128 where exact queries are slow.
      */
     static final int RECALL_QUERIES = 100;
 
@@ -166,14 +168,16 @@ public class KdTreeBenchmark {
             if ("rebuilt".equals(build)) {
                 index.rebuild();
             } else if (!"upserts".equals(build)) {
-                throw new IllegalArgumentException("build must be upserts or rebuilt, got " + build);
+                throw new IllegalArgumentException(
+                        "build must be upserts or rebuilt, got " + build);
             }
             System.arraycopy(buffers(outs.length), 0, outs, 0, outs.length);
             queryBlocks = new float[KnnDataFiles.QUERY_COUNT / QUERIES_PER_CALL][];
             for (int b = 0; b < queryBlocks.length; b++) {
                 int from = b * QUERIES_PER_CALL * dataset.d;
                 queryBlocks[b] =
-                        Arrays.copyOfRange(dataset.queries, from, from + QUERIES_PER_CALL * dataset.d);
+                        Arrays.copyOfRange(
+                                dataset.queries, from, from + QUERIES_PER_CALL * dataset.d);
             }
             checkAgainstSklearn(dataset);
         }
@@ -206,7 +210,8 @@ public class KdTreeBenchmark {
             long found = 0;
             for (int q = 0; q < RECALL_QUERIES; q++) {
                 loaded.index.knn(dataset.queries, q * dataset.d, K, exact);
-                loaded.index.approximateKnn(dataset.queries, q * dataset.d, K, maxChecks, approximate);
+                loaded.index.approximateKnn(
+                        dataset.queries, q * dataset.d, K, maxChecks, approximate);
                 for (int i = 0; i < approximate.size(); i++) {
                     for (int j = 0; j < exact.size(); j++) {
                         if (approximate.slot(i) == exact.slot(j)) {
@@ -247,7 +252,8 @@ public class KdTreeBenchmark {
             for (int b = 0; b < queryBlocks.length; b++) {
                 int from = b * BRUTE_FORCE_QUERIES * dataset.d;
                 queryBlocks[b] =
-                        Arrays.copyOfRange(dataset.queries, from, from + BRUTE_FORCE_QUERIES * dataset.d);
+                        Arrays.copyOfRange(
+                                dataset.queries, from, from + BRUTE_FORCE_QUERIES * dataset.d);
             }
             checkAgainstSklearn(
                     dataset,
@@ -285,21 +291,24 @@ public class KdTreeBenchmark {
 
     /**
      * Fails the trial when the neighbours that {@code search} finds for the first 100 queries
-     * disagree with scikit-learn's. Distances, not ids, are compared, both recomputed here in double from the
-     * float coordinates, because points at equal distance may legitimately come in either order.
-     * Each side ranked by its own evaluation, the float one good to {@code gamma_{d+2}} relative,
-     * so two distances count as equal within {@code 2 (d + 2) 2^-24} relative. Without the file
-     * (sklearn_kdtree.py not run for this cell) it only prints a note.
+     * disagree with scikit-learn's. Distances, not ids, are compared, both recomputed here in
+     * double from the float coordinates, because points at equal distance may legitimately come in
+     * either order. Each side ranked by its own evaluation, the float one good to {@code
+     * gamma_{d+2}} relative, so two distances count as equal within {@code 2 (d + 2) 2^-24}
+     * relative. Without the file (sklearn_kdtree.py not run for this cell) it only prints a note.
      */
     static void checkAgainstSklearn(
             Dataset dataset, PointSet points, Consumer<NeighborBuffer[]> search, String what) {
         int[] expected =
-                KnnDataFiles.fromSystemProperty().sklearnNeighbors(dataset.data, dataset.n, dataset.d, K);
+                KnnDataFiles.fromSystemProperty()
+                        .sklearnNeighbors(dataset.data, dataset.n, dataset.d, K);
         String cell = dataset.data + " n=" + dataset.n + " d=" + dataset.d;
         if (expected == null) {
             System.out.println(
-                    "note: no sklearn neighbours for " + cell
-                            + "; run bench/peers/sklearn_kdtree.py to cross-check " + what);
+                    "note: no sklearn neighbours for "
+                            + cell
+                            + "; run bench/peers/sklearn_kdtree.py to cross-check "
+                            + what);
             return;
         }
         NeighborBuffer[] answers = buffers(KnnDataFiles.CHECKED_QUERIES);
@@ -320,7 +329,8 @@ public class KdTreeBenchmark {
             Arrays.sort(ours);
             Arrays.sort(theirs);
             for (int j = 0; j < K; j++) {
-                if (Math.abs(ours[j] - theirs[j]) > tolerance * Math.max(theirs[j], Double.MIN_NORMAL)) {
+                if (Math.abs(ours[j] - theirs[j])
+                        > tolerance * Math.max(theirs[j], Double.MIN_NORMAL)) {
                     throw new IllegalStateException(
                             String.format(
                                     Locale.ROOT,
@@ -336,7 +346,12 @@ public class KdTreeBenchmark {
             }
         }
         System.out.println(
-                "checked: " + what + " matches sklearn on the first " + answers.length + " queries of " + cell);
+                "checked: "
+                        + what
+                        + " matches sklearn on the first "
+                        + answers.length
+                        + " queries of "
+                        + cell);
     }
 
     private static double squaredDistance(Dataset dataset, int query, int row) {
@@ -394,7 +409,8 @@ public class KdTreeBenchmark {
         int q = loaded.queryCursor;
         int checksum = 0;
         for (int i = 0; i < QUERIES_PER_CALL; i++, q++) {
-            loaded.index.approximateKnn(dataset.queries, q * d, K, approximate.maxChecks, loaded.out);
+            loaded.index.approximateKnn(
+                    dataset.queries, q * d, K, approximate.maxChecks, loaded.out);
             checksum += loaded.out.slot(0);
         }
         loaded.queryCursor = q == KnnDataFiles.QUERY_COUNT ? 0 : q;
@@ -420,12 +436,15 @@ public class KdTreeBenchmark {
         return checksum;
     }
 
-    /** Batched brute force over the loaded index, {@value #BRUTE_FORCE_QUERIES} queries per call. */
+    /**
+     * Batched brute force over the loaded index, {@value #BRUTE_FORCE_QUERIES} queries per call.
+     */
     @Benchmark
     @OperationsPerInvocation(BRUTE_FORCE_QUERIES)
     public int bruteForce(Loaded loaded, BruteForce bruteForce) {
         int b = bruteForce.blockCursor;
-        bruteForce.knn.knn(bruteForce.queryBlocks[b], BRUTE_FORCE_QUERIES, K, loaded.index, loaded.outs);
+        bruteForce.knn.knn(
+                bruteForce.queryBlocks[b], BRUTE_FORCE_QUERIES, K, loaded.index, loaded.outs);
         bruteForce.blockCursor = b + 1 == bruteForce.queryBlocks.length ? 0 : b + 1;
         return loaded.outs[0].slot(0);
     }

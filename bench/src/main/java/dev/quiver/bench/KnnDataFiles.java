@@ -85,7 +85,9 @@ final class KnnDataFiles {
      * #CHECKED_QUERIES} queries, {@code k} per query; null when sklearn_kdtree.py has not run.
      */
     int[] sklearnNeighbors(String data, int n, int d, int k) {
-        Path path = directory.resolve(stem(data, n, d) + "_sklearn_k" + k + "_first" + CHECKED_QUERIES + ".i32");
+        Path path =
+                directory.resolve(
+                        stem(data, n, d) + "_sklearn_k" + k + "_first" + CHECKED_QUERIES + ".i32");
         if (!Files.exists(path)) {
             return null;
         }
@@ -102,7 +104,11 @@ final class KnnDataFiles {
         long floats = (long) rows * d;
         if (floats > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(
-                    stem(data, n, d) + suffix + ": " + floats + " floats do not fit one Java array");
+                    stem(data, n, d)
+                            + suffix
+                            + ": "
+                            + floats
+                            + " floats do not fit one Java array");
         }
         float[] values = new float[(int) floats];
         Path path = directory.resolve(stem(data, n, d) + suffix);
@@ -132,7 +138,11 @@ final class KnnDataFiles {
             long size = channel.size();
             if (size != expectedBytes) {
                 throw new IllegalStateException(
-                        path + " has " + size + " bytes, expected " + expectedBytes
+                        path
+                                + " has "
+                                + size
+                                + " bytes, expected "
+                                + expectedBytes
                                 + "; regenerate it with bench/peers/make_data.py --force");
             }
             MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);

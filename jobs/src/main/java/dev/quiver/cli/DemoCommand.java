@@ -9,6 +9,18 @@ import dev.quiver.kafka.KafkaTopics;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.MatchResult;
 import dev.quiver.schema.PosteriorUpdate;
+
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -24,15 +36,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code quiver demo}: the whole pipeline on one machine. Starts a real Kafka broker in this
@@ -47,7 +50,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
-        description = "Run the pipeline end to end on an embedded Kafka broker and Flink MiniCluster.")
+        description =
+                "Run the pipeline end to end on an embedded Kafka broker and Flink MiniCluster.")
 final class DemoCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -106,14 +110,23 @@ final class DemoCommand implements Callable<Integer> {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().partitions(2).start()) {
             String bootstrap = broker.bootstrapServers();
             KafkaTopics.ensureTopics(bootstrap, Topics.ALL, 2, Duration.ofSeconds(30));
-            say(out, "Kafka broker (KRaft) at %s; topics %s", bootstrap, String.join(", ", Topics.ALL));
+            say(
+                    out,
+                    "Kafka broker (KRaft) at %s; topics %s",
+                    bootstrap,
+                    String.join(", ", Topics.ALL));
             JobClient job =
                     PipelineJob.build(
-                                    "--bootstrap", bootstrap,
-                                    "--parallelism", String.valueOf(parallelism),
-                                    "--checkpoint-interval-ms", "1000",
-                                    "--checkpoint-dir", checkpoints.toString(),
-                                    "--group-id", "quiver-demo")
+                                    "--bootstrap",
+                                    bootstrap,
+                                    "--parallelism",
+                                    String.valueOf(parallelism),
+                                    "--checkpoint-interval-ms",
+                                    "1000",
+                                    "--checkpoint-dir",
+                                    checkpoints.toString(),
+                                    "--group-id",
+                                    "quiver-demo")
                             .executeAsync("quiver demo");
             say(
                     out,
@@ -134,7 +147,8 @@ final class DemoCommand implements Callable<Integer> {
     private int run(String bootstrap, PrintWriter out) throws Exception {
         DemoStream stream =
                 new DemoStream(
-                        new SyntheticStreams(seed, keys, 8, "default", System.currentTimeMillis()), vectors);
+                        new SyntheticStreams(seed, keys, 8, "default", System.currentTimeMillis()),
+                        vectors);
         long startNanos = System.nanoTime();
         CompletableFuture<Void> publishing =
                 CompletableFuture.runAsync(() -> stream.publish(bootstrap, events, seconds));
@@ -150,7 +164,8 @@ final class DemoCommand implements Callable<Integer> {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (System.nanoTime() < deadlineNanos) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(250))) {
+                for (ConsumerRecord<byte[], byte[]> record :
+                        consumer.poll(Duration.ofMillis(250))) {
                     results.add(record);
                 }
                 progress.show(stream, events, results, startNanos);
@@ -168,15 +183,18 @@ final class DemoCommand implements Callable<Integer> {
         double elapsed = (System.nanoTime() - startNanos) / 1e9;
         say(
                 out,
-                "%nDone in %.1f s: %,d vectors and %,d events in; %,d posterior updates, %,d matches"
-                        + " and %,d dead letters out.",
+                "%nDone in %.1f s: %,d vectors and %,d events in; %,d posterior updates, %,d"
+                    + " matches and %,d dead letters out.",
                 elapsed,
                 stream.vectorCount(),
                 stream.published(),
                 results.posteriors,
                 results.matches.size(),
                 results.deadLetters.size());
-        say(out, "Latest posteriors of a few keys (quiver.posteriors), beside the true success rate:");
+        say(
+                out,
+                "Latest posteriors of a few keys (quiver.posteriors), beside the true success"
+                    + " rate:");
         results.lastByKey.values().stream()
                 .limit(3)
                 .forEach(
@@ -188,7 +206,12 @@ final class DemoCommand implements Callable<Integer> {
                                         NdjsonCodec.of(PosteriorUpdate.class).encode(update)));
         results.matches.stream()
                 .limit(1)
-                .forEach(m -> say(out, "A match result (quiver.matches):%n  %s", NdjsonCodec.of(MatchResult.class).encode(m)));
+                .forEach(
+                        m ->
+                                say(
+                                        out,
+                                        "A match result (quiver.matches):%n  %s",
+                                        NdjsonCodec.of(MatchResult.class).encode(m)));
         results.deadLetters.stream()
                 .map(DeadLetter::getReason)
                 .distinct()
@@ -197,9 +220,13 @@ final class DemoCommand implements Callable<Integer> {
                 .forEach(reason -> say(out, "  dead letter: %s", reason));
 
         long wrongPosteriors =
-                results.lastByKey.values().stream().filter(u -> !stream.matchesClosedForm(u)).count();
+                results.lastByKey.values().stream()
+                        .filter(u -> !stream.matchesClosedForm(u))
+                        .count();
         List<MatchResult> fullIndex =
-                results.matches.stream().filter(m -> m.getIndexSize() == stream.vectorCount()).toList();
+                results.matches.stream()
+                        .filter(m -> m.getIndexSize() == stream.vectorCount())
+                        .toList();
         long wrongMatches = fullIndex.stream().filter(m -> !stream.matchesBruteForce(m)).count();
         boolean ok =
                 results.complete(stream)
@@ -211,9 +238,9 @@ final class DemoCommand implements Callable<Integer> {
             say(
                     out,
                     "Checked: one update per valid event, one answer per query, every bad record"
-                            + " dead-lettered; the final posterior of all %d keys equals the closed form"
-                            + " Beta(1 + successes, 1 + failures); %,d of %,d match results (those answered"
-                            + " against the full index) equal brute force.",
+                        + " dead-lettered; the final posterior of all %d keys equals the closed"
+                        + " form Beta(1 + successes, 1 + failures); %,d of %,d match results (those"
+                        + " answered against the full index) equal brute force.",
                     results.lastByKey.size(),
                     fullIndex.size(),
                     results.matches.size());
@@ -270,7 +297,8 @@ final class DemoCommand implements Callable<Integer> {
             switch (record.topic()) {
                 case Topics.POSTERIORS -> {
                     PosteriorUpdate update = updates.decode(record.value());
-                    lastByKey.merge(update.getKey(), update, (a, b) -> a.getN() >= b.getN() ? a : b);
+                    lastByKey.merge(
+                            update.getKey(), update, (a, b) -> a.getN() >= b.getN() ? a : b);
                     posteriors++;
                 }
                 case Topics.MATCHES -> matches.add(matchCodec.decode(record.value()));
@@ -305,8 +333,8 @@ final class DemoCommand implements Callable<Integer> {
             double elapsed = Math.max(1e-9, (now - startNanos) / 1e9);
             String line =
                     String.format(
-                            "events in %,d/%,d | %,.0f events/s | posterior updates out %,d | matches"
-                                    + " out %,d | dead letters %,d",
+                            "events in %,d/%,d | %,.0f events/s | posterior updates out %,d |"
+                                + " matches out %,d | dead letters %,d",
                             stream.published(),
                             total,
                             stream.published() / elapsed,

@@ -9,6 +9,7 @@ import dev.quiver.schema.Observation;
 import dev.quiver.schema.PosteriorUpdate;
 import dev.quiver.schema.QueryEvent;
 import dev.quiver.schema.VectorEvent;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,16 +49,25 @@ final class DemoStream {
         this.vectorCount = vectorCount;
     }
 
-    /** Publishes the vectors, then {@code count} observations and their queries over about {@code seconds}. */
+    /**
+     * Publishes the vectors, then {@code count} observations and their queries over about {@code
+     * seconds}.
+     */
     void publish(String bootstrap, long count, double seconds) {
         AvroSingleObjectCodec<Observation> codec = AvroSingleObjectCodec.of(Observation.class);
         try (RecordSender vectorSender =
-                        new RecordSender(KafkaClients.producer(bootstrap), InputType.vector, Topics.VECTORS);
+                        new RecordSender(
+                                KafkaClients.producer(bootstrap),
+                                InputType.vector,
+                                Topics.VECTORS);
                 RecordSender querySender =
-                        new RecordSender(KafkaClients.producer(bootstrap), InputType.query, Topics.QUERIES);
+                        new RecordSender(
+                                KafkaClients.producer(bootstrap), InputType.query, Topics.QUERIES);
                 RecordSender observationSender =
                         new RecordSender(
-                                KafkaClients.producer(bootstrap), InputType.observation, Topics.OBSERVATIONS)) {
+                                KafkaClients.producer(bootstrap),
+                                InputType.observation,
+                                Topics.OBSERVATIONS)) {
             for (int i = 0; i < vectorCount; i++) {
                 VectorEvent vector = streams.vector(i);
                 vectorSender.send(vector);
@@ -75,7 +85,8 @@ final class DemoStream {
                 } else {
                     observationSender.send(observation);
                     double[] counts =
-                            successesFailures.computeIfAbsent(observation.getKey(), k -> new double[2]);
+                            successesFailures.computeIfAbsent(
+                                    observation.getKey(), k -> new double[2]);
                     counts[observation.getValue() == 1.0 ? 0 : 1]++;
                 }
                 if (i % QUERY_EVERY == 0) {
@@ -137,7 +148,10 @@ final class DemoStream {
         return streams.successProbability(Integer.parseInt(key.substring(key.indexOf('-') + 1)));
     }
 
-    /** True when the update's Beta parameters equal Beta(1 + successes, 1 + failures) over everything sent. */
+    /**
+     * True when the update's Beta parameters equal Beta(1 + successes, 1 + failures) over
+     * everything sent.
+     */
     boolean matchesClosedForm(PosteriorUpdate update) {
         double[] counts = successesFailures.get(update.getKey());
         return counts != null
@@ -151,7 +165,10 @@ final class DemoStream {
         float[] q = toArray(query.getVector());
         List<Neighbor> all = new ArrayList<>(vectors.size());
         vectors.forEach(
-                (id, v) -> all.add(new Neighbor(id, (double) SquaredL2.distance(q, 0, v, 0, q.length))));
+                (id, v) ->
+                        all.add(
+                                new Neighbor(
+                                        id, (double) SquaredL2.distance(q, 0, v, 0, q.length))));
         all.sort(Comparator.comparingDouble(Neighbor::getDistance).thenComparing(Neighbor::getId));
         return result.getNeighbors().equals(all.subList(0, Math.min(query.getK(), all.size())));
     }

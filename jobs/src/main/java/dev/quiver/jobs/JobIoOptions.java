@@ -155,8 +155,8 @@ public final class JobIoOptions {
 
     /**
      * Checks the combination of options with the job's own file inputs ({@code --input}, or {@code
-     * --vectors} and {@code --queries}), given by option name, null where not set. The message names
-     * the options at fault.
+     * --vectors} and {@code --queries}), given by option name, null where not set. The message
+     * names the options at fault.
      */
     public void check(Map<String, Path> fileInputs) {
         List<String> given =
@@ -173,7 +173,9 @@ public final class JobIoOptions {
             }
             if (output != null) {
                 throw new IllegalArgumentException(
-                        "--output goes with " + files + "; with --bootstrap results go to Kafka topics");
+                        "--output goes with "
+                                + files
+                                + "; with --bootstrap results go to Kafka topics");
             }
         } else {
             if (given.isEmpty()) {

@@ -14,20 +14,23 @@ import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.MatchResult;
 import dev.quiver.schema.QueryEvent;
 import dev.quiver.schema.VectorEvent;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.Callable;
+
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * The match job: vectors and queries in, one {@code MatchResult} per valid query out, against a
@@ -46,10 +49,16 @@ public final class MatchJob implements Callable<Integer> {
 
     @Mixin JobIoOptions io;
 
-    @Option(names = "--vectors", paramLabel = "FILE", description = "Vectors from this NDJSON file (with --queries).")
+    @Option(
+            names = "--vectors",
+            paramLabel = "FILE",
+            description = "Vectors from this NDJSON file (with --queries).")
     Path vectorsFile;
 
-    @Option(names = "--queries", paramLabel = "FILE", description = "Queries from this NDJSON file (with --vectors).")
+    @Option(
+            names = "--queries",
+            paramLabel = "FILE",
+            description = "Queries from this NDJSON file (with --vectors).")
     Path queriesFile;
 
     @Option(
@@ -64,7 +73,9 @@ public final class MatchJob implements Callable<Integer> {
     @Option(
             names = "--max-out-of-orderness-ms",
             defaultValue = "1000",
-            description = "Watermark delay behind the largest event time seen (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Watermark delay behind the largest event time seen (default:"
+                        + " ${DEFAULT-VALUE}).")
     long maxOutOfOrdernessMs;
 
     @Option(
@@ -75,25 +86,42 @@ public final class MatchJob implements Callable<Integer> {
                             + " (default: ${DEFAULT-VALUE}).")
     long idleTimeoutMs;
 
-    @Option(names = "--ttl-ms", defaultValue = "0", description = "Points expire this long after their event time; 0 never (default).")
+    @Option(
+            names = "--ttl-ms",
+            defaultValue = "0",
+            description = "Points expire this long after their event time; 0 never (default).")
     long ttlMs;
 
-    @Option(names = "--max-points", defaultValue = "0", description = "Most points per namespace, oldest evicted; 0 no limit (default).")
+    @Option(
+            names = "--max-points",
+            defaultValue = "0",
+            description = "Most points per namespace, oldest evicted; 0 no limit (default).")
     int maxPoints;
 
-    @Option(names = "--metric", defaultValue = "squared-l2", description = "squared-l2, l2 or cosine (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--metric",
+            defaultValue = "squared-l2",
+            description = "squared-l2, l2 or cosine (default: ${DEFAULT-VALUE}).")
     String metric;
 
-    @Option(names = "--search", defaultValue = "auto", description = "auto, tree or brute (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--search",
+            defaultValue = "auto",
+            description = "auto, tree or brute (default: ${DEFAULT-VALUE}).")
     String search;
 
     @Option(
             names = "--brute-force-min-dimension",
             defaultValue = "" + MatchOptions.DEFAULT_BRUTE_FORCE_MIN_DIMENSION,
-            description = "With --search auto, brute force from this dimension on (default: ${DEFAULT-VALUE}).")
+            description =
+                    "With --search auto, brute force from this dimension on (default:"
+                        + " ${DEFAULT-VALUE}).")
     int bruteForceMinDimension;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "Queries per brute-force batch (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "64",
+            description = "Queries per brute-force batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(
@@ -105,25 +133,46 @@ public final class MatchJob implements Callable<Integer> {
     @Option(
             names = "--max-checks",
             defaultValue = "0",
-            description = "Approximate kNN by best-bin-first, examining at most this many points; 0 exact (default).")
+            description =
+                    "Approximate kNN by best-bin-first, examining at most this many points; 0 exact"
+                        + " (default).")
     int maxChecks;
 
-    @Option(names = "--ratio", defaultValue = "0.8", description = "Lowe's ratio for MATCH queries (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ratio",
+            defaultValue = "0.8",
+            description = "Lowe's ratio for MATCH queries (default: ${DEFAULT-VALUE}).")
     float ratio;
 
-    @Option(names = "--backend", defaultValue = "nd4j-cpu", description = "Brute-force compute backend: nd4j-cpu or java (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--backend",
+            defaultValue = "nd4j-cpu",
+            description =
+                    "Brute-force compute backend: nd4j-cpu or java (default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--max-dimension", defaultValue = "4096", description = "Longest vector accepted (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-dimension",
+            defaultValue = "4096",
+            description = "Longest vector accepted (default: ${DEFAULT-VALUE}).")
     int maxDimension;
 
-    @Option(names = "--vectors-topic", defaultValue = Topics.VECTORS, description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--vectors-topic",
+            defaultValue = Topics.VECTORS,
+            description = "Default: ${DEFAULT-VALUE}.")
     String vectorsTopic;
 
-    @Option(names = "--queries-topic", defaultValue = Topics.QUERIES, description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--queries-topic",
+            defaultValue = Topics.QUERIES,
+            description = "Default: ${DEFAULT-VALUE}.")
     String queriesTopic;
 
-    @Option(names = "--matches-topic", defaultValue = Topics.MATCHES, description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--matches-topic",
+            defaultValue = Topics.MATCHES,
+            description = "Default: ${DEFAULT-VALUE}.")
     String matchesTopic;
 
     /** Runs the job on a Flink cluster ({@code flink run -c dev.quiver.jobs.MatchJob}). */
@@ -187,7 +236,8 @@ public final class MatchJob implements Callable<Integer> {
                                         VectorEvent.class,
                                         pipeline.format(),
                                         maxBytes,
-                                        new VectorEventValidator(options.metric(), options.maxDimension())))
+                                        new VectorEventValidator(
+                                                options.metric(), options.maxDimension())))
                         .returns(new TypeHint<Traced<VectorEvent>>() {})
                         .name("decode vectors");
         SingleOutputStreamOperator<Traced<QueryEvent>> queries =
@@ -197,12 +247,15 @@ public final class MatchJob implements Callable<Integer> {
                                         QueryEvent.class,
                                         pipeline.format(),
                                         maxBytes,
-                                        new QueryEventValidator(options.metric(), options.maxDimension())))
+                                        new QueryEventValidator(
+                                                options.metric(), options.maxDimension())))
                         .returns(new TypeHint<Traced<QueryEvent>>() {})
                         .name("decode queries");
         SingleOutputStreamOperator<MatchResult> matches =
                 vectors.assignTimestampsAndWatermarks(this.<VectorEvent>watermarks())
-                        .connect(queries.assignTimestampsAndWatermarks(this.<QueryEvent>watermarks()))
+                        .connect(
+                                queries.assignTimestampsAndWatermarks(
+                                        this.<QueryEvent>watermarks()))
                         .keyBy(v -> v.record.getNamespace(), q -> q.record.getNamespace())
                         .process(new MatchFunction(options))
                         .returns(MatchResult.class)
@@ -210,20 +263,27 @@ public final class MatchJob implements Callable<Integer> {
         pipeline.sink(matches, MatchResult.class, matchesTopic, MatchResult::getNamespace);
         DataStream<DeadLetter> deadLetters =
                 vectors.getSideOutput(DeadLetters.TAG)
-                        .union(queries.getSideOutput(DeadLetters.TAG), matches.getSideOutput(DeadLetters.TAG));
+                        .union(
+                                queries.getSideOutput(DeadLetters.TAG),
+                                matches.getSideOutput(DeadLetters.TAG));
         pipeline.deadLetterSink(deadLetters);
     }
 
     /** Event time from the record's ts, bounded out-of-orderness, idle partitions skipped. */
     private <T> WatermarkStrategy<Traced<T>> watermarks() {
         WatermarkStrategy<Traced<T>> strategy =
-                WatermarkStrategy.<Traced<T>>forBoundedOutOfOrderness(Duration.ofMillis(maxOutOfOrdernessMs))
+                WatermarkStrategy.<Traced<T>>forBoundedOutOfOrderness(
+                                Duration.ofMillis(maxOutOfOrdernessMs))
                         .withTimestampAssigner(
                                 (traced, previous) ->
                                         traced.record instanceof VectorEvent v
                                                 ? v.getTs().toEpochMilli()
-                                                : ((QueryEvent) traced.record).getTs().toEpochMilli());
-        return idleTimeoutMs > 0 ? strategy.withIdleness(Duration.ofMillis(idleTimeoutMs)) : strategy;
+                                                : ((QueryEvent) traced.record)
+                                                        .getTs()
+                                                        .toEpochMilli());
+        return idleTimeoutMs > 0
+                ? strategy.withIdleness(Duration.ofMillis(idleTimeoutMs))
+                : strategy;
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String option, String value) {
@@ -234,7 +294,11 @@ public final class MatchJob implements Callable<Integer> {
                     option
                             + " must be one of "
                             + java.util.Arrays.stream(type.getEnumConstants())
-                                    .map(c -> c.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                                    .map(
+                                            c ->
+                                                    c.name()
+                                                            .toLowerCase(java.util.Locale.ROOT)
+                                                            .replace('_', '-'))
                                     .toList()
                             + ", got '"
                             + value

@@ -1,13 +1,16 @@
 package dev.quiver.jobs;
 
 import dev.quiver.kafka.KafkaTopics;
-import java.time.Duration;
+
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
 import picocli.CommandLine;
 
+import java.time.Duration;
+
 /**
- * The whole pipeline as one Flink job: every stage that exists (bayes, match), each reading its
- * own topics with the options they share. The demo runs it; each operator issue adds its stage.
+ * The whole pipeline as one Flink job: every stage that exists (bayes, match), each reading its own
+ * topics with the options they share. The demo runs it; each operator issue adds its stage.
  *
  * <pre>{@code
  * StreamExecutionEnvironment env = PipelineJob.build("--bootstrap", bootstrap, "--parallelism", "2");

@@ -75,7 +75,13 @@ class JobJarIT {
         Path input = Files.write(dir.resolve("observations.ndjson"), lines);
         Path output = dir.resolve("posteriors.ndjson");
 
-        runFromJar(dir, "dev.quiver.jobs.BayesJob", "--input", input.toString(), "--output", output.toString());
+        runFromJar(
+                dir,
+                "dev.quiver.jobs.BayesJob",
+                "--input",
+                input.toString(),
+                "--output",
+                output.toString());
         assertThat(Files.readAllLines(output)).hasSize(200);
         assertThat(Files.readAllLines(Path.of(PipelineIo.deadLetterPath(output.toString()))))
                 .singleElement()
@@ -87,22 +93,55 @@ class JobJarIT {
     void jobJarRunsTheMatchJobOnTheNd4jBruteForceBackend(@TempDir Path dir) throws Exception {
         List<String> vectors = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            vectors.add("{\"id\":\"v" + i + "\",\"ts\":" + i + ",\"vector\":[" + (i % 17) + "," + (i % 5) + ",1]}");
+            vectors.add(
+                    "{\"id\":\"v"
+                            + i
+                            + "\",\"ts\":"
+                            + i
+                            + ",\"vector\":["
+                            + (i % 17)
+                            + ","
+                            + (i % 5)
+                            + ",1]}");
         }
         List<String> queries = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            queries.add("{\"id\":\"q" + i + "\",\"ts\":" + (400 + i) + ",\"vector\":[" + i % 7 + ",2,1],\"k\":3}");
+            queries.add(
+                    "{\"id\":\"q"
+                            + i
+                            + "\",\"ts\":"
+                            + (400 + i)
+                            + ",\"vector\":["
+                            + i % 7
+                            + ",2,1],\"k\":3}");
         }
         Path vectorFile = Files.write(dir.resolve("vectors.ndjson"), vectors);
         Path queryFile = Files.write(dir.resolve("queries.ndjson"), queries);
         Path output = dir.resolve("matches.ndjson");
 
-        runFromJar(dir, "dev.quiver.jobs.MatchJob", "--vectors", vectorFile.toString(), "--queries",
-                queryFile.toString(), "--output", output.toString(), "--order", "event-time",
-                "--search", "brute", "--backend", "nd4j-cpu");
+        runFromJar(
+                dir,
+                "dev.quiver.jobs.MatchJob",
+                "--vectors",
+                vectorFile.toString(),
+                "--queries",
+                queryFile.toString(),
+                "--output",
+                output.toString(),
+                "--order",
+                "event-time",
+                "--search",
+                "brute",
+                "--backend",
+                "nd4j-cpu");
 
-        assertThat(Files.readAllLines(output)).hasSize(50)
-                .allSatisfy(line -> assertThat(line).contains("\"exact\":true").contains("\"indexSize\":300"));
+        assertThat(Files.readAllLines(output))
+                .hasSize(50)
+                .allSatisfy(
+                        line ->
+                                assertThat(line)
+                                        .contains("\"exact\":true")
+                                        .contains("\"indexSize\":300"));
     }
 
     /** Runs a job main in a fresh JVM whose classpath is the job jar plus the Flink runtime. */
@@ -118,7 +157,11 @@ class JobJarIT {
         command.add(mainClass);
         command.addAll(List.of(args));
         Path log = Files.createTempFile(dir, "job", ".log");
-        Process job = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process job =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
         boolean finished = job.waitFor(3, TimeUnit.MINUTES);
         if (!finished) {
             job.destroyForcibly();

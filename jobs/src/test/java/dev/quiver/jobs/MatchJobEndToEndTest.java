@@ -9,12 +9,23 @@ import dev.quiver.io.Topics;
 import dev.quiver.kafka.EmbeddedKafkaBroker;
 import dev.quiver.kafka.KafkaTestClients;
 import dev.quiver.kafka.KafkaTopics;
-import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.MatchResult;
 import dev.quiver.schema.Neighbor;
 import dev.quiver.schema.QueryEvent;
 import dev.quiver.schema.VectorEvent;
 import dev.quiver.schema.VectorOp;
+
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,15 +43,6 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The match job on a real broker and on files, in event-time order so answers are deterministic,
@@ -75,8 +77,10 @@ class MatchJobEndToEndTest {
                 vectorLines.add(vectors.encode(v));
                 if (badLine == null && v.getTs().toEpochMilli() >= 500) {
                     // In time order, so it is judged by its dimension, not for being late.
-                    badLine = "{\"id\":\"bad\",\"namespace\":\"a\",\"ts\":"
-                            + v.getTs().toEpochMilli() + ",\"vector\":[1,2]}";
+                    badLine =
+                            "{\"id\":\"bad\",\"namespace\":\"a\",\"ts\":"
+                                    + v.getTs().toEpochMilli()
+                                    + ",\"vector\":[1,2]}";
                     vectorLines.add(badLine);
                 }
             } else {
@@ -89,8 +93,18 @@ class MatchJobEndToEndTest {
 
         int exit =
                 run(
-                        "run", "match", "--vectors", vectorFile.toString(), "--queries", queryFile.toString(),
-                        "--output", output.toString(), "--order", "event-time", "--parallelism", "2");
+                        "run",
+                        "match",
+                        "--vectors",
+                        vectorFile.toString(),
+                        "--queries",
+                        queryFile.toString(),
+                        "--output",
+                        output.toString(),
+                        "--order",
+                        "event-time",
+                        "--parallelism",
+                        "2");
         assertThat(exit).isZero();
 
         NdjsonCodec<MatchResult> results = NdjsonCodec.of(MatchResult.class);
@@ -99,7 +113,8 @@ class MatchJobEndToEndTest {
             answers.add(decode(results, line));
         }
         assertThat(byQuery(answers)).isEqualTo(oracle(events));
-        List<String> dead = Files.readAllLines(Path.of(PipelineIo.deadLetterPath(output.toString())));
+        List<String> dead =
+                Files.readAllLines(Path.of(PipelineIo.deadLetterPath(output.toString())));
         assertThat(dead).singleElement().asString().contains("has dimension 4, vector has 2");
     }
 
@@ -120,11 +135,30 @@ class MatchJobEndToEndTest {
         List<Object> second = stream(new SplittableRandom(12), 1000, 2000, 2000);
         Path checkpoints = dir.resolve("checkpoints");
         String[] common = {
-            "--bootstrap", broker.bootstrapServers(), "--order", "event-time", "--parallelism", "2",
-            "--checkpoint-interval-ms", "300", "--checkpoint-dir", checkpoints.toString(),
-            "--group-id", "match-restore", "--vectors-topic", vectorsTopic, "--queries-topic", queriesTopic,
-            "--matches-topic", matchesTopic, "--deadletter-topic", deadTopic, "--idle-timeout-ms", "500",
-            "--max-out-of-orderness-ms", "0"
+            "--bootstrap",
+            broker.bootstrapServers(),
+            "--order",
+            "event-time",
+            "--parallelism",
+            "2",
+            "--checkpoint-interval-ms",
+            "300",
+            "--checkpoint-dir",
+            checkpoints.toString(),
+            "--group-id",
+            "match-restore",
+            "--vectors-topic",
+            vectorsTopic,
+            "--queries-topic",
+            queriesTopic,
+            "--matches-topic",
+            matchesTopic,
+            "--deadletter-topic",
+            deadTopic,
+            "--idle-timeout-ms",
+            "500",
+            "--max-out-of-orderness-ms",
+            "0"
         };
 
         publish(first, vectorsTopic, queriesTopic);
@@ -133,22 +167,37 @@ class MatchJobEndToEndTest {
         long firstQueries = first.stream().filter(e -> e instanceof QueryEvent).count();
         // Queries are answered once the watermark passes them: wait for most of them, then stop.
         KafkaTestClients.readCommitted(
-                broker.bootstrapServers(), matchesTopic, (int) (firstQueries * 0.9), Duration.ZERO, Duration.ofSeconds(90));
+                broker.bootstrapServers(),
+                matchesTopic,
+                (int) (firstQueries * 0.9),
+                Duration.ZERO,
+                Duration.ofSeconds(90));
         Thread.sleep(1000);
         job.cancel().get(60, TimeUnit.SECONDS);
         Path checkpoint = latestCheckpoint(checkpoints);
 
         List<String> restoreArgs = new ArrayList<>(List.of(common));
         restoreArgs.addAll(List.of("--from-checkpoint", checkpoint.toString()));
-        MatchJob secondRun = CommandLine.populateCommand(new MatchJob(), restoreArgs.toArray(String[]::new));
+        MatchJob secondRun =
+                CommandLine.populateCommand(new MatchJob(), restoreArgs.toArray(String[]::new));
         JobClient restored = secondRun.build().executeAsync("match after restore");
         // Far-future records in another namespace move both watermarks past every real query.
         List<Object> withSentinels = new ArrayList<>(second);
         Instant future = Instant.ofEpochMilli(1_000_000_000_000L);
-        withSentinels.add(VectorEvent.newBuilder().setId("end").setNamespace("zz").setTs(future)
-                .setVector(List.of(0f, 0f, 0f, 0f)).build());
-        withSentinels.add(QueryEvent.newBuilder().setId("end").setNamespace("zz").setTs(future)
-                .setVector(List.of(0f, 0f, 0f, 0f)).build());
+        withSentinels.add(
+                VectorEvent.newBuilder()
+                        .setId("end")
+                        .setNamespace("zz")
+                        .setTs(future)
+                        .setVector(List.of(0f, 0f, 0f, 0f))
+                        .build());
+        withSentinels.add(
+                QueryEvent.newBuilder()
+                        .setId("end")
+                        .setNamespace("zz")
+                        .setTs(future)
+                        .setVector(List.of(0f, 0f, 0f, 0f))
+                        .build());
         publish(withSentinels, vectorsTopic, queriesTopic);
 
         List<Object> all = new ArrayList<>(first);
@@ -158,7 +207,11 @@ class MatchJobEndToEndTest {
         List<MatchResult> answers = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r :
                 KafkaTestClients.readCommitted(
-                        broker.bootstrapServers(), matchesTopic, expected.size(), Duration.ofSeconds(2), Duration.ofSeconds(60))) {
+                        broker.bootstrapServers(),
+                        matchesTopic,
+                        expected.size(),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(60))) {
             answers.add(codec.decode(r.value()));
         }
         restored.cancel().get(60, TimeUnit.SECONDS);
@@ -173,14 +226,31 @@ class MatchJobEndToEndTest {
             Instant ts = Instant.ofEpochMilli(startTs + (i - from) * 2L);
             int op = random.nextInt(10);
             if (op < 6) {
-                events.add(VectorEvent.newBuilder().setId("v" + random.nextInt(300)).setNamespace("a")
-                        .setTs(ts).setVector(randomVector(random)).build());
+                events.add(
+                        VectorEvent.newBuilder()
+                                .setId("v" + random.nextInt(300))
+                                .setNamespace("a")
+                                .setTs(ts)
+                                .setVector(randomVector(random))
+                                .build());
             } else if (op < 7) {
-                events.add(VectorEvent.newBuilder().setId("v" + random.nextInt(300)).setNamespace("a")
-                        .setTs(ts).setOp(VectorOp.DELETE).setVector(List.of()).build());
+                events.add(
+                        VectorEvent.newBuilder()
+                                .setId("v" + random.nextInt(300))
+                                .setNamespace("a")
+                                .setTs(ts)
+                                .setOp(VectorOp.DELETE)
+                                .setVector(List.of())
+                                .build());
             } else {
-                events.add(QueryEvent.newBuilder().setId("q" + i).setNamespace("a").setTs(ts)
-                        .setVector(randomVector(random)).setK(1 + random.nextInt(8)).build());
+                events.add(
+                        QueryEvent.newBuilder()
+                                .setId("q" + i)
+                                .setNamespace("a")
+                                .setTs(ts)
+                                .setVector(randomVector(random))
+                                .setK(1 + random.nextInt(8))
+                                .build());
             }
         }
         return events;
@@ -201,9 +271,13 @@ class MatchJobEndToEndTest {
                 QueryEvent q = (QueryEvent) e;
                 float[] query = toArray(q.getVector());
                 List<Neighbor> all = new ArrayList<>();
-                points.forEach((id, p) -> all.add(new Neighbor(id, (double) squaredDistance(query, p))));
-                all.sort(Comparator.comparingDouble(Neighbor::getDistance).thenComparing(Neighbor::getId));
-                answers.put(q.getId(), new ArrayList<>(all.subList(0, Math.min(q.getK(), all.size()))));
+                points.forEach(
+                        (id, p) -> all.add(new Neighbor(id, (double) squaredDistance(query, p))));
+                all.sort(
+                        Comparator.comparingDouble(Neighbor::getDistance)
+                                .thenComparing(Neighbor::getId));
+                answers.put(
+                        q.getId(), new ArrayList<>(all.subList(0, Math.min(q.getK(), all.size()))));
             }
         }
         return answers;
@@ -212,13 +286,18 @@ class MatchJobEndToEndTest {
     private static void publish(List<Object> events, String vectorsTopic, String queriesTopic) {
         AvroSingleObjectCodec<VectorEvent> vectors = AvroSingleObjectCodec.of(VectorEvent.class);
         AvroSingleObjectCodec<QueryEvent> queries = AvroSingleObjectCodec.of(QueryEvent.class);
-        try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.bytesProducer(broker.bootstrapServers())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                KafkaTestClients.bytesProducer(broker.bootstrapServers())) {
             for (Object e : events) {
                 if (e instanceof VectorEvent v) {
-                    producer.send(new ProducerRecord<>(vectorsTopic, key(v.getNamespace()), vectors.encode(v)));
+                    producer.send(
+                            new ProducerRecord<>(
+                                    vectorsTopic, key(v.getNamespace()), vectors.encode(v)));
                 } else {
                     QueryEvent q = (QueryEvent) e;
-                    producer.send(new ProducerRecord<>(queriesTopic, key(q.getNamespace()), queries.encode(q)));
+                    producer.send(
+                            new ProducerRecord<>(
+                                    queriesTopic, key(q.getNamespace()), queries.encode(q)));
                 }
             }
             producer.flush();
@@ -233,7 +312,9 @@ class MatchJobEndToEndTest {
         try (Stream<Path> paths = Files.walk(root)) {
             return paths.filter(p -> p.getFileName().toString().startsWith("chk-"))
                     .filter(p -> Files.exists(p.resolve("_metadata")))
-                    .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(4))))
+                    .max(
+                            Comparator.comparingInt(
+                                    p -> Integer.parseInt(p.getFileName().toString().substring(4))))
                     .orElseThrow(() -> new AssertionError("no completed checkpoint under " + root));
         }
     }
@@ -241,7 +322,9 @@ class MatchJobEndToEndTest {
     private static Map<String, List<Neighbor>> byQuery(List<MatchResult> results) {
         Map<String, List<Neighbor>> map = new TreeMap<>();
         for (MatchResult r : results) {
-            assertThat(map.put(r.getQueryId(), r.getNeighbors())).as("duplicate answer to " + r.getQueryId()).isNull();
+            assertThat(map.put(r.getQueryId(), r.getNeighbors()))
+                    .as("duplicate answer to " + r.getQueryId())
+                    .isNull();
         }
         return map;
     }
@@ -271,7 +354,8 @@ class MatchJobEndToEndTest {
         return v;
     }
 
-    private static <T extends org.apache.avro.specific.SpecificRecord> T decode(NdjsonCodec<T> codec, String line) {
+    private static <T extends org.apache.avro.specific.SpecificRecord> T decode(
+            NdjsonCodec<T> codec, String line) {
         try {
             return codec.decode(line);
         } catch (Exception e) {

@@ -23,7 +23,8 @@ import java.nio.charset.StandardCharsets;
  *
  * @param <T> the record type
  */
-public final class DecodeFunction<T extends SpecificRecord, O> extends ProcessFunction<RawRecord, O> {
+public final class DecodeFunction<T extends SpecificRecord, O>
+        extends ProcessFunction<RawRecord, O> {
 
     /** What the function emits for a valid record: the record itself, or the record traced. */
     @FunctionalInterface

@@ -1037,9 +1037,7 @@ public final class KdTreeIndex implements PointSet {
         if (out.size() < 2) {
             return -1;
         }
-        double sq1 = out.distance(0);
-        double sq2 = out.distance(1);
-        return sq1 < (double) ratio * ratio * sq2 ? out.slot(0) : -1;
+        return RatioTest.passes(out.distance(0), out.distance(1), ratio) ? out.slot(0) : -1;
     }
 
     private void searchKnn(int k, NeighborBuffer out) {

@@ -15,8 +15,8 @@ import dev.quiver.compute.ComputeBackends;
  * }
  * }</pre>
  *
- * <p>Not thread-safe: one engine per operator subtask. Scratch space grows to the largest batch
- * and is reused.
+ * <p>Not thread-safe: one engine per operator subtask. Scratch space grows to the largest batch and
+ * is reused.
  */
 public final class KnnQueryEngine implements AutoCloseable {
 
@@ -27,7 +27,9 @@ public final class KnnQueryEngine implements AutoCloseable {
     private NeighborBuffer[] subOut = new NeighborBuffer[0];
     private int[] subIndex = new int[0];
 
-    /** @param options metric, search path, approximate budget, ratio and backend */
+    /**
+     * @param options metric, search path, approximate budget, ratio and backend
+     */
     public KnnQueryEngine(MatchOptions options) {
         this.options = options;
     }
@@ -73,7 +75,8 @@ public final class KnnQueryEngine implements AutoCloseable {
             switch (batch.kind(i)) {
                 case KNN -> {
                     if (options.maxChecks() > 0 && options.maxChecks() < index.size()) {
-                        index.approximateKnn(vectors, i * d, batch.k(i), options.maxChecks(), out[i]);
+                        index.approximateKnn(
+                                vectors, i * d, batch.k(i), options.maxChecks(), out[i]);
                         exact[i] = false;
                     } else {
                         index.knn(vectors, i * d, batch.k(i), out[i]);
@@ -81,7 +84,10 @@ public final class KnnQueryEngine implements AutoCloseable {
                 }
                 case RADIUS ->
                         index.radius(
-                                vectors, i * d, options.metric().toSquaredL2(batch.radius(i)), out[i]);
+                                vectors,
+                                i * d,
+                                options.metric().toSquaredL2(batch.radius(i)),
+                                out[i]);
                 case MATCH -> matched[i] = index.match(vectors, i * d, options.ratio(), out[i]);
             }
         }
@@ -142,7 +148,8 @@ public final class KnnQueryEngine implements AutoCloseable {
             }
             if (batch.kind(i) == QueryBatch.Kind.MATCH
                     && neighbors.size() == 2
-                    && RatioTest.passes(neighbors.distance(0), neighbors.distance(1), options.ratio())) {
+                    && RatioTest.passes(
+                            neighbors.distance(0), neighbors.distance(1), options.ratio())) {
                 matched[i] = neighbors.slot(0);
             }
         }

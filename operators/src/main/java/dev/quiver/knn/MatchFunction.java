@@ -8,11 +8,7 @@ import dev.quiver.schema.QueryEvent;
 import dev.quiver.schema.QueryMode;
 import dev.quiver.schema.VectorEvent;
 import dev.quiver.schema.VectorOp;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -26,6 +22,12 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The match operator: per namespace, keeps the points as keyed state (id to event time and vector)
@@ -46,7 +48,8 @@ import org.apache.flink.util.Collector;
  * }</pre>
  */
 public final class MatchFunction
-        extends KeyedCoProcessFunction<String, Traced<VectorEvent>, Traced<QueryEvent>, MatchResult> {
+        extends KeyedCoProcessFunction<
+                String, Traced<VectorEvent>, Traced<QueryEvent>, MatchResult> {
 
     private static final TypeInformation<Traced<VectorEvent>> VECTOR_TYPE =
             new TypeHint<Traced<VectorEvent>>() {}.getTypeInfo();
@@ -68,7 +71,9 @@ public final class MatchFunction
     private transient Counter expirations;
     private transient Counter answered;
 
-    /** @param options metric, ordering, bounds, batching and search path */
+    /**
+     * @param options metric, ordering, bounds, batching and search path
+     */
     public MatchFunction(MatchOptions options) {
         this.options = options;
     }
@@ -83,7 +88,8 @@ public final class MatchFunction
                                         Types.STRING,
                                         PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         batchedQueries =
-                getRuntimeContext().getListState(new ListStateDescriptor<>("batched-queries", QUERY_TYPE));
+                getRuntimeContext()
+                        .getListState(new ListStateDescriptor<>("batched-queries", QUERY_TYPE));
         vectorsByTime =
                 getRuntimeContext()
                         .getMapState(
@@ -299,11 +305,19 @@ public final class MatchFunction
         for (int i = 0; i < count; i++) {
             List<Neighbor> found = new ArrayList<>(neighbors[i].size());
             for (int j = 0; j < neighbors[i].size(); j++) {
-                found.add(new Neighbor(index.id(neighbors[i].slot(j)), (double) neighbors[i].distance(j)));
+                found.add(
+                        new Neighbor(
+                                index.id(neighbors[i].slot(j)), (double) neighbors[i].distance(j)));
             }
             String matchedId = matched[i] >= 0 ? index.id(matched[i]) : null;
             out.collect(
-                    result(accepted.get(i).record, found, matchedId, exact[i], live.size(), startNanos));
+                    result(
+                            accepted.get(i).record,
+                            found,
+                            matchedId,
+                            exact[i],
+                            live.size(),
+                            startNanos));
             answered.inc();
         }
     }

@@ -24,8 +24,10 @@ public final class PointStateFormat {
 
     /** The first layout. */
     public static final int SERIAL_VERSION_1 = 1;
+
     /** The layout written now. */
     public static final int CURRENT_SERIAL_VERSION = SERIAL_VERSION_1;
+
     /** Family id of an indexed point. */
     public static final int FAMILY_POINT = 16;
 
@@ -37,7 +39,8 @@ public final class PointStateFormat {
     /** Serialises a point. */
     public static byte[] write(long ts, float[] vector) {
         ByteBuffer buffer =
-                ByteBuffer.allocate(HEADER_BYTES + 4 * vector.length).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer.allocate(HEADER_BYTES + 4 * vector.length)
+                        .order(ByteOrder.LITTLE_ENDIAN);
         buffer.put((byte) PREAMBLE_WORDS)
                 .put((byte) CURRENT_SERIAL_VERSION)
                 .put((byte) FAMILY_POINT)

@@ -5,9 +5,9 @@ import dev.quiver.schema.QueryEvent;
 import dev.quiver.schema.QueryMode;
 
 /**
- * The decode step's stateless check of a query: an id, a non-empty finite vector no longer than
- * the job's maximum dimension, k in [1, {@value #MAX_K}] for kNN, and a finite radius of at least
- * 0 for radius queries.
+ * The decode step's stateless check of a query: an id, a non-empty finite vector no longer than the
+ * job's maximum dimension, k in [1, {@value #MAX_K}] for kNN, and a finite radius of at least 0 for
+ * radius queries.
  *
  * <pre>{@code
  * RecordValidator<QueryEvent> validator = new QueryEventValidator(KnnMetric.SQUARED_L2, 4096);

@@ -13,7 +13,10 @@ final class VectorChecks {
             return "empty vector";
         }
         if (vector.size() > maxDimension) {
-            return "vector of " + vector.size() + " components exceeds the limit of " + maxDimension;
+            return "vector of "
+                    + vector.size()
+                    + " components exceeds the limit of "
+                    + maxDimension;
         }
         boolean allZero = true;
         for (int i = 0; i < vector.size(); i++) {

@@ -5,9 +5,9 @@ import dev.quiver.schema.VectorEvent;
 import dev.quiver.schema.VectorOp;
 
 /**
- * The decode step's stateless check of a vector event: an id, and for an upsert a non-empty,
- * finite vector no longer than the job's maximum dimension (and not zero under the cosine metric).
- * The dimension of the namespace is checked later, by the operator that knows it.
+ * The decode step's stateless check of a vector event: an id, and for an upsert a non-empty, finite
+ * vector no longer than the job's maximum dimension (and not zero under the cosine metric). The
+ * dimension of the namespace is checked later, by the operator that knows it.
  *
  * <pre>{@code
  * RecordValidator<VectorEvent> validator = new VectorEventValidator(KnnMetric.L2, 4096);

@@ -260,8 +260,8 @@ final class SampleRecords {
 
     /**
      * Asserts two records hold the same values, field by field. Avro's generated {@code equals}
-     * compares primitive doubles with {@code ==}, so a record holding NaN never equals itself;
-     * here doubles and floats compare exactly, with NaN equal to NaN.
+     * compares primitive doubles with {@code ==}, so a record holding NaN never equals itself; here
+     * doubles and floats compare exactly, with NaN equal to NaN.
      */
     static void assertSameRecord(Object actual, Object expected) {
         org.assertj.core.api.Assertions.assertThat(actual)

@@ -13,6 +13,17 @@ import dev.quiver.schema.QueryEvent;
 import dev.quiver.schema.QueryMode;
 import dev.quiver.schema.VectorEvent;
 import dev.quiver.schema.VectorOp;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,15 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The match operator under Flink's test harness, against a brute-force oracle written here: every
@@ -48,7 +50,12 @@ class MatchFunctionTest {
     void arrivalOrderAnswersEqualBruteForceOnEverySearchPath(MatchOptions.Search search)
             throws Exception {
         MatchOptions options =
-                MatchOptions.builder().search(search).backend("java").batchSize(4).batchTimeoutMs(5).build();
+                MatchOptions.builder()
+                        .search(search)
+                        .backend("java")
+                        .batchSize(4)
+                        .batchTimeoutMs(5)
+                        .build();
         SplittableRandom random = new SplittableRandom(31);
         Map<String, List<Neighbor>> expected = new LinkedHashMap<>();
         try (var harness = harness(options)) {
@@ -129,7 +136,9 @@ class MatchFunctionTest {
             harness.open();
             harness.processBothWatermarks(new Watermark(100));
             harness.processElement1(traced(upsert("v", "a", 50, new float[] {1, 2, 3})), 50);
-            assertThat(deadLetters(harness)).singleElement().satisfies(d -> assertThat(d.getReason()).startsWith("late record"));
+            assertThat(deadLetters(harness))
+                    .singleElement()
+                    .satisfies(d -> assertThat(d.getReason()).startsWith("late record"));
         }
     }
 
@@ -144,9 +153,11 @@ class MatchFunctionTest {
             harness.processElement2(wrongQuery, 3);
             List<DeadLetter> dead = deadLetters(harness);
             assertThat(dead).hasSize(2);
-            assertThat(dead.get(0).getReason()).isEqualTo("namespace 'a' has dimension 3, vector has 2");
+            assertThat(dead.get(0).getReason())
+                    .isEqualTo("namespace 'a' has dimension 3, vector has 2");
             assertThat(dead.get(0).getPayload().array()).isEqualTo(wrong.origin.payload);
-            assertThat(dead.get(1).getReason()).isEqualTo("namespace 'a' has dimension 3, query has 4");
+            assertThat(dead.get(1).getReason())
+                    .isEqualTo("namespace 'a' has dimension 3, query has 4");
             assertThat(harness.extractOutputValues()).isEmpty();
         }
     }
@@ -158,7 +169,8 @@ class MatchFunctionTest {
             harness.processElement1(traced(delete("nobody", "a", 1)), 1);
             harness.processElement2(traced(query("q", "a", 2, new float[] {0, 0, 0}, 3)), 2);
             assertThat(deadLetters(harness)).isEmpty();
-            assertThat(harness.extractOutputValues()).singleElement()
+            assertThat(harness.extractOutputValues())
+                    .singleElement()
                     .satisfies(r -> assertThat(r.getNeighbors()).isEmpty());
         }
     }
@@ -172,10 +184,15 @@ class MatchFunctionTest {
             harness.processElement1(traced(upsert("new", "a", 80, new float[] {1, 1, 1})), 80);
             harness.processBothWatermarks(new Watermark(100));
             harness.processElement2(traced(query("q", "a", 120, new float[] {0, 0, 0}, 5)), 120);
-            assertThat(harness.extractOutputValues()).singleElement().satisfies(r -> {
-                assertThat(r.getNeighbors()).extracting(Neighbor::getId).containsExactly("new");
-                assertThat(r.getIndexSize()).isEqualTo(1);
-            });
+            assertThat(harness.extractOutputValues())
+                    .singleElement()
+                    .satisfies(
+                            r -> {
+                                assertThat(r.getNeighbors())
+                                        .extracting(Neighbor::getId)
+                                        .containsExactly("new");
+                                assertThat(r.getIndexSize()).isEqualTo(1);
+                            });
         }
     }
 
@@ -185,12 +202,18 @@ class MatchFunctionTest {
         try (var harness = harness(options)) {
             harness.open();
             for (int i = 0; i < 5; i++) {
-                harness.processElement1(traced(upsert("v" + i, "a", 10 - i, new float[] {i, 0, 0})), i);
+                harness.processElement1(
+                        traced(upsert("v" + i, "a", 10 - i, new float[] {i, 0, 0})), i);
             }
             harness.processElement2(traced(query("q", "a", 20, new float[] {0, 0, 0}, 10)), 5);
             // Event times 10, 9, 8, 7, 6: each newcomer beyond three is the oldest, so it goes.
-            assertThat(harness.extractOutputValues()).singleElement().satisfies(r ->
-                    assertThat(r.getNeighbors()).extracting(Neighbor::getId).containsExactly("v0", "v1", "v2"));
+            assertThat(harness.extractOutputValues())
+                    .singleElement()
+                    .satisfies(
+                            r ->
+                                    assertThat(r.getNeighbors())
+                                            .extracting(Neighbor::getId)
+                                            .containsExactly("v0", "v1", "v2"));
         }
     }
 
@@ -209,8 +232,12 @@ class MatchFunctionTest {
             harness.processElement2(traced(radius), 6);
             List<MatchResult> results = harness.extractOutputValues();
             assertThat(results.get(0).getMatched()).isEqualTo("near");
-            assertThat(results.get(1).getMatched()).as("two equally near points never match").isNull();
-            assertThat(results.get(2).getNeighbors()).extracting(Neighbor::getId).containsExactly("near", "twin");
+            assertThat(results.get(1).getMatched())
+                    .as("two equally near points never match")
+                    .isNull();
+            assertThat(results.get(2).getNeighbors())
+                    .extracting(Neighbor::getId)
+                    .containsExactly("near", "twin");
             assertThat(results.get(2).getMatched()).isNull();
         }
     }
@@ -252,7 +279,8 @@ class MatchFunctionTest {
     // ---- oracle and helpers ----
 
     private List<Neighbor> oracle(String namespace, float[] q, int k) {
-        List<Map.Entry<String, float[]>> points = new ArrayList<>(live.getOrDefault(namespace, Map.of()).entrySet());
+        List<Map.Entry<String, float[]>> points =
+                new ArrayList<>(live.getOrDefault(namespace, Map.of()).entrySet());
         List<Neighbor> all = new ArrayList<>();
         for (Map.Entry<String, float[]> p : points) {
             all.add(new Neighbor(p.getKey(), (double) squaredDistance(q, p.getValue())));
@@ -281,7 +309,9 @@ class MatchFunctionTest {
     }
 
     private static void feed(
-            KeyedTwoInputStreamOperatorTestHarness<String, Traced<VectorEvent>, Traced<QueryEvent>, MatchResult> harness,
+            KeyedTwoInputStreamOperatorTestHarness<
+                            String, Traced<VectorEvent>, Traced<QueryEvent>, MatchResult>
+                    harness,
             List<Object> events,
             int from,
             int to)
@@ -295,7 +325,8 @@ class MatchFunctionTest {
         }
     }
 
-    private static void shuffleWithinWindow(List<Object> events, int window, SplittableRandom random) {
+    private static void shuffleWithinWindow(
+            List<Object> events, int window, SplittableRandom random) {
         for (int start = 0; start < events.size(); start += window) {
             List<Object> block = events.subList(start, Math.min(events.size(), start + window));
             for (int i = block.size() - 1; i > 0; i--) {
@@ -314,7 +345,8 @@ class MatchFunctionTest {
         return ordered;
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, Traced<VectorEvent>, Traced<QueryEvent>, MatchResult>
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, Traced<VectorEvent>, Traced<QueryEvent>, MatchResult>
             harness(MatchOptions options) throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
                 new KeyedCoProcessOperator<>(new MatchFunction(options)),
@@ -324,7 +356,9 @@ class MatchFunctionTest {
     }
 
     private static List<DeadLetter> deadLetters(
-            KeyedTwoInputStreamOperatorTestHarness<String, Traced<VectorEvent>, Traced<QueryEvent>, MatchResult> harness) {
+            KeyedTwoInputStreamOperatorTestHarness<
+                            String, Traced<VectorEvent>, Traced<QueryEvent>, MatchResult>
+                    harness) {
         var side = harness.getSideOutput(DeadLetters.TAG);
         return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
     }
@@ -332,7 +366,8 @@ class MatchFunctionTest {
     private static <T extends org.apache.avro.specific.SpecificRecord> Traced<T> traced(T record) {
         @SuppressWarnings("unchecked")
         Class<T> type = (Class<T>) record.getClass();
-        return Traced.of(record, RawRecord.of("test", 0, 0, AvroSingleObjectCodec.of(type).encode(record)));
+        return Traced.of(
+                record, RawRecord.of("test", 0, 0, AvroSingleObjectCodec.of(type).encode(record)));
     }
 
     private static VectorEvent upsert(String id, String namespace, long ts, float[] v) {
@@ -373,7 +408,8 @@ class MatchFunctionTest {
     private static float[] randomVector(SplittableRandom random) {
         float[] v = new float[DIM];
         for (int d = 0; d < DIM; d++) {
-            // A coarse grid makes exact ties in distance common, so tie-breaking by id is exercised.
+            // A coarse grid makes exact ties in distance common, so tie-breaking by id is
+            // exercised.
             v[d] = random.nextInt(8) / 4f;
         }
         return v;
