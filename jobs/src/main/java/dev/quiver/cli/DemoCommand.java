@@ -184,7 +184,7 @@ final class DemoCommand implements Callable<Integer> {
         say(
                 out,
                 "%nDone in %.1f s: %,d vectors and %,d events in; %,d posterior updates, %,d"
-                    + " matches and %,d dead letters out.",
+                        + " matches and %,d dead letters out.",
                 elapsed,
                 stream.vectorCount(),
                 stream.published(),
@@ -194,7 +194,7 @@ final class DemoCommand implements Callable<Integer> {
         say(
                 out,
                 "Latest posteriors of a few keys (quiver.posteriors), beside the true success"
-                    + " rate:");
+                        + " rate:");
         results.lastByKey.values().stream()
                 .limit(3)
                 .forEach(
@@ -334,7 +334,7 @@ final class DemoCommand implements Callable<Integer> {
             String line =
                     String.format(
                             "events in %,d/%,d | %,.0f events/s | posterior updates out %,d |"
-                                + " matches out %,d | dead letters %,d",
+                                    + " matches out %,d | dead letters %,d",
                             stream.published(),
                             total,
                             stream.published() / elapsed,

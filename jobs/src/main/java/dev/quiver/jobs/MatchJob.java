@@ -75,7 +75,7 @@ public final class MatchJob implements Callable<Integer> {
             defaultValue = "1000",
             description =
                     "Watermark delay behind the largest event time seen (default:"
-                        + " ${DEFAULT-VALUE}).")
+                            + " ${DEFAULT-VALUE}).")
     long maxOutOfOrdernessMs;
 
     @Option(
@@ -87,9 +87,11 @@ public final class MatchJob implements Callable<Integer> {
     long idleTimeoutMs;
 
     @Option(
-            names = "--ttl-ms",
+            names = "--ttl",
             defaultValue = "0",
-            description = "Points expire this long after their event time; 0 never (default).")
+            converter = DurationConverter.class,
+            description =
+                    "Points expire this long after their event time, e.g. 10m; 0 never (default).")
     long ttlMs;
 
     @Option(
@@ -115,7 +117,7 @@ public final class MatchJob implements Callable<Integer> {
             defaultValue = "" + MatchOptions.DEFAULT_BRUTE_FORCE_MIN_DIMENSION,
             description =
                     "With --search auto, brute force from this dimension on (default:"
-                        + " ${DEFAULT-VALUE}).")
+                            + " ${DEFAULT-VALUE}).")
     int bruteForceMinDimension;
 
     @Option(
@@ -135,7 +137,7 @@ public final class MatchJob implements Callable<Integer> {
             defaultValue = "0",
             description =
                     "Approximate kNN by best-bin-first, examining at most this many points; 0 exact"
-                        + " (default).")
+                            + " (default).")
     int maxChecks;
 
     @Option(

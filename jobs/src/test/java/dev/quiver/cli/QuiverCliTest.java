@@ -56,7 +56,8 @@ class QuiverCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "demo", "broker", "publish", "consume", "run", "run bayes"})
+    @ValueSource(
+            strings = {"", "demo", "broker", "publish", "consume", "run", "run bayes", "run match"})
     void everyCommandHasHelp(String command) {
         List<String> args =
                 new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));

@@ -120,14 +120,7 @@ public final class MatchFunction
     @Override
     public void processElement1(Traced<VectorEvent> vector, Context ctx, Collector<MatchResult> out)
             throws Exception {
-        long ts = vector.record.getTs().toEpochMilli();
-        if (options.order() == MatchOptions.Order.EVENT_TIME) {
-            if (isLate(ts, ctx)) {
-                deadLetter(ctx, vector.origin, late(ts, ctx));
-            } else {
-                append(vectorsByTime, ts, vector);
-                ctx.timerService().registerEventTimeTimer(ts);
-            }
+        if (heldUntilWatermark(vectorsByTime, vector, vector.record.getTs().toEpochMilli(), ctx)) {
             return;
         }
         flushBatch(ctx, out);
@@ -137,14 +130,7 @@ public final class MatchFunction
     @Override
     public void processElement2(Traced<QueryEvent> query, Context ctx, Collector<MatchResult> out)
             throws Exception {
-        long ts = query.record.getTs().toEpochMilli();
-        if (options.order() == MatchOptions.Order.EVENT_TIME) {
-            if (isLate(ts, ctx)) {
-                deadLetter(ctx, query.origin, late(ts, ctx));
-            } else {
-                append(queriesByTime, ts, query);
-                ctx.timerService().registerEventTimeTimer(ts);
-            }
+        if (heldUntilWatermark(queriesByTime, query, query.record.getTs().toEpochMilli(), ctx)) {
             return;
         }
         LivePoints live = livePoints(ctx.getCurrentKey());
@@ -361,8 +347,24 @@ public final class MatchFunction
                 .build();
     }
 
-    private boolean isLate(long ts, Context ctx) {
-        return ts <= ctx.timerService().currentWatermark();
+    /**
+     * In event-time order, keeps the record in state until the watermark passes its time (a timer
+     * at that time applies or answers it), or dead-letters it when it is already behind the
+     * watermark. Returns false in arrival order, where the caller handles the record at once.
+     */
+    private <T> boolean heldUntilWatermark(
+            MapState<Long, List<Traced<T>>> byTime, Traced<T> traced, long ts, Context ctx)
+            throws Exception {
+        if (options.order() != MatchOptions.Order.EVENT_TIME) {
+            return false;
+        }
+        if (ts <= ctx.timerService().currentWatermark()) {
+            deadLetter(ctx, traced.origin, late(ts, ctx));
+        } else {
+            append(byTime, ts, traced);
+            ctx.timerService().registerEventTimeTimer(ts);
+        }
+        return true;
     }
 
     private static String late(long ts, Context ctx) {
