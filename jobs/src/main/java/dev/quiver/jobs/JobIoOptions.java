@@ -61,6 +61,15 @@ public final class JobIoOptions {
     long checkpointIntervalMs;
 
     @Option(
+            names = "--state-backend",
+            paramLabel = "NAME",
+            defaultValue = "hashmap",
+            description =
+                    "hashmap (state on the heap) or rocksdb (on disk, incremental checkpoints);"
+                            + " default: ${DEFAULT-VALUE}.")
+    String stateBackend;
+
+    @Option(
             names = "--from-checkpoint",
             paramLabel = "PATH",
             description = "Restore state from this retained checkpoint or savepoint.")
@@ -121,6 +130,11 @@ public final class JobIoOptions {
     /** Checkpoint interval. */
     public Duration checkpointInterval() {
         return Duration.ofMillis(checkpointIntervalMs);
+    }
+
+    /** The state backend: {@code hashmap} or {@code rocksdb}. */
+    public String stateBackend() {
+        return stateBackend;
     }
 
     /** Checkpoint or savepoint to restore, or null. */
@@ -194,6 +208,10 @@ public final class JobIoOptions {
             if (output == null) {
                 throw new IllegalArgumentException(files + " needs --output");
             }
+        }
+        if (!List.of("hashmap", "rocksdb").contains(stateBackend)) {
+            throw new IllegalArgumentException(
+                    "--state-backend must be hashmap or rocksdb, got '" + stateBackend + "'");
         }
         if (parallelism != null && parallelism < 1) {
             throw new IllegalArgumentException(

@@ -13,6 +13,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.file.src.FileSource;
@@ -91,6 +92,11 @@ public final class PipelineIo {
                         CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
             }
+        }
+        config.set(StateBackendOptions.STATE_BACKEND, options.stateBackend());
+        if (options.stateBackend().equals("rocksdb")) {
+            // Only the files changed since the last checkpoint are uploaded.
+            config.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         }
         if (options.fromCheckpoint() != null) {
             config.set(StateRecoveryOptions.SAVEPOINT_PATH, toUri(options.fromCheckpoint()));

@@ -46,8 +46,8 @@ import java.util.stream.Stream;
 
 /**
  * The match job on a real broker and on files, in event-time order so answers are deterministic,
- * against a brute-force oracle computed here; and a stop and restore from a retained checkpoint
- * that answers every query exactly once, identically.
+ * against a brute-force oracle computed here; and a stop and restore from a retained incremental
+ * RocksDB checkpoint that answers every query exactly once, identically.
  */
 class MatchJobEndToEndTest {
 
@@ -119,8 +119,8 @@ class MatchJobEndToEndTest {
     }
 
     @Test
-    void kafkaRunRestoredFromACheckpointAnswersEveryQueryOnceAndIdentically(@TempDir Path dir)
-            throws Exception {
+    void kafkaRunRestoredFromAnIncrementalRocksDbCheckpointAnswersEveryQueryOnceAndIdentically(
+            @TempDir Path dir) throws Exception {
         String suffix = "-restore";
         String vectorsTopic = Topics.VECTORS + suffix;
         String queriesTopic = Topics.QUERIES + suffix;
@@ -158,7 +158,9 @@ class MatchJobEndToEndTest {
             "--idle-timeout-ms",
             "500",
             "--max-out-of-orderness-ms",
-            "0"
+            "0",
+            "--state-backend",
+            "rocksdb"
         };
 
         publish(first, vectorsTopic, queriesTopic);

@@ -242,8 +242,10 @@ class MatchFunctionTest {
         }
     }
 
-    @Test
-    void restoredOperatorRebuildsItsIndexFromStateAndAnswersIdentically() throws Exception {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"hashmap", "rocksdb-incremental"})
+    void restoredOperatorRebuildsItsIndexFromStateAndAnswersIdentically(String backend)
+            throws Exception {
         MatchOptions options = MatchOptions.builder().build();
         SplittableRandom random = new SplittableRandom(99);
         List<Object> events = new ArrayList<>();
@@ -255,6 +257,7 @@ class MatchFunctionTest {
         }
         List<MatchResult> uninterrupted;
         try (var harness = harness(options)) {
+            harness.setStateBackend(stateBackend(backend));
             harness.open();
             feed(harness, events, 0, events.size());
             uninterrupted = harness.extractOutputValues();
@@ -262,12 +265,14 @@ class MatchFunctionTest {
         List<MatchResult> resumed = new ArrayList<>();
         OperatorSubtaskState snapshot;
         try (var before = harness(options)) {
+            before.setStateBackend(stateBackend(backend));
             before.open();
             feed(before, events, 0, 250);
             snapshot = before.snapshot(1, 250);
             resumed.addAll(before.extractOutputValues());
         }
         try (var after = harness(options)) {
+            after.setStateBackend(stateBackend(backend));
             after.initializeState(snapshot);
             after.open();
             feed(after, events, 250, events.size());
@@ -277,6 +282,12 @@ class MatchFunctionTest {
     }
 
     // ---- oracle and helpers ----
+
+    private static org.apache.flink.runtime.state.StateBackend stateBackend(String name) {
+        return name.equals("hashmap")
+                ? new org.apache.flink.runtime.state.hashmap.HashMapStateBackend()
+                : new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend(true);
+    }
 
     private List<Neighbor> oracle(String namespace, float[] q, int k) {
         List<Map.Entry<String, float[]>> points =
