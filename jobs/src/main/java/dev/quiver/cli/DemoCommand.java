@@ -166,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
             while (System.nanoTime() < deadlineNanos) {
                 for (ConsumerRecord<byte[], byte[]> record :
                         consumer.poll(Duration.ofMillis(250))) {
-                    results.add(record);
+                    results.add(record, stream);
                 }
                 progress.show(stream, events, results, startNanos);
                 if (publishing.isDone() && results.complete(stream)) {
@@ -293,7 +293,7 @@ final class DemoCommand implements Callable<Integer> {
         final List<DeadLetter> deadLetters = new ArrayList<>();
         long posteriors;
 
-        void add(ConsumerRecord<byte[], byte[]> record) throws Exception {
+        void add(ConsumerRecord<byte[], byte[]> record, DemoStream stream) throws Exception {
             switch (record.topic()) {
                 case Topics.POSTERIORS -> {
                     PosteriorUpdate update = updates.decode(record.value());
@@ -301,7 +301,11 @@ final class DemoCommand implements Callable<Integer> {
                             update.getKey(), update, (a, b) -> a.getN() >= b.getN() ? a : b);
                     posteriors++;
                 }
-                case Topics.MATCHES -> matches.add(matchCodec.decode(record.value()));
+                case Topics.MATCHES -> {
+                    MatchResult match = matchCodec.decode(record.value());
+                    matches.add(match);
+                    stream.sawMatch(match);
+                }
                 default -> deadLetters.add(deadCodec.decode(record.value()));
             }
         }

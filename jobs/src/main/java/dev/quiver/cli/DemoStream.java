@@ -17,6 +17,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The demo's input: first a set of vectors, then observations (one in {@value #BAD_RECORD_EVERY}
@@ -41,6 +43,10 @@ final class DemoStream {
     private final Map<String, double[]> successesFailures = new ConcurrentHashMap<>();
     private final Map<String, float[]> vectors = new ConcurrentHashMap<>();
     private final Map<String, QueryEvent> queries = new ConcurrentHashMap<>();
+
+    /** Opened when a match result shows the whole vector set indexed. */
+    private final CountDownLatch indexComplete = new CountDownLatch(1);
+
     private volatile long published;
     private volatile long invalid;
 
@@ -74,6 +80,7 @@ final class DemoStream {
                 vectors.put(vector.getId(), toArray(vector.getVector()));
             }
             vectorSender.flush();
+            awaitFullIndex(querySender);
             Pacer pacer = new Pacer(count / seconds);
             for (long i = 0; i < count; i++) {
                 Observation observation = streams.observation(i);
@@ -101,6 +108,29 @@ final class DemoStream {
             querySender.flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Sends probe queries until one is answered against every vector: the job reads the vector and
+     * query topics side by side, so only then does every later query see the full index, and its
+     * answer can be checked against brute force over all vectors.
+     */
+    private void awaitFullIndex(RecordSender querySender) throws InterruptedException {
+        for (int probe = 0; probe < 120 && indexComplete.getCount() > 0; probe++) {
+            QueryEvent query = streams.query(-1 - probe);
+            query.setId("probe-" + probe);
+            querySender.send(query);
+            querySender.flush();
+            queries.put(query.getId(), query);
+            indexComplete.await(1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Called by the reader of quiver.matches: a result answered against all vectors. */
+    void sawMatch(MatchResult result) {
+        if (result.getIndexSize() == vectorCount) {
+            indexComplete.countDown();
         }
     }
 
