@@ -53,9 +53,10 @@ import java.util.Objects;
  *
  * <p><b>Threads and allocation.</b> Not thread-safe, queries included (they share scratch space
  * held by the index): use one index per operator subtask. Once warm (scratch grown to the largest
- * {@code k}, result and tree seen), queries allocate nothing. Updates allocate to grow arrays, for
- * the id map (a boxed slot per point inserted or moved by a rebuild), and for a rebuild of the root
- * or of a subtree whose points take more than 256 KiB, which copies into new arrays.
+ * {@code k}, result and tree seen), queries allocate nothing. Updates allocate only to grow arrays
+ * (the id map included: it maps ids to stable int handles in a primitive open-addressing table, so
+ * a rebuild that moves points rewrites their slots without hashing or boxing), and for a rebuild of
+ * the root or of a subtree whose points take more than 256 KiB, which copies into new arrays.
  *
  * <pre>{@code
  * KdTreeIndex index = KdTreeIndex.builder(2).metric(KnnMetric.L2).build();
@@ -177,8 +178,10 @@ public final class KdTreeIndex implements PointSet {
     // A rebuild copies its live points out (stage), then builds into fresh blocks from the copy.
     private float[] stageCoordinates = new float[0];
     private int[] stageHandles = new int[0];
+    private String[] stageIds = new String[0];
     private float[] buildCoordinates;
     private int[] buildHandles;
+    private String[] buildIds;
 
     // bounded max-heap of the best candidates, worst on top
     private int[] heapSlots = new int[MIN_CAPACITY];
@@ -757,12 +760,15 @@ public final class KdTreeIndex implements PointSet {
                 int rows = Math.min(keepRows, Math.max(n, 2 * stageHandles.length));
                 stageCoordinates = new float[rows * dimension];
                 stageHandles = new int[rows];
+                stageIds = new String[rows];
             }
             buildCoordinates = stageCoordinates;
             buildHandles = stageHandles;
+            buildIds = stageIds;
         } else {
             buildCoordinates = new float[Math.multiplyExact(n, dimension)];
             buildHandles = new int[n];
+            buildIds = new String[n];
         }
         int staged = stageAndFree(node, node, 0);
         assert staged == n : staged + " != " + n;
@@ -770,8 +776,10 @@ public final class KdTreeIndex implements PointSet {
             work[i] = i;
         }
         buildSubtree(node, 0, n);
+        Arrays.fill(buildIds, 0, n, null);
         buildCoordinates = null;
         buildHandles = null;
+        buildIds = null;
         if (removed > 0) {
             for (int p = parent[node]; p != NO_NODE; p = parent[p]) {
                 size[p] -= removed;
@@ -795,7 +803,8 @@ public final class KdTreeIndex implements PointSet {
                             buildCoordinates,
                             n * dimension,
                             dimension);
-                    buildHandles[n++] = handleOfSlot[slot];
+                    buildHandles[n] = handleOfSlot[slot];
+                    buildIds[n++] = ids[slot];
                 }
             }
             freeBlock(first, size[node]);
@@ -838,10 +847,12 @@ public final class KdTreeIndex implements PointSet {
         int nodes = Math.max(MIN_CAPACITY, 2 * blocks);
         buildCoordinates = coordinates;
         buildHandles = handleOfSlot;
+        buildIds = ids;
         allocateEmpty(blocks, nodes);
         buildSubtree(root, 0, n);
         buildCoordinates = null;
         buildHandles = null;
+        buildIds = null;
         if (work.length > 3 * Math.max(MIN_CAPACITY, n)) {
             work = new int[Math.max(MIN_CAPACITY, n)];
         }
@@ -876,7 +887,7 @@ public final class KdTreeIndex implements PointSet {
                         slot * dimension,
                         dimension);
                 int handle = buildHandles[row];
-                ids[slot] = idOfHandle[handle];
+                ids[slot] = buildIds[row];
                 handleOfSlot[slot] = handle;
                 slotOfHandle[handle] = slot;
                 live[slot] = true;
