@@ -134,7 +134,9 @@ public final class KdTreeIndex implements PointSet {
     private int handleCount;
     private int[] freeHandles = new int[MIN_CAPACITY];
     private int freeHandleCount;
-    private int[] handleTable = new int[2 * MIN_CAPACITY];
+
+    /** Entries {@code hash << 32 | (handle + 1)}, 0 for empty: probes compare hashes in place. */
+    private long[] handleTable = new long[2 * MIN_CAPACITY];
 
     // ---- nodes, struct of arrays; a leaf has left == NO_NODE ----
     private int[] left;
@@ -1480,12 +1482,13 @@ public final class KdTreeIndex implements PointSet {
         int[] counts = checkNode(root, lo, hi, blockSeen);
         check(counts[1] == liveCount, "live count " + liveCount + " but tree holds " + counts[1]);
         int mapped = 0;
-        for (int e : handleTable) {
+        for (long e : handleTable) {
             if (e == 0) {
                 continue;
             }
             mapped++;
-            int handle = e - 1;
+            int handle = (int) e - 1;
+            check((int) (e >>> 32) == hashOfHandle[handle], "handle " + handle + " hash");
             String id = idOfHandle[handle];
             int slot = slotOfHandle[handle];
             check(id != null, "handle " + handle + " is free but mapped");
@@ -1676,13 +1679,15 @@ public final class KdTreeIndex implements PointSet {
         int hash = mix(id.hashCode());
         int mask = handleTable.length - 1;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            int e = handleTable[i];
+            long e = handleTable[i];
             if (e == 0) {
                 return -1;
             }
-            int handle = e - 1;
-            if (hashOfHandle[handle] == hash && id.equals(idOfHandle[handle])) {
-                return handle;
+            if ((int) (e >>> 32) == hash) {
+                int handle = (int) e - 1;
+                if (id.equals(idOfHandle[handle])) {
+                    return handle;
+                }
             }
         }
     }
@@ -1700,17 +1705,17 @@ public final class KdTreeIndex implements PointSet {
     private void unlinkHandle(int handle) {
         int mask = handleTable.length - 1;
         int i = hashOfHandle[handle] & mask;
-        while (handleTable[i] != handle + 1) {
+        while ((int) handleTable[i] != handle + 1) {
             i = (i + 1) & mask;
         }
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            int e = handleTable[j];
+            long e = handleTable[j];
             if (e == 0) {
                 break;
             }
-            int home = hashOfHandle[e - 1] & mask;
+            int home = (int) (e >>> 32) & mask;
             // Move e back to the hole at i unless its home lies cyclically in (i, j].
             boolean homeBetween = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (!homeBetween) {
@@ -1753,20 +1758,24 @@ public final class KdTreeIndex implements PointSet {
     }
 
     private void link(int handle) {
+        link(((long) hashOfHandle[handle] << 32) | (handle + 1));
+    }
+
+    private void link(long entry) {
         int mask = handleTable.length - 1;
-        int i = hashOfHandle[handle] & mask;
+        int i = (int) (entry >>> 32) & mask;
         while (handleTable[i] != 0) {
             i = (i + 1) & mask;
         }
-        handleTable[i] = handle + 1;
+        handleTable[i] = entry;
     }
 
     private void rehash(int capacity) {
-        int[] old = handleTable;
-        handleTable = new int[capacity];
-        for (int e : old) {
+        long[] old = handleTable;
+        handleTable = new long[capacity];
+        for (long e : old) {
             if (e != 0) {
-                link(e - 1);
+                link(e);
             }
         }
     }
