@@ -1,7 +1,6 @@
 package dev.quiver.knn;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -54,9 +53,10 @@ import java.util.Objects;
  *
  * <p><b>Threads and allocation.</b> Not thread-safe, queries included (they share scratch space
  * held by the index): use one index per operator subtask. Once warm (scratch grown to the largest
- * {@code k}, result and tree seen), queries allocate nothing. Updates allocate to grow arrays, for
- * the id map (a boxed slot per point inserted or moved by a rebuild), and for a rebuild of the root
- * or of a subtree whose points take more than 256 KiB, which copies into new arrays.
+ * {@code k}, result and tree seen), queries allocate nothing. Updates allocate only to grow arrays
+ * (the id map included: it maps ids to stable int handles in a primitive open-addressing table, so
+ * a rebuild that moves points rewrites their slots without hashing or boxing), and for a rebuild of
+ * the root or of a subtree whose points take more than 256 KiB, which copies into new arrays.
  *
  * <pre>{@code
  * KdTreeIndex index = KdTreeIndex.builder(2).metric(KnnMetric.L2).build();
@@ -121,7 +121,22 @@ public final class KdTreeIndex implements PointSet {
     private String[] ids;
     private boolean[] live;
     private int liveCount;
-    private final HashMap<String, Integer> slotById = new HashMap<>();
+
+    /** The handle (see below) of the point in each slot; meaningful for live slots only. */
+    private int[] handleOfSlot;
+
+    // ---- the id map: each live point has a handle, a small int that stays put while rebuilds move
+    // the point, so a rebuild updates slotOfHandle instead of rehashing ids; handles are found by
+    // id in an open-addressing table (linear probing, backward-shift deletion) of handle + 1 ----
+    private String[] idOfHandle = new String[MIN_CAPACITY];
+    private int[] hashOfHandle = new int[MIN_CAPACITY];
+    private int[] slotOfHandle = new int[MIN_CAPACITY];
+    private int handleCount;
+    private int[] freeHandles = new int[MIN_CAPACITY];
+    private int freeHandleCount;
+
+    /** Entries {@code hash << 32 | (handle + 1)}, 0 for empty: probes compare hashes in place. */
+    private long[] handleTable = new long[2 * MIN_CAPACITY];
 
     // ---- nodes, struct of arrays; a leaf has left == NO_NODE ----
     private int[] left;
@@ -164,8 +179,10 @@ public final class KdTreeIndex implements PointSet {
 
     // A rebuild copies its live points out (stage), then builds into fresh blocks from the copy.
     private float[] stageCoordinates = new float[0];
+    private int[] stageHandles = new int[0];
     private String[] stageIds = new String[0];
     private float[] buildCoordinates;
+    private int[] buildHandles;
     private String[] buildIds;
 
     // bounded max-heap of the best candidates, worst on top
@@ -354,13 +371,13 @@ public final class KdTreeIndex implements PointSet {
 
     /** True when a live point has this id. */
     public boolean contains(String id) {
-        return slotById.containsKey(id);
+        return findHandle(id) >= 0;
     }
 
     /** The slot of the live point with this id, or -1; valid until the next mutation. */
     public int slotOf(String id) {
-        Integer slot = slotById.get(id);
-        return slot == null ? -1 : slot;
+        int handle = findHandle(id);
+        return handle < 0 ? -1 : slotOfHandle[handle];
     }
 
     // =====================================================================================
@@ -471,13 +488,14 @@ public final class KdTreeIndex implements PointSet {
         if (reason != null) {
             throw new IllegalArgumentException(reason);
         }
-        Integer previous = slotById.remove(id);
-        if (previous != null) {
-            tombstone(previous);
+        int previous = removeHandle(id);
+        if (previous >= 0) {
+            tombstone(slotOfHandle[previous]);
+            freeHandle(previous);
         }
         copyVector(v, off, query, 0);
         insertIntoTree(id);
-        return previous != null;
+        return previous >= 0;
     }
 
     /**
@@ -486,11 +504,12 @@ public final class KdTreeIndex implements PointSet {
      * @return false if no live point has this id
      */
     public boolean delete(String id) {
-        Integer slot = slotById.remove(id);
-        if (slot == null) {
+        int handle = removeHandle(id);
+        if (handle < 0) {
             return false;
         }
-        tombstone(slot);
+        tombstone(slotOfHandle[handle]);
+        freeHandle(handle);
         return true;
     }
 
@@ -536,20 +555,35 @@ public final class KdTreeIndex implements PointSet {
 
     /** Adds the vector in {@link #query} under {@code id} at the end of its leaf's block. */
     private void insertIntoTree(String id) {
+        // The tree satisfies every rebuild criterion before the insert, and adding a point only
+        // lowers tombstone fractions, so the only criteria it can break are a leaf's overflow and
+        // the balance test on the path; the latter is checked on the way down (the sibling's size
+        // is the parent's minus the child's), which finds the same highest violating node as
+        // fixPath would without walking the path again.
+        int highest = NO_NODE;
         int node = root;
         while (left[node] != NO_NODE) {
-            size[node]++;
+            int s = ++size[node];
             float x = query[splitAxis[node]];
             float split = splitValue[node];
+            int child;
             if (x < split) {
-                node = left[node];
+                child = left[node];
             } else if (x > split) {
-                node = right[node];
+                child = right[node];
             } else {
                 // Either side is valid for a point on the cut; the smaller one keeps runs of
                 // duplicates from unbalancing the tree.
-                node = size[left[node]] <= size[right[node]] ? left[node] : right[node];
+                child = size[left[node]] <= size[right[node]] ? left[node] : right[node];
             }
+            if (highest == NO_NODE) {
+                int c = size[child] + 1;
+                int larger = Math.max(c, s - c);
+                if (larger > alpha * s && 2L * larger > s + 1L) {
+                    highest = node;
+                }
+            }
+            node = child;
         }
         assert size[node] < blockCapacity : size[node];
         int slot = bucket[node] + size[node];
@@ -557,9 +591,28 @@ public final class KdTreeIndex implements PointSet {
         ids[slot] = id;
         live[slot] = true;
         liveCount++;
-        slotById.put(id, slot);
+        int handle = addHandle(id);
+        slotOfHandle[handle] = slot;
+        handleOfSlot[slot] = handle;
         size[node]++;
-        fixPath(node);
+        if (highest == NO_NODE && size[node] > leafSize) {
+            highest = node;
+        }
+        assert highest == NO_NODE || violates(highest) : highest;
+        if (highest == NO_NODE) {
+            compactIfSparse();
+        } else if (highest == root) {
+            rebuildRoot();
+        } else {
+            int above = parent[highest];
+            boolean shrinks = dead[highest] > 0;
+            rebuildSubtree(highest);
+            if (shrinks) {
+                fixPath(above);
+            } else {
+                compactIfSparse();
+            }
+        }
     }
 
     /**
@@ -626,7 +679,9 @@ public final class KdTreeIndex implements PointSet {
                 if (live[slot] && insideBox(slot)) {
                     live[slot] = false;
                     liveCount--;
-                    slotById.remove(ids[slot]);
+                    int handle = handleOfSlot[slot];
+                    unlinkHandle(handle);
+                    freeHandle(handle);
                     deleted++;
                 }
             }
@@ -703,15 +758,18 @@ public final class KdTreeIndex implements PointSet {
         ensureWork(n);
         int keepRows = Math.max(1, STAGE_KEEP_FLOATS / dimension);
         if (n <= keepRows) {
-            if (stageIds.length < n) {
-                int rows = Math.min(keepRows, Math.max(n, 2 * stageIds.length));
+            if (stageHandles.length < n) {
+                int rows = Math.min(keepRows, Math.max(n, 2 * stageHandles.length));
                 stageCoordinates = new float[rows * dimension];
+                stageHandles = new int[rows];
                 stageIds = new String[rows];
             }
             buildCoordinates = stageCoordinates;
+            buildHandles = stageHandles;
             buildIds = stageIds;
         } else {
             buildCoordinates = new float[Math.multiplyExact(n, dimension)];
+            buildHandles = new int[n];
             buildIds = new String[n];
         }
         int staged = stageAndFree(node, node, 0);
@@ -722,10 +780,13 @@ public final class KdTreeIndex implements PointSet {
         buildSubtree(node, 0, n);
         Arrays.fill(buildIds, 0, n, null);
         buildCoordinates = null;
+        buildHandles = null;
         buildIds = null;
-        for (int p = parent[node]; p != NO_NODE; p = parent[p]) {
-            size[p] -= removed;
-            dead[p] -= removed;
+        if (removed > 0) {
+            for (int p = parent[node]; p != NO_NODE; p = parent[p]) {
+                size[p] -= removed;
+                dead[p] -= removed;
+            }
         }
     }
 
@@ -744,6 +805,7 @@ public final class KdTreeIndex implements PointSet {
                             buildCoordinates,
                             n * dimension,
                             dimension);
+                    buildHandles[n] = handleOfSlot[slot];
                     buildIds[n++] = ids[slot];
                 }
             }
@@ -786,10 +848,12 @@ public final class KdTreeIndex implements PointSet {
         int blocks = Math.max(INITIAL_BLOCKS, leaves + (leaves >> 2));
         int nodes = Math.max(MIN_CAPACITY, 2 * blocks);
         buildCoordinates = coordinates;
+        buildHandles = handleOfSlot;
         buildIds = ids;
         allocateEmpty(blocks, nodes);
         buildSubtree(root, 0, n);
         buildCoordinates = null;
+        buildHandles = null;
         buildIds = null;
         if (work.length > 3 * Math.max(MIN_CAPACITY, n)) {
             work = new int[Math.max(MIN_CAPACITY, n)];
@@ -824,9 +888,11 @@ public final class KdTreeIndex implements PointSet {
                         coordinates,
                         slot * dimension,
                         dimension);
+                int handle = buildHandles[row];
                 ids[slot] = buildIds[row];
+                handleOfSlot[slot] = handle;
+                slotOfHandle[handle] = slot;
                 live[slot] = true;
-                slotById.put(ids[slot], slot);
             }
             return;
         }
@@ -1415,12 +1481,24 @@ public final class KdTreeIndex implements PointSet {
         boolean[] blockSeen = new boolean[blockCount];
         int[] counts = checkNode(root, lo, hi, blockSeen);
         check(counts[1] == liveCount, "live count " + liveCount + " but tree holds " + counts[1]);
-        check(slotById.size() == liveCount, "id map holds " + slotById.size());
-        for (var entry : slotById.entrySet()) {
-            int slot = entry.getValue();
-            check(isLive(slot), "id " + entry.getKey() + " maps to dead slot " + slot);
-            check(entry.getKey().equals(ids[slot]), "slot " + slot + " holds another id");
+        int mapped = 0;
+        for (long e : handleTable) {
+            if (e == 0) {
+                continue;
+            }
+            mapped++;
+            int handle = (int) e - 1;
+            check((int) (e >>> 32) == hashOfHandle[handle], "handle " + handle + " hash");
+            String id = idOfHandle[handle];
+            int slot = slotOfHandle[handle];
+            check(id != null, "handle " + handle + " is free but mapped");
+            check(findHandle(id) == handle, "id " + id + " is not found by its hash");
+            check(isLive(slot), "id " + id + " maps to dead slot " + slot);
+            check(id.equals(ids[slot]), "slot " + slot + " holds another id");
+            check(handleOfSlot[slot] == handle, "slot " + slot + " holds another handle");
         }
+        check(mapped == liveCount, "id map holds " + mapped);
+        check(handleCount - freeHandleCount == liveCount, "handles leak");
         for (int i = 0; i < freeBlockCount; i++) {
             int block = freeBlocks[i];
             check(!blockSeen[block], "free block " + block + " is in use");
@@ -1514,6 +1592,7 @@ public final class KdTreeIndex implements PointSet {
         int slots = Math.multiplyExact(blocks, blockCapacity);
         coordinates = new float[checkedSlotArrayLength(slots)];
         ids = new String[slots];
+        handleOfSlot = new int[slots];
         live = new boolean[slots];
         leafOfBlock = new int[blocks];
         freeBlocks = new int[blocks];
@@ -1569,6 +1648,7 @@ public final class KdTreeIndex implements PointSet {
                 int slots = Math.multiplyExact(capacity, blockCapacity);
                 coordinates = Arrays.copyOf(coordinates, checkedSlotArrayLength(slots));
                 ids = Arrays.copyOf(ids, slots);
+                handleOfSlot = Arrays.copyOf(handleOfSlot, slots);
                 live = Arrays.copyOf(live, slots);
                 leafOfBlock = Arrays.copyOf(leafOfBlock, capacity);
                 freeBlocks = Arrays.copyOf(freeBlocks, capacity);
@@ -1584,6 +1664,120 @@ public final class KdTreeIndex implements PointSet {
         Arrays.fill(live, first, first + used, false);
         Arrays.fill(ids, first, first + used, null);
         freeBlocks[freeBlockCount++] = first / blockCapacity;
+    }
+
+    // ---- id map ----
+
+    /** Spreads the bits of a string hash, so the table's low bits see all of them. */
+    private static int mix(int h) {
+        h *= 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    /** The handle of the live point with this id, or -1. */
+    private int findHandle(String id) {
+        int hash = mix(id.hashCode());
+        int mask = handleTable.length - 1;
+        for (int i = hash & mask; ; i = (i + 1) & mask) {
+            long e = handleTable[i];
+            if (e == 0) {
+                return -1;
+            }
+            if ((int) (e >>> 32) == hash) {
+                int handle = (int) e - 1;
+                if (id.equals(idOfHandle[handle])) {
+                    return handle;
+                }
+            }
+        }
+    }
+
+    /** Removes the id from the table and returns its handle (still allocated), or -1. */
+    private int removeHandle(String id) {
+        int handle = findHandle(id);
+        if (handle >= 0) {
+            unlinkHandle(handle);
+        }
+        return handle;
+    }
+
+    /** Takes a mapped handle out of the table, shifting later entries of its probe run back. */
+    private void unlinkHandle(int handle) {
+        int mask = handleTable.length - 1;
+        int i = hashOfHandle[handle] & mask;
+        while ((int) handleTable[i] != handle + 1) {
+            i = (i + 1) & mask;
+        }
+        int j = i;
+        while (true) {
+            j = (j + 1) & mask;
+            long e = handleTable[j];
+            if (e == 0) {
+                break;
+            }
+            int home = (int) (e >>> 32) & mask;
+            // Move e back to the hole at i unless its home lies cyclically in (i, j].
+            boolean homeBetween = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+            if (!homeBetween) {
+                handleTable[i] = e;
+                i = j;
+            }
+        }
+        handleTable[i] = 0;
+    }
+
+    private void freeHandle(int handle) {
+        idOfHandle[handle] = null;
+        freeHandles[freeHandleCount++] = handle;
+    }
+
+    /** Gives a new id (not in the table) a handle and maps it; the caller sets its slot. */
+    private int addHandle(String id) {
+        int handle;
+        if (freeHandleCount > 0) {
+            handle = freeHandles[--freeHandleCount];
+        } else {
+            if (handleCount == idOfHandle.length) {
+                int capacity = grown(handleCount);
+                idOfHandle = Arrays.copyOf(idOfHandle, capacity);
+                hashOfHandle = Arrays.copyOf(hashOfHandle, capacity);
+                slotOfHandle = Arrays.copyOf(slotOfHandle, capacity);
+                freeHandles = Arrays.copyOf(freeHandles, capacity);
+            }
+            handle = handleCount++;
+        }
+        int hash = mix(id.hashCode());
+        idOfHandle[handle] = id;
+        hashOfHandle[handle] = hash;
+        // Load at most one half.
+        if (2 * (liveCount + 1) > handleTable.length) {
+            rehash(handleTable.length * 2);
+        }
+        link(handle);
+        return handle;
+    }
+
+    private void link(int handle) {
+        link(((long) hashOfHandle[handle] << 32) | (handle + 1));
+    }
+
+    private void link(long entry) {
+        int mask = handleTable.length - 1;
+        int i = (int) (entry >>> 32) & mask;
+        while (handleTable[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        handleTable[i] = entry;
+    }
+
+    private void rehash(int capacity) {
+        long[] old = handleTable;
+        handleTable = new long[capacity];
+        for (long e : old) {
+            if (e != 0) {
+                link(e);
+            }
+        }
     }
 
     private void ensureWork(int n) {
