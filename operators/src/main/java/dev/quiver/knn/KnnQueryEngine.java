@@ -26,6 +26,9 @@ public final class KnnQueryEngine implements AutoCloseable {
     private float[] scratch = new float[0];
     private NeighborBuffer[] subOut = new NeighborBuffer[0];
     private int[] subIndex = new int[0];
+    // Radius queries go one at a time through these, so they allocate nothing either.
+    private float[] oneQuery = new float[0];
+    private final NeighborBuffer[] oneOut = new NeighborBuffer[1];
 
     /**
      * @param options metric, search path, approximate budget, ratio and backend
@@ -119,13 +122,13 @@ public final class KnnQueryEngine implements AutoCloseable {
             matched[i] = -1;
             exact[i] = true;
             if (batch.kind(i) == QueryBatch.Kind.RADIUS) {
-                float[] one = java.util.Arrays.copyOfRange(scratch, i * d, (i + 1) * d);
+                if (oneQuery.length != d) {
+                    oneQuery = new float[d];
+                }
+                System.arraycopy(scratch, i * d, oneQuery, 0, d);
+                oneOut[0] = out[i];
                 bruteForce.radius(
-                        one,
-                        1,
-                        options.metric().toSquaredL2(batch.radius(i)),
-                        index,
-                        new NeighborBuffer[] {out[i]});
+                        oneQuery, 1, options.metric().toSquaredL2(batch.radius(i)), index, oneOut);
             } else {
                 if (nearest != i) {
                     System.arraycopy(scratch, i * d, scratch, nearest * d, d);

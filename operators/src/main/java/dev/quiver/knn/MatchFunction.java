@@ -65,6 +65,11 @@ public final class MatchFunction
 
     private transient Map<String, LivePoints> namespaces;
     private transient KnnQueryEngine engine;
+    // Scratch reused by every batch, so answering allocates only the results it emits.
+    private transient QueryBatch scratchBatch;
+    private transient NeighborBuffer[] neighbors;
+    private transient int[] matched;
+    private transient boolean[] exact;
     private transient Counter deadLetters;
     private transient Counter unknownDeletes;
     private transient Counter evictions;
@@ -102,6 +107,9 @@ public final class MatchFunction
                                         "queries-by-time", Types.LONG, Types.LIST(QUERY_TYPE)));
         namespaces = new HashMap<>();
         engine = new KnnQueryEngine(options);
+        neighbors = new NeighborBuffer[0];
+        matched = new int[0];
+        exact = new boolean[0];
         var metrics = getRuntimeContext().getMetricGroup();
         deadLetters = metrics.counter(DeadLetters.METRIC);
         unknownDeletes = metrics.counter("unknownDeletes");
@@ -248,7 +256,7 @@ public final class MatchFunction
         String namespace = ctx.getCurrentKey();
         LivePoints live = livePoints(namespace);
         List<Traced<QueryEvent>> accepted = new ArrayList<>(queries.size());
-        QueryBatch batch = live == null ? null : new QueryBatch(live.dimension());
+        QueryBatch batch = live == null ? null : batchOf(live.dimension());
         for (Traced<QueryEvent> traced : queries) {
             QueryEvent query = traced.record;
             if (live == null) {
@@ -280,12 +288,7 @@ public final class MatchFunction
             return;
         }
         int count = batch.count();
-        NeighborBuffer[] neighbors = new NeighborBuffer[count];
-        for (int i = 0; i < count; i++) {
-            neighbors[i] = new NeighborBuffer(Math.max(2, Math.min(batch.k(i), 64)));
-        }
-        int[] matched = new int[count];
-        boolean[] exact = new boolean[count];
+        ensureResultSpace(count);
         KdTreeIndex index = live.index();
         engine.answer(index, batch, neighbors, matched, exact);
         for (int i = 0; i < count; i++) {
@@ -306,6 +309,29 @@ public final class MatchFunction
                             startNanos));
             answered.inc();
         }
+    }
+
+    /** The reusable query batch, emptied, for queries of {@code dimension} components. */
+    private QueryBatch batchOf(int dimension) {
+        if (scratchBatch == null || scratchBatch.dimension() != dimension) {
+            scratchBatch = new QueryBatch(dimension);
+        }
+        scratchBatch.clear();
+        return scratchBatch;
+    }
+
+    /** Grows the reusable result arrays to hold {@code count} answers; they never shrink. */
+    private void ensureResultSpace(int count) {
+        if (neighbors.length >= count) {
+            return;
+        }
+        int old = neighbors.length;
+        neighbors = java.util.Arrays.copyOf(neighbors, count);
+        for (int i = old; i < count; i++) {
+            neighbors[i] = new NeighborBuffer(16);
+        }
+        matched = new int[count];
+        exact = new boolean[count];
     }
 
     /** The namespace's live points, rebuilt from keyed state the first time after a restore. */

@@ -217,9 +217,18 @@ class MatchFunctionTest {
         }
     }
 
-    @Test
-    void matchAndRadiusModesFollowTheirRules() throws Exception {
-        try (var harness = harness(MatchOptions.builder().ratio(0.8f).build())) {
+    @ParameterizedTest
+    @EnumSource(MatchOptions.Search.class)
+    void matchAndRadiusModesFollowTheirRulesOnEverySearchPath(MatchOptions.Search search)
+            throws Exception {
+        MatchOptions options =
+                MatchOptions.builder()
+                        .ratio(0.8f)
+                        .search(search)
+                        .backend("java")
+                        .batchSize(1)
+                        .build();
+        try (var harness = harness(options)) {
             harness.open();
             harness.processElement1(traced(upsert("near", "a", 1, new float[] {0, 0, 1})), 1);
             harness.processElement1(traced(upsert("far", "a", 2, new float[] {0, 0, 10})), 2);
