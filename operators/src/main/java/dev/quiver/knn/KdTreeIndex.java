@@ -118,7 +118,6 @@ public final class KdTreeIndex implements PointSet {
 
     // ---- points, by slot; slot s sits in block s / blockCapacity ----
     private float[] coordinates;
-    private String[] ids;
     private boolean[] live;
     private int liveCount;
 
@@ -180,10 +179,8 @@ public final class KdTreeIndex implements PointSet {
     // A rebuild copies its live points out (stage), then builds into fresh blocks from the copy.
     private float[] stageCoordinates = new float[0];
     private int[] stageHandles = new int[0];
-    private String[] stageIds = new String[0];
     private float[] buildCoordinates;
     private int[] buildHandles;
-    private String[] buildIds;
 
     // bounded max-heap of the best candidates, worst on top
     private int[] heapSlots = new int[MIN_CAPACITY];
@@ -361,7 +358,8 @@ public final class KdTreeIndex implements PointSet {
     @Override
     public String id(int slot) {
         Objects.checkIndex(slot, blockCount * blockCapacity);
-        return ids[slot];
+        // Ids live only in the id map, so rebuilds that move points copy no references.
+        return live[slot] ? idOfHandle[handleOfSlot[slot]] : null;
     }
 
     /** The metric this index ranks by. */
@@ -588,7 +586,6 @@ public final class KdTreeIndex implements PointSet {
         assert size[node] < blockCapacity : size[node];
         int slot = bucket[node] + size[node];
         System.arraycopy(query, 0, coordinates, slot * dimension, dimension);
-        ids[slot] = id;
         live[slot] = true;
         liveCount++;
         int handle = addHandle(id);
@@ -762,15 +759,12 @@ public final class KdTreeIndex implements PointSet {
                 int rows = Math.min(keepRows, Math.max(n, 2 * stageHandles.length));
                 stageCoordinates = new float[rows * dimension];
                 stageHandles = new int[rows];
-                stageIds = new String[rows];
             }
             buildCoordinates = stageCoordinates;
             buildHandles = stageHandles;
-            buildIds = stageIds;
         } else {
             buildCoordinates = new float[Math.multiplyExact(n, dimension)];
             buildHandles = new int[n];
-            buildIds = new String[n];
         }
         int staged = stageAndFree(node, node, 0);
         assert staged == n : staged + " != " + n;
@@ -778,10 +772,8 @@ public final class KdTreeIndex implements PointSet {
             work[i] = i;
         }
         buildSubtree(node, 0, n);
-        Arrays.fill(buildIds, 0, n, null);
         buildCoordinates = null;
         buildHandles = null;
-        buildIds = null;
         if (removed > 0) {
             for (int p = parent[node]; p != NO_NODE; p = parent[p]) {
                 size[p] -= removed;
@@ -805,8 +797,7 @@ public final class KdTreeIndex implements PointSet {
                             buildCoordinates,
                             n * dimension,
                             dimension);
-                    buildHandles[n] = handleOfSlot[slot];
-                    buildIds[n++] = ids[slot];
+                    buildHandles[n++] = handleOfSlot[slot];
                 }
             }
             freeBlock(first, size[node]);
@@ -849,12 +840,10 @@ public final class KdTreeIndex implements PointSet {
         int nodes = Math.max(MIN_CAPACITY, 2 * blocks);
         buildCoordinates = coordinates;
         buildHandles = handleOfSlot;
-        buildIds = ids;
         allocateEmpty(blocks, nodes);
         buildSubtree(root, 0, n);
         buildCoordinates = null;
         buildHandles = null;
-        buildIds = null;
         if (work.length > 3 * Math.max(MIN_CAPACITY, n)) {
             work = new int[Math.max(MIN_CAPACITY, n)];
         }
@@ -889,7 +878,6 @@ public final class KdTreeIndex implements PointSet {
                         slot * dimension,
                         dimension);
                 int handle = buildHandles[row];
-                ids[slot] = buildIds[row];
                 handleOfSlot[slot] = handle;
                 slotOfHandle[handle] = slot;
                 live[slot] = true;
@@ -1464,7 +1452,7 @@ public final class KdTreeIndex implements PointSet {
 
     /** Length of the per-slot arrays (for tests of memory reclamation). */
     int slotCapacity() {
-        return ids.length;
+        return live.length;
     }
 
     /**
@@ -1494,7 +1482,6 @@ public final class KdTreeIndex implements PointSet {
             check(id != null, "handle " + handle + " is free but mapped");
             check(findHandle(id) == handle, "id " + id + " is not found by its hash");
             check(isLive(slot), "id " + id + " maps to dead slot " + slot);
-            check(id.equals(ids[slot]), "slot " + slot + " holds another id");
             check(handleOfSlot[slot] == handle, "slot " + slot + " holds another handle");
         }
         check(mapped == liveCount, "id map holds " + mapped);
@@ -1504,7 +1491,7 @@ public final class KdTreeIndex implements PointSet {
             check(!blockSeen[block], "free block " + block + " is in use");
             blockSeen[block] = true;
             for (int slot = block * blockCapacity; slot < (block + 1) * blockCapacity; slot++) {
-                check(!live[slot] && ids[slot] == null, "free block " + block + " holds a point");
+                check(!live[slot], "free block " + block + " holds a point");
             }
         }
         for (int block = 0; block < blockCount; block++) {
@@ -1529,10 +1516,12 @@ public final class KdTreeIndex implements PointSet {
             int liveHere = 0;
             for (int slot = first; slot < first + blockCapacity; slot++) {
                 if (slot >= first + size[node]) {
-                    check(!live[slot] && ids[slot] == null, "slot " + slot + " past its leaf");
+                    check(!live[slot], "slot " + slot + " past its leaf");
                     continue;
                 }
-                check(ids[slot] != null, "slot " + slot + " lost its id");
+                check(
+                        !live[slot] || idOfHandle[handleOfSlot[slot]] != null,
+                        "slot " + slot + " lost its id");
                 for (int a = 0; a < dimension; a++) {
                     float x = coordinates[slot * dimension + a];
                     check(lo[a] <= x && x <= hi[a], "slot " + slot + " outside its cell");
@@ -1591,7 +1580,6 @@ public final class KdTreeIndex implements PointSet {
     private void allocateEmpty(int blocks, int nodes) {
         int slots = Math.multiplyExact(blocks, blockCapacity);
         coordinates = new float[checkedSlotArrayLength(slots)];
-        ids = new String[slots];
         handleOfSlot = new int[slots];
         live = new boolean[slots];
         leafOfBlock = new int[blocks];
@@ -1647,7 +1635,6 @@ public final class KdTreeIndex implements PointSet {
                         leafOfBlock.length + Math.max(INITIAL_BLOCKS, leafOfBlock.length >> 1);
                 int slots = Math.multiplyExact(capacity, blockCapacity);
                 coordinates = Arrays.copyOf(coordinates, checkedSlotArrayLength(slots));
-                ids = Arrays.copyOf(ids, slots);
                 handleOfSlot = Arrays.copyOf(handleOfSlot, slots);
                 live = Arrays.copyOf(live, slots);
                 leafOfBlock = Arrays.copyOf(leafOfBlock, capacity);
@@ -1662,7 +1649,6 @@ public final class KdTreeIndex implements PointSet {
     /** Frees the block starting at {@code first}, whose first {@code used} slots held points. */
     private void freeBlock(int first, int used) {
         Arrays.fill(live, first, first + used, false);
-        Arrays.fill(ids, first, first + used, null);
         freeBlocks[freeBlockCount++] = first / blockCapacity;
     }
 

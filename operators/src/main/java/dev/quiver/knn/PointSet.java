@@ -36,6 +36,9 @@ public interface PointSet {
     /** True when {@code slot} holds a live point. */
     boolean isLive(int slot);
 
-    /** The id of the point in {@code slot}; ties in distance are broken by this id. */
+    /**
+     * The id of the live point in {@code slot}, or null when the slot holds none; ties in distance
+     * are broken by this id.
+     */
     String id(int slot);
 }
