@@ -177,13 +177,7 @@ final class Nd4jCpuBackend implements ComputeBackend {
             float[] rows, int offset, int count, int dimension, float[] norms) {
         float[] result = norms.length >= count ? norms : new float[count];
         for (int i = 0; i < count; i++) {
-            int start = offset + i * dimension;
-            double sum = 0;
-            for (int k = 0; k < dimension; k++) {
-                double value = rows[start + k];
-                sum += value * value;
-            }
-            result[i] = (float) sum;
+            result[i] = (float) SquaredNorms.of(rows, offset + i * dimension, dimension);
         }
         return result;
     }

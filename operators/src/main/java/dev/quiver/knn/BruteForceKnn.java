@@ -1,6 +1,7 @@
 package dev.quiver.knn;
 
 import dev.quiver.compute.ComputeBackend;
+import dev.quiver.compute.SquaredNorms;
 
 /**
  * Exact batched brute-force kNN and radius search over a {@link PointSet}: the reference the
@@ -61,6 +62,7 @@ public final class BruteForceKnn {
     private final int pointBlock;
     private final float[] blockDistances;
     private final int[] liveSlots;
+    private final int[] candidates;
     private final double[] pointErrorTerms;
     private final double[] queryErrorTerms;
     private final double[] queryThresholds;
@@ -81,6 +83,7 @@ public final class BruteForceKnn {
         this.pointBlock = pointBlock;
         blockDistances = new float[queryBlock * pointBlock];
         liveSlots = new int[pointBlock];
+        candidates = new int[pointBlock];
         pointErrorTerms = new double[pointBlock];
         queryErrorTerms = new double[queryBlock];
         queryThresholds = new double[queryBlock];
@@ -195,7 +198,7 @@ public final class BruteForceKnn {
         for (int q0 = 0; q0 < count; q0 += queryBlock) {
             int queryCount = Math.min(queryBlock, count - q0);
             for (int i = 0; i < queryCount; i++) {
-                double norm = squaredNorm(queries, (q0 + i) * d, d);
+                double norm = SquaredNorms.of(queries, (q0 + i) * d, d);
                 assert Double.isFinite(norm) : "query " + (q0 + i) + " is not finite";
                 queryErrorTerms[i] = c * (norm + normUnderflow);
                 double reach = radius ? radiusThreshold : Double.POSITIVE_INFINITY;
@@ -206,7 +209,7 @@ public final class BruteForceKnn {
                 int liveCount = 0;
                 for (int slot = s0; slot < s0 + blockSlots; slot++) {
                     if (points.isLive(slot)) {
-                        pointErrorTerms[liveCount] = c * squaredNorm(coordinates, slot * d, d);
+                        pointErrorTerms[liveCount] = c * SquaredNorms.of(coordinates, slot * d, d);
                         liveSlots[liveCount++] = slot;
                     }
                 }
@@ -239,7 +242,17 @@ public final class BruteForceKnn {
                     int queryOffset = (q0 + i) * d;
                     int row = i * liveCount;
                     double threshold = queryThresholds[i];
+                    // A tight first pass with no calls in it screens the whole row against the
+                    // threshold as it stood; the second re-screens its few candidates against the
+                    // threshold as the heap tightens it.
+                    int candidateCount = 0;
                     for (int j = 0; j < liveCount; j++) {
+                        if (blockDistances[row + j] <= threshold + pointErrorTerms[j]) {
+                            candidates[candidateCount++] = j;
+                        }
+                    }
+                    for (int n = 0; n < candidateCount; n++) {
+                        int j = candidates[n];
                         if (blockDistances[row + j] > threshold + pointErrorTerms[j]) {
                             continue;
                         }
@@ -259,16 +272,6 @@ public final class BruteForceKnn {
                 }
             }
         }
-    }
-
-    /** Sum of squares in {@code double}, where products of floats are exact. */
-    private static double squaredNorm(float[] values, int offset, int d) {
-        double sum = 0;
-        for (int k = 0; k < d; k++) {
-            double value = values[offset + k];
-            sum += value * value;
-        }
-        return sum;
     }
 
     /**

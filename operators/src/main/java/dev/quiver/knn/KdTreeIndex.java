@@ -600,6 +600,9 @@ public final class KdTreeIndex implements PointSet {
             compactIfSparse();
         } else if (highest == root) {
             rebuildRoot();
+        } else if (highest == node && dead[node] == 0) {
+            splitLeaf(node);
+            compactIfSparse();
         } else {
             int above = parent[highest];
             boolean shrinks = dead[highest] > 0;
@@ -780,6 +783,72 @@ public final class KdTreeIndex implements PointSet {
                 dead[p] -= removed;
             }
         }
+    }
+
+    /**
+     * Splits a full leaf without tombstones at the median of its widest axis, moving as few points
+     * as it can: the lower half keeps the leaf's block (only its points that sat in the upper half
+     * move, into the slots the upper half left), the upper half moves to a new block. Leaf splits
+     * are most of the rebuild work of a growing index, and every moved point costs a random write
+     * to its handle's slot.
+     */
+    private void splitLeaf(int node) {
+        int n = size[node];
+        int first = bucket[node];
+        ensureWork(n);
+        for (int i = 0; i < n; i++) {
+            work[i] = first + i;
+        }
+        buildCoordinates = coordinates;
+        int axis = widestAxis(0, n);
+        int mid = n / 2;
+        select(0, n - 1, mid, axis);
+        float split = key(mid, axis);
+        buildCoordinates = null;
+        int l = allocateNode();
+        int r = allocateNode();
+        int upperFirst = allocateBlock(r);
+        for (int i = mid; i < n; i++) {
+            moveLivePoint(work[i], upperFirst + i - mid);
+        }
+        // The upper half's old slots below first + mid are now holes, as many as the lower half
+        // has points at or above first + mid: pair them up.
+        int hole = first;
+        for (int i = 0; i < mid; i++) {
+            int slot = work[i];
+            if (slot >= first + mid) {
+                while (live[hole]) {
+                    hole++;
+                }
+                moveLivePoint(slot, hole);
+            }
+        }
+        leafOfBlock[first / blockCapacity] = l;
+        makeLeaf(l, node, first, mid);
+        makeLeaf(r, node, upperFirst, n - mid);
+        left[node] = l;
+        right[node] = r;
+        splitAxis[node] = axis;
+        splitValue[node] = split;
+        bucket[node] = NO_NODE;
+    }
+
+    private void moveLivePoint(int from, int to) {
+        System.arraycopy(coordinates, from * dimension, coordinates, to * dimension, dimension);
+        int handle = handleOfSlot[from];
+        handleOfSlot[to] = handle;
+        slotOfHandle[handle] = to;
+        live[from] = false;
+        live[to] = true;
+    }
+
+    private void makeLeaf(int leaf, int above, int first, int points) {
+        left[leaf] = NO_NODE;
+        right[leaf] = NO_NODE;
+        parent[leaf] = above;
+        bucket[leaf] = first;
+        size[leaf] = points;
+        dead[leaf] = 0;
     }
 
     /**

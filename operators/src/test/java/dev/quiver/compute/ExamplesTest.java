@@ -53,4 +53,25 @@ class ExamplesTest {
         double g = ComputeBackend.gamma(130);
         assertThat(g).isCloseTo(7.75e-6, within(0.01e-6));
     }
+
+    @Test
+    void squaredNormsExample() {
+        double norm = SquaredNorms.of(new float[] {3f, 4f}, 0, 2);
+        assertThat(norm).isEqualTo(25.0);
+    }
+
+    @Test
+    void squaredNormsSumEveryCoordinateWhateverTheRemainder() {
+        for (int d = 0; d <= 9; d++) {
+            float[] row = new float[d + 2];
+            double expected = 0;
+            for (int k = 0; k < d; k++) {
+                row[k + 1] = k + 0.5f;
+                expected += (k + 0.5) * (k + 0.5);
+            }
+            row[0] = 1e30f;
+            row[d + 1] = 1e30f;
+            assertThat(SquaredNorms.of(row, 1, d)).as("d = %d", d).isEqualTo(expected);
+        }
+    }
 }
