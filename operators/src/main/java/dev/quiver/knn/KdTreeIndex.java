@@ -121,21 +121,13 @@ public final class KdTreeIndex implements PointSet {
     private boolean[] live;
     private int liveCount;
 
-    /** The handle (see below) of the point in each slot; meaningful for live slots only. */
+    /**
+     * The handle (see {@link IdHandles}) of the point in each slot; meaningful for live slots only.
+     */
     private int[] handleOfSlot;
 
-    // ---- the id map: each live point has a handle, a small int that stays put while rebuilds move
-    // the point, so a rebuild updates slotOfHandle instead of rehashing ids; handles are found by
-    // id in an open-addressing table (linear probing, backward-shift deletion) of handle + 1 ----
-    private String[] idOfHandle = new String[MIN_CAPACITY];
-    private int[] hashOfHandle = new int[MIN_CAPACITY];
-    private int[] slotOfHandle = new int[MIN_CAPACITY];
-    private int handleCount;
-    private int[] freeHandles = new int[MIN_CAPACITY];
-    private int freeHandleCount;
-
-    /** Entries {@code hash << 32 | (handle + 1)}, 0 for empty: probes compare hashes in place. */
-    private long[] handleTable = new long[2 * MIN_CAPACITY];
+    /** Ids to handles to slots; a rebuild moves a point by updating its handle's slot. */
+    private final IdHandles handles = new IdHandles();
 
     // ---- nodes, struct of arrays; a leaf has left == NO_NODE ----
     private int[] left;
@@ -359,7 +351,7 @@ public final class KdTreeIndex implements PointSet {
     public String id(int slot) {
         Objects.checkIndex(slot, blockCount * blockCapacity);
         // Ids live only in the id map, so rebuilds that move points copy no references.
-        return live[slot] ? idOfHandle[handleOfSlot[slot]] : null;
+        return live[slot] ? handles.id(handleOfSlot[slot]) : null;
     }
 
     /** The metric this index ranks by. */
@@ -369,13 +361,13 @@ public final class KdTreeIndex implements PointSet {
 
     /** True when a live point has this id. */
     public boolean contains(String id) {
-        return findHandle(id) >= 0;
+        return handles.find(id) >= 0;
     }
 
     /** The slot of the live point with this id, or -1; valid until the next mutation. */
     public int slotOf(String id) {
-        int handle = findHandle(id);
-        return handle < 0 ? -1 : slotOfHandle[handle];
+        int handle = handles.find(id);
+        return handle < 0 ? -1 : handles.slot(handle);
     }
 
     // =====================================================================================
@@ -486,14 +478,13 @@ public final class KdTreeIndex implements PointSet {
         if (reason != null) {
             throw new IllegalArgumentException(reason);
         }
-        int previous = removeHandle(id);
-        if (previous >= 0) {
-            tombstone(slotOfHandle[previous]);
-            freeHandle(previous);
+        int previousSlot = handles.remove(id);
+        if (previousSlot >= 0) {
+            tombstone(previousSlot);
         }
         copyVector(v, off, query, 0);
         insertIntoTree(id);
-        return previous >= 0;
+        return previousSlot >= 0;
     }
 
     /**
@@ -502,12 +493,11 @@ public final class KdTreeIndex implements PointSet {
      * @return false if no live point has this id
      */
     public boolean delete(String id) {
-        int handle = removeHandle(id);
-        if (handle < 0) {
+        int slot = handles.remove(id);
+        if (slot < 0) {
             return false;
         }
-        tombstone(slotOfHandle[handle]);
-        freeHandle(handle);
+        tombstone(slot);
         return true;
     }
 
@@ -588,9 +578,7 @@ public final class KdTreeIndex implements PointSet {
         System.arraycopy(query, 0, coordinates, slot * dimension, dimension);
         live[slot] = true;
         liveCount++;
-        int handle = addHandle(id);
-        slotOfHandle[handle] = slot;
-        handleOfSlot[slot] = handle;
+        handleOfSlot[slot] = handles.add(id, slot);
         size[node]++;
         if (highest == NO_NODE && size[node] > leafSize) {
             highest = node;
@@ -679,9 +667,7 @@ public final class KdTreeIndex implements PointSet {
                 if (live[slot] && insideBox(slot)) {
                     live[slot] = false;
                     liveCount--;
-                    int handle = handleOfSlot[slot];
-                    unlinkHandle(handle);
-                    freeHandle(handle);
+                    handles.release(handleOfSlot[slot]);
                     deleted++;
                 }
             }
@@ -837,7 +823,7 @@ public final class KdTreeIndex implements PointSet {
         System.arraycopy(coordinates, from * dimension, coordinates, to * dimension, dimension);
         int handle = handleOfSlot[from];
         handleOfSlot[to] = handle;
-        slotOfHandle[handle] = to;
+        handles.setSlot(handle, to);
         live[from] = false;
         live[to] = true;
     }
@@ -948,7 +934,7 @@ public final class KdTreeIndex implements PointSet {
                         dimension);
                 int handle = buildHandles[row];
                 handleOfSlot[slot] = handle;
-                slotOfHandle[handle] = slot;
+                handles.setSlot(handle, slot);
                 live[slot] = true;
             }
             return;
@@ -1538,23 +1524,8 @@ public final class KdTreeIndex implements PointSet {
         boolean[] blockSeen = new boolean[blockCount];
         int[] counts = checkNode(root, lo, hi, blockSeen);
         check(counts[1] == liveCount, "live count " + liveCount + " but tree holds " + counts[1]);
-        int mapped = 0;
-        for (long e : handleTable) {
-            if (e == 0) {
-                continue;
-            }
-            mapped++;
-            int handle = (int) e - 1;
-            check((int) (e >>> 32) == hashOfHandle[handle], "handle " + handle + " hash");
-            String id = idOfHandle[handle];
-            int slot = slotOfHandle[handle];
-            check(id != null, "handle " + handle + " is free but mapped");
-            check(findHandle(id) == handle, "id " + id + " is not found by its hash");
-            check(isLive(slot), "id " + id + " maps to dead slot " + slot);
-            check(handleOfSlot[slot] == handle, "slot " + slot + " holds another handle");
-        }
-        check(mapped == liveCount, "id map holds " + mapped);
-        check(handleCount - freeHandleCount == liveCount, "handles leak");
+        handles.checkInvariants(live, handleOfSlot, blockCount * blockCapacity);
+        check(handles.size() == liveCount, "id map holds " + handles.size());
         for (int i = 0; i < freeBlockCount; i++) {
             int block = freeBlocks[i];
             check(!blockSeen[block], "free block " + block + " is in use");
@@ -1589,7 +1560,7 @@ public final class KdTreeIndex implements PointSet {
                     continue;
                 }
                 check(
-                        !live[slot] || idOfHandle[handleOfSlot[slot]] != null,
+                        !live[slot] || handles.id(handleOfSlot[slot]) != null,
                         "slot " + slot + " lost its id");
                 for (int a = 0; a < dimension; a++) {
                     float x = coordinates[slot * dimension + a];
@@ -1719,120 +1690,6 @@ public final class KdTreeIndex implements PointSet {
     private void freeBlock(int first, int used) {
         Arrays.fill(live, first, first + used, false);
         freeBlocks[freeBlockCount++] = first / blockCapacity;
-    }
-
-    // ---- id map ----
-
-    /** Spreads the bits of a string hash, so the table's low bits see all of them. */
-    private static int mix(int h) {
-        h *= 0x9E3779B9;
-        return h ^ (h >>> 16);
-    }
-
-    /** The handle of the live point with this id, or -1. */
-    private int findHandle(String id) {
-        int hash = mix(id.hashCode());
-        int mask = handleTable.length - 1;
-        for (int i = hash & mask; ; i = (i + 1) & mask) {
-            long e = handleTable[i];
-            if (e == 0) {
-                return -1;
-            }
-            if ((int) (e >>> 32) == hash) {
-                int handle = (int) e - 1;
-                if (id.equals(idOfHandle[handle])) {
-                    return handle;
-                }
-            }
-        }
-    }
-
-    /** Removes the id from the table and returns its handle (still allocated), or -1. */
-    private int removeHandle(String id) {
-        int handle = findHandle(id);
-        if (handle >= 0) {
-            unlinkHandle(handle);
-        }
-        return handle;
-    }
-
-    /** Takes a mapped handle out of the table, shifting later entries of its probe run back. */
-    private void unlinkHandle(int handle) {
-        int mask = handleTable.length - 1;
-        int i = hashOfHandle[handle] & mask;
-        while ((int) handleTable[i] != handle + 1) {
-            i = (i + 1) & mask;
-        }
-        int j = i;
-        while (true) {
-            j = (j + 1) & mask;
-            long e = handleTable[j];
-            if (e == 0) {
-                break;
-            }
-            int home = (int) (e >>> 32) & mask;
-            // Move e back to the hole at i unless its home lies cyclically in (i, j].
-            boolean homeBetween = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-            if (!homeBetween) {
-                handleTable[i] = e;
-                i = j;
-            }
-        }
-        handleTable[i] = 0;
-    }
-
-    private void freeHandle(int handle) {
-        idOfHandle[handle] = null;
-        freeHandles[freeHandleCount++] = handle;
-    }
-
-    /** Gives a new id (not in the table) a handle and maps it; the caller sets its slot. */
-    private int addHandle(String id) {
-        int handle;
-        if (freeHandleCount > 0) {
-            handle = freeHandles[--freeHandleCount];
-        } else {
-            if (handleCount == idOfHandle.length) {
-                int capacity = grown(handleCount);
-                idOfHandle = Arrays.copyOf(idOfHandle, capacity);
-                hashOfHandle = Arrays.copyOf(hashOfHandle, capacity);
-                slotOfHandle = Arrays.copyOf(slotOfHandle, capacity);
-                freeHandles = Arrays.copyOf(freeHandles, capacity);
-            }
-            handle = handleCount++;
-        }
-        int hash = mix(id.hashCode());
-        idOfHandle[handle] = id;
-        hashOfHandle[handle] = hash;
-        // Load at most one half.
-        if (2 * (liveCount + 1) > handleTable.length) {
-            rehash(handleTable.length * 2);
-        }
-        link(handle);
-        return handle;
-    }
-
-    private void link(int handle) {
-        link(((long) hashOfHandle[handle] << 32) | (handle + 1));
-    }
-
-    private void link(long entry) {
-        int mask = handleTable.length - 1;
-        int i = (int) (entry >>> 32) & mask;
-        while (handleTable[i] != 0) {
-            i = (i + 1) & mask;
-        }
-        handleTable[i] = entry;
-    }
-
-    private void rehash(int capacity) {
-        long[] old = handleTable;
-        handleTable = new long[capacity];
-        for (long e : old) {
-            if (e != 0) {
-                link(e);
-            }
-        }
     }
 
     private void ensureWork(int n) {
