@@ -1,6 +1,7 @@
 package dev.quiver.bayes;
 
 import org.hipparchus.distribution.continuous.BetaDistribution;
+import org.hipparchus.special.Beta;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -118,7 +119,6 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
     }
 
     /** Returns {@code null} for exactly 0 or 1, otherwise the reason naming the value. */
-    @Override
     public String invalidValueReason(double value) {
         if (value == 0.0 || value == 1.0) {
             return null;
@@ -126,7 +126,6 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
         return MODEL + " needs value 0 or 1, got " + value;
     }
 
-    @Override
     public void update(double value) {
         if (value == 1.0) {
             successes += 1.0;
@@ -144,7 +143,6 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
      * <p>One pass: values are counted while they are checked, and the counts are applied only after
      * the last one passes, so a rejected batch needs no undo.
      */
-    @Override
     public void update(double[] values, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, values.length);
         long ones = 0;
@@ -163,7 +161,6 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
         assert successes <= MAX_EXACT_COUNT && failures <= MAX_EXACT_COUNT : this;
     }
 
-    @Override
     public void revert(double value) {
         if (value == 1.0) {
             if (successes < 1.0) {
@@ -209,6 +206,59 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
         assert successes <= MAX_EXACT_COUNT && failures <= MAX_EXACT_COUNT : this;
     }
 
+    @Override
+    public String invalidReason(BayesObservation observation) {
+        return invalidValueReason(observation.value());
+    }
+
+    @Override
+    public void update(BayesObservation observation) {
+        update(observation.value());
+    }
+
+    @Override
+    public void revert(BayesObservation observation) {
+        revert(observation.value());
+    }
+
+    @Override
+    public void merge(ConjugatePosterior other) {
+        if (!(other instanceof BetaBernoulliPosterior betaBernoulli)) {
+            throw new IllegalArgumentException(
+                    "cannot merge " + other.modelName() + " into " + MODEL);
+        }
+        merge(betaBernoulli);
+    }
+
+    /** Multiplies both counts by {@code lambda}; they are then weights, no longer whole numbers. */
+    @Override
+    public void decay(double lambda) {
+        PosteriorChecks.checkDecay(lambda);
+        successes *= lambda;
+        failures *= lambda;
+    }
+
+    /** Returns log P(value | data) = log(alpha / (alpha + beta)) for 1, log(beta / ...) for 0. */
+    @Override
+    public double logPredictive(BayesObservation observation) {
+        final double value = observation.value();
+        if (invalidValueReason(value) != null) {
+            throw new IllegalArgumentException(invalidValueReason(value));
+        }
+        return Math.log((value == 1.0 ? alpha() : beta()) / (alpha() + beta()));
+    }
+
+    /** Returns log B(alpha, beta) - log B(alpha0, beta0), the evidence of the 0/1 sequence. */
+    @Override
+    public double logMarginalLikelihood() {
+        return Beta.logBeta(alpha(), beta()) - Beta.logBeta(priorAlpha, priorBeta);
+    }
+
+    @Override
+    public BetaBernoulliPosterior copy() {
+        return new BetaBernoulliPosterior(priorAlpha, priorBeta, successes, failures);
+    }
+
     /** Returns the posterior alpha = prior alpha + successes. */
     public double alpha() {
         return priorAlpha + successes;
@@ -229,12 +279,12 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
         return priorBeta;
     }
 
-    /** Returns the number of observations equal to 1 (a whole number). */
+    /** Returns the number of observations equal to 1 (a weight after {@link #decay}). */
     public double successes() {
         return successes;
     }
 
-    /** Returns the number of observations equal to 0 (a whole number). */
+    /** Returns the number of observations equal to 0 (a weight after {@link #decay}). */
     public double failures() {
         return failures;
     }

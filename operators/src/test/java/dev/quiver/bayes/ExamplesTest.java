@@ -15,16 +15,18 @@ class ExamplesTest {
     @Test
     void conjugatePosteriorExample() {
         ConjugatePosterior posterior = BetaBernoulliPosterior.withPrior(1.0, 1.0);
-        posterior.update(1.0);
-        posterior.update(new double[] {0.0, 1.0, 1.0}, 0, 3);
-        String reason = posterior.invalidValueReason(2.5);
+        BayesObservation click = BayesObservation.of(1.0);
+        double score = posterior.logPredictive(click);
+        posterior.update(click);
+        String reason = posterior.invalidReason(BayesObservation.of(2.5));
         PosteriorSummary summary = posterior.summarize();
         byte[] state = posterior.toBytes();
 
+        assertThat(score).isEqualTo(Math.log(0.5));
         assertThat(reason).isEqualTo("beta-bernoulli needs value 0 or 1, got 2.5");
-        assertThat(summary.n()).isEqualTo(4.0);
+        assertThat(summary.n()).isEqualTo(1.0);
         assertThat(summary.params())
-                .containsExactly(Map.entry("alpha", 4.0), Map.entry("beta", 2.0));
+                .containsExactly(Map.entry("alpha", 2.0), Map.entry("beta", 1.0));
         assertThat(state).hasSize(40);
     }
 
