@@ -17,8 +17,8 @@ import java.util.Objects;
  * "beta-bernoulli"} it is {@code {alpha, beta}}.
  *
  * <p>The top-level estimates describe the model's primary quantity: the success probability (Beta
- * models), the rate (Gamma-Poisson), the mean (Normal-Inverse-Gamma), the probability of the
- * observed category (Dirichlet-Multinomial) and the regression function at the observed features
+ * models), the rate (Gamma-Poisson), the mean (Normal-Inverse-Gamma), the probability of the most
+ * probable category (Dirichlet-Multinomial) and the regression function at the observed features
  * (Bayesian linear regression); {@code parameters} has the rest.
  *
  * <p>Two summaries are equal when every component is; doubles compare as {@link
