@@ -25,9 +25,9 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code preLongs}: the preamble size in 8-byte words (1); the payload starts at {@code 8 *
  *       preLongs}.
- *   <li>{@code serVer}: the serial version, {@link #SERIAL_VERSION_1}.
+ *   <li>{@code serVer}: the serial version, {@link #SERIAL_VERSION_1} or {@link #SERIAL_VERSION_2}.
  *   <li>{@code familyId}: which model the payload belongs to, {@link #BETA_BERNOULLI}.
- *   <li>{@code flags}: version 1 defines none; it is written as 0 and must read as 0.
+ *   <li>{@code flags}: versions 1 and 2 define none; written as 0, they must read as 0.
  *   <li>{@code configHash}: {@code Long.hashCode(31 * doubleToLongBits(priorAlpha) +
  *       doubleToLongBits(priorBeta))}, so states with different hashes can be told apart as
  *       unmergeable from the preamble alone, and a damaged prior does not pass silently.
@@ -43,7 +43,7 @@ import java.util.Objects;
  * SERIAL_VERSION_*}, readers keep every version ever shipped, and writers write only {@link
  * #CURRENT_SERIAL_VERSION}. Reading checks length, family, version, preamble size, flags, hash and
  * value ranges, and throws {@link IllegalArgumentException} on any mismatch: {@code "Corrupted:
- * ..."}, or {@code "Serial version N not recognized, this reader knows 1"}.
+ * ..."}, or {@code "Serial version N not recognized, this reader knows 1, 2"}.
  *
  * <pre>{@code
  * byte[] state = BetaBernoulliPosterior.withPrior(1.0, 1.0).toBytes();
