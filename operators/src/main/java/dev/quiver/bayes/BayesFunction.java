@@ -58,7 +58,7 @@ public final class BayesFunction
         byte[] stateBytes = posteriorState.value();
         ConjugatePosterior posterior =
                 stateBytes == null ? options.newPosterior() : options.restore(stateBytes);
-        posterior.update(observation.getValue());
+        posterior.update(ObservationAdapter.toKernel(observation));
         posteriorState.update(posterior.toBytes());
         updates.inc();
         out.collect(

@@ -1,7 +1,5 @@
 package dev.quiver.bayes;
 
-import org.hipparchus.distribution.continuous.BetaDistribution;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -14,7 +12,8 @@ import java.util.Objects;
  * <i>Bayesian Data Analysis</i>, 3rd ed., ch. 2). Because the state is the four numbers (alpha0,
  * beta0, s, f), {@link #update(double)}, {@link #merge(BetaBernoulliPosterior)} and {@link
  * #revert(double)} are exact: counts are whole numbers held in doubles, exact up to 2^53
- * observations, and alpha and beta are recomputed from them rather than accumulated.
+ * observations, and alpha and beta are recomputed from them rather than accumulated. After {@link
+ * #decay(double)} the counts are weights (fractional), and reverts are no longer exact.
  *
  * <p>Observations must be exactly 0 or 1 ({@code -0.0} counts as 0); anything else, including
  * {@code NaN} and infinities, is rejected, never ignored. Not thread-safe. Updates, reverts and
@@ -42,14 +41,6 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
 
     /** The model name, as returned by {@link #modelName()} and shown in summaries. */
     public static final String MODEL = "beta-bernoulli";
-
-    /**
-     * Absolute accuracy handed to Hipparchus's inverse CDF. Its Brent solver stops within {@code
-     * 2e-14 * |q| + absoluteAccuracy} of the root; an absolute term like 1e-14 would cost small
-     * quantiles (small or skewed posteriors put the 2.5% point at 1e-5 and below) most of their
-     * digits, so the absolute term is made negligible and the relative one decides.
-     */
-    static final double QUANTILE_ABSOLUTE_ACCURACY = 1e-300;
 
     private static final double CREDIBLE_LOW_PROBABILITY = 0.025;
     private static final double CREDIBLE_HIGH_PROBABILITY = 0.975;
@@ -80,8 +71,8 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
      *     the option and its value
      */
     public static BetaBernoulliPosterior withPrior(double alpha, double beta) {
-        checkPriorParameter("alpha", alpha);
-        checkPriorParameter("beta", beta);
+        PosteriorChecks.checkPrior("alpha", alpha);
+        PosteriorChecks.checkPrior("beta", beta);
         return new BetaBernoulliPosterior(alpha, beta, 0.0, 0.0);
     }
 
@@ -105,20 +96,12 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
         return new BetaBernoulliPosterior(priorAlpha, priorBeta, successes, failures);
     }
 
-    private static void checkPriorParameter(String name, double value) {
-        if (!(Double.isFinite(value) && value > 0.0)) {
-            throw new IllegalArgumentException(
-                    "prior " + name + " must be finite and > 0, got " + value);
-        }
-    }
-
     @Override
     public String modelName() {
         return MODEL;
     }
 
     /** Returns {@code null} for exactly 0 or 1, otherwise the reason naming the value. */
-    @Override
     public String invalidValueReason(double value) {
         if (value == 0.0 || value == 1.0) {
             return null;
@@ -126,7 +109,12 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
         return MODEL + " needs value 0 or 1, got " + value;
     }
 
-    @Override
+    /**
+     * Adds one observation, 0 or 1; the allocation-free form of {@link #update(BayesObservation)}.
+     *
+     * @throws IllegalArgumentException for any other value; the message is {@link
+     *     #invalidValueReason(double)}
+     */
     public void update(double value) {
         if (value == 1.0) {
             successes += 1.0;
@@ -139,12 +127,15 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
     }
 
     /**
-     * {@inheritDoc}
+     * Adds {@code values[offset .. offset + length)}, all or nothing.
      *
      * <p>One pass: values are counted while they are checked, and the counts are applied only after
      * the last one passes, so a rejected batch needs no undo.
+     *
+     * @throws IndexOutOfBoundsException if the range is outside {@code values}
+     * @throws IllegalArgumentException if a value is not 0 or 1; the message names its index and
+     *     the posterior is unchanged
      */
-    @Override
     public void update(double[] values, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, values.length);
         long ones = 0;
@@ -163,7 +154,14 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
         assert successes <= MAX_EXACT_COUNT && failures <= MAX_EXACT_COUNT : this;
     }
 
-    @Override
+    /**
+     * Removes one earlier observation, 0 or 1; the allocation-free form of {@link
+     * #revert(BayesObservation)}.
+     *
+     * @throws IllegalArgumentException for any other value
+     * @throws IllegalStateException if there is less than one success (for 1) or failure (for 0) to
+     *     take out; the state is then unchanged
+     */
     public void revert(double value) {
         if (value == 1.0) {
             if (successes < 1.0) {
@@ -209,6 +207,63 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
         assert successes <= MAX_EXACT_COUNT && failures <= MAX_EXACT_COUNT : this;
     }
 
+    @Override
+    public String invalidReason(BayesObservation observation) {
+        return invalidValueReason(observation.value());
+    }
+
+    @Override
+    public void update(BayesObservation observation) {
+        update(observation.value());
+    }
+
+    @Override
+    public void revert(BayesObservation observation) {
+        revert(observation.value());
+    }
+
+    @Override
+    public void merge(ConjugatePosterior other) {
+        if (!(other instanceof BetaBernoulliPosterior betaBernoulli)) {
+            throw new IllegalArgumentException(
+                    "cannot merge " + other.modelName() + " into " + MODEL);
+        }
+        merge(betaBernoulli);
+    }
+
+    /** Multiplies both counts by {@code lambda}; they are then weights, no longer whole numbers. */
+    @Override
+    public void decay(double lambda) {
+        PosteriorChecks.checkDecay(lambda);
+        successes *= lambda;
+        failures *= lambda;
+    }
+
+    /** Returns log P(value | data) = log(alpha / (alpha + beta)) for 1, log(beta / ...) for 0. */
+    @Override
+    public double logPredictive(BayesObservation observation) {
+        final double value = observation.value();
+        final String reason = invalidValueReason(value);
+        if (reason != null) {
+            throw new IllegalArgumentException(reason);
+        }
+        return value == 1.0
+                ? SpecialFunctions.logShare(alpha(), beta())
+                : SpecialFunctions.logShare(beta(), alpha());
+    }
+
+    /** Returns log B(alpha, beta) - log B(alpha0, beta0), the evidence of the 0/1 sequence. */
+    @Override
+    public double logMarginalLikelihood() {
+        return SpecialFunctions.logBeta(alpha(), beta())
+                - SpecialFunctions.logBeta(priorAlpha, priorBeta);
+    }
+
+    @Override
+    public BetaBernoulliPosterior copy() {
+        return new BetaBernoulliPosterior(priorAlpha, priorBeta, successes, failures);
+    }
+
     /** Returns the posterior alpha = prior alpha + successes. */
     public double alpha() {
         return priorAlpha + successes;
@@ -229,12 +284,12 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
         return priorBeta;
     }
 
-    /** Returns the number of observations equal to 1 (a whole number). */
+    /** Returns the number of observations equal to 1 (a weight after {@link #decay}). */
     public double successes() {
         return successes;
     }
 
-    /** Returns the number of observations equal to 0 (a whole number). */
+    /** Returns the number of observations equal to 0 (a weight after {@link #decay}). */
     public double failures() {
         return failures;
     }
@@ -254,7 +309,7 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
      * probability that the next observation is 1.
      */
     public double mean() {
-        return alpha() / (alpha() + beta());
+        return BetaMarginal.mean(alpha(), beta());
     }
 
     /**
@@ -265,16 +320,13 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
      * {@code mean (1 - mean) / (s + 1)} would lose digits to cancellation when the mean is near 1.
      */
     public double variance() {
-        final double a = alpha();
-        final double b = beta();
-        final double s = a + b;
-        return (a / s) * (b / s) / (s + 1.0);
+        return BetaMarginal.variance(alpha(), beta());
     }
 
     /**
      * Returns the posterior p-quantile q, the inverse of the Beta(alpha, beta) CDF.
      *
-     * <p>Uses Hipparchus's {@link BetaDistribution} (regularized incomplete beta function, Brent
+     * <p>Uses Hipparchus's {@code BetaDistribution} (regularized incomplete beta function, Brent
      * root-finding) and asks for a negligible absolute accuracy, so the solver's relative stopping
      * rule (about 2e-14 of q) decides: q is accurate to about 1e-13 relative even deep in a tail,
      * e.g. q = 1.6e-14 for Beta(0.5, 50) at p = 1e-6. Near 1 that is about 1e-13 absolute, so the
@@ -282,7 +334,8 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
      *
      * <p>{@code p = 0} gives 0 and {@code p = 1} gives 1. For p within 1e-15 of 0 or 1 the result
      * is not reliable: Hipparchus's solver accepts any of its first probes (0, 0.5, 1) whose CDF is
-     * within 1e-15 of p. Allocates one distribution object.
+     * within 1e-15 of p. With alpha + beta beyond about 1e12 the result loses digits, because of
+     * how Hipparchus evaluates the incomplete beta function. Allocates one distribution object.
      *
      * @throws IllegalArgumentException unless {@code 0 <= p <= 1}; the message names p
      */
@@ -290,8 +343,7 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
         if (!(p >= 0.0 && p <= 1.0)) {
             throw new IllegalArgumentException("quantile p must be in [0, 1], got " + p);
         }
-        return new BetaDistribution(alpha(), beta(), QUANTILE_ABSOLUTE_ACCURACY)
-                .inverseCumulativeProbability(p);
+        return BetaMarginal.quantile(alpha(), beta(), p);
     }
 
     /** Returns the maximum-likelihood estimate successes / n, or {@code NaN} when n is 0. */
@@ -313,15 +365,7 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
      * </ul>
      */
     public double map() {
-        final double a = alpha();
-        final double b = beta();
-        if (a > 1.0 && b > 1.0) {
-            return (a - 1.0) / (a + b - 2.0);
-        }
-        if ((a == 1.0 && b == 1.0) || (a < 1.0 && b < 1.0)) {
-            return Double.NaN;
-        }
-        return (a <= 1.0 && b >= 1.0) ? 0.0 : 1.0;
+        return BetaMarginal.mode(alpha(), beta());
     }
 
     @Override

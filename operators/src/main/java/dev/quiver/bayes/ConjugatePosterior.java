@@ -1,24 +1,32 @@
 package dev.quiver.bayes;
 
 /**
- * A conjugate posterior over one key's parameter; more models (Gamma-Poisson, NIG, ...) will
- * implement it later.
+ * A conjugate posterior over one key's parameters: prior plus sufficient statistics, updated in
+ * closed form.
  *
- * <p>The state is the prior plus sufficient statistics, so {@link #update(double)} and {@link
- * #revert(double)} are exact inverses and a summary never depends on the order of observations.
- * Callers that handle untrusted input should ask {@link #invalidValueReason(double)} first and
- * route a non-null reason to their dead-letter output instead of catching the exception.
+ * <p>Because the state is the prior plus sufficient statistics, {@link #update} and {@link #revert}
+ * are exact inverses (so sliding windows work), {@link #merge} is associative and commutative (so
+ * partial posteriors from parallel subtasks or windows combine exactly, an all-reduce of
+ * posteriors), and a summary never depends on the order of observations. {@link #decay} scales the
+ * data's sufficient statistics by λ for exponential forgetting; the prior is never decayed. After a
+ * decay the statistics are weighted, so {@link #revert} of an observation added before it is no
+ * longer exact: callers use either a window or forgetting, not both.
+ *
+ * <p>Callers that handle untrusted input ask {@link #invalidReason(BayesObservation)} first and
+ * route a non-null reason to their dead-letter output. No valid input makes any method return NaN
+ * where the contract promises a number.
  *
  * <p>Implementations are not thread-safe: one instance belongs to one key and one thread.
  *
  * <pre>{@code
  * ConjugatePosterior posterior = BetaBernoulliPosterior.withPrior(1.0, 1.0);
- * posterior.update(1.0);
- * posterior.update(new double[] {0.0, 1.0, 1.0}, 0, 3);
+ * BayesObservation click = BayesObservation.of(1.0);
+ * double score = posterior.logPredictive(click); // log 0.5, before the update
+ * posterior.update(click);
  * // "beta-bernoulli needs value 0 or 1, got 2.5"
- * String reason = posterior.invalidValueReason(2.5);
- * PosteriorSummary summary = posterior.summarize(); // n 4.0, params {alpha=4.0, beta=2.0}
- * byte[] state = posterior.toBytes();               // 40 bytes, see PosteriorStateFormat
+ * String reason = posterior.invalidReason(BayesObservation.of(2.5));
+ * PosteriorSummary summary = posterior.summarize(); // n 1.0, params {alpha=2.0, beta=1.0}
+ * byte[] state = posterior.toBytes();               // see PosteriorStateFormat
  * }</pre>
  */
 public interface ConjugatePosterior {
@@ -30,60 +38,80 @@ public interface ConjugatePosterior {
     String modelName();
 
     /**
-     * Says why {@code value} cannot be an observation of this model, without changing anything.
+     * Says why {@code observation} cannot be an observation of this model, without changing
+     * anything.
      *
-     * @return {@code null} when the value is valid, otherwise a one-line reason that names the
-     *     model and the value, e.g. {@code "beta-bernoulli needs value 0 or 1, got 2.5"}
+     * @return {@code null} when valid, otherwise a one-line reason that names the model and the
+     *     offending value, e.g. {@code "beta-bernoulli needs value 0 or 1, got 2.5"}
      */
-    String invalidValueReason(double value);
+    String invalidReason(BayesObservation observation);
 
     /**
-     * Adds one observation. Does not allocate.
+     * Adds one observation.
      *
-     * @throws IllegalArgumentException if the value is invalid; the message is {@link
-     *     #invalidValueReason(double)}
+     * @throws IllegalArgumentException if it is invalid; the message is {@link
+     *     #invalidReason(BayesObservation)}
      */
-    void update(double value);
+    void update(BayesObservation observation);
 
     /**
-     * Adds {@code values[offset .. offset + length)}, all or nothing: every value is validated
-     * before any is applied, so a rejected batch leaves the state unchanged. The array is not
-     * modified. Gives the same state as calling {@link #update(double)} on each value in turn. Does
-     * not allocate.
+     * Removes one earlier observation exactly, as if it had never been added.
      *
-     * @throws IndexOutOfBoundsException if the range is not inside {@code values}
-     * @throws IllegalArgumentException if any value in the range is invalid; the message names its
-     *     index and contains {@link #invalidValueReason(double)}
+     * @throws IllegalArgumentException if the observation is invalid
+     * @throws IllegalStateException if it cannot have been added (a count would go negative); the
+     *     state is then unchanged
      */
-    void update(double[] values, int offset, int length);
+    void revert(BayesObservation observation);
 
     /**
-     * Removes one earlier observation exactly, as if it had never been added. Does not allocate.
+     * Adds the data of {@code other} to this posterior: the result is the posterior of the prior
+     * updated with both data sets. {@code other} is unchanged.
      *
-     * @throws IllegalArgumentException if the value is invalid
-     * @throws IllegalStateException if no such observation is left to remove, i.e. a count would go
-     *     negative; the state is then unchanged
+     * @throws IllegalArgumentException if {@code other} is another model or has another prior or
+     *     configuration
      */
-    void revert(double value);
+    void merge(ConjugatePosterior other);
 
     /**
-     * Returns the number of observations added and not reverted (a whole number, exact to 2^53).
+     * Multiplies the data's sufficient statistics by {@code lambda}: exponential forgetting, so an
+     * observation {@code t} updates ago weighs {@code lambda^t}. {@code decay(1)} changes nothing.
+     *
+     * @throws IllegalArgumentException unless {@code 0 < lambda <= 1}
      */
+    void decay(double lambda);
+
+    /** Returns the (effective, under forgetting) number of observations in the posterior. */
     double getN();
 
-    /** Returns whether {@link #getN()} is 0, i.e. the posterior equals the prior. */
+    /** Returns whether no data is in the posterior, i.e. it equals the prior. */
     boolean isEmpty();
 
     /**
-     * Summarizes the posterior: parameters, mean, variance, the 95% equal-tailed credible interval
-     * (the 2.5% and 97.5% quantiles), the maximum-likelihood estimate and the posterior mode. Has
-     * no side effects; allocates the summary.
+     * Summarizes the posterior: parameters, mean, variance, the 95% equal-tailed credible interval,
+     * the maximum-likelihood estimate and the posterior mode of the primary quantity, plus each
+     * parameter's marginal for multi-parameter models. Has no side effects.
      */
     PosteriorSummary summarize();
 
     /**
+     * Returns the log posterior predictive density (or mass) of {@code observation} given the data
+     * so far, without adding it: the prequential score of the observation.
+     *
+     * @throws IllegalArgumentException if the observation is invalid
+     */
+    double logPredictive(BayesObservation observation);
+
+    /**
+     * Returns the log marginal likelihood (evidence) of the data in the posterior under the prior.
+     */
+    double logMarginalLikelihood();
+
+    /** Returns an independent copy with the same prior and statistics. */
+    ConjugatePosterior copy();
+
+    /**
      * Returns the state (prior and sufficient statistics) as headered bytes in the layout of {@link
-     * PosteriorStateFormat}, written with its current serial version.
+     * PosteriorStateFormat}, written with its current serial version for the model.
      */
     byte[] toBytes();
 }

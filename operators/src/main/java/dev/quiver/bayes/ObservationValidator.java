@@ -33,6 +33,6 @@ public final class ObservationValidator implements RecordValidator<Observation> 
         if (rules == null) {
             rules = options.newPosterior();
         }
-        return rules.invalidValueReason(observation.getValue());
+        return rules.invalidReason(ObservationAdapter.toKernel(observation));
     }
 }

@@ -2,6 +2,7 @@ package dev.quiver.bayes;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,6 +15,11 @@ import java.util.Objects;
  * undefined (no data for the MLE; a uniform or bimodal posterior for the mode). {@code params}
  * keeps the iteration order of the map it was given and cannot be modified; for {@code
  * "beta-bernoulli"} it is {@code {alpha, beta}}.
+ *
+ * <p>The top-level estimates describe the model's primary quantity: the success probability (Beta
+ * models), the rate (Gamma-Poisson), the mean (Normal-Inverse-Gamma), the probability of the most
+ * probable category (Dirichlet-Multinomial) and the regression function at the observed features
+ * (Bayesian linear regression); {@code parameters} has the rest.
  *
  * <p>Two summaries are equal when every component is; doubles compare as {@link
  * Double#compare(double, double)} does, so {@code NaN} equals {@code NaN}.
@@ -38,6 +44,9 @@ import java.util.Objects;
  * @param ciHigh the 97.5% posterior quantile
  * @param mle the maximum-likelihood estimate, {@code NaN} when undefined
  * @param map the posterior mode (maximum a posteriori), {@code NaN} when not unique
+ * @param parameters the marginal posterior of each parameter of a multi-parameter model (a
+ *     Dirichlet's categories, a regression's coefficients, a Normal model's mean and variance);
+ *     empty for single-parameter models
  */
 public record PosteriorSummary(
         String model,
@@ -48,12 +57,28 @@ public record PosteriorSummary(
         double ciLow,
         double ciHigh,
         double mle,
-        double map) {
+        double map,
+        List<ParameterSummary> parameters) {
 
-    /** Copies {@code params} so a caller's later changes cannot reach the snapshot. */
+    /** Copies {@code params} and {@code parameters} so a caller's later changes cannot reach it. */
     public PosteriorSummary {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(params, "params");
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        parameters = List.copyOf(parameters);
+    }
+
+    /** A summary of a single-parameter model: no per-parameter marginals. */
+    public PosteriorSummary(
+            String model,
+            double n,
+            Map<String, Double> params,
+            double mean,
+            double variance,
+            double ciLow,
+            double ciHigh,
+            double mle,
+            double map) {
+        this(model, n, params, mean, variance, ciLow, ciHigh, mle, map, List.of());
     }
 }

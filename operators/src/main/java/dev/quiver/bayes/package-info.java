@@ -8,12 +8,18 @@
  *
  * <p>The conjugate-prior results used here (Beta prior with Bernoulli/binomial likelihood,
  * posterior Beta(alpha0 + successes, beta0 + failures), its mean, variance, mode and equal-tailed
- * interval) follow A. Gelman, J. B. Carlin, H. S. Stern, D. B. Dunson, A. Vehtari and D. B. Rubin,
- * <i>Bayesian Data Analysis</i>, 3rd ed., CRC Press, 2013, chapter 2 ("Single-parameter models").
+ * interval; Gamma prior with Poisson likelihood and exposures; the beta-binomial and negative
+ * binomial predictives) follow A. Gelman, J. B. Carlin, H. S. Stern, D. B. Dunson, A. Vehtari and
+ * D. B. Rubin, <i>Bayesian Data Analysis</i>, 3rd ed., CRC Press, 2013, chapter 2
+ * ("Single-parameter models"); the Dirichlet-multinomial model follows section 3.4 of the same
+ * book. Gamma quantiles of very large shapes use E. B. Wilson and M. M. Hilferty, "The distribution
+ * of chi-square", <i>PNAS</i> 17 (1931), 684-688.
  *
  * <p>Entry points: {@link dev.quiver.bayes.ConjugatePosterior} (the contract every model
  * implements), {@link dev.quiver.bayes.BetaBernoulliPosterior}, {@link
- * dev.quiver.bayes.PosteriorSummary} and {@link dev.quiver.bayes.PosteriorStateFormat} (the one
- * class that knows the persisted byte layout).
+ * dev.quiver.bayes.BetaBinomialPosterior}, {@link dev.quiver.bayes.GammaPoissonPosterior}, {@link
+ * dev.quiver.bayes.DirichletMultinomialPosterior}, {@link dev.quiver.bayes.PosteriorSummary} and
+ * {@link dev.quiver.bayes.PosteriorStateFormat} (the preamble every persisted state shares; each
+ * model's class documents its payload).
  */
 package dev.quiver.bayes;

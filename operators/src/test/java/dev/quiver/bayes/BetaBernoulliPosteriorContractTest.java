@@ -1,5 +1,8 @@
 package dev.quiver.bayes;
 
+import java.util.List;
+import java.util.stream.DoubleStream;
+
 class BetaBernoulliPosteriorContractTest extends ConjugatePosteriorContractTest {
 
     @Override
@@ -13,14 +16,23 @@ class BetaBernoulliPosteriorContractTest extends ConjugatePosteriorContractTest 
     }
 
     @Override
-    double[] validValues() {
-        return new double[] {1, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 1};
+    List<BayesObservation> validObservations() {
+        return DoubleStream.of(1, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 1)
+                .mapToObj(BayesObservation::of)
+                .toList();
     }
 
     @Override
-    double[] invalidValues() {
-        return new double[] {
-            Double.NaN, 2.0, -1.0, 0.5, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e-300
-        };
+    List<BayesObservation> invalidObservations() {
+        return DoubleStream.of(
+                        Double.NaN,
+                        2.0,
+                        -1.0,
+                        0.5,
+                        Double.POSITIVE_INFINITY,
+                        Double.NEGATIVE_INFINITY,
+                        1e-300)
+                .mapToObj(BayesObservation::of)
+                .toList();
     }
 }

@@ -87,8 +87,9 @@ class BetaBernoulliPosteriorTest {
     }
 
     @Test
-    void batchUpdateEqualsSequentialUpdates() {
+    void batchUpdateEqualsSequentialUpdatesAndLeavesTheInputAlone() {
         final double[] values = observations(SEED + 1, 500);
+        final double[] copy = values.clone();
         final BetaBernoulliPosterior sequential = BetaBernoulliPosterior.withPrior(1.0, 1.0);
         for (int i = 100; i < 400; i++) {
             sequential.update(values[i]);
@@ -96,6 +97,20 @@ class BetaBernoulliPosteriorTest {
         final BetaBernoulliPosterior batch = BetaBernoulliPosterior.withPrior(1.0, 1.0);
         batch.update(values, 100, 300);
         assertSameState(batch, sequential);
+        assertThat(values).isEqualTo(copy);
+    }
+
+    @Test
+    void batchRangeOutsideTheArrayIsRejectedAndChangesNothing() {
+        final BetaBernoulliPosterior posterior = BetaBernoulliPosterior.withPrior(1.0, 1.0);
+        final double[] values = {1, 0, 1};
+        assertThatThrownBy(() -> posterior.update(values, 1, values.length))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> posterior.update(values, -1, 1))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> posterior.update(values, 0, -1))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(posterior.isEmpty()).isTrue();
     }
 
     @Test
@@ -253,6 +268,30 @@ class BetaBernoulliPosteriorTest {
         posterior.update(new double[] {Double.NaN, 1.0, 0.0, 7.0}, 1, 2);
         assertThat(posterior.successes()).isEqualTo(1.0);
         assertThat(posterior.failures()).isEqualTo(1.0);
+    }
+
+    @Test
+    void decayTurnsCountsIntoWeightsThatNoLongerRevertAWholeObservation() {
+        final BetaBernoulliPosterior posterior = BetaBernoulliPosterior.withPrior(2.0, 3.0);
+        posterior.update(new double[] {1, 0, 0}, 0, 3);
+        posterior.decay(0.5);
+        assertThat(posterior.successes()).isEqualTo(0.5);
+        assertThat(posterior.failures()).isEqualTo(1.0);
+        assertThat(posterior.alpha()).isEqualTo(2.5);
+        assertThat(posterior.getN()).isEqualTo(1.5);
+        assertThatThrownBy(() -> posterior.revert(1.0)).isInstanceOf(IllegalStateException.class);
+        assertThat(posterior.successes()).isEqualTo(0.5);
+    }
+
+    @Test
+    void logPredictiveAndEvidenceMatchTheirClosedForms() {
+        final BetaBernoulliPosterior posterior = BetaBernoulliPosterior.withPrior(2.0, 3.0);
+        posterior.update(new double[] {1, 1, 0}, 0, 3);
+        // Beta(4, 4): P(1) = 1/2; evidence B(4, 4) / B(2, 3) = (1/140) / (1/12) = 3/35.
+        assertThat(posterior.logPredictive(BayesObservation.of(1.0)))
+                .isCloseTo(Math.log(0.5), within(1e-15));
+        assertThat(posterior.logMarginalLikelihood())
+                .isCloseTo(Math.log(3.0 / 35.0), within(1e-14));
     }
 
     @Test

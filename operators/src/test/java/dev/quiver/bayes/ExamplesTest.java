@@ -1,6 +1,7 @@
 package dev.quiver.bayes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,16 +16,18 @@ class ExamplesTest {
     @Test
     void conjugatePosteriorExample() {
         ConjugatePosterior posterior = BetaBernoulliPosterior.withPrior(1.0, 1.0);
-        posterior.update(1.0);
-        posterior.update(new double[] {0.0, 1.0, 1.0}, 0, 3);
-        String reason = posterior.invalidValueReason(2.5);
+        BayesObservation click = BayesObservation.of(1.0);
+        double score = posterior.logPredictive(click);
+        posterior.update(click);
+        String reason = posterior.invalidReason(BayesObservation.of(2.5));
         PosteriorSummary summary = posterior.summarize();
         byte[] state = posterior.toBytes();
 
+        assertThat(score).isEqualTo(Math.log(0.5));
         assertThat(reason).isEqualTo("beta-bernoulli needs value 0 or 1, got 2.5");
-        assertThat(summary.n()).isEqualTo(4.0);
+        assertThat(summary.n()).isEqualTo(1.0);
         assertThat(summary.params())
-                .containsExactly(Map.entry("alpha", 4.0), Map.entry("beta", 2.0));
+                .containsExactly(Map.entry("alpha", 2.0), Map.entry("beta", 1.0));
         assertThat(state).hasSize(40);
     }
 
@@ -74,5 +77,79 @@ class ExamplesTest {
         assertThat(serialVersion).isEqualTo(PosteriorStateFormat.CURRENT_SERIAL_VERSION);
         assertThat(familyId).isEqualTo(PosteriorStateFormat.BETA_BERNOULLI);
         assertThat(restored.isEmpty()).isTrue();
+    }
+
+    @Test
+    void betaBinomialPosteriorExample() {
+        BetaBinomialPosterior posterior = BetaBinomialPosterior.withPrior(1.0, 1.0);
+        posterior.update(BayesObservation.withFeatures(3.0, 10.0));
+        posterior.update(BayesObservation.withFeatures(1.0, 5.0));
+        assertThat(posterior.alpha()).isEqualTo(5.0);
+        assertThat(posterior.beta()).isEqualTo(12.0);
+        assertThat(posterior.getN()).isEqualTo(2.0);
+        double score = posterior.logPredictive(BayesObservation.withFeatures(0.0, 2.0));
+        BetaBinomialPosterior restored = BetaBinomialPosterior.fromBytes(posterior.toBytes());
+
+        // Beta-binomial mass of 0 of 2 under Beta(5, 12): 12 * 13 / (17 * 18).
+        assertThat(score).isCloseTo(Math.log(12.0 * 13.0 / (17.0 * 18.0)), within(1e-14));
+        assertThat(restored.summarize()).isEqualTo(posterior.summarize());
+    }
+
+    @Test
+    void gammaPoissonPosteriorExample() {
+        GammaPoissonPosterior posterior = GammaPoissonPosterior.withPrior(2.0, 1.0);
+        posterior.update(BayesObservation.of(3.0));
+        posterior.update(BayesObservation.withFeatures(5.0, 2.5));
+        assertThat(posterior.shape()).isEqualTo(10.0);
+        assertThat(posterior.rate()).isEqualTo(4.5);
+        assertThat(posterior.mean()).isEqualTo(10 / 4.5);
+        assertThat(posterior.mle()).isEqualTo(8 / 3.5);
+        GammaPoissonPosterior restored = GammaPoissonPosterior.fromBytes(posterior.toBytes());
+        assertThat(restored.summarize()).isEqualTo(posterior.summarize());
+    }
+
+    @Test
+    void dirichletMultinomialPosteriorExample() {
+        DirichletMultinomialPosterior posterior = DirichletMultinomialPosterior.withPrior(1.0, 3);
+        posterior.update(BayesObservation.ofCategory("red"));
+        posterior.update(BayesObservation.ofCategory("red"));
+        posterior.update(BayesObservation.ofCategory("blue"));
+        assertThat(posterior.alpha("red")).isEqualTo(3.0);
+        assertThat(posterior.mean("red")).isEqualTo(3.0 / 6);
+        assertThat(posterior.mean("green")).isEqualTo(1.0 / 6);
+        PosteriorSummary summary = posterior.summarize();
+        assertThat(summary.mean()).isEqualTo(posterior.mean("red"));
+        posterior.update(BayesObservation.ofCategory("green"));
+        assertThat(posterior.invalidReason(BayesObservation.ofCategory("cyan")))
+                .isEqualTo(
+                        "dirichlet already has its maximum of 3 categories, got new category"
+                                + " 'cyan'");
+        DirichletMultinomialPosterior restored =
+                DirichletMultinomialPosterior.fromBytes(posterior.toBytes());
+        assertThat(restored.toBytes()).isEqualTo(posterior.toBytes());
+    }
+
+    @Test
+    void specialFunctionsExample() {
+        double logChoose = SpecialFunctions.logBinomialCoefficient(10, 3);
+        double logRising = SpecialFunctions.logGammaRatio(2.5, 4);
+        assertThat(logChoose).isCloseTo(Math.log(120), within(1e-14));
+        assertThat(logRising).isCloseTo(Math.log(2.5 * 3.5 * 4.5 * 5.5), within(1e-14));
+    }
+
+    @Test
+    void betaMarginalExample() {
+        double mean = BetaMarginal.mean(8, 4);
+        double upper = BetaMarginal.quantile(8, 4, 0.975);
+        assertThat(mean).isEqualTo(8.0 / 12);
+        assertThat(upper).isStrictlyBetween(mean, 1.0);
+    }
+
+    @Test
+    void gammaMarginalExample() {
+        double mean = GammaMarginal.mean(12, 4);
+        double upper = GammaMarginal.quantile(12, 4, 0.975);
+        assertThat(mean).isEqualTo(3.0);
+        assertThat(upper).isStrictlyBetween(mean, 12.0);
     }
 }

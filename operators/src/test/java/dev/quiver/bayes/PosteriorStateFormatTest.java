@@ -32,6 +32,13 @@ class PosteriorStateFormatTest {
         return posterior.toBytes();
     }
 
+    /** Version 1 had the version 2 layout; only the version byte and the count rules differ. */
+    private static byte[] asVersion1(byte[] bytes) {
+        final byte[] version1 = bytes.clone();
+        version1[1] = (byte) PosteriorStateFormat.SERIAL_VERSION_1;
+        return version1;
+    }
+
     @Test
     void goldenV1BytesStillRead() throws IOException {
         final BetaBernoulliPosterior posterior = BetaBernoulliPosterior.fromBytes(goldenV1());
@@ -43,14 +50,38 @@ class PosteriorStateFormatTest {
         assertThat(posterior.beta()).isEqualTo(4.0);
     }
 
-    /** Pins the v1 layout while v1 is current; when a v2 ships, this becomes a v2 golden file. */
     @Test
-    void currentWriterStillWritesTheGoldenV1Bytes() throws IOException {
+    void goldenV2BytesStillReadWithFractionalWeights() throws IOException {
+        final BetaBernoulliPosterior posterior =
+                BetaBernoulliPosterior.fromBytes(
+                        PosteriorGoldenBytes.read(PosteriorGoldenBytes.name("beta_bernoulli", 2)));
+        assertThat(posterior.priorAlpha()).isEqualTo(1.0);
+        assertThat(posterior.priorBeta()).isEqualTo(1.0);
+        assertThat(posterior.successes()).isEqualTo(3.5);
+        assertThat(posterior.failures()).isEqualTo(1.5);
+    }
+
+    /**
+     * Pins the current layout of every family: a change to a writer that would silently rewrite a
+     * shipped format fails here and needs a new serial version instead.
+     */
+    @Test
+    void currentWritersStillWriteTheGoldenBytesOfEveryFamily() throws IOException {
         assertThat(PosteriorStateFormat.CURRENT_SERIAL_VERSION)
-                .isEqualTo(PosteriorStateFormat.SERIAL_VERSION_1);
-        final BetaBernoulliPosterior posterior = BetaBernoulliPosterior.withPrior(1.0, 1.0);
-        posterior.update(new double[] {1, 1, 1, 1, 1, 1, 1, 0, 0, 0}, 0, 10);
-        assertThat(posterior.toBytes()).isEqualTo(goldenV1());
+                .isEqualTo(PosteriorStateFormat.SERIAL_VERSION_2);
+        for (var sample : PosteriorGoldenBytes.currentSamples().entrySet()) {
+            assertThat(sample.getValue().get().toBytes())
+                    .as(sample.getKey())
+                    .isEqualTo(PosteriorGoldenBytes.read(sample.getKey()));
+        }
+    }
+
+    @Test
+    void version1AndVersion2OfTheSameCountsReadAlike() {
+        final byte[] version2 = validState();
+        final BetaBernoulliPosterior fromVersion1 =
+                BetaBernoulliPosterior.fromBytes(asVersion1(version2));
+        assertThat(fromVersion1.toBytes()).isEqualTo(version2);
     }
 
     @Test
@@ -101,13 +132,14 @@ class PosteriorStateFormatTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 2, 200, 255})
-    void readRejectsAnUnknownSerialVersionNamingBothVersions(int version) {
+    @ValueSource(ints = {0, 3, 200, 255})
+    void readRejectsAnUnknownSerialVersionNamingTheKnownOnes(int version) {
         final byte[] bytes = validState();
         bytes[1] = (byte) version;
         assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Serial version " + version + " not recognized, this reader knows 1");
+                .hasMessage(
+                        "Serial version " + version + " not recognized, this reader knows 1, 2");
     }
 
     @Test
@@ -134,13 +166,31 @@ class PosteriorStateFormatTest {
 
     @ParameterizedTest
     @ValueSource(ints = {8, 39, 41})
-    void readRejectsAPayloadOfTheWrongLength(int length) {
-        final byte[] bytes = Arrays.copyOf(validState(), length);
+    void readRejectsAVersion1PayloadOfTheWrongLength(int length) {
+        final byte[] bytes = Arrays.copyOf(asVersion1(validState()), length);
         assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("Corrupted: ")
                 .hasMessageContaining("state has " + length + " bytes")
                 .hasMessageContaining("needs 40");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {8, 16, 39})
+    void readRejectsATruncatedVersion2Payload(int length) {
+        final byte[] bytes = Arrays.copyOf(validState(), length);
+        assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Corrupted: state ends before ")
+                .hasMessageContaining("beta-bernoulli");
+    }
+
+    @Test
+    void readRejectsAPaddedVersion2Payload() {
+        final byte[] bytes = Arrays.copyOf(validState(), 41);
+        assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Corrupted: 1 bytes after the beta-bernoulli state");
     }
 
     @Test
@@ -164,14 +214,24 @@ class PosteriorStateFormatTest {
     }
 
     @Test
-    void readRejectsAPriorThatDoesNotMatchTheConfigHash() {
-        final byte[] bytes = validState();
+    void readRejectsAVersion1PriorThatDoesNotMatchTheConfigHash() {
+        final byte[] bytes = asVersion1(validState());
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putDouble(8, 2.5);
         assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("Corrupted: ")
                 .hasMessageContaining("config hash")
                 .hasMessageContaining("Beta(2.5, 3.0)");
+    }
+
+    @Test
+    void readRejectsAVersion2PriorThatDoesNotMatchTheConfigHash() {
+        final byte[] bytes = validState();
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putDouble(8, 2.5);
+        assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Corrupted: config hash")
+                .hasMessageContaining("beta-bernoulli prior hashes to");
     }
 
     @Test
@@ -184,14 +244,31 @@ class PosteriorStateFormatTest {
 
     @ParameterizedTest
     @ValueSource(doubles = {-1.0, 2.5, Double.NaN, Double.POSITIVE_INFINITY, 0x1p54})
-    void readRejectsCountsThatAreNotWholeNumbersInRange(double successes) {
-        final byte[] bytes = PosteriorStateFormat.writeBetaBernoulli(1.0, 1.0, successes, 0.0);
+    void readRejectsVersion1CountsThatAreNotWholeNumbersInRange(double successes) {
+        final byte[] bytes =
+                asVersion1(PosteriorStateFormat.writeBetaBernoulli(1.0, 1.0, successes, 0.0));
         assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
                         "Corrupted: successes "
                                 + successes
                                 + " is not a whole number in [0, 2^53]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {2.5, 1e-300, 0x1p54})
+    void version2ReadsWeightsThatAreNotWholeNumbers(double successes) {
+        final byte[] bytes = PosteriorStateFormat.writeBetaBernoulli(1.0, 1.0, successes, 0.0);
+        assertThat(BetaBernoulliPosterior.fromBytes(bytes).successes()).isEqualTo(successes);
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {-1.0, -0x1p-1074, Double.NaN, Double.POSITIVE_INFINITY})
+    void readRejectsVersion2WeightsThatAreNegativeOrNotFinite(double failures) {
+        final byte[] bytes = PosteriorStateFormat.writeBetaBernoulli(1.0, 1.0, 0.0, failures);
+        assertThatThrownBy(() -> BetaBernoulliPosterior.fromBytes(bytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Corrupted: failures " + failures + " is not finite and >= 0");
     }
 
     @Test
