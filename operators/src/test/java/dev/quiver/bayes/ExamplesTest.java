@@ -152,4 +152,52 @@ class ExamplesTest {
         assertThat(mean).isEqualTo(3.0);
         assertThat(upper).isStrictlyBetween(mean, 12.0);
     }
+
+    @Test
+    void bayesianLinearRegressionExample() {
+        BayesianLinearRegression posterior = BayesianLinearRegression.withPrior(2, 1e-3, 2.0, 1.0);
+        BayesObservation event = BayesObservation.withFeatures(5.0, 1.0, 2.0);
+        BayesianLinearRegression.PredictiveEstimate before = posterior.predict(event.features());
+        double score = posterior.logPredictive(event);
+        posterior.update(event);
+        posterior.update(new double[] {1.0, 0.0}, 1.0);
+        double[] w = posterior.coefficientMeans();
+        double[] sd = posterior.coefficientStdDevs();
+        PosteriorSummary summary = posterior.summarize();
+        BayesianLinearRegression restored = BayesianLinearRegression.fromBytes(posterior.toBytes());
+
+        assertThat(before.mean()).isZero();
+        assertThat(score).isEqualTo(before.logDensity(5.0));
+        assertThat(w[0]).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-2));
+        assertThat(w[1]).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-2));
+        assertThat(sd[0]).isPositive();
+        assertThat(sd[1]).isPositive();
+        assertThat(summary.parameters())
+                .extracting(ParameterSummary::name)
+                .containsExactly("w[0]", "w[1]");
+        assertThat(restored.summarize()).isEqualTo(summary);
+    }
+
+    @Test
+    void predictiveEstimateExample() {
+        BayesianLinearRegression posterior = BayesianLinearRegression.withPrior(2, 1e-3, 2.0, 1.0);
+        BayesianLinearRegression.PredictiveEstimate estimate =
+                posterior.predict(new double[] {1.0, 2.0});
+        double logDensity = estimate.logDensity(5.0);
+
+        assertThat(logDensity)
+                .isEqualTo(posterior.logPredictive(BayesObservation.withFeatures(5.0, 1.0, 2.0)));
+    }
+
+    @Test
+    void regressionFactorExample() {
+        RegressionFactor factor = RegressionFactor.scaledIdentity(2, 1.0);
+        factor.addRow(new double[] {1.0, 2.0}, 3.0);
+        double[] w = new double[2];
+        factor.solve(w);
+
+        // (I + xxᵀ) w = 3x with x = (1, 2): w = 3x / (1 + |x|²) = (0.5, 1.0).
+        assertThat(w[0]).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(w[1]).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-15));
+    }
 }
