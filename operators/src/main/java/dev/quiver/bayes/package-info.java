@@ -11,6 +11,14 @@
  * interval) follow A. Gelman, J. B. Carlin, H. S. Stern, D. B. Dunson, A. Vehtari and D. B. Rubin,
  * <i>Bayesian Data Analysis</i>, 3rd ed., CRC Press, 2013, chapter 2 ("Single-parameter models").
  *
+ * <p>The Normal model with unknown mean and variance ({@link
+ * dev.quiver.bayes.NormalInverseGammaPosterior}) follows K. P. Murphy, <i>Conjugate Bayesian
+ * analysis of the Gaussian distribution</i>, 2007, section 6; its statistics are updated and merged
+ * as in T. F. Chan, G. H. Golub and R. J. LeVeque, <i>Updating formulae and a pairwise algorithm
+ * for computing sample variances</i>, 1979. {@link dev.quiver.bayes.ChangePointDetector} implements
+ * R. P. Adams and D. J. C. MacKay, <i>Bayesian Online Changepoint Detection</i>, 2007, over that
+ * model.
+ *
  * <p>Entry points: {@link dev.quiver.bayes.ConjugatePosterior} (the contract every model
  * implements), {@link dev.quiver.bayes.BetaBernoulliPosterior}, {@link
  * dev.quiver.bayes.PosteriorSummary} and {@link dev.quiver.bayes.PosteriorStateFormat} (the one

@@ -1,6 +1,7 @@
 package dev.quiver.bayes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
@@ -76,5 +77,53 @@ class ExamplesTest {
         assertThat(serialVersion).isEqualTo(PosteriorStateFormat.CURRENT_SERIAL_VERSION);
         assertThat(familyId).isEqualTo(PosteriorStateFormat.BETA_BERNOULLI);
         assertThat(restored.isEmpty()).isTrue();
+    }
+
+    @Test
+    void normalInverseGammaPosteriorExample() {
+        NormalInverseGammaPosterior posterior =
+                NormalInverseGammaPosterior.withPrior(0.0, 1.0, 2.0, 2.0);
+        posterior.update(new double[] {4.8, 5.1, 5.3, 4.9}, 0, 4);
+        posterior.update(5.2);
+        PosteriorSummary summary = posterior.summarize();
+        double score = posterior.logPredictive(BayesObservation.of(5.0));
+        NormalInverseGammaPosterior restored =
+                NormalInverseGammaPosterior.fromBytes(posterior.toBytes());
+
+        assertThat(posterior.sampleMean()).isCloseTo(5.06, within(1e-12));
+        assertThat(posterior.mu()).isCloseTo(5 * 5.06 / 6, within(1e-12));
+        assertThat(summary.ciLow()).isLessThan(posterior.mu());
+        assertThat(summary.parameters().get(1).name()).isEqualTo("sigma2");
+        assertThat(score).isFinite();
+        assertThat(restored.summarize()).isEqualTo(summary);
+    }
+
+    @Test
+    void changePointDetectorExample() {
+        ChangePointDetector detector =
+                ChangePointDetector.create(0.0, 0.1, 1.0, 1.0, 200.0, 500, 10);
+        ChangePointSummary summary = detector.update(BayesObservation.of(0.3));
+        byte[] state = detector.toBytes();
+        ChangePointDetector restored = ChangePointDetector.fromBytes(state);
+
+        // After one observation every run is shorter than 10.
+        assertThat(summary.probRunLengthBelow()).isEqualTo(1.0);
+        assertThat(summary.mapRunLength()).isEqualTo(1);
+        assertThat(restored.toBytes()).isEqualTo(state);
+    }
+
+    @Test
+    void changePointSummaryExample() {
+        ChangePointDetector detector =
+                ChangePointDetector.create(0.0, 0.1, 1.0, 1.0, 200.0, 500, 10);
+        for (int i = 0; i < 100; i++) {
+            detector.update(BayesObservation.of(i % 2 == 0 ? 0.1 : -0.1));
+        }
+        ChangePointSummary summary = detector.update(BayesObservation.of(4.2));
+        double score = summary.logPredictive();
+
+        assertThat(summary.probRunLengthBelow()).isGreaterThan(0.5);
+        assertThat(summary.window()).isEqualTo(10);
+        assertThat(score).isLessThan(-3.0);
     }
 }
