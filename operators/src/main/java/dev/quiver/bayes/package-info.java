@@ -15,6 +15,14 @@
  * book. Gamma quantiles of very large shapes use E. B. Wilson and M. M. Hilferty, "The distribution
  * of chi-square", <i>PNAS</i> 17 (1931), 684-688.
  *
+ * <p>The Normal model with unknown mean and variance ({@link
+ * dev.quiver.bayes.NormalInverseGammaPosterior}) follows K. P. Murphy, <i>Conjugate Bayesian
+ * analysis of the Gaussian distribution</i>, 2007, section 6; its statistics are updated and merged
+ * as in T. F. Chan, G. H. Golub and R. J. LeVeque, <i>Updating formulae and a pairwise algorithm
+ * for computing sample variances</i>, 1979. {@link dev.quiver.bayes.ChangePointDetector} implements
+ * R. P. Adams and D. J. C. MacKay, <i>Bayesian Online Changepoint Detection</i>, 2007, over that
+ * model.
+ *
  * <p>Entry points: {@link dev.quiver.bayes.ConjugatePosterior} (the contract every model
  * implements), {@link dev.quiver.bayes.BetaBernoulliPosterior}, {@link
  * dev.quiver.bayes.BetaBinomialPosterior}, {@link dev.quiver.bayes.GammaPoissonPosterior}, {@link

@@ -200,4 +200,52 @@ class ExamplesTest {
         assertThat(w[0]).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-15));
         assertThat(w[1]).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-15));
     }
+
+    @Test
+    void normalInverseGammaPosteriorExample() {
+        NormalInverseGammaPosterior posterior =
+                NormalInverseGammaPosterior.withPrior(0.0, 1.0, 2.0, 2.0);
+        posterior.update(new double[] {4.8, 5.1, 5.3, 4.9}, 0, 4);
+        posterior.update(5.2);
+        PosteriorSummary summary = posterior.summarize();
+        double score = posterior.logPredictive(BayesObservation.of(5.0));
+        NormalInverseGammaPosterior restored =
+                NormalInverseGammaPosterior.fromBytes(posterior.toBytes());
+
+        assertThat(posterior.sampleMean()).isCloseTo(5.06, within(1e-12));
+        assertThat(posterior.mu()).isCloseTo(5 * 5.06 / 6, within(1e-12));
+        assertThat(summary.ciLow()).isLessThan(posterior.mu());
+        assertThat(summary.parameters().get(1).name()).isEqualTo("sigma2");
+        assertThat(score).isFinite();
+        assertThat(restored.summarize()).isEqualTo(summary);
+    }
+
+    @Test
+    void changePointDetectorExample() {
+        ChangePointDetector detector =
+                ChangePointDetector.create(0.0, 0.1, 1.0, 1.0, 200.0, 500, 10);
+        ChangePointSummary summary = detector.update(BayesObservation.of(0.3));
+        byte[] state = detector.toBytes();
+        ChangePointDetector restored = ChangePointDetector.fromBytes(state);
+
+        // After one observation every run is shorter than 10.
+        assertThat(summary.probRunLengthBelow()).isEqualTo(1.0);
+        assertThat(summary.mapRunLength()).isEqualTo(1);
+        assertThat(restored.toBytes()).isEqualTo(state);
+    }
+
+    @Test
+    void changePointSummaryExample() {
+        ChangePointDetector detector =
+                ChangePointDetector.create(0.0, 0.1, 1.0, 1.0, 200.0, 500, 10);
+        for (int i = 0; i < 100; i++) {
+            detector.update(BayesObservation.of(i % 2 == 0 ? 0.1 : -0.1));
+        }
+        ChangePointSummary summary = detector.update(BayesObservation.of(4.2));
+        double score = summary.logPredictive();
+
+        assertThat(summary.probRunLengthBelow()).isGreaterThan(0.5);
+        assertThat(summary.window()).isEqualTo(10);
+        assertThat(score).isLessThan(-3.0);
+    }
 }
