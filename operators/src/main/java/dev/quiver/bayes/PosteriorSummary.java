@@ -18,8 +18,9 @@ import java.util.Objects;
  *
  * <p>The top-level estimates describe the model's primary quantity: the success probability (Beta
  * models), the rate (Gamma-Poisson), the mean (Normal-Inverse-Gamma), the probability of the most
- * probable category (Dirichlet-Multinomial) and the regression function at the observed features
- * (Bayesian linear regression); {@code parameters} has the rest.
+ * probable category (Dirichlet-Multinomial) and the noise variance (Bayesian linear regression,
+ * whose coefficients are in {@code parameters}); {@code parameters} has the rest. Every summary is
+ * a function of the state alone, so merged and sequential posteriors summarize alike.
  *
  * <p>Two summaries are equal when every component is; doubles compare as {@link
  * Double#compare(double, double)} does, so {@code NaN} equals {@code NaN}.
