@@ -44,7 +44,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description =
                 "Online Bayesian updating: an exact conjugate posterior per observation key (and,"
-                    + " with --global, across all keys), with a prequential log score.")
+                        + " with --global, across all keys), with a prequential log score.")
 public final class BayesJob implements Callable<Integer> {
 
     @Mixin JobIoOptions io;
@@ -293,7 +293,10 @@ public final class BayesJob implements Callable<Integer> {
                                         new ObservationValidator(options)))
                         .returns(new TypeHint<Traced<Observation>>() {})
                         .name("decode observations")
-                        .uid("bayes-decode");
+                        .uid("bayes-decode")
+                        // Chained to the source: a rebalance would reorder each key's
+                        // observations, and windows and scores depend on their order.
+                        .setParallelism(raw.getParallelism());
         SingleOutputStreamOperator<PosteriorUpdate> updates =
                 observations
                         .keyBy(traced -> traced.record.getKey())
@@ -312,7 +315,9 @@ public final class BayesJob implements Callable<Integer> {
                             .uid("bayes-global")
                             // All partials meet in one place; the merge is cheap.
                             .setParallelism(1);
-            results = updates.union(global);
+            // All global updates through the sink's first subtask: a rebalance would spread them
+            // over several producers, and consumers could read an older global after a newer.
+            results = updates.union(global.global());
         }
         pipeline.sink(results, PosteriorUpdate.class, posteriorsTopic, PosteriorUpdate::getKey);
         DataStream<DeadLetter> deadLetters =
