@@ -58,6 +58,7 @@ public final class BayesJob implements Callable<Integer> {
     @Option(
             names = "--model",
             defaultValue = "beta-bernoulli",
+            paramLabel = "MODEL",
             description =
                     "Conjugate model (default: ${DEFAULT-VALUE}): beta-bernoulli (value 0/1),"
                             + " beta-binomial (value = successes, features[0] = trials),"
@@ -210,10 +211,13 @@ public final class BayesJob implements Callable<Integer> {
     }
 
     /**
-     * The job's environment with its pipeline added, ready to execute. With Kafka, first checks
-     * that the broker answers, so a wrong address is a one-line error rather than a hanging job.
+     * The job's environment with its pipeline added, ready to execute. Checks the options first
+     * and, with Kafka, that the broker answers, so a wrong option or address is a one-line error
+     * rather than a failing or hanging job.
      */
     public StreamExecutionEnvironment build() {
+        // Bad options are reported before anything connects or starts.
+        options();
         if (io.usesKafka()) {
             KafkaTopics.checkReachable(io.bootstrap(), Duration.ofSeconds(15));
         }
