@@ -2,16 +2,20 @@ package dev.quiver.jobs;
 
 import dev.quiver.bayes.BayesFunction;
 import dev.quiver.bayes.BayesOptions;
+import dev.quiver.bayes.GlobalPosteriorFunction;
 import dev.quiver.bayes.ObservationValidator;
 import dev.quiver.io.DeadLetters;
 import dev.quiver.io.DecodeFunction;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.Topics;
+import dev.quiver.io.Traced;
 import dev.quiver.kafka.KafkaTopics;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.PosteriorUpdate;
 
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -38,7 +42,9 @@ import java.util.concurrent.Callable;
 @Command(
         name = "bayes",
         mixinStandardHelpOptions = true,
-        description = "Online Bayesian updating: a Beta-Bernoulli posterior per observation key.")
+        description =
+                "Online Bayesian updating: an exact conjugate posterior per observation key (and,"
+                        + " with --global, across all keys), with a prequential log score.")
 public final class BayesJob implements Callable<Integer> {
 
     @Mixin JobIoOptions io;
@@ -52,20 +58,131 @@ public final class BayesJob implements Callable<Integer> {
     @Option(
             names = "--model",
             defaultValue = "beta-bernoulli",
-            description = "Conjugate model (default: ${DEFAULT-VALUE}); known: beta-bernoulli.")
+            paramLabel = "MODEL",
+            description =
+                    "Conjugate model (default: ${DEFAULT-VALUE}): beta-bernoulli (value 0/1),"
+                            + " beta-binomial (value = successes, features[0] = trials),"
+                            + " gamma-poisson (value = count, optional features[0] = exposure),"
+                            + " normal (unknown mean and variance), dirichlet (category),"
+                            + " blr (Bayesian linear regression of value on features).")
     String model;
 
     @Option(
             names = "--prior-alpha",
-            defaultValue = "1",
-            description = "Beta prior alpha (default: ${DEFAULT-VALUE}).")
-    double priorAlpha;
+            paramLabel = "A",
+            description = "Beta prior alpha (beta-bernoulli, beta-binomial; default 1).")
+    Double priorAlpha;
 
     @Option(
             names = "--prior-beta",
+            paramLabel = "B",
+            description = "Beta prior beta (beta-bernoulli, beta-binomial; default 1).")
+    Double priorBeta;
+
+    @Option(
+            names = "--prior-shape",
+            paramLabel = "A",
+            description =
+                    "Shape of the Gamma prior on the rate (gamma-poisson) or of the inverse-gamma"
+                            + " prior on the variance (normal, blr); default 1.")
+    Double priorShape;
+
+    @Option(
+            names = "--prior-rate",
+            paramLabel = "B",
+            description = "Rate of the Gamma prior on the rate (gamma-poisson; default 1).")
+    Double priorRate;
+
+    @Option(
+            names = "--prior-scale",
+            paramLabel = "B",
+            description =
+                    "Scale of the inverse-gamma prior on the variance (normal, blr; default 1).")
+    Double priorScale;
+
+    @Option(
+            names = "--prior-mean",
+            paramLabel = "M",
+            description = "Prior mean of the mean (normal; default 0).")
+    Double priorMean;
+
+    @Option(
+            names = "--prior-kappa",
+            paramLabel = "K",
+            description = "Prior pseudo-observations behind --prior-mean (normal; default 1).")
+    Double priorKappa;
+
+    @Option(
+            names = "--prior-concentration",
+            paramLabel = "C",
+            description = "Symmetric Dirichlet concentration per category (dirichlet; default 1).")
+    Double priorConcentration;
+
+    @Option(
+            names = "--max-categories",
+            paramLabel = "N",
+            description =
+                    "Most categories per key; observations of further ones are dead letters"
+                            + " (dirichlet; default 1000).")
+    Integer maxCategories;
+
+    @Option(
+            names = "--dimension",
+            paramLabel = "D",
+            description = "Number of features (blr; required).")
+    Integer dimension;
+
+    @Option(
+            names = "--prior-precision",
+            paramLabel = "P",
+            description =
+                    "Precision of the N(0, I/P) prior on the regression weights (blr; default 1).")
+    Double priorPrecision;
+
+    @Option(
+            names = "--decay",
+            paramLabel = "LAMBDA",
             defaultValue = "1",
-            description = "Beta prior beta (default: ${DEFAULT-VALUE}).")
-    double priorBeta;
+            description =
+                    "Exponential forgetting in (0, 1]: before each update the key's data are"
+                            + " weighted by LAMBDA (default: 1, no forgetting). Not with --window"
+                            + " or --global.")
+    double decay;
+
+    @Option(
+            names = "--window",
+            paramLabel = "N",
+            defaultValue = "0",
+            description =
+                    "Posterior over each key's last N observations, removing the oldest exactly"
+                            + " (default: 0, all observations).")
+    int window;
+
+    @Option(
+            names = "--emit",
+            paramLabel = "WHEN",
+            defaultValue = "every",
+            description =
+                    "every: an update per observation (default); N: on every N-th observation of"
+                            + " a key; an interval such as 500ms or 2s: per key at most once per"
+                            + " interval (processing time), the latest posterior if it changed.")
+    String emit;
+
+    @Option(
+            names = "--global",
+            description =
+                    "Also emit the exact global posterior of all keys' data (key \"*\", scope"
+                            + " global), merged from partial posteriors of every subtask.")
+    boolean global;
+
+    @Option(
+            names = "--global-interval-ms",
+            paramLabel = "MS",
+            defaultValue = "1000",
+            description =
+                    "With --global: how often changed partials are merged (default:"
+                            + " ${DEFAULT-VALUE}).")
+    long globalIntervalMs;
 
     @Option(
             names = "--observations-topic",
@@ -94,10 +211,13 @@ public final class BayesJob implements Callable<Integer> {
     }
 
     /**
-     * The job's environment with its pipeline added, ready to execute. With Kafka, first checks
-     * that the broker answers, so a wrong address is a one-line error rather than a hanging job.
+     * The job's environment with its pipeline added, ready to execute. Checks the options first
+     * and, with Kafka, that the broker answers, so a wrong option or address is a one-line error
+     * rather than a failing or hanging job.
      */
     public StreamExecutionEnvironment build() {
+        // Bad options are reported before anything connects or starts.
+        options();
         if (io.usesKafka()) {
             KafkaTopics.checkReachable(io.bootstrap(), Duration.ofSeconds(15));
         }
@@ -114,39 +234,100 @@ public final class BayesJob implements Callable<Integer> {
         return new PipelineIo("bayes", io, files);
     }
 
-    /** The job's kernel options from its command-line options. */
+    /** The job's kernel options from its command-line options; messages name the bad option. */
     BayesOptions options() {
-        return BayesOptions.builder()
-                .setModel(model)
-                .setPriorAlpha(priorAlpha)
-                .setPriorBeta(priorBeta)
-                .build();
+        BayesOptions.Builder builder =
+                BayesOptions.builder()
+                        .setModel(model)
+                        .setDecay(decay)
+                        .setWindow(window)
+                        .setEmit(emit)
+                        .setGlobal(global)
+                        .setGlobalIntervalMs(globalIntervalMs);
+        // Only the priors given are set, so the builder can reject those of another model.
+        if (priorAlpha != null) {
+            builder.setPriorAlpha(priorAlpha);
+        }
+        if (priorBeta != null) {
+            builder.setPriorBeta(priorBeta);
+        }
+        if (priorShape != null) {
+            builder.setPriorShape(priorShape);
+        }
+        if (priorRate != null) {
+            builder.setPriorRate(priorRate);
+        }
+        if (priorScale != null) {
+            builder.setPriorScale(priorScale);
+        }
+        if (priorMean != null) {
+            builder.setPriorMean(priorMean);
+        }
+        if (priorKappa != null) {
+            builder.setPriorKappa(priorKappa);
+        }
+        if (priorConcentration != null) {
+            builder.setPriorConcentration(priorConcentration);
+        }
+        if (maxCategories != null) {
+            builder.setMaxCategories(maxCategories);
+        }
+        if (dimension != null) {
+            builder.setDimension(dimension);
+        }
+        if (priorPrecision != null) {
+            builder.setPriorPrecision(priorPrecision);
+        }
+        return builder.build();
     }
 
     /**
      * Adds the bayes stage to a pipeline: decode and validate observations, update posteriors by
-     * key, write updates and dead letters.
+     * key (and merge them globally with {@code --global}), write updates and dead letters.
      */
     void addTo(StreamExecutionEnvironment env, PipelineIo pipeline) {
         BayesOptions options = options();
         DataStream<RawRecord> raw = pipeline.source(env, observationsTopic, input);
-        SingleOutputStreamOperator<Observation> observations =
+        SingleOutputStreamOperator<Traced<Observation>> observations =
                 raw.process(
-                                DecodeFunction.of(
+                                DecodeFunction.traced(
                                         Observation.class,
                                         pipeline.format(),
                                         pipeline.options().maxRecordBytes(),
                                         new ObservationValidator(options)))
-                        .returns(Observation.class)
-                        .name("decode observations");
-        DataStream<PosteriorUpdate> updates =
+                        .returns(new TypeHint<Traced<Observation>>() {})
+                        .name("decode observations")
+                        .uid("bayes-decode")
+                        // Chained to the source: a rebalance would reorder each key's
+                        // observations, and windows and scores depend on their order.
+                        .setParallelism(raw.getParallelism());
+        SingleOutputStreamOperator<PosteriorUpdate> updates =
                 observations
-                        .keyBy(Observation::getKey)
+                        .keyBy(traced -> traced.record.getKey())
                         .process(new BayesFunction(options))
                         .returns(PosteriorUpdate.class)
-                        .name("bayes " + options.model());
-        pipeline.sink(updates, PosteriorUpdate.class, posteriorsTopic, PosteriorUpdate::getKey);
-        DataStream<DeadLetter> deadLetters = observations.getSideOutput(DeadLetters.TAG);
+                        .name("bayes " + options.model())
+                        .uid("bayes");
+        DataStream<PosteriorUpdate> results = updates;
+        if (options.global()) {
+            DataStream<PosteriorUpdate> global =
+                    updates.getSideOutput(BayesFunction.PARTIALS)
+                            .keyBy(batch -> GlobalPosteriorFunction.KEY, Types.STRING)
+                            .process(new GlobalPosteriorFunction(options))
+                            .returns(PosteriorUpdate.class)
+                            .name("bayes global " + options.model())
+                            .uid("bayes-global")
+                            // All partials meet in one place; the merge is cheap.
+                            .setParallelism(1);
+            // All global updates through the sink's first subtask: a rebalance would spread them
+            // over several producers, and consumers could read an older global after a newer.
+            results = updates.union(global.global());
+        }
+        pipeline.sink(results, PosteriorUpdate.class, posteriorsTopic, PosteriorUpdate::getKey);
+        DataStream<DeadLetter> deadLetters =
+                observations
+                        .getSideOutput(DeadLetters.TAG)
+                        .union(updates.getSideOutput(DeadLetters.TAG));
         pipeline.deadLetterSink(deadLetters);
     }
 }

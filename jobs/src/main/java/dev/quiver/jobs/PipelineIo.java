@@ -145,7 +145,8 @@ public final class PipelineIo {
             String topic,
             SerializableFunction<T, String> keyOf) {
         if (options.usesKafka()) {
-            results.sinkTo(kafkaSink(type, topic, keyOf)).name("kafka " + topic);
+            results.sinkTo(kafkaSink(type, topic, keyOf, options.groupId(job) + "-" + topic))
+                    .name("kafka " + topic);
         } else {
             fileSink(results, type, options.output());
         }
@@ -159,7 +160,15 @@ public final class PipelineIo {
                             kafkaSink(
                                     DeadLetter.class,
                                     options.deadLetterTopic(),
-                                    DeadLetter::getSource))
+                                    DeadLetter::getSource,
+                                    // Every stage of a pipeline writes dead letters to the same
+                                    // topic, with the same group id: the job name keeps their
+                                    // transactional ids (and the sinks' co-location) apart.
+                                    options.groupId(job)
+                                            + "-"
+                                            + job
+                                            + "-"
+                                            + options.deadLetterTopic()))
                     .name("kafka " + options.deadLetterTopic());
         } else {
             fileSink(deadLetters, DeadLetter.class, deadLetterPath(options.output()));
@@ -183,12 +192,15 @@ public final class PipelineIo {
     }
 
     private <T extends SpecificRecord> KafkaSink<T> kafkaSink(
-            Class<T> type, String topic, SerializableFunction<T, String> keyOf) {
+            Class<T> type,
+            String topic,
+            SerializableFunction<T, String> keyOf,
+            String transactionalIdPrefix) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(options.bootstrap())
                 .setRecordSerializer(new AvroKafkaSerializer<>(type, topic, keyOf))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(options.groupId(job) + "-" + topic)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
                 .build();
     }

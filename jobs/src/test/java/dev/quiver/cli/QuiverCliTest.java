@@ -299,6 +299,62 @@ class QuiverCliTest {
     }
 
     @Test
+    void runBayesWithOptionsThatCannotBeCombinedIsOneLineErrorNamingThem(@TempDir Path dir)
+            throws IOException {
+        Path input =
+                Files.write(
+                        dir.resolve("obs.ndjson"), List.of("{\"key\":\"a\",\"ts\":1,\"value\":1}"));
+        String output = dir.resolve("out.ndjson").toString();
+
+        Result windowAndDecay =
+                quiver(
+                        "run",
+                        "bayes",
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        output,
+                        "--window",
+                        "10",
+                        "--decay",
+                        "0.9");
+        Result foreignPrior =
+                quiver(
+                        "run",
+                        "bayes",
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        output,
+                        "--prior-rate",
+                        "2");
+        Result badEmit =
+                quiver(
+                        "run",
+                        "bayes",
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        output,
+                        "--emit",
+                        "sometimes");
+
+        assertThat(windowAndDecay.exit()).isEqualTo(1);
+        assertThat(windowAndDecay.err().lines())
+                .singleElement()
+                .asString()
+                .startsWith("quiver: --window 10 and --decay 0.9 cannot be combined");
+        assertThat(foreignPrior.err().lines())
+                .singleElement()
+                .asString()
+                .contains("--prior-rate does not apply to --model beta-bernoulli");
+        assertThat(badEmit.err().lines())
+                .singleElement()
+                .asString()
+                .contains("--emit must be every");
+    }
+
+    @Test
     void demoRunsEndToEndAndChecksItsResults() {
         Result result = quiver("demo", "--events", "3000", "--seconds", "3", "--keys", "10");
         assertThat(result.exit()).as(result.out() + result.err()).isZero();

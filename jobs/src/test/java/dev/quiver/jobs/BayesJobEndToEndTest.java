@@ -1,6 +1,7 @@
 package dev.quiver.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.quiver.cli.QuiverCli;
 import dev.quiver.cli.SyntheticStreams;
@@ -15,6 +16,7 @@ import dev.quiver.schema.Observation;
 import dev.quiver.schema.PosteriorUpdate;
 import dev.quiver.schema.VectorEvent;
 
+import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import picocli.CommandLine;
 
@@ -34,18 +38,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The bayes job end to end on a real KRaft broker and Flink's MiniCluster, and the same job on
- * NDJSON files; both checked against the closed-form Beta posterior computed here from the inputs.
+ * NDJSON files: checked against the closed-form Beta posterior computed here from the inputs, every
+ * registered model against its kernel replayed per key (and its closed-form mean), the global
+ * posterior against the closed form over all keys, and a run stopped and restored from a retained
+ * checkpoint against the uninterrupted computation.
  */
 class BayesJobEndToEndTest {
 
@@ -215,6 +228,364 @@ class BayesJobEndToEndTest {
         assertThat(dead)
                 .extracting(DeadLetter::getReason)
                 .anySatisfy(r -> assertThat(r).contains("colour"));
+    }
+
+    static Stream<String> registeredModels() {
+        return ModelStreams.registered(ModelStreams.ALL).stream();
+    }
+
+    static Stream<String> kafkaModels() {
+        return ModelStreams.registered(List.of("beta-bernoulli", "gamma-poisson", "normal"))
+                .stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("registeredModels")
+    void fileRunOfEachModelEqualsTheKernelReplayedPerKey(String model, @TempDir Path dir)
+            throws IOException {
+        List<Observation> data = ModelStreams.observations(model, SEED, 3000, 20);
+        NdjsonCodec<Observation> ndjson = NdjsonCodec.of(Observation.class);
+        Path input =
+                Files.write(
+                        dir.resolve("observations.ndjson"),
+                        data.stream().map(ndjson::encode).toList());
+        Path output = dir.resolve("posteriors.ndjson");
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                "bayes",
+                                "--input",
+                                input.toString(),
+                                "--output",
+                                output.toString(),
+                                "--parallelism",
+                                "2"));
+        args.addAll(ModelStreams.args(model));
+
+        assertThat(run(args.toArray(String[]::new))).isZero();
+
+        NdjsonCodec<PosteriorUpdate> results = NdjsonCodec.of(PosteriorUpdate.class);
+        List<PosteriorUpdate> updates = new ArrayList<>();
+        for (String line : Files.readAllLines(output)) {
+            updates.add(decode(results, line));
+        }
+        assertEqualsReplay(model, data, updates);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kafkaModels")
+    void kafkaRunOfEachModelEqualsTheKernelReplayedPerKey(String model) {
+        String observationsTopic = Topics.OBSERVATIONS + "-" + model;
+        String posteriorsTopic = Topics.POSTERIORS + "-" + model;
+        String deadTopic = Topics.DEAD_LETTER + "-" + model;
+        KafkaTopics.ensureTopics(
+                broker.bootstrapServers(),
+                List.of(observationsTopic, posteriorsTopic, deadTopic),
+                3,
+                Duration.ofSeconds(30));
+        List<Observation> data = ModelStreams.observations(model, SEED + 1, 3000, 20);
+        publish(data, observationsTopic);
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                "bayes",
+                                "--bootstrap",
+                                broker.bootstrapServers(),
+                                "--until-latest",
+                                "--parallelism",
+                                "2",
+                                "--checkpoint-interval-ms",
+                                "300",
+                                "--group-id",
+                                "e2e-" + model,
+                                "--observations-topic",
+                                observationsTopic,
+                                "--posteriors-topic",
+                                posteriorsTopic,
+                                "--deadletter-topic",
+                                deadTopic));
+        args.addAll(ModelStreams.args(model));
+
+        assertThat(run(args.toArray(String[]::new))).isZero();
+
+        assertEqualsReplay(model, data, readUpdates(posteriorsTopic, data.size()));
+    }
+
+    @Test
+    void fileRunWithGlobalEndsWithTheClosedFormPosteriorOfAllKeys(@TempDir Path dir)
+            throws IOException {
+        List<Observation> data = ModelStreams.observations("beta-bernoulli", SEED + 2, 5000, 50);
+        NdjsonCodec<Observation> ndjson = NdjsonCodec.of(Observation.class);
+        Path input =
+                Files.write(
+                        dir.resolve("observations.ndjson"),
+                        data.stream().map(ndjson::encode).toList());
+        Path output = dir.resolve("posteriors.ndjson");
+
+        int exit =
+                run(
+                        "run",
+                        "bayes",
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        output.toString(),
+                        "--parallelism",
+                        "2",
+                        "--prior-alpha",
+                        "2",
+                        "--prior-beta",
+                        "3",
+                        "--global",
+                        "--global-interval-ms",
+                        "20");
+        assertThat(exit).isZero();
+
+        NdjsonCodec<PosteriorUpdate> results = NdjsonCodec.of(PosteriorUpdate.class);
+        List<PosteriorUpdate> keyUpdates = new ArrayList<>();
+        List<PosteriorUpdate> globals = new ArrayList<>();
+        for (String line : Files.readAllLines(output)) {
+            PosteriorUpdate u = decode(results, line);
+            (u.getScope().equals("global") ? globals : keyUpdates).add(u);
+        }
+        assertThat(keyUpdates)
+                .hasSize(data.size())
+                .allSatisfy(u -> assertThat(u.getKey()).isNotEqualTo("*"));
+        double successes = data.stream().mapToDouble(Observation::getValue).sum();
+        assertThat(globals)
+                .isNotEmpty()
+                .allSatisfy(
+                        u -> {
+                            assertThat(u.getKey()).isEqualTo("*");
+                            assertThat(u.getId()).isNull();
+                            assertThat(u.getLogScore()).isNull();
+                        });
+        PosteriorUpdate global = globals.get(globals.size() - 1);
+        assertThat(global.getParams())
+                .containsEntry("alpha", 2 + successes)
+                .containsEntry("beta", 3 + data.size() - successes);
+        assertThat(global.getN()).isEqualTo(data.size());
+        assertThat(global.getTs()).isEqualTo(data.get(data.size() - 1).getTs());
+    }
+
+    @Test
+    void kafkaRunRestoredFromACheckpointContinuesExactlyLikeAnUninterruptedRun(@TempDir Path dir)
+            throws Exception {
+        String observationsTopic = Topics.OBSERVATIONS + "-restore";
+        String posteriorsTopic = Topics.POSTERIORS + "-restore";
+        String deadTopic = Topics.DEAD_LETTER + "-restore";
+        KafkaTopics.ensureTopics(
+                broker.bootstrapServers(),
+                List.of(observationsTopic, posteriorsTopic, deadTopic),
+                2,
+                Duration.ofSeconds(30));
+        int window = 20;
+        List<Observation> data = ModelStreams.observations("beta-bernoulli", SEED + 3, 4000, 30);
+        Path checkpoints = dir.resolve("checkpoints");
+        String[] common = {
+            "--bootstrap",
+            broker.bootstrapServers(),
+            "--parallelism",
+            "2",
+            "--checkpoint-interval-ms",
+            "300",
+            "--checkpoint-dir",
+            checkpoints.toString(),
+            "--state-backend",
+            "rocksdb",
+            "--group-id",
+            "bayes-restore",
+            "--observations-topic",
+            observationsTopic,
+            "--posteriors-topic",
+            posteriorsTopic,
+            "--deadletter-topic",
+            deadTopic,
+            "--prior-alpha",
+            "2",
+            "--prior-beta",
+            "3",
+            "--window",
+            String.valueOf(window),
+            "--global",
+            "--global-interval-ms",
+            "100"
+        };
+
+        publish(data.subList(0, 2000), observationsTopic);
+        JobClient job =
+                CommandLine.populateCommand(new BayesJob(), common)
+                        .build()
+                        .executeAsync("bayes before restore");
+        KafkaTestClients.readCommitted(
+                broker.bootstrapServers(),
+                posteriorsTopic,
+                1800,
+                Duration.ZERO,
+                Duration.ofSeconds(90));
+        Thread.sleep(1000);
+        job.cancel().get(60, TimeUnit.SECONDS);
+        Path checkpoint = latestCheckpoint(checkpoints);
+
+        List<String> restoreArgs = new ArrayList<>(List.of(common));
+        restoreArgs.addAll(List.of("--from-checkpoint", checkpoint.toString()));
+        JobClient restored =
+                CommandLine.populateCommand(new BayesJob(), restoreArgs.toArray(String[]::new))
+                        .build()
+                        .executeAsync("bayes after restore");
+        publish(data.subList(2000, data.size()), observationsTopic);
+
+        // The uninterrupted computation, in closed form: Beta(2 + successes, 3 + failures) over
+        // each key's last 20 observations, and the log predictive of each before its update.
+        Map<String, Deque<Double>> windows = new HashMap<>();
+        Map<String, Double> logScores = new HashMap<>();
+        Map<String, double[]> expected = new HashMap<>();
+        for (Observation o : data) {
+            Deque<Double> w = windows.computeIfAbsent(o.getKey(), k -> new ArrayDeque<>());
+            double successes = w.stream().mapToDouble(Double::doubleValue).sum();
+            double alpha = 2 + successes;
+            double beta = 3 + w.size() - successes;
+            double logPredictive = Math.log((o.getValue() == 1 ? alpha : beta) / (alpha + beta));
+            double logScore = logScores.merge(o.getKey(), logPredictive, Double::sum);
+            w.addLast(o.getValue());
+            if (w.size() > window) {
+                w.removeFirst();
+            }
+            double after = w.stream().mapToDouble(Double::doubleValue).sum();
+            expected.put(
+                    o.getId(),
+                    new double[] {2 + after, 3 + w.size() - after, logPredictive, logScore});
+        }
+        double globalSuccesses = 0;
+        double globalN = 0;
+        for (Deque<Double> w : windows.values()) {
+            globalSuccesses += w.stream().mapToDouble(Double::doubleValue).sum();
+            globalN += w.size();
+        }
+        Results results = new Results();
+        // The last observations' partials reach the global merge within the 100 ms interval, and
+        // its result is committed with the next checkpoint: 3 s after the last key update is ample.
+        KafkaTestClients.readCommittedUntil(
+                broker.bootstrapServers(),
+                posteriorsTopic,
+                records -> results.addNew(records).completeFor(data.size(), Duration.ofSeconds(3)),
+                Duration.ofSeconds(90));
+        restored.cancel().get(60, TimeUnit.SECONDS);
+
+        assertThat(results.keyUpdates).hasSize(data.size());
+        Map<String, PosteriorUpdate> byId = new HashMap<>();
+        for (PosteriorUpdate u : results.keyUpdates) {
+            assertThat(byId.put(u.getId(), u)).as("duplicate update of %s", u.getId()).isNull();
+        }
+        for (Observation o : data) {
+            PosteriorUpdate u = byId.get(o.getId());
+            double[] e = expected.get(o.getId());
+            assertThat(u).as(o.getId()).isNotNull();
+            assertThat(u.getParams()).containsEntry("alpha", e[0]).containsEntry("beta", e[1]);
+            assertThat(u.getLogPredictive()).isCloseTo(e[2], within(1e-14));
+            assertThat(u.getLogScore()).isCloseTo(e[3], within(1e-11));
+        }
+        assertThat(results.lastGlobal).isNotNull();
+        assertThat(results.lastGlobal.getN()).isEqualTo(globalN);
+        assertThat(results.lastGlobal.getParams())
+                .containsEntry("alpha", 2 + globalSuccesses)
+                .containsEntry("beta", 3 + globalN - globalSuccesses);
+    }
+
+    /** Posterior updates decoded as they are read, key updates and the latest global apart. */
+    private static final class Results {
+        private final AvroSingleObjectCodec<PosteriorUpdate> codec =
+                AvroSingleObjectCodec.of(PosteriorUpdate.class);
+        final List<PosteriorUpdate> keyUpdates = new ArrayList<>();
+        PosteriorUpdate lastGlobal;
+        private int read;
+        private Long allKeyUpdatesAtNanos;
+
+        /** True once {@code keyUpdates} key updates were read at least {@code grace} ago. */
+        boolean completeFor(int keyUpdateCount, Duration grace) {
+            if (keyUpdates.size() >= keyUpdateCount && allKeyUpdatesAtNanos == null) {
+                allKeyUpdatesAtNanos = System.nanoTime();
+            }
+            return allKeyUpdatesAtNanos != null
+                    && System.nanoTime() - allKeyUpdatesAtNanos >= grace.toNanos();
+        }
+
+        Results addNew(List<ConsumerRecord<byte[], byte[]>> records) {
+            for (; read < records.size(); read++) {
+                PosteriorUpdate u = decode(codec, records.get(read).value());
+                if (u.getScope().equals("global")) {
+                    // The global key is one partition, read in order: the last is the newest.
+                    lastGlobal = u;
+                } else {
+                    keyUpdates.add(u);
+                }
+            }
+            return this;
+        }
+    }
+
+    /**
+     * Every observation got exactly one update, equal to the kernel replayed over its key's
+     * observations up to it, and each key's last update has the closed-form mean.
+     */
+    private static void assertEqualsReplay(
+            String model, List<Observation> data, List<PosteriorUpdate> updates) {
+        assertThat(updates).hasSize(data.size());
+        Map<String, PosteriorUpdate> byId = new HashMap<>();
+        for (PosteriorUpdate u : updates) {
+            assertThat(byId.put(u.getId(), u)).as("duplicate update of %s", u.getId()).isNull();
+        }
+        Map<String, ModelStreams.Expected> expected =
+                ModelStreams.replay(ModelStreams.options(model), data);
+        Map<String, List<Observation>> byKey = new LinkedHashMap<>();
+        for (Observation o : data) {
+            ModelStreams.assertMatches(byId.get(o.getId()), expected.get(o.getId()));
+            byKey.computeIfAbsent(o.getKey(), k -> new ArrayList<>()).add(o);
+        }
+        for (List<Observation> keyData : byKey.values()) {
+            PosteriorUpdate last = byId.get(keyData.get(keyData.size() - 1).getId());
+            ModelStreams.assertClosedFormMean(model, last, keyData);
+        }
+    }
+
+    private static void publish(List<Observation> data, String topic) {
+        AvroSingleObjectCodec<Observation> codec = AvroSingleObjectCodec.of(Observation.class);
+        try (KafkaProducer<byte[], byte[]> producer =
+                KafkaTestClients.bytesProducer(broker.bootstrapServers())) {
+            for (Observation o : data) {
+                producer.send(new ProducerRecord<>(topic, key(o.getKey()), codec.encode(o)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static List<PosteriorUpdate> readUpdates(String topic, int expected) {
+        AvroSingleObjectCodec<PosteriorUpdate> codec =
+                AvroSingleObjectCodec.of(PosteriorUpdate.class);
+        List<PosteriorUpdate> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                KafkaTestClients.readCommitted(
+                        broker.bootstrapServers(),
+                        topic,
+                        expected,
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(60))) {
+            out.add(decode(codec, r.value()));
+        }
+        return out;
+    }
+
+    private static Path latestCheckpoint(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.filter(p -> p.getFileName().toString().startsWith("chk-"))
+                    .filter(p -> Files.exists(p.resolve("_metadata")))
+                    .max(
+                            Comparator.comparingInt(
+                                    p -> Integer.parseInt(p.getFileName().toString().substring(4))))
+                    .orElseThrow(() -> new AssertionError("no completed checkpoint under " + root));
+        }
     }
 
     /** The last update of each key (the one with the most observations) equals the closed form. */

@@ -1,25 +1,112 @@
 package dev.quiver.bayes;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The settings of the bayes job: which conjugate model, and its prior. Immutable; build with {@link
- * #builder()}, whose {@code build()} checks the combination.
+ * The settings of the bayes job: the conjugate model and its prior, forgetting or a sliding window,
+ * when to emit, and the global posterior. Immutable; build with {@link #builder()}, whose setters
+ * check single values and whose {@code build()} checks the combination. Messages name the
+ * command-line option and the bad value.
+ *
+ * <p>Priors, with their defaults, by model (an option that does not belong to the chosen model is
+ * an error, so a typo cannot be silently ignored):
+ *
+ * <table>
+ *   <caption>prior options</caption>
+ *   <tr><th>model</th><th>options (default)</th></tr>
+ *   <tr><td>beta-bernoulli, beta-binomial</td><td>prior-alpha (1), prior-beta (1)</td></tr>
+ *   <tr><td>gamma-poisson</td><td>prior-shape (1), prior-rate (1) of the Gamma prior</td></tr>
+ *   <tr><td>normal</td><td>prior-mean (0), prior-kappa (1); prior-shape (1), prior-scale (1) of
+ *       the inverse-gamma prior on the variance</td></tr>
+ *   <tr><td>dirichlet</td><td>prior-concentration (1), max-categories (1000)</td></tr>
+ *   <tr><td>blr</td><td>dimension (required), prior-precision (1) of the N(0, I/precision) prior
+ *       on the weights; prior-shape (1), prior-scale (1) of the inverse-gamma noise prior</td></tr>
+ * </table>
+ *
+ * <p>Emission ({@code --emit}): {@code every} observation (the default); {@code N}, every N-th
+ * observation of a key; or an interval such as {@code 500ms} or {@code 2s}: per key at most once
+ * per interval of processing time, the latest posterior, and only if it changed.
  *
  * <pre>{@code
  * BayesOptions options = BayesOptions.builder().setPriorAlpha(2).setPriorBeta(8).build();
  * ConjugatePosterior prior = options.newPosterior();
+ * BayesOptions windowed = BayesOptions.builder().setWindow(100).setEmit("500ms").build();
  * }</pre>
  *
- * @param model the model name, e.g. {@code beta-bernoulli}
- * @param priorAlpha the Beta prior's alpha
- * @param priorBeta the Beta prior's beta
+ * @param model the model name, one of {@link BayesModels#names()}
+ * @param priorAlpha the Beta prior's alpha (beta-bernoulli, beta-binomial)
+ * @param priorBeta the Beta prior's beta (beta-bernoulli, beta-binomial)
+ * @param priorShape the Gamma prior's shape (gamma-poisson) or the inverse-gamma prior's shape
+ *     (normal, blr)
+ * @param priorRate the Gamma prior's rate (gamma-poisson)
+ * @param priorScale the inverse-gamma prior's scale (normal, blr)
+ * @param priorMean the prior mean of the Normal model's mean
+ * @param priorKappa the Normal model's prior pseudo-count for the mean
+ * @param priorConcentration the symmetric Dirichlet prior's concentration per category
+ * @param maxCategories the most categories a Dirichlet key may have
+ * @param dimension the feature dimension of Bayesian linear regression; 0 for other models
+ * @param priorPrecision the precision of the regression weights' Gaussian prior
+ * @param decay the forgetting factor λ in (0, 1], applied before each update; 1 forgets nothing
+ * @param window the posterior covers each key's last {@code window} observations; 0 all of them
+ * @param emitEvery with no interval: emit on every {@code emitEvery}-th observation of a key
+ * @param emitIntervalMs emit per key at most once per this many processing-time milliseconds; 0
+ *     when emitting by count
+ * @param global also merge every key's data into one global posterior
+ * @param globalIntervalMs how often each subtask sends its changed partial posteriors to the global
+ *     merge
  */
-public record BayesOptions(String model, double priorAlpha, double priorBeta)
+public record BayesOptions(
+        String model,
+        double priorAlpha,
+        double priorBeta,
+        double priorShape,
+        double priorRate,
+        double priorScale,
+        double priorMean,
+        double priorKappa,
+        double priorConcentration,
+        int maxCategories,
+        int dimension,
+        double priorPrecision,
+        double decay,
+        int window,
+        long emitEvery,
+        long emitIntervalMs,
+        boolean global,
+        long globalIntervalMs)
         implements Serializable {
 
-    /** The models this job knows. */
-    public static final String[] MODELS = {BetaBernoulliPosterior.MODEL};
+    /** The name of Bayesian linear regression, the one model that needs {@code --dimension}. */
+    static final String LINEAR_REGRESSION = "blr";
+
+    /** The model whose categories are learnt per key, so keys cannot be merged globally. */
+    static final String DIRICHLET = "dirichlet";
+
+    /** The prior options each model reads; any other prior option is an error. */
+    private static final Map<String, List<String>> PRIOR_OPTIONS =
+            Map.of(
+                    BetaBernoulliPosterior.MODEL,
+                    List.of("--prior-alpha", "--prior-beta"),
+                    "beta-binomial",
+                    List.of("--prior-alpha", "--prior-beta"),
+                    "gamma-poisson",
+                    List.of("--prior-shape", "--prior-rate"),
+                    "normal",
+                    List.of("--prior-mean", "--prior-kappa", "--prior-shape", "--prior-scale"),
+                    DIRICHLET,
+                    List.of("--prior-concentration", "--max-categories"),
+                    LINEAR_REGRESSION,
+                    List.of("--dimension", "--prior-precision", "--prior-shape", "--prior-scale"));
+
+    /** {@code --emit}: a count, or an interval with its unit. */
+    private static final Pattern EMIT = Pattern.compile("(\\d{1,18})(ms|s)?");
 
     /** Starts a builder with the defaults: beta-bernoulli with a uniform Beta(1, 1) prior. */
     public static Builder builder() {
@@ -28,12 +115,17 @@ public record BayesOptions(String model, double priorAlpha, double priorBeta)
 
     /** A fresh posterior equal to the prior. */
     public ConjugatePosterior newPosterior() {
-        return BetaBernoulliPosterior.withPrior(priorAlpha, priorBeta);
+        return BayesModels.create(this);
     }
 
-    /** Reads a posterior from its state bytes. */
+    /** Reads a posterior of this model from its state bytes. */
     public ConjugatePosterior restore(byte[] stateBytes) {
-        return BetaBernoulliPosterior.fromBytes(stateBytes);
+        return BayesModels.fromBytes(model, stateBytes);
+    }
+
+    /** True when the job emits on a processing-time interval rather than by count. */
+    public boolean emitsOnInterval() {
+        return emitIntervalMs > 0;
     }
 
     /** Builder of {@link BayesOptions}. */
@@ -41,41 +133,264 @@ public record BayesOptions(String model, double priorAlpha, double priorBeta)
         private String model = BetaBernoulliPosterior.MODEL;
         private double priorAlpha = 1.0;
         private double priorBeta = 1.0;
+        private double priorShape = 1.0;
+        private double priorRate = 1.0;
+        private double priorScale = 1.0;
+        private double priorMean = 0.0;
+        private double priorKappa = 1.0;
+        private double priorConcentration = 1.0;
+        private int maxCategories = 1000;
+        private int dimension = 0;
+        private double priorPrecision = 1.0;
+        private double decay = 1.0;
+        private int window = 0;
+        private long emitEvery = 1;
+        private long emitIntervalMs = 0;
+        private boolean global = false;
+        private long globalIntervalMs = 1000;
+
+        /** The prior options given, to reject those the model does not read. */
+        private final Set<String> priorOptionsGiven = new LinkedHashSet<>();
 
         private Builder() {}
 
-        /** The conjugate model; one of {@link BayesOptions#MODELS}. */
+        /** The conjugate model; one of {@link BayesModels#names()}. */
         public Builder setModel(String model) {
-            if (!java.util.Arrays.asList(MODELS).contains(model)) {
+            if (!BayesModels.names().contains(model)) {
                 throw new IllegalArgumentException(
-                        "unknown model '" + model + "'; known: " + String.join(", ", MODELS));
+                        "--model must be one of "
+                                + String.join(", ", BayesModels.names())
+                                + ", got '"
+                                + model
+                                + "'");
             }
             this.model = model;
             return this;
         }
 
-        /** The Beta prior's alpha, finite and positive. */
+        /** The Beta prior's alpha, finite and positive (beta-bernoulli, beta-binomial). */
         public Builder setPriorAlpha(double priorAlpha) {
-            this.priorAlpha = requirePositive("prior-alpha", priorAlpha);
+            this.priorAlpha = positive("--prior-alpha", priorAlpha);
             return this;
         }
 
-        /** The Beta prior's beta, finite and positive. */
+        /** The Beta prior's beta, finite and positive (beta-bernoulli, beta-binomial). */
         public Builder setPriorBeta(double priorBeta) {
-            this.priorBeta = requirePositive("prior-beta", priorBeta);
+            this.priorBeta = positive("--prior-beta", priorBeta);
             return this;
         }
 
-        /** The options. */
-        public BayesOptions build() {
-            return new BayesOptions(model, priorAlpha, priorBeta);
+        /** The Gamma (gamma-poisson) or inverse-gamma (normal, blr) prior's shape, positive. */
+        public Builder setPriorShape(double priorShape) {
+            this.priorShape = positive("--prior-shape", priorShape);
+            return this;
         }
 
-        private static double requirePositive(String option, double value) {
+        /** The Gamma prior's rate, positive (gamma-poisson). */
+        public Builder setPriorRate(double priorRate) {
+            this.priorRate = positive("--prior-rate", priorRate);
+            return this;
+        }
+
+        /** The inverse-gamma prior's scale, positive (normal, blr). */
+        public Builder setPriorScale(double priorScale) {
+            this.priorScale = positive("--prior-scale", priorScale);
+            return this;
+        }
+
+        /** The prior mean of the Normal model's mean, finite. */
+        public Builder setPriorMean(double priorMean) {
+            if (!Double.isFinite(priorMean)) {
+                throw new IllegalArgumentException("--prior-mean must be finite, got " + priorMean);
+            }
+            priorOptionsGiven.add("--prior-mean");
+            this.priorMean = priorMean;
+            return this;
+        }
+
+        /** The Normal model's prior pseudo-count for the mean, positive. */
+        public Builder setPriorKappa(double priorKappa) {
+            this.priorKappa = positive("--prior-kappa", priorKappa);
+            return this;
+        }
+
+        /** The symmetric Dirichlet prior's concentration per category, positive. */
+        public Builder setPriorConcentration(double priorConcentration) {
+            this.priorConcentration = positive("--prior-concentration", priorConcentration);
+            return this;
+        }
+
+        /** The most categories one Dirichlet key learns; more are dead letters. At least 1. */
+        public Builder setMaxCategories(int maxCategories) {
+            if (maxCategories < 1) {
+                throw new IllegalArgumentException(
+                        "--max-categories must be at least 1, got " + maxCategories);
+            }
+            priorOptionsGiven.add("--max-categories");
+            this.maxCategories = maxCategories;
+            return this;
+        }
+
+        /** The feature dimension of Bayesian linear regression, at least 1. */
+        public Builder setDimension(int dimension) {
+            if (dimension < 1) {
+                throw new IllegalArgumentException(
+                        "--dimension must be at least 1, got " + dimension);
+            }
+            priorOptionsGiven.add("--dimension");
+            this.dimension = dimension;
+            return this;
+        }
+
+        /** The precision of the regression weights' Gaussian prior, positive. */
+        public Builder setPriorPrecision(double priorPrecision) {
+            this.priorPrecision = positive("--prior-precision", priorPrecision);
+            return this;
+        }
+
+        /** Exponential forgetting: λ in (0, 1]; 1 (the default) forgets nothing. */
+        public Builder setDecay(double decay) {
+            if (!(decay > 0.0 && decay <= 1.0)) {
+                throw new IllegalArgumentException("--decay must be in (0, 1], got " + decay);
+            }
+            this.decay = decay;
+            return this;
+        }
+
+        /** The posterior covers each key's last {@code window} observations; 0 (default) all. */
+        public Builder setWindow(int window) {
+            if (window < 0) {
+                throw new IllegalArgumentException(
+                        "--window must be 0 (unbounded) or positive, got " + window);
+            }
+            this.window = window;
+            return this;
+        }
+
+        /**
+         * When to emit: {@code every}, a count {@code N} (every N-th observation of a key), or an
+         * interval {@code <number>ms} or {@code <number>s} (per key at most once per interval, the
+         * latest posterior if it changed).
+         */
+        public Builder setEmit(String emit) {
+            String text = emit.strip();
+            if (text.equals("every")) {
+                emitEvery = 1;
+                emitIntervalMs = 0;
+                return this;
+            }
+            Matcher m = EMIT.matcher(text);
+            if (!m.matches() || Long.parseLong(m.group(1)) < 1) {
+                throw new IllegalArgumentException(
+                        "--emit must be every, a count N >= 1 (every N-th observation of a key)"
+                                + " or an interval such as 500ms or 2s, got '"
+                                + emit
+                                + "'");
+            }
+            long amount = Long.parseLong(m.group(1));
+            if (m.group(2) == null) {
+                emitEvery = amount;
+                emitIntervalMs = 0;
+            } else {
+                emitEvery = 1;
+                emitIntervalMs =
+                        m.group(2).equals("s") ? Math.multiplyExact(amount, 1000L) : amount;
+            }
+            return this;
+        }
+
+        /** Also merge every key's data into one global posterior (scope "global", key "*"). */
+        public Builder setGlobal(boolean global) {
+            this.global = global;
+            return this;
+        }
+
+        /** How often each subtask sends its changed partials to the global merge; at least 10. */
+        public Builder setGlobalIntervalMs(long globalIntervalMs) {
+            if (globalIntervalMs < 10) {
+                throw new IllegalArgumentException(
+                        "--global-interval-ms must be at least 10, got " + globalIntervalMs);
+            }
+            this.globalIntervalMs = globalIntervalMs;
+            return this;
+        }
+
+        /**
+         * The options, after checking the combination.
+         *
+         * @throws IllegalArgumentException for prior options the model does not read, blr without a
+         *     dimension, a window with forgetting, or a global posterior with forgetting or with
+         *     dirichlet
+         */
+        public BayesOptions build() {
+            sanityCheck();
+            return new BayesOptions(
+                    model,
+                    priorAlpha,
+                    priorBeta,
+                    priorShape,
+                    priorRate,
+                    priorScale,
+                    priorMean,
+                    priorKappa,
+                    priorConcentration,
+                    maxCategories,
+                    dimension,
+                    priorPrecision,
+                    decay,
+                    window,
+                    emitEvery,
+                    emitIntervalMs,
+                    global,
+                    globalIntervalMs);
+        }
+
+        private void sanityCheck() {
+            List<String> foreign = new ArrayList<>(priorOptionsGiven);
+            foreign.removeAll(PRIOR_OPTIONS.getOrDefault(model, List.of()));
+            if (!foreign.isEmpty()) {
+                throw new IllegalArgumentException(
+                        String.join(", ", foreign)
+                                + (foreign.size() == 1 ? " does" : " do")
+                                + " not apply to --model "
+                                + model
+                                + ", which reads "
+                                + String.join(", ", PRIOR_OPTIONS.getOrDefault(model, List.of())));
+            }
+            if (model.equals(LINEAR_REGRESSION) && dimension == 0) {
+                throw new IllegalArgumentException("--model blr needs --dimension");
+            }
+            if (window > 0 && decay < 1.0) {
+                throw new IllegalArgumentException(
+                        "--window "
+                                + window
+                                + " and --decay "
+                                + decay
+                                + " cannot be combined: once forgetting has reweighted the"
+                                + " window's observations, removing the oldest is no longer exact;"
+                                + " choose one");
+            }
+            if (global && decay < 1.0) {
+                throw new IllegalArgumentException(
+                        "--global and --decay "
+                                + decay
+                                + " cannot be combined: each key forgets at its own observations,"
+                                + " so the keys' weights do not add up to one global posterior");
+            }
+            if (global && model.equals(DIRICHLET)) {
+                throw new IllegalArgumentException(
+                        "--global does not support --model dirichlet: each key learns its own"
+                                + " categories up to --max-categories, and their union has no such"
+                                + " bound");
+            }
+        }
+
+        private double positive(String option, double value) {
             if (!(value > 0) || Double.isInfinite(value)) {
                 throw new IllegalArgumentException(
                         option + " must be finite and > 0, got " + value);
             }
+            priorOptionsGiven.add(option);
             return value;
         }
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs the code of each public type's javadoc example, so the examples cannot rot. Keep each test
@@ -247,5 +248,41 @@ class ExamplesTest {
         assertThat(summary.probRunLengthBelow()).isGreaterThan(0.5);
         assertThat(summary.window()).isEqualTo(10);
         assertThat(score).isLessThan(-3.0);
+    }
+
+    @Test
+    void bayesOptionsExample() {
+        BayesOptions options = BayesOptions.builder().setPriorAlpha(2).setPriorBeta(8).build();
+        ConjugatePosterior prior = options.newPosterior();
+        BayesOptions windowed = BayesOptions.builder().setWindow(100).setEmit("500ms").build();
+
+        assertThat(prior.summarize().params())
+                .containsExactly(Map.entry("alpha", 2.0), Map.entry("beta", 8.0));
+        assertThat(windowed.window()).isEqualTo(100);
+        assertThat(windowed.emitIntervalMs()).isEqualTo(500);
+    }
+
+    @Test
+    void bayesModelsExample() {
+        BayesOptions options = BayesOptions.builder().build();
+        ConjugatePosterior prior = BayesModels.create(options);
+        ConjugatePosterior restored = BayesModels.fromBytes(options.model(), prior.toBytes());
+        Set<String> names = BayesModels.names();
+
+        assertThat(restored.summarize()).isEqualTo(prior.summarize());
+        assertThat(names).startsWith("beta-bernoulli");
+    }
+
+    @Test
+    void keyGroupPartialExample() {
+        BayesOptions options = BayesOptions.builder().build();
+        ConjugatePosterior posterior = options.newPosterior();
+        posterior.update(BayesObservation.of(1.0));
+
+        KeyGroupPartial piece = KeyGroupPartial.of(17, 1_700_000_000_000L, posterior.toBytes());
+        ConjugatePosterior partial = options.restore(piece.state);
+
+        assertThat(partial.summarize()).isEqualTo(posterior.summarize());
+        assertThat(piece.unsent).isFalse();
     }
 }

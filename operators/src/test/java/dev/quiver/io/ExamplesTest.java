@@ -59,7 +59,7 @@ class ExamplesTest {
         SpecificRecord any = QuiverSchemas.decodeAny(bytes); // an Observation, a Score, ...
         String line = NdjsonCodec.encodeAny(any);
         // ---
-        assertThat(versions).isEqualTo(1); // the test-only Observation v0
+        assertThat(versions).isEqualTo(2); // the test-only Observation v0, PosteriorUpdate v1
         assertThat(line).startsWith("{\"id\":\"obs-1\",\"key\":\"ad-7\"");
     }
 

@@ -24,7 +24,8 @@ final class GoldenBytesWriter {
         Files.createDirectories(directory);
         for (Class<? extends SpecificRecord> type : QuiverSchemas.recordTypes()) {
             Path file =
-                    directory.resolve(GoldenBytesTest.name(type, GoldenBytesTest.CURRENT_VERSION));
+                    directory.resolve(
+                            GoldenBytesTest.name(type, GoldenBytesTest.currentVersion(type)));
             if (!Files.exists(file)) {
                 SpecificRecord sample = SampleRecords.populated(type);
                 Files.write(file, AvroSingleObjectCodecTest.codecFor(sample).encode(sample));

@@ -1,11 +1,13 @@
 package dev.quiver.io;
 
+import dev.quiver.schema.ChangePoint;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.HistogramBin;
 import dev.quiver.schema.MatchResult;
 import dev.quiver.schema.ModelUpdate;
 import dev.quiver.schema.Neighbor;
 import dev.quiver.schema.Observation;
+import dev.quiver.schema.ParameterEstimate;
 import dev.quiver.schema.PosteriorUpdate;
 import dev.quiver.schema.QueryEvent;
 import dev.quiver.schema.QueryMode;
@@ -92,6 +94,15 @@ final class SampleRecords {
                     .setMle(0.16666666666666666)
                     .setMap(0.16666666666666666)
                     .setLatencyMs(3L)
+                    .setParameters(
+                            List.of(
+                                    new ParameterEstimate("mu", 0.2, 0.01, 0.0, 0.4, 0.25, 0.2),
+                                    new ParameterEstimate(
+                                            "p[red]", 0.5, 0.02, 0.2, 0.8, null, null)))
+                    .setLogPredictive(-0.6931471805599453)
+                    .setLogScore(-7.25)
+                    .setChangepoint(new ChangePoint(12L, 0.03, 5, 1e-12))
+                    .setScope("key")
                     .build();
         }
         if (type == MatchResult.class) {
@@ -158,6 +169,24 @@ final class SampleRecords {
                     .build();
         }
         throw new IllegalArgumentException("no sample for " + type);
+    }
+
+    /**
+     * What the golden message of {@code type} written with schema {@code version} decodes to: the
+     * populated sample, with the fields added after that version at their defaults.
+     */
+    static SpecificRecord populated(Class<? extends SpecificRecord> type, int version) {
+        SpecificRecord current = populated(type);
+        if (type == PosteriorUpdate.class && version == 1) {
+            return PosteriorUpdate.newBuilder((PosteriorUpdate) current)
+                    .setParameters(List.of())
+                    .setLogPredictive(null)
+                    .setLogScore(null)
+                    .setChangepoint(null)
+                    .setScope("key")
+                    .build();
+        }
+        return current;
     }
 
     static SpecificRecord sparse(Class<? extends SpecificRecord> type) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quiver.schema.Observation;
+import dev.quiver.schema.PosteriorUpdate;
 import dev.quiver.schema.Score;
 
 import org.apache.avro.Schema;
@@ -132,8 +133,8 @@ class SchemaHistoryTest {
     }
 
     @Test
-    void mainHistoryListsNothingYet() throws IOException {
-        // The main file ships comments only; every entry the test classpath sees is the test's own.
+    void mainHistoryListsPosteriorUpdateV1() throws IOException {
+        // Entries the test classpath sees beyond these are the test history's own.
         URL main = null;
         for (URL url :
                 java.util.Collections.list(
@@ -147,10 +148,43 @@ class SchemaHistoryTest {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             assertThat(
                             text.lines()
-                                    .map(String::strip)
-                                    .filter(l -> !l.isEmpty() && !l.startsWith("#")))
-                    .isEmpty();
+                                    .map(l -> l.replaceAll("#.*", "").strip())
+                                    .filter(l -> !l.isEmpty()))
+                    .containsExactly("dev/quiver/schema/history/PosteriorUpdate-v1.avsc");
         }
+        assertThat(QuiverSchemas.history(PosteriorUpdate.class))
+                .containsExactly(
+                        parseResource("dev/quiver/schema/history/PosteriorUpdate-v1.avsc"));
+    }
+
+    @Test
+    void posteriorUpdateWrittenByV1ReadsWithTheNewFieldsAtTheirDefaults() throws Exception {
+        Schema v1 = parseResource("dev/quiver/schema/history/PosteriorUpdate-v1.avsc");
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("key", "ad-7");
+        old.put("id", null);
+        old.put("ts", 1_700_000_000_000L);
+        old.put("model", "beta-bernoulli");
+        old.put("n", 2.0);
+        old.put("params", java.util.Map.of("alpha", 2.0, "beta", 2.0));
+        old.put("mean", 0.5);
+        old.put("variance", 0.05);
+        old.put("ciLow", 0.1);
+        old.put("ciHigh", 0.9);
+        old.put("mle", 0.5);
+        old.put("map", null);
+        old.put("latencyMs", 1L);
+        byte[] bytes =
+                toArray(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old));
+
+        PosteriorUpdate read = AvroSingleObjectCodec.of(PosteriorUpdate.class).decode(bytes);
+
+        assertThat(read.getMean()).isEqualTo(0.5);
+        assertThat(read.getParameters()).isEmpty();
+        assertThat(read.getLogPredictive()).isNull();
+        assertThat(read.getLogScore()).isNull();
+        assertThat(read.getChangepoint()).isNull();
+        assertThat(read.getScope()).isEqualTo("key");
     }
 
     // ---------------------------------------------------------------------------------------------
