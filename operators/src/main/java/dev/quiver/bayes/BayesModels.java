@@ -31,6 +31,32 @@ public final class BayesModels {
                 BetaBernoulliPosterior.MODEL,
                 o -> BetaBernoulliPosterior.withPrior(o.priorAlpha(), o.priorBeta()),
                 BetaBernoulliPosterior::fromBytes);
+        register(
+                BetaBinomialPosterior.MODEL,
+                o -> BetaBinomialPosterior.withPrior(o.priorAlpha(), o.priorBeta()),
+                BetaBinomialPosterior::fromBytes);
+        register(
+                GammaPoissonPosterior.MODEL,
+                o -> GammaPoissonPosterior.withPrior(o.priorShape(), o.priorRate()),
+                GammaPoissonPosterior::fromBytes);
+        register(
+                NormalInverseGammaPosterior.MODEL,
+                o ->
+                        NormalInverseGammaPosterior.withPrior(
+                                o.priorMean(), o.priorKappa(), o.priorShape(), o.priorScale()),
+                NormalInverseGammaPosterior::fromBytes);
+        register(
+                DirichletMultinomialPosterior.MODEL,
+                o ->
+                        DirichletMultinomialPosterior.withPrior(
+                                o.priorConcentration(), o.maxCategories()),
+                DirichletMultinomialPosterior::fromBytes);
+        register(
+                BayesianLinearRegression.MODEL,
+                o ->
+                        BayesianLinearRegression.withPrior(
+                                o.dimension(), o.priorPrecision(), o.priorShape(), o.priorScale()),
+                BayesianLinearRegression::fromBytes);
     }
 
     private BayesModels() {}
