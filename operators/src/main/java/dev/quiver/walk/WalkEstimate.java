@@ -4,10 +4,11 @@ package dev.quiver.walk;
  * One simulated statistic beside its exact value and the z-score of their difference.
  *
  * <p>{@code standardError} is that of the simulated statistic under the exact law: {@code sqrt(p (1
- * - p) / M)} for a proportion, {@code sqrt(Var / M)} for a mean, {@code sqrt((mu_4 - sigma^4) / M)}
- * for a sample variance (its large-{@code M} form). {@code exact} is NaN where no closed form
- * exists, and {@code standardError} NaN where none is computed (quantiles); {@link #zScore()} is
- * NaN then.
+ * - p) / M)} for a proportion, {@code sqrt(Var / M)} for a mean, {@code sqrt((mu_4 - sigma^4 (M -
+ * 3) / (M - 1)) / M)} for a sample variance with divisor {@code M - 1} (exact for independent
+ * paths; its leading term vanishes for two-point laws such as one +-1 step, hence the second).
+ * {@code exact} is NaN where no closed form exists, and {@code standardError} NaN where none is
+ * computed (quantiles); {@link #zScore()} is NaN then.
  *
  * <pre>{@code
  * WalkEstimate hit = new WalkEstimate("hitProbability", 0.31, 0.3, 0.005);

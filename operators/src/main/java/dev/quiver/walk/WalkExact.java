@@ -419,7 +419,9 @@ public final class WalkExact {
                         "variance",
                         result.variance(),
                         variance,
-                        Math.sqrt((fourthCentralMoment - variance * variance) / m)));
+                        Math.sqrt(
+                                (fourthCentralMoment - variance * variance * (m - 3) / (m - 1))
+                                        / m)));
         for (double probability : QUANTILE_PROBABILITIES) {
             rows.add(
                     new WalkEstimate(

@@ -317,6 +317,15 @@ public final class WalkResult {
         return k < -n || k > n ? 0 : finalCounts[k + n];
     }
 
+    /** The sorted final positions, relative to the start, of a real-valued walk (a copy). */
+    double[] sortedFinalPositions() {
+        checkFinished();
+        if (spec.model().isLattice()) {
+            throw new IllegalStateException("lattice walks keep counts, not positions");
+        }
+        return Arrays.copyOf(finals, spec.paths());
+    }
+
     /** Bins of the final-level histogram, ascending by level. */
     public int binCount() {
         checkFinished();
