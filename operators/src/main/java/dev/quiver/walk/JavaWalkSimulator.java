@@ -124,9 +124,7 @@ public final class JavaWalkSimulator implements WalkSimulator {
             int chunk = Math.min(CHUNK_WORDS, totalWords - first);
             stream.fillWords(words, first, chunk);
             int full = Math.min(chunk, fullWords - first);
-            for (int w = 0; w < full; w++) {
-                lattice.bytes(words[w], 8);
-            }
+            lattice.words(words, full);
             if (full < chunk) {
                 long last = words[full];
                 lattice.bytes(last, rest >>> 3);

@@ -3,15 +3,16 @@ package dev.quiver.walk;
 /**
  * The statistics of one lattice path as it is walked: position, running maximum, first passage to
  * the barrier, first return to 0 and steps above 0. {@link #step(int)} takes one step and is the
- * definition; {@link #bytes(long, int)} takes eight +-1 steps at a time from the bits of a word
- * through per-byte prefix tables, and must agree with eight calls of {@code step} exactly.
+ * definition; {@link #bytes(long, int)} and {@link #words(long[], int)} take eight +-1 steps at a
+ * time from the bits of a word through per-byte prefix tables, and must agree with eight calls of
+ * {@code step} exactly.
  *
  * <p>Per-byte tables, for the eight steps of byte {@code v} (bit {@code t - 1} is step {@code t}, 1
  * meaning +1) with prefix sums {@code s_0 = 0, s_1, ..., s_8}:
  *
  * <ul>
- *   <li>{@code DISPLACEMENT[v] = s_8}; {@code HIGH[v] = max s_t} and {@code LOW[v] = min s_t} over
- *       {@code t = 1..8};
+ *   <li>{@code DISPLACEMENT = s_8}, {@code HIGH = max s_t} and {@code LOW = min s_t} over {@code t
+ *       = 1..8}, packed as signed bytes into one int, {@code PACKED[v]};
  *   <li>{@code FIRST[17 v + h + 8]}: the first {@code t >= 1} with {@code s_t = h}, 0 if none;
  *   <li>{@code ABOVE[17 v + c + 8]}: how many {@code t} have {@code 2c + s_(t-1) + s_t > 0}, for a
  *       byte that starts at level {@code c} clamped to [-8, 8] (from 8 up all eight steps are
@@ -19,8 +20,7 @@ package dev.quiver.walk;
  * </ul>
  *
  * Since +-1 steps visit every level between their minimum and maximum, a byte starting at {@code
- * pos} reaches level {@code L} iff {@code LOW[v] <= L - pos <= HIGH[v]}, and {@code FIRST} says
- * when.
+ * pos} reaches level {@code L} iff {@code LOW <= L - pos <= HIGH}, and {@code FIRST} says when.
  */
 final class LatticePath {
 
@@ -30,9 +30,9 @@ final class LatticePath {
     /** Marks "not tracked" for the passage time of a walk without a barrier. */
     static final int UNTRACKED = -1;
 
-    static final byte[] DISPLACEMENT = new byte[256];
-    static final byte[] HIGH = new byte[256];
-    static final byte[] LOW = new byte[256];
+    /** DISPLACEMENT, HIGH and LOW of a byte in bits 0-7, 8-15 and 16-23: one load for three. */
+    private static final int[] PACKED = new int[256];
+
     static final byte[] FIRST = new byte[256 * 17];
     static final byte[] ABOVE = new byte[256 * 17];
 
@@ -51,9 +51,7 @@ final class LatticePath {
                     FIRST[17 * v + s[t] + 8] = (byte) t;
                 }
             }
-            DISPLACEMENT[v] = (byte) s[8];
-            HIGH[v] = (byte) high;
-            LOW[v] = (byte) low;
+            PACKED[v] = (s[8] & 0xFF) | (high & 0xFF) << 8 | (low & 0xFF) << 16;
             for (int c = -8; c <= 8; c++) {
                 int above = 0;
                 for (int t = 1; t <= 8; t++) {
@@ -124,8 +122,9 @@ final class LatticePath {
         int t = time;
         for (int b = 0; b < byteCount; b++) {
             int v = (int) (word >>> (b << 3)) & 0xFF;
-            int high = HIGH[v];
-            int low = LOW[v];
+            int packed = PACKED[v];
+            int high = (byte) (packed >>> 8);
+            int low = (byte) (packed >>> 16);
             max = Math.max(max, pos + high);
             if (pass == NOT_YET) {
                 int h = barrier - pos;
@@ -137,8 +136,48 @@ final class LatticePath {
                 ret = t + FIRST[17 * v - pos + 8];
             }
             abv += ABOVE[17 * v + Math.max(-8, Math.min(8, pos)) + 8];
-            pos += DISPLACEMENT[v];
+            pos += (byte) packed;
             t += 8;
+        }
+        position = pos;
+        maximum = max;
+        passage = pass;
+        firstReturn = ret;
+        above = abv;
+        time = t;
+    }
+
+    /** {@code words[0 .. count)} as 64 {@code count} +-1 steps: {@link #bytes} of each word. */
+    void words(long[] words, int count) {
+        // The loop of bytes() again, so the path state stays in registers across words; the
+        // fast path spends all its time here (JMH: RandomWalkBenchmark.fairPathStatistics).
+        int pos = position;
+        int max = maximum;
+        int pass = passage;
+        int ret = firstReturn;
+        int abv = above;
+        int t = time;
+        for (int w = 0; w < count; w++) {
+            long word = words[w];
+            for (int b = 0; b < 8; b++) {
+                int v = (int) (word >>> (b << 3)) & 0xFF;
+                int packed = PACKED[v];
+                int high = (byte) (packed >>> 8);
+                int low = (byte) (packed >>> 16);
+                max = Math.max(max, pos + high);
+                if (pass == NOT_YET) {
+                    int h = barrier - pos;
+                    if (h >= low && h <= high) {
+                        pass = t + FIRST[17 * v + h + 8];
+                    }
+                }
+                if (ret == NOT_YET && -pos >= low && -pos <= high) {
+                    ret = t + FIRST[17 * v - pos + 8];
+                }
+                abv += ABOVE[17 * v + Math.max(-8, Math.min(8, pos)) + 8];
+                pos += (byte) packed;
+                t += 8;
+            }
         }
         position = pos;
         maximum = max;

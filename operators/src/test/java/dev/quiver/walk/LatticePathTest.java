@@ -76,6 +76,27 @@ class LatticePathTest {
         }
     }
 
+    @Test
+    void wholeWordsEqualTheirBytes() {
+        SplittableRandom random = new SplittableRandom(77L);
+        for (int trial = 0; trial < 500; trial++) {
+            int barrier = random.nextInt(-60, 61);
+            long[] words = new long[random.nextInt(1, 64)];
+            for (int w = 0; w < words.length; w++) {
+                words[w] = random.nextLong() & (trial % 2 == 0 ? -1L : random.nextLong());
+            }
+            LatticePath whole = new LatticePath();
+            LatticePath steps = new LatticePath();
+            whole.reset(barrier);
+            steps.reset(barrier);
+            whole.words(words, words.length);
+            for (long word : words) {
+                stepBits(steps, word, 64);
+            }
+            assertSameState(whole, steps, "trial " + trial);
+        }
+    }
+
     /** The one-step definitions against a direct computation over every path of 14 steps. */
     @Test
     void stepStatisticsFollowTheirDefinitions() {
