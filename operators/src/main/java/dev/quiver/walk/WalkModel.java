@@ -37,7 +37,9 @@ import java.util.Locale;
  * predictive.name();      // "student-t"
  * }</pre>
  */
-public final class WalkModel {
+public final class WalkModel implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** The step laws. */
     public enum Kind {

@@ -138,4 +138,23 @@ class ExamplesTest {
         WalkEstimate hit = new WalkEstimate("hitProbability", 0.31, 0.3, 0.005);
         assertThat(hit.zScore()).isCloseTo(2.0, within(1e-12));
     }
+
+    @Test
+    void walkOptionsExample() {
+        WalkOptions options =
+                new WalkOptions(WalkModel.simple(0.5), 1000, 10_000, 20, 42L, 1, 0, 50_000_000L);
+        WalkSpec spec = options.spec();
+        assertThat(spec.track()).isEqualTo(WalkSpec.Track.PATH);
+        long[] trigger = WalkOptions.parseTrigger("500ms");
+        assertThat(trigger).containsExactly(1, 500);
+    }
+
+    @Test
+    void walkObservationValidatorExample() {
+        WalkOptions options =
+                new WalkOptions(WalkModel.simple(0.5), 10, 10, Double.NaN, 1L, 1, 0, 100L);
+        dev.quiver.io.RecordValidator<dev.quiver.schema.Observation> validator =
+                new WalkObservationValidator(options);
+        assertThat(validator.invalidReason(WalkFunctionTest.observation("o", "k", 1, 0))).isNull();
+    }
 }
