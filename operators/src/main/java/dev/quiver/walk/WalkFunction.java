@@ -34,6 +34,9 @@ import java.util.Map;
  */
 public final class WalkFunction extends KeyedProcessFunction<String, Observation, WalkSummary> {
 
+    private static final java.util.Set<String> PATH_ONLY =
+            java.util.Set.of("maximumMean", "returnProbability", "meanFractionAbove");
+
     private final WalkOptions options;
     private transient ValueState<Long> nextSequence;
     private transient ValueState<Long> lastSimulatedTs;
@@ -109,7 +112,8 @@ public final class WalkFunction extends KeyedProcessFunction<String, Observation
         }
         Map<String, Double> exactValues = new LinkedHashMap<>();
         for (WalkEstimate estimate : exact.estimates(result)) {
-            if (Double.isFinite(estimate.exact())) {
+            // Only statistics this record carries a simulated value of (WalkSummary v1).
+            if (Double.isFinite(estimate.exact()) && !PATH_ONLY.contains(estimate.name())) {
                 exactValues.put(estimate.name(), estimate.exact());
             }
         }
