@@ -2,6 +2,7 @@ package dev.quiver.cli;
 
 import dev.quiver.jobs.BayesJob;
 import dev.quiver.jobs.MatchJob;
+import dev.quiver.jobs.WalkJob;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -117,7 +118,7 @@ public final class QuiverCli {
             name = "run",
             mixinStandardHelpOptions = true,
             description = "Run a job locally on Flink's MiniCluster (the same job a cluster runs).",
-            subcommands = {BayesJob.class, MatchJob.class})
+            subcommands = {BayesJob.class, MatchJob.class, WalkJob.class})
     static final class RunCommand implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

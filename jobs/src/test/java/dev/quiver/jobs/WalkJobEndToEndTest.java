@@ -1,0 +1,259 @@
+package dev.quiver.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quiver.cli.QuiverCli;
+import dev.quiver.io.AvroSingleObjectCodec;
+import dev.quiver.io.NdjsonCodec;
+import dev.quiver.io.Topics;
+import dev.quiver.kafka.EmbeddedKafkaBroker;
+import dev.quiver.kafka.KafkaTestClients;
+import dev.quiver.kafka.KafkaTopics;
+import dev.quiver.schema.DeadLetter;
+import dev.quiver.schema.Observation;
+import dev.quiver.schema.WalkSummary;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The walk job on files with parallelism 1 and 4 and on a real KRaft broker: every run must give
+ * the same summaries bit for bit (the random streams depend on seed, key and the key's observation
+ * number only), one per observation, with dead letters for invalid records and excess work.
+ */
+class WalkJobEndToEndTest {
+
+    private static final int EVENTS = 600;
+    private static final int KEYS = 12;
+    private static final String[] WALK_OPTIONS = {
+        "--steps", "150", "--paths", "400", "--barrier", "6", "--seed", "9"
+    };
+
+    private static EmbeddedKafkaBroker broker;
+    private static List<Observation> observations;
+
+    @BeforeAll
+    static void startBrokerAndMakeData() {
+        broker = EmbeddedKafkaBroker.builder().start();
+        KafkaTopics.ensureTopics(
+                broker.bootstrapServers(),
+                List.of(Topics.OBSERVATIONS, Topics.WALKS, Topics.DEAD_LETTER),
+                3,
+                Duration.ofSeconds(30));
+        SplittableRandom random = new SplittableRandom(20_261_127L);
+        observations = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i++) {
+            observations.add(
+                    Observation.newBuilder()
+                            .setId("o" + i)
+                            .setKey("key-" + random.nextInt(KEYS))
+                            .setTs(Instant.ofEpochMilli(1_700_000_000_000L + i))
+                            .setValue(random.nextInt(-50, 50))
+                            .build());
+        }
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @Test
+    void fileRunsWithParallelismOneAndFourAgreeBitForBit(@TempDir Path dir) throws IOException {
+        Path input = writeInput(dir, true);
+        List<WalkSummary> one = fileRun(dir, input, "1", "p1");
+        List<WalkSummary> four = fileRun(dir, input, "4", "p4");
+        assertThat(one).hasSize(EVENTS);
+        assertSameSummaries(four, one);
+        assertThat(one.get(0).getExact()).containsKeys("mean", "variance", "hitProbability");
+        assertThat(one).allSatisfy(s -> assertThat(s.getHitProbability()).isBetween(0.0, 1.0));
+
+        List<DeadLetter> dead = deadLetters(dir.resolve("p1.ndjson"));
+        assertThat(dead)
+                .extracting(DeadLetter::getReason)
+                .anySatisfy(r -> assertThat(r).contains("empty key"));
+        assertThat(dead).hasSize(2);
+    }
+
+    @Test
+    void excessWorkMakesEveryObservationADeadLetter(@TempDir Path dir) throws IOException {
+        Path input = writeInput(dir, false);
+        Path output = dir.resolve("walks.ndjson");
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                "walk",
+                                "--input",
+                                input.toString(),
+                                "--output",
+                                output.toString()));
+        args.addAll(List.of(WALK_OPTIONS));
+        args.addAll(List.of("--max-work", "59999"));
+        assertThat(run(args.toArray(String[]::new))).isZero();
+        assertThat(Files.readAllLines(output)).isEmpty();
+        List<DeadLetter> dead = deadLetters(output);
+        assertThat(dead).hasSize(EVENTS);
+        assertThat(dead.get(0).getReason())
+                .isEqualTo("simulation work steps * paths = 60000 exceeds --max-work 59999");
+    }
+
+    @Test
+    void kafkaRunGivesTheSameSummariesAsTheFileRun(@TempDir Path dir) throws IOException {
+        List<WalkSummary> fromFile = fileRun(dir, writeInput(dir, false), "2", "file");
+        AvroSingleObjectCodec<Observation> codec = AvroSingleObjectCodec.of(Observation.class);
+        try (KafkaProducer<byte[], byte[]> producer =
+                KafkaTestClients.bytesProducer(broker.bootstrapServers())) {
+            for (Observation o : observations) {
+                producer.send(
+                        new ProducerRecord<>(
+                                Topics.OBSERVATIONS,
+                                o.getKey().getBytes(StandardCharsets.UTF_8),
+                                codec.encode(o)));
+            }
+            producer.flush();
+        }
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                "walk",
+                                "--bootstrap",
+                                broker.bootstrapServers(),
+                                "--until-latest",
+                                "--parallelism",
+                                "2",
+                                "--checkpoint-interval-ms",
+                                "300",
+                                "--group-id",
+                                "walk-e2e"));
+        args.addAll(List.of(WALK_OPTIONS));
+        assertThat(run(args.toArray(String[]::new))).isZero();
+
+        AvroSingleObjectCodec<WalkSummary> summaries = AvroSingleObjectCodec.of(WalkSummary.class);
+        List<WalkSummary> fromKafka = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                KafkaTestClients.readCommitted(
+                        broker.bootstrapServers(),
+                        Topics.WALKS,
+                        EVENTS,
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(60))) {
+            try {
+                fromKafka.add(summaries.decode(r.value()));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+        assertSameSummaries(normalised(fromKafka), fromFile);
+    }
+
+    private static void assertSameSummaries(List<WalkSummary> actual, List<WalkSummary> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(actual.get(i))
+                    .as("summary of %s", expected.get(i).getId())
+                    .isEqualTo(expected.get(i));
+        }
+    }
+
+    private static Path writeInput(Path dir, boolean withInvalid) throws IOException {
+        NdjsonCodec<Observation> ndjson = NdjsonCodec.of(Observation.class);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i++) {
+            lines.add(ndjson.encode(observations.get(i)));
+            if (withInvalid && i == 10) {
+                lines.add("{\"key\":\"\",\"ts\":1,\"value\":1}");
+                lines.add("not json");
+            }
+        }
+        return Files.write(
+                dir.resolve(withInvalid ? "with-invalid.ndjson" : "observations.ndjson"), lines);
+    }
+
+    private static List<WalkSummary> fileRun(Path dir, Path input, String parallelism, String name)
+            throws IOException {
+        Path output = dir.resolve(name + ".ndjson");
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                "walk",
+                                "--input",
+                                input.toString(),
+                                "--output",
+                                output.toString(),
+                                "--parallelism",
+                                parallelism));
+        args.addAll(List.of(WALK_OPTIONS));
+        assertThat(run(args.toArray(String[]::new))).isZero();
+        NdjsonCodec<WalkSummary> codec = NdjsonCodec.of(WalkSummary.class);
+        List<WalkSummary> out = new ArrayList<>();
+        for (String line : Files.readAllLines(output)) {
+            try {
+                out.add(codec.decode(line));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+        return normalised(out);
+    }
+
+    /** Sorted by observation id and with latency zeroed: latency is the only wall-clock field. */
+    private static List<WalkSummary> normalised(List<WalkSummary> summaries) {
+        List<WalkSummary> out = new ArrayList<>();
+        for (WalkSummary s : summaries) {
+            WalkSummary copy = WalkSummary.newBuilder(s).build();
+            copy.setLatencyMs(0L);
+            out.add(copy);
+        }
+        out.sort(Comparator.comparing(WalkSummary::getId));
+        return out;
+    }
+
+    private static List<DeadLetter> deadLetters(Path output) throws IOException {
+        NdjsonCodec<DeadLetter> codec = NdjsonCodec.of(DeadLetter.class);
+        List<DeadLetter> dead = new ArrayList<>();
+        for (String line :
+                Files.readAllLines(Path.of(PipelineIo.deadLetterPath(output.toString())))) {
+            try {
+                dead.add(codec.decode(line));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+        return dead;
+    }
+
+    private static int run(String... args) {
+        CommandLine cli = QuiverCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        assertThat(err.toString())
+                .as("stderr of %s", Arrays.toString(args))
+                .doesNotContain("quiver:");
+        return exit;
+    }
+}

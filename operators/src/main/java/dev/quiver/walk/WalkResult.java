@@ -1,0 +1,446 @@
+package dev.quiver.walk;
+
+import java.util.Arrays;
+
+/**
+ * The statistics of one simulation (one key, one event): {@code M} paths of {@code n} steps from
+ * {@code start}, accumulated path by path so that the {@code M x n} positions never exist at once.
+ *
+ * <p>Definitions, for a path {@code S_0 = 0, S_1, ..., S_n} of positions relative to the start
+ * (reported levels are {@code start + S}):
+ *
+ * <ul>
+ *   <li>final position {@code S_n}; its histogram, mean, sample variance (divisor {@code M - 1})
+ *       and quantiles (the smallest level whose empirical CDF reaches the probability);
+ *   <li>running maximum {@code max(S_0, ..., S_n) >= 0};
+ *   <li>first passage: the first {@code t >= 1} at which the path meets (lattice) or meets or
+ *       crosses (real steps) the barrier {@code a}; "hit" when {@code t <= n};
+ *   <li>first return: the first {@code t >= 1} at which the path meets or crosses 0 again;
+ *   <li>steps above the start: the {@code t} with {@code S_(t-1) + S_t > 0} (the segment's midpoint
+ *       is above 0). For +-1 steps this is Feller's "time spent on the positive side", always even
+ *       for even {@code n}, whose law is the discrete arcsine law.
+ * </ul>
+ *
+ * The path statistics are tracked only under {@link WalkSpec.Track#PATH}; their accessors return
+ * NaN (or throw, for counts) otherwise, and passage accessors also without a barrier. Lattice walks
+ * keep a count per level; real-valued walks keep the {@code M} final positions and maxima (for
+ * quantiles) and a histogram of {@value #CONTINUOUS_BINS} equal-width bins between the smallest and
+ * largest final position.
+ *
+ * <p>Not thread-safe; reused by {@link WalkSimulator#simulate}, which resets it and grows its
+ * arrays only when a simulation needs more room than any before it.
+ *
+ * <pre>{@code
+ * WalkSpec spec = new WalkSpec(WalkModel.simple(0.5), 100, 10_000, 10, WalkSpec.Track.PATH);
+ * WalkResult result = new WalkResult();
+ * new JavaWalkSimulator().simulate(spec, 42L, new long[] {WalkStream.keyHash("k")},
+ *         new long[] {0L}, new double[] {50.0}, 1, new WalkResult[] {result});
+ * double mean = result.mean();              // about 50
+ * double median = result.quantile(0.5);     // about 50
+ * double hit = result.hitProbability();     // P(reach 60 within 100 steps), about 0.32
+ * for (int i = 0; i < result.binCount(); i++) {
+ *     double level = result.binLevel(i);    // 0, 2, ..., 100 (even levels only)
+ *     long paths = result.binPaths(i);
+ * }
+ * }</pre>
+ */
+public final class WalkResult {
+
+    /** Equal-width histogram bins of a real-valued walk's final positions. */
+    public static final int CONTINUOUS_BINS = 50;
+
+    private WalkSpec spec;
+    private long seed;
+    private long keyHash;
+    private long sequence;
+    private double start;
+    private int added;
+    private boolean finished;
+
+    private long[] finalCounts = new long[0];
+    private long[] maximumCounts = new long[0];
+    private long[] passageCounts = new long[0];
+    private long[] returnCounts = new long[0];
+    private long[] aboveCounts = new long[0];
+    private double[] finals = new double[0];
+    private double[] maxima = new double[0];
+
+    private double mean;
+    private double variance;
+    private int bins;
+    private double[] binLevels = new double[0];
+    private long[] binPaths = new long[0];
+    private long hits;
+    private long returns;
+    private double aboveSum;
+
+    /** Clears the result for a new simulation with these coordinates. */
+    void reset(WalkSpec spec, long seed, long keyHash, long sequence, double start) {
+        this.spec = spec;
+        this.seed = seed;
+        this.keyHash = keyHash;
+        this.sequence = sequence;
+        this.start = start;
+        added = 0;
+        finished = false;
+        int n = spec.steps();
+        boolean path = spec.track() == WalkSpec.Track.PATH;
+        if (spec.model().isLattice()) {
+            finalCounts = cleared(finalCounts, 2 * n + 1);
+            if (path) {
+                maximumCounts = cleared(maximumCounts, n + 1);
+            }
+        } else {
+            finals = grown(finals, spec.paths());
+            if (path) {
+                maxima = grown(maxima, spec.paths());
+            }
+        }
+        if (path) {
+            passageCounts = cleared(passageCounts, n + 1);
+            returnCounts = cleared(returnCounts, n + 1);
+            aboveCounts = cleared(aboveCounts, n + 1);
+        }
+    }
+
+    private static long[] cleared(long[] array, int length) {
+        if (array.length < length) {
+            return new long[length];
+        }
+        Arrays.fill(array, 0, length, 0L);
+        return array;
+    }
+
+    private static double[] grown(double[] array, int length) {
+        return array.length < length ? new double[length] : array;
+    }
+
+    void addFinal(int position) {
+        finalCounts[position + spec.steps()]++;
+        added++;
+    }
+
+    void addFinal(double position) {
+        finals[added++] = position;
+    }
+
+    void addPath(LatticePath path) {
+        maximumCounts[path.maximum]++;
+        addTimes(path.passage, path.firstReturn, path.above);
+        addFinal(path.position);
+    }
+
+    void addPath(ContinuousPath path) {
+        maxima[added] = path.maximum;
+        addTimes(path.passage, path.firstReturn, path.above);
+        addFinal(path.position);
+    }
+
+    private void addTimes(int passage, int firstReturn, int above) {
+        if (passage > 0) {
+            passageCounts[passage]++;
+        }
+        if (firstReturn > 0) {
+            returnCounts[firstReturn]++;
+        }
+        aboveCounts[above]++;
+    }
+
+    /** Computes the summaries once every path is in; the simulator calls it. */
+    void finish() {
+        assert added == spec.paths();
+        int n = spec.steps();
+        int m = spec.paths();
+        if (spec.model().isLattice()) {
+            double sum = 0;
+            for (int k = -n; k <= n; k++) {
+                sum += (double) k * finalCounts[k + n];
+            }
+            mean = sum / m;
+            double squares = 0;
+            bins = 0;
+            for (int k = -n; k <= n; k++) {
+                long count = finalCounts[k + n];
+                if (count > 0) {
+                    squares += (k - mean) * (k - mean) * count;
+                    bins++;
+                }
+            }
+            binLevels = grown(binLevels, bins);
+            binPaths = bins > binPaths.length ? new long[bins] : binPaths;
+            int bin = 0;
+            for (int k = -n; k <= n; k++) {
+                if (finalCounts[k + n] > 0) {
+                    binLevels[bin] = start + k;
+                    binPaths[bin++] = finalCounts[k + n];
+                }
+            }
+            variance = m > 1 ? squares / (m - 1) : Double.NaN;
+        } else {
+            // Two passes in path order, before sorting, so the sums do not depend on the data's
+            // order statistics and the second pass does not cancel.
+            double sum = 0;
+            for (int i = 0; i < m; i++) {
+                sum += finals[i];
+            }
+            mean = sum / m;
+            double squares = 0;
+            for (int i = 0; i < m; i++) {
+                squares += (finals[i] - mean) * (finals[i] - mean);
+            }
+            variance = m > 1 ? squares / (m - 1) : Double.NaN;
+            Arrays.sort(finals, 0, m);
+            if (spec.track() == WalkSpec.Track.PATH) {
+                Arrays.sort(maxima, 0, m);
+            }
+            continuousHistogram(m);
+        }
+        if (spec.track() == WalkSpec.Track.PATH) {
+            hits = 0;
+            returns = 0;
+            aboveSum = 0;
+            for (int t = 1; t <= n; t++) {
+                hits += passageCounts[t];
+                returns += returnCounts[t];
+            }
+            for (int k = 0; k <= n; k++) {
+                aboveSum += (double) k * aboveCounts[k];
+            }
+        }
+        mean += start;
+        finished = true;
+    }
+
+    private void continuousHistogram(int m) {
+        double low = finals[0];
+        double high = finals[m - 1];
+        bins = low == high ? 1 : CONTINUOUS_BINS;
+        binLevels = grown(binLevels, bins);
+        binPaths = bins > binPaths.length ? new long[bins] : binPaths;
+        Arrays.fill(binPaths, 0, bins, 0L);
+        double width = (high - low) / bins;
+        for (int b = 0; b < bins; b++) {
+            binLevels[b] = start + low + (b + 0.5) * width;
+        }
+        for (int i = 0; i < m; i++) {
+            int b = width == 0 ? 0 : (int) ((finals[i] - low) / width);
+            binPaths[Math.min(b, bins - 1)]++;
+        }
+    }
+
+    private void checkFinished() {
+        if (!finished) {
+            throw new IllegalStateException("no simulation has finished into this result");
+        }
+    }
+
+    private boolean tracksPaths() {
+        checkFinished();
+        return spec.track() == WalkSpec.Track.PATH;
+    }
+
+    /** What was simulated. */
+    public WalkSpec spec() {
+        checkFinished();
+        return spec;
+    }
+
+    /** The job seed of the simulation's random stream. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The key hash of the simulation's random stream ({@link WalkStream#keyHash}). */
+    public long keyHash() {
+        return keyHash;
+    }
+
+    /** The event sequence number of the simulation's random stream. */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** The start level {@code S_0}. */
+    public double start() {
+        return start;
+    }
+
+    /** Mean final level {@code start + mean(S_n)}. */
+    public double mean() {
+        checkFinished();
+        return mean;
+    }
+
+    /** Sample variance of the final level (divisor {@code M - 1}); NaN for one path. */
+    public double variance() {
+        checkFinished();
+        return variance;
+    }
+
+    /**
+     * The {@code probability}-quantile of the final level: the smallest simulated level whose
+     * empirical CDF is at least {@code probability}.
+     *
+     * @throws IllegalArgumentException unless {@code 0 < probability <= 1}
+     */
+    public double quantile(double probability) {
+        checkFinished();
+        long rank = rank(probability);
+        if (!spec.model().isLattice()) {
+            return start + finals[(int) rank - 1];
+        }
+        int n = spec.steps();
+        long cumulative = 0;
+        for (int k = -n; k < n; k++) {
+            cumulative += finalCounts[k + n];
+            if (cumulative >= rank) {
+                return start + k;
+            }
+        }
+        return start + n;
+    }
+
+    private long rank(double probability) {
+        if (!(probability > 0 && probability <= 1)) {
+            throw new IllegalArgumentException("probability must be in (0, 1], got " + probability);
+        }
+        return Math.max(1, (long) Math.ceil(probability * spec.paths()));
+    }
+
+    /** Paths that ended at relative position {@code k} (lattice walks). */
+    public long finalCount(int k) {
+        checkFinished();
+        if (!spec.model().isLattice()) {
+            throw new IllegalStateException("final counts exist for lattice walks only");
+        }
+        int n = spec.steps();
+        return k < -n || k > n ? 0 : finalCounts[k + n];
+    }
+
+    /** The sorted final positions, relative to the start, of a real-valued walk (a copy). */
+    double[] sortedFinalPositions() {
+        checkFinished();
+        if (spec.model().isLattice()) {
+            throw new IllegalStateException("lattice walks keep counts, not positions");
+        }
+        return Arrays.copyOf(finals, spec.paths());
+    }
+
+    /** Bins of the final-level histogram, ascending by level. */
+    public int binCount() {
+        checkFinished();
+        return bins;
+    }
+
+    /** The absolute level of bin {@code i}: the level itself (lattice) or the bin's centre. */
+    public double binLevel(int i) {
+        return binLevels[checkBin(i)];
+    }
+
+    /** How many paths ended in bin {@code i}. */
+    public long binPaths(int i) {
+        return binPaths[checkBin(i)];
+    }
+
+    private int checkBin(int i) {
+        checkFinished();
+        if (i < 0 || i >= bins) {
+            throw new IndexOutOfBoundsException("bin " + i + " of " + bins);
+        }
+        return i;
+    }
+
+    /** Paths whose running maximum is exactly {@code a >= 0} (lattice walks, path tracking). */
+    public long maximumCount(int a) {
+        if (!tracksPaths() || !spec.model().isLattice()) {
+            throw new IllegalStateException(
+                    "maximum counts need a lattice walk with PATH tracking");
+        }
+        return a < 0 || a > spec.steps() ? 0 : maximumCounts[a];
+    }
+
+    /** Mean of the running maximum, relative to the start; NaN without path tracking. */
+    public double maximumMean() {
+        if (!tracksPaths()) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        if (spec.model().isLattice()) {
+            for (int a = 0; a <= spec.steps(); a++) {
+                sum += (double) a * maximumCounts[a];
+            }
+        } else {
+            for (int i = 0; i < spec.paths(); i++) {
+                sum += maxima[i];
+            }
+        }
+        return sum / spec.paths();
+    }
+
+    /**
+     * The {@code probability}-quantile of the running maximum as an absolute level; NaN without
+     * path tracking.
+     */
+    public double maximumQuantile(double probability) {
+        if (!tracksPaths()) {
+            return Double.NaN;
+        }
+        long rank = rank(probability);
+        if (!spec.model().isLattice()) {
+            return start + maxima[(int) rank - 1];
+        }
+        long cumulative = 0;
+        for (int a = 0; a < spec.steps(); a++) {
+            cumulative += maximumCounts[a];
+            if (cumulative >= rank) {
+                return start + a;
+            }
+        }
+        return start + spec.steps();
+    }
+
+    /**
+     * Fraction of paths that hit the barrier within {@code n} steps; NaN without a barrier or path
+     * tracking.
+     */
+    public double hitProbability() {
+        return tracksPaths() && spec.hasBarrier() ? (double) hits / spec.paths() : Double.NaN;
+    }
+
+    /** Paths whose first passage to the barrier was at step {@code t}. */
+    public long passageCount(int t) {
+        if (!tracksPaths() || !spec.hasBarrier()) {
+            throw new IllegalStateException("passage counts need a barrier and PATH tracking");
+        }
+        return t < 1 || t > spec.steps() ? 0 : passageCounts[t];
+    }
+
+    /**
+     * Fraction of paths that returned to the start within {@code n} steps; NaN without path
+     * tracking.
+     */
+    public double returnProbability() {
+        return tracksPaths() ? (double) returns / spec.paths() : Double.NaN;
+    }
+
+    /** Paths whose first return to the start was at step {@code t}. */
+    public long returnCount(int t) {
+        if (!tracksPaths()) {
+            throw new IllegalStateException("return counts need PATH tracking");
+        }
+        return t < 1 || t > spec.steps() ? 0 : returnCounts[t];
+    }
+
+    /** Mean over paths of the fraction of steps above the start; NaN without path tracking. */
+    public double meanFractionAbove() {
+        return tracksPaths() ? aboveSum / ((double) spec.paths() * spec.steps()) : Double.NaN;
+    }
+
+    /** Paths with exactly {@code k} steps above the start. */
+    public long aboveCount(int k) {
+        if (!tracksPaths()) {
+            throw new IllegalStateException("steps-above counts need PATH tracking");
+        }
+        return k < 0 || k > spec.steps() ? 0 : aboveCounts[k];
+    }
+}

@@ -1,0 +1,119 @@
+package dev.quiver.walk;
+
+/**
+ * Standard normal and gamma deviates from a {@link WalkStream}, deterministic in the stream.
+ *
+ * <p>Normals: the ziggurat method of G. Marsaglia and W. W. Tsang, "The ziggurat method for
+ * generating random variables", <i>Journal of Statistical Software</i> 5(8), 2000, with their 128
+ * layers ({@code r = 3.442619855899}, layer area {@code v = 9.91256303526217e-3}) and their tail
+ * and wedge tests. One 32-bit word gives the layer (its low 7 bits) and a signed 25-bit abscissa
+ * (its high 25 bits); unlike their 32-bit version, the layer bits are not reused in the abscissa,
+ * which is the dependence J. A. Doornik ("An improved ziggurat method to generate normal random
+ * samples", 2005) showed fails tests. About 98.8% of draws take one word, a multiply and a compare;
+ * the rest read further uniforms. The abscissa has 2^-24 of its layer's width as resolution, far
+ * below anything a walk statistic resolves.
+ *
+ * <p>Gammas: G. Marsaglia and W. W. Tsang, "A simple method for generating gamma variables", <i>ACM
+ * TOMS</i> 26(3), 2000, for shape {@code a >= 1}, and {@code Gamma(a) = Gamma(a + 1) U^(1/a)}
+ * below.
+ */
+final class Ziggurat {
+
+    private static final int LAYERS = 128;
+    private static final double R = 3.442619855899;
+    private static final double V = 9.91256303526217e-3;
+
+    /** Abscissa scale: the high 25 bits as a signed integer span [-2^24, 2^24). */
+    private static final double M = 0x1p24;
+
+    /** Accept |j| < K[i] at once: the part of layer i under the next layer's edge. */
+    private static final int[] K = new int[LAYERS];
+
+    /** x = j * W[i]. */
+    private static final double[] W = new double[LAYERS];
+
+    /** f(x_i) = exp(-x_i^2 / 2) at each layer's right edge. */
+    private static final double[] F = new double[LAYERS];
+
+    static {
+        // Marsaglia and Tsang's zigset, with m1 = 2^24 for the 25-bit signed abscissa.
+        double dn = R;
+        double tn = dn;
+        double q = V / Math.exp(-0.5 * dn * dn);
+        K[0] = (int) ((dn / q) * M);
+        K[1] = 0;
+        W[0] = q / M;
+        W[LAYERS - 1] = dn / M;
+        F[0] = 1.0;
+        F[LAYERS - 1] = Math.exp(-0.5 * dn * dn);
+        for (int i = LAYERS - 2; i >= 1; i--) {
+            dn = Math.sqrt(-2.0 * Math.log(V / dn + Math.exp(-0.5 * dn * dn)));
+            K[i + 1] = (int) ((dn / tn) * M);
+            tn = dn;
+            F[i] = Math.exp(-0.5 * dn * dn);
+            W[i] = dn / M;
+        }
+    }
+
+    private Ziggurat() {}
+
+    /** A standard normal deviate. */
+    static double normal(WalkStream stream) {
+        int bits = stream.nextInt();
+        int layer = bits & (LAYERS - 1);
+        int j = bits >> 7;
+        if (Math.abs(j) < K[layer]) {
+            return j * W[layer];
+        }
+        return normalSlow(stream, j, layer);
+    }
+
+    private static double normalSlow(WalkStream stream, int j, int layer) {
+        while (true) {
+            double x = j * W[layer];
+            if (layer == 0) {
+                double tail;
+                double y;
+                do {
+                    tail = -Math.log(stream.nextOpenDouble()) / R;
+                    y = -Math.log(stream.nextOpenDouble());
+                } while (y + y < tail * tail);
+                return j > 0 ? R + tail : -R - tail;
+            }
+            if (F[layer] + stream.nextDouble() * (F[layer - 1] - F[layer])
+                    < Math.exp(-0.5 * x * x)) {
+                return x;
+            }
+            int bits = stream.nextInt();
+            layer = bits & (LAYERS - 1);
+            j = bits >> 7;
+            if (Math.abs(j) < K[layer]) {
+                return j * W[layer];
+            }
+        }
+    }
+
+    /** A Gamma(shape, 1) deviate, {@code shape > 0}. */
+    static double gamma(WalkStream stream, double shape) {
+        if (shape < 1) {
+            double boosted = gamma(stream, shape + 1);
+            return boosted * Math.pow(stream.nextOpenDouble(), 1 / shape);
+        }
+        double d = shape - 1.0 / 3.0;
+        double c = 1 / Math.sqrt(9 * d);
+        while (true) {
+            double x;
+            double v;
+            do {
+                x = normal(stream);
+                v = 1 + c * x;
+            } while (v <= 0);
+            v = v * v * v;
+            double u = stream.nextOpenDouble();
+            double x2 = x * x;
+            if (u < 1 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) {
+                return d * v;
+            }
+        }
+    }
+}
