@@ -23,11 +23,11 @@ public final class ScoreBuffer {
     final double[] predictions;
     final double[] probabilities;
 
-    /** Tree scoring scratch: float32 sums, current nodes and row offsets of one block. */
+    /** Tree scoring scratch: float32 sums, current nodes and feature keys of one block. */
     final float[] sums;
 
     final int[] nodes;
-    final int[] rowStarts;
+    final int[] keys;
 
     /** Compositions: one buffer per member, and the meta-learner's input row. */
     final ScoreBuffer[] members;
@@ -54,7 +54,7 @@ public final class ScoreBuffer {
         this.probabilities = new double[Math.multiplyExact(rowCapacity, classCount)];
         this.sums = new float[blockRows * marginCount];
         this.nodes = new int[blockRows];
-        this.rowStarts = new int[blockRows];
+        this.keys = new int[blockRows == 0 ? 0 : TreeEnsemble.BLOCK_ROWS * owner.featureCount()];
         this.members = members;
         this.metaFeatures = new double[metaFeatureCount];
     }

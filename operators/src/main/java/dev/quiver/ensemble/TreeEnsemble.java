@@ -13,17 +13,22 @@ package dev.quiver.ensemble;
  * prediction and probabilities. All trees are used, as {@code Booster.predict()} does by default
  * ({@code best_iteration} is not applied).
  *
- * <p><b>Layout.</b> Struct of arrays over all nodes: {@code feature}, {@code threshold}, {@code
- * left} (the right child is {@code left + 1}), {@code defaultLeft} and {@code value}; per tree its
- * root, depth and output group. Leaves point to themselves, so a walk is exactly as many steps as
- * its tree is deep, each step {@code node = left[node] + (x < threshold[node] ? 0 : 1)}.
+ * <p><b>Layout.</b> Struct of arrays over all nodes: {@code packed} (the threshold and the feature,
+ * one load), {@code left} (the right child is {@code left + 1}), {@code defaultLeft} and {@code
+ * value}; per tree its root, depth and output group. Leaves point to themselves, so a walk is
+ * exactly as many steps as its tree is deep, each step {@code node = left[node] + (x <
+ * threshold[node] ? 0 : 1)} with no branch: features and thresholds are compared as ints whose
+ * order is float32 order ({@link #orderKey}), by the sign of their difference.
  *
- * <p><b>Loop order.</b> Rows are scored in blocks of {@value #BLOCK_ROWS}: for each tree, every row
- * of the block takes one step at a time, so the steps of different rows are independent and the
- * processor overlaps their memory loads, while the block's rows and the trees stay in cache. A
- * block without NaN takes a loop with no missing-value test. The block size was chosen by
- * measurement on the 100-tree, depth-6, 30-feature benchmark model (see {@code
- * TreeEnsembleBenchmark}).
+ * <p><b>Loop order.</b> Rows are scored in blocks of {@value #BLOCK_ROWS}, their features first
+ * turned into order keys, feature-major: then for each tree, every row of the block takes one step
+ * at a time, so the steps of different rows are independent and the processor overlaps their loads,
+ * while the block and the tree stay in L1. Measured on the 100-tree, depth-6, 30-feature benchmark
+ * model ({@code TreeEnsembleBenchmark}, one core of a shared 2-vCPU EPYC): blocks score about 3.4
+ * times more rows per second than one row at a time through all trees (566,000 vs 165,000 rows/s);
+ * block sizes from 16 to 256 were within the machine's noise (15%) of each other; comparing float32
+ * values with a conditional was about 20% slower than the int keys, and neither walking two levels
+ * per pass nor padding trees to perfect ones (implicit children) was faster.
  *
  * <p><b>Cost.</b> {@code O(rows x sum of tree depths)}; {@link #score} allocates nothing. Immutable
  * and thread-safe; each thread needs its own {@link ScoreBuffer}.
@@ -54,10 +59,15 @@ public final class TreeEnsemble implements EnsembleModel {
     private final int[] treeDepth;
     private final int[] treeGroup;
 
-    private final int[] feature;
-    private final float[] threshold;
+    /**
+     * Per node: the threshold's {@link #orderKey} in the high 32 bits, and in the low 32 bits the
+     * feature's offset in a block's key matrix ({@code feature * BLOCK_ROWS}); a leaf has the
+     * smallest key as threshold, so every row goes right, back to the leaf.
+     */
+    private final long[] packed;
+
     private final int[] left;
-    private final boolean[] defaultLeft;
+    private final byte[] defaultLeft;
     private final float[] value;
 
     TreeEnsemble(
@@ -82,11 +92,25 @@ public final class TreeEnsemble implements EnsembleModel {
         this.treeRoot = treeRoot;
         this.treeDepth = treeDepth;
         this.treeGroup = treeGroup;
-        this.feature = feature;
-        this.threshold = threshold;
         this.left = left;
-        this.defaultLeft = defaultLeft;
         this.value = value;
+        this.packed = new long[feature.length];
+        this.defaultLeft = new byte[feature.length];
+        for (int i = 0; i < feature.length; i++) {
+            long key = Float.isNaN(threshold[i]) ? Integer.MIN_VALUE : orderKey(threshold[i]);
+            packed[i] = (key << 32) | (feature[i] * (long) BLOCK_ROWS);
+            this.defaultLeft[i] = (byte) (defaultLeft[i] ? 1 : 0);
+        }
+    }
+
+    /**
+     * An int whose signed order is float32 order: {@code x < y} exactly when {@code orderKey(x) <
+     * orderKey(y)}, for all non-NaN floats, with -0 and +0 equal as in float comparison. (The sign
+     * bit kept, the other bits of negative numbers flipped, after adding +0 to turn -0 into +0.)
+     */
+    static int orderKey(float x) {
+        int bits = Float.floatToRawIntBits(x + 0.0f);
+        return bits ^ ((bits >> 31) & 0x7fffffff);
     }
 
     /** The objective that turns margins into predictions. */
@@ -121,7 +145,7 @@ public final class TreeEnsemble implements EnsembleModel {
 
     /** Nodes reachable from the trees' roots, over all trees. */
     public int nodeCount() {
-        return feature.length;
+        return left.length;
     }
 
     /** Base margin of output {@code k}, added to the leaf values (after XGBoost's ProbToMargin). */
@@ -166,19 +190,13 @@ public final class TreeEnsemble implements EnsembleModel {
     private void scoreBlock(float[] rows, int start, int count, ScoreBuffer out) {
         float[] sums = out.sums;
         int[] nodes = out.nodes;
-        int[] rowStarts = out.rowStarts;
-        boolean missing = false;
-        for (int b = 0; b < count; b++) {
-            rowStarts[b] = (start + b) * featureCount;
-            System.arraycopy(baseMargins, 0, sums, b * marginCount, marginCount);
-        }
-        int end = (start + count) * featureCount;
-        for (int i = start * featureCount; i < end; i++) {
-            missing |= rows[i] != rows[i];
-        }
+        boolean missing = toKeys(rows, start, count, out.keys);
         if (missing && !acceptsMissing) {
             throw new IllegalArgumentException(
                     "a row holds NaN and the model has no rule for missing values");
+        }
+        for (int b = 0; b < count; b++) {
+            System.arraycopy(baseMargins, 0, sums, b * marginCount, marginCount);
         }
         for (int t = 0; t < treeRoot.length; t++) {
             int root = treeRoot[t];
@@ -186,9 +204,9 @@ public final class TreeEnsemble implements EnsembleModel {
                 nodes[b] = root;
             }
             if (missing) {
-                walkWithMissing(rows, count, treeDepth[t], nodes, rowStarts);
+                walkWithMissing(out.keys, count, treeDepth[t], nodes);
             } else {
-                walk(rows, count, treeDepth[t], nodes, rowStarts);
+                walk(out.keys, count, treeDepth[t], nodes);
             }
             int group = treeGroup[t];
             for (int b = 0; b < count; b++) {
@@ -204,25 +222,55 @@ public final class TreeEnsemble implements EnsembleModel {
         }
     }
 
-    /** One step per level for every row of the block: no NaN in these rows. */
-    private void walk(float[] rows, int count, int depth, int[] nodes, int[] rowStarts) {
+    /**
+     * Writes the block's rows as order keys, feature-major ({@code keys[feature * BLOCK_ROWS +
+     * row]}), NaN as {@link Integer#MAX_VALUE}, above every float's key; returns whether any was
+     * NaN.
+     */
+    private boolean toKeys(float[] rows, int start, int count, int[] keys) {
+        boolean missing = false;
+        for (int b = 0; b < count; b++) {
+            int from = (start + b) * featureCount;
+            for (int f = 0; f < featureCount; f++) {
+                float x = rows[from + f];
+                missing |= x != x;
+                keys[f * BLOCK_ROWS + b] = x != x ? Integer.MAX_VALUE : orderKey(x);
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * One step per level for every row of the block, no NaN among them: a row goes left when its
+     * key is below the threshold's, that is when the sign of their difference (as longs, which
+     * cannot overflow) is set, so the step has no branch.
+     */
+    private void walk(int[] keys, int count, int depth, int[] nodes) {
         for (int level = 0; level < depth; level++) {
             for (int b = 0; b < count; b++) {
                 int node = nodes[b];
-                float x = rows[rowStarts[b] + feature[node]];
-                nodes[b] = left[node] + (x < threshold[node] ? 0 : 1);
+                long p = packed[node];
+                int key = keys[(int) p + b];
+                nodes[b] = left[node] + 1 + (int) (((long) key - (p >> 32)) >> 63);
             }
         }
     }
 
-    /** As {@link #walk}, NaN going each split's default way (leaves: right, to themselves). */
-    private void walkWithMissing(float[] rows, int count, int depth, int[] nodes, int[] rowStarts) {
+    /**
+     * As {@link #walk}, with NaN (key {@code MAX_VALUE}) going each split's default way, still
+     * without a branch: at a default-left split both keys are raised by one, which wraps NaN's key
+     * around to the smallest int and leaves every other comparison as it was (float keys are at
+     * most {@code orderKey(+inf) < MAX_VALUE}); at a default-right split NaN's key is above every
+     * threshold. Leaves are default-right, so NaN stays on them.
+     */
+    private void walkWithMissing(int[] keys, int count, int depth, int[] nodes) {
         for (int level = 0; level < depth; level++) {
             for (int b = 0; b < count; b++) {
                 int node = nodes[b];
-                float x = rows[rowStarts[b] + feature[node]];
-                boolean goesLeft = x < threshold[node] || (x != x && defaultLeft[node]);
-                nodes[b] = left[node] + (goesLeft ? 0 : 1);
+                long p = packed[node];
+                int shift = defaultLeft[node];
+                int key = keys[(int) p + b] + shift;
+                nodes[b] = left[node] + 1 + (int) (((long) key - ((p >> 32) + shift)) >> 63);
             }
         }
     }
