@@ -220,9 +220,9 @@ class CompositionTest {
                 "unknown field $.extra");
         assertRefused(
                 "{\"format\": \"quiver-ensemble\", \"version\": 1, \"type\": \"stacking\","
-                    + " \"base\": [{\"trees\": {\"features\": 2, \"trees\": [{\"leaf\": 1}]}}],"
-                    + " \"base_output\": \"probability\", \"meta\": {\"model\": \"linear\","
-                    + " \"intercept\": 0, \"weights\": [1, 2]}}",
+                        + " \"base\": [{\"trees\": {\"features\": 2, \"trees\": [{\"leaf\": 1}]}}],"
+                        + " \"base_output\": \"probability\", \"meta\": {\"model\": \"linear\","
+                        + " \"intercept\": 0, \"weights\": [1, 2]}}",
                 "2 weights for 1 inputs");
         assertRefused(
                 "{\"format\": \"quiver-ensemble\", \"version\": 1, \"type\": \"bagging\","
