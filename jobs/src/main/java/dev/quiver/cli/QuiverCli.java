@@ -2,6 +2,7 @@ package dev.quiver.cli;
 
 import dev.quiver.jobs.BayesJob;
 import dev.quiver.jobs.MatchJob;
+import dev.quiver.jobs.ScoreJob;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,6 +32,7 @@ import java.util.List;
             DemoCommand.class,
             BrokerCommand.class,
             PublishCommand.class,
+            PublishModelCommand.class,
             ConsumeCommand.class,
             QuiverCli.RunCommand.class
         })
@@ -69,7 +71,7 @@ public final class QuiverCli {
             help = sub.isUsageHelpRequested() || sub.isVersionHelpRequested();
             String name = sub.commandSpec().name();
             if (!help && sub.subcommand() == null) {
-                return List.of("demo", "broker", "bayes", "match").contains(name);
+                return List.of("demo", "broker", "bayes", "match", "score").contains(name);
             }
             sub = sub.subcommand();
         }
@@ -117,7 +119,7 @@ public final class QuiverCli {
             name = "run",
             mixinStandardHelpOptions = true,
             description = "Run a job locally on Flink's MiniCluster (the same job a cluster runs).",
-            subcommands = {BayesJob.class, MatchJob.class})
+            subcommands = {BayesJob.class, MatchJob.class, ScoreJob.class})
     static final class RunCommand implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
