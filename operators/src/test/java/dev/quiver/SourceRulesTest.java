@@ -22,7 +22,7 @@ class SourceRulesTest {
     private static final Path MAIN = Path.of("src/main/java/dev/quiver");
 
     /** Packages holding the operator-free code of the job families; io and compute are excluded. */
-    private static final List<String> KERNEL_PACKAGES = List.of("bayes", "knn", "walk");
+    private static final List<String> KERNEL_PACKAGES = List.of("bayes", "knn", "walk", "ensemble");
 
     private static final Pattern FORBIDDEN_IN_KERNELS =
             Pattern.compile(

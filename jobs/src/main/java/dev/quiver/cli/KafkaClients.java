@@ -23,7 +23,13 @@ final class KafkaClients {
 
     /** An idempotent producer of raw bytes. */
     static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        return producer(bootstrap, 1 << 20);
+    }
+
+    /** An idempotent producer of raw bytes whose requests may reach {@code maxRequestBytes}. */
+    static KafkaProducer<byte[], byte[]> producer(String bootstrap, int maxRequestBytes) {
         Properties props = new Properties();
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(maxRequestBytes));
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

@@ -2,6 +2,7 @@ package dev.quiver.cli;
 
 import dev.quiver.jobs.BayesJob;
 import dev.quiver.jobs.MatchJob;
+import dev.quiver.jobs.ScoreJob;
 import dev.quiver.jobs.WalkJob;
 
 import picocli.CommandLine;
@@ -32,6 +33,7 @@ import java.util.List;
             DemoCommand.class,
             BrokerCommand.class,
             PublishCommand.class,
+            PublishModelCommand.class,
             ConsumeCommand.class,
             QuiverCli.RunCommand.class
         })
@@ -70,7 +72,7 @@ public final class QuiverCli {
             help = sub.isUsageHelpRequested() || sub.isVersionHelpRequested();
             String name = sub.commandSpec().name();
             if (!help && sub.subcommand() == null) {
-                return List.of("demo", "broker", "bayes", "match").contains(name);
+                return List.of("demo", "broker", "bayes", "match", "score").contains(name);
             }
             sub = sub.subcommand();
         }
@@ -118,7 +120,7 @@ public final class QuiverCli {
             name = "run",
             mixinStandardHelpOptions = true,
             description = "Run a job locally on Flink's MiniCluster (the same job a cluster runs).",
-            subcommands = {BayesJob.class, MatchJob.class, WalkJob.class})
+            subcommands = {BayesJob.class, MatchJob.class, WalkJob.class, ScoreJob.class})
     static final class RunCommand implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

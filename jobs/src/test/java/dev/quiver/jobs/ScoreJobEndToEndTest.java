@@ -1,0 +1,365 @@
+package dev.quiver.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quiver.cli.QuiverCli;
+import dev.quiver.ensemble.EnsembleModel;
+import dev.quiver.ensemble.EnsembleModels;
+import dev.quiver.ensemble.ScoreBuffer;
+import dev.quiver.ensemble.ScoreFunction;
+import dev.quiver.io.AvroSingleObjectCodec;
+import dev.quiver.io.NdjsonCodec;
+import dev.quiver.io.Topics;
+import dev.quiver.kafka.EmbeddedKafkaBroker;
+import dev.quiver.kafka.KafkaTestClients;
+import dev.quiver.kafka.KafkaTopics;
+import dev.quiver.schema.DeadLetter;
+import dev.quiver.schema.Observation;
+import dev.quiver.schema.Score;
+
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The score job on files and on a real broker: every observation scored once, as the kernel scores
+ * it, and a hot swap mid-stream in which every observation is scored by the version in use when it
+ * was processed, an invalid update is a dead letter and the model in use stays.
+ */
+class ScoreJobEndToEndTest {
+
+    private static EmbeddedKafkaBroker broker;
+    private static double[][] rows;
+    private static byte[] version0;
+
+    /** Version 2: one stump on feature 7, so its predictions differ from version 0's. */
+    private static final String STUMP =
+            "{\"format\": \"quiver-ensemble\", \"version\": 1, \"type\": \"trees\","
+                    + " \"objective\": \"binary:logistic\", \"features\": 30,"
+                    + " \"trees\": [{\"feature\": 7, \"threshold\": 0.05, \"missing\": \"left\","
+                    + " \"left\": {\"leaf\": 0.5}, \"right\": {\"leaf\": -0.5}}]}";
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        broker = EmbeddedKafkaBroker.builder().start();
+        rows = csv(oracles().resolve("breast_cancer_test_with_nan.csv"));
+        version0 = Files.readAllBytes(oracles().resolve("xgb_bc_binary.json"));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @Test
+    void fileRunScoresEveryObservationAsTheKernelDoes(@TempDir Path dir) throws IOException {
+        Path model = Files.write(dir.resolve("churn.json"), version0);
+        NdjsonCodec<Observation> codec = NdjsonCodec.of(Observation.class);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            lines.add(codec.encode(observation(i)));
+        }
+        lines.add("{\"id\":\"short\",\"key\":\"k\",\"ts\":1,\"value\":0,\"features\":[1,2]}");
+        Path input = Files.write(dir.resolve("obs.ndjson"), lines);
+        Path output = dir.resolve("scores.ndjson");
+
+        int exit =
+                run(
+                        "run",
+                        "score",
+                        "--model",
+                        model.toString(),
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        output.toString(),
+                        "--parallelism",
+                        "2");
+
+        assertThat(exit).as(lastError).isZero();
+        NdjsonCodec<Score> scores = NdjsonCodec.of(Score.class);
+        Map<String, Score> byId = new HashMap<>();
+        for (String line : Files.readAllLines(output)) {
+            Score score = decode(scores, line);
+            assertThat(byId.put(score.getId(), score)).as("duplicate " + score.getId()).isNull();
+        }
+        double[] expected = predictions(version0);
+        assertThat(byId).hasSize(rows.length);
+        for (int i = 0; i < rows.length; i++) {
+            Score score = byId.get("o" + i);
+            assertThat(score.getModelId()).isEqualTo("churn");
+            assertThat(score.getModelVersion()).isZero();
+            assertThat(score.getPrediction()).isEqualTo(expected[i]);
+        }
+        assertThat(Files.readAllLines(Path.of(PipelineIo.deadLetterPath(output.toString()))))
+                .singleElement()
+                .asString()
+                .contains("takes 30 features, got 2");
+    }
+
+    @Test
+    void hotSwapMidStreamScoresEachObservationOnceWithTheVersionInUse(@TempDir Path dir)
+            throws Exception {
+        String suffix = "-swap";
+        String observations = Topics.OBSERVATIONS + suffix;
+        String models = Topics.MODELS + suffix;
+        String scores = Topics.SCORES + suffix;
+        String dead = Topics.DEAD_LETTER + suffix;
+        KafkaTopics.ensureTopics(
+                broker.bootstrapServers(),
+                List.of(observations, models, scores, dead),
+                2,
+                Duration.ofSeconds(30));
+        Path model = Files.write(dir.resolve("churn.json"), version0);
+        Path stump = Files.writeString(dir.resolve("stump.json"), STUMP);
+        Path broken = Files.write(dir.resolve("broken.json"), Arrays.copyOf(version0, 999));
+        ScoreJob job =
+                CommandLine.populateCommand(
+                        new ScoreJob(),
+                        "--bootstrap",
+                        broker.bootstrapServers(),
+                        "--model",
+                        model.toString(),
+                        "--parallelism",
+                        "1",
+                        "--checkpoint-interval-ms",
+                        "300",
+                        "--group-id",
+                        "score-swap",
+                        "--observations-topic",
+                        observations,
+                        "--models-topic",
+                        models,
+                        "--scores-topic",
+                        scores,
+                        "--deadletter-topic",
+                        dead);
+        JobClient client = job.build().executeAsync("score with a hot swap");
+
+        // Batch A, all scored by version 0 before any update is published.
+        publish(observations, 0, 60);
+        assertThat(readScores(scores, 60)).hasSize(60);
+        // A file that does not load is refused by the CLI; the same bytes sent raw are a dead
+        // letter of the job; then version 2 goes out through the CLI.
+        assertThat(publishModel(broken, 1)).isNotZero();
+        try (KafkaProducer<byte[], byte[]> producer =
+                KafkaTestClients.bytesProducer(broker.bootstrapServers())) {
+            byte[] value =
+                    AvroSingleObjectCodec.of(dev.quiver.schema.ModelUpdate.class)
+                            .encode(
+                                    ScoreFunction.update(
+                                            "churn",
+                                            1,
+                                            Arrays.copyOf(version0, 999),
+                                            Instant.now()));
+            producer.send(new ProducerRecord<>(models, key("churn"), value)).get();
+        }
+        assertThat(publishModel(stump, 2)).isZero();
+        // Probes one at a time until one is scored by version 2; with one subtask, every
+        // observation after it is scored by version 2 too.
+        int probes = 0;
+        while (probes < 40) {
+            publish(observations, 60 + probes, 61 + probes);
+            probes++;
+            List<Score> seen = readScores(scores, 60 + probes);
+            if (seen.stream().anyMatch(s -> s.getModelVersion() == 2)) {
+                break;
+            }
+        }
+        publish(observations, 100, rows.length);
+        int total = 60 + probes + rows.length - 100;
+        List<Score> all = readScores(scores, total);
+        client.cancel().get(60, TimeUnit.SECONDS);
+
+        double[] v0 = predictions(version0);
+        double[] v2 = predictions(STUMP.getBytes(StandardCharsets.UTF_8));
+        Map<String, Score> byId = new HashMap<>();
+        for (Score score : all) {
+            assertThat(byId.put(score.getId(), score)).as("duplicate " + score.getId()).isNull();
+        }
+        assertThat(byId).hasSize(total);
+        long lastVersion = 0;
+        for (int i = 0; i < rows.length; i++) {
+            if (i >= 60 + probes && i < 100) {
+                continue; // never published
+            }
+            Score score = byId.get("o" + i);
+            assertThat(score).as("score of o%d", i).isNotNull();
+            long version = score.getModelVersion();
+            assertThat(version).as("version of o%d", i).isIn(0L, 2L);
+            if (i < 60) {
+                assertThat(version).as("batch A").isZero();
+            }
+            if (i >= 100) {
+                assertThat(version).as("batch B").isEqualTo(2);
+            }
+            assertThat(version).as("versions never go back").isGreaterThanOrEqualTo(lastVersion);
+            lastVersion = version;
+            assertThat(score.getPrediction()).isEqualTo(version == 0 ? v0[i] : v2[i]);
+        }
+        assertThat(lastVersion).isEqualTo(2);
+        AvroSingleObjectCodec<DeadLetter> deadCodec = AvroSingleObjectCodec.of(DeadLetter.class);
+        List<String> reasons = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                KafkaTestClients.readCommitted(
+                        broker.bootstrapServers(),
+                        dead,
+                        1,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(30))) {
+            reasons.add(deadCodec.decode(r.value()).getReason());
+        }
+        assertThat(reasons).singleElement().asString().contains("version 1").contains("truncated");
+    }
+
+    private static Observation observation(int i) {
+        List<Double> features = new ArrayList<>();
+        for (double f : rows[i]) {
+            features.add(f);
+        }
+        return Observation.newBuilder()
+                .setId("o" + i)
+                .setKey("k" + (i % 5))
+                .setTs(Instant.ofEpochMilli(1_000 + i))
+                .setValue(0)
+                .setFeatures(features)
+                .build();
+    }
+
+    private static void publish(String topic, int from, int to) {
+        AvroSingleObjectCodec<Observation> codec = AvroSingleObjectCodec.of(Observation.class);
+        try (KafkaProducer<byte[], byte[]> producer =
+                KafkaTestClients.bytesProducer(broker.bootstrapServers())) {
+            for (int i = from; i < to; i++) {
+                Observation o = observation(i);
+                producer.send(new ProducerRecord<>(topic, key(o.getKey()), codec.encode(o)));
+            }
+            producer.flush();
+        }
+    }
+
+    private int publishModel(Path file, long version) {
+        return run(
+                "publish-model",
+                "--bootstrap",
+                broker.bootstrapServers(),
+                "--file",
+                file.toString(),
+                "--model-id",
+                "churn",
+                "--version",
+                String.valueOf(version),
+                "--topic",
+                Topics.MODELS + "-swap");
+    }
+
+    private static List<Score> readScores(String topic, int expected) {
+        AvroSingleObjectCodec<Score> codec = AvroSingleObjectCodec.of(Score.class);
+        List<Score> scores = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                KafkaTestClients.readCommitted(
+                        broker.bootstrapServers(),
+                        topic,
+                        expected,
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(60))) {
+            scores.add(decodeAvro(codec, r.value()));
+        }
+        return scores;
+    }
+
+    private static double[] predictions(byte[] model) {
+        EnsembleModel ensemble = EnsembleModels.fromBytes(model);
+        ScoreBuffer out = ensemble.newBuffer(rows.length);
+        float[] x = new float[rows.length * 30];
+        for (int r = 0; r < rows.length; r++) {
+            for (int f = 0; f < 30; f++) {
+                x[r * 30 + f] = (float) rows[r][f];
+            }
+        }
+        ensemble.score(x, rows.length, 30, out);
+        double[] predictions = new double[rows.length];
+        for (int r = 0; r < rows.length; r++) {
+            predictions[r] = out.prediction(r);
+        }
+        return predictions;
+    }
+
+    private static Path oracles() {
+        String property = System.getProperty("quiver.oracles");
+        if (property != null && !property.isBlank() && Files.isDirectory(Paths.get(property))) {
+            return Paths.get(property);
+        }
+        return Paths.get("../../shared/oracles");
+    }
+
+    private static double[][] csv(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        double[][] out = new double[lines.size() - 1][];
+        for (int r = 1; r < lines.size(); r++) {
+            out[r - 1] =
+                    Arrays.stream(lines.get(r).split(","))
+                            .mapToDouble(c -> c.equals("nan") ? Double.NaN : Double.parseDouble(c))
+                            .toArray();
+        }
+        return out;
+    }
+
+    private static byte[] key(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> T decode(
+            NdjsonCodec<T> codec, String line) {
+        try {
+            return codec.decode(line);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> T decodeAvro(
+            AvroSingleObjectCodec<T> codec, byte[] bytes) {
+        try {
+            return codec.decode(bytes);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** What the last CLI run printed on stderr. */
+    private static String lastError = "";
+
+    private static int run(String... args) {
+        CommandLine cli = QuiverCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        int exit = cli.execute(args);
+        lastError = err.toString();
+        return exit;
+    }
+}

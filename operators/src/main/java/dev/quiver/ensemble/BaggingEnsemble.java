@@ -1,0 +1,158 @@
+package dev.quiver.ensemble;
+
+import dev.quiver.ensemble.EnsembleModels.Combine;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Bagging: members scored independently and combined by their mean or by majority vote.
+ *
+ * <p><b>Mean.</b> Margins are the mean of the members' margins, probabilities the mean of their
+ * probabilities, and the prediction the mean of their predictions for regressors; for classifiers
+ * it is the mean probability of class 1 when there are two classes (as {@code binary:logistic}'s
+ * prediction) and the class of highest mean probability otherwise.
+ *
+ * <p><b>Vote</b> (classifiers only). Each member votes for its most probable class (the first of
+ * the largest probabilities, so a binary member votes 1 when {@code p > 0.5}); margins are the vote
+ * counts, probabilities the vote shares and the prediction the class with most votes, ties going to
+ * the lowest class.
+ */
+final class BaggingEnsemble implements EnsembleModel {
+
+    private final EnsembleModel[] members;
+    private final Combine combine;
+    private final int featureCount;
+    private final int marginCount;
+    private final int classCount;
+    private final boolean acceptsMissing;
+
+    BaggingEnsemble(List<? extends EnsembleModel> members, Combine combine) {
+        if (members.isEmpty()) {
+            throw new ModelFormatException("bagging needs at least one member");
+        }
+        this.members = members.toArray(new EnsembleModel[0]);
+        this.combine = combine;
+        EnsembleModel first = this.members[0];
+        this.featureCount = first.featureCount();
+        this.classCount = first.classCount();
+        boolean missing = true;
+        for (int m = 0; m < this.members.length; m++) {
+            EnsembleModel member = this.members[m];
+            if (member.featureCount() != featureCount
+                    || member.classCount() != classCount
+                    || member.marginCount() != first.marginCount()) {
+                throw new ModelFormatException(
+                        "bagging member "
+                                + m
+                                + " takes "
+                                + member.featureCount()
+                                + " features with "
+                                + member.marginCount()
+                                + " margins and "
+                                + member.classCount()
+                                + " classes; member 0 takes "
+                                + featureCount
+                                + " with "
+                                + first.marginCount()
+                                + " and "
+                                + classCount);
+            }
+            missing &= member.acceptsMissing();
+        }
+        if (combine == Combine.VOTE && classCount == 0) {
+            throw new ModelFormatException("majority vote needs classifiers; the members regress");
+        }
+        this.marginCount = combine == Combine.VOTE ? classCount : first.marginCount();
+        this.acceptsMissing = missing;
+    }
+
+    @Override
+    public int featureCount() {
+        return featureCount;
+    }
+
+    @Override
+    public int marginCount() {
+        return marginCount;
+    }
+
+    @Override
+    public int classCount() {
+        return classCount;
+    }
+
+    @Override
+    public boolean acceptsMissing() {
+        return acceptsMissing;
+    }
+
+    @Override
+    public ScoreBuffer newBuffer(int rowCapacity) {
+        ScoreBuffer[] buffers = new ScoreBuffer[members.length];
+        for (int m = 0; m < members.length; m++) {
+            buffers[m] = members[m].newBuffer(rowCapacity);
+        }
+        return new ScoreBuffer(this, rowCapacity, 0, buffers, 0);
+    }
+
+    @Override
+    public void score(float[] rows, int rowCount, int featureCount, ScoreBuffer out) {
+        TreeEnsemble.checkRows(this, rows, rowCount, featureCount, out);
+        Arrays.fill(out.margins, 0, rowCount * marginCount, 0.0);
+        Arrays.fill(out.predictions, 0, rowCount, 0.0);
+        Arrays.fill(out.probabilities, 0, rowCount * classCount, 0.0);
+        for (int m = 0; m < members.length; m++) {
+            ScoreBuffer member = out.members[m];
+            members[m].score(rows, rowCount, featureCount, member);
+            if (combine == Combine.MEAN) {
+                add(member.margins, out.margins, rowCount * marginCount);
+                add(member.predictions, out.predictions, rowCount);
+                add(member.probabilities, out.probabilities, rowCount * classCount);
+            } else {
+                for (int r = 0; r < rowCount; r++) {
+                    out.margins[r * classCount + argmax(member.probabilities, r * classCount)] += 1;
+                }
+            }
+        }
+        double n = members.length;
+        for (int r = 0; r < rowCount; r++) {
+            if (combine == Combine.MEAN) {
+                for (int k = 0; k < marginCount; k++) {
+                    out.margins[r * marginCount + k] /= n;
+                }
+                for (int k = 0; k < classCount; k++) {
+                    out.probabilities[r * classCount + k] /= n;
+                }
+                if (classCount == 2) {
+                    out.predictions[r] = out.probabilities[2 * r + 1];
+                } else if (classCount > 2) {
+                    out.predictions[r] = argmax(out.probabilities, r * classCount);
+                } else {
+                    out.predictions[r] /= n;
+                }
+            } else {
+                for (int k = 0; k < classCount; k++) {
+                    out.probabilities[r * classCount + k] = out.margins[r * classCount + k] / n;
+                }
+                out.predictions[r] = argmax(out.margins, r * classCount);
+            }
+        }
+    }
+
+    private int argmax(double[] values, int from) {
+        int best = 0;
+        for (int k = 1; k < classCount; k++) {
+            if (values[from + k] > values[from + best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    private static void add(double[] from, double[] to, int count) {
+        for (int i = 0; i < count; i++) {
+            to[i] += from[i];
+        }
+    }
+}
