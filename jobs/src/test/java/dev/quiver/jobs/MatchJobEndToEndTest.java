@@ -156,7 +156,7 @@ class MatchJobEndToEndTest {
             "--deadletter-topic",
             deadTopic,
             "--idle-timeout-ms",
-            "500",
+            "3000",
             "--max-out-of-orderness-ms",
             "0",
             "--state-backend",
@@ -182,8 +182,9 @@ class MatchJobEndToEndTest {
         restoreArgs.addAll(List.of("--from-checkpoint", checkpoint.toString()));
         MatchJob secondRun =
                 CommandLine.populateCommand(new MatchJob(), restoreArgs.toArray(String[]::new));
-        JobClient restored = secondRun.build().executeAsync("match after restore");
         // Far-future records in another namespace move both watermarks past every real query.
+        // Everything is published before the restored job starts, so neither topic's reader can
+        // fall idle while the other runs ahead and turns its records late.
         List<Object> withSentinels = new ArrayList<>(second);
         Instant future = Instant.ofEpochMilli(1_000_000_000_000L);
         withSentinels.add(
@@ -201,6 +202,7 @@ class MatchJobEndToEndTest {
                         .setVector(List.of(0f, 0f, 0f, 0f))
                         .build());
         publish(withSentinels, vectorsTopic, queriesTopic);
+        JobClient restored = secondRun.build().executeAsync("match after restore");
 
         List<Object> all = new ArrayList<>(first);
         all.addAll(second);
