@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -368,6 +369,76 @@ class BayesJobEndToEndTest {
                 .containsEntry("beta", 3 + data.size() - successes);
         assertThat(global.getN()).isEqualTo(data.size());
         assertThat(global.getTs()).isEqualTo(data.get(data.size() - 1).getTs());
+    }
+
+    @Test
+    // A result Kafka refuses fails the job at every restart: a hang, not an error, without this.
+    @Timeout(240)
+    void kafkaBackfillEmitsWhatIsPendingWhenItsInputEnds() {
+        String observationsTopic = Topics.OBSERVATIONS + "-backfill";
+        String posteriorsTopic = Topics.POSTERIORS + "-backfill";
+        String deadTopic = Topics.DEAD_LETTER + "-backfill";
+        KafkaTopics.ensureTopics(
+                broker.bootstrapServers(),
+                List.of(observationsTopic, posteriorsTopic, deadTopic),
+                2,
+                Duration.ofSeconds(30));
+        List<Observation> data = ModelStreams.observations("beta-bernoulli", SEED + 4, 3000, 20);
+        publish(data, observationsTopic);
+
+        // Intervals far longer than the run: every result comes from the end-of-input timers.
+        int exit =
+                run(
+                        "run",
+                        "bayes",
+                        "--bootstrap",
+                        broker.bootstrapServers(),
+                        "--until-latest",
+                        "--parallelism",
+                        "2",
+                        "--checkpoint-interval-ms",
+                        "300",
+                        "--group-id",
+                        "e2e-backfill",
+                        "--observations-topic",
+                        observationsTopic,
+                        "--posteriors-topic",
+                        posteriorsTopic,
+                        "--deadletter-topic",
+                        deadTopic,
+                        "--emit",
+                        "3600s",
+                        "--global",
+                        "--global-interval-ms",
+                        "3600000");
+        assertThat(exit).isZero();
+
+        Map<String, double[]> counts = new HashMap<>();
+        Map<String, String> lastId = new HashMap<>();
+        for (Observation o : data) {
+            counts.computeIfAbsent(o.getKey(), k -> new double[2])[o.getValue() == 1 ? 0 : 1]++;
+            lastId.put(o.getKey(), o.getId());
+        }
+        List<PosteriorUpdate> results = readUpdates(posteriorsTopic, counts.size() + 1);
+        List<PosteriorUpdate> keyUpdates =
+                results.stream().filter(u -> u.getScope().equals("key")).toList();
+        assertThat(keyUpdates).hasSize(counts.size());
+        for (PosteriorUpdate u : keyUpdates) {
+            double[] sf = counts.get(u.getKey());
+            assertThat(u.getId()).isEqualTo(lastId.get(u.getKey()));
+            assertThat(u.getParams())
+                    .containsEntry("alpha", 1 + sf[0])
+                    .containsEntry("beta", 1 + sf[1]);
+        }
+        PosteriorUpdate global =
+                results.stream()
+                        .filter(u -> u.getScope().equals("global"))
+                        .reduce((a, b) -> b)
+                        .orElseThrow();
+        double successes = data.stream().mapToDouble(Observation::getValue).sum();
+        assertThat(global.getParams())
+                .containsEntry("alpha", 1 + successes)
+                .containsEntry("beta", 1 + data.size() - successes);
     }
 
     @Test

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Turns a result record into a Kafka record: the value in Avro single-object encoding, the key the
  * UTF-8 bytes of the record's key or namespace, so one key's results stay in one partition in
- * order.
+ * order, and the timestamp the stream record's (that of the input it came from), except that of
+ * end-of-input timers, {@code Long.MAX_VALUE}, which the broker replaces by its own time.
  *
  * <pre>{@code
  * new AvroKafkaSerializer<>(PosteriorUpdate.class, "quiver.posteriors", PosteriorUpdate::getKey);
@@ -50,6 +51,9 @@ public final class AvroKafkaSerializer<T extends SpecificRecord>
             T record, KafkaSinkContext context, Long timestamp) {
         String key = keyOf.apply(record);
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(topic, null, timestamp, keyBytes, codec.encode(record));
+        // Results emitted by an end-of-input event-time timer carry Flink's Long.MAX_VALUE, which
+        // no broker accepts (it would fail the job at every retry): the broker stamps those.
+        Long kafkaTimestamp = timestamp == null || timestamp == Long.MAX_VALUE ? null : timestamp;
+        return new ProducerRecord<>(topic, null, kafkaTimestamp, keyBytes, codec.encode(record));
     }
 }
