@@ -20,6 +20,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -626,14 +629,23 @@ class BayesJobEndToEndTest {
         }
     }
 
+    /** Publishes in order, keyed by the observation's key; fails if any record was not written. */
     private static void publish(List<Observation> data, String topic) {
         AvroSingleObjectCodec<Observation> codec = AvroSingleObjectCodec.of(Observation.class);
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer =
                 KafkaTestClients.bytesProducer(broker.bootstrapServers())) {
             for (Observation o : data) {
-                producer.send(new ProducerRecord<>(topic, key(o.getKey()), codec.encode(o)));
+                sent.add(
+                        producer.send(
+                                new ProducerRecord<>(topic, key(o.getKey()), codec.encode(o))));
             }
             producer.flush();
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError("publishing to " + topic + " failed", e);
         }
     }
 

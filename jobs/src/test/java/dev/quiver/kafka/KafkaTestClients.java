@@ -78,12 +78,18 @@ public final class KafkaTestClients {
         return values;
     }
 
-    /** An idempotent producer of raw bytes (acks=all), for Avro messages and deliberate garbage. */
+    /**
+     * An idempotent producer of raw bytes (acks=all, one request in flight), for Avro messages and
+     * deliberate garbage.
+     */
     public static KafkaProducer<byte[], byte[]> bytesProducer(String bootstrap) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
+        // Right after a topic is created a broker may still answer NOT_LEADER; retrying several
+        // batches in flight then ended in OutOfOrderSequence errors and lost records.
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
