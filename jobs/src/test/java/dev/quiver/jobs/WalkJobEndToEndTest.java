@@ -13,6 +13,7 @@ import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.WalkSummary;
 
+import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,11 +37,14 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * The walk job on files with parallelism 1 and 4 and on a real KRaft broker: every run must give
- * the same summaries bit for bit (the random streams depend on seed, key and the key's observation
- * number only), one per observation, with dead letters for invalid records and excess work.
+ * The walk job on files with parallelism 1 and 4, on a real KRaft broker, and stopped and restored
+ * from a retained checkpoint: every run must give the same summaries bit for bit (the random
+ * streams depend on seed, key and the key's observation number only), one per observation, with
+ * dead letters for invalid records and excess work.
  */
 class WalkJobEndToEndTest {
 
@@ -122,18 +126,7 @@ class WalkJobEndToEndTest {
     @Test
     void kafkaRunGivesTheSameSummariesAsTheFileRun(@TempDir Path dir) throws IOException {
         List<WalkSummary> fromFile = fileRun(dir, writeInput(dir, false), "2", "file");
-        AvroSingleObjectCodec<Observation> codec = AvroSingleObjectCodec.of(Observation.class);
-        try (KafkaProducer<byte[], byte[]> producer =
-                KafkaTestClients.bytesProducer(broker.bootstrapServers())) {
-            for (Observation o : observations) {
-                producer.send(
-                        new ProducerRecord<>(
-                                Topics.OBSERVATIONS,
-                                o.getKey().getBytes(StandardCharsets.UTF_8),
-                                codec.encode(o)));
-            }
-            producer.flush();
-        }
+        publish(observations, Topics.OBSERVATIONS);
         List<String> args =
                 new ArrayList<>(
                         List.of(
@@ -167,6 +160,110 @@ class WalkJobEndToEndTest {
             }
         }
         assertSameSummaries(normalised(fromKafka), fromFile);
+    }
+
+    /**
+     * Cancelled after the first half, restored from its last checkpoint: the observations after
+     * that checkpoint are read again, and the committed output still holds each summary once, equal
+     * to an uninterrupted file run.
+     */
+    @Test
+    void restoreFromACheckpointReplaysToTheSameSummaries(@TempDir Path dir) throws Exception {
+        List<WalkSummary> expected = fileRun(dir, writeInput(dir, false), "1", "reference");
+        String suffix = ".restore";
+        KafkaTopics.ensureTopics(
+                broker.bootstrapServers(),
+                List.of(
+                        Topics.OBSERVATIONS + suffix,
+                        Topics.WALKS + suffix,
+                        Topics.DEAD_LETTER + suffix),
+                3,
+                Duration.ofSeconds(30));
+        Path checkpoints = dir.resolve("checkpoints");
+        List<String> common =
+                new ArrayList<>(
+                        List.of(
+                                "--bootstrap",
+                                broker.bootstrapServers(),
+                                "--parallelism",
+                                "2",
+                                "--checkpoint-interval-ms",
+                                "300",
+                                "--checkpoint-dir",
+                                checkpoints.toString(),
+                                "--state-backend",
+                                "rocksdb",
+                                "--group-id",
+                                "walk-restore",
+                                "--observations-topic",
+                                Topics.OBSERVATIONS + suffix,
+                                "--walks-topic",
+                                Topics.WALKS + suffix,
+                                "--deadletter-topic",
+                                Topics.DEAD_LETTER + suffix));
+        common.addAll(List.of(WALK_OPTIONS));
+
+        publish(observations.subList(0, EVENTS / 2), Topics.OBSERVATIONS + suffix);
+        WalkJob firstRun =
+                CommandLine.populateCommand(new WalkJob(), common.toArray(String[]::new));
+        JobClient job = firstRun.build().executeAsync("walk before restore");
+        KafkaTestClients.readCommitted(
+                broker.bootstrapServers(),
+                Topics.WALKS + suffix,
+                EVENTS / 3,
+                Duration.ZERO,
+                Duration.ofSeconds(90));
+        job.cancel().get(60, TimeUnit.SECONDS);
+
+        List<String> restoreArgs = new ArrayList<>(common);
+        // Unbounded again: splits restored from the first run keep its (absent) stopping offsets,
+        // so --until-latest would not end this run either; read until every summary is in.
+        restoreArgs.addAll(List.of("--from-checkpoint", latestCheckpoint(checkpoints).toString()));
+        publish(observations.subList(EVENTS / 2, EVENTS), Topics.OBSERVATIONS + suffix);
+        WalkJob secondRun =
+                CommandLine.populateCommand(new WalkJob(), restoreArgs.toArray(String[]::new));
+        JobClient restored = secondRun.build().executeAsync("walk after restore");
+        List<ConsumerRecord<byte[], byte[]>> records =
+                KafkaTestClients.readCommitted(
+                        broker.bootstrapServers(),
+                        Topics.WALKS + suffix,
+                        EVENTS,
+                        Duration.ofSeconds(3),
+                        Duration.ofSeconds(120));
+        restored.cancel().get(60, TimeUnit.SECONDS);
+
+        AvroSingleObjectCodec<WalkSummary> codec = AvroSingleObjectCodec.of(WalkSummary.class);
+        List<WalkSummary> committed = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            committed.add(codec.decode(r.value()));
+        }
+        assertSameSummaries(normalised(committed), expected);
+    }
+
+    private static void publish(List<Observation> records, String topic) {
+        AvroSingleObjectCodec<Observation> codec = AvroSingleObjectCodec.of(Observation.class);
+        try (KafkaProducer<byte[], byte[]> producer =
+                KafkaTestClients.bytesProducer(broker.bootstrapServers())) {
+            for (Observation o : records) {
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                o.getKey().getBytes(StandardCharsets.UTF_8),
+                                codec.encode(o)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static Path latestCheckpoint(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.filter(p -> p.getFileName().toString().startsWith("chk-"))
+                    .filter(p -> Files.exists(p.resolve("_metadata")))
+                    .max(
+                            Comparator.comparingInt(
+                                    p -> Integer.parseInt(p.getFileName().toString().substring(4))))
+                    .orElseThrow(() -> new AssertionError("no completed checkpoint under " + root));
+        }
     }
 
     private static void assertSameSummaries(List<WalkSummary> actual, List<WalkSummary> expected) {
