@@ -185,6 +185,37 @@ public final class BayesJob implements Callable<Integer> {
     long globalIntervalMs;
 
     @Option(
+            names = "--changepoint",
+            description =
+                    "Also run Bayesian online change-point detection (Adams and MacKay 2007) per"
+                            + " key, over the Normal model and its prior (--model normal): each"
+                            + " result carries the most probable run length and P(run length <"
+                            + " --short-run-window), the change signal.")
+    boolean changepoint;
+
+    @Option(
+            names = "--hazard",
+            paramLabel = "LAMBDA",
+            description =
+                    "With --changepoint: expected observations between changes, a constant"
+                            + " hazard 1/LAMBDA (default 250).")
+    Double hazard;
+
+    @Option(
+            names = "--max-run-length",
+            paramLabel = "N",
+            description =
+                    "With --changepoint: the longest run length tracked; the probability beyond"
+                            + " it is dropped and reported as truncatedMass (default 500).")
+    Integer maxRunLength;
+
+    @Option(
+            names = "--short-run-window",
+            paramLabel = "W",
+            description = "With --changepoint: the change signal is P(run length < W) (default 5).")
+    Integer shortRunWindow;
+
+    @Option(
             names = "--observations-topic",
             defaultValue = Topics.OBSERVATIONS,
             description = "Input topic (default: ${DEFAULT-VALUE}).")
@@ -243,7 +274,8 @@ public final class BayesJob implements Callable<Integer> {
                         .setWindow(window)
                         .setEmit(emit)
                         .setGlobal(global)
-                        .setGlobalIntervalMs(globalIntervalMs);
+                        .setGlobalIntervalMs(globalIntervalMs)
+                        .setChangepoint(changepoint);
         // Only the priors given are set, so the builder can reject those of another model.
         if (priorAlpha != null) {
             builder.setPriorAlpha(priorAlpha);
@@ -277,6 +309,15 @@ public final class BayesJob implements Callable<Integer> {
         }
         if (priorPrecision != null) {
             builder.setPriorPrecision(priorPrecision);
+        }
+        if (hazard != null) {
+            builder.setHazard(hazard);
+        }
+        if (maxRunLength != null) {
+            builder.setMaxRunLength(maxRunLength);
+        }
+        if (shortRunWindow != null) {
+            builder.setShortRunWindow(shortRunWindow);
         }
         return builder.build();
     }

@@ -11,6 +11,7 @@ import dev.quiver.io.Topics;
 import dev.quiver.kafka.EmbeddedKafkaBroker;
 import dev.quiver.kafka.KafkaTestClients;
 import dev.quiver.kafka.KafkaTopics;
+import dev.quiver.schema.ChangePoint;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.PosteriorUpdate;
@@ -52,9 +53,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -442,6 +445,56 @@ class BayesJobEndToEndTest {
         assertThat(global.getParams())
                 .containsEntry("alpha", 1 + successes)
                 .containsEntry("beta", 1 + data.size() - successes);
+    }
+
+    @Test
+    void fileRunWithChangepointSignalsAPlantedChangeWithinTenObservations(@TempDir Path dir)
+            throws IOException {
+        // One key: 300 draws of N(0, 1), then 300 of N(10, 1).
+        SplittableRandom random = new SplittableRandom(SEED);
+        List<Observation> data = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            data.add(
+                    Observation.newBuilder()
+                            .setId("c" + i)
+                            .setKey("sensor")
+                            .setTs(Instant.ofEpochMilli(i))
+                            .setValue((i < 300 ? 0 : 10) + random.nextGaussian())
+                            .build());
+        }
+        NdjsonCodec<Observation> ndjson = NdjsonCodec.of(Observation.class);
+        Path input =
+                Files.write(
+                        dir.resolve("observations.ndjson"),
+                        data.stream().map(ndjson::encode).toList());
+        Path output = dir.resolve("posteriors.ndjson");
+
+        int exit =
+                run(
+                        "run",
+                        "bayes",
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        output.toString(),
+                        "--model",
+                        "normal",
+                        "--changepoint");
+        assertThat(exit).isZero();
+
+        NdjsonCodec<PosteriorUpdate> results = NdjsonCodec.of(PosteriorUpdate.class);
+        Map<String, ChangePoint> byId = new HashMap<>();
+        for (String line : Files.readAllLines(output)) {
+            PosteriorUpdate u = decode(results, line);
+            byId.put(u.getId(), u.getChangepoint());
+        }
+        assertThat(byId).hasSize(data.size());
+        // Nothing to explain before the change: the run has grown for a long time.
+        assertThat(byId.get("c299").getMapRunLength()).isGreaterThan(100);
+        assertThat(byId.get("c299").getShortRunWindow()).isEqualTo(5);
+        // A jump of ten standard deviations: P(run length < 5) passes 1/2 within 10 observations.
+        assertThat(IntStream.range(300, 310).mapToObj(i -> byId.get("c" + i).getProbShortRun()))
+                .anySatisfy(p -> assertThat(p).isGreaterThan(0.5));
     }
 
     @Test

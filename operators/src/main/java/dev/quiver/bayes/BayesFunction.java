@@ -3,6 +3,7 @@ package dev.quiver.bayes;
 import dev.quiver.io.DeadLetters;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.Traced;
+import dev.quiver.schema.ChangePoint;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.PosteriorUpdate;
 
@@ -59,6 +60,11 @@ import java.time.Instant;
  * processing-time timers (and when the input ends), where {@link GlobalPosteriorFunction} merges
  * the latest partial of every key group into the global posterior.
  *
+ * <p>With {@code --changepoint} (normal only), each key also has a {@link ChangePointDetector}
+ * (Adams and MacKay's run-length posterior) in keyed state, fed every observation of the key
+ * whatever the window or forgetting do to the posterior, and each result carries its {@code
+ * changepoint}: the most probable run length and P(run length &lt; w), the change signal.
+ *
  * <p>Bounded inputs: processing-time timers do not fire once the input has ended, so every key with
  * pending output also holds an event-time timer at {@code Long.MAX_VALUE}, which the final
  * watermark fires: pending interval emissions and unsent partials go out before the job finishes.
@@ -112,6 +118,15 @@ public final class BayesFunction
         /** Processing time at which the latest observation arrived. */
         public long lastArrivalMs;
 
+        /** After the latest observation, with change points: the most probable run length. */
+        public long changeMapRunLength;
+
+        /** After the latest observation: P(run length &lt; --short-run-window). */
+        public double changeProbShortRun;
+
+        /** After the latest observation: the run-length mass truncated so far. */
+        public double changeTruncatedMass;
+
         /** For Flink's POJO serializer. */
         public KeyProgress() {}
     }
@@ -149,6 +164,11 @@ public final class BayesFunction
     private transient ValueState<KeyProgress> progressState;
     private transient MapState<Long, WindowEntry> windowState;
     private transient ListState<KeyGroupPartial> partialsState;
+
+    private transient ValueState<byte[]> detectorState;
+
+    /** The keys' change-point detectors; null without {@code --changepoint}. */
+    private transient ChangePointStage changePoints;
 
     /** The subtask's key-group partials; null without {@code --global}. */
     private transient GlobalPartials partials;
@@ -225,6 +245,15 @@ public final class BayesFunction
                                             Types.LONG,
                                             TypeInformation.of(WindowEntry.class)));
         }
+        if (options.changepoint()) {
+            detectorState =
+                    getRuntimeContext()
+                            .getState(
+                                    new ValueStateDescriptor<>(
+                                            "changepoint",
+                                            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+            changePoints = new ChangePointStage(options);
+        }
         maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
         priorBytes = options.newPosterior().toBytes();
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
@@ -249,6 +278,15 @@ public final class BayesFunction
             deadLetter(ctx, traced.origin, reason);
             return;
         }
+        ChangePointDetector detector = null;
+        if (changePoints != null) {
+            detector = changePoints.detector(detectorState.value());
+            reason = detector.invalidReason(x);
+            if (reason != null) {
+                deadLetter(ctx, traced.origin, reason);
+                return;
+            }
+        }
         KeyProgress progress = progressState.value();
         if (progress == null) {
             progress = new KeyProgress();
@@ -269,6 +307,14 @@ public final class BayesFunction
         }
         if (windowState != null) {
             slide(progress.observations, x, posterior, keyGroup);
+        }
+        ChangePoint changePoint = null;
+        if (detector != null) {
+            changePoint = changePoints.update(detector, x);
+            detectorState.update(detector.toBytes());
+            progress.changeMapRunLength = changePoint.getMapRunLength();
+            progress.changeProbShortRun = changePoint.getProbShortRun();
+            progress.changeTruncatedMass = changePoint.getTruncatedMass();
         }
         progress.observations++;
         progress.logScore += logPredictive;
@@ -292,6 +338,7 @@ public final class BayesFunction
                     ts,
                     logPredictive,
                     progress.logScore,
+                    changePoint,
                     (System.nanoTime() - arrivedNanos) / 1_000_000);
         }
         progressState.update(progress);
@@ -317,6 +364,13 @@ public final class BayesFunction
                         progress.lastTs,
                         progress.lastLogPredictive,
                         progress.logScore,
+                        changePoints == null
+                                ? null
+                                : new ChangePoint(
+                                        progress.changeMapRunLength,
+                                        progress.changeProbShortRun,
+                                        options.shortRunWindow(),
+                                        progress.changeTruncatedMass),
                         now - progress.lastArrivalMs);
                 progress.emitDueAt = NOT_DUE;
                 progressState.update(progress);
@@ -390,6 +444,7 @@ public final class BayesFunction
             long ts,
             double logPredictive,
             double logScore,
+            ChangePoint changePoint,
             long latencyMs) {
         out.collect(
                 PosteriorUpdates.builder(key, posterior.summarize())
@@ -397,6 +452,7 @@ public final class BayesFunction
                         .setTs(Instant.ofEpochMilli(ts))
                         .setLogPredictive(PosteriorUpdates.nullIfNaN(logPredictive))
                         .setLogScore(PosteriorUpdates.nullIfNaN(logScore))
+                        .setChangepoint(changePoint)
                         .setScope(PosteriorUpdates.KEY_SCOPE)
                         .setLatencyMs(latencyMs)
                         .build());

@@ -30,6 +30,10 @@ import java.util.regex.Pattern;
  *       on the weights; prior-shape (1), prior-scale (1) of the inverse-gamma noise prior</td></tr>
  * </table>
  *
+ * <p>Change points ({@code --changepoint}, normal only): Bayesian online change-point detection per
+ * key over the Normal prior, with {@code --hazard} λ (250; hazard 1/λ), {@code --max-run-length}
+ * (500) and {@code --short-run-window} w (5).
+ *
  * <p>Emission ({@code --emit}): {@code every} observation (the default); {@code N}, every N-th
  * observation of a key; or an interval such as {@code 500ms} or {@code 2s}: per key at most once
  * per interval of processing time, the latest posterior, and only if it changed.
@@ -61,6 +65,11 @@ import java.util.regex.Pattern;
  * @param global also merge every key's data into one global posterior
  * @param globalIntervalMs how often each subtask sends its changed partial posteriors to the global
  *     merge
+ * @param changepoint also run Bayesian online change-point detection per key (normal only), with
+ *     the Normal prior
+ * @param hazard the expected run length λ between changes: constant hazard 1/λ
+ * @param maxRunLength the longest run length the detector tracks; longer runs' mass is truncated
+ * @param shortRunWindow the w of the change signal P(run length < w)
  */
 public record BayesOptions(
         String model,
@@ -80,11 +89,18 @@ public record BayesOptions(
         long emitEvery,
         long emitIntervalMs,
         boolean global,
-        long globalIntervalMs)
+        long globalIntervalMs,
+        boolean changepoint,
+        double hazard,
+        int maxRunLength,
+        int shortRunWindow)
         implements Serializable {
 
     /** The name of Bayesian linear regression, the one model that needs {@code --dimension}. */
     static final String LINEAR_REGRESSION = "blr";
+
+    /** The one model change-point detection runs over: it shares the Normal prior. */
+    static final String NORMAL = "normal";
 
     /** The model whose categories are learnt per key, so keys cannot be merged globally. */
     static final String DIRICHLET = "dirichlet";
@@ -148,6 +164,13 @@ public record BayesOptions(
         private long emitIntervalMs = 0;
         private boolean global = false;
         private long globalIntervalMs = 1000;
+        private boolean changepoint = false;
+        private double hazard = 250;
+        private int maxRunLength = 500;
+        private int shortRunWindow = 5;
+
+        /** The change-point options given, to reject them without {@code --changepoint}. */
+        private final Set<String> changePointOptionsGiven = new LinkedHashSet<>();
 
         /** The prior options given, to reject those the model does not read. */
         private final Set<String> priorOptionsGiven = new LinkedHashSet<>();
@@ -315,12 +338,52 @@ public record BayesOptions(
             return this;
         }
 
+        /** Also run Bayesian online change-point detection per key (normal only). */
+        public Builder setChangepoint(boolean changepoint) {
+            this.changepoint = changepoint;
+            return this;
+        }
+
+        /** The expected run length λ between changes, at least 1: a constant hazard 1/λ. */
+        public Builder setHazard(double hazard) {
+            if (!(hazard >= 1.0) || Double.isInfinite(hazard)) {
+                throw new IllegalArgumentException(
+                        "--hazard must be finite and >= 1, got " + hazard);
+            }
+            changePointOptionsGiven.add("--hazard");
+            this.hazard = hazard;
+            return this;
+        }
+
+        /** The longest run length the detector tracks, at least 1. */
+        public Builder setMaxRunLength(int maxRunLength) {
+            if (maxRunLength < 1) {
+                throw new IllegalArgumentException(
+                        "--max-run-length must be at least 1, got " + maxRunLength);
+            }
+            changePointOptionsGiven.add("--max-run-length");
+            this.maxRunLength = maxRunLength;
+            return this;
+        }
+
+        /** The w of the change signal P(run length < w), at least 1. */
+        public Builder setShortRunWindow(int shortRunWindow) {
+            if (shortRunWindow < 1) {
+                throw new IllegalArgumentException(
+                        "--short-run-window must be at least 1, got " + shortRunWindow);
+            }
+            changePointOptionsGiven.add("--short-run-window");
+            this.shortRunWindow = shortRunWindow;
+            return this;
+        }
+
         /**
          * The options, after checking the combination.
          *
          * @throws IllegalArgumentException for prior options the model does not read, blr without a
-         *     dimension, a window with forgetting, or a global posterior with forgetting or with
-         *     dirichlet
+         *     dimension, a window with forgetting, a global posterior with forgetting or with
+         *     dirichlet, change-point options without {@code --changepoint}, or change points over
+         *     another model than normal
          */
         public BayesOptions build() {
             sanityCheck();
@@ -342,7 +405,11 @@ public record BayesOptions(
                     emitEvery,
                     emitIntervalMs,
                     global,
-                    globalIntervalMs);
+                    globalIntervalMs,
+                    changepoint,
+                    hazard,
+                    maxRunLength,
+                    shortRunWindow);
         }
 
         private void sanityCheck() {
@@ -376,6 +443,22 @@ public record BayesOptions(
                                 + decay
                                 + " cannot be combined: each key forgets at its own observations,"
                                 + " so the keys' weights do not add up to one global posterior");
+            }
+            if (!changepoint && !changePointOptionsGiven.isEmpty()) {
+                throw new IllegalArgumentException(
+                        String.join(", ", changePointOptionsGiven) + " needs --changepoint");
+            }
+            if (changepoint && !model.equals(NORMAL)) {
+                throw new IllegalArgumentException(
+                        "--changepoint runs over the Normal model: use it with --model normal, not "
+                                + model);
+            }
+            if (changepoint && shortRunWindow > maxRunLength) {
+                throw new IllegalArgumentException(
+                        "--short-run-window "
+                                + shortRunWindow
+                                + " must not exceed --max-run-length "
+                                + maxRunLength);
             }
             if (global && model.equals(DIRICHLET)) {
                 throw new IllegalArgumentException(

@@ -22,6 +22,47 @@ class BayesOptionsTest {
         assertThat(options.global()).isFalse();
         assertThat(options.globalIntervalMs()).isEqualTo(1000);
         assertThat(options.maxCategories()).isEqualTo(1000);
+        assertThat(options.changepoint()).isFalse();
+        assertThat(options.hazard()).isEqualTo(250);
+        assertThat(options.maxRunLength()).isEqualTo(500);
+        assertThat(options.shortRunWindow()).isEqualTo(5);
+    }
+
+    @Test
+    void changePointDetectionRunsOverTheNormalModelOnly() {
+        assertThatThrownBy(() -> BayesOptions.builder().setChangepoint(true).build())
+                .hasMessage(
+                        "--changepoint runs over the Normal model: use it with --model normal,"
+                                + " not beta-bernoulli");
+        assertThat(
+                        BayesOptions.builder()
+                                .setModel("normal")
+                                .setChangepoint(true)
+                                .setHazard(100)
+                                .build()
+                                .hazard())
+                .isEqualTo(100);
+    }
+
+    @Test
+    void changePointOptionsAreCheckedAndNeedChangepoint() {
+        assertThatThrownBy(() -> BayesOptions.builder().setHazard(100).setShortRunWindow(3).build())
+                .hasMessage("--hazard, --short-run-window needs --changepoint");
+        assertThatThrownBy(() -> BayesOptions.builder().setHazard(0.5))
+                .hasMessage("--hazard must be finite and >= 1, got 0.5");
+        assertThatThrownBy(() -> BayesOptions.builder().setMaxRunLength(0))
+                .hasMessage("--max-run-length must be at least 1, got 0");
+        assertThatThrownBy(() -> BayesOptions.builder().setShortRunWindow(0))
+                .hasMessage("--short-run-window must be at least 1, got 0");
+        assertThatThrownBy(
+                        () ->
+                                BayesOptions.builder()
+                                        .setModel("normal")
+                                        .setChangepoint(true)
+                                        .setMaxRunLength(4)
+                                        .setShortRunWindow(5)
+                                        .build())
+                .hasMessage("--short-run-window 5 must not exceed --max-run-length 4");
     }
 
     @Test
