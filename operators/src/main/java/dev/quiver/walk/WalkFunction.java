@@ -34,9 +34,6 @@ import java.util.Map;
  */
 public final class WalkFunction extends KeyedProcessFunction<String, Observation, WalkSummary> {
 
-    private static final java.util.Set<String> PATH_ONLY =
-            java.util.Set.of("maximumMean", "returnProbability", "meanFractionAbove");
-
     private final WalkOptions options;
     private transient ValueState<Long> nextSequence;
     private transient ValueState<Long> lastSimulatedTs;
@@ -111,11 +108,12 @@ public final class WalkFunction extends KeyedProcessFunction<String, Observation
             histogram.add(new HistogramBin(result.binLevel(i), result.binPaths(i)));
         }
         Map<String, Double> exactValues = new LinkedHashMap<>();
+        Map<String, Double> simulatedValues = new LinkedHashMap<>();
+        Map<String, Double> zScores = new LinkedHashMap<>();
         for (WalkEstimate estimate : exact.estimates(result)) {
-            // Only statistics this record carries a simulated value of (WalkSummary v1).
-            if (Double.isFinite(estimate.exact()) && !PATH_ONLY.contains(estimate.name())) {
-                exactValues.put(estimate.name(), estimate.exact());
-            }
+            putIfFinite(simulatedValues, estimate.name(), estimate.simulated());
+            putIfFinite(exactValues, estimate.name(), estimate.exact());
+            putIfFinite(zScores, estimate.name(), estimate.zScore());
         }
         double hit = result.hitProbability();
         return WalkSummary.newBuilder()
@@ -130,9 +128,18 @@ public final class WalkFunction extends KeyedProcessFunction<String, Observation
                 .setHistogram(histogram)
                 .setHitProbability(Double.isNaN(hit) ? null : hit)
                 .setExact(exactValues)
+                .setSimulated(simulatedValues)
+                .setZScores(zScores)
                 .setSeed(coordinates(observation.getKey(), result.keyHash(), sequence))
                 .setLatencyMs(latencyMs)
                 .build();
+    }
+
+    /** Avro maps hold no NaN honestly and JSON none at all: an unknown value is left out. */
+    private static void putIfFinite(Map<String, Double> map, String name, double value) {
+        if (Double.isFinite(value)) {
+            map.put(name, value);
+        }
     }
 
     private String coordinates(String key, long keyHash, long sequence) {

@@ -59,7 +59,8 @@ class ExamplesTest {
         SpecificRecord any = QuiverSchemas.decodeAny(bytes); // an Observation, a Score, ...
         String line = NdjsonCodec.encodeAny(any);
         // ---
-        assertThat(versions).isEqualTo(2); // the test-only Observation v0, PosteriorUpdate v1
+        // The test-only Observation v0, PosteriorUpdate v1 and WalkSummary v1.
+        assertThat(versions).isEqualTo(3);
         assertThat(line).startsWith("{\"id\":\"obs-1\",\"key\":\"ad-7\"");
     }
 

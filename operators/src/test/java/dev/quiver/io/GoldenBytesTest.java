@@ -3,6 +3,7 @@ package dev.quiver.io;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quiver.schema.PosteriorUpdate;
+import dev.quiver.schema.WalkSummary;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class GoldenBytesTest {
 
     /** The current schema version of each type whose schema changed since version 1. */
     static final Map<Class<? extends SpecificRecord>, Integer> CURRENT_VERSIONS =
-            Map.of(PosteriorUpdate.class, 2);
+            Map.of(PosteriorUpdate.class, 2, WalkSummary.class, 2);
 
     static int currentVersion(Class<? extends SpecificRecord> type) {
         return CURRENT_VERSIONS.getOrDefault(type, 1);

@@ -131,6 +131,8 @@ final class SampleRecords {
                     .setHistogram(List.of(new HistogramBin(-2.0, 10L), new HistogramBin(0.0, 50L)))
                     .setHitProbability(0.25)
                     .setExact(map("mean", 0.0, "variance", 100.0))
+                    .setSimulated(map("mean", 0.12, "variance", 99.5))
+                    .setZScores(map("mean", 1.2, "variance", -0.35))
                     .setSeed("job=1;key=sensor-3;trigger=obs-9")
                     .setLatencyMs(40L)
                     .build();
@@ -184,6 +186,12 @@ final class SampleRecords {
                     .setLogScore(null)
                     .setChangepoint(null)
                     .setScope("key")
+                    .build();
+        }
+        if (type == WalkSummary.class && version == 1) {
+            return WalkSummary.newBuilder((WalkSummary) current)
+                    .setSimulated(Map.of())
+                    .setZScores(Map.of())
                     .build();
         }
         return current;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.PosteriorUpdate;
 import dev.quiver.schema.Score;
+import dev.quiver.schema.WalkSummary;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -133,7 +134,7 @@ class SchemaHistoryTest {
     }
 
     @Test
-    void mainHistoryListsPosteriorUpdateV1() throws IOException {
+    void mainHistoryListsEveryShippedOlderVersion() throws IOException {
         // Entries the test classpath sees beyond these are the test history's own.
         URL main = null;
         for (URL url :
@@ -150,11 +151,15 @@ class SchemaHistoryTest {
                             text.lines()
                                     .map(l -> l.replaceAll("#.*", "").strip())
                                     .filter(l -> !l.isEmpty()))
-                    .containsExactly("dev/quiver/schema/history/PosteriorUpdate-v1.avsc");
+                    .containsExactly(
+                            "dev/quiver/schema/history/PosteriorUpdate-v1.avsc",
+                            "dev/quiver/schema/history/WalkSummary-v1.avsc");
         }
         assertThat(QuiverSchemas.history(PosteriorUpdate.class))
                 .containsExactly(
                         parseResource("dev/quiver/schema/history/PosteriorUpdate-v1.avsc"));
+        assertThat(QuiverSchemas.history(WalkSummary.class))
+                .containsExactly(parseResource("dev/quiver/schema/history/WalkSummary-v1.avsc"));
     }
 
     @Test
