@@ -9,7 +9,6 @@ import dev.quiver.io.DecodeFunction;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.Topics;
 import dev.quiver.io.Traced;
-import dev.quiver.kafka.KafkaTopics;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.PosteriorUpdate;
@@ -20,13 +19,11 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -229,10 +226,7 @@ public final class BayesJob implements Callable<Integer> {
 
     /** Runs the job on a Flink cluster ({@code flink run -c dev.quiver.jobs.BayesJob}). */
     public static void main(String[] args) {
-        int exit = new CommandLine(new BayesJob()).execute(args);
-        if (exit != 0) {
-            throw new IllegalStateException("bayes job failed, exit code " + exit);
-        }
+        JobMain.run(new BayesJob(), "bayes", args);
     }
 
     @Override
@@ -249,9 +243,7 @@ public final class BayesJob implements Callable<Integer> {
     public StreamExecutionEnvironment build() {
         // Bad options are reported before anything connects or starts.
         options();
-        if (io.usesKafka()) {
-            KafkaTopics.checkReachable(io.bootstrap(), Duration.ofSeconds(15));
-        }
+        io.checkBrokerReachable();
         PipelineIo pipeline = pipelineIo();
         StreamExecutionEnvironment env = pipeline.environment();
         addTo(env, pipeline);

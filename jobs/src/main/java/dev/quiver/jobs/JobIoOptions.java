@@ -1,5 +1,7 @@
 package dev.quiver.jobs;
 
+import dev.quiver.kafka.KafkaTopics;
+
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -101,6 +103,18 @@ public final class JobIoOptions {
             defaultValue = "1048576",
             description = "Larger input records are dead letters (default: ${DEFAULT-VALUE}).")
     int maxRecordBytes;
+
+    /**
+     * With Kafka, checks that the broker answers within 15 seconds, so a wrong address is a
+     * one-line error rather than a hanging job; nothing in file mode.
+     *
+     * @throws dev.quiver.kafka.KafkaUnreachableException if it does not answer
+     */
+    public void checkBrokerReachable() {
+        if (usesKafka()) {
+            KafkaTopics.checkReachable(bootstrap, java.time.Duration.ofSeconds(15));
+        }
+    }
 
     /** True when the job reads and writes Kafka; false for files. */
     public boolean usesKafka() {

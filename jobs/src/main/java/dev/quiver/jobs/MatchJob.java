@@ -4,7 +4,6 @@ import dev.quiver.io.DeadLetters;
 import dev.quiver.io.DecodeFunction;
 import dev.quiver.io.Topics;
 import dev.quiver.io.Traced;
-import dev.quiver.kafka.KafkaTopics;
 import dev.quiver.knn.KnnMetric;
 import dev.quiver.knn.MatchFunction;
 import dev.quiver.knn.MatchOptions;
@@ -21,7 +20,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -179,10 +177,7 @@ public final class MatchJob implements Callable<Integer> {
 
     /** Runs the job on a Flink cluster ({@code flink run -c dev.quiver.jobs.MatchJob}). */
     public static void main(String[] args) {
-        int exit = new CommandLine(new MatchJob()).execute(args);
-        if (exit != 0) {
-            throw new IllegalStateException("match job failed, exit code " + exit);
-        }
+        JobMain.run(new MatchJob(), "match", args);
     }
 
     @Override
@@ -194,9 +189,7 @@ public final class MatchJob implements Callable<Integer> {
     /** The job's environment with its pipeline added, ready to execute. */
     public StreamExecutionEnvironment build() {
         MatchOptions options = options();
-        if (io.usesKafka()) {
-            KafkaTopics.checkReachable(io.bootstrap(), Duration.ofSeconds(15));
-        }
+        io.checkBrokerReachable();
         PipelineIo pipeline = pipelineIo();
         StreamExecutionEnvironment env = pipeline.environment();
         addTo(env, pipeline, options);

@@ -1,12 +1,8 @@
 package dev.quiver.jobs;
 
-import dev.quiver.kafka.KafkaTopics;
-
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import picocli.CommandLine;
-
-import java.time.Duration;
 
 /**
  * The whole pipeline as one Flink job: every stage that exists (bayes, match), each reading its own
@@ -28,7 +24,7 @@ public final class PipelineJob {
     public static StreamExecutionEnvironment build(String... sharedOptions) {
         BayesJob bayes = CommandLine.populateCommand(new BayesJob(), sharedOptions);
         MatchJob match = CommandLine.populateCommand(new MatchJob(), sharedOptions);
-        KafkaTopics.checkReachable(bayes.io.bootstrap(), Duration.ofSeconds(15));
+        bayes.io.checkBrokerReachable();
         PipelineIo bayesIo = bayes.pipelineIo();
         StreamExecutionEnvironment env = bayesIo.environment();
         bayes.addTo(env, bayesIo);

@@ -7,7 +7,6 @@ import dev.quiver.io.RawRecord;
 import dev.quiver.io.RecordValidator;
 import dev.quiver.io.Topics;
 import dev.quiver.io.Traced;
-import dev.quiver.kafka.KafkaTopics;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.ModelUpdate;
 import dev.quiver.schema.Observation;
@@ -18,7 +17,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +25,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -106,10 +103,7 @@ public final class ScoreJob implements Callable<Integer> {
 
     /** Runs the job on a Flink cluster ({@code flink run -c dev.quiver.jobs.ScoreJob}). */
     public static void main(String[] args) {
-        int exit = new CommandLine(new ScoreJob()).execute(args);
-        if (exit != 0) {
-            throw new IllegalStateException("score job failed, exit code " + exit);
-        }
+        JobMain.run(new ScoreJob(), "score", args);
     }
 
     @Override
@@ -121,9 +115,7 @@ public final class ScoreJob implements Callable<Integer> {
     /** The job's environment with its pipeline added, ready to execute. */
     public StreamExecutionEnvironment build() {
         ModelUpdate initial = initialModel();
-        if (io.usesKafka()) {
-            KafkaTopics.checkReachable(io.bootstrap(), Duration.ofSeconds(15));
-        }
+        io.checkBrokerReachable();
         PipelineIo pipeline = pipelineIo();
         StreamExecutionEnvironment env = pipeline.environment();
         addTo(env, pipeline, initial);

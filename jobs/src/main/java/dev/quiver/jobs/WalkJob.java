@@ -4,7 +4,6 @@ import dev.quiver.io.DeadLetters;
 import dev.quiver.io.DecodeFunction;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.Topics;
-import dev.quiver.kafka.KafkaTopics;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.WalkSummary;
@@ -17,13 +16,11 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -140,10 +137,7 @@ public final class WalkJob implements Callable<Integer> {
 
     /** Runs the job on a Flink cluster ({@code flink run -c dev.quiver.jobs.WalkJob}). */
     public static void main(String[] args) {
-        int exit = new CommandLine(new WalkJob()).execute(args);
-        if (exit != 0) {
-            throw new IllegalStateException("walk job failed, exit code " + exit);
-        }
+        JobMain.run(new WalkJob(), "walk", args);
     }
 
     @Override
@@ -158,9 +152,7 @@ public final class WalkJob implements Callable<Integer> {
      */
     public StreamExecutionEnvironment build() {
         WalkOptions options = options();
-        if (io.usesKafka()) {
-            KafkaTopics.checkReachable(io.bootstrap(), Duration.ofSeconds(15));
-        }
+        io.checkBrokerReachable();
         PipelineIo pipeline = pipelineIo();
         StreamExecutionEnvironment env = pipeline.environment();
         addTo(env, pipeline, options);
