@@ -13,9 +13,9 @@ import picocli.CommandLine.ScopeType;
 import java.util.List;
 
 /**
- * The {@code quiver} command line: a demo, a local broker, publishing and consuming topics, and
- * running jobs locally. Exit codes: 0 success, 2 bad usage, 1 a runtime failure (one line on
- * stderr).
+ * The {@code quiver} command line: a demo, a local broker, publishing and consuming topics, running
+ * jobs locally, and a local Flink cluster. Exit codes: 0 success, 2 bad usage, 1 a runtime failure
+ * (one line on stderr).
  *
  * <pre>{@code
  * quiver demo --events 20000
@@ -35,7 +35,8 @@ import java.util.List;
             PublishCommand.class,
             PublishModelCommand.class,
             ConsumeCommand.class,
-            QuiverCli.RunCommand.class
+            QuiverCli.RunCommand.class,
+            ClusterCommand.class
         })
 public final class QuiverCli {
 

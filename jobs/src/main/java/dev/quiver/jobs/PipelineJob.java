@@ -18,6 +18,15 @@ public final class PipelineJob {
     private PipelineJob() {}
 
     /**
+     * Runs the pipeline on a Flink cluster ({@code flink run -c dev.quiver.jobs.PipelineJob});
+     * takes only the options every job shares. A bad option escapes as an exception, which a
+     * cluster reports as a failed submission.
+     */
+    public static void main(String[] args) throws Exception {
+        build(args).execute("quiver pipeline");
+    }
+
+    /**
      * The pipeline over Kafka, configured by the options every job shares ({@code --bootstrap},
      * {@code --parallelism}, checkpoints, {@code --group-id}); each stage keeps its defaults.
      */

@@ -1,0 +1,84 @@
+package dev.quiver.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code quiver cluster}: the subcommands run the checkout's deploy/local scripts and pass their
+ * exit codes through. The cluster itself is exercised by LocalClusterIT.
+ */
+class ClusterCommandTest {
+
+    private static final Path CHECKOUT = Path.of(System.getProperty("quiver.checkout"));
+
+    @Test
+    void statusWithNothingRunningSaysSoAndExitsThree(@TempDir Path dir) throws Exception {
+        Path runDir = dir.resolve("run");
+        Path out = dir.resolve("out.txt");
+        // A fresh JVM, as bin/quiver starts it: the script inherits its standard output.
+        Process cli =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "-D" + ClusterCommand.HOME_PROPERTY + "=" + CHECKOUT,
+                                QuiverCli.class.getName(),
+                                "cluster",
+                                "--run-dir",
+                                runDir.toString(),
+                                "status")
+                        .redirectErrorStream(true)
+                        .redirectOutput(out.toFile())
+                        .start();
+        assertThat(cli.waitFor(2, TimeUnit.MINUTES)).as("cluster status finished").isTrue();
+        String output = Files.readString(out);
+
+        assertThat(cli.exitValue()).as(output).isEqualTo(3);
+        assertThat(output.lines().toList())
+                .containsSubsequence(
+                        "kafka not running",
+                        "jobmanager not running",
+                        "nothing running (run dir " + runDir + ")");
+        assertThat(runDir).as("status creates nothing").doesNotExist();
+    }
+
+    @Test
+    void withoutACheckoutTheCommandFailsWithOneLine() {
+        assertThat(System.getProperty(ClusterCommand.HOME_PROPERTY)).isNull();
+        StringWriter err = new StringWriter();
+        CommandLine cli = QuiverCli.commandLine();
+        cli.setErr(new PrintWriter(err));
+
+        int exit = cli.execute("cluster", "status");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString().lines().toList())
+                .containsExactly(
+                        "quiver: quiver cluster runs the scripts of a checkout: start it with"
+                                + " bin/quiver (or set -Dquiver.home=<checkout>)");
+    }
+
+    @Test
+    void missingSubcommandIsAUsageError() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = QuiverCli.commandLine();
+        cli.setErr(new PrintWriter(err));
+
+        assertThat(cli.execute("cluster")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing command: one of up, down, submit, status");
+        assertThat(cli.execute("cluster", "submit")).isEqualTo(2);
+        assertThat(List.of(cli.getSubcommands().get("cluster").getSubcommands().keySet().toArray()))
+                .containsExactly("up", "down", "submit", "status");
+    }
+}
