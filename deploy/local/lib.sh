@@ -15,7 +15,7 @@ CLI_CLASSES="$ROOT/jobs/target/classes"
 CLI_CLASSPATH_FILES=("$ROOT/jobs/target/classpath-compile.txt" "$ROOT/jobs/target/classpath-runtime.txt")
 
 # Seconds to wait for a process to start or stop; a loaded machine may need more.
-START_TIMEOUT_S="${QUIVER_START_TIMEOUT_S:-180}"
+START_TIMEOUT_S="${QUIVER_START_TIMEOUT_S:-300}"
 STOP_TIMEOUT_S="${QUIVER_STOP_TIMEOUT_S:-60}"
 
 RUN_DIR="${QUIVER_RUN_DIR:-$ROOT/.run/local}"

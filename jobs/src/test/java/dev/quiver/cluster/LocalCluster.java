@@ -239,6 +239,23 @@ public final class LocalCluster implements AutoCloseable {
         return pids;
     }
 
+    /**
+     * Whether the process has exited: gone, or a zombie (an exited process whose parent has not
+     * reaped it yet; the script's processes are orphans, reaped by init whenever it gets to it).
+     */
+    public static boolean hasExited(long pid) {
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                // Fields after the parenthesised command name: state first.
+                return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+            } catch (IOException e) {
+                return true; // gone between the two looks
+            }
+        }
+        return true;
+    }
+
     /** The last 40 lines of a process's log, as a message suffix; empty if it has no log. */
     public String logTail(String process) {
         Path log = runDir.resolve(process + ".log");

@@ -94,11 +94,11 @@ class LocalClusterIT {
                     .contains("taskmanager-2 running")
                     .contains(jobId);
             cluster.down();
-            for (Map.Entry<String, Long> p : pids.entrySet()) {
-                assertThat(ProcessHandle.of(p.getValue()).map(ProcessHandle::isAlive))
-                        .as(p.getKey() + " (pid " + p.getValue() + ") after down")
-                        .isNotEqualTo(java.util.Optional.of(true));
-            }
+            pids.forEach(
+                    (name, pid) ->
+                            assertThat(LocalCluster.hasExited(pid))
+                                    .as(name + " (pid " + pid + ") exited after down")
+                                    .isTrue());
             assertThat(cluster.pids()).isEmpty();
             assertThat(KafkaTestClients.isFree(Integer.parseInt(cluster.bootstrap().split(":")[1])))
                     .as("broker port free after down")
