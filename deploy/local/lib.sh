@@ -56,6 +56,7 @@ load_cluster_env() {
   FLINK_PORT="${FLINK_PORT:-${QUIVER_FLINK_PORT:-8081}}"
   FLINK_RPC_PORT="${FLINK_RPC_PORT:-${QUIVER_FLINK_RPC_PORT:-6123}}"
   PROM_PORTS="${PROM_PORTS:-${QUIVER_PROM_PORTS:-9250-9269}}"
+  KAFKA_PARTITIONS="${KAFKA_PARTITIONS:-${QUIVER_KAFKA_PARTITIONS:-4}}"
   SLOTS="${SLOTS:-2}"
   BOOTSTRAP="localhost:$KAFKA_PORT"
   REST_URL="http://localhost:$FLINK_PORT"
@@ -68,12 +69,14 @@ write_cluster_env() {
   FLINK_PORT="${QUIVER_FLINK_PORT:-8081}"
   FLINK_RPC_PORT="${QUIVER_FLINK_RPC_PORT:-6123}"
   PROM_PORTS="${QUIVER_PROM_PORTS:-9250-9269}"
+  KAFKA_PARTITIONS="${QUIVER_KAFKA_PARTITIONS:-4}"
   SLOTS="$1"
   cat >"$CLUSTER_ENV" <<EOF
 KAFKA_PORT=$KAFKA_PORT
 FLINK_PORT=$FLINK_PORT
 FLINK_RPC_PORT=$FLINK_RPC_PORT
 PROM_PORTS=$PROM_PORTS
+KAFKA_PARTITIONS=$KAFKA_PARTITIONS
 SLOTS=$SLOTS
 EOF
   load_cluster_env
@@ -239,7 +242,7 @@ start_kafka() {
   # shellcheck disable=SC2046
   start_proc kafka "$JAVA" ${QUIVER_KAFKA_JAVA_OPTS:--Xms256m -Xmx512m} $(java_opts_all) \
     -Dquiver.log.file="$log" -cp "$cp" dev.quiver.cli.QuiverCli broker \
-    --port "$KAFKA_PORT" --data-dir "$RUN_DIR/kafka"
+    --port "$KAFKA_PORT" --data-dir "$RUN_DIR/kafka" --partitions "$KAFKA_PARTITIONS"
   info "started kafka (pid $(pid_of kafka)), log $log"
 }
 

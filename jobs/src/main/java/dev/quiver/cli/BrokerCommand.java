@@ -23,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
  * with a one-line message, which the top-level CLI prints.
  *
  * <pre>{@code
- * $ quiver broker --port 9092 --data-dir ~/.quiver/kafka
+ * $ quiver broker --port 9092 --data-dir ~/.quiver/kafka --partitions 4
  * Kafka broker ready at localhost:9092 (data in /home/me/.quiver/kafka; Ctrl-C to stop)
  *
  * // in-process, e.g. from a test; blocks until this thread is interrupted, then returns 0:
@@ -60,13 +60,30 @@ public final class BrokerCommand implements Callable<Integer> {
                         + " whose data is discarded on exit.")
     private Path dataDir;
 
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            defaultValue = "1",
+            description =
+                    "Partitions of topics created on first use (default: ${DEFAULT-VALUE}); as"
+                            + " many as a job's parallelism lets every source subtask read.")
+    private int partitions;
+
     @Override
     public Integer call() {
         if (port < 0 || port > 65_535) {
             throw new ParameterException(spec.commandLine(), "--port must be in 0..65535: " + port);
         }
+        if (partitions < 1) {
+            throw new ParameterException(
+                    spec.commandLine(), "--partitions must be at least 1: " + partitions);
+        }
         EmbeddedKafkaBroker broker =
-                EmbeddedKafkaBroker.builder().port(port).dataDir(dataDir).start();
+                EmbeddedKafkaBroker.builder()
+                        .port(port)
+                        .dataDir(dataDir)
+                        .partitions(partitions)
+                        .start();
         CountDownLatch stopped = new CountDownLatch(1);
         // The hook closes the broker itself: once hooks finish the JVM halts, so it cannot
         // leave the work to the main thread it wakes.

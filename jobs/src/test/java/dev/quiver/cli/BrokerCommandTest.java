@@ -44,7 +44,9 @@ class BrokerCommandTest {
                                                 "--port",
                                                 Integer.toString(port),
                                                 "--data-dir",
-                                                dataDir.toString())),
+                                                dataDir.toString(),
+                                                "--partitions",
+                                                "3")),
                         "broker-command");
         thread.start();
         try {
@@ -60,6 +62,7 @@ class BrokerCommandTest {
 
             try (KafkaProducer<String, String> producer = producer(bootstrap, Map.of())) {
                 producer.send(new ProducerRecord<>("cli", "hello")).get();
+                assertThat(producer.partitionsFor("cli")).as("auto-created partitions").hasSize(3);
             }
             assertThat(
                             consumeUntil(
