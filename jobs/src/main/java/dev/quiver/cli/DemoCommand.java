@@ -130,7 +130,7 @@ final class DemoCommand implements Callable<Integer> {
                             .executeAsync("quiver demo");
             say(
                     out,
-                    "Flink job %s (bayes and match stages) running on the MiniCluster"
+                    "Flink job %s (bayes, match and walk stages) running on the MiniCluster"
                             + " (parallelism %d, checkpoints every 1 s)",
                     job.getJobID(),
                     parallelism);

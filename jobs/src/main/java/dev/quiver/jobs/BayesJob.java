@@ -316,9 +316,12 @@ public final class BayesJob implements Callable<Integer> {
 
     /**
      * Adds the bayes stage to a pipeline: decode and validate observations, update posteriors by
-     * key (and merge them globally with {@code --global}), write updates and dead letters.
+     * key (and merge them globally with {@code --global}), write updates and dead letters. Returns
+     * the decoded observations, so that another stage of a pipeline can read them without a second
+     * decode (and a second dead letter per bad record).
      */
-    void addTo(StreamExecutionEnvironment env, PipelineIo pipeline) {
+    SingleOutputStreamOperator<Traced<Observation>> addTo(
+            StreamExecutionEnvironment env, PipelineIo pipeline) {
         BayesOptions options = options();
         DataStream<RawRecord> raw = pipeline.source(env, observationsTopic, input);
         SingleOutputStreamOperator<Traced<Observation>> observations =
@@ -362,5 +365,6 @@ public final class BayesJob implements Callable<Integer> {
                         .getSideOutput(DeadLetters.TAG)
                         .union(updates.getSideOutput(DeadLetters.TAG));
         pipeline.deadLetterSink(deadLetters);
+        return observations;
     }
 }

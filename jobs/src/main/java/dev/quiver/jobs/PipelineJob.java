@@ -1,12 +1,24 @@
 package dev.quiver.jobs;
 
+import dev.quiver.io.Traced;
+import dev.quiver.schema.Observation;
+
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import picocli.CommandLine;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * The whole pipeline as one Flink job: every stage that exists (bayes, match), each reading its own
- * topics with the options they share. The demo runs it; each operator issue adds its stage.
+ * The whole pipeline as one Flink job: every stage that exists (bayes, match, walk), each reading
+ * its own topics with the options they share. The demo runs it; each operator issue adds its stage.
+ *
+ * <p>The walk stage reads the observations the bayes stage decoded (one decode per topic, so a bad
+ * record is one dead letter) and, to keep the pipeline light, simulates every {@value
+ * #WALK_TRIGGER}-th observation of a key with the simple walk, {@value #WALK_STEPS} steps on
+ * {@value #WALK_PATHS} paths.
  *
  * <pre>{@code
  * StreamExecutionEnvironment env = PipelineJob.build("--bootstrap", bootstrap, "--parallelism", "2");
@@ -14,6 +26,15 @@ import picocli.CommandLine;
  * }</pre>
  */
 public final class PipelineJob {
+
+    /** The walk stage simulates every this-many-th observation of a key. */
+    static final String WALK_TRIGGER = "100";
+
+    /** Steps per path of the walk stage. */
+    static final String WALK_STEPS = "100";
+
+    /** Paths per simulation of the walk stage. */
+    static final String WALK_PATHS = "1000";
 
     private PipelineJob() {}
 
@@ -33,11 +54,18 @@ public final class PipelineJob {
     public static StreamExecutionEnvironment build(String... sharedOptions) {
         BayesJob bayes = CommandLine.populateCommand(new BayesJob(), sharedOptions);
         MatchJob match = CommandLine.populateCommand(new MatchJob(), sharedOptions);
+        List<String> walkOptions = new ArrayList<>(List.of(sharedOptions));
+        walkOptions.addAll(
+                List.of("--trigger", WALK_TRIGGER, "--steps", WALK_STEPS, "--paths", WALK_PATHS));
+        WalkJob walk =
+                CommandLine.populateCommand(new WalkJob(), walkOptions.toArray(String[]::new));
         bayes.io.checkBrokerReachable();
         PipelineIo bayesIo = bayes.pipelineIo();
         StreamExecutionEnvironment env = bayesIo.environment();
-        bayes.addTo(env, bayesIo);
+        SingleOutputStreamOperator<Traced<Observation>> observations = bayes.addTo(env, bayesIo);
         match.addTo(env, match.pipelineIo(), match.options());
+        PipelineIo walkIo = walk.pipelineIo();
+        walkIo.deadLetterSink(walk.addStage(walkIo, walk.options(), observations));
         return env;
     }
 }

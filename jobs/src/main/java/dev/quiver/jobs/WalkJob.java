@@ -1,17 +1,26 @@
 package dev.quiver.jobs;
 
+import dev.quiver.bayes.BayesOptions;
+import dev.quiver.bayes.NormalInverseGammaPosterior;
 import dev.quiver.io.DeadLetters;
 import dev.quiver.io.DecodeFunction;
 import dev.quiver.io.RawRecord;
+import dev.quiver.io.RecordValidator;
 import dev.quiver.io.Topics;
+import dev.quiver.io.Traced;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.WalkSummary;
+import dev.quiver.walk.StepPosterior;
+import dev.quiver.walk.StepPosteriorFunction;
 import dev.quiver.walk.WalkFunction;
 import dev.quiver.walk.WalkModel;
-import dev.quiver.walk.WalkObservationValidator;
 import dev.quiver.walk.WalkOptions;
+import dev.quiver.walk.WalkStart;
+import dev.quiver.walk.WalkStartFunction;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -21,7 +30,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -29,6 +41,12 @@ import java.util.concurrent.Callable;
  * The walk job: observations in, a Monte Carlo random-walk summary per triggering observation out,
  * each starting at the observation's value. The same class is {@code quiver run walk} and the main
  * class a Flink cluster runs.
+ *
+ * <p>The stage: decode, {@link WalkStartFunction} (the walk's checks), with {@code --model
+ * posterior} the bayes stage {@link StepPosteriorFunction} (per key, the Normal-Inverse-Gamma
+ * posterior of the level increments, each observation handed on with its predictive step law), then
+ * {@link WalkFunction} by key. With an interval trigger, event time and watermarks (bounded
+ * out-of-orderness) are assigned before the walk.
  *
  * <pre>{@code
  * flink run -c dev.quiver.jobs.WalkJob quiver-jobs.jar --bootstrap kafka:9092 --steps 1000 \
@@ -66,7 +84,10 @@ public final class WalkJob implements Callable<Integer> {
     @Option(
             names = "--model",
             defaultValue = "simple",
-            description = "Step law: simple, lazy or gaussian (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Step law: simple, lazy, gaussian, or posterior: Student-t steps from the"
+                            + " Normal-Inverse-Gamma posterior predictive of the key's increments"
+                            + " between consecutive values (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(
@@ -94,6 +115,32 @@ public final class WalkJob implements Callable<Integer> {
     double sigma;
 
     @Option(
+            names = "--prior-mean",
+            paramLabel = "M",
+            description = "Posterior: prior mean of the mean step (default 0).")
+    Double priorMean;
+
+    @Option(
+            names = "--prior-kappa",
+            paramLabel = "K",
+            description = "Posterior: prior pseudo-steps behind --prior-mean (default 1).")
+    Double priorKappa;
+
+    @Option(
+            names = "--prior-shape",
+            paramLabel = "A",
+            description =
+                    "Posterior: shape of the inverse-gamma prior on the step variance (default 1).")
+    Double priorShape;
+
+    @Option(
+            names = "--prior-scale",
+            paramLabel = "B",
+            description =
+                    "Posterior: scale of the inverse-gamma prior on the step variance (default 1).")
+    Double priorScale;
+
+    @Option(
             names = "--barrier",
             paramLabel = "A",
             description =
@@ -111,9 +158,27 @@ public final class WalkJob implements Callable<Integer> {
             names = "--trigger",
             defaultValue = "every",
             description =
-                    "Simulate on 'every' observation, every N-th of a key, or at most once per"
-                            + " event-time interval like '500ms' (default: ${DEFAULT-VALUE}).")
+                    "Simulate on 'every' observation, every N-th of a key, or, with an interval"
+                            + " like '500ms', each key's latest observation of each event-time"
+                            + " interval once the watermark closes it (default: ${DEFAULT-VALUE}).")
     String trigger;
+
+    @Option(
+            names = "--max-out-of-orderness-ms",
+            defaultValue = "1000",
+            description =
+                    "Interval trigger: watermark delay behind the largest event time seen; an"
+                            + " observation whose interval the watermark has closed is a dead"
+                            + " letter (default: ${DEFAULT-VALUE}).")
+    long maxOutOfOrdernessMs;
+
+    @Option(
+            names = "--idle-timeout-ms",
+            defaultValue = "5000",
+            description =
+                    "Interval trigger: a source partition without records this long stops holding"
+                            + " the watermark back; 0 never (default: ${DEFAULT-VALUE}).")
+    long idleTimeoutMs;
 
     @Option(
             names = "--max-work",
@@ -173,11 +238,35 @@ public final class WalkJob implements Callable<Integer> {
                     case "simple" -> WalkModel.simple(p);
                     case "lazy" -> WalkModel.lazy(laziness, p);
                     case "gaussian" -> WalkModel.gaussian(mu, sigma);
+                    // What a key with no increment yet walks with; later ones learn theirs.
+                    case "posterior" ->
+                            StepPosterior.predictive(
+                                    (NormalInverseGammaPosterior) stepPrior().newPosterior());
                     default ->
                             throw new IllegalArgumentException(
-                                    "unknown model '" + model + "'; known: simple, lazy, gaussian");
+                                    "unknown model '"
+                                            + model
+                                            + "'; known: simple, lazy, gaussian, posterior");
                 };
+        List<String> priors = new ArrayList<>();
+        if (!model.equals("posterior")) {
+            addIfGiven(priors, "--prior-mean", priorMean);
+            addIfGiven(priors, "--prior-kappa", priorKappa);
+            addIfGiven(priors, "--prior-shape", priorShape);
+            addIfGiven(priors, "--prior-scale", priorScale);
+        }
+        if (!priors.isEmpty()) {
+            throw new IllegalArgumentException(
+                    String.join(", ", priors) + " applies to --model posterior only");
+        }
         long[] parsed = WalkOptions.parseTrigger(trigger);
+        if (maxOutOfOrdernessMs < 0 || idleTimeoutMs < 0) {
+            throw new IllegalArgumentException(
+                    "--max-out-of-orderness-ms and --idle-timeout-ms must be >= 0, got "
+                            + maxOutOfOrdernessMs
+                            + " and "
+                            + idleTimeoutMs);
+        }
         return new WalkOptions(
                 stepLaw,
                 steps,
@@ -189,33 +278,113 @@ public final class WalkJob implements Callable<Integer> {
                 maxWork);
     }
 
-    /** Adds the walk stage: decode and validate observations, simulate by key, write summaries. */
+    private static void addIfGiven(List<String> given, String option, Double value) {
+        if (value != null) {
+            given.add(option);
+        }
+    }
+
+    /**
+     * The step prior of {@code --model posterior}: the bayes job's normal model and its checks,
+     * with the options this job exposes.
+     */
+    BayesOptions stepPrior() {
+        BayesOptions.Builder builder = BayesOptions.builder().setModel("normal");
+        if (priorMean != null) {
+            builder.setPriorMean(priorMean);
+        }
+        if (priorKappa != null) {
+            builder.setPriorKappa(priorKappa);
+        }
+        if (priorShape != null) {
+            builder.setPriorShape(priorShape);
+        }
+        if (priorScale != null) {
+            builder.setPriorScale(priorScale);
+        }
+        return builder.build();
+    }
+
+    /** Adds the walk job: decode observations, then the walk stage. */
     void addTo(StreamExecutionEnvironment env, PipelineIo pipeline, WalkOptions options) {
         DataStream<RawRecord> raw = pipeline.source(env, observationsTopic, input);
-        SingleOutputStreamOperator<Observation> observations =
+        SingleOutputStreamOperator<Traced<Observation>> observations =
                 raw.process(
-                                DecodeFunction.of(
+                                DecodeFunction.traced(
                                         Observation.class,
                                         pipeline.format(),
                                         pipeline.options().maxRecordBytes(),
-                                        new WalkObservationValidator(options)))
-                        .returns(Observation.class)
-                        .name("decode observations");
-        if (!pipeline.options().usesKafka()) {
-            // The one file reader would otherwise deal lines round-robin to the decoders and a
-            // key's observations would reach the walk out of order, changing their numbers (and
-            // so their random streams) from run to run; Kafka keeps each key in one partition,
-            // read and decoded by one subtask.
-            observations.setParallelism(1);
+                                        // The walk's own checks run in the stage, as in the
+                                        // pipeline where it reads the bayes stage's decode.
+                                        RecordValidator.<Observation>acceptAll()))
+                        .returns(new TypeHint<Traced<Observation>>() {})
+                        .name("decode observations")
+                        .uid("walk-decode")
+                        // Chained to the source: a rebalance would reorder each key's
+                        // observations and change their numbers (and so their random streams)
+                        // from run to run; a file has one reader, Kafka one per partition.
+                        .setParallelism(raw.getParallelism());
+        DataStream<DeadLetter> stageDeadLetters = addStage(pipeline, options, observations);
+        pipeline.deadLetterSink(
+                observations.getSideOutput(DeadLetters.TAG).union(stageDeadLetters));
+    }
+
+    /**
+     * Adds the walk stage over decoded observations (chained to them, so each key's order stays):
+     * the walk's checks, the step posterior with {@code --model posterior}, the walk by key and the
+     * summaries' sink. Returns the stage's dead letters, for the caller's one dead-letter sink.
+     */
+    DataStream<DeadLetter> addStage(
+            PipelineIo pipeline,
+            WalkOptions options,
+            SingleOutputStreamOperator<Traced<Observation>> observations) {
+        int parallelism = observations.getParallelism();
+        DataStream<Traced<Observation>> timed = observations;
+        if (options.triggersOnInterval()) {
+            timed =
+                    observations
+                            .assignTimestampsAndWatermarks(watermarks())
+                            .name("walk event time")
+                            .uid("walk-watermarks")
+                            .setParallelism(parallelism);
         }
-        DataStream<WalkSummary> summaries =
-                observations
-                        .keyBy(Observation::getKey)
+        SingleOutputStreamOperator<WalkStart> starts =
+                timed.process(new WalkStartFunction(options))
+                        .returns(WalkStart.class)
+                        .name("walk checks")
+                        .uid("walk-start")
+                        .setParallelism(parallelism);
+        DataStream<DeadLetter> deadLetters = starts.getSideOutput(DeadLetters.TAG);
+        DataStream<WalkStart> walked = starts;
+        if (model.equals("posterior")) {
+            SingleOutputStreamOperator<WalkStart> predicted =
+                    starts.keyBy(start -> start.observation.getKey())
+                            .process(new StepPosteriorFunction(stepPrior()))
+                            .returns(WalkStart.class)
+                            .name("bayes normal steps")
+                            .uid("walk-step-posterior");
+            deadLetters = deadLetters.union(predicted.getSideOutput(DeadLetters.TAG));
+            walked = predicted;
+        }
+        SingleOutputStreamOperator<WalkSummary> summaries =
+                walked.keyBy(start -> start.observation.getKey())
                         .process(new WalkFunction(options))
                         .returns(WalkSummary.class)
-                        .name("walk " + options.model().name());
+                        .name("walk " + model)
+                        .uid("walk");
         pipeline.sink(summaries, WalkSummary.class, walksTopic, WalkSummary::getKey);
-        DataStream<DeadLetter> deadLetters = observations.getSideOutput(DeadLetters.TAG);
-        pipeline.deadLetterSink(deadLetters);
+        return deadLetters.union(summaries.getSideOutput(DeadLetters.TAG));
+    }
+
+    /** Event time from the observation's ts, bounded out-of-orderness, idle partitions skipped. */
+    private WatermarkStrategy<Traced<Observation>> watermarks() {
+        WatermarkStrategy<Traced<Observation>> strategy =
+                WatermarkStrategy.<Traced<Observation>>forBoundedOutOfOrderness(
+                                Duration.ofMillis(maxOutOfOrdernessMs))
+                        .withTimestampAssigner(
+                                (traced, previous) -> traced.record.getTs().toEpochMilli());
+        return idleTimeoutMs > 0
+                ? strategy.withIdleness(Duration.ofMillis(idleTimeoutMs))
+                : strategy;
     }
 }

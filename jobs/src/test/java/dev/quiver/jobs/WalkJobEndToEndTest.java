@@ -2,6 +2,7 @@ package dev.quiver.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quiver.bayes.NormalInverseGammaPosterior;
 import dev.quiver.cli.QuiverCli;
 import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.NdjsonCodec;
@@ -12,6 +13,8 @@ import dev.quiver.kafka.KafkaTopics;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.WalkSummary;
+import dev.quiver.walk.StepPosterior;
+import dev.quiver.walk.WalkModel;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,8 +38,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -52,6 +58,33 @@ class WalkJobEndToEndTest {
     private static final int KEYS = 12;
     private static final String[] WALK_OPTIONS = {
         "--steps", "150", "--paths", "400", "--barrier", "6", "--seed", "9"
+    };
+
+    /** The posterior-driven walk, with a barrier and a non-default NIG prior on the steps. */
+    private static final String[] POSTERIOR_OPTIONS = {
+        "--model",
+        "posterior",
+        "--prior-mean",
+        "0.5",
+        "--prior-kappa",
+        "2",
+        "--prior-shape",
+        "3",
+        "--prior-scale",
+        "40",
+        "--steps",
+        "60",
+        "--paths",
+        "300",
+        "--barrier",
+        "25",
+        "--seed",
+        "4"
+    };
+
+    /** The interval trigger: each key's latest observation per 50 ms of event time. */
+    private static final String[] INTERVAL_OPTIONS = {
+        "--model", "gaussian", "--steps", "40", "--paths", "200", "--seed", "5", "--trigger", "50ms"
     };
 
     private static EmbeddedKafkaBroker broker;
@@ -163,14 +196,22 @@ class WalkJobEndToEndTest {
     }
 
     /**
-     * Cancelled after the first half, restored from its last checkpoint: the observations after
-     * that checkpoint are read again, and the committed output still holds each summary once, equal
-     * to an uninterrupted file run.
+     * Cancelled after the first half, restored from its last checkpoint: the committed output still
+     * holds each summary once, equal to an uninterrupted file run.
      */
     @Test
     void restoreFromACheckpointReplaysToTheSameSummaries(@TempDir Path dir) throws Exception {
         List<WalkSummary> expected = fileRun(dir, writeInput(dir, false), "1", "reference");
-        String suffix = ".restore";
+        assertSameSummaries(restoredRun(dir, ".restore", WALK_OPTIONS), expected);
+    }
+
+    /**
+     * Cancelled after the first half, restored from its last checkpoint: the observations after
+     * that checkpoint are read again, and the committed output (read here) should hold each summary
+     * once.
+     */
+    private static List<WalkSummary> restoredRun(Path dir, String suffix, String[] walkOptions)
+            throws Exception {
         KafkaTopics.ensureTopics(
                 broker.bootstrapServers(),
                 List.of(
@@ -194,14 +235,14 @@ class WalkJobEndToEndTest {
                                 "--state-backend",
                                 "rocksdb",
                                 "--group-id",
-                                "walk-restore",
+                                "walk-restore" + suffix,
                                 "--observations-topic",
                                 Topics.OBSERVATIONS + suffix,
                                 "--walks-topic",
                                 Topics.WALKS + suffix,
                                 "--deadletter-topic",
                                 Topics.DEAD_LETTER + suffix));
-        common.addAll(List.of(WALK_OPTIONS));
+        common.addAll(List.of(walkOptions));
 
         publish(observations.subList(0, EVENTS / 2), Topics.OBSERVATIONS + suffix);
         WalkJob firstRun =
@@ -237,7 +278,81 @@ class WalkJobEndToEndTest {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             committed.add(codec.decode(r.value()));
         }
-        assertSameSummaries(normalised(committed), expected);
+        return normalised(committed);
+    }
+
+    /**
+     * Posterior-driven walks: the same summaries with parallelism 1 and 4, and each one walked with
+     * the predictive of a Normal-Inverse-Gamma posterior fed its key's increments up to and
+     * including that observation (the first observation of a key: the prior predictive).
+     */
+    @Test
+    void posteriorWalksAgreeAcrossParallelismAndUseTheirKeysIncrementPosterior(@TempDir Path dir)
+            throws IOException {
+        Path input = writeInput(dir, false);
+        List<WalkSummary> one = fileRun(dir, input, "1", "posterior-p1", POSTERIOR_OPTIONS);
+        List<WalkSummary> four = fileRun(dir, input, "4", "posterior-p4", POSTERIOR_OPTIONS);
+        assertThat(one).hasSize(EVENTS);
+        assertSameSummaries(four, one);
+
+        Map<String, WalkSummary> byId = new HashMap<>();
+        one.forEach(summary -> byId.put(summary.getId(), summary));
+        Map<String, StepPosterior> oracle = new HashMap<>();
+        for (Observation o : observations) {
+            StepPosterior steps =
+                    oracle.computeIfAbsent(
+                            o.getKey(),
+                            k ->
+                                    StepPosterior.withPrior(
+                                            NormalInverseGammaPosterior.withPrior(0.5, 2, 3, 40)));
+            steps.observe(o.getValue());
+            WalkModel law = steps.predictive();
+            WalkSummary summary = byId.get(o.getId());
+            assertThat(summary.getSeed()).as(o.getId()).contains(" model=" + law + " ");
+            assertThat(summary.getExact())
+                    .containsEntry("mean", o.getValue() + 60 * law.stepMean())
+                    .containsEntry("variance", 60 * law.stepVariance());
+        }
+    }
+
+    /** Posterior-driven walks on a real broker, stopped and restored: the file run's summaries. */
+    @Test
+    void posteriorWalksRestoredFromACheckpointEqualTheFileRun(@TempDir Path dir) throws Exception {
+        List<WalkSummary> expected =
+                fileRun(dir, writeInput(dir, false), "2", "posterior", POSTERIOR_OPTIONS);
+        assertSameSummaries(restoredRun(dir, ".posterior", POSTERIOR_OPTIONS), expected);
+    }
+
+    /**
+     * The interval trigger simulates, per key and 50 ms interval of event time, the interval's
+     * latest observation, once the watermark closes it; the end of the file closes the last
+     * intervals, so each key's last observation has its summary. Parallelism 1 and 4 agree.
+     */
+    @Test
+    void intervalTriggerSummarisesEachKeysLatestObservationOfEachInterval(@TempDir Path dir)
+            throws IOException {
+        Path input = writeInput(dir, false);
+        List<WalkSummary> one = fileRun(dir, input, "1", "interval-p1", INTERVAL_OPTIONS);
+        List<WalkSummary> four = fileRun(dir, input, "4", "interval-p4", INTERVAL_OPTIONS);
+        assertSameSummaries(four, one);
+
+        Map<String, Observation> latest = new TreeMap<>();
+        Map<String, Observation> lastOfKey = new HashMap<>();
+        for (Observation o : observations) {
+            long ts = o.getTs().toEpochMilli();
+            latest.merge(
+                    o.getKey() + "@" + Math.floorDiv(ts, 50),
+                    o,
+                    (a, b) -> b.getTs().isBefore(a.getTs()) ? a : b);
+            lastOfKey.put(o.getKey(), o);
+        }
+        List<String> expectedIds =
+                latest.values().stream().map(Observation::getId).sorted().toList();
+        assertThat(one).extracting(WalkSummary::getId).containsExactlyElementsOf(expectedIds);
+        assertThat(expectedIds.size()).isBetween(EVENTS / 10, EVENTS / 2);
+        assertThat(expectedIds)
+                .containsAll(lastOfKey.values().stream().map(Observation::getId).toList());
+        assertThat(deadLetters(dir.resolve("interval-p1.ndjson"))).isEmpty();
     }
 
     private static void publish(List<Observation> records, String topic) {
@@ -291,6 +406,12 @@ class WalkJobEndToEndTest {
 
     private static List<WalkSummary> fileRun(Path dir, Path input, String parallelism, String name)
             throws IOException {
+        return fileRun(dir, input, parallelism, name, WALK_OPTIONS);
+    }
+
+    private static List<WalkSummary> fileRun(
+            Path dir, Path input, String parallelism, String name, String[] walkOptions)
+            throws IOException {
         Path output = dir.resolve(name + ".ndjson");
         List<String> args =
                 new ArrayList<>(
@@ -303,7 +424,7 @@ class WalkJobEndToEndTest {
                                 output.toString(),
                                 "--parallelism",
                                 parallelism));
-        args.addAll(List.of(WALK_OPTIONS));
+        args.addAll(List.of(walkOptions));
         assertThat(run(args.toArray(String[]::new))).isZero();
         NdjsonCodec<WalkSummary> codec = NdjsonCodec.of(WalkSummary.class);
         List<WalkSummary> out = new ArrayList<>();

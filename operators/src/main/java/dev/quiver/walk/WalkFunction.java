@@ -1,17 +1,21 @@
 package dev.quiver.walk;
 
+import dev.quiver.io.DeadLetters;
 import dev.quiver.schema.HistogramBin;
-import dev.quiver.schema.Observation;
 import dev.quiver.schema.WalkSummary;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,20 +28,66 @@ import java.util.Map;
  *
  * <p>The random stream of a simulation is that of (job seed, key, the observation's number within
  * its key), so a replay after a restore, any parallelism and any batching reproduce every summary
- * bit for bit; the {@code seed} field spells these coordinates out. Keyed state is two longs: the
- * next observation number, and the event time of the last simulation (for interval triggers).
- * Observations reach this function validated by {@link WalkObservationValidator}.
+ * bit for bit; the {@code seed} field spells these coordinates out, and the step law. The step law
+ * is the job's model, or the one a {@link WalkStart} carries (the posterior predictive that {@link
+ * StepPosteriorFunction} learned for exactly that observation).
+ *
+ * <p>Count triggers simulate on arrival. The interval trigger keeps, per key and event-time
+ * interval, the interval's latest observation (largest event time, ties to the later arrival) in
+ * keyed state with an event-time timer at the interval's last millisecond ({@link
+ * WalkOptions#intervalLastMs}): when the watermark passes it, that observation is simulated, so the
+ * last observations of a key get their summary too. At the end of a bounded input the final
+ * watermark fires every pending interval. The timers are in the checkpoint with the pending
+ * observations, so a restore neither loses nor repeats an interval. An observation whose interval
+ * the watermark has already closed is late: it still takes its number, and becomes a dead letter
+ * (which observations are late depends on how far the watermark got, so only input within the
+ * allowed out-of-orderness is deterministic).
+ *
+ * <p>Keyed state: the next observation number; with the interval trigger, the pending observations
+ * by interval. The latency of an interval summary runs from the timer, not from the observation's
+ * arrival. Observations reach this function validated by {@link WalkStartFunction}.
  *
  * <pre>{@code
- * observations.keyBy(Observation::getKey).process(new WalkFunction(options));
+ * starts.keyBy(start -> start.observation.getKey()).process(new WalkFunction(options));
  * }</pre>
  */
-public final class WalkFunction extends KeyedProcessFunction<String, Observation, WalkSummary> {
+public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, WalkSummary> {
+
+    /**
+     * The interval's latest observation, waiting for the watermark to close its interval: the
+     * fields a simulation and its summary need. A Flink POJO.
+     */
+    public static final class Pending {
+        /** The observation's number within its key. */
+        public long sequence;
+
+        /** The observation's id, or null. */
+        public String id;
+
+        /** The observation's event time, epoch milliseconds. */
+        public long tsMs;
+
+        /** The start level. */
+        public double start;
+
+        /** The learned step law's location. */
+        public double location;
+
+        /** The learned step law's scale. */
+        public double scale;
+
+        /** The learned step law's degrees of freedom; NaN for the job's model. */
+        public double dof;
+
+        /** For Flink's POJO serializer. */
+        public Pending() {}
+    }
 
     private final WalkOptions options;
     private transient ValueState<Long> nextSequence;
-    private transient ValueState<Long> lastSimulatedTs;
+    private transient MapState<Long, Pending> pending;
     private transient Counter simulations;
+    private transient Counter deadLetters;
     private transient WalkSpec spec;
     private transient WalkExact exact;
     private transient WalkSimulator simulator;
@@ -58,10 +108,17 @@ public final class WalkFunction extends KeyedProcessFunction<String, Observation
         nextSequence =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("nextSequence", Types.LONG));
-        lastSimulatedTs =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("lastSimulatedTs", Types.LONG));
+        if (options.triggersOnInterval()) {
+            pending =
+                    getRuntimeContext()
+                            .getMapState(
+                                    new MapStateDescriptor<>(
+                                            "pending",
+                                            Types.LONG,
+                                            TypeInformation.of(Pending.class)));
+        }
         simulations = getRuntimeContext().getMetricGroup().counter("walkSimulations");
+        deadLetters = getRuntimeContext().getMetricGroup().counter(DeadLetters.METRIC);
         spec = options.spec();
         exact = WalkExact.of(spec);
         simulator = new JavaWalkSimulator();
@@ -72,33 +129,128 @@ public final class WalkFunction extends KeyedProcessFunction<String, Observation
     }
 
     @Override
-    public void processElement(Observation observation, Context ctx, Collector<WalkSummary> out)
+    public void processElement(WalkStart start, Context ctx, Collector<WalkSummary> out)
             throws Exception {
         long arrivedNanos = System.nanoTime();
         Long stored = nextSequence.value();
         long sequence = stored == null ? 0 : stored;
         nextSequence.update(sequence + 1);
-        long ts = observation.getTs().toEpochMilli();
-        Long last = lastSimulatedTs.value();
-        if (!options.triggers(sequence, ts, last == null ? Long.MIN_VALUE : last)) {
+        long ts = start.observation.getTs().toEpochMilli();
+        if (!options.triggersOnInterval()) {
+            if (options.countTriggers(sequence)) {
+                simulate(
+                        ctx.getCurrentKey(),
+                        start.observation.getId(),
+                        ts,
+                        start.observation.getValue(),
+                        start.location,
+                        start.scale,
+                        start.dof,
+                        sequence,
+                        arrivedNanos,
+                        out);
+            }
             return;
         }
-        lastSimulatedTs.update(ts);
-        keyHashes[0] = WalkStream.keyHash(observation.getKey());
+        long intervalLast = options.intervalLastMs(ts);
+        long watermark = ctx.timerService().currentWatermark();
+        if (intervalLast <= watermark) {
+            deadLetters.inc();
+            ctx.output(
+                    DeadLetters.TAG,
+                    DeadLetters.of(
+                            start.origin,
+                            "late observation: event time "
+                                    + ts
+                                    + " is in the trigger interval ending at "
+                                    + intervalLast
+                                    + ", already closed by the watermark "
+                                    + watermark));
+            return;
+        }
+        Pending latest = pending.get(intervalLast);
+        if (latest == null) {
+            ctx.timerService().registerEventTimeTimer(intervalLast);
+        } else if (ts < latest.tsMs) {
+            return;
+        }
+        pending.put(intervalLast, pending(start, sequence, ts));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<WalkSummary> out)
+            throws Exception {
+        Pending due = pending.get(timestamp);
+        pending.remove(timestamp);
+        simulate(
+                ctx.getCurrentKey(),
+                due.id,
+                due.tsMs,
+                due.start,
+                due.location,
+                due.scale,
+                due.dof,
+                due.sequence,
+                System.nanoTime(),
+                out);
+    }
+
+    private static Pending pending(WalkStart start, long sequence, long ts) {
+        Pending p = new Pending();
+        p.sequence = sequence;
+        p.id = start.observation.getId();
+        p.tsMs = ts;
+        p.start = start.observation.getValue();
+        p.location = start.location;
+        p.scale = start.scale;
+        p.dof = start.dof;
+        return p;
+    }
+
+    private void simulate(
+            String key,
+            String id,
+            long ts,
+            double start,
+            double location,
+            double scale,
+            double dof,
+            long sequence,
+            long arrivedNanos,
+            Collector<WalkSummary> out) {
+        WalkSpec eventSpec = spec;
+        WalkExact eventExact = exact;
+        if (!Double.isNaN(dof)) {
+            // A learned law differs per event; its exact values (moments only) cost O(1).
+            eventSpec = options.spec(WalkModel.studentT(location, scale, dof));
+            eventExact = WalkExact.of(eventSpec);
+        }
+        keyHashes[0] = WalkStream.keyHash(key);
         sequences[0] = sequence;
-        starts[0] = observation.getValue();
-        simulator.simulate(spec, options.seed(), keyHashes, sequences, starts, 1, results);
+        starts[0] = start;
+        simulator.simulate(eventSpec, options.seed(), keyHashes, sequences, starts, 1, results);
         simulations.inc();
         out.collect(
                 toSummary(
-                        observation,
+                        key,
+                        id,
+                        ts,
+                        eventSpec,
+                        eventExact,
                         results[0],
                         sequence,
                         (System.nanoTime() - arrivedNanos) / 1_000_000));
     }
 
     private WalkSummary toSummary(
-            Observation observation, WalkResult result, long sequence, long latencyMs) {
+            String key,
+            String id,
+            long ts,
+            WalkSpec eventSpec,
+            WalkExact eventExact,
+            WalkResult result,
+            long sequence,
+            long latencyMs) {
         Map<String, Double> quantiles = new LinkedHashMap<>();
         for (double probability : WalkExact.QUANTILE_PROBABILITIES) {
             quantiles.put(Double.toString(probability), result.quantile(probability));
@@ -110,18 +262,18 @@ public final class WalkFunction extends KeyedProcessFunction<String, Observation
         Map<String, Double> exactValues = new LinkedHashMap<>();
         Map<String, Double> simulatedValues = new LinkedHashMap<>();
         Map<String, Double> zScores = new LinkedHashMap<>();
-        for (WalkEstimate estimate : exact.estimates(result)) {
+        for (WalkEstimate estimate : eventExact.estimates(result)) {
             putIfFinite(simulatedValues, estimate.name(), estimate.simulated());
             putIfFinite(exactValues, estimate.name(), estimate.exact());
             putIfFinite(zScores, estimate.name(), estimate.zScore());
         }
         double hit = result.hitProbability();
         return WalkSummary.newBuilder()
-                .setKey(observation.getKey())
-                .setId(observation.getId())
-                .setTs(observation.getTs())
-                .setSteps(spec.steps())
-                .setPaths(spec.paths())
+                .setKey(key)
+                .setId(id)
+                .setTs(Instant.ofEpochMilli(ts))
+                .setSteps(eventSpec.steps())
+                .setPaths(eventSpec.paths())
                 .setMean(result.mean())
                 .setVariance(result.variance())
                 .setQuantiles(quantiles)
@@ -130,7 +282,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, Observation
                 .setExact(exactValues)
                 .setSimulated(simulatedValues)
                 .setZScores(zScores)
-                .setSeed(coordinates(observation.getKey(), result.keyHash(), sequence))
+                .setSeed(coordinates(key, result.keyHash(), sequence, eventSpec))
                 .setLatencyMs(latencyMs)
                 .build();
     }
@@ -142,7 +294,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, Observation
         }
     }
 
-    private String coordinates(String key, long keyHash, long sequence) {
+    private String coordinates(String key, long keyHash, long sequence, WalkSpec eventSpec) {
         return "philox4x32-10 seed="
                 + options.seed()
                 + " key="
@@ -152,8 +304,8 @@ public final class WalkFunction extends KeyedProcessFunction<String, Observation
                 + " sequence="
                 + sequence
                 + " model="
-                + spec.model()
+                + eventSpec.model()
                 + " barrier="
-                + spec.barrier();
+                + eventSpec.barrier();
     }
 }

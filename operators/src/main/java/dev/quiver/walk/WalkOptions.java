@@ -8,16 +8,19 @@ import java.util.Locale;
  * a key's observation triggers a simulation, and the most work one event may ask for.
  *
  * <p>Triggers, parsed by {@link #parseTrigger}: {@code every} observation; {@code N}, every N-th
- * observation of a key (its 1st, N+1-th, ...); {@code <ms>ms}, the first observation of a key and
- * then the first whose event time is at least that many milliseconds after the last simulated one.
- * All three depend only on a key's observations in order, so a replay triggers the same
- * simulations.
+ * observation of a key (its 1st, N+1-th, ...); {@code <ms>ms}, per key and per event-time interval
+ * {@code [j ms, (j + 1) ms)} (aligned to the epoch), the latest observation of the interval
+ * (largest event time, ties to the later arrival), simulated when the watermark closes the interval
+ * ({@link #intervalLastMs}). Count triggers depend only on a key's observations in order; the
+ * interval trigger also on which interval each observation falls in, so a replay triggers the same
+ * simulations as long as no observation arrives after the watermark has closed its interval.
  *
  * <pre>{@code
  * WalkOptions options = new WalkOptions(
  *         WalkModel.simple(0.5), 1000, 10_000, 20, 42L, 1, 0, 50_000_000L);
  * WalkSpec spec = options.spec();        // PATH tracking because a barrier is set
  * long[] trigger = WalkOptions.parseTrigger("500ms"); // {1, 500}
+ * WalkSpec learned = options.spec(WalkModel.studentT(0.0, 1.0, 5.0)); // same n, M and barrier
  * }</pre>
  *
  * @param model the step law
@@ -26,7 +29,8 @@ import java.util.Locale;
  * @param barrier the barrier relative to the start; NaN for none
  * @param seed the job seed of every random stream
  * @param triggerEvery simulate on every this-many-th observation of a key (1 = every one)
- * @param triggerIntervalMs when positive, simulate at most once per this event-time interval
+ * @param triggerIntervalMs when positive, simulate the latest observation of each event-time
+ *     interval of this many milliseconds
  * @param maxWork the most {@code steps * paths} one event may run; more is a dead letter
  */
 public record WalkOptions(
@@ -70,6 +74,16 @@ public record WalkOptions(
     }
 
     /**
+     * The simulation of an event whose step law was learned for its key: these steps, paths and
+     * barrier with {@code stepLaw}.
+     *
+     * @throws IllegalArgumentException if the barrier does not suit {@code stepLaw}
+     */
+    public WalkSpec spec(WalkModel stepLaw) {
+        return spec(stepLaw, steps, paths, barrier);
+    }
+
+    /**
      * {@code every} as {@code {1, 0}}, {@code N} as {@code {N, 0}}, {@code <ms>ms} as {@code {1,
      * ms}}: the trigger count and interval.
      *
@@ -101,18 +115,29 @@ public record WalkOptions(
                         + "'");
     }
 
+    /** True for the interval trigger ({@code <ms>ms}), false for the count triggers. */
+    public boolean triggersOnInterval() {
+        return triggerIntervalMs > 0;
+    }
+
     /**
-     * Whether the observation numbered {@code sequence} (0-based, per key) at event time {@code
-     * tsMs} triggers, given the event time of the key's last simulation ({@code Long.MIN_VALUE} for
-     * none).
+     * Count triggers: whether the observation numbered {@code sequence} (0-based, per key) is
+     * simulated.
      */
-    public boolean triggers(long sequence, long tsMs, long lastSimulatedTsMs) {
-        if (sequence % triggerEvery != 0) {
-            return false;
-        }
-        return triggerIntervalMs == 0
-                || lastSimulatedTsMs == Long.MIN_VALUE
-                || tsMs - lastSimulatedTsMs >= triggerIntervalMs;
+    public boolean countTriggers(long sequence) {
+        return sequence % triggerEvery == 0;
+    }
+
+    /**
+     * Interval trigger: the last millisecond of the interval holding event time {@code tsMs},
+     * {@code floor(tsMs / I) I + I - 1}; the watermark closes the interval when it reaches this
+     * time. Clamped to {@code Long.MAX_VALUE} in the last interval before overflow.
+     */
+    public long intervalLastMs(long tsMs) {
+        long first = Math.floorDiv(tsMs, triggerIntervalMs) * triggerIntervalMs;
+        return first > Long.MAX_VALUE - (triggerIntervalMs - 1)
+                ? Long.MAX_VALUE
+                : first + (triggerIntervalMs - 1);
     }
 
     /** Null when the configured work is allowed, else the dead-letter reason. */

@@ -3,6 +3,11 @@ package dev.quiver.walk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.quiver.bayes.NormalInverseGammaPosterior;
+import dev.quiver.io.RawRecord;
+import dev.quiver.io.Traced;
+import dev.quiver.schema.Observation;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -147,6 +152,37 @@ class ExamplesTest {
         assertThat(spec.track()).isEqualTo(WalkSpec.Track.PATH);
         long[] trigger = WalkOptions.parseTrigger("500ms");
         assertThat(trigger).containsExactly(1, 500);
+        WalkSpec learned = options.spec(WalkModel.studentT(0.0, 1.0, 5.0));
+        assertThat(learned.steps()).isEqualTo(1000);
+        assertThat(learned.barrier()).isEqualTo(20);
+        assertThat(learned.model().name()).isEqualTo("student-t");
+    }
+
+    @Test
+    void stepPosteriorExample() {
+        StepPosterior steps =
+                StepPosterior.withPrior(NormalInverseGammaPosterior.withPrior(0.0, 1.0, 2.0, 2.0));
+        steps.observe(100.0);
+        WalkModel prior = steps.predictive();
+        assertThat(prior.location()).isZero();
+        assertThat(prior.scale()).isCloseTo(Math.sqrt(2.0), within(1e-15));
+        assertThat(prior.dof()).isEqualTo(4.0);
+        steps.observe(101.5);
+        steps.observe(101.0);
+        assertThat(steps.increments().getN()).isEqualTo(2.0);
+        WalkModel next = steps.predictive();
+        assertThat(next.location()).isCloseTo(1.0 / 3.0, within(1e-15));
+        assertThat(next.dof()).isEqualTo(6.0);
+    }
+
+    @Test
+    void walkStartExample() {
+        Observation observation = WalkFunctionTest.observation("o", "k", 3.0, 0);
+        RawRecord raw = RawRecord.of("quiver.observations", 0, 7L, new byte[] {1});
+        WalkStart start = WalkStart.of(Traced.of(observation, raw));
+        assertThat(start.stepLaw(WalkModel.simple(0.5))).isEqualTo(WalkModel.simple(0.5));
+        start.setStepLaw(WalkModel.studentT(0.2, 1.1, 9));
+        assertThat(start.stepLaw(WalkModel.simple(0.5))).isEqualTo(WalkModel.studentT(0.2, 1.1, 9));
     }
 
     @Test
