@@ -2,6 +2,7 @@ package dev.quiver.cli;
 
 import dev.quiver.ensemble.EnsembleModel;
 import dev.quiver.ensemble.EnsembleModels;
+import dev.quiver.ensemble.LoadLimits;
 import dev.quiver.ensemble.ScoreFunction;
 import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.Topics;
@@ -16,7 +17,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -24,8 +24,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code quiver publish-model}: checks a model file with the same loader the score job uses, then
- * publishes it as a {@link ModelUpdate} to the models topic, keyed by model id. A file that does
- * not load is refused here with its reason and nothing is sent.
+ * publishes it as a {@link ModelUpdate} to the models topic, keyed by model id; a composition's
+ * member files are read beside it and embedded ({@link EnsembleModels#selfContained}), so score
+ * jobs never read files. A file that does not load is refused here with its reason and nothing is
+ * sent.
  *
  * <pre>{@code
  * quiver publish-model --bootstrap localhost:9092 --file churn-v2.ubj --model-id churn
@@ -35,8 +37,9 @@ import java.util.concurrent.TimeUnit;
         name = "publish-model",
         mixinStandardHelpOptions = true,
         description =
-                "Publish a model file (XGBoost JSON/UBJSON or a quiver-ensemble composition with"
-                        + " inline members) to the models topic; running score jobs switch to it.")
+                "Publish a model file (XGBoost JSON/UBJSON, or a quiver-ensemble composition with"
+                        + " its member files embedded) to the models topic; running score jobs"
+                        + " switch to it.")
 final class PublishModelCommand implements Callable<Integer> {
 
     /** Kafka's default record limit is 1 MiB; larger models need the topic's limit raised too. */
@@ -78,7 +81,7 @@ final class PublishModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes = EnsembleModels.selfContained(file, LoadLimits.DEFAULTS);
         EnsembleModel model = EnsembleModels.fromBytes(bytes);
         long v = version != null ? version : System.currentTimeMillis();
         ModelUpdate update = ScoreFunction.update(modelId, v, bytes, Instant.now());

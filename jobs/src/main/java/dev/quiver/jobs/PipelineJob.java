@@ -7,6 +7,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,12 @@ import java.util.List;
  * record is one dead letter) and, to keep the pipeline light, simulates every {@value
  * #WALK_TRIGGER}-th observation of a key with the simple walk, {@value #WALK_STEPS} steps on
  * {@value #WALK_PATHS} paths.
+ *
+ * <p>The score stage is added on request, {@code --score-model-id ID}: it scores observations with
+ * the versions of model {@code ID} published to the models topic ({@code quiver publish-model}),
+ * and observations that arrive before the first version are dead letters ("no model 'ID' has been
+ * published yet"), so none is dropped unseen. Without the option there is no score stage: a
+ * pipeline that scored nothing would turn every observation into a dead letter.
  *
  * <pre>{@code
  * StreamExecutionEnvironment env = PipelineJob.build("--bootstrap", bootstrap, "--parallelism", "2");
@@ -38,6 +46,14 @@ public final class PipelineJob {
 
     private PipelineJob() {}
 
+    /** The pipeline's own options; the others are shared by every stage. */
+    private static final class PipelineOptions {
+        @Option(names = "--score-model-id", paramLabel = "ID")
+        String scoreModelId;
+
+        @Unmatched List<String> shared = new ArrayList<>();
+    }
+
     /**
      * Runs the pipeline on a Flink cluster ({@code flink run -c dev.quiver.jobs.PipelineJob});
      * takes only the options every job shares. A bad option escapes as an exception, which a
@@ -49,9 +65,12 @@ public final class PipelineJob {
 
     /**
      * The pipeline over Kafka, configured by the options every job shares ({@code --bootstrap},
-     * {@code --parallelism}, checkpoints, {@code --group-id}); each stage keeps its defaults.
+     * {@code --parallelism}, checkpoints, {@code --group-id}) and {@code --score-model-id ID} for
+     * the score stage; each stage keeps its defaults.
      */
-    public static StreamExecutionEnvironment build(String... sharedOptions) {
+    public static StreamExecutionEnvironment build(String... options) {
+        PipelineOptions pipeline = CommandLine.populateCommand(new PipelineOptions(), options);
+        String[] sharedOptions = pipeline.shared.toArray(String[]::new);
         BayesJob bayes = CommandLine.populateCommand(new BayesJob(), sharedOptions);
         MatchJob match = CommandLine.populateCommand(new MatchJob(), sharedOptions);
         List<String> walkOptions = new ArrayList<>(List.of(sharedOptions));
@@ -66,6 +85,11 @@ public final class PipelineJob {
         match.addTo(env, match.pipelineIo(), match.options());
         PipelineIo walkIo = walk.pipelineIo();
         walkIo.deadLetterSink(walk.addStage(walkIo, walk.options(), observations));
+        if (pipeline.scoreModelId != null) {
+            ScoreJob score = CommandLine.populateCommand(new ScoreJob(), sharedOptions);
+            score.modelId = pipeline.scoreModelId;
+            score.addTo(env, score.pipelineIo(), null);
+        }
         return env;
     }
 }

@@ -1,5 +1,7 @@
 package dev.quiver.jobs;
 
+import dev.quiver.ensemble.EnsembleModels;
+import dev.quiver.ensemble.LoadLimits;
 import dev.quiver.ensemble.ScoreFunction;
 import dev.quiver.io.DeadLetters;
 import dev.quiver.io.DecodeFunction;
@@ -23,7 +25,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -56,11 +57,11 @@ public final class ScoreJob implements Callable<Integer> {
     @Option(
             names = "--model",
             paramLabel = "FILE",
-            required = true,
             description =
                     "The model to start with (version 0): an XGBoost JSON or UBJSON file, or a"
-                            + " quiver-ensemble composition with inline members. A newer version"
-                            + " on the models topic replaces it.")
+                            + " quiver-ensemble composition (member files are read beside it and"
+                            + " shipped with it). A newer version on the models topic replaces"
+                            + " it. Without it, the job waits for --model-id on the models topic.")
     Path model;
 
     @Option(
@@ -68,7 +69,7 @@ public final class ScoreJob implements Callable<Integer> {
             paramLabel = "ID",
             description =
                     "Id of the model scored (default: the --model file name without its"
-                            + " extension).")
+                            + " extension; required without --model).")
     String modelId;
 
     @Option(
@@ -137,16 +138,29 @@ public final class ScoreJob implements Callable<Integer> {
         if (modelId != null) {
             return modelId;
         }
+        if (model == null) {
+            throw new IllegalArgumentException(
+                    "give --model FILE, or --model-id ID to wait for that model on the models"
+                            + " topic");
+        }
         String name = model.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;
     }
 
-    /** The --model file as version 0; refused here, before any job starts, if it does not load. */
+    /**
+     * The --model file as version 0, a composition's member files embedded so that the operators
+     * never read files; refused here, before any job starts, if it does not load. Null without
+     * --model: observations are dead letters until a version arrives on the models topic.
+     */
     ModelUpdate initialModel() {
+        if (model == null) {
+            modelId();
+            return null;
+        }
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(model);
+            bytes = EnsembleModels.selfContained(model, LoadLimits.DEFAULTS);
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot read --model " + model + ": " + e.getMessage(), e);

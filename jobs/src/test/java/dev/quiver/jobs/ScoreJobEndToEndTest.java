@@ -43,6 +43,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The score job on files and on a real broker: every observation scored once, as the kernel scores
@@ -55,12 +56,16 @@ class ScoreJobEndToEndTest {
     private static double[][] rows;
     private static byte[] version0;
 
-    /** Version 2: one stump on feature 7, so its predictions differ from version 0's. */
-    private static final String STUMP =
-            "{\"format\": \"quiver-ensemble\", \"version\": 1, \"type\": \"trees\","
-                    + " \"objective\": \"binary:logistic\", \"features\": 30,"
+    /**
+     * Version 2: the mean of version 0, read from a member file, and a stump on feature 7, so its
+     * predictions differ from version 0's.
+     */
+    private static final String BAGGING =
+            "{\"format\": \"quiver-ensemble\", \"version\": 1, \"type\": \"bagging\","
+                    + " \"combine\": \"mean\", \"members\": [{\"xgboost\": \"members/churn.json\"},"
+                    + " {\"trees\": {\"objective\": \"binary:logistic\", \"features\": 30,"
                     + " \"trees\": [{\"feature\": 7, \"threshold\": 0.05, \"missing\": \"left\","
-                    + " \"left\": {\"leaf\": 0.5}, \"right\": {\"leaf\": -0.5}}]}";
+                    + " \"left\": {\"leaf\": 0.5}, \"right\": {\"leaf\": -0.5}}]}}]}";
 
     @BeforeAll
     static void setUp() throws IOException {
@@ -106,7 +111,7 @@ class ScoreJobEndToEndTest {
             Score score = decode(scores, line);
             assertThat(byId.put(score.getId(), score)).as("duplicate " + score.getId()).isNull();
         }
-        double[] expected = predictions(version0);
+        double[] expected = predictions(EnsembleModels.fromBytes(version0));
         assertThat(byId).hasSize(rows.length);
         for (int i = 0; i < rows.length; i++) {
             Score score = byId.get("o" + i);
@@ -118,6 +123,49 @@ class ScoreJobEndToEndTest {
                 .singleElement()
                 .asString()
                 .contains("takes 30 features, got 2");
+    }
+
+    @Test
+    void fileRunShipsACompositionsMemberFilesAndScoresAsTheKernelDoes(@TempDir Path dir)
+            throws IOException {
+        Path bagging = bagging(dir);
+        NdjsonCodec<Observation> codec = NdjsonCodec.of(Observation.class);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            lines.add(codec.encode(observation(i)));
+        }
+        Path input = Files.write(dir.resolve("obs.ndjson"), lines);
+        Path output = dir.resolve("scores.ndjson");
+        String[] args = {
+            "run",
+            "score",
+            "--model",
+            bagging.toString(),
+            "--input",
+            input.toString(),
+            "--output",
+            output.toString(),
+            "--parallelism",
+            "1"
+        };
+
+        assertThat(run(args)).as(lastError).isZero();
+        double[] expected = predictions(EnsembleModels.load(bagging));
+        NdjsonCodec<Score> scores = NdjsonCodec.of(Score.class);
+        List<String> written = Files.readAllLines(output);
+        assertThat(written).hasSize(rows.length);
+        for (String line : written) {
+            Score score = decode(scores, line);
+            assertThat(score.getModelId()).isEqualTo("bagging");
+            int i = Integer.parseInt(score.getId().substring(1));
+            assertThat(score.getPrediction()).as("o%d", i).isEqualTo(expected[i]);
+        }
+
+        Files.delete(dir.resolve("members/churn.json"));
+        assertThat(run(args)).isNotZero();
+        assertThat(lastError.strip())
+                .doesNotContain("\n")
+                .contains("cannot read member file 'members/churn.json'");
     }
 
     @Test
@@ -134,7 +182,11 @@ class ScoreJobEndToEndTest {
                 2,
                 Duration.ofSeconds(30));
         Path model = Files.write(dir.resolve("churn.json"), version0);
-        Path stump = Files.writeString(dir.resolve("stump.json"), STUMP);
+        Path bagging = bagging(dir);
+        Path missingMember =
+                Files.writeString(
+                        dir.resolve("missing.json"),
+                        BAGGING.replace("members/churn.json", "members/gone.json"));
         Path broken = Files.write(dir.resolve("broken.json"), Arrays.copyOf(version0, 999));
         ScoreJob job =
                 CommandLine.populateCommand(
@@ -162,22 +214,23 @@ class ScoreJobEndToEndTest {
         // Batch A, all scored by version 0 before any update is published.
         publish(observations, 0, 60);
         assertThat(readScores(scores, 60)).hasSize(60);
-        // A file that does not load is refused by the CLI; the same bytes sent raw are a dead
-        // letter of the job; then version 2 goes out through the CLI.
+        // A file that does not load, or names a member file that is not there, is refused by the
+        // CLI; the truncated bytes sent raw, and a composition naming member files without them,
+        // are dead letters of the job; then version 2, its member file embedded by the CLI.
         assertThat(publishModel(broken, 1)).isNotZero();
+        assertThat(publishModel(missingMember, 1)).isNotZero();
+        assertThat(lastError).contains("cannot read member file 'members/gone.json'");
         try (KafkaProducer<byte[], byte[]> producer =
                 KafkaTestClients.bytesProducer(broker.bootstrapServers())) {
-            byte[] value =
-                    AvroSingleObjectCodec.of(dev.quiver.schema.ModelUpdate.class)
-                            .encode(
-                                    ScoreFunction.update(
-                                            "churn",
-                                            1,
-                                            Arrays.copyOf(version0, 999),
-                                            Instant.now()));
-            producer.send(new ProducerRecord<>(models, key("churn"), value)).get();
+            for (byte[] bytes :
+                    List.of(Arrays.copyOf(version0, 999), Files.readAllBytes(bagging))) {
+                byte[] value =
+                        AvroSingleObjectCodec.of(dev.quiver.schema.ModelUpdate.class)
+                                .encode(ScoreFunction.update("churn", 1, bytes, Instant.now()));
+                producer.send(new ProducerRecord<>(models, key("churn"), value)).get();
+            }
         }
-        assertThat(publishModel(stump, 2)).isZero();
+        assertThat(publishModel(bagging, 2)).as(lastError).isZero();
         // Probes one at a time until one is scored by version 2; with one subtask, every
         // observation after it is scored by version 2 too.
         int probes = 0;
@@ -194,8 +247,8 @@ class ScoreJobEndToEndTest {
         List<Score> all = readScores(scores, total);
         client.cancel().get(60, TimeUnit.SECONDS);
 
-        double[] v0 = predictions(version0);
-        double[] v2 = predictions(STUMP.getBytes(StandardCharsets.UTF_8));
+        double[] v0 = predictions(EnsembleModels.fromBytes(version0));
+        double[] v2 = predictions(EnsembleModels.load(bagging));
         Map<String, Score> byId = new HashMap<>();
         for (Score score : all) {
             assertThat(byId.put(score.getId(), score)).as("duplicate " + score.getId()).isNull();
@@ -227,12 +280,98 @@ class ScoreJobEndToEndTest {
                 KafkaTestClients.readCommitted(
                         broker.bootstrapServers(),
                         dead,
-                        1,
+                        2,
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(30))) {
             reasons.add(deadCodec.decode(r.value()).getReason());
         }
-        assertThat(reasons).singleElement().asString().contains("version 1").contains("truncated");
+        assertThat(reasons)
+                .hasSize(2)
+                .allSatisfy(reason -> assertThat(reason).contains("version 1"))
+                .anySatisfy(reason -> assertThat(reason).contains("truncated"))
+                .anySatisfy(
+                        reason -> assertThat(reason).contains("names file 'members/churn.json'"));
+    }
+
+    @Test
+    void pipelineScoreStageWaitsForAPublishedModelAndDeadLettersWhatCameBefore(@TempDir Path dir)
+            throws Exception {
+        KafkaTopics.ensureTopics(broker.bootstrapServers(), Topics.ALL, 2, Duration.ofSeconds(30));
+        Path bagging = bagging(dir);
+        JobClient client =
+                PipelineJob.build(
+                                "--bootstrap",
+                                broker.bootstrapServers(),
+                                "--parallelism",
+                                "1",
+                                "--checkpoint-interval-ms",
+                                "300",
+                                "--group-id",
+                                "pipeline-score",
+                                "--score-model-id",
+                                "churn")
+                        .executeAsync("pipeline with a score stage");
+
+        publish(Topics.OBSERVATIONS, 0, 1);
+        assertThat(noModelDeadLetters(1)).containsExactly("o0");
+        assertThat(publishModel(bagging, 3, Topics.MODELS)).as(lastError).isZero();
+        int probes = 0;
+        while (probes < 40) {
+            publish(Topics.OBSERVATIONS, 1 + probes, 2 + probes);
+            probes++;
+            if (!readScores(Topics.SCORES, 1).isEmpty()) {
+                break;
+            }
+        }
+        publish(Topics.OBSERVATIONS, 1 + probes, rows.length);
+        // o0 and at most the probes before the first score are unscored.
+        List<Score> scores = readScores(Topics.SCORES, rows.length - probes);
+        List<String> unscored = noModelDeadLetters(rows.length - scores.size());
+        client.cancel().get(60, TimeUnit.SECONDS);
+
+        double[] expected = predictions(EnsembleModels.load(bagging));
+        Map<String, Score> byId = new HashMap<>();
+        for (Score score : scores) {
+            assertThat(byId.put(score.getId(), score)).as("duplicate " + score.getId()).isNull();
+            assertThat(score.getModelVersion()).isEqualTo(3);
+            int i = Integer.parseInt(score.getId().substring(1));
+            assertThat(score.getPrediction()).as("o%d", i).isEqualTo(expected[i]);
+        }
+        assertThat(unscored).doesNotHaveDuplicates().noneMatch(byId::containsKey);
+        assertThat(byId.size() + unscored.size()).isEqualTo(rows.length);
+        assertThat(byId).containsKey("o" + (rows.length - 1));
+    }
+
+    /**
+     * Ids of the observations on the dead-letter topic because no model was published yet, once
+     * there are {@code atLeast} (or after 30 s).
+     */
+    private static List<String> noModelDeadLetters(int atLeast) {
+        AvroSingleObjectCodec<DeadLetter> deadCodec = AvroSingleObjectCodec.of(DeadLetter.class);
+        AvroSingleObjectCodec<Observation> observations =
+                AvroSingleObjectCodec.of(Observation.class);
+        List<String> ids = new ArrayList<>();
+        Predicate<List<ConsumerRecord<byte[], byte[]>>> enough =
+                records -> records.stream().filter(r -> isNoModel(deadCodec, r)).count() >= atLeast;
+        for (ConsumerRecord<byte[], byte[]> r :
+                KafkaTestClients.readCommittedUntil(
+                        broker.bootstrapServers(),
+                        Topics.DEAD_LETTER,
+                        enough,
+                        Duration.ofSeconds(30))) {
+            if (isNoModel(deadCodec, r)) {
+                DeadLetter letter = decodeAvro(deadCodec, r.value());
+                ids.add(decodeAvro(observations, letter.getPayload().array()).getId());
+            }
+        }
+        return ids;
+    }
+
+    private static boolean isNoModel(
+            AvroSingleObjectCodec<DeadLetter> codec, ConsumerRecord<byte[], byte[]> record) {
+        return decodeAvro(codec, record.value())
+                .getReason()
+                .equals("no model 'churn' has been published yet");
     }
 
     private static Observation observation(int i) {
@@ -262,6 +401,10 @@ class ScoreJobEndToEndTest {
     }
 
     private int publishModel(Path file, long version) {
+        return publishModel(file, version, Topics.MODELS + "-swap");
+    }
+
+    private int publishModel(Path file, long version, String topic) {
         return run(
                 "publish-model",
                 "--bootstrap",
@@ -273,7 +416,7 @@ class ScoreJobEndToEndTest {
                 "--version",
                 String.valueOf(version),
                 "--topic",
-                Topics.MODELS + "-swap");
+                topic);
     }
 
     private static List<Score> readScores(String topic, int expected) {
@@ -291,8 +434,14 @@ class ScoreJobEndToEndTest {
         return scores;
     }
 
-    private static double[] predictions(byte[] model) {
-        EnsembleModel ensemble = EnsembleModels.fromBytes(model);
+    /** {@link #BAGGING} as {@code bagging.json} in {@code dir}, its member file beside it. */
+    private static Path bagging(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("members"));
+        Files.write(dir.resolve("members/churn.json"), version0);
+        return Files.writeString(dir.resolve("bagging.json"), BAGGING);
+    }
+
+    private static double[] predictions(EnsembleModel ensemble) {
         ScoreBuffer out = ensemble.newBuffer(rows.length);
         float[] x = new float[rows.length * 30];
         for (int r = 0; r < rows.length; r++) {

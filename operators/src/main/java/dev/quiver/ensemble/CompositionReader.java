@@ -50,13 +50,32 @@ final class CompositionReader {
                             + ")");
         }
         String type = string(document, "type", path);
+        if (!type.equals("trees") && document.containsKey(EmbeddedFiles.FIELD)) {
+            MemberFiles embedded =
+                    EmbeddedFiles.reader(
+                            object(document, EmbeddedFiles.FIELD, path),
+                            path + "." + EmbeddedFiles.FIELD);
+            return new CompositionReader(embedded, limits).readComposition(document, type, path);
+        }
+        return readComposition(document, type, path);
+    }
+
+    private EnsembleModel readComposition(Map<String, Object> document, String type, String path) {
         switch (type) {
             case "trees":
                 checkFields(document, path, union(TREE_MODEL_FIELDS, "format", "version", "type"));
                 return readTrees(document, path);
             case "bagging":
                 checkFields(
-                        document, path, Set.of("format", "version", "type", "combine", "members"));
+                        document,
+                        path,
+                        Set.of(
+                                "format",
+                                "version",
+                                "type",
+                                "combine",
+                                "members",
+                                EmbeddedFiles.FIELD));
                 Combine combine = enumValue(Combine.class, document, "combine", path);
                 return new BaggingEnsemble(members(document, "members", path), combine);
             case "stacking":
@@ -70,7 +89,8 @@ final class CompositionReader {
                                 "base",
                                 "base_output",
                                 "passthrough",
-                                "meta"));
+                                "meta",
+                                EmbeddedFiles.FIELD));
                 BaseOutput output = enumValue(BaseOutput.class, document, "base_output", path);
                 Object passthroughValue = document.getOrDefault("passthrough", Boolean.FALSE);
                 if (!(passthroughValue instanceof Boolean passthrough)) {
@@ -144,8 +164,9 @@ final class CompositionReader {
                     path
                             + " names file '"
                             + name
-                            + "', but this composition was read from bytes"
-                            + " alone: use inline trees, or load it from a file");
+                            + "', but this composition was read from bytes alone: use inline"
+                            + " trees, embed its files (EnsembleModels.selfContained), or load it"
+                            + " from a file");
         }
         try {
             byte[] bytes = files.read(name);

@@ -3,6 +3,7 @@ package dev.quiver.ensemble;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +30,9 @@ import java.util.Map;
  *                 -1.0,
  *                 new double[] {1.5, 0.5});
  * EnsembleModel fromFile = EnsembleModels.load(Path.of("models/churn-stack.json"));
+ * // the same composition with its member files embedded: loads without a file system
+ * byte[] update = EnsembleModels.selfContained(Path.of("models/churn-stack.json"), LoadLimits.DEFAULTS);
+ * EnsembleModel fromUpdate = EnsembleModels.fromBytes(update);
  * }</pre>
  */
 public final class EnsembleModels {
@@ -83,17 +87,49 @@ public final class EnsembleModels {
      */
     public static EnsembleModel load(Path file, LoadLimits limits) throws IOException {
         limits.checkSize(Files.size(file), "model file " + file.getFileName());
-        Path directory = file.toAbsolutePath().normalize().getParent();
-        MemberFiles files =
+        return fromBytes(Files.readAllBytes(file), filesBeside(file, limits), limits);
+    }
+
+    /**
+     * The bytes of a model file that loads on its own, with {@link #fromBytes(byte[])}: an XGBoost
+     * model or a composition as it is, or, for a composition naming member files, the composition
+     * with those files (read as {@link #load} reads them) embedded in its {@code "files"} field.
+     * The model is loaded once to check it; the result is within {@code limits} as a whole.
+     *
+     * @throws ModelFormatException if the model does not load (a member file missing included)
+     */
+    public static byte[] selfContained(Path file, LoadLimits limits) throws IOException {
+        limits.checkSize(Files.size(file), "model file " + file.getFileName());
+        byte[] bytes = Files.readAllBytes(file);
+        MemberFiles beside = filesBeside(file, limits);
+        Map<String, byte[]> read = new LinkedHashMap<>();
+        fromBytes(
+                bytes,
                 name -> {
-                    Path member = directory.resolve(name).normalize();
-                    if (Path.of(name).isAbsolute() || !member.startsWith(directory)) {
-                        throw new IOException("member files must lie under " + directory);
-                    }
-                    limits.checkSize(Files.size(member), "member file '" + name + "'");
-                    return Files.readAllBytes(member);
-                };
-        return fromBytes(Files.readAllBytes(file), files, limits);
+                    byte[] member = beside.read(name);
+                    read.put(name, member);
+                    return member;
+                },
+                limits);
+        if (read.isEmpty()) {
+            return bytes;
+        }
+        byte[] embedded = EmbeddedFiles.embed(bytes, read);
+        limits.checkSize(embedded.length, "the composition with its member files embedded");
+        return embedded;
+    }
+
+    /** Member files resolved against the directory of {@code file}, which they may not leave. */
+    private static MemberFiles filesBeside(Path file, LoadLimits limits) {
+        Path directory = file.toAbsolutePath().normalize().getParent();
+        return name -> {
+            Path member = directory.resolve(name).normalize();
+            if (Path.of(name).isAbsolute() || !member.startsWith(directory)) {
+                throw new IOException("member files must lie under " + directory);
+            }
+            limits.checkSize(Files.size(member), "member file '" + name + "'");
+            return Files.readAllBytes(member);
+        };
     }
 
     /** An XGBoost model or a composition with inline members only, with the default limits. */

@@ -23,10 +23,9 @@ public final class ScoreBuffer {
     final double[] predictions;
     final double[] probabilities;
 
-    /** Tree scoring scratch: float32 sums, current nodes and feature keys of one block. */
+    /** Tree scoring scratch: float32 sums and feature keys of one block. */
     final float[] sums;
 
-    final int[] nodes;
     final int[] keys;
 
     /** Compositions: one buffer per member, and the meta-learner's input row. */
@@ -53,8 +52,7 @@ public final class ScoreBuffer {
         this.predictions = new double[rowCapacity];
         this.probabilities = new double[Math.multiplyExact(rowCapacity, classCount)];
         this.sums = new float[blockRows * marginCount];
-        this.nodes = new int[blockRows];
-        this.keys = new int[blockRows == 0 ? 0 : TreeEnsemble.BLOCK_ROWS * owner.featureCount()];
+        this.keys = new int[Math.multiplyExact(blockRows, owner.featureCount())];
         this.members = members;
         this.metaFeatures = new double[metaFeatureCount];
     }

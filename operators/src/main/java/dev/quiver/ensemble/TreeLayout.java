@@ -17,6 +17,15 @@ import java.util.Arrays;
  * + (goes left ? 0 : 1)}, a comparison and an add without a branch. A leaf points to itself ({@code
  * left = self - 1}, threshold NaN, so every comparison sends it right), which lets the scorer walk
  * every tree for exactly its depth with no test for having arrived.
+ *
+ * <p><b>Padded trees.</b> {@link #build} then stores each tree that is nearly complete (its perfect
+ * binary tree of the same depth, at most {@value #MAX_PADDED_DEPTH} deep, has at most {@value
+ * #PAD_FACTOR} times its nodes, as XGBoost's depth-limited trees mostly do) as that perfect tree:
+ * node {@code i} of the tree has children {@code 2i + 1} and {@code 2i + 2}, so the scorer finds
+ * them without loading a child index. A leaf above the last level becomes a chain of padding splits
+ * that send every row right (threshold NaN, like a leaf) down to the last level, where the leaf's
+ * value is stored; the padding nodes that no row reaches hold zeros. Every row still reaches the
+ * leaf the tree's own walk reaches, so scores are unchanged; the padding at most doubles memory.
  */
 final class TreeLayout {
 
@@ -25,6 +34,12 @@ final class TreeLayout {
 
     static final byte MISSING_RIGHT = 0;
     static final byte MISSING_NONE = -1;
+
+    /** Deepest tree stored as a perfect tree (511 splits and 512 leaves). */
+    static final int MAX_PADDED_DEPTH = 8;
+
+    /** Most nodes a padded tree may have per node of the tree itself. */
+    static final int PAD_FACTOR = 2;
 
     private final int featureCount;
     private final int marginCount;
@@ -187,19 +202,114 @@ final class TreeLayout {
                             + marginCount
                             + " outputs");
         }
+        boolean[] padded = new boolean[treeCount];
+        int[] root = new int[treeCount];
+        int size = 0;
+        for (int t = 0; t < treeCount; t++) {
+            int nodes = treeEnd(t) - treeRoot[t];
+            int depth = treeDepth[t];
+            padded[t] =
+                    depth >= 1
+                            && depth <= MAX_PADDED_DEPTH
+                            && perfectSize(depth) <= PAD_FACTOR * nodes;
+            root[t] = size;
+            size += padded[t] ? perfectSize(depth) : nodes;
+        }
+        Nodes out = new Nodes(size);
+        for (int t = 0; t < treeCount; t++) {
+            if (padded[t]) {
+                int base = root[t];
+                for (int i = 0; i < perfectSize(treeDepth[t]); i++) {
+                    out.set(base + i, 0, Float.NaN, base + 2 * i + 1, false, 0f);
+                }
+                pad(treeRoot[t], base, 0, 0, treeDepth[t], out);
+            } else {
+                int shift = root[t] - treeRoot[t];
+                for (int n = treeRoot[t]; n < treeEnd(t); n++) {
+                    out.set(
+                            n + shift,
+                            feature[n],
+                            threshold[n],
+                            left[n] + shift,
+                            defaultLeft[n],
+                            value[n]);
+                }
+            }
+        }
         return new TreeEnsemble(
                 objective,
                 featureCount,
                 baseMargins.clone(),
                 acceptsMissing,
-                Arrays.copyOf(treeRoot, treeCount),
+                nodeCount,
+                root,
                 Arrays.copyOf(treeDepth, treeCount),
                 Arrays.copyOf(treeGroup, treeCount),
-                Arrays.copyOf(feature, nodeCount),
-                Arrays.copyOf(threshold, nodeCount),
-                Arrays.copyOf(left, nodeCount),
-                Arrays.copyOf(defaultLeft, nodeCount),
-                Arrays.copyOf(value, nodeCount));
+                padded,
+                out.feature,
+                out.threshold,
+                out.left,
+                out.defaultLeft,
+                out.value);
+    }
+
+    private static int perfectSize(int depth) {
+        return (2 << depth) - 1;
+    }
+
+    private int treeEnd(int t) {
+        return t + 1 < treeCount ? treeRoot[t + 1] : nodeCount;
+    }
+
+    /**
+     * Copies the subtree at {@code node} to position {@code at} (at {@code level}) of the perfect
+     * tree at {@code base}: a split with its children at {@code 2 at + 1} and {@code 2 at + 2}, a
+     * leaf at the end of the all-right chain below {@code at}, whose splits are already padding.
+     * Recursion is at most {@link #MAX_PADDED_DEPTH} deep.
+     */
+    private void pad(int node, int base, int at, int level, int depth, Nodes out) {
+        if (Float.isNaN(threshold[node])) {
+            int leaf = at;
+            for (int l = level; l < depth; l++) {
+                leaf = 2 * leaf + 2;
+            }
+            out.value[base + leaf] = value[node];
+            return;
+        }
+        out.set(
+                base + at,
+                feature[node],
+                threshold[node],
+                base + 2 * at + 1,
+                defaultLeft[node],
+                0f);
+        pad(left[node], base, 2 * at + 1, level + 1, depth, out);
+        pad(left[node] + 1, base, 2 * at + 2, level + 1, depth, out);
+    }
+
+    /** The node arrays of the final layout. */
+    private static final class Nodes {
+        final int[] feature;
+        final float[] threshold;
+        final int[] left;
+        final boolean[] defaultLeft;
+        final float[] value;
+
+        Nodes(int size) {
+            feature = new int[size];
+            threshold = new float[size];
+            left = new int[size];
+            defaultLeft = new boolean[size];
+            value = new float[size];
+        }
+
+        void set(int at, int f, float t, int l, boolean d, float v) {
+            feature[at] = f;
+            threshold[at] = t;
+            left[at] = l;
+            defaultLeft[at] = d;
+            value[at] = v;
+        }
     }
 
     private static void checkChild(int child, int count, boolean[] reached, String path, int i) {

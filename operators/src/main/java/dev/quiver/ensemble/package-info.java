@@ -39,14 +39,17 @@
  * </ul>
  *
  * A member is {@code {"xgboost": "path"}}, an XGBoost JSON or UBJSON file relative to the
- * composition's directory (a composition read from bytes alone, as on the model topic, must use
- * inline members), or {@code {"trees": {...}}}, an inline tree model: {@code objective} (an XGBoost
- * objective name, default {@code reg:squarederror}), {@code features}, {@code classes} (multi-class
- * objectives only; tree {@code i} belongs to class {@code i % classes}), {@code base_margin} (a
- * number, or one per class; added to the leaves as it is, no ProbToMargin) and {@code trees}, each
- * node either {@code {"leaf": value}} or {@code {"feature": f, "threshold": t, "missing":
- * "left"|"right", "left": node, "right": node}} (rows with {@code x[f] < t} go left). A model in
- * which some split has no {@code missing} rule refuses rows holding NaN. Unknown fields are errors.
+ * composition's directory, or, where the bagging or stacking document has a {@code "files"} field
+ * ({@code {"path": "base64 of the file", ...}}, as {@code EnsembleModels.selfContained} writes for
+ * model updates and the score job), that field's entry of the same name only; a composition read
+ * from bytes alone without it must use inline members. Otherwise a member is {@code {"trees":
+ * {...}}}, an inline tree model: {@code objective} (an XGBoost objective name, default {@code
+ * reg:squarederror}), {@code features}, {@code classes} (multi-class objectives only; tree {@code
+ * i} belongs to class {@code i % classes}), {@code base_margin} (a number, or one per class; added
+ * to the leaves as it is, no ProbToMargin) and {@code trees}, each node either {@code {"leaf":
+ * value}} or {@code {"feature": f, "threshold": t, "missing": "left"|"right", "left": node,
+ * "right": node}} (rows with {@code x[f] < t} go left). A model in which some split has no {@code
+ * missing} rule refuses rows holding NaN. Unknown fields are errors.
  *
  * <p>The algorithms and formats come from:
  *

@@ -203,6 +203,66 @@ class CompositionTest {
     }
 
     @Test
+    void selfContainedCompositionsEmbedTheirMemberFilesAndScoreAsTheFileDoes(
+            @TempDir Path directory) throws IOException {
+        Files.copy(Oracles.file("xgb_bc_binary.ubj"), directory.resolve("a \"1\".ubj"));
+        Files.createDirectory(directory.resolve("sub"));
+        Files.copy(Oracles.file("xgb_bc_binary.json"), directory.resolve("sub/b.json"));
+        Path file = directory.resolve("stack.json");
+        Files.writeString(
+                file,
+                "\n {\"format\": \"quiver-ensemble\", \"version\": 1, \"type\": \"stacking\","
+                        + " \"base\": [{\"xgboost\": \"a \\\"1\\\".ubj\"},"
+                        + " {\"xgboost\": \"sub/b.json\"}, {\"trees\": {"
+                        + small.body()
+                        + "}}], \"base_output\": \"margin\", \"meta\": {\"model\": \"logistic\","
+                        + " \"intercept\": -0.5, \"weights\": [0.5, 0.25, 1.0]}}");
+        byte[] selfContained = EnsembleModels.selfContained(file, LoadLimits.DEFAULTS);
+        assertThat(new String(selfContained, StandardCharsets.UTF_8)).contains("\"files\": {");
+        ScoreBuffer fromBytes = score(EnsembleModels.fromBytes(selfContained));
+        ScoreBuffer fromFile = score(EnsembleModels.load(file));
+        for (int r = 0; r < ROWS; r++) {
+            assertThat(fromBytes.margin(r, 0)).isEqualTo(fromFile.margin(r, 0));
+            assertThat(fromBytes.prediction(r)).isEqualTo(fromFile.prediction(r));
+        }
+        // The limits hold for the whole: each file fits, the embedded whole does not.
+        long largest =
+                Math.max(
+                        Files.size(directory.resolve("a \"1\".ubj")),
+                        Files.size(directory.resolve("sub/b.json")));
+        assertThatThrownBy(
+                        () ->
+                                EnsembleModels.selfContained(
+                                        file, LoadLimits.DEFAULTS.withMaxBytes(largest + 1)))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("the composition with its member files embedded has");
+        // Embedded files are all a self-contained document reads, wherever it is loaded from.
+        Files.delete(directory.resolve("sub/b.json"));
+        Path moved = Files.write(directory.resolve("moved.json"), selfContained);
+        assertThat(score(EnsembleModels.load(moved)).prediction(0))
+                .isEqualTo(fromFile.prediction(0));
+        assertThatThrownBy(() -> EnsembleModels.selfContained(file, LoadLimits.DEFAULTS))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("cannot read member file 'sub/b.json'");
+
+        byte[] xgboostFile = Oracles.bytes("xgb_bc_binary.json");
+        assertThat(
+                        EnsembleModels.selfContained(
+                                Oracles.file("xgb_bc_binary.json"), LoadLimits.DEFAULTS))
+                .isEqualTo(xgboostFile);
+        assertRefused(
+                "{\"format\": \"quiver-ensemble\", \"version\": 1, \"type\": \"bagging\","
+                        + " \"files\": {\"a.json\": \"not base64!\"}, \"combine\": \"mean\","
+                        + " \"members\": [{\"xgboost\": \"a.json\"}]}",
+                "not base64");
+        assertRefused(
+                "{\"format\": \"quiver-ensemble\", \"version\": 1, \"type\": \"bagging\","
+                        + " \"files\": {}, \"combine\": \"mean\","
+                        + " \"members\": [{\"xgboost\": \"a.json\"}]}",
+                "not among the files embedded in $.files");
+    }
+
+    @Test
     void badCompositionsAreRefusedByName() {
         assertRefused(
                 "{\"format\": \"quiver-ensemble\", \"version\": 2, \"type\": \"bagging\"}",

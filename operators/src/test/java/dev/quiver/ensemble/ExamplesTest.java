@@ -107,8 +107,11 @@ class ExamplesTest {
                         -1.0,
                         new double[] {1.5, 0.5});
         EnsembleModel fromFile = EnsembleModels.load(stackFile);
+        byte[] update = EnsembleModels.selfContained(stackFile, LoadLimits.DEFAULTS);
+        EnsembleModel fromUpdate = EnsembleModels.fromBytes(update);
 
         assertThat(mean.classCount()).isEqualTo(2);
+        assertThat(fromUpdate.featureCount()).isEqualTo(30);
         assertThat(stacked.classCount()).isEqualTo(2);
         assertThat(fromFile.featureCount()).isEqualTo(30);
     }

@@ -189,6 +189,24 @@ class TreeEnsembleTest {
         }
     }
 
+    /**
+     * Trees padded to perfect ones and trees kept linked (random shapes give both) reach the naive
+     * walk's leaves, with and without NaN, one row and four rows at a time.
+     */
+    @ParameterizedTest
+    @ValueSource(doubles = {0.0, 0.1})
+    void paddedAndLinkedTreesReachTheNaiveWalksLeaves(double nanShare) {
+        RandomTrees trees = new RandomTrees(41L, 120, 4, 5, "reg:squarederror", 0, true);
+        TreeEnsemble model = (TreeEnsemble) EnsembleModels.fromBytes(trees.json());
+        assertThat(model.paddedTreeCount()).isBetween(1, model.treeCount() - 1);
+        float[] rows = RandomTrees.rows(42L, 131, 5, nanShare);
+        ScoreBuffer out = model.newBuffer(131);
+        model.score(rows, 131, 5, out);
+        for (int r = 0; r < 131; r++) {
+            assertThat(out.margin(r, 0)).as("row %d", r).isEqualTo(trees.margins(rows, r)[0]);
+        }
+    }
+
     @Test
     void rowsWithoutNanTakeTheFastPathToTheSameAnswers() {
         RandomTrees trees = new RandomTrees(21L, 40, 6, 4, "reg:squarederror", 0, true);
