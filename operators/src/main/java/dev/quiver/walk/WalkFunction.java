@@ -1,5 +1,6 @@
 package dev.quiver.walk;
 
+import dev.quiver.io.OperatorMetrics;
 import dev.quiver.schema.HistogramBin;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.WalkSummary;
@@ -38,6 +39,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, Observation
     private transient ValueState<Long> nextSequence;
     private transient ValueState<Long> lastSimulatedTs;
     private transient Counter simulations;
+    private transient OperatorMetrics metrics;
     private transient WalkSpec spec;
     private transient WalkExact exact;
     private transient WalkSimulator simulator;
@@ -62,6 +64,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, Observation
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("lastSimulatedTs", Types.LONG));
         simulations = getRuntimeContext().getMetricGroup().counter("walkSimulations");
+        metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), "java");
         spec = options.spec();
         exact = WalkExact.of(spec);
         simulator = new JavaWalkSimulator();
@@ -75,6 +78,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, Observation
     public void processElement(Observation observation, Context ctx, Collector<WalkSummary> out)
             throws Exception {
         long arrivedNanos = System.nanoTime();
+        metrics.eventIn();
         Long stored = nextSequence.value();
         long sequence = stored == null ? 0 : stored;
         nextSequence.update(sequence + 1);
@@ -89,12 +93,9 @@ public final class WalkFunction extends KeyedProcessFunction<String, Observation
         starts[0] = observation.getValue();
         simulator.simulate(spec, options.seed(), keyHashes, sequences, starts, 1, results);
         simulations.inc();
-        out.collect(
-                toSummary(
-                        observation,
-                        results[0],
-                        sequence,
-                        (System.nanoTime() - arrivedNanos) / 1_000_000));
+        long latencyNanos = System.nanoTime() - arrivedNanos;
+        out.collect(toSummary(observation, results[0], sequence, latencyNanos / 1_000_000));
+        metrics.eventOut(latencyNanos);
     }
 
     private WalkSummary toSummary(
