@@ -1,6 +1,7 @@
 package dev.quiver.bayes;
 
 import dev.quiver.io.DeadLetters;
+import dev.quiver.io.OperatorMetrics;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.Traced;
 import dev.quiver.schema.ChangePoint;
@@ -181,7 +182,7 @@ public final class BayesFunction
 
     private transient Counter observationsAdded;
     private transient Counter updates;
-    private transient Counter deadLetters;
+    private transient OperatorMetrics metrics;
     private transient Counter evictions;
     private transient Counter partialsSent;
 
@@ -256,12 +257,12 @@ public final class BayesFunction
         }
         maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
         priorBytes = options.newPosterior().toBytes();
-        MetricGroup metrics = getRuntimeContext().getMetricGroup();
-        observationsAdded = metrics.counter("observations");
-        updates = metrics.counter("posteriorUpdates");
-        deadLetters = metrics.counter(DeadLetters.METRIC);
-        evictions = metrics.counter("windowEvictions");
-        partialsSent = metrics.counter("globalPartialsSent");
+        MetricGroup group = getRuntimeContext().getMetricGroup();
+        metrics = OperatorMetrics.register(group, "java");
+        observationsAdded = group.counter("observations");
+        updates = group.counter("posteriorUpdates");
+        evictions = group.counter("windowEvictions");
+        partialsSent = group.counter("globalPartialsSent");
     }
 
     @Override
@@ -269,6 +270,7 @@ public final class BayesFunction
             Traced<Observation> traced, Context ctx, Collector<PosteriorUpdate> out)
             throws Exception {
         long arrivedNanos = System.nanoTime();
+        metrics.eventIn();
         Observation observation = traced.record;
         String key = ctx.getCurrentKey();
         BayesObservation x = ObservationAdapter.toKernel(observation);
@@ -339,7 +341,7 @@ public final class BayesFunction
                     logPredictive,
                     progress.logScore,
                     changePoint,
-                    (System.nanoTime() - arrivedNanos) / 1_000_000);
+                    System.nanoTime() - arrivedNanos);
         }
         progressState.update(progress);
     }
@@ -371,7 +373,7 @@ public final class BayesFunction
                                         progress.changeProbShortRun,
                                         options.shortRunWindow(),
                                         progress.changeTruncatedMass),
-                        now - progress.lastArrivalMs);
+                        (now - progress.lastArrivalMs) * 1_000_000);
                 progress.emitDueAt = NOT_DUE;
                 progressState.update(progress);
             }
@@ -445,7 +447,7 @@ public final class BayesFunction
             double logPredictive,
             double logScore,
             ChangePoint changePoint,
-            long latencyMs) {
+            long latencyNanos) {
         out.collect(
                 PosteriorUpdates.builder(key, posterior.summarize())
                         .setId(id)
@@ -454,13 +456,14 @@ public final class BayesFunction
                         .setLogScore(PosteriorUpdates.nullIfNaN(logScore))
                         .setChangepoint(changePoint)
                         .setScope(PosteriorUpdates.KEY_SCOPE)
-                        .setLatencyMs(latencyMs)
+                        .setLatencyMs(latencyNanos / 1_000_000)
                         .build());
         updates.inc();
+        metrics.eventOut(latencyNanos);
     }
 
     private void deadLetter(Context ctx, RawRecord origin, String reason) {
-        deadLetters.inc();
+        metrics.deadLetter();
         ctx.output(DeadLetters.TAG, DeadLetters.of(origin, reason));
     }
 }

@@ -1,5 +1,6 @@
 package dev.quiver.bayes;
 
+import dev.quiver.io.OperatorMetrics;
 import dev.quiver.schema.PosteriorUpdate;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -48,6 +49,7 @@ public final class GlobalPosteriorFunction
     private transient MapState<Integer, byte[]> partials;
     private transient ValueState<Long> maxTs;
     private transient Counter globalUpdates;
+    private transient OperatorMetrics metrics;
 
     /**
      * @param options the model and prior, the same the bayes operator runs with
@@ -67,12 +69,14 @@ public final class GlobalPosteriorFunction
                                         PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         maxTs = getRuntimeContext().getState(new ValueStateDescriptor<>("max-ts", Types.LONG));
         globalUpdates = getRuntimeContext().getMetricGroup().counter("globalUpdates");
+        metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), "java");
     }
 
     @Override
     public void processElement(KeyGroupPartial[] batch, Context ctx, Collector<PosteriorUpdate> out)
             throws Exception {
         long arrivedNanos = System.nanoTime();
+        metrics.eventIn();
         Long previous = maxTs.value();
         long ts = previous == null ? Long.MIN_VALUE : previous;
         for (KeyGroupPartial partial : batch) {
@@ -90,12 +94,14 @@ public final class GlobalPosteriorFunction
         for (Integer keyGroup : keyGroups) {
             global.merge(options.restore(partials.get(keyGroup)));
         }
+        long latencyNanos = System.nanoTime() - arrivedNanos;
         out.collect(
                 PosteriorUpdates.builder(KEY, global.summarize())
                         .setTs(Instant.ofEpochMilli(ts))
                         .setScope(PosteriorUpdates.GLOBAL_SCOPE)
-                        .setLatencyMs((System.nanoTime() - arrivedNanos) / 1_000_000)
+                        .setLatencyMs(latencyNanos / 1_000_000)
                         .build());
         globalUpdates.inc();
+        metrics.eventOut(latencyNanos);
     }
 }

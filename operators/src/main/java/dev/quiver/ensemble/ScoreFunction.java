@@ -1,6 +1,7 @@
 package dev.quiver.ensemble;
 
 import dev.quiver.io.DeadLetters;
+import dev.quiver.io.OperatorMetrics;
 import dev.quiver.io.Traced;
 import dev.quiver.schema.ModelUpdate;
 import dev.quiver.schema.Observation;
@@ -64,7 +65,7 @@ public final class ScoreFunction
     private transient ScoreBuffer buffer;
     private transient float[] row;
     private transient Counter scores;
-    private transient Counter deadLetters;
+    private transient OperatorMetrics metrics;
     private transient Counter swaps;
 
     /**
@@ -103,7 +104,7 @@ public final class ScoreFunction
     public void open(OpenContext openContext) {
         modelVersion = -1;
         scores = getRuntimeContext().getMetricGroup().counter("scores");
-        deadLetters = getRuntimeContext().getMetricGroup().counter(DeadLetters.METRIC);
+        metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), "java");
         swaps = getRuntimeContext().getMetricGroup().counter("modelSwaps");
     }
 
@@ -112,6 +113,7 @@ public final class ScoreFunction
             Traced<Observation> traced, ReadOnlyContext ctx, Collector<Score> out)
             throws Exception {
         long arrivedNanos = System.nanoTime();
+        metrics.eventIn();
         ModelUpdate current = ctx.getBroadcastState(MODELS).get(modelId);
         if (current == null) {
             current = initial;
@@ -156,7 +158,9 @@ public final class ScoreFunction
         }
         model.score(row, 1, row.length, buffer);
         scores.inc();
-        out.collect(toScore(traced.record, (System.nanoTime() - arrivedNanos) / 1_000_000));
+        long latencyNanos = System.nanoTime() - arrivedNanos;
+        out.collect(toScore(traced.record, latencyNanos / 1_000_000));
+        metrics.eventOut(latencyNanos);
     }
 
     @Override
@@ -200,7 +204,7 @@ public final class ScoreFunction
         }
         if (reason != null) {
             if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
-                deadLetters.inc();
+                metrics.deadLetter();
                 ctx.output(DeadLetters.TAG, DeadLetters.of(traced.origin, reason));
             }
             return;
@@ -225,7 +229,7 @@ public final class ScoreFunction
     }
 
     private void reject(ReadOnlyContext ctx, Traced<Observation> traced, String reason) {
-        deadLetters.inc();
+        metrics.deadLetter();
         ctx.output(DeadLetters.TAG, DeadLetters.of(traced.origin, reason));
     }
 

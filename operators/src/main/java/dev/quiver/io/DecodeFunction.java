@@ -4,7 +4,6 @@ import dev.quiver.schema.DeadLetter;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -40,8 +39,7 @@ public final class DecodeFunction<T extends SpecificRecord, O>
 
     private transient AvroSingleObjectCodec<T> avro;
     private transient NdjsonCodec<T> ndjson;
-    private transient Counter deadLetters;
-    private transient Counter decoded;
+    private transient OperatorMetrics metrics;
 
     private DecodeFunction(
             Class<T> type,
@@ -82,26 +80,27 @@ public final class DecodeFunction<T extends SpecificRecord, O>
     public void open(OpenContext openContext) {
         avro = AvroSingleObjectCodec.of(type).withMaxBytes(maxBytes);
         ndjson = NdjsonCodec.of(type);
-        deadLetters = getRuntimeContext().getMetricGroup().counter(DeadLetters.METRIC);
-        decoded = getRuntimeContext().getMetricGroup().counter("decoded");
+        metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), "java");
     }
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<O> out) {
+        long arrivedNanos = System.nanoTime();
+        metrics.eventIn();
         String reason;
         try {
             T record = decode(raw.payload);
             reason = validator.invalidReason(record);
             if (reason == null) {
-                decoded.inc();
                 out.collect(emit.apply(record, raw));
+                metrics.eventOut(System.nanoTime() - arrivedNanos);
                 return;
             }
         } catch (DecodeException e) {
             reason = e.getMessage();
         }
         DeadLetter dead = DeadLetters.of(raw, reason);
-        deadLetters.inc();
+        metrics.deadLetter();
         ctx.output(DeadLetters.TAG, dead);
     }
 

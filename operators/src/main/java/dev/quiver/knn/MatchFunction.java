@@ -1,6 +1,7 @@
 package dev.quiver.knn;
 
 import dev.quiver.io.DeadLetters;
+import dev.quiver.io.OperatorMetrics;
 import dev.quiver.io.Traced;
 import dev.quiver.schema.MatchResult;
 import dev.quiver.schema.Neighbor;
@@ -70,7 +71,7 @@ public final class MatchFunction
     private transient NeighborBuffer[] neighbors;
     private transient int[] matched;
     private transient boolean[] exact;
-    private transient Counter deadLetters;
+    private transient OperatorMetrics metrics;
     private transient Counter unknownDeletes;
     private transient Counter evictions;
     private transient Counter expirations;
@@ -110,12 +111,14 @@ public final class MatchFunction
         neighbors = new NeighborBuffer[0];
         matched = new int[0];
         exact = new boolean[0];
-        var metrics = getRuntimeContext().getMetricGroup();
-        deadLetters = metrics.counter(DeadLetters.METRIC);
-        unknownDeletes = metrics.counter("unknownDeletes");
-        evictions = metrics.counter("evictions");
-        expirations = metrics.counter("expirations");
-        answered = metrics.counter("queriesAnswered");
+        var group = getRuntimeContext().getMetricGroup();
+        // The kd-tree is plain Java; only the brute-force path runs on the chosen backend.
+        String backend = options.search() == MatchOptions.Search.TREE ? "java" : options.backend();
+        metrics = OperatorMetrics.register(group, backend).withIndexSize();
+        unknownDeletes = group.counter("unknownDeletes");
+        evictions = group.counter("evictions");
+        expirations = group.counter("expirations");
+        answered = group.counter("queriesAnswered");
     }
 
     @Override
@@ -128,6 +131,7 @@ public final class MatchFunction
     @Override
     public void processElement1(Traced<VectorEvent> vector, Context ctx, Collector<MatchResult> out)
             throws Exception {
+        metrics.eventIn();
         if (heldUntilWatermark(vectorsByTime, vector, vector.record.getTs().toEpochMilli(), ctx)) {
             return;
         }
@@ -138,6 +142,7 @@ public final class MatchFunction
     @Override
     public void processElement2(Traced<QueryEvent> query, Context ctx, Collector<MatchResult> out)
             throws Exception {
+        metrics.eventIn();
         if (heldUntilWatermark(queriesByTime, query, query.record.getTs().toEpochMilli(), ctx)) {
             return;
         }
@@ -191,6 +196,7 @@ public final class MatchFunction
         if (event.getOp() == VectorOp.DELETE) {
             if (live != null && live.delete(event.getId())) {
                 points.remove(event.getId());
+                metrics.addToIndexSize(-1);
             } else {
                 unknownDeletes.inc();
             }
@@ -213,7 +219,9 @@ public final class MatchFunction
             return;
         }
         long ts = event.getTs().toEpochMilli();
+        int before = live.size();
         live.upsert(event.getId(), vector, ts);
+        metrics.addToIndexSize(live.size() - before);
         points.put(event.getId(), PointStateFormat.write(ts, vector));
         if (options.ttlMs() > 0) {
             ctx.timerService().registerEventTimeTimer(ts + options.ttlMs());
@@ -221,6 +229,7 @@ public final class MatchFunction
         while (options.maxPoints() > 0 && live.size() > options.maxPoints()) {
             points.remove(live.oldestId());
             live.delete(live.oldestId());
+            metrics.addToIndexSize(-1);
             evictions.inc();
         }
     }
@@ -234,6 +243,7 @@ public final class MatchFunction
         while (live != null && live.size() > 0 && live.oldestTs() + options.ttlMs() <= now) {
             points.remove(live.oldestId());
             live.delete(live.oldestId());
+            metrics.addToIndexSize(-1);
             expirations.inc();
         }
     }
@@ -261,6 +271,7 @@ public final class MatchFunction
             QueryEvent query = traced.record;
             if (live == null) {
                 out.collect(result(query, List.of(), null, true, 0, startNanos));
+                metrics.eventOut(System.nanoTime() - startNanos);
                 answered.inc();
                 continue;
             }
@@ -307,6 +318,7 @@ public final class MatchFunction
                             exact[i],
                             live.size(),
                             startNanos));
+            metrics.eventOut(System.nanoTime() - startNanos);
             answered.inc();
         }
     }
@@ -349,6 +361,7 @@ public final class MatchFunction
         }
         if (live != null) {
             namespaces.put(namespace, live);
+            metrics.addToIndexSize(live.size());
         }
         return live;
     }
@@ -401,7 +414,7 @@ public final class MatchFunction
     }
 
     private void deadLetter(Context ctx, dev.quiver.io.RawRecord origin, String reason) {
-        deadLetters.inc();
+        metrics.deadLetter();
         ctx.output(DeadLetters.TAG, DeadLetters.of(origin, reason));
     }
 

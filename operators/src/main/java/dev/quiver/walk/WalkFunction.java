@@ -1,6 +1,7 @@
 package dev.quiver.walk;
 
 import dev.quiver.io.DeadLetters;
+import dev.quiver.io.OperatorMetrics;
 import dev.quiver.schema.HistogramBin;
 import dev.quiver.schema.WalkSummary;
 
@@ -87,7 +88,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
     private transient ValueState<Long> nextSequence;
     private transient MapState<Long, Pending> pending;
     private transient Counter simulations;
-    private transient Counter deadLetters;
+    private transient OperatorMetrics metrics;
     private transient WalkSpec spec;
     private transient WalkExact exact;
     private transient WalkSimulator simulator;
@@ -118,7 +119,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
                                             TypeInformation.of(Pending.class)));
         }
         simulations = getRuntimeContext().getMetricGroup().counter("walkSimulations");
-        deadLetters = getRuntimeContext().getMetricGroup().counter(DeadLetters.METRIC);
+        metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), "java");
         spec = options.spec();
         exact = WalkExact.of(spec);
         simulator = new JavaWalkSimulator();
@@ -132,6 +133,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
     public void processElement(WalkStart start, Context ctx, Collector<WalkSummary> out)
             throws Exception {
         long arrivedNanos = System.nanoTime();
+        metrics.eventIn();
         Long stored = nextSequence.value();
         long sequence = stored == null ? 0 : stored;
         nextSequence.update(sequence + 1);
@@ -155,7 +157,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
         long intervalLast = options.intervalLastMs(ts);
         long watermark = ctx.timerService().currentWatermark();
         if (intervalLast <= watermark) {
-            deadLetters.inc();
+            metrics.deadLetter();
             ctx.output(
                     DeadLetters.TAG,
                     DeadLetters.of(
@@ -230,6 +232,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
         starts[0] = start;
         simulator.simulate(eventSpec, options.seed(), keyHashes, sequences, starts, 1, results);
         simulations.inc();
+        long latencyNanos = System.nanoTime() - arrivedNanos;
         out.collect(
                 toSummary(
                         key,
@@ -239,7 +242,8 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
                         eventExact,
                         results[0],
                         sequence,
-                        (System.nanoTime() - arrivedNanos) / 1_000_000));
+                        latencyNanos / 1_000_000));
+        metrics.eventOut(latencyNanos);
     }
 
     private WalkSummary toSummary(

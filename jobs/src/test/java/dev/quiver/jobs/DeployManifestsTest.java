@@ -1,0 +1,442 @@
+package dev.quiver.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialects;
+
+import org.apache.flink.util.TimeUtils;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.w3c.dom.Document;
+
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+/**
+ * The Kubernetes manifests under {@code deploy/k8s}, which cannot be applied here: each
+ * FlinkDeployment must pass the Flink Kubernetes Operator's CRD schema (vendored from operator
+ * release 1.15.0) without a field the API server would prune, the operator's own admission rules
+ * (ported from its {@code DefaultValidator}), and Quiver's: savepoint upgrades, Kubernetes HA,
+ * exactly-once checkpoints on the shared volume, Prometheus metrics, a GPU for the match job, and
+ * job arguments that the entry class's picocli options accept. The Dockerfile must copy the jar
+ * that this module builds to the path every {@code jarURI} names.
+ */
+class DeployManifestsTest {
+
+    private static final Path K8S = Path.of("..", "deploy", "k8s");
+    private static final String CRD = "/k8s/flinkdeployments.flink.apache.org-v1.yml";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /**
+     * Each job's entry class and how its arguments are checked: populating its picocli command (an
+     * unknown option throws), then the same checks its main runs before touching a broker. Returns
+     * the options every job shares.
+     */
+    private static final Map<String, Function<String[], JobIoOptions>> ENTRY_CLASSES =
+            Map.of(
+                    BayesJob.class.getName(),
+                    args -> {
+                        BayesJob job = CommandLine.populateCommand(new BayesJob(), args);
+                        job.pipelineIo();
+                        job.options();
+                        return job.io;
+                    },
+                    MatchJob.class.getName(),
+                    args -> {
+                        MatchJob job = CommandLine.populateCommand(new MatchJob(), args);
+                        job.pipelineIo();
+                        job.options();
+                        return job.io;
+                    },
+                    WalkJob.class.getName(),
+                    args -> {
+                        WalkJob job = CommandLine.populateCommand(new WalkJob(), args);
+                        job.pipelineIo();
+                        job.options();
+                        return job.io;
+                    },
+                    // The model file is read in the JobManager from the mounted ConfigMap.
+                    ScoreJob.class.getName(),
+                    args -> {
+                        ScoreJob job = CommandLine.populateCommand(new ScoreJob(), args);
+                        job.pipelineIo();
+                        return job.io;
+                    },
+                    // PipelineJob hands the shared options to each of its stages, as here.
+                    PipelineJob.class.getName(),
+                    args -> {
+                        CommandLine.populateCommand(new MatchJob(), args).pipelineIo();
+                        BayesJob bayes = CommandLine.populateCommand(new BayesJob(), args);
+                        bayes.pipelineIo();
+                        return bayes.io;
+                    });
+
+    /** The operator's deployment name rule (DefaultValidator, release-1.15.0). */
+    private static final Pattern DEPLOYMENT_NAME =
+            Pattern.compile("[a-z]([-a-z\\d]{0,43}[a-z\\d])?");
+
+    /** Keys the operator sets itself and refuses in a spec (DefaultValidator, release-1.15.0). */
+    private static final List<String> FORBIDDEN_KEYS =
+            List.of(
+                    "kubernetes.namespace",
+                    "kubernetes.cluster-id",
+                    "high-availability.cluster-id");
+
+    private static final String DATA_MOUNT = "/flink-data";
+    private static final String MAIN_CONTAINER = "flink-main-container";
+
+    private static JsonNode crdSchema;
+    private static Schema schema;
+
+    @BeforeAll
+    static void loadCrd() throws IOException {
+        try (InputStream in = DeployManifestsTest.class.getResourceAsStream(CRD)) {
+            JsonNode crd = YAML.readTree(in);
+            assertThat(crd.at("/spec/names/kind").asText()).isEqualTo("FlinkDeployment");
+            for (JsonNode version : crd.at("/spec/versions")) {
+                if (version.get("name").asText().equals("v1beta1")) {
+                    crdSchema = version.at("/schema/openAPIV3Schema");
+                }
+            }
+        }
+        assertThat(crdSchema).as("v1beta1 schema in %s", CRD).isNotNull();
+        schema = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30()).getSchema(crdSchema);
+    }
+
+    static Stream<Path> deployments() throws IOException {
+        List<Path> found = new ArrayList<>();
+        for (Path file : manifests()) {
+            if (read(file).path("kind").asText().equals("FlinkDeployment")) {
+                found.add(file);
+            }
+        }
+        return found.stream();
+    }
+
+    @Test
+    void everyJobHasOneDeploymentAndTheKustomizationListsEveryManifest() throws IOException {
+        List<String> entryClasses = new ArrayList<>();
+        for (Path file : deployments().toList()) {
+            entryClasses.add(read(file).at("/spec/job/entryClass").asText());
+        }
+        assertThat(entryClasses).containsExactlyInAnyOrderElementsOf(ENTRY_CLASSES.keySet());
+
+        JsonNode kustomization = read(K8S.resolve("kustomization.yaml"));
+        List<String> resources = new ArrayList<>();
+        kustomization.path("resources").forEach(r -> resources.add(r.asText()));
+        assertThat(resources)
+                .containsExactlyInAnyOrderElementsOf(
+                        manifests().stream().map(f -> f.getFileName().toString()).toList());
+        for (Path file : deployments().toList()) {
+            String[] image = read(file).at("/spec/image").asText().split(":");
+            assertThat(kustomization.at("/images/0/name").asText()).isEqualTo(image[0]);
+            assertThat(kustomization.at("/images/0/newTag").asText()).isEqualTo(image[1]);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("deployments")
+    void deploymentMatchesTheOperatorsCrdSchema(Path file) throws IOException {
+        JsonNode deployment = read(file);
+        assertThat(deployment.path("apiVersion").asText()).isEqualTo("flink.apache.org/v1beta1");
+        assertThat(schemaErrors(deployment)).as(file.toString()).isEmpty();
+        assertThat(prunedFields(deployment)).as(file.toString()).isEmpty();
+    }
+
+    /** The checks themselves can fail: a broken copy of a deployment is rejected. */
+    @Test
+    void schemaChecksRejectWrongValuesAndUnknownFields() throws IOException {
+        ObjectNode broken = (ObjectNode) read(K8S.resolve("bayes.yaml"));
+        ((ObjectNode) broken.at("/spec/job")).put("upgradeMode", "savepoints");
+        ((ObjectNode) broken.at("/spec/taskManager/resource")).put("cpu", "two");
+        ((ObjectNode) broken.at("/spec/job")).put("entryClas", "dev.quiver.jobs.BayesJob");
+
+        assertThat(schemaErrors(broken))
+                .anySatisfy(e -> assertThat(e).contains("upgradeMode"))
+                .anySatisfy(e -> assertThat(e).contains("cpu"));
+        assertThat(prunedFields(broken)).containsExactly("spec.job.entryClas");
+    }
+
+    @ParameterizedTest
+    @MethodSource("deployments")
+    void deploymentPassesTheOperatorsAdmissionRules(Path file) throws IOException {
+        JsonNode spec = read(file).path("spec");
+        Map<String, String> config = flinkConfiguration(spec);
+        assertThat(read(file).at("/metadata/name").asText()).matches(DEPLOYMENT_NAME);
+        assertThat(spec.path("flinkVersion").asText()).isEqualTo("v2_2");
+        assertThat(spec.path("serviceAccount").asText()).isNotBlank();
+        assertThat(config).doesNotContainKeys(FORBIDDEN_KEYS.toArray(String[]::new));
+        assertThat(config.get("execution.checkpointing.dir")).isNotBlank();
+        assertThat(config.get("execution.checkpointing.savepoint-dir")).isNotBlank();
+        assertThat(spec.at("/jobManager/resource/memory").asText()).isNotBlank();
+        assertThat(spec.at("/taskManager/resource/memory").asText()).isNotBlank();
+        assertThat(spec.at("/job/parallelism").asInt()).isPositive();
+    }
+
+    @ParameterizedTest
+    @MethodSource("deployments")
+    void stateSurvivesUpgradesFailuresAndJobManagerLoss(Path file) throws IOException {
+        JsonNode deployment = read(file);
+        String name = deployment.at("/metadata/name").asText();
+        JsonNode spec = deployment.path("spec");
+        Map<String, String> config = flinkConfiguration(spec);
+
+        assertThat(spec.at("/job/upgradeMode").asText()).isEqualTo("savepoint");
+        assertThat(spec.at("/job/state").asText()).isEqualTo("running");
+        assertThat(config)
+                .containsEntry("execution.checkpointing.mode", "EXACTLY_ONCE")
+                .containsEntry(
+                        "execution.checkpointing.externalized-checkpoint-retention",
+                        "RETAIN_ON_CANCELLATION")
+                .containsEntry("high-availability.type", "kubernetes")
+                .containsKey("restart-strategy.type");
+        String ownDirectory = "file://" + DATA_MOUNT + "/" + name + "/";
+        assertThat(config.get("execution.checkpointing.dir")).startsWith(ownDirectory);
+        assertThat(config.get("execution.checkpointing.savepoint-dir")).startsWith(ownDirectory);
+        assertThat(config.get("high-availability.storageDir")).startsWith(ownDirectory);
+
+        JsonNode pod = spec.at("/podTemplate/spec");
+        String volume = mountedVolume(pod, DATA_MOUNT);
+        assertThat(volume).as("volume mounted at %s in %s", DATA_MOUNT, file).isNotNull();
+        String claim = null;
+        for (JsonNode v : pod.path("volumes")) {
+            if (v.path("name").asText().equals(volume)) {
+                claim = v.at("/persistentVolumeClaim/claimName").asText();
+            }
+        }
+        JsonNode dataVolume = read(K8S.resolve("data-volume.yaml"));
+        assertThat(dataVolume.path("kind").asText()).isEqualTo("PersistentVolumeClaim");
+        assertThat(dataVolume.at("/metadata/name").asText()).isEqualTo(claim);
+        assertThat(dataVolume.at("/spec/accessModes").toString()).contains("ReadWriteMany");
+    }
+
+    @ParameterizedTest
+    @MethodSource("deployments")
+    void jobArgumentsParseWithTheEntryClassesOptions(Path file) throws Exception {
+        JsonNode spec = read(file).path("spec");
+        String entryClass = spec.at("/job/entryClass").asText();
+        assertThat(Class.forName(entryClass)).isNotNull();
+        assertThat(spec.at("/job/jarURI").asText()).startsWith("local:///opt/flink/usrlib/");
+
+        JobIoOptions io = ENTRY_CLASSES.get(entryClass).apply(args(spec));
+        assertThat(io.usesKafka()).isTrue();
+        // The operator owns parallelism, restores and the checkpoint directory; the same
+        // settings in the arguments would override its rescaling and its savepoint on upgrade.
+        assertThat(io.parallelism()).isNull();
+        assertThat(io.fromCheckpoint()).isNull();
+        assertThat(io.checkpointDir()).isNull();
+        // The job sets its checkpoint interval itself, so both must say the same.
+        assertThat(io.checkpointInterval())
+                .isEqualTo(
+                        TimeUtils.parseDuration(
+                                flinkConfiguration(spec).get("execution.checkpointing.interval")));
+    }
+
+    @Test
+    void aWrongOptionNameInTheArgumentsFails() throws IOException {
+        String[] args = args(read(K8S.resolve("walk.yaml")).path("spec"));
+        args[0] = args[0] + "s";
+        assertThatThrownBy(() -> ENTRY_CLASSES.get(WalkJob.class.getName()).apply(args))
+                .isInstanceOf(CommandLine.UnmatchedArgumentException.class)
+                .hasMessageContaining(args[0]);
+    }
+
+    @ParameterizedTest
+    @MethodSource("deployments")
+    void deploymentExportsPrometheusMetrics(Path file) throws IOException {
+        JsonNode spec = read(file).path("spec");
+        Map<String, String> config = flinkConfiguration(spec);
+        assertThat(config)
+                .containsEntry(
+                        "metrics.reporter.prom.factory.class",
+                        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        String port = config.get("metrics.reporter.prom.port");
+        assertThat(spec.at("/podTemplate/metadata/annotations/prometheus.io~1port").asText())
+                .isEqualTo(port);
+        assertThat(spec.at("/podTemplate/metadata/annotations/prometheus.io~1scrape").asText())
+                .isEqualTo("true");
+    }
+
+    @Test
+    void onlyTheMatchJobRequestsAGpuThroughFlinksExternalResources() throws IOException {
+        for (Path file : deployments().toList()) {
+            JsonNode spec = read(file).path("spec");
+            Map<String, String> config = flinkConfiguration(spec);
+            if (!spec.at("/job/entryClass").asText().equals(MatchJob.class.getName())) {
+                assertThat(config).as(file.toString()).doesNotContainKey("external-resources");
+                continue;
+            }
+            assertThat(config.get("external-resources").split(";")).contains("gpu");
+            assertThat(Integer.parseInt(config.get("external-resource.gpu.amount"))).isPositive();
+            assertThat(config)
+                    .containsEntry(
+                            "external-resource.gpu.driver-factory.class",
+                            "org.apache.flink.externalresource.gpu.GPUDriverFactory")
+                    .containsEntry("external-resource.gpu.kubernetes.config-key", "nvidia.com/gpu");
+            assertThat(spec.at("/taskManager/podTemplate/spec/tolerations/0/key").asText())
+                    .isEqualTo("nvidia.com/gpu");
+        }
+    }
+
+    @Test
+    void dockerfileCopiesTheBuiltJarToEveryJarUri() throws Exception {
+        String dockerfile = Files.readString(K8S.resolve("Dockerfile"));
+        Matcher from = Pattern.compile("(?m)^FROM flink:(\\S+)-java17$").matcher(dockerfile);
+        assertThat(from.find()).as("FROM flink:<version>-java17").isTrue();
+        assertThat(from.group(1)).isEqualTo(pomValue(Path.of("..", "pom.xml"), "flink.version"));
+
+        Matcher copy = Pattern.compile("(?m)^COPY (?:--\\S+ )*(\\S+) (\\S+)$").matcher(dockerfile);
+        assertThat(copy.find()).as("one COPY of the job jar").isTrue();
+        assertThat(copy.group(1)).isEqualTo("jobs/target/" + builtJarName());
+        for (Path file : deployments().toList()) {
+            assertThat(read(file).at("/spec/job/jarURI").asText())
+                    .isEqualTo("local://" + copy.group(2));
+        }
+        assertThat(copy.find()).as("a second COPY").isFalse();
+    }
+
+    /** The shaded jar's name: {@code artifactId-version.jar}, or the pom's finalName. */
+    private static String builtJarName() throws Exception {
+        Document pom = xml(Path.of("pom.xml"));
+        String finalName = text(pom, "/project/build/finalName");
+        if (!finalName.isEmpty()) {
+            return finalName + ".jar";
+        }
+        String version = text(pom, "/project/version");
+        if (version.isEmpty()) {
+            version = text(pom, "/project/parent/version");
+        }
+        return text(pom, "/project/artifactId") + "-" + version + ".jar";
+    }
+
+    private static String pomValue(Path pom, String property) throws Exception {
+        return text(xml(pom), "/project/properties/" + property);
+    }
+
+    private static Document xml(Path file) throws Exception {
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
+    }
+
+    private static String text(Document document, String path) throws Exception {
+        return javax.xml.xpath.XPathFactory.newInstance()
+                .newXPath()
+                .evaluate(path, document)
+                .trim();
+    }
+
+    private List<String> schemaErrors(JsonNode deployment) {
+        return schema.validate(deployment).stream().map(Error::toString).toList();
+    }
+
+    /**
+     * Fields the CRD's structural schema does not declare, which the API server would drop silently
+     * (a misspelt {@code upgradeMode} would leave the default, stateless).
+     */
+    private static List<String> prunedFields(JsonNode deployment) {
+        List<String> pruned = new ArrayList<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = deployment.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            // The type and object metadata are the API server's own, never pruned by a CRD.
+            if (!List.of("apiVersion", "kind", "metadata").contains(field.getKey())) {
+                collectPruned(
+                        field.getValue(),
+                        crdSchema.at("/properties/" + field.getKey()),
+                        field.getKey(),
+                        pruned);
+            }
+        }
+        return pruned;
+    }
+
+    private static void collectPruned(
+            JsonNode node, JsonNode nodeSchema, String path, List<String> pruned) {
+        if (nodeSchema.isMissingNode()) {
+            pruned.add(path);
+            return;
+        }
+        if (nodeSchema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
+            return;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                collectPruned(node.get(i), nodeSchema.path("items"), path + "[" + i + "]", pruned);
+            }
+        } else if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                JsonNode fieldSchema = nodeSchema.path("properties").path(field.getKey());
+                if (fieldSchema.isMissingNode()) {
+                    fieldSchema = nodeSchema.path("additionalProperties");
+                }
+                collectPruned(field.getValue(), fieldSchema, path + "." + field.getKey(), pruned);
+            }
+        }
+    }
+
+    private static String mountedVolume(JsonNode pod, String mountPath) {
+        for (JsonNode container : pod.path("containers")) {
+            if (container.path("name").asText().equals(MAIN_CONTAINER)) {
+                for (JsonNode mount : container.path("volumeMounts")) {
+                    if (mount.path("mountPath").asText().equals(mountPath)) {
+                        return mount.path("name").asText();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, String> flinkConfiguration(JsonNode spec) {
+        Map<String, String> config = new java.util.LinkedHashMap<>();
+        spec.path("flinkConfiguration")
+                .fields()
+                .forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+        return config;
+    }
+
+    private static String[] args(JsonNode spec) {
+        List<String> args = new ArrayList<>();
+        spec.at("/job/args").forEach(a -> args.add(a.asText()));
+        return args.toArray(String[]::new);
+    }
+
+    private static List<Path> manifests() throws IOException {
+        assertThat(K8S).as("run from the jobs module directory").isDirectory();
+        try (Stream<Path> files = Files.list(K8S)) {
+            return files.filter(f -> f.toString().endsWith(".yaml"))
+                    .filter(f -> !f.getFileName().toString().equals("kustomization.yaml"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private static JsonNode read(Path file) throws IOException {
+        return YAML.readTree(file.toFile());
+    }
+}
