@@ -2,7 +2,7 @@
 # starting the broker, the JobManager and TaskManagers, and the Flink REST API.
 #
 # Run dir ${QUIVER_RUN_DIR:-<repo>/.run/local}: <proc>.pid and <proc>.log per process (kafka,
-# jobmanager, taskmanager-N), kafka/ (broker data), checkpoints/, savepoints/, conf/ (the Flink
+# jobmanager, taskmanager-N), kafka/ (broker data), checkpoints/, savepoints/, work/, conf/ (the Flink
 # configuration the processes read) and cluster.env (the ports and slots fixed by `up`).
 
 set -euo pipefail
