@@ -55,6 +55,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -101,11 +102,8 @@ class SavepointUpgradeFaultIT {
     private static final List<String> NAMESPACES = List.of("ns-a", "ns-b");
     private static final int VECTORS_PER_NAMESPACE = 150;
     private static final int DIMENSION = 3;
-    private static final long START_TS = 1_800_000_000_000L;
+    private static final long START_TS = 1_700_000_000_000L;
     private static final String MODEL_ID = "upgrade";
-
-    /** Every 100th observation of a key (sequence 0, 100, ...) is walked; 500 per key: 5 each. */
-    private static final int WALKS = KEYS * ((OBSERVATIONS / KEYS + 99) / 100);
 
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
     private static final Duration GRACE = Duration.ofSeconds(3);
@@ -145,10 +143,10 @@ class SavepointUpgradeFaultIT {
         Upgraded upgraded = runWithUpgrade(dir.resolve("b"));
         Outputs b = upgraded.outputs;
 
-        compare("posteriors", uninterrupted.posteriors, b.posteriors, OBSERVATIONS);
-        compare("matches", uninterrupted.matches, b.matches, QUERIES);
-        compare("walks", uninterrupted.walks, b.walks, WALKS);
-        compare("scores", uninterrupted.scores, b.scores, OBSERVATIONS);
+        compare("posteriors", uninterrupted.posteriors, b.posteriors);
+        compare("matches", uninterrupted.matches, b.matches);
+        compare("walks", uninterrupted.walks, b.walks);
+        compare("scores", uninterrupted.scores, b.scores);
         assertThat(b.scores.values())
                 .as("every score from the model published before the savepoint")
                 .allSatisfy(s -> assertThat(s.getModelVersion()).isEqualTo(1L));
@@ -428,14 +426,25 @@ class SavepointUpgradeFaultIT {
         return KEYS * ((OBSERVATIONS / 2 / KEYS + 99) / 100);
     }
 
-    /** Waits until the result topics hold at least these many committed records. */
+    /** Waits until the result topics hold at least these many committed records; fails if not. */
     private static void awaitCounts(String bootstrap, int observations, int queries, int walks) {
-        KafkaTestClients.readCommitted(
-                bootstrap, Topics.POSTERIORS, observations, Duration.ZERO, TIMEOUT);
-        KafkaTestClients.readCommitted(
-                bootstrap, Topics.SCORES, observations, Duration.ZERO, TIMEOUT);
-        KafkaTestClients.readCommitted(bootstrap, Topics.MATCHES, queries, Duration.ZERO, TIMEOUT);
-        KafkaTestClients.readCommitted(bootstrap, Topics.WALKS, walks, Duration.ZERO, TIMEOUT);
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put(Topics.POSTERIORS, observations);
+        counts.put(Topics.SCORES, observations);
+        counts.put(Topics.MATCHES, queries);
+        counts.put(Topics.WALKS, walks);
+        counts.forEach(
+                (topic, count) ->
+                        assertThat(
+                                        KafkaTestClients.readCommitted(
+                                                bootstrap, topic, count, Duration.ZERO, TIMEOUT))
+                                .as(
+                                        topic
+                                                + " before the savepoint; dead letters: "
+                                                + first10(
+                                                        deadLetterReasons(
+                                                                bootstrap, Duration.ZERO)))
+                                .hasSizeGreaterThanOrEqualTo(count));
     }
 
     /**
@@ -447,60 +456,110 @@ class SavepointUpgradeFaultIT {
         Outputs outputs =
                 new Outputs(
                         read(
-                                bootstrap,
+                                cluster,
                                 Topics.POSTERIORS,
                                 oldClassDecoder(PosteriorUpdate.class, null),
-                                OBSERVATIONS,
+                                observationIds(),
                                 PosteriorUpdate::getId),
                         read(
-                                bootstrap,
+                                cluster,
                                 Topics.MATCHES,
                                 oldClassDecoder(MatchResult.class, null),
-                                QUERIES,
+                                queryIds(),
                                 MatchResult::getQueryId),
                         read(
-                                bootstrap,
+                                cluster,
                                 Topics.WALKS,
                                 oldClassDecoder(WalkSummary.class, null),
-                                WALKS,
+                                walkIds(),
                                 WalkSummary::getId),
                         read(
-                                bootstrap,
+                                cluster,
                                 Topics.SCORES,
                                 oldClassDecoder(Score.class, newerScore),
-                                OBSERVATIONS,
+                                observationIds(),
                                 Score::getId));
-        AvroSingleObjectCodec<DeadLetter> codec = AvroSingleObjectCodec.of(DeadLetter.class);
-        List<String> deadLetters = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r :
-                KafkaTestClients.readCommitted(bootstrap, Topics.DEAD_LETTER, 0, GRACE, TIMEOUT)) {
-            deadLetters.add(decode(codec, r.value()).getReason());
-        }
-        assertThat(deadLetters).as("dead letters").isEmpty();
+        assertThat(deadLetterReasons(bootstrap, GRACE)).as("dead letters").isEmpty();
         return outputs;
     }
 
-    /** The committed records of {@code topic} by id; fails listing the first 10 duplicated ids. */
+    /**
+     * The committed records of {@code topic} by id, once every expected id is there (or after
+     * {@link #TIMEOUT}); fails listing the first 10 missing, unexpected and duplicated ids.
+     */
     private static <T extends SpecificRecordBase> Map<String, T> read(
-            String bootstrap,
+            LocalCluster cluster,
             String topic,
             BinaryMessageDecoder<T> decoder,
-            int expected,
+            List<String> expectedIds,
             Function<T, String> idOf)
             throws IOException {
         Map<String, T> byId = new TreeMap<>();
         List<String> duplicated = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r :
-                KafkaTestClients.readCommitted(bootstrap, topic, expected, GRACE, TIMEOUT)) {
+                KafkaTestClients.readCommitted(
+                        cluster.bootstrap(), topic, expectedIds.size(), GRACE, TIMEOUT)) {
             T record = decoder.decode(r.value(), null);
             if (byId.put(idOf.apply(record), record) != null) {
                 duplicated.add(idOf.apply(record));
             }
         }
-        assertThat(duplicated)
-                .as(topic + ": duplicated ids, first 10: " + first10(duplicated))
-                .isEmpty();
+        List<String> missing = expectedIds.stream().filter(id -> !byId.containsKey(id)).toList();
+        List<String> unexpected =
+                byId.keySet().stream().filter(id -> !expectedIds.contains(id)).toList();
+        if (!missing.isEmpty() || !unexpected.isEmpty() || !duplicated.isEmpty()) {
+            throw new AssertionError(
+                    topic
+                            + ": "
+                            + missing.size()
+                            + " ids missing, first 10: "
+                            + first10(missing)
+                            + "; "
+                            + unexpected.size()
+                            + " unexpected: "
+                            + first10(unexpected)
+                            + "; "
+                            + duplicated.size()
+                            + " duplicated: "
+                            + first10(duplicated)
+                            + "; dead letters: "
+                            + first10(deadLetterReasons(cluster.bootstrap(), Duration.ZERO))
+                            + cluster.logTail("taskmanager-1"));
+        }
         return byId;
+    }
+
+    /** The reasons of the committed dead letters, polled for {@code wait}. */
+    private static List<String> deadLetterReasons(String bootstrap, Duration wait) {
+        AvroSingleObjectCodec<DeadLetter> codec = AvroSingleObjectCodec.of(DeadLetter.class);
+        List<String> reasons = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                KafkaTestClients.readCommitted(bootstrap, Topics.DEAD_LETTER, 0, wait, TIMEOUT)) {
+            DeadLetter d = decode(codec, r.value());
+            reasons.add(d.getSource() + ": " + d.getReason());
+        }
+        return reasons;
+    }
+
+    /** Ids of every observation: one posterior and one score each. */
+    private static List<String> observationIds() {
+        return IntStream.range(0, OBSERVATIONS).mapToObj(i -> "o-" + i).toList();
+    }
+
+    /** Ids of every query: one match result each. */
+    private static List<String> queryIds() {
+        return IntStream.range(0, QUERIES).mapToObj(i -> "q-" + i).toList();
+    }
+
+    /**
+     * Ids of the walked observations: with keys round robin, observation i is number i / KEYS of
+     * its key, walked when that is a multiple of 100.
+     */
+    private static List<String> walkIds() {
+        return IntStream.range(0, OBSERVATIONS)
+                .filter(i -> (i / KEYS) % 100 == 0)
+                .mapToObj(i -> "o-" + i)
+                .toList();
     }
 
     /**
@@ -522,8 +581,7 @@ class SavepointUpgradeFaultIT {
      * #RUN_DEPENDENT}.
      */
     private static <T extends SpecificRecordBase> void compare(
-            String what, Map<String, T> expected, Map<String, T> actual, int count) {
-        assertThat(expected).as(what + " of run A").hasSize(count);
+            String what, Map<String, T> expected, Map<String, T> actual) {
         List<String> missing = new ArrayList<>();
         List<String> extra = new ArrayList<>();
         List<String> different = new ArrayList<>();
@@ -557,11 +615,7 @@ class SavepointUpgradeFaultIT {
      * (Double.compare) and everything else by value.
      */
     private static <T extends SpecificRecordBase> T withoutRunDependent(T record) {
-        @SuppressWarnings("unchecked")
-        T copy =
-                (T)
-                        SpecificData.getForClass(record.getClass())
-                                .deepCopy(record.getSchema(), record);
+        T copy = SpecificData.getForClass(record.getClass()).deepCopy(record.getSchema(), record);
         for (String field : RUN_DEPENDENT) {
             copy.put(field, 0L);
         }
