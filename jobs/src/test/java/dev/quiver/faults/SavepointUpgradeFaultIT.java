@@ -48,6 +48,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +103,15 @@ class SavepointUpgradeFaultIT {
     private static final List<String> NAMESPACES = List.of("ns-a", "ns-b");
     private static final int VECTORS_PER_NAMESPACE = 150;
     private static final int DIMENSION = 3;
-    private static final long START_TS = 1_700_000_000_000L;
+
+    /**
+     * Event time of the first record, the same in both runs. Near now: the broker refuses
+     * timestamps more than a day ahead, and its retention check deletes records whose timestamps
+     * are older than 7 days, maybe before the job has read them.
+     */
+    private static final long START_TS =
+            Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
+
     private static final String MODEL_ID = "upgrade";
 
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
