@@ -198,10 +198,12 @@ class SavepointUpgradeFaultIT {
                     savepoint,
                     sizeKiB(Path.of(savepoint)));
             assertThat(cluster.rest("/jobs/" + jobId).path("state").asText()).isEqualTo("FINISHED");
+            long build = System.nanoTime();
             UpgradedJobJar upgrade =
                     UpgradedJobJar.build(
                             Path.of(System.getProperty("quiver.jobJar")),
                             Files.createDirectories(dir.resolve("upgrade")));
+            LOG.info("run B: upgraded job jar built in {} s", seconds(build));
             publishHalf(cluster.bootstrap(), 1);
 
             long restart = System.nanoTime();
@@ -220,8 +222,8 @@ class SavepointUpgradeFaultIT {
 
             Outputs outputs = readOutputs(cluster, upgrade.newScore());
             LOG.info(
-                    "run B (savepoint, parallelism 2 -> 3, upgraded Score): {}; second half {} s"
-                            + " after the restart, {} s in all",
+                    "run B (savepoint, parallelism 2 -> 3, upgraded Score): {}; all read {} s"
+                            + " after the restart (with a 3 s grace per topic), {} s in all",
                     outputs,
                     seconds(restart),
                     seconds(start));
