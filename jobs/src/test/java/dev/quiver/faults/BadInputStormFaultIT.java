@@ -57,15 +57,15 @@ import java.util.zip.CRC32;
  *
  * <p>The oversize records must reach the job for its own {@code --max-record-bytes} check (1 MiB)
  * to reject them: Kafka's default 1 MiB limit would otherwise refuse them at the producer. So the
- * observations topic gets {@code max.message.bytes} {@value #TOPIC_MAX_BYTES} and the storm's
- * producer {@code max.request.size} as much.
+ * observations topic gets {@code max.message.bytes} {@value #TOPIC_MAX_BYTES} (and segments twice
+ * that: the local broker's are 16 MiB) and the storm's producer {@code max.request.size} as much.
  */
 class BadInputStormFaultIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(BadInputStormFaultIT.class);
 
     /** Good observations per phase ({@code -Dquiver.faults.stormGood}). */
-    private static final int GOOD = Integer.getInteger("quiver.faults.stormGood", 50_000);
+    private static final int GOOD = Integer.getInteger("quiver.faults.stormGood", 100_000);
 
     private static final double BAD_FRACTION = 0.10;
 
@@ -459,6 +459,11 @@ class BadInputStormFaultIT {
                 BAD);
     }
 
+    private static AlterConfigOp set(String name, int value) {
+        return new AlterConfigOp(
+                new ConfigEntry(name, Integer.toString(value)), AlterConfigOp.OpType.SET);
+    }
+
     private static void raiseTopicLimit(String bootstrap) throws Exception {
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -467,11 +472,14 @@ class BadInputStormFaultIT {
                                     new ConfigResource(
                                             ConfigResource.Type.TOPIC, Topics.OBSERVATIONS),
                                     List.of(
-                                            new AlterConfigOp(
-                                                    new ConfigEntry(
-                                                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                                                            Integer.toString(TOPIC_MAX_BYTES)),
-                                                    AlterConfigOp.OpType.SET))))
+                                            set(
+                                                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                                    TOPIC_MAX_BYTES),
+                                            // The broker's 16 MiB segments would refuse the
+                                            // batch too.
+                                            set(
+                                                    TopicConfig.SEGMENT_BYTES_CONFIG,
+                                                    2 * TOPIC_MAX_BYTES))))
                     .all()
                     .get();
         }

@@ -89,8 +89,14 @@ public final class FaultRun {
                 Thread.sleep(200);
             }
             LOG.info(
-                    "{}: injecting at {} observations published",
+                    "{}: {} observations at {}/s, {} vectors then {} queries at {}/s; injecting at"
+                        + " {} observations published",
                     faultName,
+                    OBSERVATIONS,
+                    RATE,
+                    workload.vectorCount(),
+                    workload.queryCount(),
+                    RATE * VECTORS_QUERIES / OBSERVATIONS,
                     observations.published());
             long faultNs = System.nanoTime();
             fault.inject(cluster, jobId);
@@ -134,7 +140,7 @@ public final class FaultRun {
                         .path("exceptionHistory")
                         .path("entries");
         StringBuilder names = new StringBuilder();
-        exceptions.forEach(e -> names.append("\n  ").append(e.path("exceptionName").asText()));
+        exceptions.forEach(e -> names.append("; ").append(e.path("exceptionName").asText()));
         LOG.info("{}: {} failovers{}", what, exceptions.size(), names);
         JsonNode checkpoints = cluster.rest("/jobs/" + jobId + "/checkpoints");
         JsonNode duration = checkpoints.path("summary").path("end_to_end_duration");
