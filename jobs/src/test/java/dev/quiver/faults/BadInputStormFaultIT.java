@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 
 /**
@@ -44,9 +43,10 @@ import java.util.zip.CRC32;
  * processes GOOD good observations alone (phase A1), then GOOD good ones with 10% of all records
  * garbage (phase B: random bytes, truncated Avro, a wrong schema fingerprint, NaN values and
  * vectors, vectors and queries of the wrong dimension, and {@value #OVERSIZE} observations with
- * 10^7 features, ~80 MB each), then GOOD good ones alone again (phase A2). Each phase is published
- * as fast as the producer goes, so the job works off a backlog and a phase's good throughput is
- * GOOD / (time from its first record published to its last posterior visible, read committed).
+ * 10^7 features, ~80 MB each), then GOOD good ones alone again (phase A2). Each phase is built
+ * first, then published as fast as the producer goes (the oversize records through a producer of
+ * their own, 5 s apart), so the job works off a backlog and a phase's good throughput is GOOD /
+ * (time from its first record published to its last posterior visible, read committed).
  *
  * <p>Checks: the job never fails over; every bad record is exactly once in the dead-letter topic,
  * with a reason and its original bytes (the first {@link DeadLetters#MAX_PAYLOAD_BYTES} of an
@@ -102,6 +102,19 @@ class BadInputStormFaultIT {
             AvroSingleObjectCodec.of(VectorEvent.class);
     private static final AvroSingleObjectCodec<QueryEvent> QUERIES =
             AvroSingleObjectCodec.of(QueryEvent.class);
+
+    /**
+     * The phases' producer: five requests in flight (idempotence keeps each partition's order) and
+     * large batches, so that it outpaces the job.
+     */
+    private static final Map<String, Object> FAST =
+            Map.of(
+                    ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                    5,
+                    ProducerConfig.BATCH_SIZE_CONFIG,
+                    256 * 1024,
+                    ProducerConfig.LINGER_MS_CONFIG,
+                    10);
 
     private final SplittableRandom values = new SplittableRandom(SEED);
 
@@ -186,21 +199,35 @@ class BadInputStormFaultIT {
             List<Sent> sentOut)
             throws Exception {
         int first = end - GOOD;
-        long start = System.nanoTime();
-        Map<String, Object> producer = new HashMap<>();
+        // Every record is built before the clock starts, and the oversize ones go through a
+        // producer of their own, a few seconds apart: the job, not the publisher, must be what
+        // takes the time.
+        List<Outgoing> records = new ArrayList<>();
+        List<Outgoing> huge = new ArrayList<>();
         if (storm) {
-            producer.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TOPIC_MAX_BYTES);
-            producer.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * TOPIC_MAX_BYTES);
+            storm(first, records, huge);
+        } else {
+            for (int n = first; n < end; n++) {
+                records.add(goodObservation(n));
+            }
         }
+        long start = System.nanoTime();
         SteadyPublisher publisher =
+                SteadyPublisher.start(name, cluster.bootstrap(), 0, listed(records), FAST);
+        SteadyPublisher hugePublisher =
                 SteadyPublisher.start(
-                        name,
+                        name + " oversize",
                         cluster.bootstrap(),
-                        0,
-                        storm ? storm(first) : good(first, GOOD),
-                        producer);
-        List<Sent> sent = publisher.await(Duration.ofMinutes(10));
+                        0.2,
+                        listed(huge),
+                        Map.of(
+                                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                                TOPIC_MAX_BYTES,
+                                ProducerConfig.BUFFER_MEMORY_CONFIG,
+                                4L * TOPIC_MAX_BYTES));
+        List<Sent> sent = new ArrayList<>(publisher.await(Duration.ofMinutes(10)));
         double publishSeconds = (System.nanoTime() - start) / 1e9;
+        sent.addAll(hugePublisher.await(Duration.ofMinutes(10)));
         long doneNs = posteriors.awaitDistinct(end, Duration.ofMinutes(10));
         double seconds = (doneNs - start) / 1e9;
         double rate = GOOD / seconds;
@@ -217,6 +244,10 @@ class BadInputStormFaultIT {
             sentOut.addAll(sent);
         }
         return rate;
+    }
+
+    private static RecordSource listed(List<Outgoing> records) {
+        return i -> i < records.size() ? records.get((int) i) : null;
     }
 
     private RecordSource warmUp() {
@@ -267,28 +298,27 @@ class BadInputStormFaultIT {
     }
 
     /**
-     * GOOD good observations from {@code first} on with BAD bad records spread evenly among them,
-     * the oversize ones at a sixth, a half and five sixths of the way.
+     * GOOD good observations from {@code first} on with BAD bad records spread evenly among them
+     * into {@code records}, except the oversize ones (at a sixth, a half and five sixths of the bad
+     * ones), which go to {@code huge}.
      */
-    private RecordSource storm(int first) {
+    private void storm(int first, List<Outgoing> records, List<Outgoing> huge) {
         int total = GOOD + BAD;
-        AtomicInteger goods = new AtomicInteger();
-        AtomicInteger bads = new AtomicInteger();
-        return i -> {
-            if (i >= total) {
-                return null;
-            }
+        int goods = 0;
+        int b = 0;
+        for (int i = 0; i < total; i++) {
             // Bad record b goes at position floor((b + 1) * total / BAD) - 1.
-            int b = bads.get();
             if (b < BAD && i == (long) (b + 1) * total / BAD - 1) {
-                bads.incrementAndGet();
-                boolean oversize =
-                        b % (BAD / OVERSIZE) == BAD / OVERSIZE / 2
-                                && b / (BAD / OVERSIZE) < OVERSIZE;
-                return bad(oversize ? "oversize-array" : KINDS.get(b % KINDS.size()), b);
+                if (b % (BAD / OVERSIZE) == BAD / OVERSIZE / 2 && b / (BAD / OVERSIZE) < OVERSIZE) {
+                    huge.add(bad("oversize-array", b));
+                } else {
+                    records.add(bad(KINDS.get(b % KINDS.size()), b));
+                }
+                b++;
+            } else {
+                records.add(goodObservation(first + goods++));
             }
-            return goodObservation(first + goods.getAndIncrement());
-        };
+        }
     }
 
     private Outgoing bad(String kind, int b) {

@@ -90,7 +90,7 @@ public final class FaultRun {
             }
             LOG.info(
                     "{}: {} observations at {}/s, {} vectors then {} queries at {}/s; injecting at"
-                        + " {} observations published",
+                            + " {} observations published",
                     faultName,
                     OBSERVATIONS,
                     RATE,
