@@ -72,8 +72,11 @@ class BadInputStormFaultIT {
     /** Bad records in phase B: 10% of the phase's records. */
     private static final int BAD = (int) Math.round(GOOD * BAD_FRACTION / (1 - BAD_FRACTION));
 
-    /** Warm-up observations, before anything is measured. */
-    private static final int WARM_UP = GOOD / 4;
+    /**
+     * Warm-up observations, before anything is measured: as many as a phase, since a shorter
+     * warm-up left A1 measurably slower than A2 (the JIT still at work).
+     */
+    private static final int WARM_UP = GOOD;
 
     /** Every good observation of the test. */
     private static final int ALL_GOOD = WARM_UP + 3 * GOOD;
