@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -53,6 +54,30 @@ class DecodeFunctionTest {
             assertThat(dead.get(0).getPayload().array()).isEqualTo(invalid);
             assertThat(dead.get(1).getPayload().array()).isEqualTo(garbage);
             assertThat(dead.get(3).getPayload().remaining()).isZero();
+        }
+    }
+
+    @Test
+    void deadLettersOfHugeRecordsKeepTheFirstBytesAndSaySo() throws Exception {
+        byte[] huge = new byte[DeadLetters.MAX_PAYLOAD_BYTES + 1000];
+        huge[0] = 7;
+        try (OneInputStreamOperatorTestHarness<RawRecord, Observation> harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        DecodeFunction.of(
+                                Observation.class, RecordFormat.AVRO, 1024, ZERO_OR_ONE))) {
+            harness.processElement(RawRecord.of("t", 0, 10, huge), 0);
+
+            DeadLetter dead = deadLetters(harness).get(0);
+            assertThat(dead.getReason())
+                    .contains("exceeds")
+                    .endsWith(
+                            "(payload truncated to its first "
+                                    + DeadLetters.MAX_PAYLOAD_BYTES
+                                    + " of "
+                                    + huge.length
+                                    + " bytes)");
+            assertThat(dead.getPayload().array())
+                    .isEqualTo(Arrays.copyOf(huge, DeadLetters.MAX_PAYLOAD_BYTES));
         }
     }
 
