@@ -2,14 +2,17 @@
 # starting the broker, the JobManager and TaskManagers, and the Flink REST API.
 #
 # Run dir ${QUIVER_RUN_DIR:-<repo>/.run/local}: <proc>.pid and <proc>.log per process (kafka,
-# jobmanager, taskmanager-N), kafka/ (broker data), checkpoints/, savepoints/, conf/ (the Flink
+# jobmanager, taskmanager-N), kafka/ (broker data), checkpoints/, savepoints/, work/, conf/ (the Flink
 # configuration the processes read) and cluster.env (the ports and slots fixed by `up`).
 
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-JOB_JAR="$ROOT/jobs/target/quiver-jobs-0.1.0-SNAPSHOT.jar"
+BUILT_JOB_JAR="$ROOT/jobs/target/quiver-jobs-0.1.0-SNAPSHOT.jar"
+# The jar that submit runs: the build's, or QUIVER_JOB_JAR, e.g. an upgraded job restarted from a
+# savepoint of the old one.
+JOB_JAR="${QUIVER_JOB_JAR:-$BUILT_JOB_JAR}"
 FLINK_CLASSPATH_FILE="$ROOT/deploy/flink-runtime/target/classpath.txt"
 CLI_CLASSES="$ROOT/jobs/target/classes"
 CLI_CLASSPATH_FILES=("$ROOT/jobs/target/classpath-compile.txt" "$ROOT/jobs/target/classpath-runtime.txt")
@@ -193,7 +196,7 @@ wait_until() {
 # Builds the job jar, the cluster classpath and the CLI classes if any is missing.
 build_if_missing() {
   local missing=0 file
-  for file in "$JOB_JAR" "$FLINK_CLASSPATH_FILE" "${CLI_CLASSPATH_FILES[@]}"; do
+  for file in "$BUILT_JOB_JAR" "$FLINK_CLASSPATH_FILE" "${CLI_CLASSPATH_FILES[@]}"; do
     [[ -f "$file" ]] || missing=1
   done
   [[ -d "$CLI_CLASSES" ]] || missing=1

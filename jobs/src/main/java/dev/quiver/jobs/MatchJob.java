@@ -234,7 +234,8 @@ public final class MatchJob implements Callable<Integer> {
                                         new VectorEventValidator(
                                                 options.metric(), options.maxDimension())))
                         .returns(new TypeHint<Traced<VectorEvent>>() {})
-                        .name("decode vectors");
+                        .name("decode vectors")
+                        .uid("match-decode-vectors");
         SingleOutputStreamOperator<Traced<QueryEvent>> queries =
                 pipeline.source(env, queriesTopic, queriesFile)
                         .process(
@@ -245,16 +246,21 @@ public final class MatchJob implements Callable<Integer> {
                                         new QueryEventValidator(
                                                 options.metric(), options.maxDimension())))
                         .returns(new TypeHint<Traced<QueryEvent>>() {})
-                        .name("decode queries");
+                        .name("decode queries")
+                        .uid("match-decode-queries");
         SingleOutputStreamOperator<MatchResult> matches =
                 vectors.assignTimestampsAndWatermarks(this.<VectorEvent>watermarks())
+                        .uid("match-vector-watermarks")
                         .connect(
-                                queries.assignTimestampsAndWatermarks(
-                                        this.<QueryEvent>watermarks()))
+                                queries.assignTimestampsAndWatermarks(this.<QueryEvent>watermarks())
+                                        .uid("match-query-watermarks"))
                         .keyBy(v -> v.record.getNamespace(), q -> q.record.getNamespace())
                         .process(new MatchFunction(options))
                         .returns(MatchResult.class)
-                        .name("match");
+                        .name("match")
+                        // The kd-trees' points live in this operator's state: a savepoint finds
+                        // them by uid after an upgrade.
+                        .uid("match");
         pipeline.sink(matches, MatchResult.class, matchesTopic, MatchResult::getNamespace);
         DataStream<DeadLetter> deadLetters =
                 vectors.getSideOutput(DeadLetters.TAG)

@@ -23,6 +23,7 @@ import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -119,6 +120,7 @@ public final class PipelineIo {
                                             file.toAbsolutePath().toUri()))
                             .build();
             return env.fromSource(files, WatermarkStrategy.noWatermarks(), "file " + path)
+                    .uid(sourceUid(topic))
                     .setParallelism(1);
         }
         KafkaSourceBuilder<RawRecord> builder =
@@ -135,7 +137,22 @@ public final class PipelineIo {
         if (options.untilLatest()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
-        return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "kafka " + topic);
+        return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "kafka " + topic)
+                .uid(sourceUid(topic));
+    }
+
+    /**
+     * The uid of this job's source of {@code topic}: a savepoint maps its state (the Kafka offsets)
+     * back by uid, which, unlike a generated id, survives changes of parallelism and chaining. The
+     * job name keeps apart the stages of a pipeline that read the same topic (bayes and score).
+     */
+    String sourceUid(String topic) {
+        return job + "-source-" + topic;
+    }
+
+    /** The uid of this job's sink to {@code topic} (its open transactions are state). */
+    String sinkUid(String topic) {
+        return job + "-sink-" + topic;
     }
 
     /** Writes results to a Kafka topic exactly once, or to the NDJSON output. */
@@ -146,9 +163,10 @@ public final class PipelineIo {
             SerializableFunction<T, String> keyOf) {
         if (options.usesKafka()) {
             results.sinkTo(kafkaSink(type, topic, keyOf, options.groupId(job) + "-" + topic))
-                    .name("kafka " + topic);
+                    .name("kafka " + topic)
+                    .uid(sinkUid(topic));
         } else {
-            fileSink(results, type, options.output());
+            fileSink(results, type, options.output()).uid(sinkUid(topic));
         }
     }
 
@@ -169,9 +187,11 @@ public final class PipelineIo {
                                             + job
                                             + "-"
                                             + options.deadLetterTopic()))
-                    .name("kafka " + options.deadLetterTopic());
+                    .name("kafka " + options.deadLetterTopic())
+                    .uid(sinkUid(options.deadLetterTopic()));
         } else {
-            fileSink(deadLetters, DeadLetter.class, deadLetterPath(options.output()));
+            fileSink(deadLetters, DeadLetter.class, deadLetterPath(options.output()))
+                    .uid(sinkUid(options.deadLetterTopic()));
         }
     }
 
@@ -182,13 +202,14 @@ public final class PipelineIo {
                 : output + ".deadletter";
     }
 
-    private <T extends SpecificRecord> void fileSink(
+    private <T extends SpecificRecord> DataStreamSink<T> fileSink(
             DataStream<T> stream, Class<T> type, String path) {
         if (options.outputIsDirectory()) {
-            stream.sinkTo(NdjsonFileSink.toDirectory(type, path)).name("files " + path);
-        } else {
-            stream.sinkTo(NdjsonFileSink.toFile(type, path)).name("file " + path).setParallelism(1);
+            return stream.sinkTo(NdjsonFileSink.toDirectory(type, path)).name("files " + path);
         }
+        return stream.sinkTo(NdjsonFileSink.toFile(type, path))
+                .name("file " + path)
+                .setParallelism(1);
     }
 
     private <T extends SpecificRecord> KafkaSink<T> kafkaSink(

@@ -180,17 +180,22 @@ public final class ScoreJob implements Callable<Integer> {
                                         pipeline.options().maxRecordBytes(),
                                         RecordValidator.acceptAll()))
                         .returns(new TypeHint<Traced<Observation>>() {})
-                        .name("decode observations");
+                        .name("decode observations")
+                        .uid("score-decode");
         SingleOutputStreamOperator<Traced<ModelUpdate>> models =
                 modelSource(env, pipeline, raw)
                         .returns(new TypeHint<Traced<ModelUpdate>>() {})
-                        .name("decode models");
+                        .name("decode models")
+                        .uid("score-decode-models");
         SingleOutputStreamOperator<Score> scores =
                 observations
                         .connect(models.broadcast(ScoreFunction.MODELS))
                         .process(new ScoreFunction(modelId(), initial))
                         .returns(Score.class)
-                        .name("score " + modelId());
+                        .name("score " + modelId())
+                        // The models in use live in this operator's broadcast state: a savepoint
+                        // finds them by uid after an upgrade.
+                        .uid("score");
         pipeline.sink(scores, Score.class, scoresTopic, Score::getKey);
         DataStream<DeadLetter> deadLetters =
                 observations
@@ -218,6 +223,10 @@ public final class ScoreJob implements Callable<Integer> {
         if (io.usesKafka() || modelsFile != null) {
             return pipeline.source(env, modelsTopic, modelsFile).process(decode);
         }
-        return observations.filter(record -> false).name("no model updates").process(decode);
+        return observations
+                .filter(record -> false)
+                .name("no model updates")
+                .uid("score-no-model-updates")
+                .process(decode);
     }
 }

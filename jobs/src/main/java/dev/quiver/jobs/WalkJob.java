@@ -257,7 +257,7 @@ public final class WalkJob implements Callable<Integer> {
         }
         if (!priors.isEmpty()) {
             throw new IllegalArgumentException(
-                    String.join(", ", priors) + " applies to --model posterior only");
+                    String.join(", ", priors) + " apply only to --model posterior");
         }
         long[] parsed = WalkOptions.parseTrigger(trigger);
         if (maxOutOfOrdernessMs < 0 || idleTimeoutMs < 0) {

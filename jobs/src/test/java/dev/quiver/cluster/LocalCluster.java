@@ -104,6 +104,28 @@ public final class LocalCluster implements AutoCloseable {
         return run("submit", args.toArray(String[]::new)).assertSuccess().lastLine();
     }
 
+    /**
+     * {@code submit job --from-savepoint savepoint -- args} with {@code QUIVER_JOB_JAR=jobJar}: an
+     * upgraded job jar restarted from a savepoint of the old one (either may be null: the build's
+     * jar, no savepoint). Returns the job id.
+     */
+    public String submit(Path jobJar, String savepoint, String job, String... jobArgs) {
+        List<String> args = new ArrayList<>(List.of(job));
+        if (savepoint != null) {
+            args.addAll(List.of("--from-savepoint", savepoint));
+        }
+        args.add("--");
+        args.addAll(List.of(jobArgs));
+        Map<String, String> jar =
+                jobJar == null ? Map.of() : Map.of("QUIVER_JOB_JAR", jobJar.toString());
+        return run(jar, "submit", args.toArray(String[]::new)).assertSuccess().lastLine();
+    }
+
+    /** {@code savepoint jobId --stop}: stop-with-savepoint; returns the savepoint's path. */
+    public String stopWithSavepoint(String jobId) {
+        return run("savepoint", jobId, "--stop").assertSuccess().lastLine();
+    }
+
     /** {@code savepoint jobId}; returns the savepoint's path. */
     public String savepoint(String jobId) {
         return run("savepoint", jobId).assertSuccess().lastLine();
@@ -118,6 +140,10 @@ public final class LocalCluster implements AutoCloseable {
      * Runs {@code deploy/local/<script> args} and waits for it, at most {@link #SCRIPT_TIMEOUT}.
      */
     public ScriptResult run(String script, String... args) {
+        return run(Map.of(), script, args);
+    }
+
+    private ScriptResult run(Map<String, String> extraEnv, String script, String... args) {
         List<String> command = new ArrayList<>();
         command.add(checkout.resolve("deploy/local").resolve(script).toString());
         command.addAll(List.of(args));
@@ -131,6 +157,7 @@ public final class LocalCluster implements AutoCloseable {
                             .redirectOutput(out.toFile())
                             .redirectError(err.toFile());
             builder.environment().putAll(env);
+            builder.environment().putAll(extraEnv);
             Process process = builder.start();
             boolean finished = process.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             if (!finished) {

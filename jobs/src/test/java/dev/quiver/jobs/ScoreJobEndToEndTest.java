@@ -169,6 +169,24 @@ class ScoreJobEndToEndTest {
     }
 
     @Test
+    void aRunWithNeitherModelNorModelIdIsAOneLineError(@TempDir Path dir) throws IOException {
+        Path input = Files.writeString(dir.resolve("obs.ndjson"), "");
+        String[] args = {
+            "run",
+            "score",
+            "--input",
+            input.toString(),
+            "--output",
+            dir.resolve("s.ndjson").toString()
+        };
+
+        assertThat(run(args)).isNotZero();
+        assertThat(lastError.strip())
+                .doesNotContain("\n")
+                .contains("give --model FILE, or --model-id ID");
+    }
+
+    @Test
     void hotSwapMidStreamScoresEachObservationOnceWithTheVersionInUse(@TempDir Path dir)
             throws Exception {
         String suffix = "-swap";

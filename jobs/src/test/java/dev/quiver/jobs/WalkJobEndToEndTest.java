@@ -1,6 +1,7 @@
 package dev.quiver.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quiver.bayes.NormalInverseGammaPosterior;
 import dev.quiver.cli.QuiverCli;
@@ -353,6 +354,35 @@ class WalkJobEndToEndTest {
         assertThat(expectedIds)
                 .containsAll(lastOfKey.values().stream().map(Observation::getId).toList());
         assertThat(deadLetters(dir.resolve("interval-p1.ndjson"))).isEmpty();
+    }
+
+    @Test
+    void priorOptionsBelongToThePosteriorModelAndModelsAreNamed() {
+        assertThatThrownBy(
+                        () ->
+                                CommandLine.populateCommand(
+                                                new WalkJob(),
+                                                "--prior-mean",
+                                                "1",
+                                                "--prior-scale",
+                                                "2")
+                                        .options())
+                .hasMessage("--prior-mean, --prior-scale apply only to --model posterior");
+        assertThatThrownBy(
+                        () ->
+                                CommandLine.populateCommand(
+                                                new WalkJob(),
+                                                "--model",
+                                                "posterior",
+                                                "--prior-kappa",
+                                                "0")
+                                        .options())
+                .hasMessageContaining("--prior-kappa must be finite and > 0, got 0.0");
+        assertThatThrownBy(
+                        () ->
+                                CommandLine.populateCommand(new WalkJob(), "--model", "brownian")
+                                        .options())
+                .hasMessage("unknown model 'brownian'; known: simple, lazy, gaussian, posterior");
     }
 
     private static void publish(List<Observation> records, String topic) {

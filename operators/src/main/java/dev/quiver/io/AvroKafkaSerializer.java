@@ -10,8 +10,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * Turns a result record into a Kafka record: the value in Avro single-object encoding, the key the
  * UTF-8 bytes of the record's key or namespace, so one key's results stay in one partition in
- * order, and the timestamp the stream record's (that of the input it came from), except that of
- * end-of-input timers, {@code Long.MAX_VALUE}, which the broker replaces by its own time.
+ * order. The Kafka timestamp is left to the producer (the time the result is written), never the
+ * input's event time: a broker refuses timestamps too far ahead ({@code
+ * message.timestamp.after.max.ms}), which would fail the sink at every restart over one input with
+ * a future {@code ts}, and deletes by retention results stamped with old event times (a backfill),
+ * though they were just written. The event time stays in the result's own {@code ts}.
  *
  * <pre>{@code
  * new AvroKafkaSerializer<>(PosteriorUpdate.class, "quiver.posteriors", PosteriorUpdate::getKey);
@@ -51,9 +54,6 @@ public final class AvroKafkaSerializer<T extends SpecificRecord>
             T record, KafkaSinkContext context, Long timestamp) {
         String key = keyOf.apply(record);
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-        // Results emitted by an end-of-input event-time timer carry Flink's Long.MAX_VALUE, which
-        // no broker accepts (it would fail the job at every retry): the broker stamps those.
-        Long kafkaTimestamp = timestamp == null || timestamp == Long.MAX_VALUE ? null : timestamp;
-        return new ProducerRecord<>(topic, null, kafkaTimestamp, keyBytes, codec.encode(record));
+        return new ProducerRecord<>(topic, null, null, keyBytes, codec.encode(record));
     }
 }

@@ -7,12 +7,15 @@ package dev.quiver.walk;
  * <p>Fair +-1 walk ({@code p = 1/2}): each Philox block gives 128 steps as two 64-bit words. With
  * {@link WalkSpec.Track#FINAL} a word's displacement is {@code 2 bitCount(w) - 64}; with {@link
  * WalkSpec.Track#PATH} its eight bytes go through the per-byte prefix tables of {@link LatticePath}
- * (maximum, passage, return and steps above, a few table reads per eight steps). Other lattice
- * walks read one 32-bit word per step and compare it with the model's thresholds; real-valued walks
- * draw ziggurat normals (and gammas for Student-t). The cost is about {@code steps * paths / 128}
- * Philox blocks on the fast path and {@code steps * paths / 4} elsewhere.
+ * (maximum, passage, return and steps above, a few table reads per eight steps). Paths of up to
+ * {@link WalkStream#CHUNK_BLOCKS} blocks are generated many at once, so that one Philox pass fills
+ * all its lanes even when each path needs only a few blocks. Other lattice walks read one 32-bit
+ * word per step and compare it with the model's thresholds; real-valued walks draw ziggurat normals
+ * (and gammas for Student-t), Gaussian final positions summed straight from the stream's buffer
+ * ({@link Ziggurat#sumOfSteps}). The cost is about {@code steps * paths / 128} Philox blocks on the
+ * fast path and {@code steps * paths / 4} elsewhere.
  *
- * <p>Not thread-safe: it owns its scratch (a stream, two path trackers, 512 bytes of words).
+ * <p>Not thread-safe: it owns its scratch (a stream, two path trackers, 4 KiB of words).
  *
  * <pre>{@code
  * JavaWalkSimulator simulator = new JavaWalkSimulator();
@@ -65,18 +68,16 @@ public final class JavaWalkSimulator implements WalkSimulator {
         out.reset(spec, seed, keyHash, sequence, start);
         long streamKey = WalkStream.streamKey(seed, keyHash);
         WalkModel model = spec.model();
+        if (model.isFair()) {
+            fair(spec, streamKey, sequence, out);
+            out.finish();
+            return;
+        }
         boolean path = spec.track() == WalkSpec.Track.PATH;
         int n = spec.steps();
         for (int p = 0; p < spec.paths(); p++) {
             stream.reset(streamKey, sequence, p, n);
-            if (model.isFair()) {
-                if (path) {
-                    fairPath(spec);
-                    out.addPath(lattice);
-                } else {
-                    out.addFinal(fairFinal(n));
-                }
-            } else if (model.isLattice()) {
+            if (model.isLattice()) {
                 if (path) {
                     latticePath(spec);
                     out.addPath(lattice);
@@ -95,42 +96,95 @@ public final class JavaWalkSimulator implements WalkSimulator {
         out.finish();
     }
 
-    private int fairFinal(int n) {
-        int fullWords = n >>> 6;
-        int rest = n & 63;
-        int totalWords = fullWords + (rest > 0 ? 1 : 0);
-        int ones = 0;
-        for (int first = 0; first < totalWords; first += CHUNK_WORDS) {
-            int chunk = Math.min(CHUNK_WORDS, totalWords - first);
-            stream.fillWords(words, first, chunk);
-            int full = Math.min(chunk, fullWords - first);
-            for (int w = 0; w < full; w++) {
-                ones += Long.bitCount(words[w]);
+    /**
+     * The fair walk, 64 steps per word: paths of at most {@link WalkStream#CHUNK_BLOCKS} blocks are
+     * filled many at a time (one Philox pass for all), longer ones chunk by chunk.
+     */
+    private void fair(WalkSpec spec, long streamKey, long sequence, WalkResult out) {
+        int n = spec.steps();
+        int pathWords = (n + 63) >>> 6;
+        int pathBlocks = (pathWords + 1) >>> 1;
+        boolean path = spec.track() == WalkSpec.Track.PATH;
+        int barrier = spec.hasBarrier() ? (int) spec.barrier() : 0;
+        if (pathBlocks <= WalkStream.CHUNK_BLOCKS) {
+            int group = WalkStream.CHUNK_BLOCKS / pathBlocks;
+            for (int p = 0; p < spec.paths(); p += group) {
+                int paths = Math.min(group, spec.paths() - p);
+                stream.reset(streamKey, sequence, p, n);
+                stream.fillPaths(words, paths, pathWords);
+                for (int q = 0; q < paths; q++) {
+                    int offset = 2 * pathBlocks * q;
+                    if (path) {
+                        lattice.reset(barrier);
+                        walkWords(offset, 0, pathWords, n);
+                        out.addPath(lattice);
+                    } else {
+                        out.addFinal(2 * countOnes(offset, 0, pathWords, n) - n);
+                    }
+                }
             }
-            if (full < chunk) {
-                ones += Long.bitCount(words[full] & ((1L << rest) - 1));
+            return;
+        }
+        for (int p = 0; p < spec.paths(); p++) {
+            stream.reset(streamKey, sequence, p, n);
+            lattice.reset(barrier);
+            int ones = 0;
+            for (int first = 0; first < pathWords; first += CHUNK_WORDS) {
+                int chunk = Math.min(CHUNK_WORDS, pathWords - first);
+                stream.fillWords(words, first, chunk);
+                if (path) {
+                    walkWords(0, first, chunk, n);
+                } else {
+                    ones += countOnes(0, first, chunk, n);
+                }
+            }
+            if (path) {
+                out.addPath(lattice);
+            } else {
+                out.addFinal(2 * ones - n);
             }
         }
-        return 2 * ones - n;
     }
 
-    private void fairPath(WalkSpec spec) {
-        int n = spec.steps();
-        lattice.reset(spec.hasBarrier() ? (int) spec.barrier() : 0);
-        int fullWords = n >>> 6;
-        int rest = n & 63;
-        int totalWords = fullWords + (rest > 0 ? 1 : 0);
-        for (int first = 0; first < totalWords; first += CHUNK_WORDS) {
-            int chunk = Math.min(CHUNK_WORDS, totalWords - first);
-            stream.fillWords(words, first, chunk);
-            int full = Math.min(chunk, fullWords - first);
-            lattice.words(words, full);
-            if (full < chunk) {
-                long last = words[full];
-                lattice.bytes(last, rest >>> 3);
-                for (int b = rest & ~7; b < rest; b++) {
-                    lattice.step((int) ((last >>> b) & 1) * 2 - 1);
-                }
+    /**
+     * Up-steps among the steps {@code 64 first ..} of the path whose words {@code first .. first +
+     * count - 1} are {@code words[offset ..]}, stopping at step {@code n}.
+     */
+    private int countOnes(int offset, int first, int count, int n) {
+        int full = Math.min(count, (n >>> 6) - first);
+        // Four sums, so the adds of successive bit counts do not wait on each other.
+        int ones0 = 0;
+        int ones1 = 0;
+        int ones2 = 0;
+        int ones3 = 0;
+        int w = offset;
+        int end = offset + full;
+        for (; w + 3 < end; w += 4) {
+            ones0 += Long.bitCount(words[w]);
+            ones1 += Long.bitCount(words[w + 1]);
+            ones2 += Long.bitCount(words[w + 2]);
+            ones3 += Long.bitCount(words[w + 3]);
+        }
+        for (; w < end; w++) {
+            ones0 += Long.bitCount(words[w]);
+        }
+        int ones = ones0 + ones1 + ones2 + ones3;
+        if (full < count) {
+            ones += Long.bitCount(words[offset + full] & ((1L << (n & 63)) - 1));
+        }
+        return ones;
+    }
+
+    /** {@link #countOnes}'s steps into {@link #lattice}, byte tables then single steps. */
+    private void walkWords(int offset, int first, int count, int n) {
+        int full = Math.min(count, (n >>> 6) - first);
+        lattice.words(words, offset, full);
+        if (full < count) {
+            int rest = n & 63;
+            long last = words[offset + full];
+            lattice.bytes(last, rest >>> 3);
+            for (int b = rest & ~7; b < rest; b++) {
+                lattice.step((int) ((last >>> b) & 1) * 2 - 1);
             }
         }
     }
@@ -167,11 +221,7 @@ public final class JavaWalkSimulator implements WalkSimulator {
         int n = spec.steps();
         if (model.kind() == WalkModel.Kind.GAUSSIAN) {
             if (!path) {
-                double position = 0;
-                for (int t = 0; t < n; t++) {
-                    position += location + scale * Ziggurat.normal(stream);
-                }
-                continuous.position = position;
+                continuous.position = Ziggurat.sumOfSteps(stream, n, location, scale);
                 return;
             }
             for (int t = 0; t < n; t++) {

@@ -147,8 +147,11 @@ final class LatticePath {
         time = t;
     }
 
-    /** {@code words[0 .. count)} as 64 {@code count} +-1 steps: {@link #bytes} of each word. */
-    void words(long[] words, int count) {
+    /**
+     * {@code words[offset .. offset + count)} as 64 {@code count} +-1 steps: {@link #bytes} of each
+     * word.
+     */
+    void words(long[] words, int offset, int count) {
         // The loop of bytes() again, so the path state stays in registers across words; the
         // fast path spends all its time here (JMH: RandomWalkBenchmark.fairPathStatistics).
         int pos = position;
@@ -157,7 +160,7 @@ final class LatticePath {
         int ret = firstReturn;
         int abv = above;
         int t = time;
-        for (int w = 0; w < count; w++) {
+        for (int w = offset; w < offset + count; w++) {
             long word = words[w];
             for (int b = 0; b < 8; b++) {
                 int v = (int) (word >>> (b << 3)) & 0xFF;

@@ -4,8 +4,8 @@ import dev.quiver.io.RecordValidator;
 import dev.quiver.schema.Observation;
 
 /**
- * The decode step's check of an observation for the walk job: a non-empty key, a finite value (the
- * start level), and a simulation within {@code --max-work}.
+ * The walk stage's check of an observation ({@link WalkStartFunction} runs it): a non-empty key, a
+ * finite value (the start level), and a simulation within {@code --max-work}.
  *
  * <pre>{@code
  * RecordValidator<Observation> validator = new WalkObservationValidator(options);

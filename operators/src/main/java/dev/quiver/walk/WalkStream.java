@@ -44,13 +44,17 @@ import java.nio.charset.StandardCharsets;
  */
 public final class WalkStream {
 
-    /** Most blocks one refill computes: 512 bytes, well inside the L1 cache. */
-    static final int CHUNK_BLOCKS = 32;
+    /** Most blocks one refill computes: 4 KiB, four passes of {@link Philox4x32}'s lanes. */
+    static final int CHUNK_BLOCKS = 4 * Philox4x32.LANES;
 
     private static final long FNV_OFFSET_BASIS = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
     private static final long MAX_BLOCKS = 1L << 32;
 
+    /** Blocks a refill computes once a path has read more words than its hint said. */
+    private static final int OVERRUN_BLOCKS = 16;
+
+    private final Philox4x32 philox = new Philox4x32();
     private final long[] buffer = new long[2 * CHUNK_BLOCKS];
     private int k0;
     private int k1;
@@ -124,6 +128,42 @@ public final class WalkStream {
         return value;
     }
 
+    /**
+     * Refills the buffer if every word in it has been read, so that {@link #buffered()} has at
+     * least one word. With {@link #buffer()}, {@link #position()} and {@link #seek(int)} this lets
+     * a hot loop read many words without a call each (see {@link Ziggurat#sumOfSteps}); the words
+     * it sees are the ones {@link #nextInt()} would return.
+     */
+    void ensureBuffered() {
+        if (position == limit) {
+            refill();
+        }
+    }
+
+    /**
+     * The buffered words: 32-bit word {@code i} of the buffer is {@code (int) (buffer()[i >>> 1]
+     * >>> (i << 5))} (a long shift counts modulo 64, so that is the low half for even {@code i}).
+     */
+    long[] buffer() {
+        return buffer;
+    }
+
+    /** Index in {@link #buffer()} of the word {@link #nextInt()} returns next. */
+    int position() {
+        return position;
+    }
+
+    /** Words buffered but not yet read. */
+    int buffered() {
+        return limit - position;
+    }
+
+    /** Marks the buffer's words before {@code position} read; {@code position <= limit}. */
+    void seek(int position) {
+        assert position >= this.position && position <= limit;
+        this.position = position;
+    }
+
     /** A uniform double in [0, 1) from the next two ints: 53 random bits, as in Java's Random. */
     public double nextDouble() {
         long high = (nextInt() >>> 6) & 0x3FFFFFFL;
@@ -148,19 +188,37 @@ public final class WalkStream {
         if (firstBlock + blocks > MAX_BLOCKS) {
             throw new IllegalStateException("a path may read at most 2^32 Philox blocks");
         }
-        Philox4x32.fill((int) firstBlock, path, sequenceLow, sequenceHigh, k0, k1, out, 0, blocks);
+        philox.fill((int) firstBlock, path, sequenceLow, sequenceHigh, k0, k1, out, 0, blocks);
+    }
+
+    /**
+     * Random access to the words {@code 0 .. wordsPerPath - 1} of {@code paths} paths at once, this
+     * path and the next {@code paths - 1}: path {@code path + q} into {@code out[q * stride .. q *
+     * stride + wordsPerPath)} with {@code stride} = {@code wordsPerPath} rounded up to even. One
+     * Philox pass computes them all, which keeps its lanes full when paths are short.
+     */
+    void fillPaths(long[] out, int paths, int wordsPerPath) {
+        int blocks = (wordsPerPath + 1) >>> 1;
+        assert paths >= 1 && out.length >= 2L * blocks * paths;
+        if ((long) path + paths - 1 > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("path indexes must stay below 2^31");
+        }
+        philox.fill(0, path, sequenceLow, sequenceHigh, k0, k1, out, 0, blocks, paths);
     }
 
     private void refill() {
         long remainingBlocks = (wanted - 4 * nextBlock + 3) / 4;
-        int blocks = (int) Math.max(1, Math.min(CHUNK_BLOCKS, remainingBlocks));
-        if (nextBlock + blocks > MAX_BLOCKS) {
+        // Past the hint (rejection samplers read a few words more than one per step), refill a
+        // few lanes' worth at once rather than block by block.
+        long blocks = remainingBlocks > 0 ? remainingBlocks : OVERRUN_BLOCKS;
+        blocks = Math.min(Math.min(CHUNK_BLOCKS, blocks), MAX_BLOCKS - nextBlock);
+        if (blocks == 0) {
             throw new IllegalStateException("a path may read at most 2^32 Philox blocks");
         }
-        Philox4x32.fill(
-                (int) nextBlock, path, sequenceLow, sequenceHigh, k0, k1, buffer, 0, blocks);
+        philox.fill(
+                (int) nextBlock, path, sequenceLow, sequenceHigh, k0, k1, buffer, 0, (int) blocks);
         nextBlock += blocks;
         position = 0;
-        limit = 4 * blocks;
+        limit = 4 * (int) blocks;
     }
 }

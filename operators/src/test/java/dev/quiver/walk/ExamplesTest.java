@@ -24,7 +24,7 @@ class ExamplesTest {
         Philox4x32.block(0, 0, 0, 0, 0, 0, out, 0);
         assertThat(out).containsExactly(0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8);
         long[] words = new long[8];
-        Philox4x32.fill(0, 0, 0, 0, 0, 0, words, 0, 4);
+        new Philox4x32().fill(0, 0, 0, 0, 0, 0, words, 0, 4);
         assertThat(words[0]).isEqualTo(0xe169c58d_6627e8d5L);
     }
 

@@ -104,6 +104,66 @@ class JavaWalkSimulatorTest {
         assertThat(Simulations.fingerprint(reused)).isEqualTo(Simulations.fingerprint(fresh));
     }
 
+    /**
+     * The fair walk's fast path (paths filled many at a time, bit counts, byte tables) against the
+     * definition: each path's words from its own stream, one {@link LatticePath#step} per bit.
+     * Lengths cover a partial last word and byte, and paths too long to be filled together.
+     */
+    @Test
+    void fairWalksAreTheStepsOfEachPathsOwnBits() {
+        long keyHash = WalkStream.keyHash("fair");
+        long streamKey = WalkStream.streamKey(SEED, keyHash);
+        for (int n : new int[] {1, 63, 64, 203, 4096, 40_000}) {
+            int paths = n > 10_000 ? 3 : 37;
+            WalkSpec spec = new WalkSpec(WalkModel.simple(0.5), n, paths, 3, WalkSpec.Track.PATH);
+            WalkResult[] out = fresh(1);
+            new JavaWalkSimulator()
+                    .simulate(
+                            spec,
+                            SEED,
+                            new long[] {keyHash},
+                            new long[] {6},
+                            new double[] {0},
+                            1,
+                            out);
+            long[] finals = new long[2 * n + 1];
+            long[] maxima = new long[n + 1];
+            long[] passages = new long[n + 1];
+            long[] returns = new long[n + 1];
+            long[] above = new long[n + 1];
+            WalkStream stream = new WalkStream();
+            LatticePath path = new LatticePath();
+            int pathWords = (n + 63) / 64;
+            long[] words = new long[pathWords + 1];
+            for (int p = 0; p < paths; p++) {
+                stream.reset(streamKey, 6, p, 1);
+                stream.fillWords(words, 0, pathWords);
+                path.reset(3);
+                for (int t = 0; t < n; t++) {
+                    path.step((int) (words[t >>> 6] >>> (t & 63) & 1) * 2 - 1);
+                }
+                finals[path.position + n]++;
+                maxima[path.maximum]++;
+                passages[Math.max(0, path.passage)]++;
+                returns[path.firstReturn]++;
+                above[path.above]++;
+            }
+            WalkResult r = out[0];
+            assertThat(r.maximumCount(0)).isEqualTo(maxima[0]);
+            for (int k = -n; k <= n; k++) {
+                assertThat(r.finalCount(k)).as("n %d, S_n = %d", n, k).isEqualTo(finals[k + n]);
+            }
+            for (int t = 1; t <= n; t++) {
+                assertThat(r.maximumCount(t)).as("n %d, max %d", n, t).isEqualTo(maxima[t]);
+                assertThat(r.passageCount(t)).as("n %d, passage %d", n, t).isEqualTo(passages[t]);
+                assertThat(r.returnCount(t)).as("n %d, return %d", n, t).isEqualTo(returns[t]);
+            }
+            for (int k = 0; k <= n; k++) {
+                assertThat(r.aboveCount(k)).as("n %d, above %d", n, k).isEqualTo(above[k]);
+            }
+        }
+    }
+
     /** FINAL and PATH tracking read the same words, so their final positions are identical. */
     @Test
     void trackingPathsChangesNoFinalPosition() {

@@ -89,7 +89,7 @@ class LatticePathTest {
             LatticePath steps = new LatticePath();
             whole.reset(barrier);
             steps.reset(barrier);
-            whole.words(words, words.length);
+            whole.words(words, 0, words.length);
             for (long word : words) {
                 stepBits(steps, word, 64);
             }

@@ -67,7 +67,7 @@ class Philox4x32Test {
     void unrolledFillEqualsTheRoundLoop() {
         for (int[] v : KAT_10) {
             long[] words = new long[2 * 5];
-            Philox4x32.fill(v[0] - 2, v[1], v[2], v[3], v[4], v[5], words, 0, 5);
+            new Philox4x32().fill(v[0] - 2, v[1], v[2], v[3], v[4], v[5], words, 0, 5);
             for (int j = 0; j < 5; j++) {
                 int[] out = new int[4];
                 Philox4x32.block(v[0] - 2 + j, v[1], v[2], v[3], v[4], v[5], out, 0);
@@ -86,9 +86,37 @@ class Philox4x32Test {
         long[] words = new long[6];
         words[0] = 7;
         words[5] = 9;
-        Philox4x32.fill(0, 0, 0, 0, 0, 0, words, 1, 2);
+        new Philox4x32().fill(0, 0, 0, 0, 0, 0, words, 1, 2);
         assertThat(words[0]).isEqualTo(7);
         assertThat(words[5]).isEqualTo(9);
         assertThat(words[1]).isEqualTo(0xe169c58d_6627e8d5L);
+    }
+
+    /** Many lanes, several lane passes, rows (paths) and counters that wrap modulo 2^32. */
+    @Test
+    void fillOfManyBlocksAndRowsEqualsBlockByBlock() {
+        Philox4x32 philox = new Philox4x32();
+        int c0 = -70;
+        int c1 = Integer.MAX_VALUE - 2;
+        for (int blocks : new int[] {1, 3, Philox4x32.LANES, Philox4x32.LANES + 1, 200}) {
+            for (int rows : new int[] {1, 2, 7}) {
+                long[] words = new long[2 * blocks * rows + 2];
+                philox.fill(c0, c1, 11, -12, 13, -14, words, 1, blocks, rows);
+                int[] out = new int[4];
+                for (int q = 0; q < rows; q++) {
+                    for (int j = 0; j < blocks; j++) {
+                        Philox4x32.block(c0 + j, c1 + q, 11, -12, 13, -14, out, 0);
+                        int at = 1 + 2 * (q * blocks + j);
+                        assertThat(words[at])
+                                .as("blocks %d rows %d block (%d, %d)", blocks, rows, j, q)
+                                .isEqualTo((out[0] & 0xFFFFFFFFL) | (long) out[1] << 32);
+                        assertThat(words[at + 1])
+                                .isEqualTo((out[2] & 0xFFFFFFFFL) | (long) out[3] << 32);
+                    }
+                }
+                assertThat(words[0]).isZero();
+                assertThat(words[words.length - 1]).isZero();
+            }
+        }
     }
 }

@@ -70,6 +70,32 @@ class WalkStreamTest {
     }
 
     @Test
+    void fillPathsGivesEachPathItsOwnWords() {
+        long key = WalkStream.streamKey(SEED, 7L);
+        WalkStream stream = new WalkStream();
+        for (int wordsPerPath : new int[] {1, 2, 5, 64}) {
+            for (int paths : new int[] {1, 3, 9}) {
+                int stride = wordsPerPath + (wordsPerPath & 1);
+                long[] all = new long[stride * paths];
+                stream.reset(key, 8, 4, 1);
+                stream.fillPaths(all, paths, wordsPerPath);
+                for (int q = 0; q < paths; q++) {
+                    long[] own = new long[stride];
+                    stream.reset(key, 8, 4 + q, 1);
+                    stream.fillWords(own, 0, wordsPerPath);
+                    for (int w = 0; w < wordsPerPath; w++) {
+                        assertThat(all[q * stride + w])
+                                .as(
+                                        "%d words, %d paths: path %d word %d",
+                                        wordsPerPath, paths, q, w)
+                                .isEqualTo(own[w]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void doublesAreInTheUnitInterval() {
         WalkStream stream = new WalkStream();
         stream.reset(1, 2, 3, 1000);
