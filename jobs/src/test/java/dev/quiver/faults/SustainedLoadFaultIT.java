@@ -11,6 +11,7 @@ import dev.quiver.faults.SteadyPublisher.RecordSource;
 import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.Topics;
 import dev.quiver.kafka.KafkaTestClients;
+import dev.quiver.kafka.KafkaTopics;
 import dev.quiver.schema.MatchResult;
 import dev.quiver.schema.ModelUpdate;
 import dev.quiver.schema.Observation;
@@ -20,6 +21,8 @@ import dev.quiver.schema.Score;
 import dev.quiver.schema.VectorEvent;
 import dev.quiver.schema.WalkSummary;
 
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -35,9 +38,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
+import java.util.function.LongSupplier;
+import java.util.stream.IntStream;
 
 /**
  * Issue 7, load test 5: the whole pipeline (bayes, walk, score and match stages) at parallelism 4
@@ -122,8 +129,7 @@ class SustainedLoadFaultIT {
     private static String start(LocalCluster cluster) throws Exception {
         long t0 = System.nanoTime();
         cluster.up(2);
-        dev.quiver.kafka.KafkaTopics.ensureTopics(
-                cluster.bootstrap(), Topics.ALL, 4, Duration.ofSeconds(60));
+        KafkaTopics.ensureTopics(cluster.bootstrap(), Topics.ALL, 4, Duration.ofSeconds(60));
         try (KafkaProducer<byte[], byte[]> producer =
                 KafkaTestClients.bytesProducer(cluster.bootstrap())) {
             ModelUpdate model =
@@ -300,7 +306,7 @@ class SustainedLoadFaultIT {
     }
 
     private static float[] point(long n) {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(SEED ^ n);
+        SplittableRandom random = new SplittableRandom(SEED ^ n);
         float[] p = new float[PipelineWorkload.DIMENSION];
         for (int d = 0; d < p.length; d++) {
             p[d] = (float) random.nextDouble();
@@ -310,7 +316,7 @@ class SustainedLoadFaultIT {
 
     /** Three features in [0, 1), a fixed function of the observation number. */
     private static List<Double> features(long n) {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(~SEED ^ n);
+        SplittableRandom random = new SplittableRandom(~SEED ^ n);
         List<Double> f = new ArrayList<>(FEATURES);
         for (int i = 0; i < FEATURES; i++) {
             f.add(random.nextDouble());
@@ -445,10 +451,7 @@ class SustainedLoadFaultIT {
         private long failedCheckpoints;
 
         static Monitor run(
-                LocalCluster cluster,
-                String jobId,
-                java.util.function.LongSupplier lag,
-                java.util.function.BooleanSupplier running)
+                LocalCluster cluster, String jobId, LongSupplier lag, BooleanSupplier running)
                 throws InterruptedException {
             Monitor m = new Monitor();
             List<String> vertices = vertexIds(cluster, jobId, "");
@@ -610,9 +613,9 @@ class SustainedLoadFaultIT {
             return r;
         }
 
-        private static <T extends org.apache.avro.specific.SpecificRecord>
-                Function<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>, Result>
-                        codec(Class<T> type, Function<T, Result> fields) {
+        private static <T extends SpecificRecord>
+                Function<ConsumerRecord<byte[], byte[]>, Result> codec(
+                        Class<T> type, Function<T, Result> fields) {
             AvroSingleObjectCodec<T> codec = AvroSingleObjectCodec.of(type);
             return r -> fields.apply(PipelineChecks.decode(codec, r));
         }
@@ -629,7 +632,7 @@ class SustainedLoadFaultIT {
 
         void awaitComplete(PipelineWorkload w, Duration timeout) throws InterruptedException {
             long walks =
-                    java.util.stream.IntStream.range(0, w.observationCount())
+                    IntStream.range(0, w.observationCount())
                             .filter(PipelineWorkload::triggersWalk)
                             .count();
             long[] expected = {w.observationCount(), w.observationCount(), walks, w.queryCount()};
@@ -665,9 +668,7 @@ class SustainedLoadFaultIT {
         private final String name;
         private final String topic;
         private final char prefix;
-        private final Function<
-                        org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>, Result>
-                decode;
+        private final Function<ConsumerRecord<byte[], byte[]>, Result> decode;
         private final int[] counts;
         private final int[] kafkaLatency;
         private final int[] seenLatency;
@@ -684,8 +685,7 @@ class SustainedLoadFaultIT {
                 String topic,
                 char prefix,
                 int capacity,
-                Function<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>, Result>
-                        decode) {
+                Function<ConsumerRecord<byte[], byte[]>, Result> decode) {
             this.name = name;
             this.topic = topic;
             this.prefix = prefix;
@@ -711,7 +711,7 @@ class SustainedLoadFaultIT {
             thread.start();
         }
 
-        private void accept(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r) {
+        private void accept(ConsumerRecord<byte[], byte[]> r) {
             long seen = System.currentTimeMillis();
             Result result = decode.apply(r);
             String id = result.id();
