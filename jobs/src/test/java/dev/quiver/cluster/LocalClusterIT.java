@@ -89,6 +89,13 @@ class LocalClusterIT {
             Path savepoint = Path.of(cluster.savepoint(jobId));
             assertThat(savepoint).startsWith(cluster.runDir().resolve("savepoints"));
             assertThat(savepoint.resolve("_metadata")).isRegularFile();
+            // An empty savepoint path, as a failed `savepoint` leaves in a shell variable, must
+            // not start the job without its state.
+            LocalCluster.ScriptResult empty =
+                    cluster.run("submit", "bayes", "--from-savepoint", "");
+            assertThat(empty.exitCode()).isNotZero();
+            assertThat(empty.stderr()).contains("--from-savepoint needs a savepoint path");
+            assertThat(cluster.run("jobs").assertSuccess().stdout().lines()).hasSize(1);
 
             assertThat(cluster.run("status").assertSuccess().stdout())
                     .contains("taskmanager-2 running")
