@@ -46,13 +46,32 @@ public final class Philox4x32 {
     private static final int W1 = 0xBB67AE85;
     private static final long LOW = 0xFFFFFFFFL;
 
-    /** Blocks computed side by side in {@link #fill}: 2 KiB of lanes, well inside the L1 cache. */
-    static final int LANES = 64;
+    /** The multipliers' 16-bit halves, for {@link #halfRound}'s 16 x 16-bit products. */
+    private static final int M0_HIGH = (int) (M0 >>> 16);
 
-    private final long[] lane0 = new long[LANES];
-    private final long[] lane1 = new long[LANES];
-    private final long[] lane2 = new long[LANES];
-    private final long[] lane3 = new long[LANES];
+    private static final int M0_LOW = (int) (M0 & 0xFFFF);
+    private static final int M1_HIGH = (int) (M1 >>> 16);
+    private static final int M1_LOW = (int) (M1 & 0xFFFF);
+
+    /**
+     * Blocks computed side by side in {@link #fill}: 4 KiB of lanes, inside the L1 cache, and
+     * enough that a vector loop's set-up costs little beside its 32 passes of 8 lanes.
+     */
+    static final int LANES = 256;
+
+    /**
+     * Passes of fewer blocks than this are computed block by block in scalar code: C2's vector loop
+     * handles 32 lanes an iteration and leaves the rest to scalar iterations of the same body,
+     * which cost twice as much as a plain scalar block. Rejection samplers' refills past their hint
+     * are such passes (16 blocks).
+     */
+    private static final int MIN_VECTOR_LANES = 32;
+
+    private final int[] scratch = new int[4];
+    private final int[] lane0 = new int[LANES];
+    private final int[] lane1 = new int[LANES];
+    private final int[] lane2 = new int[LANES];
+    private final int[] lane3 = new int[LANES];
 
     /** A generator with its own lanes for {@link #fill}; {@link #block} needs no instance. */
     public Philox4x32() {}
@@ -123,48 +142,80 @@ public final class Philox4x32 {
             int offset,
             int blocks,
             int rows) {
-        long[] x0 = lane0;
-        long[] x1 = lane1;
-        long[] x2 = lane2;
-        long[] x3 = lane3;
         long total = (long) blocks * rows;
         int j = 0;
         int q = 0;
         for (long first = 0; first < total; first += LANES) {
             int n = (int) Math.min(LANES, total - first);
+            int at = offset + (int) (2 * first);
+            if (n < MIN_VECTOR_LANES) {
+                for (int i = 0; i < n; i++) {
+                    block(ROUNDS, c0 + j, c1 + q, c2, c3, k0, k1, scratch, 0);
+                    out[at + 2 * i] = (scratch[0] & LOW) | ((long) scratch[1] << 32);
+                    out[at + 2 * i + 1] = (scratch[2] & LOW) | ((long) scratch[3] << 32);
+                    if (++j == blocks) {
+                        j = 0;
+                        q++;
+                    }
+                }
+                continue;
+            }
+            int[] x0 = lane0;
+            int[] x1 = lane1;
+            int[] x2 = lane2;
+            int[] x3 = lane3;
             for (int i = 0; i < n; i++) {
-                x0[i] = (c0 + j) & LOW;
-                x1[i] = (c1 + q) & LOW;
-                x2[i] = c2 & LOW;
-                x3[i] = c3 & LOW;
+                x0[i] = c0 + j;
+                x1[i] = c1 + q;
+                x2[i] = c2;
+                x3[i] = c3;
                 if (++j == blocks) {
                     j = 0;
                     q++;
                 }
             }
-            long key0 = k0 & LOW;
-            long key1 = k1 & LOW;
+            int key0 = k0;
+            int key1 = k1;
             for (int r = 0; r < ROUNDS; r++) {
-                // Round r of every lane as one loop over arrays of 32-bit values held in longs:
-                // C2 makes it AVX2 vector code, 4 lanes a register, about 1.2 times the speed of
-                // four blocks interleaved by hand in scalar code (JMH:
-                // RandomWalkBenchmark.philoxBytes). The 32 x 32 -> 64 products need the longs.
-                for (int i = 0; i < n; i++) {
-                    long p0 = x0[i] * M0;
-                    long p1 = x2[i] * M1;
-                    x0[i] = (p1 >>> 32) ^ x1[i] ^ key0;
-                    x2[i] = (p0 >>> 32) ^ x3[i] ^ key1;
-                    x1[i] = p1 & LOW;
-                    x3[i] = p0 & LOW;
-                }
-                key0 = (key0 + W0) & LOW;
-                key1 = (key1 + W1) & LOW;
+                // The round's new x2 lands in x0's lane and its new x0 in x2's, so the two lanes
+                // swap roles after it.
+                halfRound(x0, x3, n, M0_HIGH, M0_LOW, (int) M0, key1);
+                halfRound(x2, x1, n, M1_HIGH, M1_LOW, (int) M1, key0);
+                int[] swap = x0;
+                x0 = x2;
+                x2 = swap;
+                key0 += W0;
+                key1 += W1;
             }
-            int at = offset + (int) (2 * first);
             for (int i = 0; i < n; i++) {
-                out[at + 2 * i] = x0[i] | (x1[i] << 32);
-                out[at + 2 * i + 1] = x2[i] | (x3[i] << 32);
+                out[at + 2 * i] = (x0[i] & LOW) | ((long) x1[i] << 32);
+                out[at + 2 * i + 1] = (x2[i] & LOW) | ((long) x3[i] << 32);
             }
+        }
+    }
+
+    /**
+     * Half a round over {@code n} lanes, one of its two products: {@code x[i] = hi(x[i] M) ^
+     * partner[i] ^ key} and {@code partner[i] = lo(x[i] M)}, for {@code M = mulHigh 2^16 + mulLow}.
+     *
+     * <p>The high word of the 32 x 32-bit product comes from four 16 x 16-bit ones (H. S. Warren,
+     * <i>Hacker's Delight</i>, 2nd ed., section 8-2, {@code mulhu}), all in 32-bit lanes: C2 makes
+     * this loop AVX2 code of 8 lanes a register with one {@code vpmulld} per product. In 64-bit
+     * lanes, the obvious {@code (x & 0xFFFFFFFFL) * M}, AVX2 has no 64-bit multiply and C2 17
+     * emulates one with several instructions: that version of {@link #fill} ran at about 0.6 times
+     * this one's speed (JMH: RandomWalkBenchmark.philoxBytes). Both products in one loop ran slower
+     * than scalar code: a body that large C2 does not vectorise.
+     */
+    private static void halfRound(
+            int[] x, int[] partner, int n, int mulHigh, int mulLow, int mul, int key) {
+        for (int i = 0; i < n; i++) {
+            int a = x[i];
+            int high = a >>> 16;
+            int low = a & 0xFFFF;
+            int t = high * mulLow + ((low * mulLow) >>> 16);
+            int productHigh = high * mulHigh + (t >>> 16) + ((low * mulHigh + (t & 0xFFFF)) >>> 16);
+            x[i] = productHigh ^ partner[i] ^ key;
+            partner[i] = a * mul;
         }
     }
 }

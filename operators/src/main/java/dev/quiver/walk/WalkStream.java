@@ -44,8 +44,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class WalkStream {
 
-    /** Most blocks one refill computes: 4 KiB, four passes of {@link Philox4x32}'s lanes. */
-    static final int CHUNK_BLOCKS = 4 * Philox4x32.LANES;
+    /** Most blocks one refill computes: 4 KiB, one pass of {@link Philox4x32}'s lanes. */
+    static final int CHUNK_BLOCKS = Philox4x32.LANES;
 
     private static final long FNV_OFFSET_BASIS = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;

@@ -98,7 +98,10 @@ class Philox4x32Test {
         Philox4x32 philox = new Philox4x32();
         int c0 = -70;
         int c1 = Integer.MAX_VALUE - 2;
-        for (int blocks : new int[] {1, 3, Philox4x32.LANES, Philox4x32.LANES + 1, 200}) {
+        for (int blocks :
+                new int[] {
+                    1, 3, 200, Philox4x32.LANES, Philox4x32.LANES + 1, 2 * Philox4x32.LANES + 5
+                }) {
             for (int rows : new int[] {1, 2, 7}) {
                 long[] words = new long[2 * blocks * rows + 2];
                 philox.fill(c0, c1, 11, -12, 13, -14, words, 1, blocks, rows);
