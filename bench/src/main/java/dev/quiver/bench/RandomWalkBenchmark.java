@@ -153,7 +153,7 @@ public class RandomWalkBenchmark {
         return sum;
     }
 
-    /** Naive: SplittableRandom.nextGaussian per step (Java 17's polar method). */
+    /** Naive: SplittableRandom.nextGaussian per step (Java 17's RandomSupport ziggurat). */
     @Benchmark
     @OperationsPerInvocation(GAUSSIAN_WORK)
     public double naiveGaussianFinalPosition() {
