@@ -1,14 +1,12 @@
 package dev.quiver.faults;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import dev.quiver.kafka.KafkaTestClients;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -40,7 +38,8 @@ public final class CommittedReader {
             Duration grace,
             Duration timeout) {
         long read = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = open(bootstrap, topic)) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                KafkaTestClients.committedFromStart(bootstrap, topic)) {
             long deadline = System.nanoTime() + timeout.toNanos();
             long graceEnd = Long.MAX_VALUE;
             while (System.nanoTime() < Math.min(deadline, graceEnd)) {
@@ -66,7 +65,8 @@ public final class CommittedReader {
             Consumer<ConsumerRecord<byte[], byte[]>> handler,
             Duration timeout) {
         long read = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = open(bootstrap, topic)) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                KafkaTestClients.committedFromStart(bootstrap, topic)) {
             Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline && !reached(consumer, end)) {
@@ -82,23 +82,5 @@ public final class CommittedReader {
     private static boolean reached(
             KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
         return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
-    }
-
-    private static KafkaConsumer<byte[], byte[]> open(String bootstrap, String topic) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions =
-                consumer.partitionsFor(topic).stream()
-                        .map(p -> new TopicPartition(topic, p.partition()))
-                        .toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
     }
 }

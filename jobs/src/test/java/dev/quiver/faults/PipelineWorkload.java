@@ -46,6 +46,22 @@ public final class PipelineWorkload {
     /** The pipeline's walk stage simulates every this-many-th observation of a key. */
     public static final int WALK_EVERY = 100;
 
+    /**
+     * Two trees over three features, for the pipeline's score stage in the fault tests: it answers
+     * every observation with three features; only its answers matter, not what it models.
+     */
+    static final String TREE_MODEL =
+            """
+            {"format": "quiver-ensemble", "version": 1, "type": "trees", "features": 3,
+             "base_margin": 0.5,
+             "trees": [{"feature": 0, "threshold": 0.5, "missing": "left",
+                        "left": {"feature": 1, "threshold": 0.3, "missing": "right",
+                                 "left": {"leaf": -1.25}, "right": {"leaf": 0.75}},
+                        "right": {"leaf": 2}},
+                       {"feature": 2, "threshold": 0.6, "missing": "left",
+                        "left": {"leaf": 0.125}, "right": {"leaf": -0.5}}]}
+            """;
+
     private static final AvroSingleObjectCodec<Observation> OBSERVATIONS =
             AvroSingleObjectCodec.of(Observation.class);
     private static final AvroSingleObjectCodec<VectorEvent> VECTORS =

@@ -117,22 +117,6 @@ class SavepointUpgradeFaultIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
     private static final Duration GRACE = Duration.ofSeconds(3);
 
-    /**
-     * Two trees over three features; a real model would be a file, but only its answers matter
-     * here.
-     */
-    private static final String MODEL =
-            """
-            {"format": "quiver-ensemble", "version": 1, "type": "trees", "features": 3,
-             "base_margin": 0.5,
-             "trees": [{"feature": 0, "threshold": 0.5, "missing": "left",
-                        "left": {"feature": 1, "threshold": 0.3, "missing": "right",
-                                 "left": {"leaf": -1.25}, "right": {"leaf": 0.75}},
-                        "right": {"leaf": 2}},
-                       {"feature": 2, "threshold": 0.6, "missing": "left",
-                        "left": {"leaf": 0.125}, "right": {"leaf": -0.5}}]}
-            """;
-
     private static final List<String> TOPICS =
             List.of(
                     Topics.OBSERVATIONS,
@@ -247,7 +231,7 @@ class SavepointUpgradeFaultIT {
                     ScoreFunction.update(
                             MODEL_ID,
                             1,
-                            MODEL.getBytes(StandardCharsets.UTF_8),
+                            PipelineWorkload.TREE_MODEL.getBytes(StandardCharsets.UTF_8),
                             Instant.ofEpochMilli(START_TS));
             producer.send(
                     new ProducerRecord<>(

@@ -100,19 +100,6 @@ class SustainedLoadFaultIT {
     private static final String MODEL_ID = "load";
     private static final int FEATURES = 3;
 
-    /** Two trees over three features; it answers every observation (see ScoreJob). */
-    private static final String MODEL =
-            """
-            {"format": "quiver-ensemble", "version": 1, "type": "trees", "features": 3,
-             "base_margin": 0.5,
-             "trees": [{"feature": 0, "threshold": 0.5, "missing": "left",
-                        "left": {"feature": 1, "threshold": 0.3, "missing": "right",
-                                 "left": {"leaf": -1.25}, "right": {"leaf": 0.75}},
-                        "right": {"leaf": 2}},
-                       {"feature": 2, "threshold": 0.6, "missing": "left",
-                        "left": {"leaf": 0.125}, "right": {"leaf": -0.5}}]}
-            """;
-
     private static final long SEED = 20261127L;
 
     @Test
@@ -134,7 +121,10 @@ class SustainedLoadFaultIT {
                 KafkaTestClients.bytesProducer(cluster.bootstrap())) {
             ModelUpdate model =
                     ScoreFunction.update(
-                            MODEL_ID, 1, MODEL.getBytes(StandardCharsets.UTF_8), Instant.now());
+                            MODEL_ID,
+                            1,
+                            PipelineWorkload.TREE_MODEL.getBytes(StandardCharsets.UTF_8),
+                            Instant.now());
             producer.send(
                     new ProducerRecord<>(
                             Topics.MODELS,
@@ -254,19 +244,8 @@ class SustainedLoadFaultIT {
                 return null;
             }
             long n = offset + i;
-            Observation o =
-                    Observation.newBuilder()
-                            .setId("c" + n)
-                            .setKey("c" + (n % PipelineWorkload.KEYS))
-                            .setTs(Instant.now())
-                            .setValue(n % 3 == 0 ? 1.0 : 0.0)
-                            .setFeatures(features(n))
-                            .build();
-            return new Outgoing(
-                    Topics.OBSERVATIONS,
-                    PipelineWorkload.bytes(o.getKey()),
-                    codec.encode(o),
-                    o.getId());
+            return observation(
+                    codec, "c" + n, "c" + (n % PipelineWorkload.KEYS), n % 3 == 0 ? 1.0 : 0.0, n);
         };
     }
 
@@ -399,20 +378,23 @@ class SustainedLoadFaultIT {
                 return null;
             }
             int n = (int) i;
-            Observation o =
-                    Observation.newBuilder()
-                            .setId("o" + n)
-                            .setKey("k" + (n % PipelineWorkload.KEYS))
-                            .setTs(Instant.now())
-                            .setValue(w.success(n) ? 1.0 : 0.0)
-                            .setFeatures(features(n))
-                            .build();
-            return new Outgoing(
-                    Topics.OBSERVATIONS,
-                    PipelineWorkload.bytes(o.getKey()),
-                    codec.encode(o),
-                    o.getId());
+            return observation(
+                    codec, "o" + n, "k" + (n % PipelineWorkload.KEYS), w.success(n) ? 1.0 : 0.0, n);
         };
+    }
+
+    /** Observation {@code id} of {@code key} with {@link #features}{@code (n)}, to publish. */
+    private static Outgoing observation(
+            AvroSingleObjectCodec<Observation> codec, String id, String key, double value, long n) {
+        Observation o =
+                Observation.newBuilder()
+                        .setId(id)
+                        .setKey(key)
+                        .setTs(Instant.now())
+                        .setValue(value)
+                        .setFeatures(features(n))
+                        .build();
+        return new Outgoing(Topics.OBSERVATIONS, PipelineWorkload.bytes(key), codec.encode(o), id);
     }
 
     private static String uptime() {
