@@ -11,11 +11,11 @@ package dev.quiver.walk;
  * {@link WalkStream#CHUNK_BLOCKS} blocks are generated many at once, so that one Philox pass fills
  * all its lanes even when each path needs only a few blocks. Other lattice walks read one 32-bit
  * word per step and compare it with the model's thresholds; real-valued walks draw ziggurat normals
- * (and gammas for Student-t), Gaussian final positions summed straight from the stream's buffer
- * ({@link Ziggurat#sumOfSteps}). The cost is about {@code steps * paths / 128} Philox blocks on the
- * fast path and {@code steps * paths / 4} elsewhere.
+ * (and gammas for Student-t); Gaussian final positions are summed in place from the generator's
+ * lanes, many short paths a pass ({@link Ziggurat#addSteps}). The cost is about {@code steps *
+ * paths / 128} Philox blocks on the fast path and {@code steps * paths / 4} elsewhere.
  *
- * <p>Not thread-safe: it owns its scratch (a stream, two path trackers, 4 KiB of words).
+ * <p>Not thread-safe: it owns its scratch (a stream, two path trackers, 8 KiB of words).
  *
  * <pre>{@code
  * JavaWalkSimulator simulator = new JavaWalkSimulator();
@@ -68,12 +68,17 @@ public final class JavaWalkSimulator implements WalkSimulator {
         out.reset(spec, seed, keyHash, sequence, start);
         long streamKey = WalkStream.streamKey(seed, keyHash);
         WalkModel model = spec.model();
+        boolean path = spec.track() == WalkSpec.Track.PATH;
         if (model.isFair()) {
             fair(spec, streamKey, sequence, out);
             out.finish();
             return;
         }
-        boolean path = spec.track() == WalkSpec.Track.PATH;
+        if (model.kind() == WalkModel.Kind.GAUSSIAN && !path) {
+            gaussianFinal(spec, streamKey, sequence, out);
+            out.finish();
+            return;
+        }
         int n = spec.steps();
         for (int p = 0; p < spec.paths(); p++) {
             stream.reset(streamKey, sequence, p, n);
@@ -213,6 +218,44 @@ public final class JavaWalkSimulator implements WalkSimulator {
         return u < stay ? 0 : u < up ? 1 : -1;
     }
 
+    /**
+     * Gaussian final positions: a normal takes exactly one word (its slow draws come from the side
+     * stream), so, as on the fair path, paths of at most {@link WalkStream#CHUNK_BLOCKS} blocks are
+     * computed many at once and their words summed in place; longer ones chunk by chunk.
+     */
+    private void gaussianFinal(WalkSpec spec, long streamKey, long sequence, WalkResult out) {
+        int n = spec.steps();
+        double location = spec.model().location();
+        double scale = spec.model().scale();
+        int pathBlocks = (n + 3) >>> 2;
+        if (pathBlocks <= WalkStream.CHUNK_BLOCKS) {
+            int group = WalkStream.CHUNK_BLOCKS / pathBlocks;
+            for (int p = 0; p < spec.paths(); p += group) {
+                int paths = Math.min(group, spec.paths() - p);
+                stream.reset(streamKey, sequence, p, n);
+                Philox4x32 lanes = stream.computePaths(paths, pathBlocks);
+                for (int q = 0; q < paths; q++) {
+                    stream.reset(streamKey, sequence, p + q, n);
+                    out.addFinal(
+                            Ziggurat.addSteps(
+                                    0, lanes, q * pathBlocks, n, location, scale, stream));
+                }
+            }
+            return;
+        }
+        for (int p = 0; p < spec.paths(); p++) {
+            stream.reset(streamKey, sequence, p, n);
+            double position = 0;
+            for (long first = 0; first < pathBlocks; first += WalkStream.CHUNK_BLOCKS) {
+                int blocks = (int) Math.min(WalkStream.CHUNK_BLOCKS, pathBlocks - first);
+                int steps = (int) Math.min(4L * blocks, n - 4 * first);
+                Philox4x32 lanes = stream.computeBlocks(first, blocks);
+                position = Ziggurat.addSteps(position, lanes, 0, steps, location, scale, stream);
+            }
+            out.addFinal(position);
+        }
+    }
+
     private void continuousPath(WalkSpec spec, boolean path) {
         WalkModel model = spec.model();
         continuous.reset(spec.barrier());
@@ -220,10 +263,6 @@ public final class JavaWalkSimulator implements WalkSimulator {
         double scale = model.scale();
         int n = spec.steps();
         if (model.kind() == WalkModel.Kind.GAUSSIAN) {
-            if (!path) {
-                continuous.position = Ziggurat.sumOfSteps(stream, n, location, scale);
-                return;
-            }
             for (int t = 0; t < n; t++) {
                 continuous.step(location + scale * Ziggurat.normal(stream));
             }

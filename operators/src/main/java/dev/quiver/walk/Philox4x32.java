@@ -1,5 +1,7 @@
 package dev.quiver.walk;
 
+import java.util.Arrays;
+
 /**
  * The Philox4x32-10 counter-based random-number generator: a keyed bijection of 128-bit counters,
  * so the numbers at any position of a stream are computed directly from (key, counter), with no
@@ -22,9 +24,10 @@ package dev.quiver.walk;
  * longs, {@code x0 | x1 << 32} then {@code x2 | x3 << 32}, so a reader of 32-bit words sees {@code
  * x0, x1, x2, x3} as the low then high halves.
  *
- * <p>{@link #block} is static and thread-safe. {@link #fill}, the bulk form, computes up to {@link
- * #LANES} blocks side by side in scratch lanes that the instance owns, so an instance is not
- * thread-safe: use one per thread. Nothing allocates after construction.
+ * <p>{@link #block} is static and thread-safe. {@link #fill} and {@link #computeLanes}, the bulk
+ * forms, compute up to {@link #LANES} blocks side by side in lanes that the instance owns, so an
+ * instance is not thread-safe: use one per thread. {@link #computeLanes} leaves the blocks in the
+ * lanes, where a reader of 32-bit words reads them in place. Nothing allocates after construction.
  *
  * <pre>{@code
  * int[] out = new int[4];
@@ -54,16 +57,18 @@ public final class Philox4x32 {
     private static final int M1_LOW = (int) (M1 & 0xFFFF);
 
     /**
-     * Blocks computed side by side in {@link #fill}: 4 KiB of lanes, inside the L1 cache, and
-     * enough that a vector loop's set-up costs little beside its 32 passes of 8 lanes.
+     * Blocks computed side by side in one pass: 8 KiB of lanes, which leaves room in a 32 KiB L1
+     * cache for the ziggurat's 12 KiB of tables when a Gaussian walk reads the lanes in place, and
+     * enough that each of a pass's 20 vector loops (about 25 ns to set up) runs 64 iterations of 8
+     * lanes. 1024 lanes measured no faster (JMH: RandomWalkBenchmark).
      */
-    static final int LANES = 256;
+    static final int LANES = 512;
 
     /**
      * Passes of fewer blocks than this are computed block by block in scalar code: C2's vector loop
      * handles 32 lanes an iteration and leaves the rest to scalar iterations of the same body,
      * which cost twice as much as a plain scalar block. Rejection samplers' refills past their hint
-     * are such passes (16 blocks).
+     * are such passes (16 blocks), and so are very short walks.
      */
     private static final int MIN_VECTOR_LANES = 32;
 
@@ -72,6 +77,13 @@ public final class Philox4x32 {
     private final int[] lane1 = new int[LANES];
     private final int[] lane2 = new int[LANES];
     private final int[] lane3 = new int[LANES];
+
+    /** The lanes that hold output words 0 to 3 after a pass: the rounds swap two of them. */
+    private int[] x0 = lane0;
+
+    private int[] x1 = lane1;
+    private int[] x2 = lane2;
+    private int[] x3 = lane3;
 
     /** A generator with its own lanes for {@link #fill}; {@link #block} needs no instance. */
     public Philox4x32() {}
@@ -143,55 +155,128 @@ public final class Philox4x32 {
             int blocks,
             int rows) {
         long total = (long) blocks * rows;
-        int j = 0;
-        int q = 0;
         for (long first = 0; first < total; first += LANES) {
             int n = (int) Math.min(LANES, total - first);
+            computePass(
+                    c0 + (int) (first % blocks),
+                    c1 + (int) (first / blocks),
+                    c2,
+                    c3,
+                    k0,
+                    k1,
+                    blocks - (int) (first % blocks),
+                    blocks,
+                    n);
             int at = offset + (int) (2 * first);
-            if (n < MIN_VECTOR_LANES) {
-                for (int i = 0; i < n; i++) {
-                    block(ROUNDS, c0 + j, c1 + q, c2, c3, k0, k1, scratch, 0);
-                    out[at + 2 * i] = (scratch[0] & LOW) | ((long) scratch[1] << 32);
-                    out[at + 2 * i + 1] = (scratch[2] & LOW) | ((long) scratch[3] << 32);
-                    if (++j == blocks) {
-                        j = 0;
-                        q++;
-                    }
-                }
-                continue;
-            }
-            int[] x0 = lane0;
-            int[] x1 = lane1;
-            int[] x2 = lane2;
-            int[] x3 = lane3;
-            for (int i = 0; i < n; i++) {
-                x0[i] = c0 + j;
-                x1[i] = c1 + q;
-                x2[i] = c2;
-                x3[i] = c3;
-                if (++j == blocks) {
-                    j = 0;
-                    q++;
-                }
-            }
-            int key0 = k0;
-            int key1 = k1;
-            for (int r = 0; r < ROUNDS; r++) {
-                // The round's new x2 lands in x0's lane and its new x0 in x2's, so the two lanes
-                // swap roles after it.
-                halfRound(x0, x3, n, M0_HIGH, M0_LOW, (int) M0, key1);
-                halfRound(x2, x1, n, M1_HIGH, M1_LOW, (int) M1, key0);
-                int[] swap = x0;
-                x0 = x2;
-                x2 = swap;
-                key0 += W0;
-                key1 += W1;
-            }
             for (int i = 0; i < n; i++) {
                 out[at + 2 * i] = (x0[i] & LOW) | ((long) x1[i] << 32);
                 out[at + 2 * i + 1] = (x2[i] & LOW) | ((long) x3[i] << 32);
             }
         }
+    }
+
+    /**
+     * Computes the blocks of counters {@code (c0 + j, c1 + q, c2, c3)}, {@code j < blocks}, {@code
+     * q < rows}, into the lanes, where a reader takes them in any order without the packing of
+     * {@link #fill}: block {@code (j, q)}'s output word {@code k} is {@code lane(k)[q blocks + j]}.
+     * At most {@link #LANES} blocks in all; the lanes hold them until the next call.
+     *
+     * @throws IllegalArgumentException if {@code blocks * rows} is not in {@code [1, LANES]}
+     */
+    void computeLanes(int c0, int c1, int c2, int c3, int k0, int k1, int blocks, int rows) {
+        if (blocks < 1 || rows < 1 || (long) blocks * rows > LANES) {
+            throw new IllegalArgumentException(
+                    blocks + " blocks x " + rows + " rows do not fit " + LANES + " lanes");
+        }
+        computePass(c0, c1, c2, c3, k0, k1, blocks, blocks, blocks * rows);
+    }
+
+    /** Output word {@code k} (0 to 3) of each block of the last {@link #computeLanes}. */
+    int[] lane(int k) {
+        switch (k) {
+            case 0:
+                return x0;
+            case 1:
+                return x1;
+            case 2:
+                return x2;
+            case 3:
+                return x3;
+            default:
+                throw new IllegalArgumentException("a block has words 0 to 3, not " + k);
+        }
+    }
+
+    /**
+     * One pass of {@code n} lanes: lane {@code i} gets the block of counter {@code (c0 + i, c1, c2,
+     * c3)} while {@code i < firstRowBlocks}, then rows of {@code blocks} blocks with {@code c0}
+     * back at {@code c0 + firstRowBlocks - blocks} and {@code c1} one more each row.
+     */
+    private void computePass(
+            int c0, int c1, int c2, int c3, int k0, int k1, int firstRowBlocks, int blocks, int n) {
+        if (n < MIN_VECTOR_LANES) {
+            computeScalar(c0, c1, c2, c3, k0, k1, firstRowBlocks, blocks, n);
+            return;
+        }
+        int[] a = lane0;
+        int[] b = lane1;
+        int[] c = lane2;
+        int[] d = lane3;
+        int rowC0 = c0;
+        int rowC1 = c1;
+        for (int i = 0, run = Math.min(firstRowBlocks, n); i < n; ) {
+            for (int t = 0; t < run; t++) {
+                a[i + t] = rowC0 + t;
+            }
+            Arrays.fill(b, i, i + run, rowC1);
+            i += run;
+            rowC0 = c0 + firstRowBlocks - blocks;
+            rowC1++;
+            run = Math.min(blocks, n - i);
+        }
+        Arrays.fill(c, 0, n, c2);
+        Arrays.fill(d, 0, n, c3);
+        int key0 = k0;
+        int key1 = k1;
+        for (int r = 0; r < ROUNDS; r++) {
+            // The round's new x2 lands in x0's lane and its new x0 in x2's, so the two lanes
+            // swap roles after it.
+            halfRound(a, d, n, M0_HIGH, M0_LOW, (int) M0, key1);
+            halfRound(c, b, n, M1_HIGH, M1_LOW, (int) M1, key0);
+            int[] swap = a;
+            a = c;
+            c = swap;
+            key0 += W0;
+            key1 += W1;
+        }
+        x0 = a;
+        x1 = b;
+        x2 = c;
+        x3 = d;
+    }
+
+    /** {@link #computePass} block by block, for passes too short to pay for the vector loops. */
+    private void computeScalar(
+            int c0, int c1, int c2, int c3, int k0, int k1, int firstRowBlocks, int blocks, int n) {
+        int j = c0;
+        int q = c1;
+        int rowEnd = firstRowBlocks;
+        for (int i = 0; i < n; i++) {
+            if (i == rowEnd) {
+                j = c0 + firstRowBlocks - blocks;
+                q++;
+                rowEnd += blocks;
+            }
+            block(ROUNDS, j++, q, c2, c3, k0, k1, scratch, 0);
+            lane0[i] = scratch[0];
+            lane1[i] = scratch[1];
+            lane2[i] = scratch[2];
+            lane3[i] = scratch[3];
+        }
+        x0 = lane0;
+        x1 = lane1;
+        x2 = lane2;
+        x3 = lane3;
     }
 
     /**

@@ -27,9 +27,15 @@ import java.nio.charset.StandardCharsets;
  * <p>The stream of a path is the blocks {@code b = 0, 1, 2, ...} in order; block {@code b}'s
  * outputs {@code (x0, x1, x2, x3)} are the 32-bit words {@code 4b .. 4b + 3} of the stream, and its
  * 64-bit words {@code 2b, 2b + 1} are {@code x0 | x1 << 32} and {@code x2 | x3 << 32}. Sequential
- * reads ({@link #nextInt()}, {@link #nextDouble()}) and random access ({@link #fillWords}) see the
- * same words; how many blocks a refill computes at once changes no value. A path reads at most 2^32
- * blocks (2^34 words of 32 bits); past that {@link #nextInt()} throws.
+ * reads ({@link #nextInt()}, {@link #nextDouble()}) and random access ({@link #fillWords}, {@link
+ * #computePaths}) see the same words; how many blocks a refill computes at once changes no value. A
+ * path reads at most 2^31 blocks (2^33 words of 32 bits); past that {@link #nextInt()} throws.
+ *
+ * <p>Each path also has a <b>side stream</b> ({@link #nextSideInt()}): the blocks {@code c0 = 2^31
+ * + b}, words in the same order. The ziggurat takes the further draws of its slow path from it, so
+ * a normal takes exactly one word of the stream and a Gaussian walk reads step {@code t} from word
+ * {@code t}: the steps of many paths can then be computed in one pass ({@link #computePaths}) and
+ * read in place. The two never share a block, since the stream stops below {@code c0 = 2^31}.
  *
  * <p>Not thread-safe (it owns a buffer); reuse one instance by {@link #reset}, which allocates
  * nothing.
@@ -44,18 +50,22 @@ import java.nio.charset.StandardCharsets;
  */
 public final class WalkStream {
 
-    /** Most blocks one refill computes: 4 KiB, one pass of {@link Philox4x32}'s lanes. */
+    /** Most blocks one refill computes: 8 KiB, one pass of {@link Philox4x32}'s lanes. */
     static final int CHUNK_BLOCKS = Philox4x32.LANES;
 
     private static final long FNV_OFFSET_BASIS = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
-    private static final long MAX_BLOCKS = 1L << 32;
+    private static final long MAX_BLOCKS = 1L << 31;
+
+    /** {@code c0} of the side stream's first block. */
+    private static final int SIDE_BLOCKS_START = Integer.MIN_VALUE;
 
     /** Blocks a refill computes once a path has read more words than its hint said. */
     private static final int OVERRUN_BLOCKS = 16;
 
     private final Philox4x32 philox = new Philox4x32();
     private final long[] buffer = new long[2 * CHUNK_BLOCKS];
+    private final int[] side = new int[4];
     private int k0;
     private int k1;
     private int path;
@@ -65,6 +75,8 @@ public final class WalkStream {
     private int position;
     private int limit;
     private long wanted;
+    private long nextSideBlock;
+    private int sidePosition;
 
     /**
      * FNV-1a 64 of {@code key}'s UTF-8 bytes: the stable key hash of the layout above.
@@ -115,6 +127,8 @@ public final class WalkStream {
         position = 0;
         limit = 0;
         wanted = Math.max(expectedInts, 1);
+        nextSideBlock = 0;
+        sidePosition = side.length;
     }
 
     /** The next 32 random bits of the path. */
@@ -129,39 +143,34 @@ public final class WalkStream {
     }
 
     /**
-     * Refills the buffer if every word in it has been read, so that {@link #buffered()} has at
-     * least one word. With {@link #buffer()}, {@link #position()} and {@link #seek(int)} this lets
-     * a hot loop read many words without a call each (see {@link Ziggurat#sumOfSteps}); the words
-     * it sees are the ones {@link #nextInt()} would return.
+     * The next 32 random bits of the path's side stream, one block computed per four words: few
+     * draws reject, so this is seldom called.
      */
-    void ensureBuffered() {
-        if (position == limit) {
-            refill();
+    int nextSideInt() {
+        if (sidePosition == side.length) {
+            if (nextSideBlock == MAX_BLOCKS) {
+                throw new IllegalStateException("a side stream may read at most 2^31 blocks");
+            }
+            Philox4x32.block(
+                    SIDE_BLOCKS_START + (int) nextSideBlock++,
+                    path,
+                    sequenceLow,
+                    sequenceHigh,
+                    k0,
+                    k1,
+                    side,
+                    0);
+            sidePosition = 0;
         }
+        return side[sidePosition++];
     }
 
     /**
-     * The buffered words: 32-bit word {@code i} of the buffer is {@code (int) (buffer()[i >>> 1]
-     * >>> (i << 5))} (a long shift counts modulo 64, so that is the low half for even {@code i}).
+     * A uniform in (0, 1) from one side-stream word, {@code (u + 1/2) 2^-32}: the 32 bits that
+     * Marsaglia and Tsang's rejection tests use; never 0, so its logarithm is finite.
      */
-    long[] buffer() {
-        return buffer;
-    }
-
-    /** Index in {@link #buffer()} of the word {@link #nextInt()} returns next. */
-    int position() {
-        return position;
-    }
-
-    /** Words buffered but not yet read. */
-    int buffered() {
-        return limit - position;
-    }
-
-    /** Marks the buffer's words before {@code position} read; {@code position <= limit}. */
-    void seek(int position) {
-        assert position >= this.position && position <= limit;
-        this.position = position;
+    double nextSideOpenUniform() {
+        return ((nextSideInt() & 0xFFFFFFFFL) + 0.5) * 0x1p-32;
     }
 
     /** A uniform double in [0, 1) from the next two ints: 53 random bits, as in Java's Random. */
@@ -186,7 +195,7 @@ public final class WalkStream {
         int blocks = (count + 1) >>> 1;
         long firstBlock = firstWord >>> 1;
         if (firstBlock + blocks > MAX_BLOCKS) {
-            throw new IllegalStateException("a path may read at most 2^32 Philox blocks");
+            throw new IllegalStateException("a path may read at most 2^31 Philox blocks");
         }
         philox.fill((int) firstBlock, path, sequenceLow, sequenceHigh, k0, k1, out, 0, blocks);
     }
@@ -200,10 +209,39 @@ public final class WalkStream {
     void fillPaths(long[] out, int paths, int wordsPerPath) {
         int blocks = (wordsPerPath + 1) >>> 1;
         assert paths >= 1 && out.length >= 2L * blocks * paths;
+        checkPaths(paths);
+        philox.fill(0, path, sequenceLow, sequenceHigh, k0, k1, out, 0, blocks, paths);
+    }
+
+    /**
+     * Computes the blocks {@code 0 .. blocks - 1} of {@code paths} paths at once, this path and the
+     * next {@code paths - 1}, into the lanes of this stream's generator, and returns it: block
+     * {@code j} of path {@code path + q} is in lane {@code q * blocks + j} ({@link
+     * Philox4x32#lane}), until the next call that computes blocks. {@code blocks * paths} must be
+     * at most {@link #CHUNK_BLOCKS}.
+     */
+    Philox4x32 computePaths(int paths, int blocks) {
+        checkPaths(paths);
+        philox.computeLanes(0, path, sequenceLow, sequenceHigh, k0, k1, blocks, paths);
+        return philox;
+    }
+
+    /**
+     * Computes this path's blocks {@code firstBlock .. firstBlock + blocks - 1}, at most {@link
+     * #CHUNK_BLOCKS} of them, into lanes {@code 0 .. blocks - 1} of the generator it returns.
+     */
+    Philox4x32 computeBlocks(long firstBlock, int blocks) {
+        if (firstBlock + blocks > MAX_BLOCKS) {
+            throw new IllegalStateException("a path may read at most 2^31 Philox blocks");
+        }
+        philox.computeLanes((int) firstBlock, path, sequenceLow, sequenceHigh, k0, k1, blocks, 1);
+        return philox;
+    }
+
+    private void checkPaths(int paths) {
         if ((long) path + paths - 1 > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("path indexes must stay below 2^31");
         }
-        philox.fill(0, path, sequenceLow, sequenceHigh, k0, k1, out, 0, blocks, paths);
     }
 
     private void refill() {
@@ -213,7 +251,7 @@ public final class WalkStream {
         long blocks = remainingBlocks > 0 ? remainingBlocks : OVERRUN_BLOCKS;
         blocks = Math.min(Math.min(CHUNK_BLOCKS, blocks), MAX_BLOCKS - nextBlock);
         if (blocks == 0) {
-            throw new IllegalStateException("a path may read at most 2^32 Philox blocks");
+            throw new IllegalStateException("a path may read at most 2^31 Philox blocks");
         }
         philox.fill(
                 (int) nextBlock, path, sequenceLow, sequenceHigh, k0, k1, buffer, 0, (int) blocks);

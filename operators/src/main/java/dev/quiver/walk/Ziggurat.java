@@ -4,14 +4,25 @@ package dev.quiver.walk;
  * Standard normal and gamma deviates from a {@link WalkStream}, deterministic in the stream.
  *
  * <p>Normals: the ziggurat method of G. Marsaglia and W. W. Tsang, "The ziggurat method for
- * generating random variables", <i>Journal of Statistical Software</i> 5(8), 2000, with their 128
- * layers ({@code r = 3.442619855899}, layer area {@code v = 9.91256303526217e-3}) and their tail
- * and wedge tests. One 32-bit word gives the layer (its low 7 bits) and a signed 25-bit abscissa
- * (its high 25 bits); unlike their 32-bit version, the layer bits are not reused in the abscissa,
- * which is the dependence J. A. Doornik ("An improved ziggurat method to generate normal random
- * samples", 2005) showed fails tests. About 98.8% of draws take one word, a multiply and a compare;
- * the rest read further uniforms. The abscissa has 2^-24 of its layer's width as resolution, far
+ * generating random variables", <i>Journal of Statistical Software</i> 5(8), 2000, with their tail
+ * and wedge tests and their table set-up, but 512 layers: {@code r = 3.852046150368391} and layer
+ * area {@code v = 2.456766351541357e-3}, found by bisection on {@code r} until the top layer's area
+ * is {@code v} like the others (ZigguratTest checks that every layer's is). One 32-bit word gives
+ * the layer (its low 9 bits) and a signed 23-bit abscissa (its high 23 bits, plus one half so that
+ * the law is symmetric); unlike their 32-bit version, the layer bits are not reused in the
+ * abscissa, which is the dependence J. A. Doornik ("An improved ziggurat method to generate normal
+ * random samples", 2005) showed fails tests. The abscissa's resolution is 2^-22 of its layer's
+ * width, under 1e-6 on the normal's scale: a few units in the last place of a {@code float}, far
  * below anything a walk statistic resolves.
+ *
+ * <p>99.2% of words take the fast path: a table read, a multiply and a compare. The rest (the top
+ * layer, the layers' edges and the tail) finish with Marsaglia and Tsang's 32-bit uniforms drawn
+ * from the stream's side stream ({@link WalkStream#nextSideInt()}), so a normal takes exactly one
+ * word of the stream itself. The layers are a trade of table size for speed: a slow draw costs some
+ * 40 ns (an exponential or logarithms, side-stream blocks, mispredicted branches), and 128, 256 and
+ * 512 layers send 2.8%, 1.5% and 0.8% of words there; 512 layers' tables, 12 KiB, still sit in the
+ * L1 cache beside the generator's lanes (JMH: RandomWalkBenchmark.gaussianFinalPosition, about 15%
+ * faster than 256 layers).
  *
  * <p>Gammas: G. Marsaglia and W. W. Tsang, "A simple method for generating gamma variables", <i>ACM
  * TOMS</i> 26(3), 2000, for shape {@code a >= 1}, and {@code Gamma(a) = Gamma(a + 1) U^(1/a)}
@@ -19,12 +30,13 @@ package dev.quiver.walk;
  */
 final class Ziggurat {
 
-    private static final int LAYERS = 128;
-    private static final double R = 3.442619855899;
-    private static final double V = 9.91256303526217e-3;
+    private static final int LAYER_BITS = 9;
+    static final int LAYERS = 1 << LAYER_BITS;
+    static final double R = 3.852046150368391;
+    static final double V = 2.456766351541357e-3;
 
-    /** Abscissa scale: the high 25 bits as a signed integer span [-2^24, 2^24). */
-    private static final double M = 0x1p24;
+    /** Abscissa scale: the high 23 bits as a signed integer span [-2^22, 2^22). */
+    static final double M = 0x1p22;
 
     /**
      * Per layer {@code i}, side by side so the fast path reads one cache line: at {@code 2i} the
@@ -32,13 +44,13 @@ final class Ziggurat {
      * of layer i under the next layer's edge; at {@code 2i + 1} the width {@code W_i}: {@code x = j
      * W_i}.
      */
-    private static final double[] KW = new double[2 * LAYERS];
+    static final double[] KW = new double[2 * LAYERS];
 
     /** f(x_i) = exp(-x_i^2 / 2) at each layer's right edge. */
-    private static final double[] F = new double[LAYERS];
+    static final double[] F = new double[LAYERS];
 
     static {
-        // Marsaglia and Tsang's zigset, with m1 = 2^24 for the 25-bit signed abscissa.
+        // Marsaglia and Tsang's zigset, with m1 = 2^22 for the 23-bit signed abscissa.
         double dn = R;
         double tn = dn;
         double q = V / Math.exp(-0.5 * dn * dn);
@@ -59,122 +71,110 @@ final class Ziggurat {
 
     private Ziggurat() {}
 
-    /** A standard normal deviate. */
+    /**
+     * A standard normal deviate from the next word of {@code stream}, and from its side stream when
+     * the word falls outside the fast region.
+     */
     static double normal(WalkStream stream) {
-        int bits = stream.nextInt();
-        double z = fast(bits);
-        return z == z ? z : normalSlow(stream, bits);
+        return normal(stream.nextInt(), stream);
     }
 
     /**
-     * The normal of one word when it falls in the fast region (about 98.8% of words), else NaN. The
-     * low 7 bits pick the layer, the high 25 the signed abscissa {@code j}; the comparison in
-     * doubles is exact, both sides being integers below 2^25.
+     * The signed abscissa of a word, its high bits as an integer plus one half: the midpoints of
+     * 2^23 equal cells, symmetric about 0, where Marsaglia and Tsang's integer has mean -1/2 (a
+     * drift of about 2e-7 a step).
      */
-    private static double fast(int bits) {
+    private static double abscissa(int bits) {
+        return (bits >> LAYER_BITS) + 0.5;
+    }
+
+    /**
+     * The normal of one word when it falls in the fast region, else NaN. The low 9 bits pick the
+     * layer, the high 23 the signed abscissa {@code j}; the comparison in doubles is exact, both
+     * sides being multiples of 1/2 below 2^23.
+     */
+    static double fast(int bits) {
         int layer = (bits & (LAYERS - 1)) << 1;
-        double j = bits >> 7;
+        double j = abscissa(bits);
         return Math.abs(j) < KW[layer] ? j * KW[layer + 1] : Double.NaN;
     }
 
     /**
-     * The sum over {@code count} steps of {@code location + scale * normal(stream)}, added in step
-     * order: bit for bit the value of that loop, but the fast path reads the stream's buffer
-     * directly, two words per 64-bit read, with no call per step (JMH:
+     * Adds to {@code sum}, in step order, {@code location + scale * z} for the normals {@code z} of
+     * steps {@code 0 .. steps - 1}, where step {@code t} reads word {@code t & 3} of block {@code
+     * firstLane + t / 4} in the generator's lanes ({@link WalkStream#computePaths}) and {@code
+     * slow}'s side stream for its slow draws: bit for bit the sum of that loop over {@link
+     * #normal}, for {@code slow} reset to the path the lanes hold, with no call per step (JMH:
      * RandomWalkBenchmark.gaussianFinalPosition).
      */
-    static double sumOfSteps(WalkStream stream, int count, double location, double scale) {
-        double sum = 0;
-        int done = 0;
-        while (done < count) {
-            stream.ensureBuffered();
-            long[] buffer = stream.buffer();
-            int start = stream.position();
-            int end = start + Math.min(stream.buffered(), count - done);
-            int at = start;
-            int slowBits = 0;
-            boolean slow = false;
-            if ((at & 1) != 0) {
-                // The high half of a word whose low half an earlier call read.
-                slowBits = (int) (buffer[at >>> 1] >>> 32);
-                at++;
-                double z = fast(slowBits);
-                slow = z != z;
-                if (!slow) {
-                    sum += location + scale * z;
-                }
-            }
-            // Whole words, the fast test written out: this loop is the Gaussian walk's time.
-            int pairsEnd = slow ? at : end & ~1;
-            for (int w = at >>> 1; 2 * w < pairsEnd; w++) {
-                long pair = buffer[w];
-                int low = (int) pair;
-                int layer = (low & (LAYERS - 1)) << 1;
-                double j = low >> 7;
-                if (!(Math.abs(j) < KW[layer])) {
-                    slowBits = low;
-                    slow = true;
-                    at = 2 * w + 1;
-                    break;
-                }
-                sum += location + scale * (j * KW[layer + 1]);
-                int high = (int) (pair >>> 32);
-                layer = (high & (LAYERS - 1)) << 1;
-                j = high >> 7;
-                if (!(Math.abs(j) < KW[layer])) {
-                    slowBits = high;
-                    slow = true;
-                    at = 2 * w + 2;
-                    break;
-                }
-                sum += location + scale * (j * KW[layer + 1]);
-                at = 2 * w + 2;
-            }
-            if (!slow && at < end) {
-                // The low half of the last word wanted.
-                slowBits = (int) buffer[at >>> 1];
-                at++;
-                double z = fast(slowBits);
-                slow = z != z;
-                if (!slow) {
-                    sum += location + scale * z;
-                }
-            }
-            done += at - start;
-            stream.seek(at);
-            if (slow) {
-                sum += location + scale * normalSlow(stream, slowBits);
-            }
+    static double addSteps(
+            double sum,
+            Philox4x32 lanes,
+            int firstLane,
+            int steps,
+            double location,
+            double scale,
+            WalkStream slow) {
+        int[] x0 = lanes.lane(0);
+        int[] x1 = lanes.lane(1);
+        int[] x2 = lanes.lane(2);
+        int[] x3 = lanes.lane(3);
+        int wholeBlocksEnd = firstLane + (steps >>> 2);
+        for (int i = firstLane; i < wholeBlocksEnd; i++) {
+            sum += location + scale * normal(x0[i], slow);
+            sum += location + scale * normal(x1[i], slow);
+            sum += location + scale * normal(x2[i], slow);
+            sum += location + scale * normal(x3[i], slow);
+        }
+        int rest = steps & 3;
+        if (rest > 0) {
+            sum += location + scale * normal(x0[wholeBlocksEnd], slow);
+        }
+        if (rest > 1) {
+            sum += location + scale * normal(x1[wholeBlocksEnd], slow);
+        }
+        if (rest > 2) {
+            sum += location + scale * normal(x2[wholeBlocksEnd], slow);
         }
         return sum;
     }
 
-    /** The rest of Marsaglia and Tsang's method for a word outside the fast region. */
+    /** The normal of one stream word, the slow draws from {@code slow}'s side stream. */
+    private static double normal(int bits, WalkStream slow) {
+        int layer = (bits & (LAYERS - 1)) << 1;
+        double j = abscissa(bits);
+        return Math.abs(j) < KW[layer] ? j * KW[layer + 1] : normalSlow(slow, bits);
+    }
+
+    /**
+     * The rest of Marsaglia and Tsang's method for a word outside the fast region, every further
+     * draw from the side stream: their 32-bit uniforms, a new word after a rejected wedge.
+     */
     private static double normalSlow(WalkStream stream, int bits) {
         int layer = bits & (LAYERS - 1);
-        int j = bits >> 7;
+        double j = abscissa(bits);
         while (true) {
             double x = j * KW[2 * layer + 1];
             if (layer == 0) {
                 double tail;
                 double y;
                 do {
-                    tail = -Math.log(stream.nextOpenDouble()) / R;
-                    y = -Math.log(stream.nextOpenDouble());
+                    tail = -Math.log(stream.nextSideOpenUniform()) / R;
+                    y = -Math.log(stream.nextSideOpenUniform());
                 } while (y + y < tail * tail);
                 return j > 0 ? R + tail : -R - tail;
             }
-            if (F[layer] + stream.nextDouble() * (F[layer - 1] - F[layer])
+            if (F[layer] + stream.nextSideOpenUniform() * (F[layer - 1] - F[layer])
                     < Math.exp(-0.5 * x * x)) {
                 return x;
             }
-            bits = stream.nextInt();
+            bits = stream.nextSideInt();
             double z = fast(bits);
             if (z == z) {
                 return z;
             }
             layer = bits & (LAYERS - 1);
-            j = bits >> 7;
+            j = abscissa(bits);
         }
     }
 

@@ -18,6 +18,13 @@ class JavaWalkSimulatorTest {
         new WalkSpec(WalkModel.simple(0.3), 77, 300, -2, WalkSpec.Track.PATH),
         new WalkSpec(WalkModel.lazy(0.5, 0.5), 50, 300, Double.NaN, WalkSpec.Track.PATH),
         new WalkSpec(WalkModel.gaussian(0.1, 2), 60, 300, 3.5, WalkSpec.Track.PATH),
+        // Longer than one pass of lanes: the final-position sum goes chunk by chunk.
+        new WalkSpec(
+                WalkModel.gaussian(-0.05, 1),
+                2 * 4 * WalkStream.CHUNK_BLOCKS + 3,
+                20,
+                -20,
+                WalkSpec.Track.PATH),
         new WalkSpec(WalkModel.studentT(0, 1, 2.5), 40, 300, -1.5, WalkSpec.Track.PATH),
     };
 

@@ -1,6 +1,7 @@
 package dev.quiver.walk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -121,5 +122,31 @@ class Philox4x32Test {
                 assertThat(words[words.length - 1]).isZero();
             }
         }
+    }
+
+    /** Lanes in place, as the Gaussian walk reads them: short (scalar) and full passes. */
+    @Test
+    void computeLanesHoldsEachBlocksWordsInPlace() {
+        Philox4x32 philox = new Philox4x32();
+        int[] out = new int[4];
+        for (int[] shape :
+                new int[][] {{1, 1}, {5, 3}, {31, 1}, {32, 1}, {30, 7}, {Philox4x32.LANES, 1}}) {
+            int blocks = shape[0];
+            int rows = shape[1];
+            philox.computeLanes(-3, 40, 11, -12, 13, -14, blocks, rows);
+            for (int q = 0; q < rows; q++) {
+                for (int j = 0; j < blocks; j++) {
+                    Philox4x32.block(-3 + j, 40 + q, 11, -12, 13, -14, out, 0);
+                    for (int k = 0; k < 4; k++) {
+                        assertThat(philox.lane(k)[q * blocks + j])
+                                .as("%d x %d, block (%d, %d) word %d", blocks, rows, j, q, k)
+                                .isEqualTo(out[k]);
+                    }
+                }
+            }
+        }
+        assertThatThrownBy(() -> philox.computeLanes(0, 0, 0, 0, 0, 0, Philox4x32.LANES, 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lanes");
     }
 }

@@ -95,6 +95,68 @@ class WalkStreamTest {
         }
     }
 
+    /** The side stream is the blocks c0 = 2^31 + b of the same coordinates. */
+    @Test
+    void sideStreamIsTheUpperHalfOfTheCounters() {
+        long key = WalkStream.streamKey(SEED, WalkStream.keyHash("k"));
+        int[] block = new int[4];
+        WalkStream stream = new WalkStream();
+        stream.reset(key, 6, 3, 10);
+        for (int b = 0; b < 3; b++) {
+            Philox4x32.block(
+                    Integer.MIN_VALUE + b, 3, 6, 0, (int) key, (int) (key >>> 32), block, 0);
+            for (int i = 0; i < 4; i++) {
+                assertThat(stream.nextSideInt()).as("block %d word %d", b, i).isEqualTo(block[i]);
+            }
+        }
+        // A reset starts the side stream over, and the main stream is untouched by it.
+        stream.reset(key, 6, 3, 10);
+        WalkStream fresh = new WalkStream();
+        fresh.reset(key, 6, 3, 10);
+        Philox4x32.block(Integer.MIN_VALUE, 3, 6, 0, (int) key, (int) (key >>> 32), block, 0);
+        assertThat(stream.nextSideInt()).isEqualTo(block[0]);
+        assertThat(stream.nextInt()).isEqualTo(fresh.nextInt());
+    }
+
+    @Test
+    void computedPathsHoldTheWordsOfEachPath() {
+        long key = WalkStream.streamKey(SEED, 7L);
+        WalkStream stream = new WalkStream();
+        WalkStream own = new WalkStream();
+        for (int blocks : new int[] {1, 3, 64}) {
+            for (int paths : new int[] {1, 4}) {
+                stream.reset(key, 8, 4, 1);
+                Philox4x32 lanes = stream.computePaths(paths, blocks);
+                for (int q = 0; q < paths; q++) {
+                    own.reset(key, 8, 4 + q, 4L * blocks);
+                    for (int i = 0; i < 4 * blocks; i++) {
+                        assertThat(lanes.lane(i & 3)[q * blocks + i / 4])
+                                .as("%d blocks, %d paths: path %d word %d", blocks, paths, q, i)
+                                .isEqualTo(own.nextInt());
+                    }
+                }
+            }
+        }
+        stream.reset(key, 8, 4, 1);
+        Philox4x32 lanes = stream.computeBlocks(5, 2);
+        own.reset(key, 8, 4, 100);
+        for (int i = 0; i < 20; i++) {
+            own.nextInt();
+        }
+        for (int i = 0; i < 8; i++) {
+            assertThat(lanes.lane(i & 3)[i / 4]).as("word %d", 20 + i).isEqualTo(own.nextInt());
+        }
+    }
+
+    @Test
+    void sideUniformsAreInTheOpenUnitInterval() {
+        WalkStream stream = new WalkStream();
+        stream.reset(1, 2, 3, 1000);
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(stream.nextSideOpenUniform()).isGreaterThan(0).isLessThan(1);
+        }
+    }
+
     @Test
     void doublesAreInTheUnitInterval() {
         WalkStream stream = new WalkStream();

@@ -4,9 +4,11 @@ import static dev.quiver.walk.GoodnessOfFit.P_VALUE_THRESHOLD;
 import static dev.quiver.walk.GoodnessOfFit.Z_THRESHOLD;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import org.hipparchus.distribution.continuous.GammaDistribution;
 import org.hipparchus.distribution.continuous.NormalDistribution;
+import org.hipparchus.special.Erf;
 import org.hipparchus.stat.inference.KolmogorovSmirnovTest;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +21,48 @@ class ZigguratTest {
         WalkStream stream = new WalkStream();
         stream.reset(WalkStream.streamKey(7L, WalkStream.keyHash("ziggurat")), sequence, 0, DRAWS);
         return stream;
+    }
+
+    /**
+     * r and v close the ziggurat: the base strip (rectangle and tail) has area v, so has every
+     * layer the recursion builds from it, and the top layer, which the recursion does not impose,
+     * comes out with area v as well, to 1e-11: v has 12 significant digits, and the top layer
+     * gathers the rounding of 255 steps of the recursion.
+     */
+    @Test
+    void theLayersAllHaveAreaV() {
+        double r = Ziggurat.R;
+        double v = Ziggurat.V;
+        double tail = Math.sqrt(Math.PI / 2) * Erf.erfc(r / Math.sqrt(2));
+        assertThat(r * Math.exp(-0.5 * r * r) + tail).isCloseTo(v, within(1e-13));
+        for (int i = 1; i < Ziggurat.LAYERS; i++) {
+            double width = Ziggurat.KW[2 * i + 1] * Ziggurat.M;
+            double above = i == 1 ? 1.0 : Ziggurat.F[i - 1];
+            assertThat(width * (above - Ziggurat.F[i]))
+                    .as("layer %d", i)
+                    .isCloseTo(v, within(1e-11));
+        }
+    }
+
+    /**
+     * A word and its mirror (the abscissa bits inverted, the layer kept) give opposite normals, so
+     * the fast path's law is symmetric to the last bit: its rounding has no drift.
+     */
+    @Test
+    void mirroredWordsGiveOppositeNormals() {
+        java.util.SplittableRandom words = new java.util.SplittableRandom(3);
+        int layerMask = Ziggurat.LAYERS - 1;
+        int fast = 0;
+        for (int i = 0; i < 1_000_000; i++) {
+            int bits = words.nextInt();
+            int mirror = ~bits & ~layerMask | bits & layerMask;
+            double z = Ziggurat.fast(bits);
+            if (z == z) {
+                fast++;
+                assertThat(Ziggurat.fast(mirror)).as("word %08x", bits).isEqualTo(-z);
+            }
+        }
+        assertThat(fast).isGreaterThan(980_000);
     }
 
     @Test
@@ -60,44 +104,91 @@ class ZigguratTest {
     }
 
     /**
-     * The bulk sum reads the buffer directly; it must add the very normals {@link Ziggurat#normal}
-     * draws, in the same order, and leave the stream where they leave it: from an odd or even word,
-     * across refills and slow draws (about 3% of words), over many streams so that slow draws fall
-     * on every position of a buffer.
+     * The bulk sum reads the generator's lanes in place; it must add the very normals {@link
+     * Ziggurat#normal} draws, in the same order, and leave the side stream where they leave it: for
+     * paths side by side in one pass and chunk by chunk, over many streams so that slow draws
+     * (about 3% of words) fall on every position of a block.
      */
     @Test
-    void sumOfStepsEqualsTheLoopOfNormalsBitForBit() {
-        for (int count : new int[] {1, 2, 3, 4, 1023, 5000}) {
-            for (int skipped = 0; skipped < 2; skipped++) {
-                for (long hint : new long[] {1, count, 100_000}) {
-                    for (long sequence = 0; sequence < 40; sequence++) {
-                        assertBulkSumEqualsLoop(count, skipped, hint, sequence);
-                    }
+    void addStepsEqualsTheLoopOfNormalsBitForBit() {
+        WalkStream lanesStream = new WalkStream();
+        WalkStream slow = new WalkStream();
+        for (int steps : new int[] {1, 2, 3, 4, 5, 1023}) {
+            int blocks = (steps + 3) / 4;
+            int paths = Math.min(3, WalkStream.CHUNK_BLOCKS / blocks);
+            for (long sequence = 0; sequence < 40; sequence++) {
+                lanesStream.reset(11, sequence, 13, steps);
+                Philox4x32 lanes = lanesStream.computePaths(paths, blocks);
+                for (int q = 0; q < paths; q++) {
+                    slow.reset(11, sequence, 13 + q, steps);
+                    double actual = Ziggurat.addSteps(0, lanes, q * blocks, steps, 0.25, 1.5, slow);
+                    assertEqualsLoop(actual, slow, steps, 13 + q, sequence);
                 }
             }
         }
+        int steps = 4 * WalkStream.CHUNK_BLOCKS + 7;
+        for (long sequence = 0; sequence < 40; sequence++) {
+            slow.reset(11, sequence, 13, steps);
+            double actual = 0;
+            for (int first = 0; first < steps; first += 4 * WalkStream.CHUNK_BLOCKS) {
+                int chunk = Math.min(4 * WalkStream.CHUNK_BLOCKS, steps - first);
+                Philox4x32 lanes = slow.computeBlocks(first / 4, (chunk + 3) / 4);
+                actual = Ziggurat.addSteps(actual, lanes, 0, chunk, 0.25, 1.5, slow);
+            }
+            assertEqualsLoop(actual, slow, steps, 13, sequence);
+        }
     }
 
-    private static void assertBulkSumEqualsLoop(int count, int skipped, long hint, long sequence) {
+    private static void assertEqualsLoop(
+            double actual, WalkStream bulk, int steps, int path, long sequence) {
         WalkStream loop = new WalkStream();
-        WalkStream bulk = new WalkStream();
-        loop.reset(11, sequence, 13, hint);
-        bulk.reset(11, sequence, 13, hint);
-        for (int i = 0; i < skipped; i++) {
-            loop.nextInt();
-            bulk.nextInt();
-        }
+        loop.reset(11, sequence, path, steps);
         double expected = 0;
-        for (int t = 0; t < count; t++) {
+        for (int t = 0; t < steps; t++) {
             expected += 0.25 + 1.5 * Ziggurat.normal(loop);
         }
-        double actual = Ziggurat.sumOfSteps(bulk, count, 0.25, 1.5);
-        String what =
-                count + " steps, " + skipped + " skipped, hint " + hint + ", sequence " + sequence;
+        String what = steps + " steps, path " + path + ", sequence " + sequence;
         assertThat(Double.doubleToRawLongBits(actual))
                 .as(what)
                 .isEqualTo(Double.doubleToRawLongBits(expected));
-        assertThat(bulk.nextInt()).as(what).isEqualTo(loop.nextInt());
+        assertThat(bulk.nextSideInt()).as(what).isEqualTo(loop.nextSideInt());
+    }
+
+    /**
+     * A normal takes exactly one word of the stream, its slow draws coming from the side stream,
+     * which fast draws leave alone; and words go slow at the rate the tables imply: a word of layer
+     * i is fast when its half-integer abscissa has {@code |j| < K_i}, 2 K_i of the 2M values.
+     */
+    @Test
+    void aNormalTakesOneStreamWord() {
+        WalkStream stream = stream(5);
+        WalkStream words = stream(5);
+        WalkStream side = stream(5);
+        int draws = 1 << 18;
+        long slow = 0;
+        for (int i = 0; i < draws; i++) {
+            Ziggurat.normal(stream);
+            double z = Ziggurat.fast(words.nextInt());
+            if (z != z) {
+                slow++;
+            }
+        }
+        assertThat(stream.nextInt()).isEqualTo(words.nextInt());
+        int sideWord = stream.nextSideInt();
+        long sideWords = 0;
+        while (side.nextSideInt() != sideWord) {
+            sideWords++;
+        }
+        assertThat(sideWords).isGreaterThanOrEqualTo(slow);
+        double fastShare = 0;
+        for (int i = 0; i < Ziggurat.LAYERS; i++) {
+            fastShare += Ziggurat.KW[2 * i] / (Ziggurat.LAYERS * Ziggurat.M);
+        }
+        double p = 1 - fastShare;
+        double z = (slow - draws * p) / Math.sqrt(draws * p * (1 - p));
+        assertThat(Math.abs(z))
+                .as("slow words %d of %d, p = %s", slow, draws, p)
+                .isLessThan(Z_THRESHOLD);
     }
 
     @Test
