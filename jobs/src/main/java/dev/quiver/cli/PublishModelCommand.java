@@ -3,7 +3,7 @@ package dev.quiver.cli;
 import dev.quiver.ensemble.EnsembleModel;
 import dev.quiver.ensemble.EnsembleModels;
 import dev.quiver.ensemble.LoadLimits;
-import dev.quiver.ensemble.ScoreFunction;
+import dev.quiver.ensemble.flink.ScoreFunction;
 import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.Topics;
 import dev.quiver.schema.ModelUpdate;

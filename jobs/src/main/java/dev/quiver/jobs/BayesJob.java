@@ -1,14 +1,14 @@
 package dev.quiver.jobs;
 
-import dev.quiver.bayes.BayesFunction;
 import dev.quiver.bayes.BayesOptions;
-import dev.quiver.bayes.GlobalPosteriorFunction;
-import dev.quiver.bayes.ObservationValidator;
-import dev.quiver.io.DeadLetters;
-import dev.quiver.io.DecodeFunction;
+import dev.quiver.bayes.flink.BayesFunction;
+import dev.quiver.bayes.flink.GlobalPosteriorFunction;
+import dev.quiver.bayes.flink.ObservationValidator;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.Topics;
 import dev.quiver.io.Traced;
+import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.DecodeFunction;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.PosteriorUpdate;

@@ -1,14 +1,14 @@
 package dev.quiver.jobs;
 
-import dev.quiver.io.DeadLetters;
-import dev.quiver.io.DecodeFunction;
 import dev.quiver.io.Topics;
 import dev.quiver.io.Traced;
+import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.DecodeFunction;
 import dev.quiver.knn.KnnMetric;
-import dev.quiver.knn.MatchFunction;
 import dev.quiver.knn.MatchOptions;
-import dev.quiver.knn.QueryEventValidator;
-import dev.quiver.knn.VectorEventValidator;
+import dev.quiver.knn.flink.MatchFunction;
+import dev.quiver.knn.flink.QueryEventValidator;
+import dev.quiver.knn.flink.VectorEventValidator;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.MatchResult;
 import dev.quiver.schema.QueryEvent;

@@ -1,11 +1,11 @@
 package dev.quiver.jobs;
 
-import dev.quiver.io.AvroKafkaSerializer;
-import dev.quiver.io.KafkaRawRecordDeserializer;
-import dev.quiver.io.NdjsonFileSink;
-import dev.quiver.io.NumberedLineFormat;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.RecordFormat;
+import dev.quiver.io.flink.AvroKafkaSerializer;
+import dev.quiver.io.flink.KafkaRawRecordDeserializer;
+import dev.quiver.io.flink.NdjsonFileSink;
+import dev.quiver.io.flink.NumberedLineFormat;
 import dev.quiver.schema.DeadLetter;
 
 import org.apache.avro.specific.SpecificRecord;

@@ -2,13 +2,13 @@ package dev.quiver.jobs;
 
 import dev.quiver.ensemble.EnsembleModels;
 import dev.quiver.ensemble.LoadLimits;
-import dev.quiver.ensemble.ScoreFunction;
-import dev.quiver.io.DeadLetters;
-import dev.quiver.io.DecodeFunction;
+import dev.quiver.ensemble.flink.ScoreFunction;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.RecordValidator;
 import dev.quiver.io.Topics;
 import dev.quiver.io.Traced;
+import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.DecodeFunction;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.ModelUpdate;
 import dev.quiver.schema.Observation;

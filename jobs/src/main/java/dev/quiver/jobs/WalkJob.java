@@ -2,22 +2,22 @@ package dev.quiver.jobs;
 
 import dev.quiver.bayes.BayesOptions;
 import dev.quiver.bayes.NormalInverseGammaPosterior;
-import dev.quiver.io.DeadLetters;
-import dev.quiver.io.DecodeFunction;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.RecordValidator;
 import dev.quiver.io.Topics;
 import dev.quiver.io.Traced;
+import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.DecodeFunction;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.WalkSummary;
 import dev.quiver.walk.StepPosterior;
-import dev.quiver.walk.StepPosteriorFunction;
-import dev.quiver.walk.WalkFunction;
 import dev.quiver.walk.WalkModel;
 import dev.quiver.walk.WalkOptions;
-import dev.quiver.walk.WalkStart;
-import dev.quiver.walk.WalkStartFunction;
+import dev.quiver.walk.flink.StepPosteriorFunction;
+import dev.quiver.walk.flink.WalkFunction;
+import dev.quiver.walk.flink.WalkStart;
+import dev.quiver.walk.flink.WalkStartFunction;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeHint;

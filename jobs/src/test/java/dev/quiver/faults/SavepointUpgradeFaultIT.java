@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.quiver.cluster.LocalCluster;
-import dev.quiver.ensemble.ScoreFunction;
+import dev.quiver.ensemble.flink.ScoreFunction;
 import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.DecodeException;
 import dev.quiver.io.Topics;

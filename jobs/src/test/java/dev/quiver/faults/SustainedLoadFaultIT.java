@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.quiver.cluster.LocalCluster;
-import dev.quiver.ensemble.ScoreFunction;
+import dev.quiver.ensemble.flink.ScoreFunction;
 import dev.quiver.faults.SteadyPublisher.Outgoing;
 import dev.quiver.faults.SteadyPublisher.RecordSource;
 import dev.quiver.io.AvroSingleObjectCodec;

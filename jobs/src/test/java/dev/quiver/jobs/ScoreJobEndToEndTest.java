@@ -6,7 +6,7 @@ import dev.quiver.cli.QuiverCli;
 import dev.quiver.ensemble.EnsembleModel;
 import dev.quiver.ensemble.EnsembleModels;
 import dev.quiver.ensemble.ScoreBuffer;
-import dev.quiver.ensemble.ScoreFunction;
+import dev.quiver.ensemble.flink.ScoreFunction;
 import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.Topics;

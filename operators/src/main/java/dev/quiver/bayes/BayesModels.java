@@ -98,7 +98,7 @@ public final class BayesModels {
      * from their preambles alone: only such posteriors can be merged, and a restored key must match
      * the job's options.
      */
-    static boolean sameConfiguration(byte[] a, byte[] b) {
+    public static boolean sameConfiguration(byte[] a, byte[] b) {
         if (a.length < PosteriorStateFormat.MIN_PREAMBLE_BYTES
                 || b.length < PosteriorStateFormat.MIN_PREAMBLE_BYTES
                 || a[PosteriorStateFormat.FAMILY_BYTE] != b[PosteriorStateFormat.FAMILY_BYTE]) {

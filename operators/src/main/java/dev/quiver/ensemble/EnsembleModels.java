@@ -1,11 +1,13 @@
 package dev.quiver.ensemble;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads and composes {@link EnsembleModel}s: XGBoost models (JSON or UBJSON, told apart by their
@@ -39,6 +41,23 @@ public final class EnsembleModels {
 
     /** The {@code format} value of Quiver's composition documents. */
     public static final String COMPOSITION_FORMAT = "quiver-ensemble";
+
+    /** The {@code format} of an XGBoost JSON model. */
+    public static final String XGBOOST_JSON_FORMAT = "xgboost-json";
+
+    /** The {@code format} of an XGBoost UBJSON model. */
+    public static final String XGBOOST_UBJ_FORMAT = "xgboost-ubj";
+
+    /** Every model format {@link #fromBytes} reads, as a model update names them. */
+    public static final Set<String> FORMATS =
+            Set.of(XGBOOST_JSON_FORMAT, XGBOOST_UBJ_FORMAT, COMPOSITION_FORMAT);
+
+    /**
+     * How far into a JSON document {@link #formatOf} looks for the composition's format value: a
+     * composition states it among its first keys, and reading further would cost a whole scan of
+     * a large XGBoost model.
+     */
+    private static final int FORMAT_SNIFF_BYTES = 4096;
 
     /** The only composition document version so far. */
     public static final int COMPOSITION_VERSION = 1;
@@ -185,6 +204,23 @@ public final class EnsembleModels {
             double intercept,
             double[] weights) {
         return new StackingEnsemble(base, baseOutput, passthrough, meta, intercept, weights);
+    }
+
+    /**
+     * The format name of model bytes, as a model update records it: {@value #XGBOOST_UBJ_FORMAT},
+     * {@value #COMPOSITION_FORMAT} when the JSON document's head names it, else {@value
+     * #XGBOOST_JSON_FORMAT}. Only a label: {@link #fromBytes} tells the formats apart itself.
+     */
+    public static String formatOf(byte[] bytes) {
+        if (isUbjson(bytes)) {
+            return XGBOOST_UBJ_FORMAT;
+        }
+        String head =
+                new String(
+                        bytes, 0, Math.min(bytes.length, FORMAT_SNIFF_BYTES), StandardCharsets.UTF_8);
+        return head.contains("\"" + COMPOSITION_FORMAT + "\"")
+                ? COMPOSITION_FORMAT
+                : XGBOOST_JSON_FORMAT;
     }
 
     /**

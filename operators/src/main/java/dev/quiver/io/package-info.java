@@ -8,7 +8,9 @@
  * text per line). Decoders never throw anything but {@link dev.quiver.io.DecodeException} for bad
  * input, whose message is the reason a dead letter carries.
  *
- * <p>Nothing here imports Flink: the Flink schemas that wrap these codecs live with the jobs, so
- * the codecs can be tested, and used by the command line, without a cluster.
+ * <p>Nothing here imports Flink or a kernel: the Flink plumbing around these codecs (the decode
+ * function, the dead-letter side output, the Kafka and file sinks, operator metrics) lives in
+ * {@code dev.quiver.io.flink}, so the codecs can be tested, and used by the command line, without a
+ * cluster.
  */
 package dev.quiver.io;

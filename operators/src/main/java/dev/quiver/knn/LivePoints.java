@@ -8,8 +8,14 @@ import java.util.TreeSet;
  * The live points of one namespace: the kd-tree over them, and their event times oldest first for
  * TTL expiry and max-points eviction. Derived from the operator's keyed state (the points), so it
  * is rebuilt, never checkpointed. Not thread-safe.
+ *
+ * <pre>{@code
+ * LivePoints live = new LivePoints(3, KnnMetric.SQUARED_L2);
+ * live.upsert("a", new float[] {1, 2, 3}, 1_700_000_000_000L);
+ * while (live.size() > maxPoints) live.delete(live.oldestId());
+ * }</pre>
  */
-final class LivePoints {
+public final class LivePoints {
 
     /** A point's age key: event time, then id, so eviction order is deterministic. */
     private record Aged(long ts, String id) implements Comparable<Aged> {
@@ -24,12 +30,12 @@ final class LivePoints {
     private final TreeSet<Aged> byAge = new TreeSet<>();
     private final Map<String, Long> tsById = new HashMap<>();
 
-    LivePoints(int dimension, KnnMetric metric) {
+    public LivePoints(int dimension, KnnMetric metric) {
         this.index = KdTreeIndex.builder(dimension).metric(metric).build();
     }
 
     /** Inserts or replaces a point; the vector must already be valid for the index. */
-    void upsert(String id, float[] vector, long ts) {
+    public void upsert(String id, float[] vector, long ts) {
         Long previous = tsById.put(id, ts);
         if (previous != null) {
             byAge.remove(new Aged(previous, id));
@@ -39,7 +45,7 @@ final class LivePoints {
     }
 
     /** Removes a point; false when the id is unknown. */
-    boolean delete(String id) {
+    public boolean delete(String id) {
         Long ts = tsById.remove(id);
         if (ts == null) {
             return false;
@@ -50,24 +56,24 @@ final class LivePoints {
     }
 
     /** Event time of the oldest point; only when not empty. */
-    long oldestTs() {
+    public long oldestTs() {
         return byAge.first().ts();
     }
 
     /** Id of the oldest point (ties by id); only when not empty. */
-    String oldestId() {
+    public String oldestId() {
         return byAge.first().id();
     }
 
-    int size() {
+    public int size() {
         return tsById.size();
     }
 
-    int dimension() {
+    public int dimension() {
         return index.dimension();
     }
 
-    KdTreeIndex index() {
+    public KdTreeIndex index() {
         return index;
     }
 }

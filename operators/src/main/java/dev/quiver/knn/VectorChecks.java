@@ -2,13 +2,20 @@ package dev.quiver.knn;
 
 import java.util.List;
 
-/** Stateless checks of one vector shared by the vector and query validators. */
-final class VectorChecks {
+/**
+ * Stateless checks of one vector shared by the vector and query validators.
+ *
+ * <pre>{@code
+ * String reason = VectorChecks.invalidReason(List.of(1f, Float.NaN), KnnMetric.L2, 4096);
+ * // "component 1 is NaN"
+ * }</pre>
+ */
+public final class VectorChecks {
 
     private VectorChecks() {}
 
     /** Null when the vector is usable, else a one-line reason. */
-    static String invalidReason(List<Float> vector, KnnMetric metric, int maxDimension) {
+    public static String invalidReason(List<Float> vector, KnnMetric metric, int maxDimension) {
         if (vector.isEmpty()) {
             return "empty vector";
         }

@@ -79,6 +79,19 @@ public final class StepPosterior {
     }
 
     /**
+     * Whether the posterior of a key's increments was learned from {@code prior}: the same four
+     * hyperparameters. A restored key must pass this, or its forecasts would mix two
+     * priors.
+     */
+    public static boolean learnedFrom(
+            NormalInverseGammaPosterior increments, NormalInverseGammaPosterior prior) {
+        return increments.priorMean() == prior.priorMean()
+                && increments.priorKappa() == prior.priorKappa()
+                && increments.priorAlpha() == prior.priorAlpha()
+                && increments.priorBeta() == prior.priorBeta();
+    }
+
+    /**
      * Null when {@code newLevel} can be observed, else the reason: the level must be finite and its
      * increment from the latest level a valid NIG value.
      */

@@ -274,15 +274,20 @@ class ExamplesTest {
     }
 
     @Test
-    void keyGroupPartialExample() {
-        BayesOptions options = BayesOptions.builder().build();
+    void prequentialUpdateExample() {
+        BayesOptions options = BayesOptions.builder().setModel("beta-bernoulli").setWindow(2).build();
         ConjugatePosterior posterior = options.newPosterior();
-        posterior.update(BayesObservation.of(1.0));
-
-        KeyGroupPartial piece = KeyGroupPartial.of(17, 1_700_000_000_000L, posterior.toBytes());
-        ConjugatePosterior partial = options.restore(piece.state);
-
-        assertThat(partial.summarize()).isEqualTo(posterior.summarize());
-        assertThat(piece.unsent).isFalse();
+        PrequentialUpdate rule = PrequentialUpdate.of(options);
+        double[] window = {1, 0, 1};
+        for (int sequence = 0; sequence < window.length; sequence++) {
+            double logPredictive = rule.add(posterior, BayesObservation.of(window[sequence]));
+            assertThat(logPredictive).isNegative();
+            long leaving = rule.evictedSequence(sequence);
+            if (leaving >= 0) {
+                rule.evict(posterior, BayesObservation.of(window[(int) leaving]));
+            }
+        }
+        // Beta(1, 1) plus the last two observations, 0 and 1.
+        assertThat(posterior.getN()).isEqualTo(2.0);
     }
 }

@@ -11,7 +11,7 @@ import java.nio.file.Paths;
 import java.util.List;
 
 /** Reads the reference files in {@code shared/oracles} (XGBoost 1.7.4's models and outputs). */
-final class Oracles {
+public final class Oracles {
 
     private Oracles() {}
 
@@ -19,7 +19,7 @@ final class Oracles {
      * Surefire sets {@code quiver.oracles}; an IDE run from the module directory may not, so fall
      * back to the checkout's sibling {@code shared} folder.
      */
-    static Path directory() {
+    public static Path directory() {
         String property = System.getProperty("quiver.oracles");
         if (property != null && !property.isBlank() && Files.isDirectory(Paths.get(property))) {
             return Paths.get(property);
@@ -27,13 +27,13 @@ final class Oracles {
         return Paths.get("../../shared/oracles");
     }
 
-    static Path file(String name) {
+    public static Path file(String name) {
         Path file = directory().resolve(name);
         assertThat(file).as("oracle file").exists();
         return file;
     }
 
-    static byte[] bytes(String name) throws IOException {
+    public static byte[] bytes(String name) throws IOException {
         return Files.readAllBytes(file(name));
     }
 
@@ -41,7 +41,7 @@ final class Oracles {
      * A CSV with a header as a matrix of doubles ({@code nan} read as NaN), keeping the first
      * {@code columns} columns.
      */
-    static double[][] csv(String name, int columns) throws IOException {
+    public static double[][] csv(String name, int columns) throws IOException {
         List<String> lines = Files.readAllLines(file(name));
         double[][] rows = new double[lines.size() - 1][];
         for (int r = 1; r < lines.size(); r++) {
@@ -56,7 +56,7 @@ final class Oracles {
     }
 
     /** Rows as XGBoost sees them: float32, row-major. */
-    static float[] float32Rows(double[][] rows) {
+    public static float[] float32Rows(double[][] rows) {
         int features = rows[0].length;
         float[] out = new float[rows.length * features];
         for (int r = 0; r < rows.length; r++) {
@@ -68,7 +68,7 @@ final class Oracles {
     }
 
     /** A raw little-endian float32 file. */
-    static float[] float32File(String name) throws IOException {
+    public static float[] float32File(String name) throws IOException {
         ByteBuffer buffer = ByteBuffer.wrap(bytes(name)).order(ByteOrder.LITTLE_ENDIAN);
         float[] values = new float[buffer.remaining() / Float.BYTES];
         buffer.asFloatBuffer().get(values);

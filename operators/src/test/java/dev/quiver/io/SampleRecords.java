@@ -31,13 +31,13 @@ import java.util.Map;
  * optional field set) and a sparse one (nulls in unions, empty arrays and maps). Golden bytes are
  * written from {@link #populated}: change it only together with them.
  */
-final class SampleRecords {
-    static final Instant TS = Instant.ofEpochMilli(1_700_000_000_000L);
+public final class SampleRecords {
+    public static final Instant TS = Instant.ofEpochMilli(1_700_000_000_000L);
 
     private SampleRecords() {}
 
     /** Every sample, populated and sparse, of all nine types. */
-    static List<SpecificRecord> all() {
+    public static List<SpecificRecord> all() {
         List<SpecificRecord> all = new ArrayList<>();
         for (Class<? extends SpecificRecord> type : QuiverSchemas.recordTypes()) {
             all.add(populated(type));
@@ -46,7 +46,7 @@ final class SampleRecords {
         return all;
     }
 
-    static SpecificRecord populated(Class<? extends SpecificRecord> type) {
+    public static SpecificRecord populated(Class<? extends SpecificRecord> type) {
         if (type == VectorEvent.class) {
             return VectorEvent.newBuilder()
                     .setId("v-1")
@@ -177,7 +177,7 @@ final class SampleRecords {
      * What the golden message of {@code type} written with schema {@code version} decodes to: the
      * populated sample, with the fields added after that version at their defaults.
      */
-    static SpecificRecord populated(Class<? extends SpecificRecord> type, int version) {
+    public static SpecificRecord populated(Class<? extends SpecificRecord> type, int version) {
         SpecificRecord current = populated(type);
         if (type == PosteriorUpdate.class && version == 1) {
             return PosteriorUpdate.newBuilder((PosteriorUpdate) current)
@@ -197,7 +197,7 @@ final class SampleRecords {
         return current;
     }
 
-    static SpecificRecord sparse(Class<? extends SpecificRecord> type) {
+    public static SpecificRecord sparse(Class<? extends SpecificRecord> type) {
         if (type == VectorEvent.class) {
             return VectorEvent.newBuilder()
                     .setId("v-1")
@@ -300,7 +300,7 @@ final class SampleRecords {
      * compares primitive doubles with {@code ==}, so a record holding NaN never equals itself; here
      * doubles and floats compare exactly, with NaN equal to NaN.
      */
-    static void assertSameRecord(Object actual, Object expected) {
+    public static void assertSameRecord(Object actual, Object expected) {
         org.assertj.core.api.Assertions.assertThat(actual)
                 .usingRecursiveComparison()
                 .withComparatorForType(Double::compare, Double.class)

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Test helpers: one simulation, and everything a result reports, for equality checks. */
-final class Simulations {
+public final class Simulations {
 
     private Simulations() {}
 
-    static WalkResult simulate(WalkSpec spec, long seed, String key, long sequence, double start) {
+    public static WalkResult simulate(WalkSpec spec, long seed, String key, long sequence, double start) {
         WalkResult result = new WalkResult();
         new JavaWalkSimulator()
                 .simulate(
@@ -23,7 +23,7 @@ final class Simulations {
     }
 
     /** Every value a result reports, doubles as raw bits, so equal lists mean bit-identical. */
-    static List<Long> fingerprint(WalkResult r) {
+    public static List<Long> fingerprint(WalkResult r) {
         List<Long> values = new ArrayList<>();
         WalkSpec spec = r.spec();
         values.add(Double.doubleToRawLongBits(r.mean()));

@@ -137,4 +137,22 @@ class StepPosteriorTest {
         assertThat(exact.mean()).isCloseTo(mean, within(1e-12 * Math.abs(mean)));
         assertThat(exact.variance()).isCloseTo(variance, within(1e-12 * variance));
     }
+
+    @Test
+    void aPosteriorIsLearnedFromThePriorWhoseHyperparametersItCarries() {
+        NormalInverseGammaPosterior prior = NormalInverseGammaPosterior.withPrior(0.0, 1.0, 2.0, 2.0);
+        NormalInverseGammaPosterior learned = prior.copy();
+        learned.update(1.5);
+        learned.update(-0.5);
+        assertThat(StepPosterior.learnedFrom(learned, prior)).isTrue();
+        assertThat(StepPosterior.learnedFrom(prior, prior)).isTrue();
+        double[][] others = {{0.5, 1, 2, 2}, {0, 2, 2, 2}, {0, 1, 3, 2}, {0, 1, 2, 3}};
+        for (double[] other : others) {
+            NormalInverseGammaPosterior another =
+                    NormalInverseGammaPosterior.withPrior(other[0], other[1], other[2], other[3]);
+            assertThat(StepPosterior.learnedFrom(learned, another))
+                    .as("prior %s", java.util.Arrays.toString(other))
+                    .isFalse();
+        }
+    }
 }

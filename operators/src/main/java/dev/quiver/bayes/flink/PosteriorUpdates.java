@@ -1,0 +1,73 @@
+package dev.quiver.bayes.flink;
+
+import dev.quiver.bayes.ParameterSummary;
+import dev.quiver.bayes.PosteriorSummary;
+import dev.quiver.schema.ParameterEstimate;
+import dev.quiver.schema.PosteriorUpdate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a kernel's {@link PosteriorSummary} into the wire {@link PosteriorUpdate}, mapping the
+ * kernel's NaN ("undefined") to null in the nullable fields, so no NaN reaches a consumer.
+ *
+ * <pre>{@code
+ * PosteriorUpdate update = PosteriorUpdates.builder("ad-7", posterior.summarize())
+ *     .setTs(ts).setLatencyMs(0L).build();
+ * }</pre>
+ */
+final class PosteriorUpdates {
+
+    /** {@code scope} of a key's posterior. */
+    static final String KEY_SCOPE = "key";
+
+    /** {@code scope} of the global posterior. */
+    static final String GLOBAL_SCOPE = "global";
+
+    /** {@code key} of the global posterior. */
+    static final String GLOBAL_KEY = "*";
+
+    private PosteriorUpdates() {}
+
+    /**
+     * A builder with the key and every field the summary gives; the caller sets {@code ts}, {@code
+     * latencyMs} and, where they apply, {@code id}, {@code logPredictive}, {@code logScore}, {@code
+     * changepoint} and {@code scope}.
+     */
+    static PosteriorUpdate.Builder builder(String key, PosteriorSummary summary) {
+        return PosteriorUpdate.newBuilder()
+                .setKey(key)
+                .setModel(summary.model())
+                .setN(summary.n())
+                .setParams(Map.copyOf(summary.params()))
+                .setMean(summary.mean())
+                .setVariance(summary.variance())
+                .setCiLow(summary.ciLow())
+                .setCiHigh(summary.ciHigh())
+                .setMle(nullIfNaN(summary.mle()))
+                .setMap(nullIfNaN(summary.map()))
+                .setParameters(parameters(summary.parameters()));
+    }
+
+    private static List<ParameterEstimate> parameters(List<ParameterSummary> parameters) {
+        List<ParameterEstimate> out = new ArrayList<>(parameters.size());
+        for (ParameterSummary p : parameters) {
+            out.add(
+                    new ParameterEstimate(
+                            p.name(),
+                            p.mean(),
+                            p.variance(),
+                            p.ciLow(),
+                            p.ciHigh(),
+                            nullIfNaN(p.mle()),
+                            nullIfNaN(p.map())));
+        }
+        return out;
+    }
+
+    static Double nullIfNaN(double value) {
+        return Double.isNaN(value) ? null : value;
+    }
+}

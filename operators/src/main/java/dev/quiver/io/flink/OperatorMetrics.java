@@ -1,0 +1,114 @@
+package dev.quiver.io.flink;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * The metrics every Quiver operator registers in its {@code open()}, under the same names in every
+ * job, so that one dashboard reads them all: events in, results out, dead letters, the latency of
+ * each result, the compute backend in use and, for operators that keep an index, its size.
+ *
+ * <pre>{@code
+ * metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), "java");
+ * // per event:
+ * long arrivedNanos = System.nanoTime();
+ * metrics.eventIn();
+ * out.collect(result);
+ * metrics.eventOut(System.nanoTime() - arrivedNanos);   // or metrics.deadLetter()
+ * }</pre>
+ *
+ * <p>All methods are called from the task thread only; the gauges are read from the reporter's.
+ */
+public final class OperatorMetrics {
+
+    /** Counter of input events the operator received. */
+    public static final String EVENTS_IN = "eventsIn";
+
+    /** Counter of results the operator emitted. */
+    public static final String EVENTS_OUT = "eventsOut";
+
+    /** Counter of input events sent to the dead-letter output. */
+    public static final String DEAD_LETTERS = DeadLetters.METRIC;
+
+    /**
+     * Histogram of the latency of each result in microseconds: from its event's arrival in the
+     * operator to its emission (the {@code latencyMs} field of the result, at a finer grain).
+     */
+    public static final String LATENCY = "latencyUs";
+
+    /** Gauge of the points (kNN) or entries held in this subtask's in-memory index. */
+    public static final String INDEX_SIZE = "indexSize";
+
+    /** Gauge of the compute backend's name, such as {@code java} or {@code nd4j-cpu}. */
+    public static final String BACKEND = "backend";
+
+    /**
+     * Key of a group holding the gauge {@link #BACKEND_IN_USE} (always 1), whose value names the
+     * backend: Prometheus drops string gauges, but reads this one as a labelled series.
+     */
+    public static final String BACKEND_GROUP = "computeBackend";
+
+    /** See {@link #BACKEND_GROUP}. */
+    public static final String BACKEND_IN_USE = "inUse";
+
+    /** How many of the latest results' latencies the histogram keeps. */
+    static final int LATENCY_WINDOW = 1024;
+
+    private final MetricGroup group;
+    private final Counter eventsIn;
+    private final Counter eventsOut;
+    private final Counter deadLetters;
+    private final Histogram latencyUs;
+    private volatile long indexSize;
+
+    private OperatorMetrics(MetricGroup group, String backend) {
+        this.group = group;
+        eventsIn = group.counter(EVENTS_IN);
+        eventsOut = group.counter(EVENTS_OUT);
+        deadLetters = group.counter(DEAD_LETTERS);
+        latencyUs = group.histogram(LATENCY, new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
+        group.gauge(BACKEND, (Gauge<String>) () -> backend);
+        group.addGroup(BACKEND_GROUP, backend).gauge(BACKEND_IN_USE, (Gauge<Integer>) () -> 1);
+    }
+
+    /**
+     * Registers the metrics of one operator instance.
+     *
+     * @param group the operator's metric group ({@code getRuntimeContext().getMetricGroup()})
+     * @param backend the name of the compute backend the operator runs on
+     */
+    public static OperatorMetrics register(MetricGroup group, String backend) {
+        return new OperatorMetrics(group, backend);
+    }
+
+    /** Registers the {@link #INDEX_SIZE} gauge, for operators that keep an index; returns this. */
+    public OperatorMetrics withIndexSize() {
+        group.gauge(INDEX_SIZE, (Gauge<Long>) () -> indexSize);
+        return this;
+    }
+
+    /** Counts one input event. */
+    public void eventIn() {
+        eventsIn.inc();
+    }
+
+    /** Counts one result and records its latency, given in nanoseconds. */
+    public void eventOut(long latencyNanos) {
+        eventsOut.inc();
+        latencyUs.update(latencyNanos / 1_000);
+    }
+
+    /** Counts one input event sent to the dead-letter output. */
+    public void deadLetter() {
+        deadLetters.inc();
+    }
+
+    /** Adds {@code delta} (negative when points leave) to the index size gauge. */
+    public void addToIndexSize(long delta) {
+        // One writer, the task thread: the read-modify-write needs no lock.
+        indexSize += delta;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.quiver.walk.flink;
+
+import dev.quiver.io.RecordValidator;
+import dev.quiver.schema.Observation;
+import dev.quiver.walk.WalkOptions;
+
+/**
+ * The walk stage's check of an observation ({@link WalkStartFunction} runs it): a non-empty key, a
+ * finite value (the start level), and a simulation within {@code --max-work}.
+ *
+ * <pre>{@code
+ * RecordValidator<Observation> validator = new WalkObservationValidator(options);
+ * }</pre>
+ */
+public final class WalkObservationValidator implements RecordValidator<Observation> {
+
+    private final WalkOptions options;
+
+    /**
+     * @param options the job's simulation settings
+     */
+    public WalkObservationValidator(WalkOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public String invalidReason(Observation observation) {
+        if (observation.getKey().isEmpty()) {
+            return "observation has an empty key";
+        }
+        if (!Double.isFinite(observation.getValue())) {
+            return "walk start value must be finite, got " + observation.getValue();
+        }
+        return options.excessWorkReason();
+    }
+}

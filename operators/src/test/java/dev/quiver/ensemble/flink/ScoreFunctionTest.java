@@ -1,0 +1,254 @@
+package dev.quiver.ensemble.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quiver.ensemble.EnsembleModels;
+import dev.quiver.ensemble.ModelFormatException;
+import dev.quiver.ensemble.Oracles;
+import dev.quiver.ensemble.ScoreBuffer;
+import dev.quiver.ensemble.TreeEnsemble;
+import dev.quiver.io.RawRecord;
+import dev.quiver.io.Traced;
+import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.schema.DeadLetter;
+import dev.quiver.schema.ModelUpdate;
+import dev.quiver.schema.Observation;
+import dev.quiver.schema.Score;
+
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** The score operator under Flink's broadcast test harness, against the kernel scoring directly. */
+class ScoreFunctionTest {
+
+    private static byte[] json;
+    private static byte[] ubj;
+    private static double[][] rows;
+    private static TreeEnsemble direct;
+
+    @BeforeAll
+    static void read() throws IOException {
+        json = Oracles.bytes("xgb_bc_binary.json");
+        ubj = Oracles.bytes("xgb_bc_binary.ubj");
+        rows = Oracles.csv("breast_cancer_test_with_nan.csv", 30);
+        direct = EnsembleModels.fromXgboost(json);
+    }
+
+    private static BroadcastOperatorTestHarness<Traced<Observation>, Traced<ModelUpdate>, Score>
+            harness(ScoreFunction function, int subtask) throws Exception {
+        return new BroadcastOperatorTestHarness<>(
+                new CoBroadcastWithNonKeyedOperator<>(function, List.of(ScoreFunction.MODELS)),
+                4,
+                2,
+                subtask);
+    }
+
+    private static Traced<Observation> observation(int i, double[] features) {
+        List<Double> list = new ArrayList<>();
+        for (double f : features) {
+            list.add(f);
+        }
+        Observation observation =
+                Observation.newBuilder()
+                        .setId("o" + i)
+                        .setKey("k" + (i % 3))
+                        .setTs(Instant.ofEpochMilli(1000L + i))
+                        .setValue(0)
+                        .setFeatures(list)
+                        .build();
+        return Traced.of(observation, RawRecord.of("obs", 0, i, new byte[] {(byte) i}));
+    }
+
+    private static Traced<ModelUpdate> update(long version, byte[] bytes) {
+        ModelUpdate update =
+                ScoreFunction.update("churn", version, bytes, Instant.ofEpochMilli(version));
+        return Traced.of(update, RawRecord.of("models", 0, version, bytes));
+    }
+
+    private static double expected(int row) {
+        ScoreBuffer out = direct.newBuffer(1);
+        float[] x = new float[30];
+        for (int f = 0; f < 30; f++) {
+            x[f] = (float) rows[row][f];
+        }
+        direct.score(x, 1, 30, out);
+        return out.prediction(0);
+    }
+
+    private static List<String> reasons(
+            BroadcastOperatorTestHarness<Traced<Observation>, Traced<ModelUpdate>, Score> h) {
+        List<String> reasons = new ArrayList<>();
+        if (h.getSideOutput(DeadLetters.TAG) == null) {
+            return reasons; // the harness has no queue until something is sent to the side output
+        }
+        for (StreamRecord<DeadLetter> dead : h.getSideOutput(DeadLetters.TAG)) {
+            reasons.add(dead.getValue().getReason());
+        }
+        return reasons;
+    }
+
+    @Test
+    void scoresWithTheInitialModelThenSwapsToANewVersion() throws Exception {
+        ScoreFunction function =
+                new ScoreFunction("churn", ScoreFunction.update("churn", 0, json, Instant.EPOCH));
+        try (var h = harness(function, 0)) {
+            h.open();
+            for (int i = 0; i < 10; i++) {
+                h.processElement(observation(i, rows[i]), i);
+            }
+            // The same trees in UBJSON as version 1, then a different model as version 2: the
+            // first tree of the breast-cancer model alone, written as inline trees.
+            h.processBroadcastElement(update(1, ubj), 10);
+            for (int i = 10; i < 20; i++) {
+                h.processElement(observation(i, rows[i]), i);
+            }
+            byte[] stump =
+                    ("{\"format\": \"quiver-ensemble\", \"version\": 1, \"type\": \"trees\","
+                                    + " \"objective\": \"binary:logistic\", \"features\": 30,"
+                                    + " \"trees\": [{\"feature\": 7, \"threshold\": 0.05,"
+                                    + " \"missing\": \"left\", \"left\": {\"leaf\": 0.5},"
+                                    + " \"right\": {\"leaf\": -0.5}}]}")
+                            .getBytes(StandardCharsets.UTF_8);
+            h.processBroadcastElement(update(2, stump), 20);
+            for (int i = 20; i < 30; i++) {
+                h.processElement(observation(i, rows[i]), i);
+            }
+            List<Score> scores = h.extractOutputValues();
+            assertThat(scores).hasSize(30);
+            for (int i = 0; i < 30; i++) {
+                Score score = scores.get(i);
+                assertThat(score.getId()).isEqualTo("o" + i);
+                assertThat(score.getModelId()).isEqualTo("churn");
+                assertThat(score.getModelVersion()).isEqualTo(i < 10 ? 0 : i < 20 ? 1 : 2);
+                double x7 = (float) rows[i][7];
+                double stumpMargin = Double.isNaN(x7) || x7 < 0.05f ? 0.5 : -0.5;
+                double stumpP = 1.0 / (1.0 + Math.exp(-stumpMargin));
+                assertThat(score.getPrediction()).isEqualTo(i < 20 ? expected(i) : stumpP);
+                assertThat(score.getProbabilities()).hasSize(2);
+                assertThat(score.getMargin()).hasSize(1);
+            }
+            assertThat(reasons(h)).isEmpty();
+        }
+    }
+
+    @Test
+    void badUpdatesAreDeadLettersAndTheModelInUseStays() throws Exception {
+        ScoreFunction function =
+                new ScoreFunction("churn", ScoreFunction.update("churn", 0, json, Instant.EPOCH));
+        try (var h = harness(function, 0)) {
+            h.open();
+            h.processBroadcastElement(update(1, Arrays.copyOf(ubj, 5000)), 1);
+            h.processBroadcastElement(update(0, ubj), 2);
+            ModelUpdate unknown = ScoreFunction.update("churn", 3, json, Instant.EPOCH);
+            unknown.setFormat("onnx");
+            h.processBroadcastElement(Traced.of(unknown, RawRecord.of("models", 0, 3, json)), 3);
+            h.processBroadcastElement(
+                    Traced.of(
+                            ScoreFunction.update("other", 9, new byte[] {1}, Instant.EPOCH),
+                            RawRecord.of("models", 0, 4, new byte[] {1})),
+                    4);
+            h.processElement(observation(0, rows[0]), 5);
+            assertThat(reasons(h))
+                    .satisfiesExactly(
+                            r -> assertThat(r).contains("version 1").contains("truncated"),
+                            r -> assertThat(r).contains("version 0 is not newer than version 0"),
+                            r -> assertThat(r).contains("unknown model format 'onnx'"));
+            assertThat(h.extractOutputValues())
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.getModelVersion()).isZero())
+                    .satisfies(s -> assertThat(s.getPrediction()).isEqualTo(expected(0)));
+        }
+    }
+
+    @Test
+    void onlySubtaskZeroReportsABadUpdate() throws Exception {
+        ScoreFunction function =
+                new ScoreFunction("churn", ScoreFunction.update("churn", 0, json, Instant.EPOCH));
+        try (var h = harness(function, 1)) {
+            h.open();
+            h.processBroadcastElement(update(1, new byte[] {'{'}), 1);
+            assertThat(reasons(h)).isEmpty();
+        }
+    }
+
+    @Test
+    void mismatchedOrMissingFeaturesAreDeadLetters() throws Exception {
+        byte[] noMissingRule =
+                ("{\"format\": \"quiver-ensemble\", \"version\": 1, \"type\": \"trees\","
+                                + " \"features\": 2, \"trees\": [{\"feature\": 0, \"threshold\": 1,"
+                                + " \"left\": {\"leaf\": 1}, \"right\": {\"leaf\": 2}}]}")
+                        .getBytes(StandardCharsets.UTF_8);
+        try (var h = harness(new ScoreFunction("churn", null), 0)) {
+            h.open();
+            h.processElement(observation(0, new double[] {0.5, 1}), 0);
+            h.processBroadcastElement(update(1, noMissingRule), 1);
+            h.processElement(observation(1, new double[] {0.5, 1, 2}), 2);
+            h.processElement(observation(2, new double[] {Double.NaN, 1}), 3);
+            h.processElement(observation(3, new double[] {3, Double.NaN}), 4);
+            assertThat(reasons(h))
+                    .satisfiesExactly(
+                            r -> assertThat(r).contains("no model 'churn' has been published"),
+                            r -> assertThat(r).contains("takes 2 features, got 3"),
+                            r -> assertThat(r).contains("feature 0 is NaN"),
+                            r -> assertThat(r).contains("feature 1 is NaN"));
+            assertThat(h.extractOutputValues()).isEmpty();
+        }
+    }
+
+    @Test
+    void theModelInUseIsRestoredFromACheckpoint() throws Exception {
+        OperatorSubtaskState snapshot;
+        ModelUpdate initial = ScoreFunction.update("churn", 0, json, Instant.EPOCH);
+        try (var h = harness(new ScoreFunction("churn", initial), 0)) {
+            h.open();
+            h.processBroadcastElement(update(7, ubj), 1);
+            snapshot = h.snapshot(1L, 2L);
+        }
+        try (var h = harness(new ScoreFunction("churn", initial), 0)) {
+            h.setup();
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(observation(5, rows[5]), 3);
+            h.processBroadcastElement(update(6, json), 4);
+            assertThat(h.extractOutputValues())
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.getModelVersion()).isEqualTo(7))
+                    .satisfies(s -> assertThat(s.getPrediction()).isEqualTo(expected(5)));
+            assertThat(reasons(h)).singleElement().asString().contains("not newer than version 7");
+        }
+    }
+
+    @Test
+    void anInvalidInitialModelFailsAtConstruction() {
+        assertThatThrownBy(
+                        () ->
+                                new ScoreFunction(
+                                        "churn",
+                                        ScoreFunction.update(
+                                                "churn", 0, new byte[] {'{'}, Instant.EPOCH)))
+                .isInstanceOf(ModelFormatException.class);
+    }
+
+    @Test
+    void formatsAreToldApartByContent() {
+        assertThat(EnsembleModels.formatOf(json)).isEqualTo("xgboost-json");
+        assertThat(EnsembleModels.formatOf(ubj)).isEqualTo("xgboost-ubj");
+        assertThat(
+                        EnsembleModels.formatOf(
+                                "{\"format\": \"quiver-ensemble\"}"
+                                        .getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("quiver-ensemble");
+    }
+}
