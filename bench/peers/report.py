@@ -2,7 +2,7 @@
 """Ratio table of one run: Quiver's JMH results against the peers measured in the same run.
 
 Reads the peers' "result ..." lines (run_peers.sh's log) and JMH's JSON result files, and prints
-one row per figure: Quiver's value, the peer's, Quiver / peer, the issue's target and whether it
+one row per figure: Quiver's value, the peer's, Quiver / peer, the target and whether it
 is met. Figures without a peer in this run are printed once with "-" rather than left out. When the
 run holds kd-tree and brute-force results for several d of one (data, n), it also prints the
 crossover: the smallest measured d at which the brute force answers more queries per second.

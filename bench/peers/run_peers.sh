@@ -4,7 +4,7 @@
 #
 #   bench/peers/run_peers.sh [--grid] [--only tree|brute] [--data-dir DIR] [--core N] [--no-install]
 #
-# Default: the target cells only:
+# Default: the cells that have a target only:
 #   uniform n=1e6 d=3     sklearn KDTree (exact kNN, build), nanoflann (exact kNN, build,
 #                         one-by-one inserts, mixed 90/10)
 #   uniform n=1e6 d=128   numpy batched brute force (402 of the 10,000 queries: 6 batches of 67)

@@ -40,7 +40,7 @@ import java.util.function.ToDoubleFunction;
 import java.util.zip.CRC32;
 
 /**
- * Issue 7, fault test 4: a storm of bad input. The pipeline (parallelism 4, two TaskManagers)
+ * Bad input storm: a storm of bad input. The pipeline (parallelism 4, two TaskManagers)
  * alternates clean phases A (GOOD good observations alone) and storm phases B (GOOD good ones with
  * 10% of all records garbage: random bytes, truncated Avro, a wrong schema fingerprint, NaN values
  * and vectors, vectors and queries of the wrong dimension, and one observation with 10^7 features,

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 /**
- * Issue 7, fault test 2: as {@link TaskManagerKillFaultIT}, but halfway through the Kafka broker is
+ * Broker restart: as {@link TaskManagerKillFaultIT}, but halfway through the Kafka broker is
  * stopped, left down for {@value #DOWN_SECONDS} s and started again; the job must recover by itself
  * (its restart strategy, no intervention) and the same checks hold. Takes several minutes.
  */

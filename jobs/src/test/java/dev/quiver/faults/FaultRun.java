@@ -29,13 +29,14 @@ public final class FaultRun {
     private static final Logger LOG = LoggerFactory.getLogger(FaultRun.class);
 
     /**
-     * Observations published: the issue's 1,000,000 unless {@code -Dquiver.faults.observations}.
+     * Observations published: 1,000,000 (about 500 s at 2,000 a second, long enough for a kill,
+     * a restart and a recovery in the middle of the run) unless {@code -Dquiver.faults.observations}.
      */
     public static final int OBSERVATIONS =
             Integer.getInteger("quiver.faults.observations", 1_000_000);
 
     /**
-     * Vectors and queries published together: the issue's 200,000 unless {@code
+     * Vectors and queries published together: 200,000 unless {@code
      * -Dquiver.faults.vectorsQueries}; a tenth are vectors, published first, then the queries.
      */
     public static final int VECTORS_QUERIES =

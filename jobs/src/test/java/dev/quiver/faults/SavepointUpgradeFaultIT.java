@@ -60,7 +60,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * Savepoint upgrade of the whole pipeline (issue 7, fault test 3): stop with a savepoint, restart
+ * Savepoint upgrade of the whole pipeline: stop with a savepoint, restart
  * from it with another parallelism (2 to 3) and an upgraded job jar whose {@code Score} schema has
  * a new optional field; the state carries over, so every answer equals that of an uninterrupted
  * run.

@@ -47,7 +47,7 @@ import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 
 /**
- * Issue 7, load test 5: the whole pipeline (bayes, walk, score and match stages) at parallelism 4
+ * Sustained load: the whole pipeline (bayes, walk, score and match stages) at parallelism 4
  * over two TaskManagers, fed for {@code quiver.faults.sustainedMinutes} (default 10) at the highest
  * steady rate this machine sustains. A calibration ramp of short steps on the same cluster finds
  * the rate (skipped with {@code -Dquiver.faults.sustainedRate}); a step fails at the first sign of

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 /**
- * Issue 7, fault test 1: the whole pipeline at parallelism 4 over two TaskManagers, exactly-once
+ * TaskManager kill: the whole pipeline at parallelism 4 over two TaskManagers, exactly-once
  * with checkpoints every 2 s, 1,000,000 observations and 200,000 vectors and queries at a steady
  * rate; halfway through one TaskManager is killed with SIGKILL and a replacement started. The
  * result topics, read committed, must hold exactly one result per input, the closed-form posteriors

@@ -238,11 +238,11 @@ class BayesJobEndToEndTest {
     }
 
     static Stream<String> registeredModels() {
-        return ModelStreams.registered(ModelStreams.ALL).stream();
+        return ModelStreams.requireRegistered(ModelStreams.ALL).stream();
     }
 
     static Stream<String> kafkaModels() {
-        return ModelStreams.registered(List.of("beta-bernoulli", "gamma-poisson", "normal"))
+        return ModelStreams.requireRegistered(List.of("beta-bernoulli", "gamma-poisson", "normal"))
                 .stream();
     }
 

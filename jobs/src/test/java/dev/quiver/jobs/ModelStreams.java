@@ -28,7 +28,10 @@ import java.util.SplittableRandom;
  */
 final class ModelStreams {
 
-    /** Every model the job documents; a build runs those registered in {@link BayesModels}. */
+    /**
+     * Every model the job documents. It must equal {@link BayesModels#names()}: a model dropped
+     * from the registry, or added to it without a stream here, fails {@link #requireRegistered}.
+     */
     static final List<String> ALL =
             List.of(
                     "beta-bernoulli",
@@ -46,9 +49,16 @@ final class ModelStreams {
 
     private ModelStreams() {}
 
-    /** The models of {@code names} this build can run, in order. */
-    static List<String> registered(List<String> names) {
-        return names.stream().filter(BayesModels.names()::contains).toList();
+    /**
+     * {@code names}, after checking that the registry holds each of them and that {@link #ALL}
+     * covers the registry: a test never skips a model silently.
+     */
+    static List<String> requireRegistered(List<String> names) {
+        assertThat(BayesModels.names())
+                .as("models registered in BayesModels")
+                .containsAll(names)
+                .containsExactlyInAnyOrderElementsOf(ALL);
+        return names;
     }
 
     /** The job arguments selecting {@code model} with its default prior. */

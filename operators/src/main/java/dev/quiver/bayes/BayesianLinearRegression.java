@@ -16,7 +16,7 @@ import java.util.Map;
  * a Cholesky factor updated by one rotation sweep per observation.
  *
  * <p><b>Model.</b> {@code y = w·x + ε} with {@code ε ~ N(0, σ²)}, prior {@code w | σ² ~ N(0, σ² α⁻¹
- * I)} and {@code σ² ~ InvGamma(a0, b0)}. The issue's "Gaussian prior N(0, α⁻¹I)" is read as this
+ * I)} and {@code σ² ~ InvGamma(a0, b0)}. A "Gaussian prior N(0, α⁻¹I)" on the weights is read as this
  * σ²-scaled prior: it is the form that is conjugate, so the posterior stays closed-form (K. P.
  * Murphy, <i>Machine Learning: a Probabilistic Perspective</i>, 2012, §7.6.3). After observations
  * {@code (x_i, y_i)} with weights {@code v_i} (1, or {@code λ^age} under {@link #decay}) and {@code

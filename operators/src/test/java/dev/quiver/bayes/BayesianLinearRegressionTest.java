@@ -31,7 +31,7 @@ import java.util.SplittableRandom;
 class BayesianLinearRegressionTest {
 
     /**
-     * The issue's bar for sequential updates versus the batch solution. Both sides are backward
+     * The bar for sequential updates versus the batch solution that the kernel's contract states. Both sides are backward
      * stable on these well-conditioned data (condition numbers below 100), so they agree to about
      * 1e-14; 1e-9 still catches any formula error, which shows at 1e-3 or more.
      */
@@ -301,7 +301,7 @@ class BayesianLinearRegressionTest {
      * <p>Tolerance: rotation errors accumulate like a random walk, about {@code sqrt(10⁶) ε ≈
      * 2e-13} relative, times κ(X) ≈ 3 for the coefficients; the largest difference measured when
      * written was 1.3e-13. The test asserts {@link #DRIFT_TOLERANCE} = 1e-11, a hundred times
-     * tighter than the issue's 1e-9, so that an error growing like {@code n ε ≈ 2e-10} would fail.
+     * tighter than the contract's 1e-9, so that an error growing like {@code n ε ≈ 2e-10} would fail.
      */
     @Test
     void aMillionUpdatesDoNotDrift() {
@@ -550,7 +550,7 @@ class BayesianLinearRegressionTest {
 
     /**
      * Draw σ² and w from the prior, 30 observations from the model, and check that the 95%
-     * intervals of w[0] and of σ² cover the truth in 95% ± 1.5% of 20,000 trials (the issue's band;
+     * intervals of w[0] and of σ² cover the truth in 95% ± 1.5% of 20,000 trials (the required band;
      * the binomial standard error is 0.15%, so a calibrated interval fails it with negligible
      * probability while a wrong scale or dof shifts coverage by several percent).
      */

@@ -210,7 +210,7 @@ class BetaBinomialPosteriorTest {
     /**
      * Calibration: with theta drawn from the prior and data from theta, the 95% interval must cover
      * theta in 95% of trials. Over 20,000 trials the standard error of the coverage is 0.15%, so
-     * the issue's band of 1.5% is ten standard errors wide.
+     * the required band of 1.5% is ten standard errors wide.
      */
     @Test
     void credibleIntervalCoversTheTrueThetaInNinetyFivePercentOfTrials() {

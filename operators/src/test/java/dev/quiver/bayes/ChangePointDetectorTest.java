@@ -17,7 +17,7 @@ class ChangePointDetectorTest {
      * The detector and the straightforward oracle compute the same recursion in different ways
      * (whole powers or logarithms vs Hipparchus's t density, incremental vs from-scratch
      * statistics); over 100 steps their rounding differences stay near 1e-13 (measured 2e-13
-     * relative), so 1e-9 is the issue's bound with room, and any modelling difference (a wrong
+     * relative), so the 1e-9 bound required of the detector leaves room, and any modelling difference (a wrong
      * predictive, an off-by-one run length, a dropped hazard term) exceeds it by far.
      */
     private static final double ORACLE_TOLERANCE = 1e-9;

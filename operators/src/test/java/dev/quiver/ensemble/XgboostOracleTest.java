@@ -14,8 +14,8 @@ import java.io.IOException;
  * itself produced ({@code predict(output_margin=True)} and {@code predict()}).
  *
  * <p>Margins are float32 sums in XGBoost's own order (base margin, then the trees in order), so
- * they must equal XGBoost's bit for bit, which is stricter than the issue's 1e-5. Probabilities
- * must be within 1e-6, the issue's bound: they differ only by XGBoost computing the sigmoid and
+ * they must equal XGBoost's bit for bit, which is stricter than the 1e-5 the scorer promises. Probabilities
+ * must be within 1e-6, the promised bound: they differ only by XGBoost computing the sigmoid and
  * softmax in float32 (about 1e-7 here, the float32 epsilon times a value near 1).
  */
 class XgboostOracleTest {

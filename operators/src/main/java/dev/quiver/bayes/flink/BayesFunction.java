@@ -87,11 +87,22 @@ public final class BayesFunction
         extends KeyedProcessFunction<String, Traced<Observation>, PosteriorUpdate>
         implements CheckpointedFunction {
 
+    /**
+     * The state types, each a Flink POJO: their serializers' snapshots and bytes are pinned by
+     * golden files, so a field rename cannot silently break a restore.
+     */
+    static final TypeInformation<KeyProgress> PROGRESS_TYPE =
+            TypeInformation.of(KeyProgress.class);
+
+    static final TypeInformation<WindowEntry> WINDOW_ENTRY_TYPE =
+            TypeInformation.of(WindowEntry.class);
+
+    static final TypeInformation<KeyGroupPartial> PARTIAL_TYPE =
+            TypeInformation.of(KeyGroupPartial.class);
+
     /** Side output of changed key-group partial posteriors, for the global merge. */
     public static final OutputTag<KeyGroupPartial[]> PARTIALS =
-            new OutputTag<>(
-                    "bayes-global-partials",
-                    Types.OBJECT_ARRAY(TypeInformation.of(KeyGroupPartial.class)));
+            new OutputTag<>("bayes-global-partials", Types.OBJECT_ARRAY(PARTIAL_TYPE));
 
     /** The event time of the timer the final watermark of a bounded input fires. */
     private static final long END_OF_INPUT = Long.MAX_VALUE;
@@ -168,7 +179,7 @@ public final class BayesFunction
     private final BayesOptions options;
 
     /** Forget, score, learn, unlearn: the kernel's order of a key's updates. */
-    private final PrequentialUpdate rule;
+    private transient PrequentialUpdate rule;
 
     private transient ValueState<byte[]> posteriorState;
     private transient ValueState<KeyProgress> progressState;
@@ -200,7 +211,6 @@ public final class BayesFunction
      */
     public BayesFunction(BayesOptions options) {
         this.options = options;
-        this.rule = PrequentialUpdate.of(options);
     }
 
     @Override
@@ -211,8 +221,7 @@ public final class BayesFunction
         partialsState =
                 context.getOperatorStateStore()
                         .getUnionListState(
-                                new ListStateDescriptor<>(
-                                        "global-partials", KeyGroupPartial.class));
+                                new ListStateDescriptor<>("global-partials", PARTIAL_TYPE));
         partials = new GlobalPartials(options);
         // Union state hands every subtask every partial; each keeps those of its own key groups,
         // the groups whose keys (and windows) it now holds, so rescaling stays exact.
@@ -238,6 +247,7 @@ public final class BayesFunction
 
     @Override
     public void open(OpenContext openContext) {
+        rule = PrequentialUpdate.of(options);
         posteriorState =
                 getRuntimeContext()
                         .getState(
@@ -246,7 +256,7 @@ public final class BayesFunction
                                         PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         progressState =
                 getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("progress", KeyProgress.class));
+                        .getState(new ValueStateDescriptor<>("progress", PROGRESS_TYPE));
         if (rule.hasWindow()) {
             windowState =
                     getRuntimeContext()
@@ -254,7 +264,7 @@ public final class BayesFunction
                                     new MapStateDescriptor<>(
                                             "window",
                                             Types.LONG,
-                                            TypeInformation.of(WindowEntry.class)));
+                                            WINDOW_ENTRY_TYPE));
         }
         if (options.changepoint()) {
             detectorState =

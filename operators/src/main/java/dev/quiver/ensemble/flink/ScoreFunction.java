@@ -52,9 +52,13 @@ import java.util.List;
 public final class ScoreFunction
         extends BroadcastProcessFunction<Traced<Observation>, Traced<ModelUpdate>, Score> {
 
+    /** The broadcast state's value type, an Avro record; golden files pin its format. */
+    static final TypeInformation<ModelUpdate> MODEL_UPDATE_TYPE =
+            TypeInformation.of(ModelUpdate.class);
+
     /** Broadcast state: model id to the update in use. */
     public static final MapStateDescriptor<String, ModelUpdate> MODELS =
-            new MapStateDescriptor<>("models", Types.STRING, TypeInformation.of(ModelUpdate.class));
+            new MapStateDescriptor<>("models", Types.STRING, MODEL_UPDATE_TYPE);
 
     private final String modelId;
     private final ModelUpdate initial;

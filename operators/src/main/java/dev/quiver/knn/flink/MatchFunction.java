@@ -59,9 +59,10 @@ public final class MatchFunction
         extends KeyedCoProcessFunction<
                 String, Traced<VectorEvent>, Traced<QueryEvent>, MatchResult> {
 
-    private static final TypeInformation<Traced<VectorEvent>> VECTOR_TYPE =
+    /** State types of the batched and time-ordered inputs; golden files pin their formats. */
+    static final TypeInformation<Traced<VectorEvent>> VECTOR_TYPE =
             new TypeHint<Traced<VectorEvent>>() {}.getTypeInfo();
-    private static final TypeInformation<Traced<QueryEvent>> QUERY_TYPE =
+    static final TypeInformation<Traced<QueryEvent>> QUERY_TYPE =
             new TypeHint<Traced<QueryEvent>>() {}.getTypeInfo();
 
     private final MatchOptions options;

@@ -93,6 +93,12 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
         public Pending() {}
     }
 
+    /**
+     * The pending observations' state type, a Flink POJO whose serializer snapshot and bytes are
+     * pinned by golden files.
+     */
+    static final TypeInformation<Pending> PENDING_TYPE = TypeInformation.of(Pending.class);
+
     private final WalkOptions options;
     private transient ValueState<Long> nextSequence;
     private transient MapState<Long, Pending> pending;
@@ -125,7 +131,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
                                     new MapStateDescriptor<>(
                                             "pending",
                                             Types.LONG,
-                                            TypeInformation.of(Pending.class)));
+                                            PENDING_TYPE));
         }
         simulations = getRuntimeContext().getMetricGroup().counter("walkSimulations");
         metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), "java");
