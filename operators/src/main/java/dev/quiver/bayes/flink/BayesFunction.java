@@ -10,6 +10,7 @@ import dev.quiver.bayes.PrequentialUpdate;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.Traced;
 import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.KernelState;
 import dev.quiver.io.flink.OperatorMetrics;
 import dev.quiver.schema.ChangePoint;
 import dev.quiver.schema.Observation;
@@ -23,7 +24,6 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -248,12 +248,7 @@ public final class BayesFunction
     @Override
     public void open(OpenContext openContext) {
         rule = PrequentialUpdate.of(options);
-        posteriorState =
-                getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "posterior",
-                                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        posteriorState = getRuntimeContext().getState(KernelState.value("posterior"));
         progressState =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("progress", PROGRESS_TYPE));
@@ -267,12 +262,7 @@ public final class BayesFunction
                                             WINDOW_ENTRY_TYPE));
         }
         if (options.changepoint()) {
-            detectorState =
-                    getRuntimeContext()
-                            .getState(
-                                    new ValueStateDescriptor<>(
-                                            "changepoint",
-                                            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+            detectorState = getRuntimeContext().getState(KernelState.value("changepoint"));
             changePoints = new ChangePointStage(options);
         }
         maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();

@@ -2,15 +2,14 @@ package dev.quiver.bayes.flink;
 
 import dev.quiver.bayes.BayesOptions;
 import dev.quiver.bayes.ConjugatePosterior;
+import dev.quiver.io.flink.KernelState;
 import dev.quiver.io.flink.OperatorMetrics;
 import dev.quiver.schema.PosteriorUpdate;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -62,13 +61,7 @@ public final class GlobalPosteriorFunction
 
     @Override
     public void open(OpenContext openContext) {
-        partials =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "partials",
-                                        Types.INT,
-                                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        partials = getRuntimeContext().getMapState(KernelState.map("partials", Types.INT));
         maxTs = getRuntimeContext().getState(new ValueStateDescriptor<>("max-ts", Types.LONG));
         globalUpdates = getRuntimeContext().getMetricGroup().counter("globalUpdates");
         metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), "java");

@@ -2,6 +2,7 @@ package dev.quiver.knn.flink;
 
 import dev.quiver.io.Traced;
 import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.KernelState;
 import dev.quiver.io.flink.OperatorMetrics;
 import dev.quiver.knn.KdTreeIndex;
 import dev.quiver.knn.KnnQueryEngine;
@@ -22,7 +23,6 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -94,13 +94,7 @@ public final class MatchFunction
 
     @Override
     public void open(OpenContext openContext) {
-        points =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "points",
-                                        Types.STRING,
-                                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        points = getRuntimeContext().getMapState(KernelState.map("points", Types.STRING));
         batchedQueries =
                 getRuntimeContext()
                         .getListState(new ListStateDescriptor<>("batched-queries", QUERY_TYPE));
@@ -216,14 +210,7 @@ public final class MatchFunction
             namespaces.put(namespace, live);
         } else if (vector.length != live.dimension()) {
             deadLetter(
-                    ctx,
-                    traced.origin,
-                    "namespace '"
-                            + namespace
-                            + "' has dimension "
-                            + live.dimension()
-                            + ", vector has "
-                            + vector.length);
+                    ctx, traced.origin, dimensionMismatch(namespace, live, "vector", vector.length));
             return;
         }
         long ts = event.getTs().toEpochMilli();
@@ -235,9 +222,7 @@ public final class MatchFunction
             ctx.timerService().registerEventTimeTimer(ts + options.ttlMs());
         }
         while (options.maxPoints() > 0 && live.size() > options.maxPoints()) {
-            points.remove(live.oldestId());
-            live.delete(live.oldestId());
-            metrics.addToIndexSize(-1);
+            removeOldest(live);
             evictions.inc();
         }
     }
@@ -249,11 +234,28 @@ public final class MatchFunction
         }
         LivePoints live = livePoints(ctx.getCurrentKey());
         while (live != null && live.size() > 0 && live.oldestTs() + options.ttlMs() <= now) {
-            points.remove(live.oldestId());
-            live.delete(live.oldestId());
-            metrics.addToIndexSize(-1);
+            removeOldest(live);
             expirations.inc();
         }
+    }
+
+    /** Removes a namespace's oldest point from its index and from state. */
+    private void removeOldest(LivePoints live) throws Exception {
+        points.remove(live.oldestId());
+        live.delete(live.oldestId());
+        metrics.addToIndexSize(-1);
+    }
+
+    private static String dimensionMismatch(
+            String namespace, LivePoints live, String what, int dimension) {
+        return "namespace '"
+                + namespace
+                + "' has dimension "
+                + live.dimension()
+                + ", "
+                + what
+                + " has "
+                + dimension;
     }
 
     private void flushBatch(Context ctx, Collector<MatchResult> out) throws Exception {
@@ -287,12 +289,7 @@ public final class MatchFunction
                 deadLetter(
                         ctx,
                         traced.origin,
-                        "namespace '"
-                                + namespace
-                                + "' has dimension "
-                                + live.dimension()
-                                + ", query has "
-                                + query.getVector().size());
+                        dimensionMismatch(namespace, live, "query", query.getVector().size()));
                 continue;
             }
             float[] vector = toArray(query.getVector());

@@ -3,12 +3,12 @@ package dev.quiver.walk.flink;
 import dev.quiver.bayes.BayesOptions;
 import dev.quiver.bayes.NormalInverseGammaPosterior;
 import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.KernelState;
 import dev.quiver.walk.StepPosterior;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -67,12 +67,7 @@ public final class StepPosteriorFunction
 
     @Override
     public void open(OpenContext openContext) {
-        posteriorState =
-                getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "stepPosterior",
-                                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        posteriorState = getRuntimeContext().getState(KernelState.value("stepPosterior"));
         levelState =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("level", Types.DOUBLE));
         empty = (NormalInverseGammaPosterior) prior.newPosterior();
