@@ -11,8 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import picocli.CommandLine;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,13 +93,8 @@ class JobGraphsUnchangedTest {
     }
 
     private static StreamExecutionEnvironment build(String job, String[] args) {
-        return switch (job) {
-            case "bayes" -> CommandLine.populateCommand(new BayesJob(), args).build();
-            case "match" -> CommandLine.populateCommand(new MatchJob(), args).build();
-            case "walk" -> CommandLine.populateCommand(new WalkJob(), args).build();
-            case "score" -> CommandLine.populateCommand(new ScoreJob(), args).build();
-            case "pipeline" -> PipelineJob.build(args);
-            default -> throw new IllegalArgumentException(job);
-        };
+        return job.equals("pipeline")
+                ? PipelineJob.build(args)
+                : JobRegistry.named(job).parse(args).build();
     }
 }
