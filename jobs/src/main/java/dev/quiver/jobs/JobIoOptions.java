@@ -18,7 +18,7 @@ import java.util.Map;
  * CheckpointOptions}); the output, parallelism and dead-letter options are here.
  *
  * <p>Either {@code --bootstrap} (Kafka in, Kafka out, exactly-once) or {@code --input} with {@code
- * --output} (NDJSON files, bounded). {@link #check()} enforces that.
+ * --output} (NDJSON files, bounded). {@link #check(Map)} enforces that.
  *
  * <pre>{@code
  * quiver run bayes --bootstrap localhost:9092 --checkpoint-interval-ms 2000
