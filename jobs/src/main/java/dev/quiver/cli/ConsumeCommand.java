@@ -12,6 +12,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,12 +39,7 @@ final class ConsumeCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(
-            names = "--bootstrap",
-            required = true,
-            paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers.")
-    String bootstrap;
+    @Mixin BrokerAddress broker;
 
     @Option(
             names = "--topic",
@@ -71,10 +67,11 @@ final class ConsumeCommand implements Callable<Integer> {
         if (max != null && max < 1) {
             throw new IllegalArgumentException("--max must be at least 1, got " + max);
         }
-        KafkaTopics.checkReachable(bootstrap, Duration.ofSeconds(10));
+        KafkaTopics.checkReachable(broker.bootstrap(), Duration.ofSeconds(10));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrap)) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                KafkaClients.consumer(broker.bootstrap())) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10));
             if (partitions == null || partitions.isEmpty()) {
                 throw new IllegalArgumentException("topic " + topic + " does not exist");

@@ -17,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -84,12 +85,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Vectors indexed before the queries start (default: ${DEFAULT-VALUE}).")
     int vectors;
 
-    @Option(
-            names = "--seed",
-            paramLabel = "S",
-            defaultValue = "42",
-            description = "Generator seed (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin GeneratorSeed generatorSeed;
 
     @Option(
             names = "--parallelism",
@@ -147,7 +143,12 @@ final class DemoCommand implements Callable<Integer> {
     private int run(String bootstrap, PrintWriter out) throws Exception {
         DemoStream stream =
                 new DemoStream(
-                        new SyntheticStreams(seed, keys, 8, "default", System.currentTimeMillis()),
+                        new SyntheticStreams(
+                                generatorSeed.seed(),
+                                keys,
+                                8,
+                                "default",
+                                System.currentTimeMillis()),
                         vectors);
         long startNanos = System.nanoTime();
         CompletableFuture<Void> publishing =

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -28,12 +29,18 @@ final class KafkaClients {
 
     /** An idempotent producer of raw bytes whose requests may reach {@code maxRequestBytes}. */
     static KafkaProducer<byte[], byte[]> producer(String bootstrap, int maxRequestBytes) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(maxRequestBytes));
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        Properties props =
+                properties(
+                        bootstrap,
+                        Map.of(
+                                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                                String.valueOf(maxRequestBytes),
+                                ProducerConfig.ACKS_CONFIG,
+                                "all",
+                                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                                "true",
+                                ProducerConfig.LINGER_MS_CONFIG,
+                                "5"));
         // An absent broker fails fast through max.block.ms (metadata); a slow one (a loaded
         // machine) gets Kafka's default request timeout, since a timed-out request of an
         // idempotent producer can surface as OutOfOrderSequenceException on the next batch.
@@ -47,13 +54,29 @@ final class KafkaClients {
      * A consumer without a group (partitions are assigned by hand) reading committed records only.
      */
     static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
-        props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        Properties props =
+                properties(
+                        bootstrap,
+                        Map.of(
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                "read_committed",
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                "false",
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest",
+                                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                                "10000",
+                                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                                "10000"));
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Client properties: the bootstrap servers and {@code settings}. */
+    private static Properties properties(String bootstrap, Map<String, String> settings) {
+        Properties props = new Properties();
+        // The same key for producers and consumers (both configs name it "bootstrap.servers").
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(settings);
+        return props;
     }
 }

@@ -8,6 +8,7 @@ import org.apache.avro.specific.SpecificRecord;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,12 +41,7 @@ final class PublishCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(
-            names = "--bootstrap",
-            required = true,
-            paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers.")
-    String bootstrap;
+    @Mixin BrokerAddress broker;
 
     @Option(
             names = "--type",
@@ -87,12 +83,7 @@ final class PublishCommand implements Callable<Integer> {
                     "Records per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(
-            names = "--seed",
-            paramLabel = "S",
-            defaultValue = "42",
-            description = "Generator seed (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin GeneratorSeed generatorSeed;
 
     @Option(
             names = "--keys",
@@ -128,10 +119,10 @@ final class PublishCommand implements Callable<Integer> {
         long sent;
         if (source.file != null) {
             checkFile(source.file);
-            KafkaTopics.checkReachable(bootstrap, Duration.ofSeconds(10));
+            KafkaTopics.checkReachable(broker.bootstrap(), Duration.ofSeconds(10));
             sent = publishFile(source.file, target);
         } else {
-            KafkaTopics.checkReachable(bootstrap, Duration.ofSeconds(10));
+            KafkaTopics.checkReachable(broker.bootstrap(), Duration.ofSeconds(10));
             sent = publishGenerated(source.generate, target);
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -167,7 +158,8 @@ final class PublishCommand implements Callable<Integer> {
     private long publishFile(Path file, String target) throws Exception {
         NdjsonCodec<? extends SpecificRecord> codec = NdjsonCodec.of(type.recordClass());
         try (RecordSender sender =
-                        new RecordSender(KafkaClients.producer(bootstrap), type, target);
+                        new RecordSender(
+                                KafkaClients.producer(broker.bootstrap()), type, target);
                 BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             Pacer pacer = new Pacer(rate);
             long sent = 0;
@@ -185,10 +177,11 @@ final class PublishCommand implements Callable<Integer> {
 
     private long publishGenerated(long count, String target) throws Exception {
         SyntheticStreams streams =
-                new SyntheticStreams(seed, keys, dim, namespace, System.currentTimeMillis());
+                new SyntheticStreams(
+                        generatorSeed.seed(), keys, dim, namespace, System.currentTimeMillis());
         LongFunction<SpecificRecord> generator = type.generator(streams);
         try (RecordSender sender =
-                new RecordSender(KafkaClients.producer(bootstrap), type, target)) {
+                new RecordSender(KafkaClients.producer(broker.bootstrap()), type, target)) {
             Pacer pacer = new Pacer(rate);
             for (long i = 0; i < count; i++) {
                 sender.send(generator.apply(i));

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,12 +48,7 @@ final class PublishModelCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(
-            names = "--bootstrap",
-            required = true,
-            paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers.")
-    String bootstrap;
+    @Mixin BrokerAddress broker;
 
     @Option(names = "--file", required = true, paramLabel = "FILE", description = "The model file.")
     Path file;
@@ -87,7 +83,7 @@ final class PublishModelCommand implements Callable<Integer> {
         ModelUpdate update = ScoreFunction.update(modelId, v, bytes, Instant.now());
         byte[] value = AvroSingleObjectCodec.of(ModelUpdate.class).encode(update);
         try (KafkaProducer<byte[], byte[]> producer =
-                KafkaClients.producer(bootstrap, MAX_REQUEST_BYTES)) {
+                KafkaClients.producer(broker.bootstrap(), MAX_REQUEST_BYTES)) {
             producer.send(
                             new ProducerRecord<>(
                                     topic, modelId.getBytes(StandardCharsets.UTF_8), value))

@@ -1,9 +1,7 @@
 package dev.quiver.cli;
 
-import dev.quiver.jobs.BayesJob;
-import dev.quiver.jobs.MatchJob;
-import dev.quiver.jobs.ScoreJob;
-import dev.quiver.jobs.WalkJob;
+import dev.quiver.jobs.JobFamily;
+import dev.quiver.jobs.JobRegistry;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,15 +63,18 @@ public final class QuiverCli {
         System.exit(cli.execute(args));
     }
 
+    /** Commands besides the jobs whose frameworks log. */
+    private static final List<String> STARTS_KAFKA = List.of("demo", "broker");
+
     /** Commands whose frameworks log: their users are told once where the log file is. */
-    private static boolean startsFlinkOrKafka(CommandLine.ParseResult parseResult) {
+    static boolean startsFlinkOrKafka(CommandLine.ParseResult parseResult) {
         CommandLine.ParseResult sub = parseResult.subcommand();
         boolean help = parseResult.isUsageHelpRequested() || parseResult.isVersionHelpRequested();
         while (sub != null && !help) {
             help = sub.isUsageHelpRequested() || sub.isVersionHelpRequested();
             String name = sub.commandSpec().name();
             if (!help && sub.subcommand() == null) {
-                return List.of("demo", "broker", "bayes", "match", "score").contains(name);
+                return STARTS_KAFKA.contains(name) || JobRegistry.names().contains(name);
             }
             sub = sub.subcommand();
         }
@@ -83,6 +84,11 @@ public final class QuiverCli {
     /** The configured command line, also used by tests. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new QuiverCli());
+        CommandLine run = cli.getSubcommands().get("run");
+        for (JobFamily<?> family : JobRegistry.all()) {
+            run.addSubcommand(family.name(), family.commandLine());
+        }
+        // After the jobs are added: the handler reaches only the subcommands there are now.
         cli.setExecutionExceptionHandler(
                 (e, commandLine, parseResult) -> {
                     commandLine.getErr().println("quiver: " + oneLine(e));
@@ -116,12 +122,14 @@ public final class QuiverCli {
                 || message.startsWith("Recovery is suppressed");
     }
 
-    /** {@code quiver run JOB}: runs a job on an in-process Flink MiniCluster. */
+    /**
+     * {@code quiver run JOB}: runs a job on an in-process Flink MiniCluster; its subcommands are
+     * {@link JobRegistry}'s families, added by {@link #commandLine()}.
+     */
     @Command(
             name = "run",
             mixinStandardHelpOptions = true,
-            description = "Run a job locally on Flink's MiniCluster (the same job a cluster runs).",
-            subcommands = {BayesJob.class, MatchJob.class, WalkJob.class, ScoreJob.class})
+            description = "Run a job locally on Flink's MiniCluster (the same job a cluster runs).")
     static final class RunCommand implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -2,6 +2,7 @@ package dev.quiver.jobs;
 
 import dev.quiver.kafka.KafkaTopics;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -12,10 +13,12 @@ import java.util.Map;
 
 /**
  * Where a job reads and writes, and how it checkpoints: the options every job shares, as a picocli
- * mixin used both by {@code quiver run JOB} and by the job mains that {@code flink run} starts.
+ * mixin used both by {@code quiver run JOB} and by the job mains that {@code flink run} starts. The
+ * Kafka and checkpoint options are mixins of their own ({@link KafkaOptions}, {@link
+ * CheckpointOptions}); the output, parallelism and dead-letter options are here.
  *
  * <p>Either {@code --bootstrap} (Kafka in, Kafka out, exactly-once) or {@code --input} with {@code
- * --output} (NDJSON files, bounded). {@link #check()} enforces that.
+ * --output} (NDJSON files, bounded). {@link #check(Map)} enforces that.
  *
  * <pre>{@code
  * quiver run bayes --bootstrap localhost:9092 --checkpoint-interval-ms 2000
@@ -24,12 +27,9 @@ import java.util.Map;
  */
 public final class JobIoOptions {
 
-    @Option(
-            names = "--bootstrap",
-            paramLabel = "HOST:PORT",
-            description =
-                    "Kafka bootstrap servers: read the input topics and write the result topics.")
-    String bootstrap;
+    @Mixin KafkaOptions kafka;
+
+    @Mixin CheckpointOptions checkpoints;
 
     @Option(
             names = "--output",
@@ -45,50 +45,6 @@ public final class JobIoOptions {
             paramLabel = "N",
             description = "Operator parallelism (default: Flink's).")
     Integer parallelism;
-
-    @Option(
-            names = "--checkpoint-dir",
-            paramLabel = "URI",
-            description =
-                    "Where checkpoints are kept (a path or file:// URI); retained on cancellation.")
-    String checkpointDir;
-
-    @Option(
-            names = "--checkpoint-interval-ms",
-            paramLabel = "MS",
-            defaultValue = "2000",
-            description =
-                    "Checkpoint interval with Kafka; results become visible to read_committed"
-                            + " consumers at each checkpoint (default: ${DEFAULT-VALUE}).")
-    long checkpointIntervalMs;
-
-    @Option(
-            names = "--state-backend",
-            paramLabel = "NAME",
-            defaultValue = "hashmap",
-            description =
-                    "hashmap (state on the heap) or rocksdb (on disk, incremental checkpoints);"
-                            + " default: ${DEFAULT-VALUE}.")
-    String stateBackend;
-
-    @Option(
-            names = "--from-checkpoint",
-            paramLabel = "PATH",
-            description = "Restore state from this retained checkpoint or savepoint.")
-    String fromCheckpoint;
-
-    @Option(
-            names = "--until-latest",
-            description =
-                    "With Kafka: stop at the input topics' latest offsets at start (a bounded"
-                            + " backfill).")
-    boolean untilLatest;
-
-    @Option(
-            names = "--group-id",
-            paramLabel = "ID",
-            description = "Kafka consumer group of the job's sources (default: quiver-JOB).")
-    String groupId;
 
     @Option(
             names = "--deadletter-topic",
@@ -112,18 +68,18 @@ public final class JobIoOptions {
      */
     public void checkBrokerReachable() {
         if (usesKafka()) {
-            KafkaTopics.checkReachable(bootstrap, java.time.Duration.ofSeconds(15));
+            KafkaTopics.checkReachable(bootstrap(), Duration.ofSeconds(15));
         }
     }
 
     /** True when the job reads and writes Kafka; false for files. */
     public boolean usesKafka() {
-        return bootstrap != null;
+        return kafka.usesKafka();
     }
 
     /** Kafka bootstrap servers, or null in file mode. */
     public String bootstrap() {
-        return bootstrap;
+        return kafka.bootstrap();
     }
 
     /** The NDJSON output path, or null in Kafka mode. */
@@ -138,32 +94,32 @@ public final class JobIoOptions {
 
     /** Checkpoint directory, or null for none. */
     public String checkpointDir() {
-        return checkpointDir;
+        return checkpoints.checkpointDir();
     }
 
     /** Checkpoint interval. */
     public Duration checkpointInterval() {
-        return Duration.ofMillis(checkpointIntervalMs);
+        return checkpoints.checkpointInterval();
     }
 
     /** The state backend: {@code hashmap} or {@code rocksdb}. */
     public String stateBackend() {
-        return stateBackend;
+        return checkpoints.stateBackend();
     }
 
     /** Checkpoint or savepoint to restore, or null. */
     public String fromCheckpoint() {
-        return fromCheckpoint;
+        return checkpoints.fromCheckpoint();
     }
 
     /** True to stop at the latest offsets seen at start. */
     public boolean untilLatest() {
-        return untilLatest;
+        return kafka.untilLatest();
     }
 
     /** The consumer group, defaulting to {@code quiver-<job>}. */
     public String groupId(String job) {
-        return groupId != null ? groupId : "quiver-" + job;
+        return kafka.groupId(job);
     }
 
     /** The dead-letter topic. */
@@ -223,18 +179,12 @@ public final class JobIoOptions {
                 throw new IllegalArgumentException(files + " needs --output");
             }
         }
-        if (!List.of("hashmap", "rocksdb").contains(stateBackend)) {
-            throw new IllegalArgumentException(
-                    "--state-backend must be hashmap or rocksdb, got '" + stateBackend + "'");
-        }
+        checkpoints.checkStateBackend();
         if (parallelism != null && parallelism < 1) {
             throw new IllegalArgumentException(
                     "--parallelism must be at least 1, got " + parallelism);
         }
-        if (checkpointIntervalMs < 10) {
-            throw new IllegalArgumentException(
-                    "--checkpoint-interval-ms must be at least 10, got " + checkpointIntervalMs);
-        }
+        checkpoints.checkInterval();
         if (maxRecordBytes < 1) {
             throw new IllegalArgumentException(
                     "--max-record-bytes must be positive, got " + maxRecordBytes);

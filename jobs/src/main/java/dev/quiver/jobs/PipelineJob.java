@@ -14,8 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The whole pipeline as one Flink job: every stage that exists (bayes, match, walk), each reading
- * its own topics with the options they share. The demo runs it; each operator issue adds its stage.
+ * The whole pipeline as one Flink job: the stages of {@link JobRegistry}'s families (bayes, match,
+ * walk, and score on request), each reading its own topics with the options they share, each with
+ * its own consumer group, uids and dead-letter sink as when it runs alone. The demo runs it.
  *
  * <p>The walk stage reads the observations the bayes stage decoded (one decode per topic, so a bad
  * record is one dead letter) and, to keep the pipeline light, simulates every {@value
@@ -70,26 +71,41 @@ public final class PipelineJob {
      */
     public static StreamExecutionEnvironment build(String... options) {
         PipelineOptions pipeline = CommandLine.populateCommand(new PipelineOptions(), options);
-        String[] sharedOptions = pipeline.shared.toArray(String[]::new);
-        BayesJob bayes = CommandLine.populateCommand(new BayesJob(), sharedOptions);
-        MatchJob match = CommandLine.populateCommand(new MatchJob(), sharedOptions);
-        List<String> walkOptions = new ArrayList<>(List.of(sharedOptions));
-        walkOptions.addAll(
-                List.of("--trigger", WALK_TRIGGER, "--steps", WALK_STEPS, "--paths", WALK_PATHS));
-        WalkJob walk =
-                CommandLine.populateCommand(new WalkJob(), walkOptions.toArray(String[]::new));
-        bayes.io.checkBrokerReachable();
-        PipelineIo bayesIo = bayes.pipelineIo();
-        StreamExecutionEnvironment env = bayesIo.environment();
-        SingleOutputStreamOperator<Traced<Observation>> observations = bayes.addTo(env, bayesIo);
-        match.addTo(env, match.pipelineIo(), match.options());
-        PipelineIo walkIo = walk.pipelineIo();
-        walkIo.deadLetterSink(walk.addStage(walkIo, walk.options(), observations));
+        List<String> shared = pipeline.shared;
+        JobCommand<BayesStage> bayes = JobRegistry.BAYES.parse(arguments(shared));
+        JobCommand<MatchStage> match = JobRegistry.MATCH.parse(arguments(shared));
+        JobCommand<WalkStage> walk =
+                JobRegistry.WALK.parse(
+                        arguments(
+                                shared,
+                                "--trigger",
+                                WALK_TRIGGER,
+                                "--steps",
+                                WALK_STEPS,
+                                "--paths",
+                                WALK_PATHS));
+        bayes.io().checkBrokerReachable();
+        StageContext bayesContext = bayes.newContext();
+        StreamExecutionEnvironment env = bayesContext.environment();
+        SingleOutputStreamOperator<Traced<Observation>> observations =
+                bayes.stage().addSharingObservations(bayesContext);
+        bayesContext.writeDeadLetters();
+        match.addTo(env);
+        StageContext walkContext = walk.contextOn(env);
+        walk.stage().check();
+        walk.stage().addAfter(walkContext, observations);
+        walkContext.writeDeadLetters();
         if (pipeline.scoreModelId != null) {
-            ScoreJob score = CommandLine.populateCommand(new ScoreJob(), sharedOptions);
-            score.modelId = pipeline.scoreModelId;
-            score.addTo(env, score.pipelineIo(), null);
+            JobRegistry.SCORE
+                    .parse(arguments(shared, "--model-id", pipeline.scoreModelId))
+                    .addTo(env);
         }
         return env;
+    }
+
+    private static String[] arguments(List<String> shared, String... stageOptions) {
+        List<String> arguments = new ArrayList<>(shared);
+        arguments.addAll(List.of(stageOptions));
+        return arguments.toArray(String[]::new);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.Topics;
+import dev.quiver.jobs.JobRegistry;
 import dev.quiver.kafka.EmbeddedKafkaBroker;
 import dev.quiver.kafka.KafkaTestClients;
 import dev.quiver.schema.Observation;
@@ -57,7 +58,18 @@ class QuiverCliTest {
 
     @ParameterizedTest
     @ValueSource(
-            strings = {"", "demo", "broker", "publish", "consume", "run", "run bayes", "run match"})
+            strings = {
+                "",
+                "demo",
+                "broker",
+                "publish",
+                "consume",
+                "run",
+                "run bayes",
+                "run match",
+                "run walk",
+                "run score"
+            })
     void everyCommandHasHelp(String command) {
         List<String> args =
                 new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
@@ -72,6 +84,27 @@ class QuiverCliTest {
         Result result = quiver("consume", "--bootstrap", "localhost:1", "--topic", "t", "--colour");
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.err()).contains("Unknown option: '--colour'");
+    }
+
+    @Test
+    void everyJobAndOnlyTheCommandsThatStartFlinkOrKafkaAreToldWhereTheLogFileIs() {
+        for (String job : JobRegistry.names()) {
+            assertThat(QuiverCli.startsFlinkOrKafka(QuiverCli.commandLine().parseArgs("run", job)))
+                    .as(job)
+                    .isTrue();
+            assertThat(
+                            QuiverCli.startsFlinkOrKafka(
+                                    QuiverCli.commandLine().parseArgs("run", job, "--help")))
+                    .as(job + " --help")
+                    .isFalse();
+        }
+        assertThat(QuiverCli.startsFlinkOrKafka(QuiverCli.commandLine().parseArgs("demo")))
+                .isTrue();
+        assertThat(
+                        QuiverCli.startsFlinkOrKafka(
+                                QuiverCli.commandLine()
+                                        .parseArgs("consume", "--bootstrap", "b", "--topic", "t")))
+                .isFalse();
     }
 
     @Test

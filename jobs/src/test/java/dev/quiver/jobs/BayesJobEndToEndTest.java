@@ -543,7 +543,7 @@ class BayesJobEndToEndTest {
 
         publish(data.subList(0, 2000), observationsTopic);
         JobClient job =
-                CommandLine.populateCommand(new BayesJob(), common)
+                JobRegistry.BAYES.parse(common)
                         .build()
                         .executeAsync("bayes before restore");
         KafkaTestClients.readCommitted(
@@ -559,7 +559,7 @@ class BayesJobEndToEndTest {
         List<String> restoreArgs = new ArrayList<>(List.of(common));
         restoreArgs.addAll(List.of("--from-checkpoint", checkpoint.toString()));
         JobClient restored =
-                CommandLine.populateCommand(new BayesJob(), restoreArgs.toArray(String[]::new))
+                JobRegistry.BAYES.parse(restoreArgs.toArray(String[]::new))
                         .build()
                         .executeAsync("bayes after restore");
         publish(data.subList(2000, data.size()), observationsTopic);

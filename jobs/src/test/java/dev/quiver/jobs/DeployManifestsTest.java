@@ -59,41 +59,31 @@ class DeployManifestsTest {
     private static final Map<String, Function<String[], JobIoOptions>> ENTRY_CLASSES =
             Map.of(
                     BayesJob.class.getName(),
-                    args -> {
-                        BayesJob job = CommandLine.populateCommand(new BayesJob(), args);
-                        job.pipelineIo();
-                        job.options();
-                        return job.io;
-                    },
+                    args -> checked(JobRegistry.BAYES.parse(args)),
                     MatchJob.class.getName(),
-                    args -> {
-                        MatchJob job = CommandLine.populateCommand(new MatchJob(), args);
-                        job.pipelineIo();
-                        job.options();
-                        return job.io;
-                    },
+                    args -> checked(JobRegistry.MATCH.parse(args)),
                     WalkJob.class.getName(),
-                    args -> {
-                        WalkJob job = CommandLine.populateCommand(new WalkJob(), args);
-                        job.pipelineIo();
-                        job.options();
-                        return job.io;
-                    },
+                    args -> checked(JobRegistry.WALK.parse(args)),
                     // The model file is read in the JobManager from the mounted ConfigMap.
                     ScoreJob.class.getName(),
                     args -> {
-                        ScoreJob job = CommandLine.populateCommand(new ScoreJob(), args);
+                        JobCommand<ScoreStage> job = JobRegistry.SCORE.parse(args);
                         job.pipelineIo();
-                        return job.io;
+                        return job.io();
                     },
                     // PipelineJob hands the shared options to each of its stages, as here.
                     PipelineJob.class.getName(),
                     args -> {
-                        CommandLine.populateCommand(new MatchJob(), args).pipelineIo();
-                        BayesJob bayes = CommandLine.populateCommand(new BayesJob(), args);
-                        bayes.pipelineIo();
-                        return bayes.io;
+                        JobRegistry.MATCH.parse(args).pipelineIo();
+                        return checked(JobRegistry.BAYES.parse(args));
                     });
+
+    /** The checks a job's main runs before it touches a broker; returns the shared options. */
+    private static JobIoOptions checked(JobCommand<?> job) {
+        job.pipelineIo();
+        job.stage().check();
+        return job.io();
+    }
 
     /** The operator's deployment name rule (DefaultValidator, release-1.15.0). */
     private static final Pattern DEPLOYMENT_NAME =

@@ -164,7 +164,7 @@ class MatchJobEndToEndTest {
         };
 
         publish(first, vectorsTopic, queriesTopic);
-        MatchJob firstRun = CommandLine.populateCommand(new MatchJob(), common);
+        JobCommand<MatchStage> firstRun = JobRegistry.MATCH.parse(common);
         JobClient job = firstRun.build().executeAsync("match before restore");
         long firstQueries = first.stream().filter(e -> e instanceof QueryEvent).count();
         // Queries are answered once the watermark passes them: wait for most of them, then stop.
@@ -180,8 +180,8 @@ class MatchJobEndToEndTest {
 
         List<String> restoreArgs = new ArrayList<>(List.of(common));
         restoreArgs.addAll(List.of("--from-checkpoint", checkpoint.toString()));
-        MatchJob secondRun =
-                CommandLine.populateCommand(new MatchJob(), restoreArgs.toArray(String[]::new));
+        JobCommand<MatchStage> secondRun =
+                JobRegistry.MATCH.parse(restoreArgs.toArray(String[]::new));
         // Far-future records in another namespace move both watermarks past every real query.
         // Everything is published before the restored job starts, so neither topic's reader can
         // fall idle while the other runs ahead and turns its records late.

@@ -206,9 +206,8 @@ class ScoreJobEndToEndTest {
                         dir.resolve("missing.json"),
                         BAGGING.replace("members/churn.json", "members/gone.json"));
         Path broken = Files.write(dir.resolve("broken.json"), Arrays.copyOf(version0, 999));
-        ScoreJob job =
-                CommandLine.populateCommand(
-                        new ScoreJob(),
+        JobCommand<ScoreStage> job =
+                JobRegistry.SCORE.parse(
                         "--bootstrap",
                         broker.bootstrapServers(),
                         "--model",

@@ -246,8 +246,8 @@ class WalkJobEndToEndTest {
         common.addAll(List.of(walkOptions));
 
         publish(observations.subList(0, EVENTS / 2), Topics.OBSERVATIONS + suffix);
-        WalkJob firstRun =
-                CommandLine.populateCommand(new WalkJob(), common.toArray(String[]::new));
+        JobCommand<WalkStage> firstRun =
+                JobRegistry.WALK.parse(common.toArray(String[]::new));
         JobClient job = firstRun.build().executeAsync("walk before restore");
         KafkaTestClients.readCommitted(
                 broker.bootstrapServers(),
@@ -262,8 +262,8 @@ class WalkJobEndToEndTest {
         // so --until-latest would not end this run either; read until every summary is in.
         restoreArgs.addAll(List.of("--from-checkpoint", latestCheckpoint(checkpoints).toString()));
         publish(observations.subList(EVENTS / 2, EVENTS), Topics.OBSERVATIONS + suffix);
-        WalkJob secondRun =
-                CommandLine.populateCommand(new WalkJob(), restoreArgs.toArray(String[]::new));
+        JobCommand<WalkStage> secondRun =
+                JobRegistry.WALK.parse(restoreArgs.toArray(String[]::new));
         JobClient restored = secondRun.build().executeAsync("walk after restore");
         List<ConsumerRecord<byte[], byte[]>> records =
                 KafkaTestClients.readCommitted(
@@ -360,28 +360,19 @@ class WalkJobEndToEndTest {
     void priorOptionsBelongToThePosteriorModelAndModelsAreNamed() {
         assertThatThrownBy(
                         () ->
-                                CommandLine.populateCommand(
-                                                new WalkJob(),
-                                                "--prior-mean",
-                                                "1",
-                                                "--prior-scale",
-                                                "2")
-                                        .options())
+                                JobRegistry.WALK
+                                        .parse("--prior-mean", "1", "--prior-scale", "2")
+                                        .stage()
+                                        .check())
                 .hasMessage("--prior-mean, --prior-scale apply only to --model posterior");
         assertThatThrownBy(
                         () ->
-                                CommandLine.populateCommand(
-                                                new WalkJob(),
-                                                "--model",
-                                                "posterior",
-                                                "--prior-kappa",
-                                                "0")
-                                        .options())
+                                JobRegistry.WALK
+                                        .parse("--model", "posterior", "--prior-kappa", "0")
+                                        .stage()
+                                        .check())
                 .hasMessageContaining("--prior-kappa must be finite and > 0, got 0.0");
-        assertThatThrownBy(
-                        () ->
-                                CommandLine.populateCommand(new WalkJob(), "--model", "brownian")
-                                        .options())
+        assertThatThrownBy(() -> JobRegistry.WALK.parse("--model", "brownian").stage().check())
                 .hasMessage("unknown model 'brownian'; known: simple, lazy, gaussian, posterior");
     }
 

@@ -1,0 +1,117 @@
+package dev.quiver.jobs;
+
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.util.concurrent.Callable;
+
+/**
+ * One job family as a command: its {@link Stage}'s options beside the options every job shares
+ * ({@link JobIoOptions}), then the stage alone on its own environment. The same command is {@code
+ * quiver run NAME} and what a family's main class runs on a Flink cluster.
+ *
+ * <pre>{@code
+ * JobCommand<BayesStage> job = JobRegistry.BAYES.parse("--bootstrap", "localhost:9092");
+ * job.build().execute("quiver bayes");
+ * }</pre>
+ *
+ * @param <S> the family's stage
+ */
+@Command(mixinStandardHelpOptions = true)
+public final class JobCommand<S extends Stage> implements Callable<Integer> {
+
+    @Mixin JobIoOptions io;
+
+    private final String name;
+    private final S stage;
+
+    private JobCommand(String name, S stage) {
+        this.name = name;
+        this.stage = stage;
+    }
+
+    /** The picocli command of {@code family}, with a new stage holding its options. */
+    static <S extends Stage> CommandLine commandLine(JobFamily<S> family) {
+        S stage = family.newStage().get();
+        CommandSpec spec = CommandSpec.forAnnotatedObject(new JobCommand<>(family.name(), stage));
+        CommandSpec stageOptions = CommandSpec.forAnnotatedObject(stage);
+        for (TopicOption topic : stage.topics()) {
+            stageOptions.addOption(topic.spec());
+        }
+        spec.addMixin("stage", stageOptions);
+        spec.name(family.name());
+        spec.usageMessage().description(family.description());
+        return new CommandLine(spec);
+    }
+
+    /** The options every job shares. */
+    public JobIoOptions io() {
+        return io;
+    }
+
+    /** The stage with its options. */
+    public S stage() {
+        return stage;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        build().execute("quiver " + name);
+        return 0;
+    }
+
+    /**
+     * The job's environment with its stage added, ready to execute. Checks the options first and,
+     * with Kafka, that the broker answers, so a wrong option or address is a one-line error rather
+     * than a failing or hanging job.
+     */
+    public StreamExecutionEnvironment build() {
+        // Bad options are reported before anything connects or starts.
+        stage.check();
+        io.checkBrokerReachable();
+        StageContext context = newContext();
+        addChecked(context);
+        return context.environment();
+    }
+
+    /**
+     * Adds the stage to {@code env}, another stage's environment in a pipeline, with its own
+     * sources, sinks and dead-letter sink.
+     */
+    void addTo(StreamExecutionEnvironment env) {
+        StageContext context = contextOn(env);
+        stage.check();
+        addChecked(context);
+    }
+
+    /**
+     * A context for this job's stage on a new environment configured by the shared options;
+     * checks them first.
+     */
+    StageContext newContext() {
+        PipelineIo pipelineIo = pipelineIo();
+        return new StageContext(pipelineIo.environment(), pipelineIo);
+    }
+
+    /** A context for this job's stage on {@code env}; checks the shared options first. */
+    StageContext contextOn(StreamExecutionEnvironment env) {
+        return new StageContext(env, pipelineIo());
+    }
+
+    /**
+     * Where this job reads and writes; checks the shared options against the stage's file inputs
+     * (the options' checks that need no broker, with {@link Stage#check()}).
+     */
+    PipelineIo pipelineIo() {
+        return new PipelineIo(name, io, stage.fileInputs());
+    }
+
+    private void addChecked(StageContext context) {
+        stage.addTo(context);
+        context.writeDeadLetters();
+    }
+}

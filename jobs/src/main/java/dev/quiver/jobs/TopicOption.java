@@ -1,0 +1,74 @@
+package dev.quiver.jobs;
+
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One topic a stage reads or writes, as its command-line option ({@code --posteriors-topic}) with
+ * the topic's default. A stage lists its topics in {@link Stage#topics()} and {@link JobCommand}
+ * adds them to the stage's options; after parsing, {@link #topic()} is the topic to use.
+ *
+ * <pre>{@code
+ * final TopicOption posteriors = TopicOption.result("--posteriors-topic", Topics.POSTERIORS);
+ * ...
+ * context.io().sink(updates, PosteriorUpdate.class, posteriors.topic(), PosteriorUpdate::getKey);
+ * }</pre>
+ */
+public final class TopicOption {
+
+    private static final Pattern WORD_AFTER_DASH = Pattern.compile("-([a-z])");
+
+    private final OptionSpec spec;
+
+    private TopicOption(String option, String defaultTopic, String description) {
+        this.spec =
+                OptionSpec.builder(option)
+                        .type(String.class)
+                        .paramLabel(paramLabel(option))
+                        .defaultValue(defaultTopic)
+                        .description(description)
+                        .build();
+    }
+
+    /** An input topic: "Input topic (default: ...)". */
+    static TopicOption input(String option, String defaultTopic) {
+        return new TopicOption(option, defaultTopic, "Input topic (default: ${DEFAULT-VALUE}).");
+    }
+
+    /** A result topic: "Result topic (default: ...)". */
+    static TopicOption result(String option, String defaultTopic) {
+        return new TopicOption(option, defaultTopic, "Result topic (default: ${DEFAULT-VALUE}).");
+    }
+
+    /** A topic with its own description. */
+    static TopicOption described(String option, String defaultTopic, String description) {
+        return new TopicOption(option, defaultTopic, description);
+    }
+
+    /** The topic given, or the default. */
+    public String topic() {
+        return spec.getValue();
+    }
+
+    /** The option, for the stage's command. */
+    OptionSpec spec() {
+        return spec;
+    }
+
+    /**
+     * The label help shows for the value, {@code <posteriorsTopic>} for {@code --posteriors-topic}:
+     * what picocli showed when the topics were annotated fields of those names.
+     */
+    static String paramLabel(String option) {
+        Matcher dash = WORD_AFTER_DASH.matcher(option.substring(2));
+        StringBuilder camel = new StringBuilder();
+        while (dash.find()) {
+            dash.appendReplacement(camel, dash.group(1).toUpperCase(Locale.ROOT));
+        }
+        dash.appendTail(camel);
+        return "<" + camel + ">";
+    }
+}
