@@ -37,7 +37,7 @@ import java.util.Objects;
  * BetaBernoulliPosterior restored = BetaBernoulliPosterior.fromBytes(state);
  * }</pre>
  */
-public final class BetaBernoulliPosterior implements ConjugatePosterior {
+public final class BetaBernoulliPosterior extends ConjugateFamily<BetaBernoulliPosterior> {
 
     /** The model name, as returned by {@link #modelName()} and shown in summaries. */
     public static final String MODEL = "beta-bernoulli";
@@ -55,6 +55,7 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
 
     private BetaBernoulliPosterior(
             double priorAlpha, double priorBeta, double successes, double failures) {
+        super(BetaBernoulliPosterior.class);
         this.priorAlpha = priorAlpha;
         this.priorBeta = priorBeta;
         this.successes = successes;
@@ -189,19 +190,16 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
      *     both
      */
     public void merge(BetaBernoulliPosterior other) {
-        Objects.requireNonNull(other, "other");
-        // Exact comparison: both sides get their prior from the same job option, so any
-        // difference is a configuration error, and adding counts gathered under different priors
-        // would silently change the model.
-        if (priorAlpha != other.priorAlpha || priorBeta != other.priorBeta) {
-            throw new IllegalArgumentException(
-                    "cannot merge "
-                            + MODEL
-                            + " posteriors with different priors: this "
-                            + priorString()
-                            + ", other "
-                            + other.priorString());
-        }
+        mergeSameFamily(other);
+    }
+
+    @Override
+    boolean samePrior(BetaBernoulliPosterior other) {
+        return priorAlpha == other.priorAlpha && priorBeta == other.priorBeta;
+    }
+
+    @Override
+    void addData(BetaBernoulliPosterior other) {
         successes += other.successes;
         failures += other.failures;
         assert successes <= MAX_EXACT_COUNT && failures <= MAX_EXACT_COUNT : this;
@@ -222,19 +220,9 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
         revert(observation.value());
     }
 
-    @Override
-    public void merge(ConjugatePosterior other) {
-        if (!(other instanceof BetaBernoulliPosterior betaBernoulli)) {
-            throw new IllegalArgumentException(
-                    "cannot merge " + other.modelName() + " into " + MODEL);
-        }
-        merge(betaBernoulli);
-    }
-
     /** Multiplies both counts by {@code lambda}; they are then weights, no longer whole numbers. */
     @Override
-    public void decay(double lambda) {
-        PosteriorChecks.checkDecay(lambda);
+    void scaleData(double lambda) {
         successes *= lambda;
         failures *= lambda;
     }
@@ -390,7 +378,8 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
         return PosteriorStateFormat.writeBetaBernoulli(priorAlpha, priorBeta, successes, failures);
     }
 
-    private String priorString() {
+    @Override
+    String priorString() {
         return "Beta(" + priorAlpha + ", " + priorBeta + ")";
     }
 

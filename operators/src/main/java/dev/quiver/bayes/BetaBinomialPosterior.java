@@ -2,7 +2,6 @@ package dev.quiver.bayes;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The Beta posterior of a binomial success probability theta, from observations of s successes in n
@@ -49,7 +48,7 @@ import java.util.Objects;
  * BetaBinomialPosterior restored = BetaBinomialPosterior.fromBytes(posterior.toBytes());
  * }</pre>
  */
-public final class BetaBinomialPosterior implements ConjugatePosterior {
+public final class BetaBinomialPosterior extends ConjugateFamily<BetaBinomialPosterior> {
 
     /** The model name, as returned by {@link #modelName()} and shown in summaries. */
     public static final String MODEL = "beta-binomial";
@@ -74,6 +73,7 @@ public final class BetaBinomialPosterior implements ConjugatePosterior {
             double successes,
             double failures,
             double logBinomialCoefficientSum) {
+        super(BetaBinomialPosterior.class);
         this.priorAlpha = priorAlpha;
         this.priorBeta = priorBeta;
         this.observations = observations;
@@ -189,10 +189,7 @@ public final class BetaBinomialPosterior implements ConjugatePosterior {
      */
     @Override
     public void revert(BayesObservation observation) {
-        final String reason = invalidReason(observation);
-        if (reason != null) {
-            throw new IllegalArgumentException(reason);
-        }
+        checkValid(observation);
         final double s = observation.value();
         final double n = observation.features()[0];
         if (observations < 1.0 || successes < s || failures < n - s) {
@@ -220,38 +217,22 @@ public final class BetaBinomialPosterior implements ConjugatePosterior {
                         : logBinomialCoefficientSum - SpecialFunctions.logBinomialCoefficient(n, s);
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Priors are compared exactly: both sides get theirs from the same job option, so any
-     * difference is a configuration error.
-     */
     @Override
-    public void merge(ConjugatePosterior other) {
-        Objects.requireNonNull(other, "other");
-        if (!(other instanceof BetaBinomialPosterior that)) {
-            throw new IllegalArgumentException(
-                    "cannot merge " + other.modelName() + " into " + MODEL);
-        }
-        if (priorAlpha != that.priorAlpha || priorBeta != that.priorBeta) {
-            throw new IllegalArgumentException(
-                    "cannot merge "
-                            + MODEL
-                            + " posteriors with different priors: this "
-                            + priorString()
-                            + ", other "
-                            + that.priorString());
-        }
-        observations += that.observations;
-        successes += that.successes;
-        failures += that.failures;
-        logBinomialCoefficientSum += that.logBinomialCoefficientSum;
+    boolean samePrior(BetaBinomialPosterior other) {
+        return priorAlpha == other.priorAlpha && priorBeta == other.priorBeta;
+    }
+
+    @Override
+    void addData(BetaBinomialPosterior other) {
+        observations += other.observations;
+        successes += other.successes;
+        failures += other.failures;
+        logBinomialCoefficientSum += other.logBinomialCoefficientSum;
     }
 
     /** Multiplies every statistic, the coefficient sum included, by {@code lambda}. */
     @Override
-    public void decay(double lambda) {
-        PosteriorChecks.checkDecay(lambda);
+    void scaleData(double lambda) {
         observations *= lambda;
         successes *= lambda;
         failures *= lambda;
@@ -337,10 +318,7 @@ public final class BetaBinomialPosterior implements ConjugatePosterior {
      */
     @Override
     public double logPredictive(BayesObservation observation) {
-        final String reason = invalidReason(observation);
-        if (reason != null) {
-            throw new IllegalArgumentException(reason);
-        }
+        checkValid(observation);
         final double s = observation.value();
         final double n = observation.features()[0];
         final double a = alpha();
@@ -408,7 +386,8 @@ public final class BetaBinomialPosterior implements ConjugatePosterior {
                 .toBytes();
     }
 
-    private String priorString() {
+    @Override
+    String priorString() {
         return "Beta(" + priorAlpha + ", " + priorBeta + ")";
     }
 

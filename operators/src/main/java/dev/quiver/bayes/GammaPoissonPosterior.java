@@ -4,7 +4,6 @@ import org.hipparchus.util.FastMath;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The Gamma posterior of a Poisson rate lambda, from counts observed over exposures, kept as prior
@@ -52,7 +51,7 @@ import java.util.Objects;
  * GammaPoissonPosterior restored = GammaPoissonPosterior.fromBytes(posterior.toBytes());
  * }</pre>
  */
-public final class GammaPoissonPosterior implements ConjugatePosterior {
+public final class GammaPoissonPosterior extends ConjugateFamily<GammaPoissonPosterior> {
 
     /** The model name, as returned by {@link #modelName()} and shown in summaries. */
     public static final String MODEL = "gamma-poisson";
@@ -77,6 +76,7 @@ public final class GammaPoissonPosterior implements ConjugatePosterior {
             double totalCount,
             double totalExposure,
             double logBaseMeasureSum) {
+        super(GammaPoissonPosterior.class);
         this.priorShape = priorShape;
         this.priorRate = priorRate;
         this.observations = observations;
@@ -203,10 +203,7 @@ public final class GammaPoissonPosterior implements ConjugatePosterior {
      */
     @Override
     public void revert(BayesObservation observation) {
-        final String reason = invalidReason(observation);
-        if (reason != null) {
-            throw new IllegalArgumentException(reason);
-        }
+        checkValid(observation);
         final double y = observation.value();
         final double exposure =
                 observation.features().length == 0 ? 1.0 : observation.features()[0];
@@ -232,38 +229,22 @@ public final class GammaPoissonPosterior implements ConjugatePosterior {
         }
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Priors are compared exactly: both sides get theirs from the same job option, so any
-     * difference is a configuration error.
-     */
     @Override
-    public void merge(ConjugatePosterior other) {
-        Objects.requireNonNull(other, "other");
-        if (!(other instanceof GammaPoissonPosterior that)) {
-            throw new IllegalArgumentException(
-                    "cannot merge " + other.modelName() + " into " + MODEL);
-        }
-        if (priorShape != that.priorShape || priorRate != that.priorRate) {
-            throw new IllegalArgumentException(
-                    "cannot merge "
-                            + MODEL
-                            + " posteriors with different priors: this "
-                            + priorString()
-                            + ", other "
-                            + that.priorString());
-        }
-        observations += that.observations;
-        totalCount += that.totalCount;
-        totalExposure += that.totalExposure;
-        logBaseMeasureSum += that.logBaseMeasureSum;
+    boolean samePrior(GammaPoissonPosterior other) {
+        return priorShape == other.priorShape && priorRate == other.priorRate;
+    }
+
+    @Override
+    void addData(GammaPoissonPosterior other) {
+        observations += other.observations;
+        totalCount += other.totalCount;
+        totalExposure += other.totalExposure;
+        logBaseMeasureSum += other.logBaseMeasureSum;
     }
 
     /** Multiplies every statistic, exposure and base-measure sum included, by {@code lambda}. */
     @Override
-    public void decay(double lambda) {
-        PosteriorChecks.checkDecay(lambda);
+    void scaleData(double lambda) {
         observations *= lambda;
         totalCount *= lambda;
         totalExposure *= lambda;
@@ -349,10 +330,7 @@ public final class GammaPoissonPosterior implements ConjugatePosterior {
      */
     @Override
     public double logPredictive(BayesObservation observation) {
-        final String reason = invalidReason(observation);
-        if (reason != null) {
-            throw new IllegalArgumentException(reason);
-        }
+        checkValid(observation);
         final double y = observation.value();
         final double exposure =
                 observation.features().length == 0 ? 1.0 : observation.features()[0];
@@ -420,7 +398,8 @@ public final class GammaPoissonPosterior implements ConjugatePosterior {
                 .toBytes();
     }
 
-    private String priorString() {
+    @Override
+    String priorString() {
         return "Gamma(shape " + priorShape + ", rate " + priorRate + ")";
     }
 

@@ -94,7 +94,8 @@ import java.util.Objects;
  * NormalInverseGammaPosterior restored = NormalInverseGammaPosterior.fromBytes(posterior.toBytes());
  * }</pre>
  */
-public final class NormalInverseGammaPosterior implements ConjugatePosterior {
+public final class NormalInverseGammaPosterior
+        extends ConjugateFamily<NormalInverseGammaPosterior> {
 
     /** The model name, as returned by {@link #modelName()} and shown in summaries. */
     public static final String MODEL = "normal";
@@ -143,6 +144,7 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
             double n,
             double mean,
             double m2) {
+        super(NormalInverseGammaPosterior.class);
         this.priorMean = priorMean;
         this.priorKappa = priorKappa;
         this.priorAlpha = priorAlpha;
@@ -334,21 +336,19 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
      * @throws IllegalArgumentException if the priors differ (exact comparison)
      */
     public void merge(NormalInverseGammaPosterior other) {
-        Objects.requireNonNull(other, "other");
-        // Exact comparison, as in BetaBernoulliPosterior: both sides get their prior from the
-        // same job option, so a difference is a configuration error.
-        if (priorMean != other.priorMean
-                || priorKappa != other.priorKappa
-                || priorAlpha != other.priorAlpha
-                || priorBeta != other.priorBeta) {
-            throw new IllegalArgumentException(
-                    "cannot merge "
-                            + MODEL
-                            + " posteriors with different priors: this "
-                            + priorString()
-                            + ", other "
-                            + other.priorString());
-        }
+        mergeSameFamily(other);
+    }
+
+    @Override
+    boolean samePrior(NormalInverseGammaPosterior other) {
+        return priorMean == other.priorMean
+                && priorKappa == other.priorKappa
+                && priorAlpha == other.priorAlpha
+                && priorBeta == other.priorBeta;
+    }
+
+    @Override
+    void addData(NormalInverseGammaPosterior other) {
         combine(other.n, other.mean, other.m2);
     }
 
@@ -385,22 +385,12 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
         revert(observation.value());
     }
 
-    @Override
-    public void merge(ConjugatePosterior other) {
-        if (!(other instanceof NormalInverseGammaPosterior normal)) {
-            throw new IllegalArgumentException(
-                    "cannot merge " + other.modelName() + " into " + MODEL);
-        }
-        merge(normal);
-    }
-
     /**
      * Multiplies n and m2 by {@code lambda} and keeps the mean. Once n underflows to 0 the state is
      * reset to the prior exactly.
      */
     @Override
-    public void decay(double lambda) {
-        PosteriorChecks.checkDecay(lambda);
+    void scaleData(double lambda) {
         n *= lambda;
         m2 *= lambda;
         if (n == 0.0) {
@@ -621,7 +611,8 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
                 .toBytes();
     }
 
-    private String priorString() {
+    @Override
+    String priorString() {
         return "NIG(" + priorMean + ", " + priorKappa + ", " + priorAlpha + ", " + priorBeta + ")";
     }
 
