@@ -233,11 +233,7 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
      */
     public static BayesianLinearRegression fromBytes(byte[] bytes) {
         final StateReader reader =
-                StateReader.open(
-                        bytes,
-                        PosteriorStateFormat.LINEAR_REGRESSION,
-                        MODEL,
-                        PosteriorStateFormat.SERIAL_VERSION_2);
+                StateReader.openVersion2(bytes, PosteriorStateFormat.LINEAR_REGRESSION, MODEL);
         final int dimension = reader.intInRange("dimension", 1, MAX_DIMENSION);
         final double weightPrecision = readPrior(reader, "prior weight precision");
         final double noiseShape = readPrior(reader, "prior noise shape");

@@ -101,11 +101,7 @@ public final class BetaBinomialPosterior extends ConjugateFamily<BetaBinomialPos
      */
     public static BetaBinomialPosterior fromBytes(byte[] bytes) {
         final StateReader reader =
-                StateReader.open(
-                        bytes,
-                        PosteriorStateFormat.BETA_BINOMIAL,
-                        MODEL,
-                        PosteriorStateFormat.SERIAL_VERSION_2);
+                StateReader.openVersion2(bytes, PosteriorStateFormat.BETA_BINOMIAL, MODEL);
         final double priorAlpha = reader.positiveDouble("prior alpha");
         final double priorBeta = reader.positiveDouble("prior beta");
         reader.checkConfigHash(PosteriorStateFormat.configHash(priorAlpha, priorBeta));

@@ -148,11 +148,7 @@ public final class DirichletMultinomialPosterior
      */
     public static DirichletMultinomialPosterior fromBytes(byte[] bytes) {
         final StateReader reader =
-                StateReader.open(
-                        bytes,
-                        PosteriorStateFormat.DIRICHLET_MULTINOMIAL,
-                        MODEL,
-                        PosteriorStateFormat.SERIAL_VERSION_2);
+                StateReader.openVersion2(bytes, PosteriorStateFormat.DIRICHLET_MULTINOMIAL, MODEL);
         final double concentration = reader.positiveDouble("concentration");
         final int maxCategories = reader.intInRange("max categories", 2, Integer.MAX_VALUE);
         reader.checkConfigHash(PosteriorStateFormat.configHash(concentration, maxCategories));

@@ -104,11 +104,7 @@ public final class GammaPoissonPosterior extends ConjugateFamily<GammaPoissonPos
      */
     public static GammaPoissonPosterior fromBytes(byte[] bytes) {
         final StateReader reader =
-                StateReader.open(
-                        bytes,
-                        PosteriorStateFormat.GAMMA_POISSON,
-                        MODEL,
-                        PosteriorStateFormat.SERIAL_VERSION_2);
+                StateReader.openVersion2(bytes, PosteriorStateFormat.GAMMA_POISSON, MODEL);
         final double priorShape = reader.positiveDouble("prior shape");
         final double priorRate = reader.positiveDouble("prior rate");
         reader.checkConfigHash(PosteriorStateFormat.configHash(priorShape, priorRate));
