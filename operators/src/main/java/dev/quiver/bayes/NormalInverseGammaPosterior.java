@@ -128,27 +128,15 @@ public final class NormalInverseGammaPosterior
 
     private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(0.0, 1.0);
 
-    private final double priorMean;
-    private final double priorKappa;
-    private final double priorAlpha;
-    private final double priorBeta;
+    private final NormalInverseGammaPrior prior;
     private double n;
     private double mean;
     private double m2;
 
     private NormalInverseGammaPosterior(
-            double priorMean,
-            double priorKappa,
-            double priorAlpha,
-            double priorBeta,
-            double n,
-            double mean,
-            double m2) {
+            NormalInverseGammaPrior prior, double n, double mean, double m2) {
         super(NormalInverseGammaPosterior.class);
-        this.priorMean = priorMean;
-        this.priorKappa = priorKappa;
-        this.priorAlpha = priorAlpha;
-        this.priorBeta = priorBeta;
+        this.prior = prior;
         this.n = n;
         this.mean = mean;
         this.m2 = m2;
@@ -169,30 +157,8 @@ public final class NormalInverseGammaPosterior
      */
     public static NormalInverseGammaPosterior withPrior(
             double mean, double kappa, double alpha, double beta) {
-        checkPrior(mean, kappa, alpha, beta);
-        return new NormalInverseGammaPosterior(mean, kappa, alpha, beta, 0.0, 0.0, 0.0);
-    }
-
-    /** Throws unless the four numbers form a valid NIG prior; shared with the change detector. */
-    static void checkPrior(double mean, double kappa, double alpha, double beta) {
-        if (!(Math.abs(mean) <= MAX_ABS_VALUE)) {
-            throw new IllegalArgumentException(
-                    "prior mean must be finite with magnitude at most "
-                            + MAX_ABS_VALUE
-                            + ", got "
-                            + mean);
-        }
-        checkPriorParameter("kappa", kappa);
-        checkPriorParameter("alpha", alpha);
-        checkPriorParameter("beta", beta);
-    }
-
-    private static void checkPriorParameter(String name, double value) {
-        PosteriorChecks.checkPrior(name, value);
-        if (value > MAX_PRIOR_PARAMETER) {
-            throw new IllegalArgumentException(
-                    "prior " + name + " must be at most " + MAX_PRIOR_PARAMETER + ", got " + value);
-        }
+        return new NormalInverseGammaPosterior(
+                new NormalInverseGammaPrior(mean, kappa, alpha, beta), 0.0, 0.0, 0.0);
     }
 
     /**
@@ -203,21 +169,9 @@ public final class NormalInverseGammaPosterior
      */
     public static NormalInverseGammaPosterior fromBytes(byte[] bytes) {
         final StateReader reader =
-                StateReader.open(
-                        bytes,
-                        PosteriorStateFormat.NORMAL_INVERSE_GAMMA,
-                        MODEL,
-                        PosteriorStateFormat.SERIAL_VERSION_2);
-        final double priorMean = reader.finiteDouble("prior mean");
-        final double priorKappa = reader.positiveDouble("prior kappa");
-        final double priorAlpha = reader.positiveDouble("prior alpha");
-        final double priorBeta = reader.positiveDouble("prior beta");
-        try {
-            checkPrior(priorMean, priorKappa, priorAlpha, priorBeta);
-        } catch (IllegalArgumentException e) {
-            throw StateReader.corrupted(e.getMessage());
-        }
-        reader.checkConfigHash(configHash(priorMean, priorKappa, priorAlpha, priorBeta));
+                StateReader.openVersion2(bytes, PosteriorStateFormat.NORMAL_INVERSE_GAMMA, MODEL);
+        final NormalInverseGammaPrior prior = NormalInverseGammaPrior.read(reader);
+        reader.checkConfigHash(configHash(prior));
         final double n = reader.nonNegativeDouble("n");
         final double mean = reader.finiteDouble("mean");
         final double m2 = reader.nonNegativeDouble("m2");
@@ -226,12 +180,12 @@ public final class NormalInverseGammaPosterior
             throw StateReader.corrupted(
                     "n is 0 but mean " + mean + " and m2 " + m2 + " are not both 0");
         }
-        return new NormalInverseGammaPosterior(
-                priorMean, priorKappa, priorAlpha, priorBeta, n, mean, m2);
+        return new NormalInverseGammaPosterior(prior, n, mean, m2);
     }
 
-    private static int configHash(double mean, double kappa, double alpha, double beta) {
-        return PosteriorStateFormat.configHash(mean, kappa, alpha, beta);
+    private static int configHash(NormalInverseGammaPrior prior) {
+        return PosteriorStateFormat.configHash(
+                prior.mean(), prior.kappa(), prior.alpha(), prior.beta());
     }
 
     @Override
@@ -341,10 +295,11 @@ public final class NormalInverseGammaPosterior
 
     @Override
     boolean samePrior(NormalInverseGammaPosterior other) {
-        return priorMean == other.priorMean
-                && priorKappa == other.priorKappa
-                && priorAlpha == other.priorAlpha
-                && priorBeta == other.priorBeta;
+        // Exact comparison of the numbers, not record equality: 0.0 and -0.0 are the same mean.
+        return prior.mean() == other.prior.mean()
+                && prior.kappa() == other.prior.kappa()
+                && prior.alpha() == other.prior.alpha()
+                && prior.beta() == other.prior.beta();
     }
 
     @Override
@@ -421,43 +376,43 @@ public final class NormalInverseGammaPosterior
 
     /** Returns the posterior mun = mu0 + n (xbar - mu0) / kappan. */
     public double mu() {
-        return priorMean + (n / kappa()) * (mean - priorMean);
+        return prior.mean() + (n / kappa()) * (mean - prior.mean());
     }
 
     /** Returns the posterior kappan = kappa0 + n. */
     public double kappa() {
-        return priorKappa + n;
+        return prior.kappa() + n;
     }
 
     /** Returns the posterior alphan = alpha0 + n / 2. */
     public double alpha() {
-        return priorAlpha + 0.5 * n;
+        return prior.alpha() + 0.5 * n;
     }
 
     /** Returns the posterior betan = beta0 + m2 / 2 + kappa0 n (xbar - mu0)^2 / (2 kappan). */
     public double beta() {
-        final double offset = mean - priorMean;
-        return priorBeta + 0.5 * m2 + 0.5 * offset * offset * priorKappa * (n / kappa());
+        final double offset = mean - prior.mean();
+        return prior.beta() + 0.5 * m2 + 0.5 * offset * offset * prior.kappa() * (n / kappa());
     }
 
     /** Returns the prior mean mu0. */
     public double priorMean() {
-        return priorMean;
+        return prior.mean();
     }
 
     /** Returns the prior kappa0. */
     public double priorKappa() {
-        return priorKappa;
+        return prior.kappa();
     }
 
     /** Returns the prior alpha0. */
     public double priorAlpha() {
-        return priorAlpha;
+        return prior.alpha();
     }
 
     /** Returns the prior beta0. */
     public double priorBeta() {
-        return priorBeta;
+        return prior.beta();
     }
 
     /**
@@ -497,17 +452,16 @@ public final class NormalInverseGammaPosterior
         final double alpha = alpha();
         final double beta = beta();
         return Gamma.logGamma(alpha)
-                - Gamma.logGamma(priorAlpha)
-                + priorAlpha * Math.log(priorBeta / beta)
+                - Gamma.logGamma(prior.alpha())
+                + prior.alpha() * Math.log(prior.beta() / beta)
                 - 0.5 * n * Math.log(beta)
-                + 0.5 * Math.log(priorKappa / kappa())
+                + 0.5 * Math.log(prior.kappa() / kappa())
                 - 0.5 * n * LOG_TWO_PI;
     }
 
     @Override
     public NormalInverseGammaPosterior copy() {
-        return new NormalInverseGammaPosterior(
-                priorMean, priorKappa, priorAlpha, priorBeta, n, mean, m2);
+        return new NormalInverseGammaPosterior(prior, n, mean, m2);
     }
 
     @Override
@@ -597,14 +551,12 @@ public final class NormalInverseGammaPosterior
 
     @Override
     public byte[] toBytes() {
-        return new StateWriter(
+        final StateWriter writer =
+                new StateWriter(
                         PosteriorStateFormat.NORMAL_INVERSE_GAMMA,
                         PosteriorStateFormat.CURRENT_SERIAL_VERSION,
-                        configHash(priorMean, priorKappa, priorAlpha, priorBeta))
-                .putDouble(priorMean)
-                .putDouble(priorKappa)
-                .putDouble(priorAlpha)
-                .putDouble(priorBeta)
+                        configHash(prior));
+        return prior.write(writer)
                 .putDouble(n)
                 .putDouble(mean)
                 .putDouble(m2)
@@ -613,7 +565,7 @@ public final class NormalInverseGammaPosterior
 
     @Override
     String priorString() {
-        return "NIG(" + priorMean + ", " + priorKappa + ", " + priorAlpha + ", " + priorBeta + ")";
+        return prior.toString();
     }
 
     @Override
