@@ -71,7 +71,7 @@ public record ChangePointConfig(
                 shortRunWindow);
     }
 
-    /** Writes the prior and hazardLambda as doubles, then maxRunLength and shortRunWindow as ints. */
+    /** Writes the prior and hazardLambda as doubles, then maxRunLength and shortRunWindow (int32). */
     StateWriter write(StateWriter writer) {
         return writer.putDouble(priorMean)
                 .putDouble(priorKappa)

@@ -1,7 +1,5 @@
 package dev.quiver.bayes;
 
-import org.hipparchus.special.Beta;
-
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -178,7 +176,7 @@ public final class ChangePointDetector {
             muStep[r] = 1.0 / (kappa + 1.0);
             coefficient[r] =
                     Math.exp(
-                            -Beta.logBeta(0.5, alpha)
+                            StudentTMarginal.logNormalizer(alpha)
                                     + 0.5 * Math.log(kappa / (2.0 * (kappa + 1.0))));
         }
         probability = new double[bins];

@@ -2,8 +2,6 @@ package dev.quiver.bayes;
 
 import org.hipparchus.distribution.continuous.GammaDistribution;
 import org.hipparchus.distribution.continuous.NormalDistribution;
-import org.hipparchus.distribution.continuous.TDistribution;
-import org.hipparchus.special.Beta;
 import org.hipparchus.special.Gamma;
 
 import java.util.LinkedHashMap;
@@ -111,15 +109,6 @@ public final class NormalInverseGammaPosterior
 
     private static final double CREDIBLE_LOW_PROBABILITY = 0.025;
     private static final double CREDIBLE_HIGH_PROBABILITY = 0.975;
-
-    /**
-     * See {@link BetaBernoulliPosterior#QUANTILE_ABSOLUTE_ACCURACY}: a negligible absolute term so
-     * that the solver's relative stopping rule (2e-14) decides.
-     */
-    private static final double QUANTILE_ABSOLUTE_ACCURACY = 1e-300;
-
-    /** Degrees of freedom from which the Cornish-Fisher t quantile replaces Hipparchus's. */
-    static final double CORNISH_FISHER_MIN_DEGREES = 1e4;
 
     /** Gamma shape from which the Wilson-Hilferty quantile replaces Hipparchus's. */
     static final double WILSON_HILFERTY_MIN_SHAPE = 4e6;
@@ -429,9 +418,7 @@ public final class NormalInverseGammaPosterior
         final double beta = beta();
         final double deviation = value - mu();
         final double nuScale2 = 2.0 * beta * (kappa + 1.0) / kappa;
-        return -Beta.logBeta(0.5, alpha)
-                - 0.5 * Math.log(nuScale2)
-                - (alpha + 0.5) * Math.log1p(deviation * deviation / nuScale2);
+        return StudentTMarginal.logDensityOfDeviation(deviation, alpha, nuScale2);
     }
 
     @Override
@@ -473,7 +460,8 @@ public final class NormalInverseGammaPosterior
         final double muScale = Math.sqrt(beta / (alpha * kappa));
         final double muVariance =
                 alpha > 1.0 ? beta / ((alpha - 1.0) * kappa) : Double.POSITIVE_INFINITY;
-        final double tQuantile = studentTQuantile(2.0 * alpha, CREDIBLE_HIGH_PROBABILITY);
+        final double tQuantile =
+                StudentTMarginal.quantile(2.0 * alpha, CREDIBLE_HIGH_PROBABILITY);
         final ParameterSummary muSummary =
                 new ParameterSummary(
                         "mu",
@@ -515,32 +503,13 @@ public final class NormalInverseGammaPosterior
     }
 
     /**
-     * The p-quantile of the standard Student-t with {@code degrees} degrees of freedom: Hipparchus
-     * below {@link #CORNISH_FISHER_MIN_DEGREES} (where its error, growing with nu, stays below
-     * 4e-13 relative), above it z + g1(z) / nu + g2(z) / nu^2 + g3(z) / nu^3 (Abramowitz and Stegun
-     * 26.7.5) with z the Normal quantile, whose next term is below 1e-16 there.
-     */
-    static double studentTQuantile(double degrees, double p) {
-        if (degrees < CORNISH_FISHER_MIN_DEGREES) {
-            return new TDistribution(degrees, QUANTILE_ABSOLUTE_ACCURACY)
-                    .inverseCumulativeProbability(p);
-        }
-        final double z = STANDARD_NORMAL.inverseCumulativeProbability(p);
-        final double z2 = z * z;
-        final double g1 = z * (z2 + 1.0) / 4.0;
-        final double g2 = z * ((5.0 * z2 + 16.0) * z2 + 3.0) / 96.0;
-        final double g3 = z * (((3.0 * z2 + 19.0) * z2 + 17.0) * z2 - 15.0) / 384.0;
-        return z + (g1 + (g2 + g3 / degrees) / degrees) / degrees;
-    }
-
-    /**
      * The p-quantile of Gamma(shape, scale 1): Hipparchus below {@link #WILSON_HILFERTY_MIN_SHAPE},
      * above it shape (1 - 1/(9 shape) + z / (3 sqrt(shape)))^3 (Wilson and Hilferty, 1931), whose
      * relative error falls like shape^-1.5 and is 1.9e-12 there.
      */
     static double gammaQuantile(double shape, double p) {
         if (shape < WILSON_HILFERTY_MIN_SHAPE) {
-            return new GammaDistribution(shape, 1.0, QUANTILE_ABSOLUTE_ACCURACY)
+            return new GammaDistribution(shape, 1.0, BetaMarginal.QUANTILE_ABSOLUTE_ACCURACY)
                     .inverseCumulativeProbability(p);
         }
         final double z = STANDARD_NORMAL.inverseCumulativeProbability(p);
