@@ -1,41 +1,35 @@
 package dev.quiver.bayes;
 
+import java.util.Objects;
+
 /**
  * The configuration of a {@link ChangePointDetector}: the Normal-Inverse-Gamma prior of each run's
  * mean and variance, the expected run length and the two run-length bounds. It is what a detector's
  * state bytes must match to be restored, so it is written, hashed and read here, in one place.
  *
  * <pre>{@code
- * ChangePointConfig config = new ChangePointConfig(0.0, 0.1, 1.0, 1.0, 200.0, 500, 10);
+ * NormalInverseGammaPrior prior = new NormalInverseGammaPrior(0.0, 0.1, 1.0, 1.0);
+ * ChangePointConfig config = new ChangePointConfig(prior, 200.0, 500, 10);
  * ChangePointDetector detector = ChangePointDetector.create(config);
  * }</pre>
  *
- * @param priorMean mu0 of the Normal-Inverse-Gamma prior of each run's mean and variance
- * @param priorKappa kappa0 of that prior
- * @param priorAlpha alpha0 of that prior; updates are fastest when 2 alpha0 is a whole number
- * @param priorBeta beta0 of that prior
+ * @param prior the Normal-Inverse-Gamma prior of each run's mean and variance; updates are fastest
+ *     when 2 alpha0 is a whole number
  * @param hazardLambda the expected run length lambda; the hazard is H = 1 / lambda
  * @param maxRunLength M, the longest run length tracked separately; longer ones share bin M
  * @param shortRunWindow w, the change signal is P(run length &lt; w)
  */
 public record ChangePointConfig(
-        double priorMean,
-        double priorKappa,
-        double priorAlpha,
-        double priorBeta,
-        double hazardLambda,
-        int maxRunLength,
-        int shortRunWindow) {
+        NormalInverseGammaPrior prior, double hazardLambda, int maxRunLength, int shortRunWindow) {
 
     /**
-     * @throws IllegalArgumentException unless the prior is valid for {@link
-     *     NormalInverseGammaPosterior#withPrior}, lambda is finite and &gt; 1, 1 &le; M &le;
-     *     {@value ChangePointDetector#MAX_MAX_RUN_LENGTH} and 1 &le; w &le; M; the message names
-     *     the bad value
+     * @throws IllegalArgumentException unless lambda is finite and &gt; 1, 1 &le; M &le; {@value
+     *     ChangePointDetector#MAX_MAX_RUN_LENGTH} and 1 &le; w &le; M; the message names the bad
+     *     value
+     * @throws NullPointerException if {@code prior} is null
      */
     public ChangePointConfig {
-        // The same prior checks as the posterior's, with the same messages.
-        new NormalInverseGammaPrior(priorMean, priorKappa, priorAlpha, priorBeta);
+        Objects.requireNonNull(prior, "prior");
         if (!(hazardLambda > 1.0 && hazardLambda < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException(
                     "hazard lambda must be finite and > 1, got " + hazardLambda);
@@ -62,21 +56,18 @@ public record ChangePointConfig(
      */
     int configHash() {
         return PosteriorStateFormat.configHash(
-                priorMean,
-                priorKappa,
-                priorAlpha,
-                priorBeta,
+                prior.mean(),
+                prior.kappa(),
+                prior.alpha(),
+                prior.beta(),
                 hazardLambda,
                 maxRunLength,
                 shortRunWindow);
     }
 
-    /** Writes the prior and hazardLambda as doubles, then maxRunLength and shortRunWindow (int32). */
+    /** Writes the prior's and lambda's doubles, then the int32s maxRunLength and shortRunWindow. */
     StateWriter write(StateWriter writer) {
-        return writer.putDouble(priorMean)
-                .putDouble(priorKappa)
-                .putDouble(priorAlpha)
-                .putDouble(priorBeta)
+        return prior.write(writer)
                 .putDouble(hazardLambda)
                 .putInt(maxRunLength)
                 .putInt(shortRunWindow);
@@ -90,14 +81,7 @@ public record ChangePointConfig(
                 reader.intInRange("max run length", 1, ChangePointDetector.MAX_MAX_RUN_LENGTH);
         final int shortRunWindow = reader.intInRange("short-run window", 1, maxRunLength);
         try {
-            return new ChangePointConfig(
-                    prior.mean(),
-                    prior.kappa(),
-                    prior.alpha(),
-                    prior.beta(),
-                    hazardLambda,
-                    maxRunLength,
-                    shortRunWindow);
+            return new ChangePointConfig(prior, hazardLambda, maxRunLength, shortRunWindow);
         } catch (IllegalArgumentException e) {
             throw StateReader.corrupted(e.getMessage());
         }

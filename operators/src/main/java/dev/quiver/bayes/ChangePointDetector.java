@@ -152,9 +152,9 @@ public final class ChangePointDetector {
         this.maxRunLength = config.maxRunLength();
         this.hazard = 1.0 / config.hazardLambda();
         this.growth = 1.0 - hazard;
-        this.priorSqrtBeta = Math.sqrt(config.priorBeta());
-        final double priorKappa = config.priorKappa();
-        final double priorAlpha = config.priorAlpha();
+        this.priorSqrtBeta = Math.sqrt(config.prior().beta());
+        final double priorKappa = config.prior().kappa();
+        final double priorAlpha = config.prior().alpha();
         final int bins = maxRunLength + 1;
         final double largestExponent = 2.0 * priorAlpha + maxRunLength;
         this.integerPowers =
@@ -188,8 +188,8 @@ public final class ChangePointDetector {
         nextBeta = new double[bins];
         nextSqrtBeta = new double[bins];
         probability[0] = 1.0;
-        mu[0] = config.priorMean();
-        beta[0] = config.priorBeta();
+        mu[0] = config.prior().mean();
+        beta[0] = config.prior().beta();
         sqrtBeta[0] = priorSqrtBeta;
     }
 
@@ -220,11 +220,11 @@ public final class ChangePointDetector {
     }
 
     /**
-     * Creates a detector that has seen nothing (run length 0 with probability 1); the arguments
-     * are those of {@link ChangePointConfig}.
+     * Creates a detector that has seen nothing (run length 0 with probability 1) from the numbers
+     * of a {@link NormalInverseGammaPrior} and a {@link ChangePointConfig}.
      *
-     * @throws IllegalArgumentException if the configuration is invalid, see {@link
-     *     ChangePointConfig}; the message names the bad value
+     * @throws IllegalArgumentException if the prior or the configuration is invalid; the message
+     *     names the bad value
      */
     public static ChangePointDetector create(
             double priorMean,
@@ -234,15 +234,9 @@ public final class ChangePointDetector {
             double hazardLambda,
             int maxRunLength,
             int shortRunWindow) {
-        return create(
-                new ChangePointConfig(
-                        priorMean,
-                        priorKappa,
-                        priorAlpha,
-                        priorBeta,
-                        hazardLambda,
-                        maxRunLength,
-                        shortRunWindow));
+        final NormalInverseGammaPrior prior =
+                new NormalInverseGammaPrior(priorMean, priorKappa, priorAlpha, priorBeta);
+        return create(new ChangePointConfig(prior, hazardLambda, maxRunLength, shortRunWindow));
     }
 
     /** Creates a detector that has seen nothing (run length 0 with probability 1). */
@@ -316,8 +310,8 @@ public final class ChangePointDetector {
                 mapRunLength = r;
             }
         }
-        nextMu[0] = config.priorMean();
-        nextBeta[0] = config.priorBeta();
+        nextMu[0] = config.prior().mean();
+        nextBeta[0] = config.prior().beta();
         nextSqrtBeta[0] = priorSqrtBeta;
         swap();
         t++;
@@ -524,8 +518,8 @@ public final class ChangePointDetector {
         }
         final double expectedProbability0 = detector.t == 0 ? 1.0 : detector.hazard;
         if (probability[0] != expectedProbability0
-                || mu[0] != config.priorMean()
-                || beta[0] != config.priorBeta()) {
+                || mu[0] != config.prior().mean()
+                || beta[0] != config.prior().beta()) {
             throw StateReader.corrupted("run length 0 does not hold the prior and the hazard");
         }
         System.arraycopy(probability, 0, detector.probability, 0, bins);

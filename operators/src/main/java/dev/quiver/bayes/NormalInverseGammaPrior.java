@@ -17,7 +17,7 @@ package dev.quiver.bayes;
  * @param alpha alpha0, the shape of the variance's prior
  * @param beta beta0, the scale of the variance's prior
  */
-record NormalInverseGammaPrior(double mean, double kappa, double alpha, double beta) {
+public record NormalInverseGammaPrior(double mean, double kappa, double alpha, double beta) {
 
     /**
      * Improper priors (0) are not allowed because the empty posterior must be a distribution; the
@@ -27,7 +27,7 @@ record NormalInverseGammaPrior(double mean, double kappa, double alpha, double b
      *     and kappa, alpha and beta are finite, &gt; 0 and at most 1e100; the message names the
      *     parameter and its value
      */
-    NormalInverseGammaPrior {
+    public NormalInverseGammaPrior {
         if (!(Math.abs(mean) <= NormalInverseGammaPosterior.MAX_ABS_VALUE)) {
             throw new IllegalArgumentException(
                     "prior mean must be finite with magnitude at most "
