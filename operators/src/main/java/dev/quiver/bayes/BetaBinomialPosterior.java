@@ -1,7 +1,5 @@
 package dev.quiver.bayes;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The Beta posterior of a binomial success probability theta, from observations of s successes in n
@@ -48,22 +46,15 @@ import java.util.Map;
  * BetaBinomialPosterior restored = BetaBinomialPosterior.fromBytes(posterior.toBytes());
  * }</pre>
  */
-public final class BetaBinomialPosterior extends ConjugateFamily<BetaBinomialPosterior> {
+public final class BetaBinomialPosterior extends BetaPosterior<BetaBinomialPosterior> {
 
     /** The model name, as returned by {@link #modelName()} and shown in summaries. */
     public static final String MODEL = "beta-binomial";
 
-    private static final double CREDIBLE_LOW_PROBABILITY = 0.025;
-    private static final double CREDIBLE_HIGH_PROBABILITY = 0.975;
-
     /** The largest number of trials: above it a count can no longer grow by 1 exactly. */
     private static final double MAX_TRIALS = 0x1p53;
 
-    private final double priorAlpha;
-    private final double priorBeta;
     private double observations;
-    private double successes;
-    private double failures;
     private double logBinomialCoefficientSum;
 
     private BetaBinomialPosterior(
@@ -73,12 +64,8 @@ public final class BetaBinomialPosterior extends ConjugateFamily<BetaBinomialPos
             double successes,
             double failures,
             double logBinomialCoefficientSum) {
-        super(BetaBinomialPosterior.class);
-        this.priorAlpha = priorAlpha;
-        this.priorBeta = priorBeta;
+        super(BetaBinomialPosterior.class, priorAlpha, priorBeta, successes, failures);
         this.observations = observations;
-        this.successes = successes;
-        this.failures = failures;
         this.logBinomialCoefficientSum = logBinomialCoefficientSum;
     }
 
@@ -214,11 +201,6 @@ public final class BetaBinomialPosterior extends ConjugateFamily<BetaBinomialPos
     }
 
     @Override
-    boolean samePrior(BetaBinomialPosterior other) {
-        return priorAlpha == other.priorAlpha && priorBeta == other.priorBeta;
-    }
-
-    @Override
     void addData(BetaBinomialPosterior other) {
         observations += other.observations;
         successes += other.successes;
@@ -246,66 +228,9 @@ public final class BetaBinomialPosterior extends ConjugateFamily<BetaBinomialPos
         return observations == 0.0;
     }
 
-    /** Returns the posterior alpha = prior alpha + successes. */
-    public double alpha() {
-        return priorAlpha + successes;
-    }
-
-    /** Returns the posterior beta = prior beta + failures. */
-    public double beta() {
-        return priorBeta + failures;
-    }
-
-    /** Returns the prior alpha given to {@link #withPrior(double, double)}. */
-    public double priorAlpha() {
-        return priorAlpha;
-    }
-
-    /** Returns the prior beta given to {@link #withPrior(double, double)}. */
-    public double priorBeta() {
-        return priorBeta;
-    }
-
-    /** Returns the total number of successes (a weight after {@link #decay}). */
-    public double successes() {
-        return successes;
-    }
-
-    /** Returns the total number of failures, trials minus successes (a weight after decay). */
-    public double failures() {
-        return failures;
-    }
-
     /** Returns the sum of log C(n, s) over the observations (weighted after {@link #decay}). */
     public double logBinomialCoefficientSum() {
         return logBinomialCoefficientSum;
-    }
-
-    /** Returns the posterior mean alpha / (alpha + beta). */
-    public double mean() {
-        return BetaMarginal.mean(alpha(), beta());
-    }
-
-    /** Returns the posterior variance alpha beta / ((alpha + beta)^2 (alpha + beta + 1)). */
-    public double variance() {
-        return BetaMarginal.variance(alpha(), beta());
-    }
-
-    /**
-     * Returns the maximum-likelihood estimate successes / trials, {@code NaN} when there are no
-     * trials.
-     */
-    public double mle() {
-        final double trials = successes + failures;
-        return trials == 0.0 ? Double.NaN : successes / trials;
-    }
-
-    /**
-     * Returns the posterior mode of theta, {@code NaN} where it is not unique; the same rules as
-     * {@link BetaBernoulliPosterior#map()}.
-     */
-    public double map() {
-        return BetaMarginal.mode(alpha(), beta());
     }
 
     /**
@@ -347,26 +272,6 @@ public final class BetaBinomialPosterior extends ConjugateFamily<BetaBinomialPos
                 logBinomialCoefficientSum);
     }
 
-    /** Summarizes theta: params {@code {alpha, beta}}, n = the number of observations. */
-    @Override
-    public PosteriorSummary summarize() {
-        final double a = alpha();
-        final double b = beta();
-        final Map<String, Double> params = new LinkedHashMap<>(4);
-        params.put("alpha", a);
-        params.put("beta", b);
-        return new PosteriorSummary(
-                MODEL,
-                observations,
-                params,
-                BetaMarginal.mean(a, b),
-                BetaMarginal.variance(a, b),
-                BetaMarginal.quantile(a, b, CREDIBLE_LOW_PROBABILITY),
-                BetaMarginal.quantile(a, b, CREDIBLE_HIGH_PROBABILITY),
-                mle(),
-                map());
-    }
-
     @Override
     public byte[] toBytes() {
         return new StateWriter(
@@ -380,11 +285,6 @@ public final class BetaBinomialPosterior extends ConjugateFamily<BetaBinomialPos
                 .putDouble(failures)
                 .putDouble(logBinomialCoefficientSum)
                 .toBytes();
-    }
-
-    @Override
-    String priorString() {
-        return "Beta(" + priorAlpha + ", " + priorBeta + ")";
     }
 
     @Override
