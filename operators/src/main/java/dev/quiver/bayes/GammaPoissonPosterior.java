@@ -143,7 +143,7 @@ public final class GammaPoissonPosterior extends ConjugateFamily<GammaPoissonPos
         if (!isValidCount(count)) {
             return MODEL + " needs value (a count) a whole number in [0, 2^53], got " + count;
         }
-        final double exposure = features.length == 0 ? 1.0 : features[0];
+        final double exposure = exposure(features);
         if (!isValidExposure(exposure)) {
             return MODEL + " needs exposure (features[0]) finite and > 0, got " + exposure;
         }
@@ -163,7 +163,7 @@ public final class GammaPoissonPosterior extends ConjugateFamily<GammaPoissonPos
     public void update(BayesObservation observation) {
         final double[] features = observation.features();
         final double y = observation.value();
-        final double exposure = features.length == 0 ? 1.0 : features[0];
+        final double exposure = exposure(features);
         if (features.length > 1
                 || !isValidCount(y)
                 || !isValidExposure(exposure)
@@ -174,6 +174,11 @@ public final class GammaPoissonPosterior extends ConjugateFamily<GammaPoissonPos
         totalCount += y;
         totalExposure += exposure;
         logBaseMeasureSum += logBaseMeasure(y, exposure);
+    }
+
+    /** The exposure of an observation: its one feature, 1 when it has none. */
+    private static double exposure(double[] features) {
+        return features.length == 0 ? 1.0 : features[0];
     }
 
     /**
@@ -201,8 +206,7 @@ public final class GammaPoissonPosterior extends ConjugateFamily<GammaPoissonPos
     public void revert(BayesObservation observation) {
         checkValid(observation);
         final double y = observation.value();
-        final double exposure =
-                observation.features().length == 0 ? 1.0 : observation.features()[0];
+        final double exposure = exposure(observation.features());
         if (observations < 1.0 || totalCount < y) {
             throw new IllegalStateException(
                     "cannot revert count "
@@ -328,8 +332,7 @@ public final class GammaPoissonPosterior extends ConjugateFamily<GammaPoissonPos
     public double logPredictive(BayesObservation observation) {
         checkValid(observation);
         final double y = observation.value();
-        final double exposure =
-                observation.features().length == 0 ? 1.0 : observation.features()[0];
+        final double exposure = exposure(observation.features());
         final double a = shape();
         final double b = rate();
         final double countTerm = y == 0.0 ? 0.0 : y * SpecialFunctions.log1pRatio(b, exposure);
