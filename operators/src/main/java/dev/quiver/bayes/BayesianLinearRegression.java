@@ -269,9 +269,8 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
 
     @Override
     public byte[] toBytes() {
-        return new StateWriter(
+        return StateWriter.version2(
                         PosteriorStateFormat.LINEAR_REGRESSION,
-                        PosteriorStateFormat.SERIAL_VERSION_2,
                         configHash(dimension, weightPrecision, noiseShape, noiseScale))
                 .putInt(dimension)
                 .putDouble(weightPrecision)

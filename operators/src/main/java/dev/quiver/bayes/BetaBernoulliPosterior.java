@@ -238,11 +238,6 @@ public final class BetaBernoulliPosterior extends BetaPosterior<BetaBernoulliPos
         return successes + failures;
     }
 
-    @Override
-    public boolean isEmpty() {
-        return successes == 0.0 && failures == 0.0;
-    }
-
     /**
      * Returns the posterior p-quantile q, the inverse of the Beta(alpha, beta) CDF.
      *

@@ -1,6 +1,5 @@
 package dev.quiver.bayes;
 
-
 /**
  * The Beta posterior of a binomial success probability theta, from observations of s successes in n
  * trials, kept as prior plus counts.
@@ -223,11 +222,6 @@ public final class BetaBinomialPosterior extends BetaPosterior<BetaBinomialPoste
         return observations;
     }
 
-    @Override
-    public boolean isEmpty() {
-        return observations == 0.0;
-    }
-
     /** Returns the sum of log C(n, s) over the observations (weighted after {@link #decay}). */
     public double logBinomialCoefficientSum() {
         return logBinomialCoefficientSum;
@@ -274,9 +268,8 @@ public final class BetaBinomialPosterior extends BetaPosterior<BetaBinomialPoste
 
     @Override
     public byte[] toBytes() {
-        return new StateWriter(
+        return StateWriter.version2(
                         PosteriorStateFormat.BETA_BINOMIAL,
-                        PosteriorStateFormat.SERIAL_VERSION_2,
                         PosteriorStateFormat.configHash(priorAlpha, priorBeta))
                 .putDouble(priorAlpha)
                 .putDouble(priorBeta)

@@ -467,10 +467,7 @@ public final class ChangePointDetector {
     public byte[] toBytes() {
         final int bins = bins();
         final StateWriter writer =
-                new StateWriter(
-                        PosteriorStateFormat.CHANGE_POINT,
-                        PosteriorStateFormat.CURRENT_SERIAL_VERSION,
-                        config.configHash());
+                StateWriter.version2(PosteriorStateFormat.CHANGE_POINT, config.configHash());
         return config.write(writer)
                 .putLong(t)
                 .putDoubles(probability, 0, bins)

@@ -6,7 +6,8 @@ import java.util.Objects;
  * The bookkeeping every conjugate family's posterior does alike, so each family writes only its
  * statistics: {@link #merge} checks that {@code other} is the same model with the same prior and
  * then hands its data to {@link #addData}; {@link #decay} checks lambda and hands it to {@link
- * #scaleData}; {@link #checkValid} turns an {@link #invalidReason} into the exception.
+ * #scaleData}; {@link #checkValid} turns an {@link #invalidReason} into the exception; a posterior
+ * is empty when its weight {@link #getN()} is 0.
  *
  * <p>The messages are the ones every family used before, word for word: {@code "cannot merge
  * <other model> into <model>"} and {@code "cannot merge <model> posteriors with different priors:
@@ -73,6 +74,17 @@ abstract class ConjugateFamily<P extends ConjugateFamily<P>> implements Conjugat
     public final void decay(double lambda) {
         PosteriorChecks.checkDecay(lambda);
         scaleData(lambda);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: whether {@link #getN()} is 0. A family whose state can hold more than its weight
+     * (such as categories) says so itself.
+     */
+    @Override
+    public boolean isEmpty() {
+        return getN() == 0.0;
     }
 
     /** Throws {@link IllegalArgumentException} with the reason when the observation is invalid. */

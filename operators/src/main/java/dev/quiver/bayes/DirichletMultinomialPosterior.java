@@ -495,9 +495,8 @@ public final class DirichletMultinomialPosterior
     @Override
     public byte[] toBytes() {
         final StateWriter writer =
-                new StateWriter(
+                StateWriter.version2(
                                 PosteriorStateFormat.DIRICHLET_MULTINOMIAL,
-                                PosteriorStateFormat.SERIAL_VERSION_2,
                                 PosteriorStateFormat.configHash(concentration, maxCategories))
                         .putDouble(concentration)
                         .putInt(maxCategories)

@@ -257,11 +257,6 @@ public final class GammaPoissonPosterior extends ConjugateFamily<GammaPoissonPos
         return observations;
     }
 
-    @Override
-    public boolean isEmpty() {
-        return observations == 0.0;
-    }
-
     /** Returns the posterior shape = prior shape + total count. */
     public double shape() {
         return priorShape + totalCount;
@@ -384,9 +379,8 @@ public final class GammaPoissonPosterior extends ConjugateFamily<GammaPoissonPos
 
     @Override
     public byte[] toBytes() {
-        return new StateWriter(
+        return StateWriter.version2(
                         PosteriorStateFormat.GAMMA_POISSON,
-                        PosteriorStateFormat.SERIAL_VERSION_2,
                         PosteriorStateFormat.configHash(priorShape, priorRate))
                 .putDouble(priorShape)
                 .putDouble(priorRate)

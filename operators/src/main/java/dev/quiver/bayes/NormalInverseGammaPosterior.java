@@ -348,11 +348,6 @@ public final class NormalInverseGammaPosterior
         return n;
     }
 
-    @Override
-    public boolean isEmpty() {
-        return n == 0.0;
-    }
-
     /** Returns the sample mean xbar, or {@code NaN} when n is 0. */
     public double sampleMean() {
         return n == 0.0 ? Double.NaN : mean;
@@ -521,10 +516,7 @@ public final class NormalInverseGammaPosterior
     @Override
     public byte[] toBytes() {
         final StateWriter writer =
-                new StateWriter(
-                        PosteriorStateFormat.NORMAL_INVERSE_GAMMA,
-                        PosteriorStateFormat.CURRENT_SERIAL_VERSION,
-                        configHash(prior));
+                StateWriter.version2(PosteriorStateFormat.NORMAL_INVERSE_GAMMA, configHash(prior));
         return prior.write(writer)
                 .putDouble(n)
                 .putDouble(mean)
