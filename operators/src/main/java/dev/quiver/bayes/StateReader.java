@@ -1,6 +1,5 @@
 package dev.quiver.bayes;
 
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -135,23 +134,11 @@ final class StateReader {
     }
 
     int intInRange(String name, int min, int max) {
-        final int value;
-        try {
-            value = buffer.getInt();
-        } catch (BufferUnderflowException e) {
-            throw truncated(name);
-        }
-        return (int) checkRange(name, value, min, max);
+        return (int) checkRange(name, remaining(Integer.BYTES, name).getInt(), min, max);
     }
 
     long longInRange(String name, long min, long max) {
-        final long value;
-        try {
-            value = buffer.getLong();
-        } catch (BufferUnderflowException e) {
-            throw truncated(name);
-        }
-        return checkRange(name, value, min, max);
+        return checkRange(name, remaining(Long.BYTES, name).getLong(), min, max);
     }
 
     /** An int's bounds print alike widened to long, so one check serves both widths. */
@@ -195,11 +182,15 @@ final class StateReader {
     }
 
     private double getDouble(String name) {
-        try {
-            return buffer.getDouble();
-        } catch (BufferUnderflowException e) {
+        return remaining(Double.BYTES, name).getDouble();
+    }
+
+    /** The buffer, once it is known to hold {@code bytes} more for {@code name}. */
+    private ByteBuffer remaining(int bytes, String name) {
+        if (buffer.remaining() < bytes) {
             throw truncated(name);
         }
+        return buffer;
     }
 
     private IllegalArgumentException truncated(String name) {
