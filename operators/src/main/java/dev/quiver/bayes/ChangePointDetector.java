@@ -223,8 +223,16 @@ public final class ChangePointDetector {
      * Creates a detector that has seen nothing (run length 0 with probability 1) from the numbers
      * of a {@link NormalInverseGammaPrior} and a {@link ChangePointConfig}.
      *
-     * @throws IllegalArgumentException if the prior or the configuration is invalid; the message
-     *     names the bad value
+     * @param priorMean mu0 of the Normal-Inverse-Gamma prior of each run's mean and variance
+     * @param priorKappa kappa0 of that prior
+     * @param priorAlpha alpha0 of that prior; updates are fastest when 2 alpha0 is a whole number
+     * @param priorBeta beta0 of that prior
+     * @param hazardLambda the expected run length lambda; the hazard is H = 1 / lambda
+     * @param maxRunLength M, the longest run length tracked separately; longer ones share bin M
+     * @param shortRunWindow w, the change signal is P(run length &lt; w)
+     * @throws IllegalArgumentException unless the prior is valid for {@link
+     *     NormalInverseGammaPosterior#withPrior}, lambda is finite and &gt; 1, 1 &le; M &le;
+     *     {@value #MAX_MAX_RUN_LENGTH} and 1 &le; w &le; M; the message names the bad value
      */
     public static ChangePointDetector create(
             double priorMean,
