@@ -1,8 +1,6 @@
 package dev.quiver.bayes;
 
 import org.hipparchus.distribution.continuous.GammaDistribution;
-import org.hipparchus.distribution.continuous.TDistribution;
-import org.hipparchus.special.Beta;
 import org.hipparchus.special.Gamma;
 
 import java.util.ArrayList;
@@ -138,11 +136,6 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
     public static final double MAX_PRIOR = 1e50;
 
     /**
-     * See {@link BetaBernoulliPosterior#QUANTILE_ABSOLUTE_ACCURACY}: let the relative rule decide.
-     */
-    private static final double QUANTILE_ABSOLUTE_ACCURACY = 1e-300;
-
-    /**
      * The smallest pivot {@code 1 − xᵀΛn⁻¹x} a revert accepts. The pivot is 1 minus a sum of
      * squares, so it carries an absolute error of a few ulps, and the downdate it drives has a
      * relative error of about {@code ε / pivot}; this bound keeps that below about 2e-8.
@@ -233,11 +226,7 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
      */
     public static BayesianLinearRegression fromBytes(byte[] bytes) {
         final StateReader reader =
-                StateReader.open(
-                        bytes,
-                        PosteriorStateFormat.LINEAR_REGRESSION,
-                        MODEL,
-                        PosteriorStateFormat.SERIAL_VERSION_2);
+                StateReader.openVersion2(bytes, PosteriorStateFormat.LINEAR_REGRESSION, MODEL);
         final int dimension = reader.intInRange("dimension", 1, MAX_DIMENSION);
         final double weightPrecision = readPrior(reader, "prior weight precision");
         final double noiseShape = readPrior(reader, "prior noise shape");
@@ -280,9 +269,8 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
 
     @Override
     public byte[] toBytes() {
-        return new StateWriter(
+        return StateWriter.version2(
                         PosteriorStateFormat.LINEAR_REGRESSION,
-                        PosteriorStateFormat.SERIAL_VERSION_2,
                         configHash(dimension, weightPrecision, noiseShape, noiseScale))
                 .putInt(dimension)
                 .putDouble(weightPrecision)
@@ -523,8 +511,8 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
         final double dof = 2.0 * shape();
         final double[] deviations = new double[dimension];
         for (int i = 0; i < dimension; i++) {
-            deviations[i] =
-                    Math.sqrt(studentTVariance(scale() / shape() * inverseDiagonal[i], dof));
+            final double scaleSquared = scale() / shape() * inverseDiagonal[i];
+            deviations[i] = Math.sqrt(StudentTMarginal.variance(scaleSquared, dof));
         }
         return deviations;
     }
@@ -541,7 +529,7 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
         final double scaleSquared = predictiveScaleSquared(features);
         return new PredictiveEstimate(
                 predictiveMeanOfScratch(),
-                studentTVariance(scaleSquared, dof),
+                StudentTMarginal.variance(scaleSquared, dof),
                 dof,
                 Math.sqrt(scaleSquared));
     }
@@ -556,7 +544,7 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
         final double value = observation.value();
         checkValid(features, value);
         final double scaleSquared = predictiveScaleSquared(features);
-        return studentTLogDensity(
+        return StudentTMarginal.logDensity(
                 value, predictiveMeanOfScratch(), Math.sqrt(scaleSquared), 2.0 * shape());
     }
 
@@ -617,8 +605,7 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
         final double leastSquaresRss = ordinaryLeastSquares(leastSquares);
 
         final double tQuantile =
-                new TDistribution(dof, QUANTILE_ABSOLUTE_ACCURACY)
-                        .inverseCumulativeProbability(CREDIBLE_HIGH_PROBABILITY);
+                StudentTMarginal.hipparchusQuantile(dof, CREDIBLE_HIGH_PROBABILITY);
         final List<ParameterSummary> parameters = new ArrayList<>(dimension);
         for (int i = 0; i < dimension; i++) {
             final double scaleSquared = bn / an * inverseDiagonal[i];
@@ -627,7 +614,7 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
                     new ParameterSummary(
                             "w[" + i + "]",
                             means[i],
-                            studentTVariance(scaleSquared, dof),
+                            StudentTMarginal.variance(scaleSquared, dof),
                             means[i] - halfWidth,
                             means[i] + halfWidth,
                             leastSquares[i],
@@ -636,7 +623,7 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
 
         // σ² = bn / G with G ~ Gamma(an, 1): its quantiles are bn over G's opposite quantiles.
         final GammaDistribution precision =
-                new GammaDistribution(an, 1.0, QUANTILE_ABSOLUTE_ACCURACY);
+                new GammaDistribution(an, 1.0, BetaMarginal.QUANTILE_ABSOLUTE_ACCURACY);
         final double ciLow = bn / precision.inverseCumulativeProbability(CREDIBLE_HIGH_PROBABILITY);
         final double ciHigh = bn / precision.inverseCumulativeProbability(CREDIBLE_LOW_PROBABILITY);
         final double mean = an > 1.0 ? bn / (an - 1.0) : Double.POSITIVE_INFINITY;
@@ -688,27 +675,6 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
         return data.rss();
     }
 
-    /** The variance {@code scale² ν/(ν−2)} of a Student-t, {@code +∞} for {@code ν <= 2}. */
-    private static double studentTVariance(double scaleSquared, double dof) {
-        return dof > 2.0 ? scaleSquared * (dof / (dof - 2.0)) : Double.POSITIVE_INFINITY;
-    }
-
-    /**
-     * The log density of a Student-t with {@code dof} degrees of freedom, location and scale.
-     *
-     * <p>The normalising constant {@code log Γ((ν+1)/2) − log Γ(ν/2) − ½ log(νπ)} is written as
-     * {@code −log B(ν/2, ½) − ½ log ν}: after billions of observations ν is in the billions, and
-     * the difference of the two log-gammas (each about ν log ν / 2) would lose most of its digits,
-     * while Hipparchus's {@link Beta#logBeta} keeps them for one large and one small argument.
-     */
-    static double studentTLogDensity(double value, double location, double scale, double dof) {
-        final double t = (value - location) / scale;
-        return -Beta.logBeta(0.5 * dof, 0.5)
-                - 0.5 * Math.log(dof)
-                - Math.log(scale)
-                - 0.5 * (dof + 1.0) * Math.log1p(t * t / dof);
-    }
-
     private String configString() {
         return "d="
                 + dimension
@@ -744,7 +710,7 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
 
         /** Returns the log predictive density of {@code value}. */
         public double logDensity(double value) {
-            return studentTLogDensity(value, mean, scale, dof);
+            return StudentTMarginal.logDensity(value, mean, scale, dof);
         }
     }
 }

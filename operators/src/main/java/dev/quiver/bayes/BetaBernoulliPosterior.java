@@ -1,7 +1,5 @@
 package dev.quiver.bayes;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -37,28 +35,17 @@ import java.util.Objects;
  * BetaBernoulliPosterior restored = BetaBernoulliPosterior.fromBytes(state);
  * }</pre>
  */
-public final class BetaBernoulliPosterior implements ConjugatePosterior {
+public final class BetaBernoulliPosterior extends BetaPosterior<BetaBernoulliPosterior> {
 
     /** The model name, as returned by {@link #modelName()} and shown in summaries. */
     public static final String MODEL = "beta-bernoulli";
 
-    private static final double CREDIBLE_LOW_PROBABILITY = 0.025;
-    private static final double CREDIBLE_HIGH_PROBABILITY = 0.975;
-
     /** Counts at or above this can no longer grow by 1 exactly in a double. */
     private static final double MAX_EXACT_COUNT = 0x1p53;
 
-    private final double priorAlpha;
-    private final double priorBeta;
-    private double successes;
-    private double failures;
-
     private BetaBernoulliPosterior(
             double priorAlpha, double priorBeta, double successes, double failures) {
-        this.priorAlpha = priorAlpha;
-        this.priorBeta = priorBeta;
-        this.successes = successes;
-        this.failures = failures;
+        super(BetaBernoulliPosterior.class, priorAlpha, priorBeta, successes, failures);
     }
 
     /**
@@ -189,19 +176,11 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
      *     both
      */
     public void merge(BetaBernoulliPosterior other) {
-        Objects.requireNonNull(other, "other");
-        // Exact comparison: both sides get their prior from the same job option, so any
-        // difference is a configuration error, and adding counts gathered under different priors
-        // would silently change the model.
-        if (priorAlpha != other.priorAlpha || priorBeta != other.priorBeta) {
-            throw new IllegalArgumentException(
-                    "cannot merge "
-                            + MODEL
-                            + " posteriors with different priors: this "
-                            + priorString()
-                            + ", other "
-                            + other.priorString());
-        }
+        mergeSameFamily(other);
+    }
+
+    @Override
+    void addData(BetaBernoulliPosterior other) {
         successes += other.successes;
         failures += other.failures;
         assert successes <= MAX_EXACT_COUNT && failures <= MAX_EXACT_COUNT : this;
@@ -222,19 +201,9 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
         revert(observation.value());
     }
 
-    @Override
-    public void merge(ConjugatePosterior other) {
-        if (!(other instanceof BetaBernoulliPosterior betaBernoulli)) {
-            throw new IllegalArgumentException(
-                    "cannot merge " + other.modelName() + " into " + MODEL);
-        }
-        merge(betaBernoulli);
-    }
-
     /** Multiplies both counts by {@code lambda}; they are then weights, no longer whole numbers. */
     @Override
-    public void decay(double lambda) {
-        PosteriorChecks.checkDecay(lambda);
+    void scaleData(double lambda) {
         successes *= lambda;
         failures *= lambda;
     }
@@ -264,63 +233,9 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
         return new BetaBernoulliPosterior(priorAlpha, priorBeta, successes, failures);
     }
 
-    /** Returns the posterior alpha = prior alpha + successes. */
-    public double alpha() {
-        return priorAlpha + successes;
-    }
-
-    /** Returns the posterior beta = prior beta + failures. */
-    public double beta() {
-        return priorBeta + failures;
-    }
-
-    /** Returns the prior alpha given to {@link #withPrior(double, double)}. */
-    public double priorAlpha() {
-        return priorAlpha;
-    }
-
-    /** Returns the prior beta given to {@link #withPrior(double, double)}. */
-    public double priorBeta() {
-        return priorBeta;
-    }
-
-    /** Returns the number of observations equal to 1 (a weight after {@link #decay}). */
-    public double successes() {
-        return successes;
-    }
-
-    /** Returns the number of observations equal to 0 (a weight after {@link #decay}). */
-    public double failures() {
-        return failures;
-    }
-
     @Override
     public double getN() {
         return successes + failures;
-    }
-
-    @Override
-    public boolean isEmpty() {
-        return successes == 0.0 && failures == 0.0;
-    }
-
-    /**
-     * Returns the posterior mean alpha / (alpha + beta), which is also the posterior predictive
-     * probability that the next observation is 1.
-     */
-    public double mean() {
-        return BetaMarginal.mean(alpha(), beta());
-    }
-
-    /**
-     * Returns the posterior variance alpha beta / ((alpha + beta)^2 (alpha + beta + 1)).
-     *
-     * <p>Computed as {@code (alpha / s) (beta / s) / (s + 1)} with s = alpha + beta: only products
-     * and quotients of positive numbers, so the result is within a few ulps. The textbook form
-     * {@code mean (1 - mean) / (s + 1)} would lose digits to cancellation when the mean is near 1.
-     */
-    public double variance() {
-        return BetaMarginal.variance(alpha(), beta());
     }
 
     /**
@@ -346,52 +261,9 @@ public final class BetaBernoulliPosterior implements ConjugatePosterior {
         return BetaMarginal.quantile(alpha(), beta(), p);
     }
 
-    /** Returns the maximum-likelihood estimate successes / n, or {@code NaN} when n is 0. */
-    public double mle() {
-        final double n = getN();
-        return n == 0.0 ? Double.NaN : successes / n;
-    }
-
-    /**
-     * Returns the posterior mode (MAP estimate) of theta in [0, 1], or {@code NaN} where it is not
-     * unique. With a = {@link #alpha()} and b = {@link #beta()}:
-     *
-     * <ul>
-     *   <li>a &gt; 1 and b &gt; 1: (a - 1) / (a + b - 2), the interior maximum;
-     *   <li>a = 1 and b = 1: {@code NaN}, the density is uniform;
-     *   <li>a &lt; 1 and b &lt; 1: {@code NaN}, the density is U-shaped with maxima at 0 and 1;
-     *   <li>otherwise a &le; 1 and b &ge; 1: 0, the density is decreasing;
-     *   <li>otherwise a &ge; 1 and b &le; 1: 1, the density is increasing.
-     * </ul>
-     */
-    public double map() {
-        return BetaMarginal.mode(alpha(), beta());
-    }
-
-    @Override
-    public PosteriorSummary summarize() {
-        final Map<String, Double> params = new LinkedHashMap<>(4);
-        params.put("alpha", alpha());
-        params.put("beta", beta());
-        return new PosteriorSummary(
-                MODEL,
-                getN(),
-                params,
-                mean(),
-                variance(),
-                quantile(CREDIBLE_LOW_PROBABILITY),
-                quantile(CREDIBLE_HIGH_PROBABILITY),
-                mle(),
-                map());
-    }
-
     @Override
     public byte[] toBytes() {
         return PosteriorStateFormat.writeBetaBernoulli(priorAlpha, priorBeta, successes, failures);
-    }
-
-    private String priorString() {
-        return "Beta(" + priorAlpha + ", " + priorBeta + ")";
     }
 
     @Override

@@ -1,9 +1,5 @@
 package dev.quiver.bayes;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
-
 /**
  * The Beta posterior of a binomial success probability theta, from observations of s successes in n
  * trials, kept as prior plus counts.
@@ -49,22 +45,15 @@ import java.util.Objects;
  * BetaBinomialPosterior restored = BetaBinomialPosterior.fromBytes(posterior.toBytes());
  * }</pre>
  */
-public final class BetaBinomialPosterior implements ConjugatePosterior {
+public final class BetaBinomialPosterior extends BetaPosterior<BetaBinomialPosterior> {
 
     /** The model name, as returned by {@link #modelName()} and shown in summaries. */
     public static final String MODEL = "beta-binomial";
 
-    private static final double CREDIBLE_LOW_PROBABILITY = 0.025;
-    private static final double CREDIBLE_HIGH_PROBABILITY = 0.975;
-
     /** The largest number of trials: above it a count can no longer grow by 1 exactly. */
     private static final double MAX_TRIALS = 0x1p53;
 
-    private final double priorAlpha;
-    private final double priorBeta;
     private double observations;
-    private double successes;
-    private double failures;
     private double logBinomialCoefficientSum;
 
     private BetaBinomialPosterior(
@@ -74,11 +63,8 @@ public final class BetaBinomialPosterior implements ConjugatePosterior {
             double successes,
             double failures,
             double logBinomialCoefficientSum) {
-        this.priorAlpha = priorAlpha;
-        this.priorBeta = priorBeta;
+        super(BetaBinomialPosterior.class, priorAlpha, priorBeta, successes, failures);
         this.observations = observations;
-        this.successes = successes;
-        this.failures = failures;
         this.logBinomialCoefficientSum = logBinomialCoefficientSum;
     }
 
@@ -101,11 +87,7 @@ public final class BetaBinomialPosterior implements ConjugatePosterior {
      */
     public static BetaBinomialPosterior fromBytes(byte[] bytes) {
         final StateReader reader =
-                StateReader.open(
-                        bytes,
-                        PosteriorStateFormat.BETA_BINOMIAL,
-                        MODEL,
-                        PosteriorStateFormat.SERIAL_VERSION_2);
+                StateReader.openVersion2(bytes, PosteriorStateFormat.BETA_BINOMIAL, MODEL);
         final double priorAlpha = reader.positiveDouble("prior alpha");
         final double priorBeta = reader.positiveDouble("prior beta");
         reader.checkConfigHash(PosteriorStateFormat.configHash(priorAlpha, priorBeta));
@@ -189,10 +171,7 @@ public final class BetaBinomialPosterior implements ConjugatePosterior {
      */
     @Override
     public void revert(BayesObservation observation) {
-        final String reason = invalidReason(observation);
-        if (reason != null) {
-            throw new IllegalArgumentException(reason);
-        }
+        checkValid(observation);
         final double s = observation.value();
         final double n = observation.features()[0];
         if (observations < 1.0 || successes < s || failures < n - s) {
@@ -220,38 +199,17 @@ public final class BetaBinomialPosterior implements ConjugatePosterior {
                         : logBinomialCoefficientSum - SpecialFunctions.logBinomialCoefficient(n, s);
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Priors are compared exactly: both sides get theirs from the same job option, so any
-     * difference is a configuration error.
-     */
     @Override
-    public void merge(ConjugatePosterior other) {
-        Objects.requireNonNull(other, "other");
-        if (!(other instanceof BetaBinomialPosterior that)) {
-            throw new IllegalArgumentException(
-                    "cannot merge " + other.modelName() + " into " + MODEL);
-        }
-        if (priorAlpha != that.priorAlpha || priorBeta != that.priorBeta) {
-            throw new IllegalArgumentException(
-                    "cannot merge "
-                            + MODEL
-                            + " posteriors with different priors: this "
-                            + priorString()
-                            + ", other "
-                            + that.priorString());
-        }
-        observations += that.observations;
-        successes += that.successes;
-        failures += that.failures;
-        logBinomialCoefficientSum += that.logBinomialCoefficientSum;
+    void addData(BetaBinomialPosterior other) {
+        observations += other.observations;
+        successes += other.successes;
+        failures += other.failures;
+        logBinomialCoefficientSum += other.logBinomialCoefficientSum;
     }
 
     /** Multiplies every statistic, the coefficient sum included, by {@code lambda}. */
     @Override
-    public void decay(double lambda) {
-        PosteriorChecks.checkDecay(lambda);
+    void scaleData(double lambda) {
         observations *= lambda;
         successes *= lambda;
         failures *= lambda;
@@ -264,71 +222,9 @@ public final class BetaBinomialPosterior implements ConjugatePosterior {
         return observations;
     }
 
-    @Override
-    public boolean isEmpty() {
-        return observations == 0.0;
-    }
-
-    /** Returns the posterior alpha = prior alpha + successes. */
-    public double alpha() {
-        return priorAlpha + successes;
-    }
-
-    /** Returns the posterior beta = prior beta + failures. */
-    public double beta() {
-        return priorBeta + failures;
-    }
-
-    /** Returns the prior alpha given to {@link #withPrior(double, double)}. */
-    public double priorAlpha() {
-        return priorAlpha;
-    }
-
-    /** Returns the prior beta given to {@link #withPrior(double, double)}. */
-    public double priorBeta() {
-        return priorBeta;
-    }
-
-    /** Returns the total number of successes (a weight after {@link #decay}). */
-    public double successes() {
-        return successes;
-    }
-
-    /** Returns the total number of failures, trials minus successes (a weight after decay). */
-    public double failures() {
-        return failures;
-    }
-
     /** Returns the sum of log C(n, s) over the observations (weighted after {@link #decay}). */
     public double logBinomialCoefficientSum() {
         return logBinomialCoefficientSum;
-    }
-
-    /** Returns the posterior mean alpha / (alpha + beta). */
-    public double mean() {
-        return BetaMarginal.mean(alpha(), beta());
-    }
-
-    /** Returns the posterior variance alpha beta / ((alpha + beta)^2 (alpha + beta + 1)). */
-    public double variance() {
-        return BetaMarginal.variance(alpha(), beta());
-    }
-
-    /**
-     * Returns the maximum-likelihood estimate successes / trials, {@code NaN} when there are no
-     * trials.
-     */
-    public double mle() {
-        final double trials = successes + failures;
-        return trials == 0.0 ? Double.NaN : successes / trials;
-    }
-
-    /**
-     * Returns the posterior mode of theta, {@code NaN} where it is not unique; the same rules as
-     * {@link BetaBernoulliPosterior#map()}.
-     */
-    public double map() {
-        return BetaMarginal.mode(alpha(), beta());
     }
 
     /**
@@ -337,10 +233,7 @@ public final class BetaBinomialPosterior implements ConjugatePosterior {
      */
     @Override
     public double logPredictive(BayesObservation observation) {
-        final String reason = invalidReason(observation);
-        if (reason != null) {
-            throw new IllegalArgumentException(reason);
-        }
+        checkValid(observation);
         final double s = observation.value();
         final double n = observation.features()[0];
         final double a = alpha();
@@ -373,31 +266,10 @@ public final class BetaBinomialPosterior implements ConjugatePosterior {
                 logBinomialCoefficientSum);
     }
 
-    /** Summarizes theta: params {@code {alpha, beta}}, n = the number of observations. */
-    @Override
-    public PosteriorSummary summarize() {
-        final double a = alpha();
-        final double b = beta();
-        final Map<String, Double> params = new LinkedHashMap<>(4);
-        params.put("alpha", a);
-        params.put("beta", b);
-        return new PosteriorSummary(
-                MODEL,
-                observations,
-                params,
-                BetaMarginal.mean(a, b),
-                BetaMarginal.variance(a, b),
-                BetaMarginal.quantile(a, b, CREDIBLE_LOW_PROBABILITY),
-                BetaMarginal.quantile(a, b, CREDIBLE_HIGH_PROBABILITY),
-                mle(),
-                map());
-    }
-
     @Override
     public byte[] toBytes() {
-        return new StateWriter(
+        return StateWriter.version2(
                         PosteriorStateFormat.BETA_BINOMIAL,
-                        PosteriorStateFormat.SERIAL_VERSION_2,
                         PosteriorStateFormat.configHash(priorAlpha, priorBeta))
                 .putDouble(priorAlpha)
                 .putDouble(priorBeta)
@@ -406,10 +278,6 @@ public final class BetaBinomialPosterior implements ConjugatePosterior {
                 .putDouble(failures)
                 .putDouble(logBinomialCoefficientSum)
                 .toBytes();
-    }
-
-    private String priorString() {
-        return "Beta(" + priorAlpha + ", " + priorBeta + ")";
     }
 
     @Override

@@ -1,8 +1,7 @@
 package dev.quiver.bayes;
 
-import org.hipparchus.special.Beta;
-
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Bayesian online change-point detection (R. P. Adams and D. J. C. MacKay, <i>Bayesian Online
@@ -105,13 +104,8 @@ public final class ChangePointDetector {
     /** The largest beta valid updates can produce, with a wide margin below overflow. */
     private static final double MAX_STORED_BETA = 1e300;
 
-    private final double priorMean;
-    private final double priorKappa;
-    private final double priorAlpha;
-    private final double priorBeta;
-    private final double hazardLambda;
+    private final ChangePointConfig config;
     private final int maxRunLength;
-    private final int shortRunWindow;
     private final double hazard;
     private final double growth;
     private final double priorSqrtBeta;
@@ -153,24 +147,14 @@ public final class ChangePointDetector {
     private double[] nextBeta;
     private double[] nextSqrtBeta;
 
-    private ChangePointDetector(
-            double priorMean,
-            double priorKappa,
-            double priorAlpha,
-            double priorBeta,
-            double hazardLambda,
-            int maxRunLength,
-            int shortRunWindow) {
-        this.priorMean = priorMean;
-        this.priorKappa = priorKappa;
-        this.priorAlpha = priorAlpha;
-        this.priorBeta = priorBeta;
-        this.hazardLambda = hazardLambda;
-        this.maxRunLength = maxRunLength;
-        this.shortRunWindow = shortRunWindow;
-        this.hazard = 1.0 / hazardLambda;
+    private ChangePointDetector(ChangePointConfig config) {
+        this.config = config;
+        this.maxRunLength = config.maxRunLength();
+        this.hazard = 1.0 / config.hazardLambda();
         this.growth = 1.0 - hazard;
-        this.priorSqrtBeta = Math.sqrt(priorBeta);
+        this.priorSqrtBeta = Math.sqrt(config.prior().beta());
+        final double priorKappa = config.prior().kappa();
+        final double priorAlpha = config.prior().alpha();
         final int bins = maxRunLength + 1;
         final double largestExponent = 2.0 * priorAlpha + maxRunLength;
         this.integerPowers =
@@ -192,7 +176,7 @@ public final class ChangePointDetector {
             muStep[r] = 1.0 / (kappa + 1.0);
             coefficient[r] =
                     Math.exp(
-                            -Beta.logBeta(0.5, alpha)
+                            StudentTMarginal.logNormalizer(alpha)
                                     + 0.5 * Math.log(kappa / (2.0 * (kappa + 1.0))));
         }
         probability = new double[bins];
@@ -204,20 +188,15 @@ public final class ChangePointDetector {
         nextBeta = new double[bins];
         nextSqrtBeta = new double[bins];
         probability[0] = 1.0;
-        mu[0] = priorMean;
-        beta[0] = priorBeta;
+        mu[0] = config.prior().mean();
+        beta[0] = config.prior().beta();
         sqrtBeta[0] = priorSqrtBeta;
     }
 
     /** A copy that shares the immutable per-run-length constants. */
     private ChangePointDetector(ChangePointDetector other) {
-        priorMean = other.priorMean;
-        priorKappa = other.priorKappa;
-        priorAlpha = other.priorAlpha;
-        priorBeta = other.priorBeta;
-        hazardLambda = other.hazardLambda;
+        config = other.config;
         maxRunLength = other.maxRunLength;
-        shortRunWindow = other.shortRunWindow;
         hazard = other.hazard;
         growth = other.growth;
         priorSqrtBeta = other.priorSqrtBeta;
@@ -241,7 +220,8 @@ public final class ChangePointDetector {
     }
 
     /**
-     * Creates a detector that has seen nothing (run length 0 with probability 1).
+     * Creates a detector that has seen nothing (run length 0 with probability 1) from the numbers
+     * of a {@link NormalInverseGammaPrior} and a {@link ChangePointConfig}.
      *
      * @param priorMean mu0 of the Normal-Inverse-Gamma prior of each run's mean and variance
      * @param priorKappa kappa0 of that prior
@@ -262,33 +242,14 @@ public final class ChangePointDetector {
             double hazardLambda,
             int maxRunLength,
             int shortRunWindow) {
-        NormalInverseGammaPosterior.checkPrior(priorMean, priorKappa, priorAlpha, priorBeta);
-        if (!(hazardLambda > 1.0 && hazardLambda < Double.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException(
-                    "hazard lambda must be finite and > 1, got " + hazardLambda);
-        }
-        if (maxRunLength < 1 || maxRunLength > MAX_MAX_RUN_LENGTH) {
-            throw new IllegalArgumentException(
-                    "max run length must be in [1, "
-                            + MAX_MAX_RUN_LENGTH
-                            + "], got "
-                            + maxRunLength);
-        }
-        if (shortRunWindow < 1 || shortRunWindow > maxRunLength) {
-            throw new IllegalArgumentException(
-                    "short-run window must be in [1, max run length "
-                            + maxRunLength
-                            + "], got "
-                            + shortRunWindow);
-        }
-        return new ChangePointDetector(
-                priorMean,
-                priorKappa,
-                priorAlpha,
-                priorBeta,
-                hazardLambda,
-                maxRunLength,
-                shortRunWindow);
+        final NormalInverseGammaPrior prior =
+                new NormalInverseGammaPrior(priorMean, priorKappa, priorAlpha, priorBeta);
+        return create(new ChangePointConfig(prior, hazardLambda, maxRunLength, shortRunWindow));
+    }
+
+    /** Creates a detector that has seen nothing (run length 0 with probability 1). */
+    public static ChangePointDetector create(ChangePointConfig config) {
+        return new ChangePointDetector(Objects.requireNonNull(config, "config"));
     }
 
     /** Says why the observation is invalid ({@code null} if valid), naming {@value #MODEL}. */
@@ -357,11 +318,12 @@ public final class ChangePointDetector {
                 mapRunLength = r;
             }
         }
-        nextMu[0] = priorMean;
-        nextBeta[0] = priorBeta;
+        nextMu[0] = config.prior().mean();
+        nextBeta[0] = config.prior().beta();
         nextSqrtBeta[0] = priorSqrtBeta;
         swap();
         t++;
+        final int shortRunWindow = config.shortRunWindow();
         return new ChangePointSummary(
                 mapRunLength,
                 probabilityBelow(shortRunWindow),
@@ -496,7 +458,12 @@ public final class ChangePointDetector {
 
     /** Returns w, the window of the change signal P(run length &lt; w). */
     public int shortRunWindow() {
-        return shortRunWindow;
+        return config.shortRunWindow();
+    }
+
+    /** Returns the configuration the detector was created with. */
+    public ChangePointConfig config() {
+        return config;
     }
 
     /** Returns an independent copy in the same state. */
@@ -507,24 +474,9 @@ public final class ChangePointDetector {
     /** Returns the configuration and state in the layout of the class javadoc. */
     public byte[] toBytes() {
         final int bins = bins();
-        return new StateWriter(
-                        PosteriorStateFormat.CHANGE_POINT,
-                        PosteriorStateFormat.CURRENT_SERIAL_VERSION,
-                        configHash(
-                                priorMean,
-                                priorKappa,
-                                priorAlpha,
-                                priorBeta,
-                                hazardLambda,
-                                maxRunLength,
-                                shortRunWindow))
-                .putDouble(priorMean)
-                .putDouble(priorKappa)
-                .putDouble(priorAlpha)
-                .putDouble(priorBeta)
-                .putDouble(hazardLambda)
-                .putInt(maxRunLength)
-                .putInt(shortRunWindow)
+        final StateWriter writer =
+                StateWriter.version2(PosteriorStateFormat.CHANGE_POINT, config.configHash());
+        return config.write(writer)
                 .putLong(t)
                 .putDoubles(probability, 0, bins)
                 .putDoubles(mu, 0, bins)
@@ -540,41 +492,10 @@ public final class ChangePointDetector {
      */
     public static ChangePointDetector fromBytes(byte[] bytes) {
         final StateReader reader =
-                StateReader.open(
-                        bytes,
-                        PosteriorStateFormat.CHANGE_POINT,
-                        MODEL,
-                        PosteriorStateFormat.SERIAL_VERSION_2);
-        final double priorMean = reader.finiteDouble("prior mean");
-        final double priorKappa = reader.positiveDouble("prior kappa");
-        final double priorAlpha = reader.positiveDouble("prior alpha");
-        final double priorBeta = reader.positiveDouble("prior beta");
-        final double hazardLambda = reader.positiveDouble("hazard lambda");
-        final int maxRunLength = reader.intInRange("max run length", 1, MAX_MAX_RUN_LENGTH);
-        final int shortRunWindow = reader.intInRange("short-run window", 1, maxRunLength);
-        final ChangePointDetector detector;
-        try {
-            detector =
-                    create(
-                            priorMean,
-                            priorKappa,
-                            priorAlpha,
-                            priorBeta,
-                            hazardLambda,
-                            maxRunLength,
-                            shortRunWindow);
-        } catch (IllegalArgumentException e) {
-            throw StateReader.corrupted(e.getMessage());
-        }
-        reader.checkConfigHash(
-                configHash(
-                        priorMean,
-                        priorKappa,
-                        priorAlpha,
-                        priorBeta,
-                        hazardLambda,
-                        maxRunLength,
-                        shortRunWindow));
+                StateReader.openVersion2(bytes, PosteriorStateFormat.CHANGE_POINT, MODEL);
+        final ChangePointConfig config = ChangePointConfig.read(reader);
+        reader.checkConfigHash(config.configHash());
+        final ChangePointDetector detector = new ChangePointDetector(config);
         detector.t = reader.longInRange("t", 0, Long.MAX_VALUE);
         final int bins = detector.bins();
         final double[] probability = reader.finiteDoubles("probability", bins);
@@ -601,7 +522,9 @@ public final class ChangePointDetector {
             throw StateReader.corrupted("run-length probabilities sum to " + mass + ", not 1");
         }
         final double expectedProbability0 = detector.t == 0 ? 1.0 : detector.hazard;
-        if (probability[0] != expectedProbability0 || mu[0] != priorMean || beta[0] != priorBeta) {
+        if (probability[0] != expectedProbability0
+                || mu[0] != config.prior().mean()
+                || beta[0] != config.prior().beta()) {
             throw StateReader.corrupted("run length 0 does not hold the prior and the hazard");
         }
         System.arraycopy(probability, 0, detector.probability, 0, bins);
@@ -613,34 +536,16 @@ public final class ChangePointDetector {
         return detector;
     }
 
-    private static int configHash(
-            double priorMean,
-            double priorKappa,
-            double priorAlpha,
-            double priorBeta,
-            double hazardLambda,
-            int maxRunLength,
-            int shortRunWindow) {
-        return PosteriorStateFormat.configHash(
-                priorMean,
-                priorKappa,
-                priorAlpha,
-                priorBeta,
-                hazardLambda,
-                maxRunLength,
-                shortRunWindow);
-    }
-
     @Override
     public String toString() {
         return "ChangePointDetector{t="
                 + t
                 + ", hazard=1/"
-                + hazardLambda
+                + config.hazardLambda()
                 + ", maxRunLength="
                 + maxRunLength
                 + ", shortRunWindow="
-                + shortRunWindow
+                + config.shortRunWindow()
                 + ", runLengths="
                 + Arrays.toString(Arrays.copyOf(probability, Math.min(bins(), 8)))
                 + (bins() > 8 ? "..." : "")

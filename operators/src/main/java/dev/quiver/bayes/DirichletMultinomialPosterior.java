@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The Dirichlet posterior of the probabilities of categorical outcomes whose names are learnt as
@@ -84,7 +83,8 @@ import java.util.Objects;
  *         DirichletMultinomialPosterior.fromBytes(posterior.toBytes());
  * }</pre>
  */
-public final class DirichletMultinomialPosterior implements ConjugatePosterior {
+public final class DirichletMultinomialPosterior
+        extends ConjugateFamily<DirichletMultinomialPosterior> {
 
     /** The model name, as returned by {@link #modelName()} and shown in summaries. */
     public static final String MODEL = "dirichlet";
@@ -120,6 +120,7 @@ public final class DirichletMultinomialPosterior implements ConjugatePosterior {
     private double n;
 
     private DirichletMultinomialPosterior(double concentration, int maxCategories) {
+        super(DirichletMultinomialPosterior.class);
         this.concentration = concentration;
         this.maxCategories = maxCategories;
     }
@@ -147,11 +148,7 @@ public final class DirichletMultinomialPosterior implements ConjugatePosterior {
      */
     public static DirichletMultinomialPosterior fromBytes(byte[] bytes) {
         final StateReader reader =
-                StateReader.open(
-                        bytes,
-                        PosteriorStateFormat.DIRICHLET_MULTINOMIAL,
-                        MODEL,
-                        PosteriorStateFormat.SERIAL_VERSION_2);
+                StateReader.openVersion2(bytes, PosteriorStateFormat.DIRICHLET_MULTINOMIAL, MODEL);
         final double concentration = reader.positiveDouble("concentration");
         final int maxCategories = reader.intInRange("max categories", 2, Integer.MAX_VALUE);
         reader.checkConfigHash(PosteriorStateFormat.configHash(concentration, maxCategories));
@@ -257,10 +254,7 @@ public final class DirichletMultinomialPosterior implements ConjugatePosterior {
      */
     @Override
     public void revert(BayesObservation observation) {
-        final String reason = invalidReason(observation);
-        if (reason != null) {
-            throw new IllegalArgumentException(reason);
-        }
+        checkValid(observation);
         final String name = observation.category();
         final Category category = byName.get(name);
         if (category == null || category.count < 1.0 || n < 1.0) {
@@ -280,29 +274,18 @@ public final class DirichletMultinomialPosterior implements ConjugatePosterior {
         }
     }
 
+    /** The same concentration and maximum (exact comparison). */
+    @Override
+    boolean samePrior(DirichletMultinomialPosterior other) {
+        return concentration == other.concentration && maxCategories == other.maxCategories;
+    }
+
     /**
-     * {@inheritDoc}
-     *
-     * <p>Categories are matched by name. Throws, changing nothing, when the concentration or
-     * maximum differs (exact comparison), or when the union of the categories would exceed the
-     * maximum.
+     * Matches categories by name. Throws, changing nothing, when the union of the categories would
+     * exceed the maximum.
      */
     @Override
-    public void merge(ConjugatePosterior other) {
-        Objects.requireNonNull(other, "other");
-        if (!(other instanceof DirichletMultinomialPosterior that)) {
-            throw new IllegalArgumentException(
-                    "cannot merge " + other.modelName() + " into " + MODEL);
-        }
-        if (concentration != that.concentration || maxCategories != that.maxCategories) {
-            throw new IllegalArgumentException(
-                    "cannot merge "
-                            + MODEL
-                            + " posteriors with different priors: this "
-                            + priorString()
-                            + ", other "
-                            + that.priorString());
-        }
+    void addData(DirichletMultinomialPosterior that) {
         int union = size;
         for (int i = 0; i < that.size; i++) {
             if (!byName.containsKey(that.sorted[i].name)) {
@@ -332,8 +315,7 @@ public final class DirichletMultinomialPosterior implements ConjugatePosterior {
 
     /** Multiplies every count and n by {@code lambda}; a count that underflows to 0 is dropped. */
     @Override
-    public void decay(double lambda) {
-        PosteriorChecks.checkDecay(lambda);
+    void scaleData(double lambda) {
         n *= lambda;
         int kept = 0;
         for (int i = 0; i < size; i++) {
@@ -413,10 +395,7 @@ public final class DirichletMultinomialPosterior implements ConjugatePosterior {
      */
     @Override
     public double logPredictive(BayesObservation observation) {
-        final String reason = invalidReason(observation);
-        if (reason != null) {
-            throw new IllegalArgumentException(reason);
-        }
+        checkValid(observation);
         final double count = count(observation.category());
         return SpecialFunctions.logShare(concentration + count, restMass(count));
     }
@@ -516,9 +495,8 @@ public final class DirichletMultinomialPosterior implements ConjugatePosterior {
     @Override
     public byte[] toBytes() {
         final StateWriter writer =
-                new StateWriter(
+                StateWriter.version2(
                                 PosteriorStateFormat.DIRICHLET_MULTINOMIAL,
-                                PosteriorStateFormat.SERIAL_VERSION_2,
                                 PosteriorStateFormat.configHash(concentration, maxCategories))
                         .putDouble(concentration)
                         .putInt(maxCategories)
@@ -570,7 +548,8 @@ public final class DirichletMultinomialPosterior implements ConjugatePosterior {
         sorted[--size] = null;
     }
 
-    private String priorString() {
+    @Override
+    String priorString() {
         return "Dirichlet(" + concentration + ") over " + maxCategories + " categories";
     }
 

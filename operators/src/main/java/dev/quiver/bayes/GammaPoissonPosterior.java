@@ -4,7 +4,6 @@ import org.hipparchus.util.FastMath;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The Gamma posterior of a Poisson rate lambda, from counts observed over exposures, kept as prior
@@ -52,7 +51,7 @@ import java.util.Objects;
  * GammaPoissonPosterior restored = GammaPoissonPosterior.fromBytes(posterior.toBytes());
  * }</pre>
  */
-public final class GammaPoissonPosterior implements ConjugatePosterior {
+public final class GammaPoissonPosterior extends ConjugateFamily<GammaPoissonPosterior> {
 
     /** The model name, as returned by {@link #modelName()} and shown in summaries. */
     public static final String MODEL = "gamma-poisson";
@@ -77,6 +76,7 @@ public final class GammaPoissonPosterior implements ConjugatePosterior {
             double totalCount,
             double totalExposure,
             double logBaseMeasureSum) {
+        super(GammaPoissonPosterior.class);
         this.priorShape = priorShape;
         this.priorRate = priorRate;
         this.observations = observations;
@@ -104,11 +104,7 @@ public final class GammaPoissonPosterior implements ConjugatePosterior {
      */
     public static GammaPoissonPosterior fromBytes(byte[] bytes) {
         final StateReader reader =
-                StateReader.open(
-                        bytes,
-                        PosteriorStateFormat.GAMMA_POISSON,
-                        MODEL,
-                        PosteriorStateFormat.SERIAL_VERSION_2);
+                StateReader.openVersion2(bytes, PosteriorStateFormat.GAMMA_POISSON, MODEL);
         final double priorShape = reader.positiveDouble("prior shape");
         final double priorRate = reader.positiveDouble("prior rate");
         reader.checkConfigHash(PosteriorStateFormat.configHash(priorShape, priorRate));
@@ -147,7 +143,7 @@ public final class GammaPoissonPosterior implements ConjugatePosterior {
         if (!isValidCount(count)) {
             return MODEL + " needs value (a count) a whole number in [0, 2^53], got " + count;
         }
-        final double exposure = features.length == 0 ? 1.0 : features[0];
+        final double exposure = exposure(features);
         if (!isValidExposure(exposure)) {
             return MODEL + " needs exposure (features[0]) finite and > 0, got " + exposure;
         }
@@ -167,7 +163,7 @@ public final class GammaPoissonPosterior implements ConjugatePosterior {
     public void update(BayesObservation observation) {
         final double[] features = observation.features();
         final double y = observation.value();
-        final double exposure = features.length == 0 ? 1.0 : features[0];
+        final double exposure = exposure(features);
         if (features.length > 1
                 || !isValidCount(y)
                 || !isValidExposure(exposure)
@@ -178,6 +174,11 @@ public final class GammaPoissonPosterior implements ConjugatePosterior {
         totalCount += y;
         totalExposure += exposure;
         logBaseMeasureSum += logBaseMeasure(y, exposure);
+    }
+
+    /** The exposure of an observation: its one feature, 1 when it has none. */
+    private static double exposure(double[] features) {
+        return features.length == 0 ? 1.0 : features[0];
     }
 
     /**
@@ -203,13 +204,9 @@ public final class GammaPoissonPosterior implements ConjugatePosterior {
      */
     @Override
     public void revert(BayesObservation observation) {
-        final String reason = invalidReason(observation);
-        if (reason != null) {
-            throw new IllegalArgumentException(reason);
-        }
+        checkValid(observation);
         final double y = observation.value();
-        final double exposure =
-                observation.features().length == 0 ? 1.0 : observation.features()[0];
+        final double exposure = exposure(observation.features());
         if (observations < 1.0 || totalCount < y) {
             throw new IllegalStateException(
                     "cannot revert count "
@@ -232,38 +229,22 @@ public final class GammaPoissonPosterior implements ConjugatePosterior {
         }
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Priors are compared exactly: both sides get theirs from the same job option, so any
-     * difference is a configuration error.
-     */
     @Override
-    public void merge(ConjugatePosterior other) {
-        Objects.requireNonNull(other, "other");
-        if (!(other instanceof GammaPoissonPosterior that)) {
-            throw new IllegalArgumentException(
-                    "cannot merge " + other.modelName() + " into " + MODEL);
-        }
-        if (priorShape != that.priorShape || priorRate != that.priorRate) {
-            throw new IllegalArgumentException(
-                    "cannot merge "
-                            + MODEL
-                            + " posteriors with different priors: this "
-                            + priorString()
-                            + ", other "
-                            + that.priorString());
-        }
-        observations += that.observations;
-        totalCount += that.totalCount;
-        totalExposure += that.totalExposure;
-        logBaseMeasureSum += that.logBaseMeasureSum;
+    boolean samePrior(GammaPoissonPosterior other) {
+        return priorShape == other.priorShape && priorRate == other.priorRate;
+    }
+
+    @Override
+    void addData(GammaPoissonPosterior other) {
+        observations += other.observations;
+        totalCount += other.totalCount;
+        totalExposure += other.totalExposure;
+        logBaseMeasureSum += other.logBaseMeasureSum;
     }
 
     /** Multiplies every statistic, exposure and base-measure sum included, by {@code lambda}. */
     @Override
-    public void decay(double lambda) {
-        PosteriorChecks.checkDecay(lambda);
+    void scaleData(double lambda) {
         observations *= lambda;
         totalCount *= lambda;
         totalExposure *= lambda;
@@ -274,11 +255,6 @@ public final class GammaPoissonPosterior implements ConjugatePosterior {
     @Override
     public double getN() {
         return observations;
-    }
-
-    @Override
-    public boolean isEmpty() {
-        return observations == 0.0;
     }
 
     /** Returns the posterior shape = prior shape + total count. */
@@ -349,13 +325,9 @@ public final class GammaPoissonPosterior implements ConjugatePosterior {
      */
     @Override
     public double logPredictive(BayesObservation observation) {
-        final String reason = invalidReason(observation);
-        if (reason != null) {
-            throw new IllegalArgumentException(reason);
-        }
+        checkValid(observation);
         final double y = observation.value();
-        final double exposure =
-                observation.features().length == 0 ? 1.0 : observation.features()[0];
+        final double exposure = exposure(observation.features());
         final double a = shape();
         final double b = rate();
         final double countTerm = y == 0.0 ? 0.0 : y * SpecialFunctions.log1pRatio(b, exposure);
@@ -407,9 +379,8 @@ public final class GammaPoissonPosterior implements ConjugatePosterior {
 
     @Override
     public byte[] toBytes() {
-        return new StateWriter(
+        return StateWriter.version2(
                         PosteriorStateFormat.GAMMA_POISSON,
-                        PosteriorStateFormat.SERIAL_VERSION_2,
                         PosteriorStateFormat.configHash(priorShape, priorRate))
                 .putDouble(priorShape)
                 .putDouble(priorRate)
@@ -420,7 +391,8 @@ public final class GammaPoissonPosterior implements ConjugatePosterior {
                 .toBytes();
     }
 
-    private String priorString() {
+    @Override
+    String priorString() {
         return "Gamma(shape " + priorShape + ", rate " + priorRate + ")";
     }
 

@@ -2,8 +2,6 @@ package dev.quiver.bayes;
 
 import org.hipparchus.distribution.continuous.GammaDistribution;
 import org.hipparchus.distribution.continuous.NormalDistribution;
-import org.hipparchus.distribution.continuous.TDistribution;
-import org.hipparchus.special.Beta;
 import org.hipparchus.special.Gamma;
 
 import java.util.LinkedHashMap;
@@ -94,7 +92,8 @@ import java.util.Objects;
  * NormalInverseGammaPosterior restored = NormalInverseGammaPosterior.fromBytes(posterior.toBytes());
  * }</pre>
  */
-public final class NormalInverseGammaPosterior implements ConjugatePosterior {
+public final class NormalInverseGammaPosterior
+        extends ConjugateFamily<NormalInverseGammaPosterior> {
 
     /** The model name, as returned by {@link #modelName()} and shown in summaries. */
     public static final String MODEL = "normal";
@@ -111,15 +110,6 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
     private static final double CREDIBLE_LOW_PROBABILITY = 0.025;
     private static final double CREDIBLE_HIGH_PROBABILITY = 0.975;
 
-    /**
-     * See {@link BetaBernoulliPosterior#QUANTILE_ABSOLUTE_ACCURACY}: a negligible absolute term so
-     * that the solver's relative stopping rule (2e-14) decides.
-     */
-    private static final double QUANTILE_ABSOLUTE_ACCURACY = 1e-300;
-
-    /** Degrees of freedom from which the Cornish-Fisher t quantile replaces Hipparchus's. */
-    static final double CORNISH_FISHER_MIN_DEGREES = 1e4;
-
     /** Gamma shape from which the Wilson-Hilferty quantile replaces Hipparchus's. */
     static final double WILSON_HILFERTY_MIN_SHAPE = 4e6;
 
@@ -127,26 +117,15 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
 
     private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(0.0, 1.0);
 
-    private final double priorMean;
-    private final double priorKappa;
-    private final double priorAlpha;
-    private final double priorBeta;
+    private final NormalInverseGammaPrior prior;
     private double n;
     private double mean;
     private double m2;
 
     private NormalInverseGammaPosterior(
-            double priorMean,
-            double priorKappa,
-            double priorAlpha,
-            double priorBeta,
-            double n,
-            double mean,
-            double m2) {
-        this.priorMean = priorMean;
-        this.priorKappa = priorKappa;
-        this.priorAlpha = priorAlpha;
-        this.priorBeta = priorBeta;
+            NormalInverseGammaPrior prior, double n, double mean, double m2) {
+        super(NormalInverseGammaPosterior.class);
+        this.prior = prior;
         this.n = n;
         this.mean = mean;
         this.m2 = m2;
@@ -167,30 +146,8 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
      */
     public static NormalInverseGammaPosterior withPrior(
             double mean, double kappa, double alpha, double beta) {
-        checkPrior(mean, kappa, alpha, beta);
-        return new NormalInverseGammaPosterior(mean, kappa, alpha, beta, 0.0, 0.0, 0.0);
-    }
-
-    /** Throws unless the four numbers form a valid NIG prior; shared with the change detector. */
-    static void checkPrior(double mean, double kappa, double alpha, double beta) {
-        if (!(Math.abs(mean) <= MAX_ABS_VALUE)) {
-            throw new IllegalArgumentException(
-                    "prior mean must be finite with magnitude at most "
-                            + MAX_ABS_VALUE
-                            + ", got "
-                            + mean);
-        }
-        checkPriorParameter("kappa", kappa);
-        checkPriorParameter("alpha", alpha);
-        checkPriorParameter("beta", beta);
-    }
-
-    private static void checkPriorParameter(String name, double value) {
-        PosteriorChecks.checkPrior(name, value);
-        if (value > MAX_PRIOR_PARAMETER) {
-            throw new IllegalArgumentException(
-                    "prior " + name + " must be at most " + MAX_PRIOR_PARAMETER + ", got " + value);
-        }
+        return new NormalInverseGammaPosterior(
+                new NormalInverseGammaPrior(mean, kappa, alpha, beta), 0.0, 0.0, 0.0);
     }
 
     /**
@@ -201,21 +158,9 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
      */
     public static NormalInverseGammaPosterior fromBytes(byte[] bytes) {
         final StateReader reader =
-                StateReader.open(
-                        bytes,
-                        PosteriorStateFormat.NORMAL_INVERSE_GAMMA,
-                        MODEL,
-                        PosteriorStateFormat.SERIAL_VERSION_2);
-        final double priorMean = reader.finiteDouble("prior mean");
-        final double priorKappa = reader.positiveDouble("prior kappa");
-        final double priorAlpha = reader.positiveDouble("prior alpha");
-        final double priorBeta = reader.positiveDouble("prior beta");
-        try {
-            checkPrior(priorMean, priorKappa, priorAlpha, priorBeta);
-        } catch (IllegalArgumentException e) {
-            throw StateReader.corrupted(e.getMessage());
-        }
-        reader.checkConfigHash(configHash(priorMean, priorKappa, priorAlpha, priorBeta));
+                StateReader.openVersion2(bytes, PosteriorStateFormat.NORMAL_INVERSE_GAMMA, MODEL);
+        final NormalInverseGammaPrior prior = NormalInverseGammaPrior.read(reader);
+        reader.checkConfigHash(configHash(prior));
         final double n = reader.nonNegativeDouble("n");
         final double mean = reader.finiteDouble("mean");
         final double m2 = reader.nonNegativeDouble("m2");
@@ -224,12 +169,12 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
             throw StateReader.corrupted(
                     "n is 0 but mean " + mean + " and m2 " + m2 + " are not both 0");
         }
-        return new NormalInverseGammaPosterior(
-                priorMean, priorKappa, priorAlpha, priorBeta, n, mean, m2);
+        return new NormalInverseGammaPosterior(prior, n, mean, m2);
     }
 
-    private static int configHash(double mean, double kappa, double alpha, double beta) {
-        return PosteriorStateFormat.configHash(mean, kappa, alpha, beta);
+    private static int configHash(NormalInverseGammaPrior prior) {
+        return PosteriorStateFormat.configHash(
+                prior.mean(), prior.kappa(), prior.alpha(), prior.beta());
     }
 
     @Override
@@ -334,21 +279,20 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
      * @throws IllegalArgumentException if the priors differ (exact comparison)
      */
     public void merge(NormalInverseGammaPosterior other) {
-        Objects.requireNonNull(other, "other");
-        // Exact comparison, as in BetaBernoulliPosterior: both sides get their prior from the
-        // same job option, so a difference is a configuration error.
-        if (priorMean != other.priorMean
-                || priorKappa != other.priorKappa
-                || priorAlpha != other.priorAlpha
-                || priorBeta != other.priorBeta) {
-            throw new IllegalArgumentException(
-                    "cannot merge "
-                            + MODEL
-                            + " posteriors with different priors: this "
-                            + priorString()
-                            + ", other "
-                            + other.priorString());
-        }
+        mergeSameFamily(other);
+    }
+
+    @Override
+    boolean samePrior(NormalInverseGammaPosterior other) {
+        // Exact comparison of the numbers, not record equality: 0.0 and -0.0 are the same mean.
+        return prior.mean() == other.prior.mean()
+                && prior.kappa() == other.prior.kappa()
+                && prior.alpha() == other.prior.alpha()
+                && prior.beta() == other.prior.beta();
+    }
+
+    @Override
+    void addData(NormalInverseGammaPosterior other) {
         combine(other.n, other.mean, other.m2);
     }
 
@@ -385,22 +329,12 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
         revert(observation.value());
     }
 
-    @Override
-    public void merge(ConjugatePosterior other) {
-        if (!(other instanceof NormalInverseGammaPosterior normal)) {
-            throw new IllegalArgumentException(
-                    "cannot merge " + other.modelName() + " into " + MODEL);
-        }
-        merge(normal);
-    }
-
     /**
      * Multiplies n and m2 by {@code lambda} and keeps the mean. Once n underflows to 0 the state is
      * reset to the prior exactly.
      */
     @Override
-    public void decay(double lambda) {
-        PosteriorChecks.checkDecay(lambda);
+    void scaleData(double lambda) {
         n *= lambda;
         m2 *= lambda;
         if (n == 0.0) {
@@ -412,11 +346,6 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
     @Override
     public double getN() {
         return n;
-    }
-
-    @Override
-    public boolean isEmpty() {
-        return n == 0.0;
     }
 
     /** Returns the sample mean xbar, or {@code NaN} when n is 0. */
@@ -431,43 +360,43 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
 
     /** Returns the posterior mun = mu0 + n (xbar - mu0) / kappan. */
     public double mu() {
-        return priorMean + (n / kappa()) * (mean - priorMean);
+        return prior.mean() + (n / kappa()) * (mean - prior.mean());
     }
 
     /** Returns the posterior kappan = kappa0 + n. */
     public double kappa() {
-        return priorKappa + n;
+        return prior.kappa() + n;
     }
 
     /** Returns the posterior alphan = alpha0 + n / 2. */
     public double alpha() {
-        return priorAlpha + 0.5 * n;
+        return prior.alpha() + 0.5 * n;
     }
 
     /** Returns the posterior betan = beta0 + m2 / 2 + kappa0 n (xbar - mu0)^2 / (2 kappan). */
     public double beta() {
-        final double offset = mean - priorMean;
-        return priorBeta + 0.5 * m2 + 0.5 * offset * offset * priorKappa * (n / kappa());
+        final double offset = mean - prior.mean();
+        return prior.beta() + 0.5 * m2 + 0.5 * offset * offset * prior.kappa() * (n / kappa());
     }
 
     /** Returns the prior mean mu0. */
     public double priorMean() {
-        return priorMean;
+        return prior.mean();
     }
 
     /** Returns the prior kappa0. */
     public double priorKappa() {
-        return priorKappa;
+        return prior.kappa();
     }
 
     /** Returns the prior alpha0. */
     public double priorAlpha() {
-        return priorAlpha;
+        return prior.alpha();
     }
 
     /** Returns the prior beta0. */
     public double priorBeta() {
-        return priorBeta;
+        return prior.beta();
     }
 
     /**
@@ -484,9 +413,7 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
         final double beta = beta();
         final double deviation = value - mu();
         final double nuScale2 = 2.0 * beta * (kappa + 1.0) / kappa;
-        return -Beta.logBeta(0.5, alpha)
-                - 0.5 * Math.log(nuScale2)
-                - (alpha + 0.5) * Math.log1p(deviation * deviation / nuScale2);
+        return StudentTMarginal.logDensityOfDeviation(deviation, alpha, nuScale2);
     }
 
     @Override
@@ -507,17 +434,16 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
         final double alpha = alpha();
         final double beta = beta();
         return Gamma.logGamma(alpha)
-                - Gamma.logGamma(priorAlpha)
-                + priorAlpha * Math.log(priorBeta / beta)
+                - Gamma.logGamma(prior.alpha())
+                + prior.alpha() * Math.log(prior.beta() / beta)
                 - 0.5 * n * Math.log(beta)
-                + 0.5 * Math.log(priorKappa / kappa())
+                + 0.5 * Math.log(prior.kappa() / kappa())
                 - 0.5 * n * LOG_TWO_PI;
     }
 
     @Override
     public NormalInverseGammaPosterior copy() {
-        return new NormalInverseGammaPosterior(
-                priorMean, priorKappa, priorAlpha, priorBeta, n, mean, m2);
+        return new NormalInverseGammaPosterior(prior, n, mean, m2);
     }
 
     @Override
@@ -529,7 +455,8 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
         final double muScale = Math.sqrt(beta / (alpha * kappa));
         final double muVariance =
                 alpha > 1.0 ? beta / ((alpha - 1.0) * kappa) : Double.POSITIVE_INFINITY;
-        final double tQuantile = studentTQuantile(2.0 * alpha, CREDIBLE_HIGH_PROBABILITY);
+        final double tQuantile =
+                StudentTMarginal.quantile(2.0 * alpha, CREDIBLE_HIGH_PROBABILITY);
         final ParameterSummary muSummary =
                 new ParameterSummary(
                         "mu",
@@ -571,32 +498,13 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
     }
 
     /**
-     * The p-quantile of the standard Student-t with {@code degrees} degrees of freedom: Hipparchus
-     * below {@link #CORNISH_FISHER_MIN_DEGREES} (where its error, growing with nu, stays below
-     * 4e-13 relative), above it z + g1(z) / nu + g2(z) / nu^2 + g3(z) / nu^3 (Abramowitz and Stegun
-     * 26.7.5) with z the Normal quantile, whose next term is below 1e-16 there.
-     */
-    static double studentTQuantile(double degrees, double p) {
-        if (degrees < CORNISH_FISHER_MIN_DEGREES) {
-            return new TDistribution(degrees, QUANTILE_ABSOLUTE_ACCURACY)
-                    .inverseCumulativeProbability(p);
-        }
-        final double z = STANDARD_NORMAL.inverseCumulativeProbability(p);
-        final double z2 = z * z;
-        final double g1 = z * (z2 + 1.0) / 4.0;
-        final double g2 = z * ((5.0 * z2 + 16.0) * z2 + 3.0) / 96.0;
-        final double g3 = z * (((3.0 * z2 + 19.0) * z2 + 17.0) * z2 - 15.0) / 384.0;
-        return z + (g1 + (g2 + g3 / degrees) / degrees) / degrees;
-    }
-
-    /**
      * The p-quantile of Gamma(shape, scale 1): Hipparchus below {@link #WILSON_HILFERTY_MIN_SHAPE},
      * above it shape (1 - 1/(9 shape) + z / (3 sqrt(shape)))^3 (Wilson and Hilferty, 1931), whose
      * relative error falls like shape^-1.5 and is 1.9e-12 there.
      */
     static double gammaQuantile(double shape, double p) {
         if (shape < WILSON_HILFERTY_MIN_SHAPE) {
-            return new GammaDistribution(shape, 1.0, QUANTILE_ABSOLUTE_ACCURACY)
+            return new GammaDistribution(shape, 1.0, BetaMarginal.QUANTILE_ABSOLUTE_ACCURACY)
                     .inverseCumulativeProbability(p);
         }
         final double z = STANDARD_NORMAL.inverseCumulativeProbability(p);
@@ -607,22 +515,18 @@ public final class NormalInverseGammaPosterior implements ConjugatePosterior {
 
     @Override
     public byte[] toBytes() {
-        return new StateWriter(
-                        PosteriorStateFormat.NORMAL_INVERSE_GAMMA,
-                        PosteriorStateFormat.CURRENT_SERIAL_VERSION,
-                        configHash(priorMean, priorKappa, priorAlpha, priorBeta))
-                .putDouble(priorMean)
-                .putDouble(priorKappa)
-                .putDouble(priorAlpha)
-                .putDouble(priorBeta)
+        final StateWriter writer =
+                StateWriter.version2(PosteriorStateFormat.NORMAL_INVERSE_GAMMA, configHash(prior));
+        return prior.write(writer)
                 .putDouble(n)
                 .putDouble(mean)
                 .putDouble(m2)
                 .toBytes();
     }
 
-    private String priorString() {
-        return "NIG(" + priorMean + ", " + priorKappa + ", " + priorAlpha + ", " + priorBeta + ")";
+    @Override
+    String priorString() {
+        return prior.toString();
     }
 
     @Override

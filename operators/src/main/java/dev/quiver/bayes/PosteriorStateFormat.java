@@ -2,7 +2,6 @@ package dev.quiver.bayes;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Objects;
 
 /**
  * The one class that knows the byte layout of persisted posterior state.
@@ -128,26 +127,7 @@ public final class PosteriorStateFormat {
      *     unknown serial version
      */
     static BetaBernoulliPosterior readBetaBernoulli(byte[] bytes) {
-        Objects.requireNonNull(bytes, "bytes");
-        if (bytes.length < MIN_PREAMBLE_BYTES) {
-            throw new IllegalArgumentException(
-                    "Corrupted: state has "
-                            + bytes.length
-                            + " bytes, fewer than the "
-                            + MIN_PREAMBLE_BYTES
-                            + "-byte preamble");
-        }
-        final int familyId = Byte.toUnsignedInt(bytes[FAMILY_BYTE]);
-        if (familyId != BETA_BERNOULLI) {
-            throw new IllegalArgumentException(
-                    "Corrupted: family id "
-                            + familyId
-                            + ", expected "
-                            + BETA_BERNOULLI
-                            + " ("
-                            + BetaBernoulliPosterior.MODEL
-                            + ")");
-        }
+        StateReader.checkLengthAndFamily(bytes, BETA_BERNOULLI, BetaBernoulliPosterior.MODEL);
         final int serialVersion = Byte.toUnsignedInt(bytes[SER_VER_BYTE]);
         switch (serialVersion) {
             case SERIAL_VERSION_1:

@@ -1,6 +1,5 @@
 package dev.quiver.bayes;
 
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +11,7 @@ import java.util.Objects;
  * unknown serial version), never a buffer exception.
  *
  * <pre>{@code
- * StateReader reader = StateReader.open(bytes, PosteriorStateFormat.GAMMA_POISSON, "gamma-poisson", 2);
+ * StateReader reader = StateReader.openVersion2(bytes, PosteriorStateFormat.GAMMA_POISSON, "gamma-poisson");
  * double shape = reader.positiveDouble("prior shape");
  * reader.checkConfigHash(PosteriorStateFormat.configHash(shape, rate));
  * reader.finish();
@@ -35,19 +34,7 @@ final class StateReader {
      * @param knownSerialVersions the versions this build reads, e.g. {@code 2} or {@code 1, 2}
      */
     static StateReader open(byte[] bytes, int familyId, String model, int... knownSerialVersions) {
-        Objects.requireNonNull(bytes, "bytes");
-        if (bytes.length < PosteriorStateFormat.MIN_PREAMBLE_BYTES) {
-            throw corrupted(
-                    "state has "
-                            + bytes.length
-                            + " bytes, fewer than the "
-                            + PosteriorStateFormat.MIN_PREAMBLE_BYTES
-                            + "-byte preamble");
-        }
-        final int family = Byte.toUnsignedInt(bytes[PosteriorStateFormat.FAMILY_BYTE]);
-        if (family != familyId) {
-            throw corrupted("family id " + family + ", expected " + familyId + " (" + model + ")");
-        }
+        checkLengthAndFamily(bytes, familyId, model);
         final int version = Byte.toUnsignedInt(bytes[PosteriorStateFormat.SER_VER_BYTE]);
         boolean known = false;
         final StringBuilder knownList = new StringBuilder();
@@ -75,6 +62,35 @@ final class StateReader {
         final ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         buffer.position(PosteriorStateFormat.MIN_PREAMBLE_BYTES);
         return new StateReader(buffer, model);
+    }
+
+    /**
+     * Checks what every serial version of every family has: at least the 8-byte preamble, and
+     * {@code familyId} in its family byte.
+     */
+    static void checkLengthAndFamily(byte[] bytes, int familyId, String model) {
+        Objects.requireNonNull(bytes, "bytes");
+        if (bytes.length < PosteriorStateFormat.MIN_PREAMBLE_BYTES) {
+            throw corrupted(
+                    "state has "
+                            + bytes.length
+                            + " bytes, fewer than the "
+                            + PosteriorStateFormat.MIN_PREAMBLE_BYTES
+                            + "-byte preamble");
+        }
+        final int family = Byte.toUnsignedInt(bytes[PosteriorStateFormat.FAMILY_BYTE]);
+        if (family != familyId) {
+            throw corrupted("family id " + family + ", expected " + familyId + " (" + model + ")");
+        }
+    }
+
+    /**
+     * {@link #open} for a family whose one serial version is {@link
+     * PosteriorStateFormat#SERIAL_VERSION_2}: every family but Beta-Bernoulli, which also reads
+     * version 1.
+     */
+    static StateReader openVersion2(byte[] bytes, int familyId, String model) {
+        return open(bytes, familyId, model, PosteriorStateFormat.SERIAL_VERSION_2);
     }
 
     /** The serial version in the preamble. */
@@ -118,27 +134,19 @@ final class StateReader {
     }
 
     int intInRange(String name, int min, int max) {
-        try {
-            final int value = buffer.getInt();
-            if (value < min || value > max) {
-                throw corrupted(name + " " + value + " is not in [" + min + ", " + max + "]");
-            }
-            return value;
-        } catch (BufferUnderflowException e) {
-            throw truncated(name);
-        }
+        return (int) checkRange(name, remaining(Integer.BYTES, name).getInt(), min, max);
     }
 
     long longInRange(String name, long min, long max) {
-        try {
-            final long value = buffer.getLong();
-            if (value < min || value > max) {
-                throw corrupted(name + " " + value + " is not in [" + min + ", " + max + "]");
-            }
-            return value;
-        } catch (BufferUnderflowException e) {
-            throw truncated(name);
+        return checkRange(name, remaining(Long.BYTES, name).getLong(), min, max);
+    }
+
+    /** An int's bounds print alike widened to long, so one check serves both widths. */
+    private static long checkRange(String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw corrupted(name + " " + value + " is not in [" + min + ", " + max + "]");
         }
+        return value;
     }
 
     /** Reads {@code length} finite doubles. */
@@ -174,11 +182,15 @@ final class StateReader {
     }
 
     private double getDouble(String name) {
-        try {
-            return buffer.getDouble();
-        } catch (BufferUnderflowException e) {
+        return remaining(Double.BYTES, name).getDouble();
+    }
+
+    /** The buffer, once it is known to hold {@code bytes} more for {@code name}. */
+    private ByteBuffer remaining(int bytes, String name) {
+        if (buffer.remaining() < bytes) {
             throw truncated(name);
         }
+        return buffer;
     }
 
     private IllegalArgumentException truncated(String name) {

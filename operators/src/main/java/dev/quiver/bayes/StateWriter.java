@@ -10,7 +10,7 @@ import java.util.Arrays;
  * little-endian, growing as needed. Each model documents its own payload after the preamble.
  *
  * <pre>{@code
- * byte[] bytes = new StateWriter(PosteriorStateFormat.GAMMA_POISSON, 2, configHash)
+ * byte[] bytes = StateWriter.version2(PosteriorStateFormat.GAMMA_POISSON, configHash)
  *         .putDouble(shape).putDouble(rate).toBytes();
  * }</pre>
  */
@@ -25,6 +25,14 @@ final class StateWriter {
         buffer.put((byte) familyId);
         buffer.put((byte) 0);
         buffer.putInt(configHash);
+    }
+
+    /**
+     * A writer for a family whose one serial version is {@link
+     * PosteriorStateFormat#SERIAL_VERSION_2}, the counterpart of {@code StateReader.openVersion2}.
+     */
+    static StateWriter version2(int familyId, int configHash) {
+        return new StateWriter(familyId, PosteriorStateFormat.SERIAL_VERSION_2, configHash);
     }
 
     StateWriter putDouble(double value) {

@@ -89,11 +89,7 @@ final class BaggingEnsemble implements EnsembleModel {
 
     @Override
     public ScoreBuffer newBuffer(int rowCapacity) {
-        ScoreBuffer[] buffers = new ScoreBuffer[members.length];
-        for (int m = 0; m < members.length; m++) {
-            buffers[m] = members[m].newBuffer(rowCapacity);
-        }
-        return new ScoreBuffer(this, rowCapacity, 0, buffers, 0);
+        return ScoreBuffer.forComposition(this, members, rowCapacity, 0);
     }
 
     @Override

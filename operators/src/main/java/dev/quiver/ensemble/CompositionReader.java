@@ -30,6 +30,9 @@ final class CompositionReader {
     private static final Set<String> TREE_MODEL_FIELDS =
             Set.of("objective", "features", "classes", "base_margin", "trees");
 
+    /** The fields every composition document has beside its type's own. */
+    private static final Set<String> DOCUMENT_FIELDS = Set.of("format", "version", "type");
+
     private final MemberFiles files;
     private final LoadLimits limits;
 
@@ -63,29 +66,21 @@ final class CompositionReader {
     private EnsembleModel readComposition(Map<String, Object> document, String type, String path) {
         switch (type) {
             case "trees":
-                checkFields(document, path, union(TREE_MODEL_FIELDS, "format", "version", "type"));
+                checkFields(document, path, union(TREE_MODEL_FIELDS, DOCUMENT_FIELDS));
                 return readTrees(document, path);
             case "bagging":
                 checkFields(
                         document,
                         path,
-                        Set.of(
-                                "format",
-                                "version",
-                                "type",
-                                "combine",
-                                "members",
-                                EmbeddedFiles.FIELD));
+                        union(DOCUMENT_FIELDS, "combine", "members", EmbeddedFiles.FIELD));
                 Combine combine = enumValue(Combine.class, document, "combine", path);
                 return new BaggingEnsemble(members(document, "members", path), combine);
             case "stacking":
                 checkFields(
                         document,
                         path,
-                        Set.of(
-                                "format",
-                                "version",
-                                "type",
+                        union(
+                                DOCUMENT_FIELDS,
                                 "base",
                                 "base_output",
                                 "passthrough",
@@ -328,8 +323,12 @@ final class CompositionReader {
     }
 
     private static Set<String> union(Set<String> set, String... more) {
+        return union(set, Set.of(more));
+    }
+
+    private static Set<String> union(Set<String> set, Set<String> more) {
         Set<String> all = new java.util.HashSet<>(set);
-        all.addAll(Arrays.asList(more));
+        all.addAll(more);
         return all;
     }
 }

@@ -57,6 +57,19 @@ public final class ScoreBuffer {
         this.metaFeatures = new double[metaFeatureCount];
     }
 
+    /**
+     * A composition's buffer: first one buffer per member (so a bad {@code rowCapacity} is refused
+     * by the first member, as before), then the composition's own outputs and meta-learner row.
+     */
+    static ScoreBuffer forComposition(
+            EnsembleModel owner, EnsembleModel[] members, int rowCapacity, int metaFeatureCount) {
+        ScoreBuffer[] buffers = new ScoreBuffer[members.length];
+        for (int m = 0; m < members.length; m++) {
+            buffers[m] = members[m].newBuffer(rowCapacity);
+        }
+        return new ScoreBuffer(owner, rowCapacity, 0, buffers, metaFeatureCount);
+    }
+
     /** Rows scored by the last call. */
     public int rowCount() {
         return rowCount;

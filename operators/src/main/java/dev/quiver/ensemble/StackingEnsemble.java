@@ -110,11 +110,7 @@ final class StackingEnsemble implements EnsembleModel {
 
     @Override
     public ScoreBuffer newBuffer(int rowCapacity) {
-        ScoreBuffer[] buffers = new ScoreBuffer[base.length];
-        for (int m = 0; m < base.length; m++) {
-            buffers[m] = base[m].newBuffer(rowCapacity);
-        }
-        return new ScoreBuffer(this, rowCapacity, 0, buffers, weights.length);
+        return ScoreBuffer.forComposition(this, base, rowCapacity, weights.length);
     }
 
     @Override

@@ -278,18 +278,18 @@ final class UbjsonReader {
     }
 
     private int s32(String path) {
-        need(4, path);
-        int value = 0;
-        for (int i = 0; i < 4; i++) {
-            value = (value << 8) | (bytes[position++] & 0xff);
-        }
-        return value;
+        return (int) bigEndian(4, path);
     }
 
     private long s64(String path) {
-        need(8, path);
+        return bigEndian(8, path);
+    }
+
+    /** The next {@code size} bytes as a big-endian two's-complement number, UBJSON's order. */
+    private long bigEndian(int size, String path) {
+        need(size, path);
         long value = 0;
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < size; i++) {
             value = (value << 8) | (bytes[position++] & 0xff);
         }
         return value;

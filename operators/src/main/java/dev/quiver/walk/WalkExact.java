@@ -321,10 +321,7 @@ public final class WalkExact {
      * {@code P(T_a = m)}, the first passage to the barrier at step {@code m}; NaN where unknown.
      */
     public double passageProbability(int m) {
-        if (passagePmf == null) {
-            return Double.NaN;
-        }
-        return m < 1 || m > n ? 0 : passagePmf[m];
+        return pmfAt(passagePmf, m, 1);
     }
 
     /** {@code P(T_a <= n)}; NaN without a barrier or where unknown. */
@@ -369,10 +366,7 @@ public final class WalkExact {
 
     /** {@code f_m}, the first return to the start at step {@code m}; NaN where unknown. */
     public double firstReturnProbability(int m) {
-        if (firstReturnPmf == null) {
-            return Double.NaN;
-        }
-        return m < 1 || m > n ? 0 : firstReturnPmf[m];
+        return pmfAt(firstReturnPmf, m, 1);
     }
 
     /** {@code P(return to the start within n steps)}; NaN where unknown. */
@@ -382,10 +376,18 @@ public final class WalkExact {
 
     /** {@code P(k steps above the start)} (discrete arcsine law); NaN where unknown. */
     public double aboveProbability(int k) {
-        if (abovePmf == null) {
+        return pmfAt(abovePmf, k, 0);
+    }
+
+    /**
+     * {@code pmf[k]} of a mass function on {@code first .. n}: 0 outside that support, NaN when
+     * the mass function is unknown ({@code pmf} null).
+     */
+    private double pmfAt(double[] pmf, int k, int first) {
+        if (pmf == null) {
             return Double.NaN;
         }
-        return k < 0 || k > n ? 0 : abovePmf[k];
+        return k < first || k > n ? 0 : pmf[k];
     }
 
     private double aboveMoment(int power) {

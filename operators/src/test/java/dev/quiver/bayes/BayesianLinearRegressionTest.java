@@ -543,7 +543,7 @@ class BayesianLinearRegressionTest {
         final double dof = 2e12;
         for (double y : new double[] {-2.0, 0.0, 0.5, 3.0}) {
             final double normal = -0.5 * Math.log(2 * Math.PI) - 0.5 * y * y;
-            assertThat(BayesianLinearRegression.studentTLogDensity(y, 0.0, 1.0, dof))
+            assertThat(StudentTMarginal.logDensity(y, 0.0, 1.0, dof))
                     .isCloseTo(normal, within(1e-10));
         }
     }

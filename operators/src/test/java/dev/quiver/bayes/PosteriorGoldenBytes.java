@@ -35,6 +35,20 @@ final class PosteriorGoldenBytes {
         samples.put(name("beta_binomial", version), PosteriorGoldenBytes::betaBinomial);
         samples.put(name("gamma_poisson", version), PosteriorGoldenBytes::gammaPoisson);
         samples.put(name("dirichlet", version), PosteriorGoldenBytes::dirichlet);
+        samples.put(name("normal", version), PosteriorGoldenBytes::normal);
+        samples.put(name("blr", version), PosteriorGoldenBytes::linearRegression);
+        return samples;
+    }
+
+    /**
+     * The change-point detector's sample for the current serial version, by file name; apart from
+     * {@link #currentSamples()} because the detector is not a {@link ConjugatePosterior}.
+     */
+    static Map<String, Supplier<ChangePointDetector>> currentDetectorSamples() {
+        final Map<String, Supplier<ChangePointDetector>> samples = new LinkedHashMap<>();
+        samples.put(
+                name("change_point", PosteriorStateFormat.CURRENT_SERIAL_VERSION),
+                PosteriorGoldenBytes::changePoint);
         return samples;
     }
 
@@ -74,6 +88,54 @@ final class PosteriorGoldenBytes {
             posterior.update(BayesObservation.ofCategory(category));
         }
         return posterior;
+    }
+
+    /**
+     * Prior NIG(1.5, 0.5, 2, 3); a batch of four values, two single values (one far below the
+     * rest), then decay 0.9: a fractional n, a mean off the prior's and a non-zero m2.
+     */
+    static NormalInverseGammaPosterior normal() {
+        final NormalInverseGammaPosterior posterior =
+                NormalInverseGammaPosterior.withPrior(1.5, 0.5, 2.0, 3.0);
+        posterior.update(new double[] {4.8, 5.1, 5.3, 4.9}, 0, 4);
+        posterior.update(5.2);
+        posterior.update(-1.25);
+        posterior.decay(0.9);
+        return posterior;
+    }
+
+    /**
+     * Prior d = 3, alpha 0.01, InvGamma(2, 1.5); six observations near y = 1 + 2 x1 - 0.5 x2, a
+     * decay of 0.8 and one more observation, so the factor holds rotations of both kinds.
+     */
+    static BayesianLinearRegression linearRegression() {
+        final BayesianLinearRegression posterior =
+                BayesianLinearRegression.withPrior(3, 0.01, 2.0, 1.5);
+        final double[][] rows = {
+            {1.0, 0.5, 2.0}, {1.0, -1.0, 0.25}, {1.0, 3.0, -1.5},
+            {1.0, 0.0, 0.0}, {1.0, 2.5, 4.0}, {1.0, -2.0, 1.0}
+        };
+        final double[] values = {1.9, -1.2, 7.8, 1.05, 3.9, -3.4};
+        for (int i = 0; i < rows.length; i++) {
+            posterior.update(rows[i], values[i]);
+        }
+        posterior.decay(0.8);
+        posterior.update(new double[] {1.0, 1.0, 1.0}, 2.6);
+        return posterior;
+    }
+
+    /**
+     * Prior NIG(0, 0.1, 1, 1), hazard 1/20, M = 8, w = 3; twelve observations with a jump from
+     * about 0 to about 6 after the seventh, so the last bin has folded runs longer than M.
+     */
+    static ChangePointDetector changePoint() {
+        final ChangePointDetector detector =
+                ChangePointDetector.create(0.0, 0.1, 1.0, 1.0, 20.0, 8, 3);
+        final double[] values = {0.1, -0.3, 0.25, 0.0, 0.4, -0.2, 0.15, 6.1, 5.8, 6.3, 5.9, 6.05};
+        for (double value : values) {
+            detector.update(BayesObservation.of(value));
+        }
+        return detector;
     }
 
     /** Reads a golden file from the test resources. */

@@ -25,10 +25,17 @@ final class PosteriorGoldenBytesWriter {
         Files.createDirectories(directory);
         for (Map.Entry<String, Supplier<ConjugatePosterior>> sample :
                 PosteriorGoldenBytes.currentSamples().entrySet()) {
-            final Path file = directory.resolve(sample.getKey());
-            if (!Files.exists(file)) {
-                Files.write(file, sample.getValue().get().toBytes());
-            }
+            writeIfMissing(directory.resolve(sample.getKey()), sample.getValue().get().toBytes());
+        }
+        for (Map.Entry<String, Supplier<ChangePointDetector>> sample :
+                PosteriorGoldenBytes.currentDetectorSamples().entrySet()) {
+            writeIfMissing(directory.resolve(sample.getKey()), sample.getValue().get().toBytes());
+        }
+    }
+
+    private static void writeIfMissing(Path file, byte[] state) throws IOException {
+        if (!Files.exists(file)) {
+            Files.write(file, state);
         }
     }
 }

@@ -9,10 +9,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 class PosteriorStateFormatTest {
 
@@ -74,6 +79,92 @@ class PosteriorStateFormatTest {
                     .as(sample.getKey())
                     .isEqualTo(PosteriorGoldenBytes.read(sample.getKey()));
         }
+    }
+
+    @Test
+    void currentDetectorWriterStillWritesItsGoldenBytes() throws IOException {
+        for (var sample : PosteriorGoldenBytes.currentDetectorSamples().entrySet()) {
+            assertThat(sample.getValue().get().toBytes())
+                    .as(sample.getKey())
+                    .isEqualTo(PosteriorGoldenBytes.read(sample.getKey()));
+        }
+    }
+
+    /**
+     * Every shipped file has a sample (the version 1 file is checked above), and restores to a
+     * state equal to it: the same bytes again, the same summary and statistics.
+     */
+    @Test
+    void everyShippedFileRestoresToAStateEqualToItsSample() throws IOException, URISyntaxException {
+        final var posteriors = PosteriorGoldenBytes.currentSamples();
+        final var detectors = PosteriorGoldenBytes.currentDetectorSamples();
+        final List<String> shipped = shippedFiles();
+        assertThat(shipped)
+                .containsAll(posteriors.keySet())
+                .containsAll(detectors.keySet())
+                .hasSize(posteriors.size() + detectors.size() + 1);
+        for (String name : shipped) {
+            final byte[] bytes = PosteriorGoldenBytes.read(name);
+            if (name.equals(GOLDEN_V1)) {
+                continue;
+            }
+            if (detectors.containsKey(name)) {
+                assertDetectorRestores(name, detectors.get(name).get(), bytes);
+            } else {
+                assertThat(posteriors).as("a sample for %s", name).containsKey(name);
+                assertPosteriorRestores(name, posteriors.get(name).get(), bytes);
+            }
+        }
+    }
+
+    private static List<String> shippedFiles() throws IOException, URISyntaxException {
+        final Path directory =
+                Path.of(
+                        PosteriorStateFormatTest.class
+                                .getClassLoader()
+                                .getResource(PosteriorGoldenBytes.DIRECTORY)
+                                .toURI());
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.endsWith(".bin"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private static void assertPosteriorRestores(
+            String name, ConjugatePosterior sample, byte[] bytes) {
+        final ConjugatePosterior restored = BayesModels.fromBytes(sample.modelName(), bytes);
+        assertThat(restored.toBytes()).as(name).isEqualTo(bytes);
+        assertThat(restored.getClass()).as(name).isEqualTo(sample.getClass());
+        assertThat(restored.toString()).as(name).isEqualTo(sample.toString());
+        assertThat(restored.getN()).as(name).isEqualTo(sample.getN());
+        assertThat(restored.isEmpty()).as(name).isEqualTo(sample.isEmpty());
+        assertThat(restored.summarize()).as(name).isEqualTo(sample.summarize());
+        assertThat(restored.logMarginalLikelihood())
+                .as(name)
+                .isEqualTo(sample.logMarginalLikelihood());
+    }
+
+    private static void assertDetectorRestores(
+            String name, ChangePointDetector sample, byte[] bytes) {
+        final ChangePointDetector restored = ChangePointDetector.fromBytes(bytes);
+        assertThat(restored.toBytes()).as(name).isEqualTo(bytes);
+        assertThat(restored.toString()).as(name).isEqualTo(sample.toString());
+        assertThat(restored.observations()).as(name).isEqualTo(sample.observations());
+        assertThat(restored.hazard()).as(name).isEqualTo(sample.hazard());
+        assertThat(restored.maxRunLength()).as(name).isEqualTo(sample.maxRunLength());
+        assertThat(restored.shortRunWindow()).as(name).isEqualTo(sample.shortRunWindow());
+        assertThat(restored.runLengthDistribution())
+                .as(name)
+                .isEqualTo(sample.runLengthDistribution());
+        // A restored detector continues exactly where the writer was.
+        for (double value : new double[] {6.2, -40.0, 0.5}) {
+            assertThat(restored.update(BayesObservation.of(value)))
+                    .as("%s, then %s", name, value)
+                    .isEqualTo(sample.update(BayesObservation.of(value)));
+        }
+        assertThat(restored.toBytes()).as(name).isEqualTo(sample.toBytes());
     }
 
     @Test
