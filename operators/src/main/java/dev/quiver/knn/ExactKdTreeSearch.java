@@ -49,8 +49,12 @@ final class ExactKdTreeSearch extends KdTreeSearch {
         Arrays.fill(offsets, 0f);
         reach = sqRadius;
         radiusOut = out;
-        walk();
-        radiusOut = null;
+        try {
+            walk();
+        } finally {
+            // A kNN after a failed radius search must not put its points in this buffer.
+            radiusOut = null;
+        }
     }
 
     /** Every live point in the {@link AxisBox} the caller set, with distance 0, unordered. */

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * What the exact and the best-bin-first searches of a {@link KdTreeIndex} share: the query, the
  * per-axis offsets from it to the current cell (Arya and Mount 1993), the heap of the best
- * candidates, and the one definition of a point's distance and of a cell's lower bound.
+ * candidates, a point's distance ({@link SquaredL2#distance}, as every search path ranks by) and a
+ * cell's lower bound summed in the same order.
  *
  * <p>{@link #bind} copies the store's array references into fields of this object at the start of
  * each query: the innermost loops then read a node or a point with one load less than through the
@@ -61,13 +62,8 @@ abstract class KdTreeSearch {
      * ones at once rather than at the next query.
      */
     final void unbind() {
-        left = null;
-        right = null;
-        splitAxis = null;
-        splitValue = null;
-        size = null;
-        bucket = null;
-        coordinates = null;
+        left = right = splitAxis = size = bucket = null;
+        splitValue = coordinates = null;
         live = null;
     }
 
