@@ -66,6 +66,10 @@ public final class BruteForceKnn {
     private final double[] pointErrorTerms;
     private final double[] queryErrorTerms;
     private final double[] queryThresholds;
+
+    /** The k best so far of each query of a block, kept across its point blocks. */
+    private final NeighborHeap[] heaps;
+
     private float[] gathered = new float[0];
 
     /** A search over {@code backend}, which stays the caller's to close. */
@@ -87,6 +91,10 @@ public final class BruteForceKnn {
         pointErrorTerms = new double[pointBlock];
         queryErrorTerms = new double[queryBlock];
         queryThresholds = new double[queryBlock];
+        heaps = new NeighborHeap[queryBlock];
+        for (int i = 0; i < queryBlock; i++) {
+            heaps[i] = new NeighborHeap(16);
+        }
     }
 
     /** The backend the distances are screened with. */
@@ -111,9 +119,6 @@ public final class BruteForceKnn {
         }
         checkBatch(queries, count, points, out);
         search(queries, count, k, Float.POSITIVE_INFINITY, points, out);
-        for (int i = 0; i < count; i++) {
-            sortMaxHeap(out[i], points);
-        }
     }
 
     /**
@@ -133,11 +138,7 @@ public final class BruteForceKnn {
         checkBatch(queries, count, points, out);
         search(queries, count, 0, sqRadius, points, out);
         for (int i = 0; i < count; i++) {
-            NeighborBuffer buffer = out[i];
-            for (int root = buffer.size() / 2 - 1; root >= 0; root--) {
-                siftDown(buffer, root, buffer.size(), points);
-            }
-            sortMaxHeap(buffer, points);
+            out[i].sortByDistanceThenId(points);
         }
     }
 
@@ -168,8 +169,8 @@ public final class BruteForceKnn {
     }
 
     /**
-     * Fills {@code out} with a max-heap of the k best per query ({@code k > 0}), or with every
-     * point within {@code sqRadius}, unordered ({@code k == 0}).
+     * Fills {@code out} with the k best per query, ordered ({@code k > 0}), or with every point
+     * within {@code sqRadius}, unordered ({@code k == 0}).
      */
     private void search(
             float[] queries,
@@ -198,6 +199,10 @@ public final class BruteForceKnn {
         for (int q0 = 0; q0 < count; q0 += queryBlock) {
             int queryCount = Math.min(queryBlock, count - q0);
             for (int i = 0; i < queryCount; i++) {
+                if (!radius) {
+                    // No more than the live points: a huge k must not size the heap.
+                    heaps[i].start(Math.min(k, points.size()), points);
+                }
                 double norm = SquaredNorms.of(queries, (q0 + i) * d, d);
                 assert Double.isFinite(norm) : "query " + (q0 + i) + " is not finite";
                 queryErrorTerms[i] = c * (norm + normUnderflow);
@@ -239,6 +244,7 @@ public final class BruteForceKnn {
 
                 for (int i = 0; i < queryCount; i++) {
                     NeighborBuffer buffer = out[q0 + i];
+                    NeighborHeap heap = heaps[i];
                     int queryOffset = (q0 + i) * d;
                     int row = i * liveCount;
                     double threshold = queryThresholds[i];
@@ -263,88 +269,19 @@ public final class BruteForceKnn {
                             if (sqDist <= sqRadius) {
                                 buffer.add(slot, sqDist);
                             }
-                        } else if (offer(buffer, k, slot, sqDist, points)) {
-                            double reach = (buffer.distance(0) + directUnderflow) / directShrink;
+                        } else if (heap.offer(slot, sqDist)) {
+                            double reach = (heap.worstDistance() + directUnderflow) / directShrink;
                             threshold = reach + queryErrorTerms[i];
                         }
                     }
                     queryThresholds[i] = threshold;
                 }
             }
-        }
-    }
-
-    /**
-     * Offers a candidate to a max-heap of at most {@code k}. True when the heap is full and its
-     * worst (the root) changed, i.e. when the screen can tighten.
-     */
-    private static boolean offer(
-            NeighborBuffer heap, int k, int slot, float sqDist, PointSet points) {
-        int size = heap.size();
-        if (size < k) {
-            heap.add(slot, sqDist);
-            siftUp(heap, size, points);
-            return size + 1 == k;
-        }
-        if (!NeighborBuffer.comesAfter(points, heap.slot(0), heap.distance(0), slot, sqDist)) {
-            return false;
-        }
-        heap.set(0, slot, sqDist);
-        siftDown(heap, 0, size, points);
-        return true;
-    }
-
-    private static void siftUp(NeighborBuffer heap, int child, PointSet points) {
-        int slot = heap.slot(child);
-        float sqDist = heap.distance(child);
-        while (child > 0) {
-            int parent = (child - 1) / 2;
-            if (!NeighborBuffer.comesAfter(
-                    points, slot, sqDist, heap.slot(parent), heap.distance(parent))) {
-                break;
+            if (!radius) {
+                for (int i = 0; i < queryCount; i++) {
+                    heaps[i].drainTo(out[q0 + i]);
+                }
             }
-            heap.set(child, heap.slot(parent), heap.distance(parent));
-            child = parent;
-        }
-        heap.set(child, slot, sqDist);
-    }
-
-    private static void siftDown(NeighborBuffer heap, int parent, int size, PointSet points) {
-        int slot = heap.slot(parent);
-        float sqDist = heap.distance(parent);
-        while (true) {
-            int child = 2 * parent + 1;
-            if (child >= size) {
-                break;
-            }
-            int right = child + 1;
-            if (right < size
-                    && NeighborBuffer.comesAfter(
-                            points,
-                            heap.slot(right),
-                            heap.distance(right),
-                            heap.slot(child),
-                            heap.distance(child))) {
-                child = right;
-            }
-            if (!NeighborBuffer.comesAfter(
-                    points, heap.slot(child), heap.distance(child), slot, sqDist)) {
-                break;
-            }
-            heap.set(parent, heap.slot(child), heap.distance(child));
-            parent = child;
-        }
-        heap.set(parent, slot, sqDist);
-    }
-
-    /** Heapsort of a max-heap in place: ascending by (distance, id) afterwards. */
-    private static void sortMaxHeap(NeighborBuffer heap, PointSet points) {
-        for (int end = heap.size() - 1; end > 0; end--) {
-            int slot = heap.slot(0);
-            float sqDist = heap.distance(0);
-            heap.set(0, heap.slot(end), heap.distance(end));
-            heap.set(end, slot, sqDist);
-            siftDown(heap, 0, end, points);
         }
     }
 }

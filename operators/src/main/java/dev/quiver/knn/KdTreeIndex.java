@@ -1,6 +1,5 @@
 package dev.quiver.knn;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -58,6 +57,14 @@ import java.util.Objects;
  * a rebuild that moves points rewrites their slots without hashing or boxing), and for a rebuild of
  * the root or of a subtree whose points take more than 256 KiB, which copies into new arrays.
  *
+ * <p><b>Pieces.</b> This class checks arguments, normalises vectors and delegates to
+ * package-private parts: {@code KdTreeStore} (the arrays, and allocation of nodes and blocks),
+ * {@code KdTreeRebuilder} with {@code MedianCut} (balanced builds, rebuilds and leaf splits),
+ * {@code KdTreeUpdater} with {@code RebuildCriteria} (inserts, tombstones and which node to
+ * rebuild), {@code ExactKdTreeSearch} and {@code BestBinFirstSearch} with {@code BranchQueue}
+ * (queries, ranking in a {@code NeighborHeap}), and {@code KdTreeInvariants} (structural checks for
+ * tests).
+ *
  * <pre>{@code
  * KdTreeIndex index = KdTreeIndex.builder(2).metric(KnnMetric.L2).build();
  * index.upsert("a", new float[] {0f, 0f}, 0);
@@ -91,123 +98,34 @@ public final class KdTreeIndex implements PointSet {
     /** Largest accepted leaf size; larger buckets only turn the tree into a scan. */
     public static final int MAX_LEAF_SIZE = 1 << 12;
 
-    static final int NO_NODE = -1;
-    private static final int MIN_CAPACITY = 16;
-    private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
-
-    /** Points whose spread is measured when choosing a split axis; see {@link #widestAxis}. */
-    private static final int SPREAD_SAMPLE = 128;
-
-    /**
-     * Rebuilds whose points fit in this many floats (256 KiB) reuse one staging buffer; larger
-     * ones, rare and {@code O(n d)} anyway, allocate their own rather than keep a big buffer alive.
-     */
-    private static final int STAGE_KEEP_FLOATS = 1 << 16;
-
-    /** Blocks of a new index: an empty index of large vectors should stay small. */
-    private static final int INITIAL_BLOCKS = 2;
-
-    /** Fewer blocks than this are never compacted: trimming them would save nothing. */
-    private static final int COMPACT_MIN_BLOCKS = 64;
-
     private final int dimension;
     private final KnnMetric metric;
-    private final int leafSize;
-    private final double alpha;
-    private final double maxDeletedFraction;
+    private final KdTreeStore store;
+    private final KdTreeRebuilder rebuilder;
+    private final KdTreeUpdater updater;
+    private final KdTreeInvariants invariants;
+    private final ExactKdTreeSearch exact;
+    private final BestBinFirstSearch bestBinFirst;
 
-    // ---- points, by slot; slot s sits in block s / blockCapacity ----
-    private float[] coordinates;
-    private boolean[] live;
-    private int liveCount;
+    /** The box of the running box query or box delete. */
+    private final AxisBox box = new AxisBox();
 
-    /**
-     * The handle (see {@link IdHandles}) of the point in each slot; meaningful for live slots only.
-     */
-    private int[] handleOfSlot;
-
-    /** Ids to handles to slots; a rebuild moves a point by updating its handle's slot. */
-    private final IdHandles handles = new IdHandles();
-
-    // ---- nodes, struct of arrays; a leaf has left == NO_NODE ----
-    private int[] left;
-    private int[] right;
-    private int[] parent;
-    private int[] splitAxis;
-    private float[] splitValue;
-
-    /** Points in the subtree, tombstones included. */
-    private int[] size;
-
-    /** Tombstones in the subtree. */
-    private int[] dead;
-
-    /** First slot of a leaf's block; its points are slots {@code [bucket, bucket + size)}. */
-    private int[] bucket;
-
-    private int nodeCount;
-    private int[] freeNodes;
-    private int freeNodeCount;
-    private int root;
-
-    // ---- blocks of leafSize + 1 slots (one spare for the insert that splits its leaf) ----
-    private final int blockCapacity;
-    private int[] leafOfBlock;
-    private int blockCount;
-    private int[] freeBlocks;
-    private int freeBlockCount;
-
-    // ---- scratch reused by every call (hence not thread-safe) ----
+    /** Scratch for the vector of the running query or insert, checked and normalised. */
     private final float[] query;
-
-    /** Per-axis squared distance from the query to the current cell (Arya and Mount 1993). */
-    private final float[] offsets;
-
-    private final float[] spreadMin;
-    private final float[] spreadMax;
-    private int[] work = new int[MIN_CAPACITY];
-    private int[] path = new int[64];
-
-    // A rebuild copies its live points out (stage), then builds into fresh blocks from the copy.
-    private float[] stageCoordinates = new float[0];
-    private int[] stageHandles = new int[0];
-    private float[] buildCoordinates;
-    private int[] buildHandles;
-
-    // bounded max-heap of the best candidates, worst on top
-    private int[] heapSlots = new int[MIN_CAPACITY];
-    private float[] heapDistances = new float[MIN_CAPACITY];
-    private int heapSize;
-    private int heapLimit;
-
-    // best-bin-first: entries (a branch and the cut that led to it) and a min-heap of entry ids
-    private int[] entryNode = new int[64];
-    private float[] entryBound = new float[64];
-    private int[] entryAxis = new int[64];
-    private float[] entryCut = new float[64];
-    private int[] entryParent = new int[64];
-    private int entryCount;
-    private int[] queue = new int[64];
-    private int queueSize;
-
-    private float searchRadius;
-    private NeighborBuffer searchOut;
-    private float[] boxLo;
-    private float[] boxHi;
 
     private KdTreeIndex(Builder builder) {
         this.dimension = builder.dimension;
         this.metric = builder.metric;
-        this.leafSize = builder.leafSize;
-        this.alpha = builder.alpha;
-        this.maxDeletedFraction = builder.maxDeletedFraction;
-        this.blockCapacity = leafSize + 1;
         this.query = new float[dimension];
-        this.offsets = new float[dimension];
-        this.spreadMin = new float[dimension];
-        this.spreadMax = new float[dimension];
-        allocateEmpty(INITIAL_BLOCKS, MIN_CAPACITY);
-        buildSubtree(root, 0, 0);
+        RebuildCriteria criteria =
+                new RebuildCriteria(builder.leafSize, builder.alpha, builder.maxDeletedFraction);
+        this.store = new KdTreeStore(dimension, builder.leafSize);
+        this.rebuilder = new KdTreeRebuilder(store, builder.leafSize);
+        this.updater = new KdTreeUpdater(store, criteria, rebuilder, box);
+        this.invariants = new KdTreeInvariants(store, criteria);
+        this.exact = new ExactKdTreeSearch(store, this, query, box);
+        this.bestBinFirst = new BestBinFirstSearch(store, this, query);
+        rebuilder.buildEmpty();
     }
 
     /**
@@ -241,10 +159,7 @@ public final class KdTreeIndex implements PointSet {
         private double maxDeletedFraction = DEFAULT_MAX_DELETED_FRACTION;
 
         private Builder(int dimension) {
-            if (dimension < 1 || dimension > MAX_DIMENSION) {
-                throw new IllegalArgumentException(
-                        "dimension must be in [1, " + MAX_DIMENSION + "], got " + dimension);
-            }
+            requireInOneTo("dimension", dimension, MAX_DIMENSION);
             this.dimension = dimension;
         }
 
@@ -268,10 +183,7 @@ public final class KdTreeIndex implements PointSet {
          * unit of recall with 32 but makes each check cheaper.
          */
         public Builder leafSize(int leafSize) {
-            if (leafSize < 1 || leafSize > MAX_LEAF_SIZE) {
-                throw new IllegalArgumentException(
-                        "leafSize must be in [1, " + MAX_LEAF_SIZE + "], got " + leafSize);
-            }
+            requireInOneTo("leafSize", leafSize, MAX_LEAF_SIZE);
             this.leafSize = leafSize;
             return this;
         }
@@ -283,10 +195,7 @@ public final class KdTreeIndex implements PointSet {
          * 0.7.
          */
         public Builder balance(double alpha) {
-            if (!(alpha > 0.5 && alpha < 1.0)) {
-                throw new IllegalArgumentException(
-                        "balance alpha must be in (0.5, 1), got " + alpha);
-            }
+            requireIn(alpha > 0.5 && alpha < 1.0, "balance alpha", "(0.5, 1)", alpha);
             this.alpha = alpha;
             return this;
         }
@@ -297,10 +206,7 @@ public final class KdTreeIndex implements PointSet {
          * slots as live ones are scanned and stored.
          */
         public Builder maxDeletedFraction(double fraction) {
-            if (!(fraction > 0.0 && fraction < 1.0)) {
-                throw new IllegalArgumentException(
-                        "maxDeletedFraction must be in (0, 1), got " + fraction);
-            }
+            requireIn(fraction > 0.0 && fraction < 1.0, "maxDeletedFraction", "(0, 1)", fraction);
             this.maxDeletedFraction = fraction;
             return this;
         }
@@ -314,6 +220,18 @@ public final class KdTreeIndex implements PointSet {
          */
         public KdTreeIndex build() {
             return new KdTreeIndex(this);
+        }
+
+        private static void requireInOneTo(String option, int value, int max) {
+            requireIn(value >= 1 && value <= max, option, "[1, " + max + "]", value);
+        }
+
+        /** Throws "{@code option} must be in {@code range}, got {@code value}" unless in range. */
+        private static void requireIn(boolean inRange, String option, String range, Object value) {
+            if (!inRange) {
+                throw new IllegalArgumentException(
+                        option + " must be in " + range + ", got " + value);
+            }
         }
     }
 
@@ -329,29 +247,28 @@ public final class KdTreeIndex implements PointSet {
     /** {@inheritDoc} Every block ever allocated since the last compaction, times its slots. */
     @Override
     public int slotCount() {
-        return blockCount * blockCapacity;
+        return store.slotCount();
     }
 
     @Override
     public int size() {
-        return liveCount;
+        return store.liveCount;
     }
 
     @Override
     public float[] coordinates() {
-        return coordinates;
+        return store.coordinates;
     }
 
     @Override
     public boolean isLive(int slot) {
-        return slot >= 0 && slot < blockCount * blockCapacity && live[slot];
+        return slot >= 0 && slot < store.slotCount() && store.live[slot];
     }
 
     @Override
     public String id(int slot) {
-        Objects.checkIndex(slot, blockCount * blockCapacity);
-        // Ids live only in the id map, so rebuilds that move points copy no references.
-        return live[slot] ? handles.id(handleOfSlot[slot]) : null;
+        Objects.checkIndex(slot, store.slotCount());
+        return store.id(slot);
     }
 
     /** The metric this index ranks by. */
@@ -361,13 +278,13 @@ public final class KdTreeIndex implements PointSet {
 
     /** True when a live point has this id. */
     public boolean contains(String id) {
-        return handles.find(id) >= 0;
+        return store.handles.find(id) >= 0;
     }
 
     /** The slot of the live point with this id, or -1; valid until the next mutation. */
     public int slotOf(String id) {
-        int handle = handles.find(id);
-        return handle < 0 ? -1 : handles.slot(handle);
+        int handle = store.handles.find(id);
+        return handle < 0 ? -1 : store.handles.slot(handle);
     }
 
     // =====================================================================================
@@ -474,16 +391,12 @@ public final class KdTreeIndex implements PointSet {
      */
     public boolean upsert(String id, float[] v, int off) {
         Objects.requireNonNull(id, "id");
-        String reason = invalidVectorReason(v, off, availableLength(v, off));
-        if (reason != null) {
-            throw new IllegalArgumentException(reason);
-        }
-        int previousSlot = handles.remove(id);
+        loadVector(v, off, query, 0);
+        int previousSlot = store.handles.remove(id);
         if (previousSlot >= 0) {
-            tombstone(previousSlot);
+            updater.delete(previousSlot);
         }
-        copyVector(v, off, query, 0);
-        insertIntoTree(id);
+        updater.insert(id, query);
         return previousSlot >= 0;
     }
 
@@ -493,11 +406,11 @@ public final class KdTreeIndex implements PointSet {
      * @return false if no live point has this id
      */
     public boolean delete(String id) {
-        int slot = handles.remove(id);
+        int slot = store.handles.remove(id);
         if (slot < 0) {
             return false;
         }
-        tombstone(slot);
+        updater.delete(slot);
         return true;
     }
 
@@ -509,16 +422,12 @@ public final class KdTreeIndex implements PointSet {
      */
     public int deleteInBox(float[] lo, float[] hi) {
         checkBox(lo, hi);
-        boxLo = lo;
-        boxHi = hi;
-        int deleted = markBox(root);
-        if (deleted > 0) {
-            fixBox(root);
-            compactIfSparse();
+        box.set(lo, hi);
+        try {
+            return updater.deleteInBox();
+        } finally {
+            box.clear();
         }
-        boxLo = null;
-        boxHi = null;
-        return deleted;
     }
 
     /**
@@ -527,510 +436,7 @@ public final class KdTreeIndex implements PointSet {
      * loaded index, whose queries then read memory in tree order. Every slot may change.
      */
     public void rebuild() {
-        rebuildRoot();
-    }
-
-    private void tombstone(int slot) {
-        assert live[slot] : slot;
-        live[slot] = false;
-        liveCount--;
-        int leaf = leafOfBlock[slot / blockCapacity];
-        for (int node = leaf; node != NO_NODE; node = parent[node]) {
-            dead[node]++;
-        }
-        fixPath(leaf);
-    }
-
-    /** Adds the vector in {@link #query} under {@code id} at the end of its leaf's block. */
-    private void insertIntoTree(String id) {
-        // The tree satisfies every rebuild criterion before the insert, and adding a point only
-        // lowers tombstone fractions, so the only criteria it can break are a leaf's overflow and
-        // the balance test on the path; the latter is checked on the way down (the sibling's size
-        // is the parent's minus the child's), which finds the same highest violating node as
-        // fixPath would without walking the path again.
-        int highest = NO_NODE;
-        int node = root;
-        while (left[node] != NO_NODE) {
-            int s = ++size[node];
-            float x = query[splitAxis[node]];
-            float split = splitValue[node];
-            int child;
-            if (x < split) {
-                child = left[node];
-            } else if (x > split) {
-                child = right[node];
-            } else {
-                // Either side is valid for a point on the cut; the smaller one keeps runs of
-                // duplicates from unbalancing the tree.
-                child = size[left[node]] <= size[right[node]] ? left[node] : right[node];
-            }
-            if (highest == NO_NODE) {
-                int c = size[child] + 1;
-                int larger = Math.max(c, s - c);
-                if (larger > alpha * s && 2L * larger > s + 1L) {
-                    highest = node;
-                }
-            }
-            node = child;
-        }
-        assert size[node] < blockCapacity : size[node];
-        int slot = bucket[node] + size[node];
-        System.arraycopy(query, 0, coordinates, slot * dimension, dimension);
-        live[slot] = true;
-        liveCount++;
-        handleOfSlot[slot] = handles.add(id, slot);
-        size[node]++;
-        if (highest == NO_NODE && size[node] > leafSize) {
-            highest = node;
-        }
-        assert highest == NO_NODE || violates(highest) : highest;
-        if (highest == NO_NODE) {
-            compactIfSparse();
-        } else if (highest == root) {
-            rebuildRoot();
-        } else if (highest == node && dead[node] == 0) {
-            splitLeaf(node);
-            compactIfSparse();
-        } else {
-            int above = parent[highest];
-            boolean shrinks = dead[highest] > 0;
-            rebuildSubtree(highest);
-            if (shrinks) {
-                fixPath(above);
-            } else {
-                compactIfSparse();
-            }
-        }
-    }
-
-    /**
-     * Restores the invariants on the path from {@code node} to the root: rebuilds the highest node
-     * that breaks one, then looks again above it, because a rebuild drops tombstones and so shrinks
-     * every ancestor, which can unbalance one of them.
-     */
-    private void fixPath(int node) {
-        while (node != NO_NODE) {
-            int length = 0;
-            for (int n = node; n != NO_NODE; n = parent[n]) {
-                if (length == path.length) {
-                    path = Arrays.copyOf(path, length * 2);
-                }
-                path[length++] = n;
-            }
-            int highest = NO_NODE;
-            for (int i = length - 1; i >= 0; i--) {
-                if (violates(path[i])) {
-                    highest = path[i];
-                    break;
-                }
-            }
-            if (highest == NO_NODE) {
-                compactIfSparse();
-                return;
-            }
-            if (highest == root) {
-                rebuildRoot();
-                return;
-            }
-            node = parent[highest];
-            rebuildSubtree(highest);
-        }
-    }
-
-    /**
-     * Whether a node must be rebuilt. A leaf: it overflowed, or too many of its points are dead. An
-     * internal node: it holds no more points than a leaf could, too many are dead, or one child
-     * holds more than {@code alpha} of them. The balance test also accepts {@code 2 * larger <= s +
-     * 1}, the best any split of {@code s} points can do, so that a fresh median split never fails
-     * it (which alpha alone would allow for tiny {@code s} and alpha near 0.5).
-     */
-    boolean violates(int node) {
-        int s = size[node];
-        if (dead[node] > 0 && dead[node] > maxDeletedFraction * s) {
-            return true;
-        }
-        if (left[node] == NO_NODE) {
-            return s > leafSize;
-        }
-        if (s <= leafSize) {
-            return true;
-        }
-        int larger = Math.max(size[left[node]], size[right[node]]);
-        return larger > alpha * s && 2L * larger > s + 1L;
-    }
-
-    /** Marks every live point in the box dead, updating tombstone counts on the way back up. */
-    private int markBox(int node) {
-        int deleted = 0;
-        if (left[node] == NO_NODE) {
-            for (int slot = bucket[node], end = slot + size[node]; slot < end; slot++) {
-                if (live[slot] && insideBox(slot)) {
-                    live[slot] = false;
-                    liveCount--;
-                    handles.release(handleOfSlot[slot]);
-                    deleted++;
-                }
-            }
-        } else {
-            int axis = splitAxis[node];
-            float split = splitValue[node];
-            if (boxLo[axis] <= split) {
-                deleted += markBox(left[node]);
-            }
-            if (boxHi[axis] >= split) {
-                deleted += markBox(right[node]);
-            }
-        }
-        dead[node] += deleted;
-        return deleted;
-    }
-
-    /**
-     * After {@link #markBox}: rebuilds the highest violating nodes of the visited part, top down,
-     * and checks each node again once its children are fixed, since their rebuilds shrink it.
-     */
-    private void fixBox(int node) {
-        if (violates(node)) {
-            if (node == root) {
-                rebuildRoot();
-            } else {
-                rebuildSubtree(node);
-            }
-            return;
-        }
-        if (left[node] == NO_NODE) {
-            return;
-        }
-        int axis = splitAxis[node];
-        float split = splitValue[node];
-        if (boxLo[axis] <= split) {
-            fixBox(left[node]);
-        }
-        if (boxHi[axis] >= split) {
-            fixBox(right[node]);
-        }
-        if (violates(node)) {
-            if (node == root) {
-                rebuildRoot();
-            } else {
-                rebuildSubtree(node);
-            }
-        }
-    }
-
-    private boolean insideBox(int slot) {
-        int base = slot * dimension;
-        for (int i = 0; i < dimension; i++) {
-            float x = coordinates[base + i];
-            if (!(boxLo[i] <= x && x <= boxHi[i])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    // =====================================================================================
-    // rebuilding
-    // =====================================================================================
-
-    /**
-     * Rebuilds a non-root subtree in place (same node index, so its parent needs no update) from
-     * its live points, which move to fresh blocks; frees its old blocks and nodes, and takes the
-     * tombstones off every ancestor's counts.
-     */
-    private void rebuildSubtree(int node) {
-        int removed = dead[node];
-        int n = size[node] - removed;
-        ensureWork(n);
-        int keepRows = Math.max(1, STAGE_KEEP_FLOATS / dimension);
-        if (n <= keepRows) {
-            if (stageHandles.length < n) {
-                int rows = Math.min(keepRows, Math.max(n, 2 * stageHandles.length));
-                stageCoordinates = new float[rows * dimension];
-                stageHandles = new int[rows];
-            }
-            buildCoordinates = stageCoordinates;
-            buildHandles = stageHandles;
-        } else {
-            buildCoordinates = new float[Math.multiplyExact(n, dimension)];
-            buildHandles = new int[n];
-        }
-        int staged = stageAndFree(node, node, 0);
-        assert staged == n : staged + " != " + n;
-        for (int i = 0; i < n; i++) {
-            work[i] = i;
-        }
-        buildSubtree(node, 0, n);
-        buildCoordinates = null;
-        buildHandles = null;
-        if (removed > 0) {
-            for (int p = parent[node]; p != NO_NODE; p = parent[p]) {
-                size[p] -= removed;
-                dead[p] -= removed;
-            }
-        }
-    }
-
-    /**
-     * Splits a full leaf without tombstones at the median of its widest axis, moving as few points
-     * as it can: the lower half keeps the leaf's block (only its points that sat in the upper half
-     * move, into the slots the upper half left), the upper half moves to a new block. Leaf splits
-     * are most of the rebuild work of a growing index, and every moved point costs a random write
-     * to its handle's slot.
-     */
-    private void splitLeaf(int node) {
-        int n = size[node];
-        int first = bucket[node];
-        ensureWork(n);
-        for (int i = 0; i < n; i++) {
-            work[i] = first + i;
-        }
-        buildCoordinates = coordinates;
-        int axis = widestAxis(0, n);
-        int mid = n / 2;
-        select(0, n - 1, mid, axis);
-        float split = key(mid, axis);
-        buildCoordinates = null;
-        int l = allocateNode();
-        int r = allocateNode();
-        int upperFirst = allocateBlock(r);
-        for (int i = mid; i < n; i++) {
-            moveLivePoint(work[i], upperFirst + i - mid);
-        }
-        // The upper half's old slots below first + mid are now holes, as many as the lower half
-        // has points at or above first + mid: pair them up.
-        int hole = first;
-        for (int i = 0; i < mid; i++) {
-            int slot = work[i];
-            if (slot >= first + mid) {
-                while (live[hole]) {
-                    hole++;
-                }
-                moveLivePoint(slot, hole);
-            }
-        }
-        leafOfBlock[first / blockCapacity] = l;
-        makeLeaf(l, node, first, mid);
-        makeLeaf(r, node, upperFirst, n - mid);
-        left[node] = l;
-        right[node] = r;
-        splitAxis[node] = axis;
-        splitValue[node] = split;
-        bucket[node] = NO_NODE;
-    }
-
-    private void moveLivePoint(int from, int to) {
-        System.arraycopy(coordinates, from * dimension, coordinates, to * dimension, dimension);
-        int handle = handleOfSlot[from];
-        handleOfSlot[to] = handle;
-        handles.setSlot(handle, to);
-        live[from] = false;
-        live[to] = true;
-    }
-
-    private void makeLeaf(int leaf, int above, int first, int points) {
-        left[leaf] = NO_NODE;
-        right[leaf] = NO_NODE;
-        parent[leaf] = above;
-        bucket[leaf] = first;
-        size[leaf] = points;
-        dead[leaf] = 0;
-    }
-
-    /**
-     * Copies the live points under {@code node} to the build arrays from row {@code n} on, frees
-     * their blocks and every node below {@code top}; returns the rows filled.
-     */
-    private int stageAndFree(int node, int top, int n) {
-        if (left[node] == NO_NODE) {
-            int first = bucket[node];
-            for (int slot = first, end = first + size[node]; slot < end; slot++) {
-                if (live[slot]) {
-                    System.arraycopy(
-                            coordinates,
-                            slot * dimension,
-                            buildCoordinates,
-                            n * dimension,
-                            dimension);
-                    buildHandles[n++] = handleOfSlot[slot];
-                }
-            }
-            freeBlock(first, size[node]);
-        } else {
-            n = stageAndFree(left[node], top, n);
-            n = stageAndFree(right[node], top, n);
-        }
-        if (node != top) {
-            freeNode(node);
-        }
-        return n;
-    }
-
-    /** Rebuilds the root when more than half the blocks ever allocated lie free. */
-    private void compactIfSparse() {
-        if (blockCount > COMPACT_MIN_BLOCKS && 2 * freeBlockCount > blockCount) {
-            rebuildRoot();
-        }
-    }
-
-    /**
-     * Rebuilds the whole tree into new arrays sized to the live points: buckets in tree order, so
-     * neighbouring leaves are neighbours in memory, and no free blocks or nodes left over.
-     */
-    private void rebuildRoot() {
-        int n = liveCount;
-        ensureWork(n);
-        int rows = 0;
-        int slots = slotCount();
-        for (int slot = 0; slot < slots; slot++) {
-            if (live[slot]) {
-                work[rows++] = slot;
-            }
-        }
-        assert rows == n : rows + " != " + n;
-        // Room for a quarter more leaves before the arrays grow: enough to absorb churn, little
-        // enough that a shrinking index gives memory back.
-        int leaves = leavesOfBuild(n);
-        int blocks = Math.max(INITIAL_BLOCKS, leaves + (leaves >> 2));
-        int nodes = Math.max(MIN_CAPACITY, 2 * blocks);
-        buildCoordinates = coordinates;
-        buildHandles = handleOfSlot;
-        allocateEmpty(blocks, nodes);
-        buildSubtree(root, 0, n);
-        buildCoordinates = null;
-        buildHandles = null;
-        if (work.length > 3 * Math.max(MIN_CAPACITY, n)) {
-            work = new int[Math.max(MIN_CAPACITY, n)];
-        }
-    }
-
-    /** Leaves of a fresh build over {@code n} points: median halving until a leaf fits. */
-    private int leavesOfBuild(int n) {
-        return n <= leafSize ? 1 : leavesOfBuild(n / 2) + leavesOfBuild(n - n / 2);
-    }
-
-    /**
-     * Builds a balanced subtree at {@code node} over the build rows {@code work[from, to)}: a leaf
-     * if they fit, otherwise a median cut on the axis of widest spread. Leaves copy their rows into
-     * a fresh block and register the new slots in the id map.
-     */
-    private void buildSubtree(int node, int from, int to) {
-        int n = to - from;
-        size[node] = n;
-        dead[node] = 0;
-        if (n <= leafSize) {
-            left[node] = NO_NODE;
-            right[node] = NO_NODE;
-            int first = allocateBlock(node);
-            bucket[node] = first;
-            for (int j = 0; j < n; j++) {
-                int row = work[from + j];
-                int slot = first + j;
-                System.arraycopy(
-                        buildCoordinates,
-                        row * dimension,
-                        coordinates,
-                        slot * dimension,
-                        dimension);
-                int handle = buildHandles[row];
-                handleOfSlot[slot] = handle;
-                handles.setSlot(handle, slot);
-                live[slot] = true;
-            }
-            return;
-        }
-        int axis = widestAxis(from, to);
-        int mid = from + n / 2;
-        select(from, to - 1, mid, axis);
-        float split = buildCoordinates[work[mid] * dimension + axis];
-        int l = allocateNode();
-        int r = allocateNode();
-        left[node] = l;
-        right[node] = r;
-        parent[l] = node;
-        parent[r] = node;
-        splitAxis[node] = axis;
-        splitValue[node] = split;
-        bucket[node] = NO_NODE;
-        buildSubtree(l, from, mid);
-        buildSubtree(r, mid, to);
-    }
-
-    /**
-     * The axis of widest spread (Friedman, Bentley and Finkel 1977) over at most {@value
-     * #SPREAD_SAMPLE} evenly strided points: the choice only affects speed, never correctness, and
-     * the sample keeps a high-dimensional rebuild from spending {@code O(n d)} per level on it.
-     */
-    private int widestAxis(int from, int to) {
-        int n = to - from;
-        int step = Math.max(1, n / SPREAD_SAMPLE);
-        Arrays.fill(spreadMin, Float.POSITIVE_INFINITY);
-        Arrays.fill(spreadMax, Float.NEGATIVE_INFINITY);
-        for (int i = from; i < to; i += step) {
-            int base = work[i] * dimension;
-            for (int a = 0; a < dimension; a++) {
-                float x = buildCoordinates[base + a];
-                if (x < spreadMin[a]) {
-                    spreadMin[a] = x;
-                }
-                if (x > spreadMax[a]) {
-                    spreadMax[a] = x;
-                }
-            }
-        }
-        int best = 0;
-        float bestSpread = -1f;
-        for (int a = 0; a < dimension; a++) {
-            // Spread in double: max - min of large opposite floats would round or overflow.
-            float spread = (float) ((double) spreadMax[a] - spreadMin[a]);
-            if (spread > bestSpread) {
-                bestSpread = spread;
-                best = a;
-            }
-        }
-        return best;
-    }
-
-    /**
-     * Hoare quickselect on {@code work[lo, hi]} by coordinate {@code axis}: afterwards {@code
-     * work[k]} holds the k-th smallest, with no larger value before it and no smaller after. Hoare
-     * partitioning splits runs of equal keys evenly, so duplicates stay linear.
-     */
-    private void select(int lo, int hi, int k, int axis) {
-        while (hi > lo) {
-            float a = key(lo, axis);
-            float b = key(lo + (hi - lo) / 2, axis);
-            float c = key(hi, axis);
-            float pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
-            int i = lo;
-            int j = hi;
-            while (i <= j) {
-                while (key(i, axis) < pivot) {
-                    i++;
-                }
-                while (key(j, axis) > pivot) {
-                    j--;
-                }
-                if (i <= j) {
-                    int t = work[i];
-                    work[i] = work[j];
-                    work[j] = t;
-                    i++;
-                    j--;
-                }
-            }
-            if (k <= j) {
-                hi = j;
-            } else if (k >= i) {
-                lo = i;
-            } else {
-                return;
-            }
-        }
-    }
-
-    private float key(int i, int axis) {
-        return buildCoordinates[work[i] * dimension + axis];
+        rebuilder.rebuildRoot();
     }
 
     // =====================================================================================
@@ -1046,7 +452,7 @@ public final class KdTreeIndex implements PointSet {
     public void knn(float[] q, int off, int k, NeighborBuffer out) {
         checkK(k);
         loadVector(q, off, query, 0);
-        searchKnn(k, out);
+        exact.knn(k, out);
     }
 
     /**
@@ -1080,7 +486,7 @@ public final class KdTreeIndex implements PointSet {
         }
         for (int i = 0; i < count; i++) {
             copyVector(queries, i * dimension, query, 0);
-            searchKnn(k, out[i]);
+            exact.knn(k, out[i]);
         }
     }
 
@@ -1098,15 +504,7 @@ public final class KdTreeIndex implements PointSet {
             throw new IllegalArgumentException("sqRadius must not be NaN");
         }
         loadVector(q, off, query, 0);
-        out.clear();
-        if (liveCount == 0) {
-            return;
-        }
-        searchRadius = sqRadius;
-        searchOut = out;
-        Arrays.fill(offsets, 0f);
-        radiusNode(root, 0f);
-        searchOut = null;
+        exact.radius(sqRadius, out);
         out.sortByDistanceThenId(this);
     }
 
@@ -1117,14 +515,12 @@ public final class KdTreeIndex implements PointSet {
      */
     public void box(float[] lo, float[] hi, NeighborBuffer out) {
         checkBox(lo, hi);
-        out.clear();
-        boxLo = lo;
-        boxHi = hi;
-        searchOut = out;
-        boxNode(root);
-        searchOut = null;
-        boxLo = null;
-        boxHi = null;
+        box.set(lo, hi);
+        try {
+            exact.box(out);
+        } finally {
+            box.clear();
+        }
         out.sortByDistanceThenId(this);
     }
 
@@ -1142,209 +538,11 @@ public final class KdTreeIndex implements PointSet {
             throw new IllegalArgumentException("ratio must be in (0, 1], got " + ratio);
         }
         loadVector(q, off, query, 0);
-        searchKnn(2, out);
+        exact.knn(2, out);
         if (out.size() < 2) {
             return -1;
         }
         return RatioTest.passes(out.distance(0), out.distance(1), ratio) ? out.slot(0) : -1;
-    }
-
-    private void searchKnn(int k, NeighborBuffer out) {
-        out.clear();
-        if (liveCount == 0) {
-            return;
-        }
-        startHeap(k);
-        Arrays.fill(offsets, 0f);
-        knnNode(root, 0f);
-        drainHeap(out);
-    }
-
-    /**
-     * Depth-first search, near child first. {@code cellBound} is the Arya-Mount incremental lower
-     * bound of the cell, used only to accept a far child cheaply: a far child is skipped only after
-     * {@link #orderedBound} confirms it, because the incremental update rounds differently from a
-     * point's distance.
-     */
-    private void knnNode(int node, float cellBound) {
-        if (left[node] == NO_NODE) {
-            scanLeafKnn(node);
-            return;
-        }
-        int axis = splitAxis[node];
-        float diff = query[axis] - splitValue[node];
-        int near = diff <= 0f ? left[node] : right[node];
-        int far = diff <= 0f ? right[node] : left[node];
-        knnNode(near, cellBound);
-        float cut = diff * diff;
-        float old = offsets[axis];
-        float farBound = cellBound - old + cut;
-        if (heapSize < heapLimit
-                || farBound <= heapDistances[0]
-                || orderedBound(axis, cut) <= heapDistances[0]) {
-            offsets[axis] = cut;
-            knnNode(far, farBound);
-            offsets[axis] = old;
-        }
-    }
-
-    private void scanLeafKnn(int node) {
-        for (int slot = bucket[node], end = slot + size[node]; slot < end; slot++) {
-            if (live[slot]) {
-                offer(slot, sqDistance(slot));
-            }
-        }
-    }
-
-    private void radiusNode(int node, float cellBound) {
-        if (left[node] == NO_NODE) {
-            for (int slot = bucket[node], end = slot + size[node]; slot < end; slot++) {
-                if (live[slot]) {
-                    float d = sqDistance(slot);
-                    if (d <= searchRadius) {
-                        searchOut.add(slot, d);
-                    }
-                }
-            }
-            return;
-        }
-        int axis = splitAxis[node];
-        float diff = query[axis] - splitValue[node];
-        int near = diff <= 0f ? left[node] : right[node];
-        int far = diff <= 0f ? right[node] : left[node];
-        radiusNode(near, cellBound);
-        float cut = diff * diff;
-        float old = offsets[axis];
-        float farBound = cellBound - old + cut;
-        if (farBound <= searchRadius || orderedBound(axis, cut) <= searchRadius) {
-            offsets[axis] = cut;
-            radiusNode(far, farBound);
-            offsets[axis] = old;
-        }
-    }
-
-    private void boxNode(int node) {
-        if (left[node] == NO_NODE) {
-            for (int slot = bucket[node], end = slot + size[node]; slot < end; slot++) {
-                if (live[slot] && insideBox(slot)) {
-                    searchOut.add(slot, 0f);
-                }
-            }
-            return;
-        }
-        int axis = splitAxis[node];
-        float split = splitValue[node];
-        if (boxLo[axis] <= split) {
-            boxNode(left[node]);
-        }
-        if (boxHi[axis] >= split) {
-            boxNode(right[node]);
-        }
-    }
-
-    /**
-     * The squared distance from the query to the cell whose per-axis offsets are {@link #offsets}
-     * with {@code axis} set to {@code cut}, summed in axis order like {@link #sqDistance}. Each
-     * offset is the float square of the float gap to the cell, never more than the same term of any
-     * point in the cell, and float addition is monotone, so this never exceeds a point's distance
-     * as {@link #sqDistance} computes it.
-     */
-    private float orderedBound(int axis, float cut) {
-        float sum = 0f;
-        for (int a = 0; a < dimension; a++) {
-            sum += a == axis ? cut : offsets[a];
-        }
-        return sum;
-    }
-
-    /** Squared L2 from the query, in float, axis by axis in order: the one definition used. */
-    private float sqDistance(int slot) {
-        int base = slot * dimension;
-        float sum = 0f;
-        for (int a = 0; a < dimension; a++) {
-            float diff = query[a] - coordinates[base + a];
-            sum += diff * diff;
-        }
-        return sum;
-    }
-
-    // ---- bounded result heap ----
-
-    private void startHeap(int k) {
-        heapLimit = Math.min(k, liveCount);
-        if (heapSlots.length < heapLimit) {
-            heapSlots = new int[heapLimit];
-            heapDistances = new float[heapLimit];
-        }
-        heapSize = 0;
-    }
-
-    /** Keeps (slot, distance) if it ranks before the current worst of a full heap. */
-    private void offer(int slot, float distance) {
-        if (heapSize < heapLimit) {
-            int i = heapSize++;
-            while (i > 0) {
-                int up = (i - 1) >>> 1;
-                if (!NeighborBuffer.comesAfter(
-                        this, slot, distance, heapSlots[up], heapDistances[up])) {
-                    break;
-                }
-                heapSlots[i] = heapSlots[up];
-                heapDistances[i] = heapDistances[up];
-                i = up;
-            }
-            heapSlots[i] = slot;
-            heapDistances[i] = distance;
-        } else if (distance <= heapDistances[0]
-                && NeighborBuffer.comesAfter(
-                        this, heapSlots[0], heapDistances[0], slot, distance)) {
-            siftDownFromTop(slot, distance);
-        }
-    }
-
-    private void siftDownFromTop(int slot, float distance) {
-        int i = 0;
-        int n = heapSize;
-        while (true) {
-            int child = 2 * i + 1;
-            if (child >= n) {
-                break;
-            }
-            if (child + 1 < n
-                    && NeighborBuffer.comesAfter(
-                            this,
-                            heapSlots[child + 1],
-                            heapDistances[child + 1],
-                            heapSlots[child],
-                            heapDistances[child])) {
-                child++;
-            }
-            if (!NeighborBuffer.comesAfter(
-                    this, heapSlots[child], heapDistances[child], slot, distance)) {
-                break;
-            }
-            heapSlots[i] = heapSlots[child];
-            heapDistances[i] = heapDistances[child];
-            i = child;
-        }
-        heapSlots[i] = slot;
-        heapDistances[i] = distance;
-    }
-
-    /** Empties the heap into {@code out}, nearest first: a heap sort, no second sort needed. */
-    private void drainHeap(NeighborBuffer out) {
-        int n = heapSize;
-        out.clear();
-        for (int i = 0; i < n; i++) {
-            out.add(0, 0f);
-        }
-        for (int i = n - 1; i >= 0; i--) {
-            out.set(i, heapSlots[0], heapDistances[0]);
-            heapSize--;
-            if (heapSize > 0) {
-                siftDownFromTop(heapSlots[heapSize], heapDistances[heapSize]);
-            }
-        }
     }
 
     // =====================================================================================
@@ -1368,115 +566,7 @@ public final class KdTreeIndex implements PointSet {
             throw new IllegalArgumentException("maxChecks must be at least 1, got " + maxChecks);
         }
         loadVector(q, off, query, 0);
-        out.clear();
-        if (liveCount == 0) {
-            return;
-        }
-        startHeap(k);
-        entryCount = 0;
-        queueSize = 0;
-        enqueue(root, 0f, -1, 0f, -1);
-        int checks = 0;
-        search:
-        while (queueSize > 0) {
-            int entry = dequeue();
-            if (heapSize == heapLimit && entryBound[entry] > heapDistances[0]) {
-                break; // the queue is ordered, so no other branch can do better
-            }
-            restoreOffsets(entry);
-            int node = entryNode[entry];
-            while (left[node] != NO_NODE) {
-                int axis = splitAxis[node];
-                float diff = query[axis] - splitValue[node];
-                int near = diff <= 0f ? left[node] : right[node];
-                int far = diff <= 0f ? right[node] : left[node];
-                float cut = diff * diff;
-                float bound = orderedBound(axis, cut);
-                if (heapSize < heapLimit || bound <= heapDistances[0]) {
-                    // Near moves keep the cell's offsets, so the branch's chain continues at entry.
-                    enqueue(far, bound, axis, cut, entry);
-                }
-                node = near;
-            }
-            for (int slot = bucket[node], end = slot + size[node]; slot < end; slot++) {
-                if (live[slot]) {
-                    offer(slot, sqDistance(slot));
-                    if (++checks >= maxChecks) {
-                        break search;
-                    }
-                }
-            }
-        }
-        drainHeap(out);
-    }
-
-    /**
-     * Sets {@link #offsets} to the cell of {@code entry}: the cuts on its chain of branches, the
-     * deepest per axis, which is also the largest since offsets only grow going down.
-     */
-    private void restoreOffsets(int entry) {
-        Arrays.fill(offsets, 0f);
-        for (int e = entry; e >= 0; e = entryParent[e]) {
-            int axis = entryAxis[e];
-            if (axis >= 0 && entryCut[e] > offsets[axis]) {
-                offsets[axis] = entryCut[e];
-            }
-        }
-    }
-
-    private void enqueue(int node, float bound, int axis, float cut, int parentEntry) {
-        if (entryCount == entryNode.length) {
-            int capacity = entryCount * 2;
-            entryNode = Arrays.copyOf(entryNode, capacity);
-            entryBound = Arrays.copyOf(entryBound, capacity);
-            entryAxis = Arrays.copyOf(entryAxis, capacity);
-            entryCut = Arrays.copyOf(entryCut, capacity);
-            entryParent = Arrays.copyOf(entryParent, capacity);
-            queue = Arrays.copyOf(queue, capacity);
-        }
-        int e = entryCount++;
-        entryNode[e] = node;
-        entryBound[e] = bound;
-        entryAxis[e] = axis;
-        entryCut[e] = cut;
-        entryParent[e] = parentEntry;
-        int i = queueSize++;
-        while (i > 0) {
-            int up = (i - 1) >>> 1;
-            if (!queuedBefore(e, queue[up])) {
-                break;
-            }
-            queue[i] = queue[up];
-            i = up;
-        }
-        queue[i] = e;
-    }
-
-    private int dequeue() {
-        int top = queue[0];
-        int last = queue[--queueSize];
-        int i = 0;
-        while (true) {
-            int child = 2 * i + 1;
-            if (child >= queueSize) {
-                break;
-            }
-            if (child + 1 < queueSize && queuedBefore(queue[child + 1], queue[child])) {
-                child++;
-            }
-            if (!queuedBefore(queue[child], last)) {
-                break;
-            }
-            queue[i] = queue[child];
-            i = child;
-        }
-        queue[i] = last;
-        return top;
-    }
-
-    /** Closer bound first; equal bounds in the order queued, so the search is deterministic. */
-    private boolean queuedBefore(int a, int b) {
-        return entryBound[a] < entryBound[b] || (entryBound[a] == entryBound[b] && a < b);
+        bestBinFirst.knn(k, maxChecks, out);
     }
 
     // =====================================================================================
@@ -1485,114 +575,30 @@ public final class KdTreeIndex implements PointSet {
 
     /** Edges on the longest root-to-leaf path; 0 for a single leaf. {@code O(nodes)}. */
     public int height() {
-        return heightOf(root);
-    }
-
-    private int heightOf(int node) {
-        if (left[node] == NO_NODE) {
-            return 0;
-        }
-        return 1 + Math.max(heightOf(left[node]), heightOf(right[node]));
+        return store.height(store.root);
     }
 
     /** Nodes in use (for tests of memory reclamation). */
     int nodeCount() {
-        return nodeCount - freeNodeCount;
+        return store.usedNodes();
     }
 
     /** Length of the node arrays (for tests of memory reclamation). */
     int nodeCapacity() {
-        return left.length;
+        return store.left.length;
     }
 
     /** Length of the per-slot arrays (for tests of memory reclamation). */
     int slotCapacity() {
-        return live.length;
+        return store.live.length;
     }
 
     /**
      * Checks every structural invariant and throws {@link IllegalStateException} naming the first
-     * broken one: counts, parent links, split containment, the rebuild criteria at every node, the
-     * id map, and the block free list. {@code O(n d)}; for tests.
+     * broken one; see {@link KdTreeInvariants}. {@code O(n d)}; for tests.
      */
     void checkInvariants() {
-        float[] lo = new float[dimension];
-        float[] hi = new float[dimension];
-        Arrays.fill(lo, Float.NEGATIVE_INFINITY);
-        Arrays.fill(hi, Float.POSITIVE_INFINITY);
-        check(parent[root] == NO_NODE, "root has a parent");
-        boolean[] blockSeen = new boolean[blockCount];
-        int[] counts = checkNode(root, lo, hi, blockSeen);
-        check(counts[1] == liveCount, "live count " + liveCount + " but tree holds " + counts[1]);
-        handles.checkInvariants(live, handleOfSlot, blockCount * blockCapacity);
-        check(handles.size() == liveCount, "id map holds " + handles.size());
-        for (int i = 0; i < freeBlockCount; i++) {
-            int block = freeBlocks[i];
-            check(!blockSeen[block], "free block " + block + " is in use");
-            blockSeen[block] = true;
-            for (int slot = block * blockCapacity; slot < (block + 1) * blockCapacity; slot++) {
-                check(!live[slot], "free block " + block + " holds a point");
-            }
-        }
-        for (int block = 0; block < blockCount; block++) {
-            check(blockSeen[block], "block " + block + " is neither in the tree nor free");
-        }
-        check(nodeCount() == countNodes(root), "nodes leak");
-    }
-
-    private int countNodes(int node) {
-        return left[node] == NO_NODE ? 1 : 1 + countNodes(left[node]) + countNodes(right[node]);
-    }
-
-    /** Returns {points, live points}; checks containment against the cell [lo, hi]. */
-    private int[] checkNode(int node, float[] lo, float[] hi, boolean[] blockSeen) {
-        check(!violates(node), "node " + node + " breaks a rebuild criterion");
-        if (left[node] == NO_NODE) {
-            int first = bucket[node];
-            int block = first / blockCapacity;
-            check(first % blockCapacity == 0 && !blockSeen[block], "leaf " + node + " block");
-            blockSeen[block] = true;
-            check(leafOfBlock[block] == node, "block " + block + " has a stale leaf");
-            int liveHere = 0;
-            for (int slot = first; slot < first + blockCapacity; slot++) {
-                if (slot >= first + size[node]) {
-                    check(!live[slot], "slot " + slot + " past its leaf");
-                    continue;
-                }
-                check(
-                        !live[slot] || handles.id(handleOfSlot[slot]) != null,
-                        "slot " + slot + " lost its id");
-                for (int a = 0; a < dimension; a++) {
-                    float x = coordinates[slot * dimension + a];
-                    check(lo[a] <= x && x <= hi[a], "slot " + slot + " outside its cell");
-                }
-                if (live[slot]) {
-                    liveHere++;
-                }
-            }
-            check(size[node] - liveHere == dead[node], "leaf " + node + " tombstone count");
-            return new int[] {size[node], liveHere};
-        }
-        int axis = splitAxis[node];
-        float split = splitValue[node];
-        check(parent[left[node]] == node && parent[right[node]] == node, "parent links");
-        float savedHi = hi[axis];
-        hi[axis] = split;
-        int[] l = checkNode(left[node], lo, hi, blockSeen);
-        hi[axis] = savedHi;
-        float savedLo = lo[axis];
-        lo[axis] = split;
-        int[] r = checkNode(right[node], lo, hi, blockSeen);
-        lo[axis] = savedLo;
-        check(size[node] == l[0] + r[0], "node " + node + " size");
-        check(dead[node] == dead[left[node]] + dead[right[node]], "node " + node + " dead");
-        return new int[] {l[0] + r[0], l[1] + r[1]};
-    }
-
-    private static void check(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalStateException(message);
-        }
+        invariants.check();
     }
 
     @Override
@@ -1602,112 +608,9 @@ public final class KdTreeIndex implements PointSet {
                 "KdTreeIndex{dimension=%d, metric=%s, size=%d, slots=%d, nodes=%d, height=%d}",
                 dimension,
                 metric.optionName(),
-                liveCount,
+                store.liveCount,
                 slotCount(),
                 nodeCount(),
                 height());
-    }
-
-    // =====================================================================================
-    // storage
-    // =====================================================================================
-
-    /**
-     * Replaces every array with empty ones for {@code blocks} blocks and {@code nodes} nodes, and
-     * allocates the root node for the caller to build. The old arrays are left to the caller (a
-     * root rebuild reads its points from them).
-     */
-    private void allocateEmpty(int blocks, int nodes) {
-        int slots = Math.multiplyExact(blocks, blockCapacity);
-        coordinates = new float[checkedSlotArrayLength(slots)];
-        handleOfSlot = new int[slots];
-        live = new boolean[slots];
-        leafOfBlock = new int[blocks];
-        freeBlocks = new int[blocks];
-        blockCount = 0;
-        freeBlockCount = 0;
-        left = new int[nodes];
-        right = new int[nodes];
-        parent = new int[nodes];
-        splitAxis = new int[nodes];
-        splitValue = new float[nodes];
-        size = new int[nodes];
-        dead = new int[nodes];
-        bucket = new int[nodes];
-        freeNodes = new int[nodes];
-        nodeCount = 0;
-        freeNodeCount = 0;
-        root = allocateNode();
-        parent[root] = NO_NODE;
-    }
-
-    private int allocateNode() {
-        if (freeNodeCount > 0) {
-            return freeNodes[--freeNodeCount];
-        }
-        if (nodeCount == left.length) {
-            int capacity = grown(left.length);
-            left = Arrays.copyOf(left, capacity);
-            right = Arrays.copyOf(right, capacity);
-            parent = Arrays.copyOf(parent, capacity);
-            splitAxis = Arrays.copyOf(splitAxis, capacity);
-            splitValue = Arrays.copyOf(splitValue, capacity);
-            size = Arrays.copyOf(size, capacity);
-            dead = Arrays.copyOf(dead, capacity);
-            bucket = Arrays.copyOf(bucket, capacity);
-            freeNodes = Arrays.copyOf(freeNodes, capacity);
-        }
-        return nodeCount++;
-    }
-
-    private void freeNode(int node) {
-        freeNodes[freeNodeCount++] = node;
-    }
-
-    /** A block for {@code leaf}; returns its first slot. The block freed last is reused first. */
-    private int allocateBlock(int leaf) {
-        int block;
-        if (freeBlockCount > 0) {
-            block = freeBlocks[--freeBlockCount];
-        } else {
-            if (blockCount == leafOfBlock.length) {
-                int capacity =
-                        leafOfBlock.length + Math.max(INITIAL_BLOCKS, leafOfBlock.length >> 1);
-                int slots = Math.multiplyExact(capacity, blockCapacity);
-                coordinates = Arrays.copyOf(coordinates, checkedSlotArrayLength(slots));
-                handleOfSlot = Arrays.copyOf(handleOfSlot, slots);
-                live = Arrays.copyOf(live, slots);
-                leafOfBlock = Arrays.copyOf(leafOfBlock, capacity);
-                freeBlocks = Arrays.copyOf(freeBlocks, capacity);
-            }
-            block = blockCount++;
-        }
-        leafOfBlock[block] = leaf;
-        return block * blockCapacity;
-    }
-
-    /** Frees the block starting at {@code first}, whose first {@code used} slots held points. */
-    private void freeBlock(int first, int used) {
-        Arrays.fill(live, first, first + used, false);
-        freeBlocks[freeBlockCount++] = first / blockCapacity;
-    }
-
-    private void ensureWork(int n) {
-        if (work.length < n) {
-            work = new int[Math.max(n, grown(work.length))];
-        }
-    }
-
-    private int checkedSlotArrayLength(int capacity) {
-        long length = (long) capacity * dimension;
-        if (length > MAX_ARRAY_LENGTH) {
-            throw new IllegalStateException(
-                    "index full: " + capacity + " slots of dimension " + dimension);
-        }
-        return (int) length;
-    }
-
-    private static int grown(int capacity) {
-        return (int) Math.min(MAX_ARRAY_LENGTH, Math.max(MIN_CAPACITY, capacity + (capacity >> 1)));
     }
 }

@@ -58,6 +58,18 @@ public final class NeighborBuffer {
         distances[i] = distance;
     }
 
+    /** Replaces the contents with the first {@code n} of the parallel arrays given. */
+    void replaceWith(int[] newSlots, float[] newDistances, int n) {
+        if (slots.length < n) {
+            int capacity = Math.max(n, slots.length * 2);
+            slots = new int[capacity];
+            distances = new float[capacity];
+        }
+        System.arraycopy(newSlots, 0, slots, 0, n);
+        System.arraycopy(newDistances, 0, distances, 0, n);
+        size = n;
+    }
+
     /** Keeps the first {@code newSize} neighbours. */
     public void truncate(int newSize) {
         if (newSize < 0 || newSize > size) {
@@ -93,45 +105,9 @@ public final class NeighborBuffer {
     public void sortByDistanceThenId(PointSet points) {
         if (size <= INSERTION_SORT_MAX) {
             insertionSort(points);
-            return;
+        } else {
+            NeighborHeap.heapSort(points, slots, distances, size);
         }
-        for (int i = size / 2 - 1; i >= 0; i--) {
-            siftDown(points, i, slots[i], distances[i], size);
-        }
-        for (int end = size - 1; end > 0; end--) {
-            int slot = slots[end];
-            float distance = distances[end];
-            slots[end] = slots[0];
-            distances[end] = distances[0];
-            siftDown(points, 0, slot, distance, end);
-        }
-    }
-
-    /** Places (slot, distance) at or below {@code i} in the max-heap {@code [0, n)}. */
-    private void siftDown(PointSet points, int i, int slot, float distance, int n) {
-        while (true) {
-            int child = 2 * i + 1;
-            if (child >= n) {
-                break;
-            }
-            if (child + 1 < n
-                    && comesAfter(
-                            points,
-                            slots[child + 1],
-                            distances[child + 1],
-                            slots[child],
-                            distances[child])) {
-                child++;
-            }
-            if (!comesAfter(points, slots[child], distances[child], slot, distance)) {
-                break;
-            }
-            slots[i] = slots[child];
-            distances[i] = distances[child];
-            i = child;
-        }
-        slots[i] = slot;
-        distances[i] = distance;
     }
 
     private void insertionSort(PointSet points) {
