@@ -13,12 +13,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The bayes stage: observations in, one posterior update per valid observation out, an exact
@@ -30,9 +25,7 @@ import java.util.Map;
  * quiver run bayes --input obs.ndjson --output posteriors.ndjson --model normal --changepoint
  * }</pre>
  */
-public final class BayesStage implements Stage {
-
-    @Mixin ObservationsInput observations;
+public final class BayesStage extends ObservationsStage {
 
     @Option(
             names = "--model",
@@ -197,13 +190,8 @@ public final class BayesStage implements Stage {
     final TopicOption posteriorsTopic = TopicOption.result("--posteriors-topic", Topics.POSTERIORS);
 
     @Override
-    public List<TopicOption> topics() {
-        return List.of(observations.topic, posteriorsTopic);
-    }
-
-    @Override
-    public Map<String, Path> fileInputs() {
-        return observations.fileInputs();
+    TopicOption resultTopic() {
+        return posteriorsTopic;
     }
 
     @Override

@@ -19,14 +19,11 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The walk stage: observations in, a Monte Carlo random-walk summary per triggering observation
@@ -43,9 +40,7 @@ import java.util.Map;
  * quiver run walk --input obs.ndjson --output walks.ndjson --steps 1000 --paths 10000 --seed 7
  * }</pre>
  */
-public final class WalkStage implements Stage {
-
-    @Mixin ObservationsInput observations;
+public final class WalkStage extends ObservationsStage {
 
     @Option(
             names = "--steps",
@@ -169,13 +164,8 @@ public final class WalkStage implements Stage {
     final TopicOption walksTopic = TopicOption.result("--walks-topic", Topics.WALKS);
 
     @Override
-    public List<TopicOption> topics() {
-        return List.of(observations.topic, walksTopic);
-    }
-
-    @Override
-    public Map<String, Path> fileInputs() {
-        return observations.fileInputs();
+    TopicOption resultTopic() {
+        return walksTopic;
     }
 
     @Override

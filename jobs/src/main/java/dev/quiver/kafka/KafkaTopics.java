@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Small admin helpers used by the CLI and jobs: create topics, check that a broker answers.
@@ -80,44 +81,36 @@ public final class KafkaTopics {
         if (wanted.isEmpty()) {
             return;
         }
-        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        Admin admin = openAdmin(bootstrap, timeoutMs);
-        try {
-            Set<String> existing =
-                    admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadlineNs)))
-                            .names()
-                            .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (String topic : wanted) {
-                if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, partitions, REPLICATION_FACTOR));
-                }
-            }
-            if (!missing.isEmpty()) {
-                createTopics(admin, missing, deadlineNs);
-            }
-            awaitLeaders(admin, wanted, deadlineNs);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                throw unreachable(bootstrap, timeoutMs, e);
-            }
-            throw new IllegalStateException(
-                    "cannot ensure topics "
-                            + wanted
-                            + " at "
-                            + bootstrap
-                            + ": "
-                            + oneLine(e.getCause()),
-                    e);
-        } catch (TimeoutException e) {
-            throw unreachable(bootstrap, timeoutMs, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unreachable(bootstrap, timeoutMs, e);
-        } finally {
-            // Zero: whatever is still pending after our deadline is abandoned, not waited for.
-            admin.close(Duration.ZERO);
-        }
+        withAdmin(
+                bootstrap,
+                timeoutMs,
+                (admin, deadlineNs) -> {
+                    Set<String> existing =
+                            admin.listTopics(
+                                            new ListTopicsOptions()
+                                                    .timeoutMs(remainingMs(deadlineNs)))
+                                    .names()
+                                    .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
+                    List<NewTopic> missing = new ArrayList<>();
+                    for (String topic : wanted) {
+                        if (!existing.contains(topic)) {
+                            missing.add(new NewTopic(topic, partitions, REPLICATION_FACTOR));
+                        }
+                    }
+                    if (!missing.isEmpty()) {
+                        createTopics(admin, missing, deadlineNs);
+                    }
+                    awaitLeaders(admin, wanted, deadlineNs);
+                },
+                failure ->
+                        new IllegalStateException(
+                                "cannot ensure topics "
+                                        + wanted
+                                        + " at "
+                                        + bootstrap
+                                        + ": "
+                                        + oneLine(failure.getCause()),
+                                failure));
     }
 
     /**
@@ -132,31 +125,59 @@ public final class KafkaTopics {
      */
     public static void checkReachable(String bootstrap, Duration timeout) {
         long timeoutMs = checkTimeout(timeout);
+        withAdmin(
+                bootstrap,
+                timeoutMs,
+                (admin, deadlineNs) -> {
+                    Collection<?> nodes =
+                            admin.describeCluster(
+                                            new DescribeClusterOptions()
+                                                    .timeoutMs(remainingMs(deadlineNs)))
+                                    .nodes()
+                                    .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
+                    LOG.debug("Kafka at {} answered with {} node(s)", bootstrap, nodes.size());
+                },
+                // Answered, but not usefully (e.g. not Kafka, or a protocol it does not speak).
+                failure ->
+                        new KafkaUnreachableException(
+                                unreachable(bootstrap, timeoutMs, failure).getMessage()
+                                        + ": "
+                                        + oneLine(failure.getCause()),
+                                failure));
+    }
+
+    /** A request to the cluster, bounded by a deadline in {@link System#nanoTime()} terms. */
+    private interface AdminRequest {
+        void run(Admin admin, long deadlineNs)
+                throws ExecutionException, TimeoutException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code request} with an admin client that lives at most {@code timeoutMs}: a timeout or
+     * an interrupt means the cluster could not be reached in time; any other failure the cluster
+     * answered with becomes {@code failed}'s exception.
+     */
+    private static void withAdmin(
+            String bootstrap,
+            long timeoutMs,
+            AdminRequest request,
+            Function<ExecutionException, RuntimeException> failed) {
         long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         Admin admin = openAdmin(bootstrap, timeoutMs);
         try {
-            Collection<?> nodes =
-                    admin.describeCluster(
-                                    new DescribeClusterOptions().timeoutMs(remainingMs(deadlineNs)))
-                            .nodes()
-                            .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
-            LOG.debug("Kafka at {} answered with {} node(s)", bootstrap, nodes.size());
+            request.run(admin, deadlineNs);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw unreachable(bootstrap, timeoutMs, e);
             }
-            // Answered, but not usefully (e.g. not Kafka, or a protocol it does not speak).
-            throw new KafkaUnreachableException(
-                    unreachable(bootstrap, timeoutMs, e).getMessage()
-                            + ": "
-                            + oneLine(e.getCause()),
-                    e);
+            throw failed.apply(e);
         } catch (TimeoutException e) {
             throw unreachable(bootstrap, timeoutMs, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unreachable(bootstrap, timeoutMs, e);
         } finally {
+            // Zero: whatever is still pending after our deadline is abandoned, not waited for.
             admin.close(Duration.ZERO);
         }
     }
