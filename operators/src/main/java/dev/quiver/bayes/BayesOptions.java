@@ -223,11 +223,7 @@ public record BayesOptions(
 
         /** The prior mean of the Normal model's mean, finite. */
         public Builder setPriorMean(double priorMean) {
-            if (!Double.isFinite(priorMean)) {
-                throw new IllegalArgumentException("--prior-mean must be finite, got " + priorMean);
-            }
-            priorOptionsGiven.add("--prior-mean");
-            this.priorMean = priorMean;
+            this.priorMean = finite("--prior-mean", priorMean);
             return this;
         }
 
@@ -245,23 +241,13 @@ public record BayesOptions(
 
         /** The most categories one Dirichlet key learns; more are dead letters. At least 1. */
         public Builder setMaxCategories(int maxCategories) {
-            if (maxCategories < 1) {
-                throw new IllegalArgumentException(
-                        "--max-categories must be at least 1, got " + maxCategories);
-            }
-            priorOptionsGiven.add("--max-categories");
-            this.maxCategories = maxCategories;
+            this.maxCategories = atLeastOne("--max-categories", maxCategories);
             return this;
         }
 
         /** The feature dimension of Bayesian linear regression, at least 1. */
         public Builder setDimension(int dimension) {
-            if (dimension < 1) {
-                throw new IllegalArgumentException(
-                        "--dimension must be at least 1, got " + dimension);
-            }
-            priorOptionsGiven.add("--dimension");
-            this.dimension = dimension;
+            this.dimension = atLeastOne("--dimension", dimension);
             return this;
         }
 
@@ -468,10 +454,29 @@ public record BayesOptions(
             }
         }
 
+        // The checks below record each prior option they accept, so that build() can name the
+        // options given for a model that does not use them.
+
         private double positive(String option, double value) {
             if (!(value > 0) || Double.isInfinite(value)) {
                 throw new IllegalArgumentException(
                         option + " must be finite and > 0, got " + value);
+            }
+            priorOptionsGiven.add(option);
+            return value;
+        }
+
+        private double finite(String option, double value) {
+            if (!Double.isFinite(value)) {
+                throw new IllegalArgumentException(option + " must be finite, got " + value);
+            }
+            priorOptionsGiven.add(option);
+            return value;
+        }
+
+        private int atLeastOne(String option, int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException(option + " must be at least 1, got " + value);
             }
             priorOptionsGiven.add(option);
             return value;

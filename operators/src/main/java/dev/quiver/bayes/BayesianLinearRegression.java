@@ -633,17 +633,16 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
         params.put("a", an);
         params.put("b", bn);
         params.put("alpha", weightPrecision);
-        return new PosteriorSummary(
-                MODEL,
-                n,
-                params,
-                mean,
-                variance,
-                ciLow,
-                ciHigh,
-                leastSquaresRss / n,
-                bn / (an + 1.0),
-                parameters);
+        final ParameterSummary noiseVariance =
+                new ParameterSummary(
+                        "sigma2",
+                        mean,
+                        variance,
+                        ciLow,
+                        ciHigh,
+                        leastSquaresRss / n,
+                        bn / (an + 1.0));
+        return PosteriorSummary.withHeadline(MODEL, n, params, noiseVariance, parameters);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.quiver.bayes;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -145,6 +146,7 @@ abstract class BetaPosterior<P extends BetaPosterior<P>> extends ConjugateFamily
                 BetaMarginal.quantile(a, b, CREDIBLE_LOW_PROBABILITY),
                 BetaMarginal.quantile(a, b, CREDIBLE_HIGH_PROBABILITY),
                 mle(),
-                map());
+                map(),
+                List.of());
     }
 }

@@ -464,17 +464,7 @@ public final class DirichletMultinomialPosterior
         }
         final ParameterSummary headline =
                 top < 0 ? marginal("unseen", 0.0, everyAlphaAboveOne) : parameters.get(top);
-        return new PosteriorSummary(
-                MODEL,
-                n,
-                params,
-                headline.mean(),
-                headline.variance(),
-                headline.ciLow(),
-                headline.ciHigh(),
-                headline.mle(),
-                headline.map(),
-                parameters);
+        return PosteriorSummary.withHeadline(MODEL, n, params, headline, parameters);
     }
 
     /** The Beta(alpha0 + count, A - alpha0 - count) marginal of one slot. */

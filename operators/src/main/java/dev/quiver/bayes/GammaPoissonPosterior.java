@@ -3,6 +3,7 @@ package dev.quiver.bayes;
 import org.hipparchus.util.FastMath;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -374,7 +375,8 @@ public final class GammaPoissonPosterior extends ConjugateFamily<GammaPoissonPos
                 GammaMarginal.quantile(a, b, CREDIBLE_LOW_PROBABILITY),
                 GammaMarginal.quantile(a, b, CREDIBLE_HIGH_PROBABILITY),
                 mle(),
-                map());
+                map(),
+                List.of());
     }
 
     @Override

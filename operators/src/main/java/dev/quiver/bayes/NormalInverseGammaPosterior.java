@@ -484,17 +484,9 @@ public final class NormalInverseGammaPosterior
         params.put("kappa", kappa);
         params.put("alpha", alpha);
         params.put("beta", beta);
-        return new PosteriorSummary(
-                MODEL,
-                n,
-                params,
-                mu,
-                muVariance,
-                muSummary.ciLow(),
-                muSummary.ciHigh(),
-                muSummary.mle(),
-                mu,
-                List.of(muSummary, sigma2Summary));
+        // The headline is mu's marginal: its mean and mode are both mu.
+        return PosteriorSummary.withHeadline(
+                MODEL, n, params, muSummary, List.of(muSummary, sigma2Summary));
     }
 
     /**

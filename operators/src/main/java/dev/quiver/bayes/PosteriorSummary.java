@@ -69,17 +69,27 @@ public record PosteriorSummary(
         parameters = List.copyOf(parameters);
     }
 
-    /** A summary of a single-parameter model: no per-parameter marginals. */
-    public PosteriorSummary(
+    /**
+     * A summary whose top-level estimates are those of {@code headline}, the marginal of the
+     * model's primary quantity, so a model that already summarizes that parameter does not copy
+     * its six estimates by hand.
+     */
+    static PosteriorSummary withHeadline(
             String model,
             double n,
             Map<String, Double> params,
-            double mean,
-            double variance,
-            double ciLow,
-            double ciHigh,
-            double mle,
-            double map) {
-        this(model, n, params, mean, variance, ciLow, ciHigh, mle, map, List.of());
+            ParameterSummary headline,
+            List<ParameterSummary> parameters) {
+        return new PosteriorSummary(
+                model,
+                n,
+                params,
+                headline.mean(),
+                headline.variance(),
+                headline.ciLow(),
+                headline.ciHigh(),
+                headline.mle(),
+                headline.map(),
+                parameters);
     }
 }

@@ -8,7 +8,6 @@ import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.avro.specific.SpecificRecordBase;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -186,14 +185,7 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Se
 
         @SuppressWarnings("unchecked")
         Machinery(Class<T> type) {
-            if (!SpecificRecordBase.class.isAssignableFrom(type)) {
-                throw new IllegalArgumentException(
-                        type.getName()
-                                + " is not a generated Avro record class (SpecificRecordBase)");
-            }
-            // The class's own model carries its logical-type conversions (timestamp-millis ->
-            // Instant).
-            SpecificData model = SpecificData.getForClass(type);
+            SpecificData model = QuiverSchemas.generatedModel(type);
             Schema current = model.getSchema(type);
             this.encoder = new BinaryMessageEncoder<>(model, current);
             List<Schema> history = QuiverSchemas.history(asRecordClass(type));

@@ -170,7 +170,7 @@ final class JsonRecordReader {
                 {
                     long value = readIntegral(p, s, describeAs);
                     if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-                        throw FieldProblem.value(shortText(p) + " is out of range for an int");
+                        throw outOfRange(p, "an int");
                     }
                     return (int) value;
                 }
@@ -281,7 +281,7 @@ final class JsonRecordReader {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NUMBER_INT) {
             if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                throw FieldProblem.value(shortText(p) + " is out of range for " + article(s));
+                throw outOfRange(p, article(s));
             }
             return p.getLongValue();
         }
@@ -290,7 +290,7 @@ final class JsonRecordReader {
             BigDecimal decimal = p.getDecimalValue();
             // Digits before the point; checked first so that 1e999999999 is not expanded.
             if (decimal.signum() != 0 && decimal.precision() - decimal.scale() > 19) {
-                throw FieldProblem.value(shortText(p) + " is out of range for " + article(s));
+                throw outOfRange(p, article(s));
             }
             try {
                 return decimal.longValueExact();
@@ -298,46 +298,53 @@ final class JsonRecordReader {
                 if (decimal.stripTrailingZeros().scale() > 0) {
                     throw mismatch(p, describeAs);
                 }
-                throw FieldProblem.value(shortText(p) + " is out of range for " + article(s));
+                throw outOfRange(p, article(s));
             }
         }
         throw mismatch(p, describeAs);
     }
 
     private static float readFloat(JsonParser p, Schema s) throws IOException, FieldProblem {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_NULL) {
+        if (floatingIsNull(p, s)) {
             // JSON has no NaN; null is how NdjsonCodec writes it.
             return Float.NaN;
         }
-        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-            if (p.isNaN()) {
-                return (float) p.getDoubleValue();
-            }
-            // Parsed from the text rather than through double, which could round twice.
-            float value = Float.parseFloat(p.getText());
-            if (Float.isInfinite(value)) {
-                throw FieldProblem.value(shortText(p) + " is out of range for a float");
-            }
-            return value;
+        if (p.isNaN()) {
+            return (float) p.getDoubleValue();
         }
-        throw mismatch(p, s);
+        // Parsed from the text rather than through double, which could round twice.
+        float value = Float.parseFloat(p.getText());
+        if (Float.isInfinite(value)) {
+            throw outOfRange(p, "a float");
+        }
+        return value;
     }
 
     private static double readDouble(JsonParser p, Schema s) throws IOException, FieldProblem {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_NULL) {
+        if (floatingIsNull(p, s)) {
             return Double.NaN;
         }
+        if (p.isNaN()) {
+            return p.getDoubleValue();
+        }
+        double value = p.getDoubleValue();
+        if (Double.isInfinite(value)) {
+            throw outOfRange(p, "a double");
+        }
+        return value;
+    }
+
+    /**
+     * Whether a float or double field holds null (read as NaN) rather than a number; a number here
+     * may also be NaN or an infinity, which the parser allows. Any other token is a mismatch.
+     */
+    private static boolean floatingIsNull(JsonParser p, Schema s) throws IOException, FieldProblem {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return true;
+        }
         if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-            if (p.isNaN()) {
-                return p.getDoubleValue();
-            }
-            double value = p.getDoubleValue();
-            if (Double.isInfinite(value)) {
-                throw FieldProblem.value(shortText(p) + " is out of range for a double");
-            }
-            return value;
+            return false;
         }
         throw mismatch(p, s);
     }
@@ -351,6 +358,11 @@ final class JsonRecordReader {
         } catch (JacksonException e) {
             throw FieldProblem.value("not valid base64: " + shorten(e));
         }
+    }
+
+    /** The reason for a number too large for {@code what}, e.g. {@code "a float"}. */
+    private static FieldProblem outOfRange(JsonParser p, String what) throws IOException {
+        return FieldProblem.value(shortText(p) + " is out of range for " + what);
     }
 
     private static FieldProblem mismatch(JsonParser p, Schema s) throws IOException {

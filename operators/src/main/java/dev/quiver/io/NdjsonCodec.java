@@ -4,7 +4,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.avro.specific.SpecificRecordBase;
 
 import java.io.Serializable;
 import java.util.Collections;
@@ -159,14 +158,7 @@ public final class NdjsonCodec<T extends SpecificRecord> implements Serializable
         final JsonRecordWriter writer;
 
         Machinery(Class<?> type) {
-            if (!SpecificRecordBase.class.isAssignableFrom(type)) {
-                throw new IllegalArgumentException(
-                        type.getName()
-                                + " is not a generated Avro record class (SpecificRecordBase)");
-            }
-            // The class's own model carries its logical-type conversions (timestamp-millis ->
-            // Instant).
-            SpecificData model = SpecificData.getForClass(type);
+            SpecificData model = QuiverSchemas.generatedModel(type);
             Schema schema = model.getSchema(type);
             checkUnions(
                     schema,

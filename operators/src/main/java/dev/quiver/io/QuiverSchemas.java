@@ -15,6 +15,7 @@ import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaParseException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.specific.SpecificRecordBase;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -121,6 +122,20 @@ public final class QuiverSchemas {
     /** The Quiver type whose current or historic schema has this fingerprint, or null. */
     static Class<? extends SpecificRecord> typeOf(long fingerprint) {
         return registry().typeByFingerprint.get(fingerprint);
+    }
+
+    /**
+     * The model that both codecs build a type's machinery from. The class's own model carries its
+     * logical-type conversions (timestamp-millis -> Instant).
+     *
+     * @throws IllegalArgumentException if {@code type} is not a generated Avro record class
+     */
+    static SpecificData generatedModel(Class<?> type) {
+        if (!SpecificRecordBase.class.isAssignableFrom(type)) {
+            throw new IllegalArgumentException(
+                    type.getName() + " is not a generated Avro record class (SpecificRecordBase)");
+        }
+        return SpecificData.getForClass(type);
     }
 
     private static Registry registry() {

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -388,7 +389,8 @@ class BetaBernoulliPosteriorTest {
         params.put("beta", 2.0);
         params.put("alpha", 1.0);
         final PosteriorSummary summary =
-                new PosteriorSummary("m", 0, params, 0.5, 0.1, 0.0, 1.0, Double.NaN, Double.NaN);
+                new PosteriorSummary(
+                        "m", 0, params, 0.5, 0.1, 0.0, 1.0, Double.NaN, Double.NaN, List.of());
         params.put("gamma", 3.0);
         assertThat(summary.params().keySet()).containsExactly("beta", "alpha");
         assertThatThrownBy(() -> summary.params().put("x", 1.0))

@@ -2,7 +2,7 @@ package dev.quiver.bayes.flink;
 
 import dev.quiver.bayes.BayesOptions;
 import dev.quiver.bayes.ConjugatePosterior;
-import dev.quiver.io.RecordValidator;
+import dev.quiver.io.flink.KeyedObservationValidator;
 import dev.quiver.schema.Observation;
 
 /**
@@ -13,7 +13,7 @@ import dev.quiver.schema.Observation;
  * RecordValidator<Observation> validator = new ObservationValidator(options);
  * }</pre>
  */
-public final class ObservationValidator implements RecordValidator<Observation> {
+public final class ObservationValidator extends KeyedObservationValidator {
 
     private final BayesOptions options;
 
@@ -28,10 +28,7 @@ public final class ObservationValidator implements RecordValidator<Observation> 
     }
 
     @Override
-    public String invalidReason(Observation observation) {
-        if (observation.getKey().isEmpty()) {
-            return "observation has an empty key";
-        }
+    protected String invalidValueReason(Observation observation) {
         if (rules == null) {
             rules = options.newPosterior();
         }

@@ -1,6 +1,6 @@
 package dev.quiver.walk.flink;
 
-import dev.quiver.io.RecordValidator;
+import dev.quiver.io.flink.KeyedObservationValidator;
 import dev.quiver.schema.Observation;
 import dev.quiver.walk.WalkOptions;
 
@@ -12,7 +12,7 @@ import dev.quiver.walk.WalkOptions;
  * RecordValidator<Observation> validator = new WalkObservationValidator(options);
  * }</pre>
  */
-public final class WalkObservationValidator implements RecordValidator<Observation> {
+public final class WalkObservationValidator extends KeyedObservationValidator {
 
     private final WalkOptions options;
 
@@ -24,10 +24,7 @@ public final class WalkObservationValidator implements RecordValidator<Observati
     }
 
     @Override
-    public String invalidReason(Observation observation) {
-        if (observation.getKey().isEmpty()) {
-            return "observation has an empty key";
-        }
+    protected String invalidValueReason(Observation observation) {
         if (!Double.isFinite(observation.getValue())) {
             return "walk start value must be finite, got " + observation.getValue();
         }
