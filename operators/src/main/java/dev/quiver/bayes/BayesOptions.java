@@ -139,6 +139,18 @@ public record BayesOptions(
         return BayesModels.fromBytes(model, stateBytes);
     }
 
+    /**
+     * The change-point detector's configuration: the Normal model's prior, {@code --hazard},
+     * {@code --max-run-length} and {@code --short-run-window}.
+     */
+    public ChangePointConfig changePointConfig() {
+        return new ChangePointConfig(
+                new NormalInverseGammaPrior(priorMean, priorKappa, priorShape, priorScale),
+                hazard,
+                maxRunLength,
+                shortRunWindow);
+    }
+
     /** True when the job emits on a processing-time interval rather than by count. */
     public boolean emitsOnInterval() {
         return emitIntervalMs > 0;

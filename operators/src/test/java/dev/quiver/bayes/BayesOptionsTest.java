@@ -137,4 +137,24 @@ class BayesOptionsTest {
         assertThatThrownBy(() -> BayesOptions.builder().setGlobal(true).setDecay(0.5).build())
                 .hasMessageStartingWith("--global and --decay 0.5 cannot be combined");
     }
+
+    @Test
+    void changePointConfigCarriesTheNormalPriorAndTheDetectorOptions() {
+        BayesOptions options =
+                BayesOptions.builder()
+                        .setModel("normal")
+                        .setPriorMean(2.5)
+                        .setPriorKappa(0.5)
+                        .setPriorShape(3.0)
+                        .setPriorScale(4.0)
+                        .setChangepoint(true)
+                        .setHazard(100.0)
+                        .setMaxRunLength(300)
+                        .setShortRunWindow(7)
+                        .build();
+        assertThat(options.changePointConfig())
+                .isEqualTo(
+                        new ChangePointConfig(
+                                new NormalInverseGammaPrior(2.5, 0.5, 3.0, 4.0), 100.0, 300, 7));
+    }
 }

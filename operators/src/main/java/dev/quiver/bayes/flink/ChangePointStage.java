@@ -61,13 +61,6 @@ final class ChangePointStage {
     }
 
     private ChangePointDetector create() {
-        return ChangePointDetector.create(
-                options.priorMean(),
-                options.priorKappa(),
-                options.priorShape(),
-                options.priorScale(),
-                options.hazard(),
-                options.maxRunLength(),
-                options.shortRunWindow());
+        return ChangePointDetector.create(options.changePointConfig());
     }
 }
