@@ -89,23 +89,32 @@ final class ExactKdTreeSearch extends KdTreeSearch {
         }
     }
 
+    /**
+     * Keeps the leaf's points within reach. The two loops are written out so that the kNN scan,
+     * the hot one, tests neither the search kind nor a buffer per point; a kNN's reach shrinks to
+     * its worst kept distance once the heap is full.
+     */
     private void scanLeaf(int node) {
-        for (int slot = bucket[node], end = slot + size[node]; slot < end; slot++) {
-            if (live[slot]) {
-                float d = sqDistance(slot);
-                if (d <= reach) {
-                    keep(slot, d);
+        int end = bucket[node] + size[node];
+        if (radiusOut != null) {
+            for (int slot = bucket[node]; slot < end; slot++) {
+                if (live[slot]) {
+                    float d = sqDistance(slot);
+                    if (d <= reach) {
+                        radiusOut.add(slot, d);
+                    }
                 }
             }
+            return;
         }
-    }
-
-    /** Keeps a point within reach; a kNN's reach shrinks to its worst once the heap is full. */
-    private void keep(int slot, float d) {
-        if (radiusOut != null) {
-            radiusOut.add(slot, d);
-        } else if (heap.offer(slot, d)) {
-            reach = heap.worstDistance();
+        NeighborHeap kept = heap;
+        for (int slot = bucket[node]; slot < end; slot++) {
+            if (live[slot]) {
+                float d = sqDistance(slot);
+                if (d <= reach && kept.offer(slot, d)) {
+                    reach = kept.worstDistance();
+                }
+            }
         }
     }
 
