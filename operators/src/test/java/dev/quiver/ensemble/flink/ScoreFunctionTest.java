@@ -240,15 +240,4 @@ class ScoreFunctionTest {
                                                 "churn", 0, new byte[] {'{'}, Instant.EPOCH)))
                 .isInstanceOf(ModelFormatException.class);
     }
-
-    @Test
-    void formatsAreToldApartByContent() {
-        assertThat(EnsembleModels.formatOf(json)).isEqualTo("xgboost-json");
-        assertThat(EnsembleModels.formatOf(ubj)).isEqualTo("xgboost-ubj");
-        assertThat(
-                        EnsembleModels.formatOf(
-                                "{\"format\": \"quiver-ensemble\"}"
-                                        .getBytes(StandardCharsets.UTF_8)))
-                .isEqualTo("quiver-ensemble");
-    }
 }
