@@ -1,7 +1,6 @@
 package dev.quiver.ensemble;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,13 +51,6 @@ public final class EnsembleModels {
     /** Every model format {@link #fromBytes} reads, as a model update names them. */
     public static final Set<String> FORMATS =
             Set.of(XGBOOST_JSON_FORMAT, XGBOOST_UBJ_FORMAT, COMPOSITION_FORMAT);
-
-    /**
-     * How far into a JSON document {@link #formatOf} looks for the composition's format value: a
-     * composition states it among its first keys, and reading further would cost a whole scan of
-     * a large XGBoost model.
-     */
-    private static final int FORMAT_SNIFF_BYTES = 4096;
 
     /** The only composition document version so far. */
     public static final int COMPOSITION_VERSION = 1;
@@ -195,18 +187,20 @@ public final class EnsembleModels {
     }
 
     /**
-     * The format name of model bytes, as a model update records it: {@value #XGBOOST_UBJ_FORMAT},
-     * {@value #COMPOSITION_FORMAT} when the JSON document's head names it, else {@value
-     * #XGBOOST_JSON_FORMAT}. Only a label: {@link #fromBytes} tells the formats apart itself.
+     * The format name of model bytes, as a model update records it: {@value #XGBOOST_UBJ_FORMAT}
+     * for UBJSON; for JSON, {@value #COMPOSITION_FORMAT} when the document's top-level {@code
+     * "format"} names it and it has no top-level {@code "learner"} (an XGBoost model's), wherever
+     * these fields are (a composition with its member files embedded has them after the files),
+     * else {@value #XGBOOST_JSON_FORMAT}. The rule is {@link #fromBytes}'s own; the name is only a
+     * label, and {@link #fromBytes} tells the formats apart itself.
      */
     public static String formatOf(byte[] bytes) {
         if (isUbjson(bytes)) {
             return XGBOOST_UBJ_FORMAT;
         }
-        String head =
-                new String(
-                        bytes, 0, Math.min(bytes.length, FORMAT_SNIFF_BYTES), StandardCharsets.UTF_8);
-        return head.contains("\"" + COMPOSITION_FORMAT + "\"")
+        Map<String, String> fields =
+                new JsonDocumentReader(LoadLimits.DEFAULTS).topLevelFields(bytes);
+        return !fields.containsKey("learner") && COMPOSITION_FORMAT.equals(fields.get("format"))
                 ? COMPOSITION_FORMAT
                 : XGBOOST_JSON_FORMAT;
     }
