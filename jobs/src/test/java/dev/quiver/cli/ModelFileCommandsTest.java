@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,7 +29,7 @@ import java.util.List;
 
 /**
  * {@code publish-model} and {@code run score} on model files, against a real broker: the files a
- * composition may read and the format name it is published under.
+ * composition may read, the format name it is published under, and the model ids accepted.
  */
 class ModelFileCommandsTest {
 
@@ -164,5 +166,59 @@ class ModelFileCommandsTest {
         byte[] bytes = new byte[payload.remaining()];
         payload.get(bytes);
         assertThat(EnsembleModels.fromBytes(bytes).featureCount()).isEqualTo(30);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", " churn", "churn\t", "churn\nv2", "churn\u0000"})
+    void publishModelRefusesAModelIdThatNamesNoModelAsBadUsage(String modelId) {
+        Result result = publishModel(xgboostModel(), modelId, "models-bad-id", 1);
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err().lines())
+                .singleElement()
+                .asString()
+                .startsWith("quiver: ")
+                .contains("--model-id")
+                .contains("a model id is 1 to 128 characters");
+    }
+
+    @Test
+    void publishModelRefusesAModelIdLongerThanTheBound() {
+        Result result = publishModel(xgboostModel(), "m".repeat(129), "models-long-id", 1);
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err().lines())
+                .singleElement()
+                .asString()
+                .contains("the model id has 129 characters");
+        assertThat(publishModel(xgboostModel(), "m".repeat(128), "models-long-id", 1).exit())
+                .isZero();
+    }
+
+    @Test
+    void runScoreRefusesAnEmptyModelIdAsBadUsage(@TempDir Path root) throws IOException {
+        Path input = Files.writeString(root.resolve("obs.ndjson"), "");
+        Path output = root.resolve("scores.ndjson");
+
+        Result result =
+                quiver(
+                        "run",
+                        "score",
+                        "--model",
+                        xgboostModel().toString(),
+                        "--model-id",
+                        "",
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        output.toString());
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err().lines())
+                .singleElement()
+                .asString()
+                .contains("--model-id")
+                .contains("the model id is empty or blank");
+        assertThat(output).doesNotExist();
     }
 }
