@@ -27,15 +27,23 @@ class MemberFileAccessTest {
      */
     private static final Duration REFUSAL_TIME = Duration.ofSeconds(20);
 
-    private static Path bagging(Path folder, String member) throws IOException {
-        Path file = folder.resolve("bag.json");
-        Files.writeString(
+    /** A bagging composition {@code bag.json} in {@code folder} of the member files named. */
+    static Path bagging(Path folder, String... members) throws IOException {
+        return writeBagging(folder.resolve("bag.json"), members);
+    }
+
+    /** A bagging composition written to {@code file}, of the member files named. */
+    static Path writeBagging(Path file, String... members) throws IOException {
+        StringBuilder list = new StringBuilder();
+        for (String member : members) {
+            list.append(list.isEmpty() ? "" : ", ").append("{\"xgboost\": \"" + member + "\"}");
+        }
+        return Files.writeString(
                 file,
                 "{\"format\": \"quiver-ensemble\", \"version\": 1, \"type\": \"bagging\","
-                        + " \"combine\": \"mean\", \"members\": [{\"xgboost\": \""
-                        + member
-                        + "\"}]}");
-        return file;
+                        + " \"combine\": \"mean\", \"members\": ["
+                        + list
+                        + "]}");
     }
 
     /** Both ways of reading a composition refuse it with {@code reason}. */
@@ -106,11 +114,7 @@ class MemberFileAccessTest {
         Files.createSymbolicLink(folder.resolve("members"), Path.of("..data/members"));
         Files.createSymbolicLink(folder.resolve("a.json"), Path.of("..data/members/a.json"));
         Path composition =
-                Files.writeString(
-                        folder.resolve("..data/bag.json"),
-                        "{\"format\": \"quiver-ensemble\", \"version\": 1, \"type\": \"bagging\","
-                                + " \"combine\": \"mean\", \"members\": [{\"xgboost\":"
-                                + " \"a.json\"}, {\"xgboost\": \"members/a.json\"}]}");
+                writeBagging(folder.resolve("..data/bag.json"), "a.json", "members/a.json");
         Path named =
                 Files.createSymbolicLink(folder.resolve("bag.json"), Path.of("..data/bag.json"));
         Path linkedFolder = Files.createSymbolicLink(root.resolve("current"), folder);

@@ -31,12 +31,7 @@ class ModelFormatNamesTest {
     void aCompositionWithItsMemberFilesEmbeddedIsNamedAComposition(@TempDir Path folder)
             throws IOException {
         Files.copy(Oracles.file("xgb_bc_binary.json"), folder.resolve("a.json"));
-        Path composition =
-                Files.writeString(
-                        folder.resolve("bag.json"),
-                        "{\"format\": \"quiver-ensemble\", \"version\": 1, \"type\": \"bagging\","
-                                + " \"combine\": \"mean\","
-                                + " \"members\": [{\"xgboost\": \"a.json\"}]}");
+        Path composition = MemberFileAccessTest.bagging(folder, "a.json");
 
         byte[] published = EnsembleModels.selfContained(composition, LoadLimits.DEFAULTS);
 
