@@ -6,6 +6,7 @@ import dev.quiver.ensemble.LoadLimits;
 import dev.quiver.ensemble.flink.ScoreFunction;
 import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.Topics;
+import dev.quiver.jobs.ModelIdConverter;
 import dev.quiver.schema.ModelUpdate;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -57,7 +58,10 @@ final class PublishModelCommand implements Callable<Integer> {
             names = "--model-id",
             required = true,
             paramLabel = "ID",
-            description = "Id under which score jobs use it.")
+            converter = ModelIdConverter.class,
+            description =
+                    "Id under which score jobs use it: 1 to 128 characters, without control"
+                            + " characters or whitespace at its ends.")
     String modelId;
 
     @Option(

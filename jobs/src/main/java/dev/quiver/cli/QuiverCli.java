@@ -95,7 +95,23 @@ public final class QuiverCli {
                     commandLine.getErr().flush();
                     return CommandLine.ExitCode.SOFTWARE;
                 });
+        // Bad usage is one line too, not the error followed by the command's whole usage text.
+        cli.setParameterExceptionHandler(QuiverCli::badUsage);
         return cli;
+    }
+
+    /** Reports bad usage on one line, naming where the options are described; exit code 2. */
+    private static int badUsage(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        command.getErr()
+                .println(
+                        "quiver: "
+                                + oneLine(e)
+                                + " (see '"
+                                + command.getCommandSpec().qualifiedName()
+                                + " --help')");
+        command.getErr().flush();
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /**

@@ -49,7 +49,10 @@ public final class PipelineJob {
 
     /** The pipeline's own options; the others are shared by every stage. */
     private static final class PipelineOptions {
-        @Option(names = "--score-model-id", paramLabel = "ID")
+        @Option(
+                names = "--score-model-id",
+                paramLabel = "ID",
+                converter = ModelIdConverter.class)
         String scoreModelId;
 
         @Unmatched List<String> shared = new ArrayList<>();

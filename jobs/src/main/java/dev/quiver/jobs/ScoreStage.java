@@ -52,9 +52,11 @@ public final class ScoreStage implements Stage {
     @Option(
             names = "--model-id",
             paramLabel = "ID",
+            converter = ModelIdConverter.class,
             description =
                     "Id of the model scored (default: the --model file name without its"
-                            + " extension; required without --model).")
+                            + " extension; required without --model): 1 to 128 characters,"
+                            + " without control characters or whitespace at its ends.")
     String modelId;
 
     @Mixin ObservationsInput observations;
@@ -108,7 +110,13 @@ public final class ScoreStage implements Stage {
         }
         String name = model.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(0, dot) : name;
+        String fromName = dot > 0 ? name.substring(0, dot) : name;
+        String reason = ModelIdConverter.invalidReason(fromName);
+        if (reason != null) {
+            throw new IllegalArgumentException(
+                    "give --model-id: the --model file name gives no model id, " + reason);
+        }
+        return fromName;
     }
 
     /**

@@ -1,8 +1,6 @@
 package dev.quiver.ensemble;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +14,10 @@ import java.util.Set;
  *
  * <p>Every reader checks its input against {@link LoadLimits} ({@link LoadLimits#DEFAULTS} unless
  * given) and refuses a bad or unsupported file with a {@link ModelFormatException} naming the
- * problem. Files named by a composition are resolved against the composition's directory and may
- * not leave it.
+ * problem. Files named by a composition are resolved against the composition's directory and must
+ * be regular files whose real paths, links followed, lie inside it; a member that leaves it, or a
+ * FIFO, device or directory, is refused by name ("member 'link.json' resolves outside the
+ * composition folder").
  *
  * <pre>{@code
  * TreeEnsemble a = EnsembleModels.fromXgboost(Files.readAllBytes(Path.of("a.json")));
@@ -51,13 +51,6 @@ public final class EnsembleModels {
     /** Every model format {@link #fromBytes} reads, as a model update names them. */
     public static final Set<String> FORMATS =
             Set.of(XGBOOST_JSON_FORMAT, XGBOOST_UBJ_FORMAT, COMPOSITION_FORMAT);
-
-    /**
-     * How far into a JSON document {@link #formatOf} looks for the composition's format value: a
-     * composition states it among its first keys, and reading further would cost a whole scan of
-     * a large XGBoost model.
-     */
-    private static final int FORMAT_SNIFF_BYTES = 4096;
 
     /** The only composition document version so far. */
     public static final int COMPOSITION_VERSION = 1;
@@ -101,12 +94,13 @@ public final class EnsembleModels {
     }
 
     /**
-     * Loads an XGBoost model or a composition from a file; a composition's member files are read
-     * relative to its directory and must stay inside it.
+     * Loads an XGBoost model or a composition from a regular file; a composition's member files
+     * are read relative to its directory and must be regular files whose real paths, links
+     * followed, lie inside it.
      */
     public static EnsembleModel load(Path file, LoadLimits limits) throws IOException {
-        limits.checkSize(Files.size(file), "model file " + file.getFileName());
-        return fromBytes(Files.readAllBytes(file), filesBeside(file, limits), limits);
+        return fromBytes(
+                ModelFiles.readModel(file, limits), ModelFiles.beside(file, limits), limits);
     }
 
     /**
@@ -118,9 +112,8 @@ public final class EnsembleModels {
      * @throws ModelFormatException if the model does not load (a member file missing included)
      */
     public static byte[] selfContained(Path file, LoadLimits limits) throws IOException {
-        limits.checkSize(Files.size(file), "model file " + file.getFileName());
-        byte[] bytes = Files.readAllBytes(file);
-        MemberFiles beside = filesBeside(file, limits);
+        byte[] bytes = ModelFiles.readModel(file, limits);
+        MemberFiles beside = ModelFiles.beside(file, limits);
         Map<String, byte[]> read = new LinkedHashMap<>();
         fromBytes(
                 bytes,
@@ -136,19 +129,6 @@ public final class EnsembleModels {
         byte[] embedded = EmbeddedFiles.embed(bytes, read);
         limits.checkSize(embedded.length, "the composition with its member files embedded");
         return embedded;
-    }
-
-    /** Member files resolved against the directory of {@code file}, which they may not leave. */
-    private static MemberFiles filesBeside(Path file, LoadLimits limits) {
-        Path directory = file.toAbsolutePath().normalize().getParent();
-        return name -> {
-            Path member = directory.resolve(name).normalize();
-            if (Path.of(name).isAbsolute() || !member.startsWith(directory)) {
-                throw new IOException("member files must lie under " + directory);
-            }
-            limits.checkSize(Files.size(member), "member file '" + name + "'");
-            return Files.readAllBytes(member);
-        };
     }
 
     /** An XGBoost model or a composition with inline members only, with the default limits. */
@@ -207,18 +187,20 @@ public final class EnsembleModels {
     }
 
     /**
-     * The format name of model bytes, as a model update records it: {@value #XGBOOST_UBJ_FORMAT},
-     * {@value #COMPOSITION_FORMAT} when the JSON document's head names it, else {@value
-     * #XGBOOST_JSON_FORMAT}. Only a label: {@link #fromBytes} tells the formats apart itself.
+     * The format name of model bytes, as a model update records it: {@value #XGBOOST_UBJ_FORMAT}
+     * for UBJSON; for JSON, {@value #COMPOSITION_FORMAT} when the document's top-level {@code
+     * "format"} names it and it has no top-level {@code "learner"} (an XGBoost model's), wherever
+     * these fields are (a composition with its member files embedded has them after the files),
+     * else {@value #XGBOOST_JSON_FORMAT}. The rule is {@link #fromBytes}'s own; the name is only a
+     * label, and {@link #fromBytes} tells the formats apart itself.
      */
     public static String formatOf(byte[] bytes) {
         if (isUbjson(bytes)) {
             return XGBOOST_UBJ_FORMAT;
         }
-        String head =
-                new String(
-                        bytes, 0, Math.min(bytes.length, FORMAT_SNIFF_BYTES), StandardCharsets.UTF_8);
-        return head.contains("\"" + COMPOSITION_FORMAT + "\"")
+        Map<String, String> fields =
+                new JsonDocumentReader(LoadLimits.DEFAULTS).topLevelFields(bytes);
+        return !fields.containsKey("learner") && COMPOSITION_FORMAT.equals(fields.get("format"))
                 ? COMPOSITION_FORMAT
                 : XGBOOST_JSON_FORMAT;
     }

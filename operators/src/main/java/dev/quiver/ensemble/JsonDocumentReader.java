@@ -76,6 +76,30 @@ final class JsonDocumentReader {
         }
     }
 
+    /**
+     * The names of the top-level fields of a JSON object document, each with its value's text
+     * where that is a string, null otherwise. The values are skipped, not read, so a large model or
+     * an embedded file costs one scan and no memory. Empty when the document is not an object or
+     * does not scan to its end within these limits.
+     */
+    Map<String, String> topLevelFields(byte[] bytes) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        try (JsonParser parser = factory.createParser(bytes)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Map.of();
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                fields.put(name, value == JsonToken.VALUE_STRING ? parser.getText() : null);
+                parser.skipChildren();
+            }
+            return parser.currentToken() == JsonToken.END_OBJECT ? fields : Map.of();
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
     private Object readValue(JsonParser parser, JsonToken token, String path) throws IOException {
         switch (token) {
             case START_OBJECT:

@@ -39,7 +39,8 @@
  * </ul>
  *
  * A member is {@code {"xgboost": "path"}}, an XGBoost JSON or UBJSON file relative to the
- * composition's directory, or, where the bagging or stacking document has a {@code "files"} field
+ * composition's directory (a regular file whose real path, links followed, lies inside it), or,
+ * where the bagging or stacking document has a {@code "files"} field
  * ({@code {"path": "base64 of the file", ...}}, as {@code EnsembleModels.selfContained} writes for
  * model updates and the score job), that field's entry of the same name only; a composition read
  * from bytes alone without it must use inline members. Otherwise a member is {@code {"trees":

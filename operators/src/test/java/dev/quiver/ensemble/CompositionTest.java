@@ -195,7 +195,7 @@ class CompositionTest {
                         + " \"combine\": \"mean\", \"members\": [{\"xgboost\": \"../x.json\"}]}");
         assertThatThrownBy(() -> EnsembleModels.load(directory.resolve("escape.json")))
                 .isInstanceOf(ModelFormatException.class)
-                .hasMessageContaining("must lie under");
+                .hasMessageContaining("member '../x.json' resolves outside the composition folder");
         byte[] bytes = Files.readAllBytes(file);
         assertThatThrownBy(() -> EnsembleModels.fromBytes(bytes))
                 .isInstanceOf(ModelFormatException.class)
