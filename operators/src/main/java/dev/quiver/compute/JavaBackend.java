@@ -22,25 +22,20 @@ final class JavaBackend implements ComputeBackend {
     }
 
     @Override
-    public void squaredDistances(
-            float[] queries,
-            int queryOffset,
-            int queryCount,
-            float[] points,
-            int pointOffset,
-            int pointCount,
-            int dimension,
-            float[] out) {
-        BackendChecks.checkDistanceArguments(
-                queries, queryOffset, queryCount, points, pointOffset, pointCount, dimension, out);
+    public void squaredDistances(RowBlock queries, RowBlock points, int dimension, float[] out) {
+        BackendChecks.checkDistanceArguments(queries, points, dimension, out);
+        float[] queryRows = queries.rows();
+        float[] pointRows = points.rows();
+        int queryCount = queries.count();
+        int pointCount = points.count();
         for (int i = 0; i < queryCount; i++) {
-            int q = queryOffset + i * dimension;
+            int q = queries.rowStart(i, dimension);
             int row = i * pointCount;
             for (int j = 0; j < pointCount; j++) {
-                int x = pointOffset + j * dimension;
+                int x = points.rowStart(j, dimension);
                 float sum = 0f;
                 for (int k = 0; k < dimension; k++) {
-                    float diff = queries[q + k] - points[x + k];
+                    float diff = queryRows[q + k] - pointRows[x + k];
                     sum += diff * diff;
                 }
                 out[row + j] = sum;

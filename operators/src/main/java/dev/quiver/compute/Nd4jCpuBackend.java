@@ -60,31 +60,24 @@ final class Nd4jCpuBackend implements ComputeBackend {
     }
 
     @Override
-    public void squaredDistances(
-            float[] queries,
-            int queryOffset,
-            int queryCount,
-            float[] points,
-            int pointOffset,
-            int pointCount,
-            int dimension,
-            float[] out) {
-        BackendChecks.checkDistanceArguments(
-                queries, queryOffset, queryCount, points, pointOffset, pointCount, dimension, out);
+    public void squaredDistances(RowBlock queries, RowBlock points, int dimension, float[] out) {
+        BackendChecks.checkDistanceArguments(queries, points, dimension, out);
         if (closed) {
             throw new IllegalStateException("backend " + NAME + " is closed");
         }
+        int queryCount = queries.count();
+        int pointCount = points.count();
         if (queryCount == 0 || pointCount == 0) {
             return;
         }
-        int queryLength = queryCount * dimension;
-        int pointLength = pointCount * dimension;
+        int queryLength = queries.length(dimension);
+        int pointLength = points.length(dimension);
         int productLength = queryCount * pointCount;
         ensureCapacity(queryLength, pointLength, productLength);
-        queryFloats.put(0, queries, queryOffset, queryLength);
-        pointFloats.put(0, points, pointOffset, pointLength);
-        queryNorms = norms(queries, queryOffset, queryCount, dimension, queryNorms);
-        pointNorms = norms(points, pointOffset, pointCount, dimension, pointNorms);
+        queryFloats.put(0, queries.rows(), queries.offset(), queryLength);
+        pointFloats.put(0, points.rows(), points.offset(), pointLength);
+        queryNorms = norms(queries, dimension, queryNorms);
+        pointNorms = norms(points, dimension, pointNorms);
 
         if (!hasShape(queryMatrix, queryCount, dimension)) {
             queryMatrix = matrix(queryBuffer, queryCount, dimension);
@@ -173,11 +166,12 @@ final class Nd4jCpuBackend implements ComputeBackend {
         return matrix != null && matrix.rows() == rows && matrix.columns() == columns;
     }
 
-    private static float[] norms(
-            float[] rows, int offset, int count, int dimension, float[] norms) {
+    private static float[] norms(RowBlock block, int dimension, float[] norms) {
+        int count = block.count();
         float[] result = norms.length >= count ? norms : new float[count];
         for (int i = 0; i < count; i++) {
-            result[i] = (float) SquaredNorms.of(rows, offset + i * dimension, dimension);
+            int start = block.rowStart(i, dimension);
+            result[i] = (float) SquaredNorms.of(block.rows(), start, dimension);
         }
         return result;
     }
