@@ -12,18 +12,16 @@ package dev.quiver.compute;
  * underflow (Higham, Lemma 3.1 and section 3.1). With {@code D <= 2 (|q|^2 + |x|^2)} that gives
  * {@link #errorBound(int)} {@code = 2 gamma_{d+2}}.
  */
-final class JavaBackend implements ComputeBackend {
+final class JavaBackend extends CheckedBackend {
 
     static final String NAME = "java";
 
-    @Override
-    public String name() {
-        return NAME;
+    JavaBackend() {
+        super(NAME);
     }
 
     @Override
-    public void squaredDistances(RowBlock queries, RowBlock points, int dimension, float[] out) {
-        BackendChecks.checkDistanceArguments(queries, points, dimension, out);
+    void computeSquaredDistances(RowBlock queries, RowBlock points, int dimension, float[] out) {
         float[] queryRows = queries.rows();
         float[] pointRows = points.rows();
         int queryCount = queries.count();
@@ -51,10 +49,5 @@ final class JavaBackend implements ComputeBackend {
     @Override
     public void close() {
         // Nothing to release: the backend holds no state.
-    }
-
-    @Override
-    public String toString() {
-        return NAME;
     }
 }

@@ -28,7 +28,7 @@ import java.nio.FloatBuffer;
  * <p>The OpenBLAS threads are ND4J's (one per core by default): several backends in one JVM share
  * the cores rather than each getting its own.
  */
-final class Nd4jCpuBackend implements ComputeBackend {
+final class Nd4jCpuBackend extends CheckedBackend {
 
     static final String NAME = "nd4j-cpu";
 
@@ -49,19 +49,14 @@ final class Nd4jCpuBackend implements ComputeBackend {
     private boolean closed;
 
     Nd4jCpuBackend() {
+        super(NAME);
         // Touching the backend here loads the natives now, so a missing or broken ND4J install
         // fails when the backend is created rather than on the first batch.
         Nd4j.getBackend();
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public void squaredDistances(RowBlock queries, RowBlock points, int dimension, float[] out) {
-        BackendChecks.checkDistanceArguments(queries, points, dimension, out);
+    void computeSquaredDistances(RowBlock queries, RowBlock points, int dimension, float[] out) {
         if (closed) {
             throw new IllegalStateException("backend " + NAME + " is closed");
         }
@@ -118,11 +113,6 @@ final class Nd4jCpuBackend implements ComputeBackend {
         release(queryBuffer);
         release(pointBuffer);
         release(productBuffer);
-    }
-
-    @Override
-    public String toString() {
-        return NAME;
     }
 
     private void ensureCapacity(int queryLength, int pointLength, int productLength) {
