@@ -1,5 +1,8 @@
 package dev.quiver.bayes;
 
+import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_HIGH_PROBABILITY;
+import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_LOW_PROBABILITY;
+
 import org.hipparchus.distribution.continuous.GammaDistribution;
 import org.hipparchus.distribution.continuous.NormalDistribution;
 import org.hipparchus.special.Gamma;
@@ -106,9 +109,6 @@ public final class NormalInverseGammaPosterior
 
     /** The largest accepted prior kappa, alpha or beta, for the same reason. */
     static final double MAX_PRIOR_PARAMETER = 1e100;
-
-    private static final double CREDIBLE_LOW_PROBABILITY = 0.025;
-    private static final double CREDIBLE_HIGH_PROBABILITY = 0.975;
 
     /** Gamma shape from which the Wilson-Hilferty quantile replaces Hipparchus's. */
     static final double WILSON_HILFERTY_MIN_SHAPE = 4e6;
