@@ -210,49 +210,22 @@ public final class BayesStage extends ObservationsStage {
                         .setGlobal(global)
                         .setGlobalIntervalMs(globalIntervalMs)
                         .setChangepoint(changepoint);
-        // Only the priors given are set, so the builder can reject those of another model.
-        if (priorAlpha != null) {
-            builder.setPriorAlpha(priorAlpha);
-        }
-        if (priorBeta != null) {
-            builder.setPriorBeta(priorBeta);
-        }
-        if (priorShape != null) {
-            builder.setPriorShape(priorShape);
-        }
-        if (priorRate != null) {
-            builder.setPriorRate(priorRate);
-        }
-        if (priorScale != null) {
-            builder.setPriorScale(priorScale);
-        }
-        if (priorMean != null) {
-            builder.setPriorMean(priorMean);
-        }
-        if (priorKappa != null) {
-            builder.setPriorKappa(priorKappa);
-        }
-        if (priorConcentration != null) {
-            builder.setPriorConcentration(priorConcentration);
-        }
-        if (maxCategories != null) {
-            builder.setMaxCategories(maxCategories);
-        }
-        if (dimension != null) {
-            builder.setDimension(dimension);
-        }
-        if (priorPrecision != null) {
-            builder.setPriorPrecision(priorPrecision);
-        }
-        if (hazard != null) {
-            builder.setHazard(hazard);
-        }
-        if (maxRunLength != null) {
-            builder.setMaxRunLength(maxRunLength);
-        }
-        if (shortRunWindow != null) {
-            builder.setShortRunWindow(shortRunWindow);
-        }
+        // Only the options given are set, so the builder can reject those of another model or
+        // change-point options without --changepoint.
+        GivenOptions.set(priorAlpha, builder::setPriorAlpha);
+        GivenOptions.set(priorBeta, builder::setPriorBeta);
+        GivenOptions.set(priorShape, builder::setPriorShape);
+        GivenOptions.set(priorRate, builder::setPriorRate);
+        GivenOptions.set(priorScale, builder::setPriorScale);
+        GivenOptions.set(priorMean, builder::setPriorMean);
+        GivenOptions.set(priorKappa, builder::setPriorKappa);
+        GivenOptions.set(priorConcentration, builder::setPriorConcentration);
+        GivenOptions.set(maxCategories, builder::setMaxCategories);
+        GivenOptions.set(dimension, builder::setDimension);
+        GivenOptions.set(priorPrecision, builder::setPriorPrecision);
+        GivenOptions.set(hazard, builder::setHazard);
+        GivenOptions.set(maxRunLength, builder::setMaxRunLength);
+        GivenOptions.set(shortRunWindow, builder::setShortRunWindow);
         return builder.build();
     }
 

@@ -232,18 +232,10 @@ public final class WalkStage extends ObservationsStage {
      */
     BayesOptions stepPrior() {
         BayesOptions.Builder builder = BayesOptions.builder().setModel("normal");
-        if (priorMean != null) {
-            builder.setPriorMean(priorMean);
-        }
-        if (priorKappa != null) {
-            builder.setPriorKappa(priorKappa);
-        }
-        if (priorShape != null) {
-            builder.setPriorShape(priorShape);
-        }
-        if (priorScale != null) {
-            builder.setPriorScale(priorScale);
-        }
+        GivenOptions.set(priorMean, builder::setPriorMean);
+        GivenOptions.set(priorKappa, builder::setPriorKappa);
+        GivenOptions.set(priorShape, builder::setPriorShape);
+        GivenOptions.set(priorScale, builder::setPriorScale);
         return builder.build();
     }
 

@@ -253,13 +253,13 @@ public record BayesOptions(
 
         /** The most categories one Dirichlet key learns; more are dead letters. At least 1. */
         public Builder setMaxCategories(int maxCategories) {
-            this.maxCategories = atLeastOne("--max-categories", maxCategories);
+            this.maxCategories = atLeastOne(priorOptionsGiven, "--max-categories", maxCategories);
             return this;
         }
 
         /** The feature dimension of Bayesian linear regression, at least 1. */
         public Builder setDimension(int dimension) {
-            this.dimension = atLeastOne("--dimension", dimension);
+            this.dimension = atLeastOne(priorOptionsGiven, "--dimension", dimension);
             return this;
         }
 
@@ -355,23 +355,15 @@ public record BayesOptions(
 
         /** The longest run length the detector tracks, at least 1. */
         public Builder setMaxRunLength(int maxRunLength) {
-            if (maxRunLength < 1) {
-                throw new IllegalArgumentException(
-                        "--max-run-length must be at least 1, got " + maxRunLength);
-            }
-            changePointOptionsGiven.add("--max-run-length");
-            this.maxRunLength = maxRunLength;
+            this.maxRunLength =
+                    atLeastOne(changePointOptionsGiven, "--max-run-length", maxRunLength);
             return this;
         }
 
         /** The w of the change signal P(run length < w), at least 1. */
         public Builder setShortRunWindow(int shortRunWindow) {
-            if (shortRunWindow < 1) {
-                throw new IllegalArgumentException(
-                        "--short-run-window must be at least 1, got " + shortRunWindow);
-            }
-            changePointOptionsGiven.add("--short-run-window");
-            this.shortRunWindow = shortRunWindow;
+            this.shortRunWindow =
+                    atLeastOne(changePointOptionsGiven, "--short-run-window", shortRunWindow);
             return this;
         }
 
@@ -466,8 +458,9 @@ public record BayesOptions(
             }
         }
 
-        // The checks below record each prior option they accept, so that build() can name the
-        // options given for a model that does not use them.
+        // The checks below record each prior (or change-point) option they accept, so that
+        // build() can name the options given for a model (or without --changepoint) that does not
+        // use them.
 
         private double positive(String option, double value) {
             if (!(value > 0) || Double.isInfinite(value)) {
@@ -486,11 +479,11 @@ public record BayesOptions(
             return value;
         }
 
-        private int atLeastOne(String option, int value) {
+        private static int atLeastOne(Set<String> given, String option, int value) {
             if (value < 1) {
                 throw new IllegalArgumentException(option + " must be at least 1, got " + value);
             }
-            priorOptionsGiven.add(option);
+            given.add(option);
             return value;
         }
     }

@@ -1,5 +1,8 @@
 package dev.quiver.bayes;
 
+import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_HIGH_PROBABILITY;
+import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_LOW_PROBABILITY;
+
 import org.hipparchus.distribution.continuous.GammaDistribution;
 import org.hipparchus.special.Gamma;
 
@@ -142,8 +145,6 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
      */
     public static final double MIN_REMOVAL_PIVOT = 1e-8;
 
-    private static final double CREDIBLE_LOW_PROBABILITY = 0.025;
-    private static final double CREDIBLE_HIGH_PROBABILITY = 0.975;
     private static final double LOG_TWO_PI = Math.log(2.0 * Math.PI);
 
     private final int dimension;

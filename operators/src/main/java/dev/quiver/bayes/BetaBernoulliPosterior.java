@@ -35,7 +35,8 @@ import java.util.Objects;
  * BetaBernoulliPosterior restored = BetaBernoulliPosterior.fromBytes(state);
  * }</pre>
  */
-public final class BetaBernoulliPosterior extends BetaPosterior<BetaBernoulliPosterior> {
+public final class BetaBernoulliPosterior extends BetaPosterior<BetaBernoulliPosterior>
+        implements SingleValueFamily {
 
     /** The model name, as returned by {@link #modelName()} and shown in summaries. */
     public static final String MODEL = "beta-bernoulli";
@@ -89,6 +90,7 @@ public final class BetaBernoulliPosterior extends BetaPosterior<BetaBernoulliPos
     }
 
     /** Returns {@code null} for exactly 0 or 1, otherwise the reason naming the value. */
+    @Override
     public String invalidValueReason(double value) {
         if (value == 0.0 || value == 1.0) {
             return null;
@@ -102,6 +104,7 @@ public final class BetaBernoulliPosterior extends BetaPosterior<BetaBernoulliPos
      * @throws IllegalArgumentException for any other value; the message is {@link
      *     #invalidValueReason(double)}
      */
+    @Override
     public void update(double value) {
         if (value == 1.0) {
             successes += 1.0;
@@ -149,6 +152,7 @@ public final class BetaBernoulliPosterior extends BetaPosterior<BetaBernoulliPos
      * @throws IllegalStateException if there is less than one success (for 1) or failure (for 0) to
      *     take out; the state is then unchanged
      */
+    @Override
     public void revert(double value) {
         if (value == 1.0) {
             if (successes < 1.0) {
@@ -184,21 +188,6 @@ public final class BetaBernoulliPosterior extends BetaPosterior<BetaBernoulliPos
         successes += other.successes;
         failures += other.failures;
         assert successes <= MAX_EXACT_COUNT && failures <= MAX_EXACT_COUNT : this;
-    }
-
-    @Override
-    public String invalidReason(BayesObservation observation) {
-        return invalidValueReason(observation.value());
-    }
-
-    @Override
-    public void update(BayesObservation observation) {
-        update(observation.value());
-    }
-
-    @Override
-    public void revert(BayesObservation observation) {
-        revert(observation.value());
     }
 
     /** Multiplies both counts by {@code lambda}; they are then weights, no longer whole numbers. */

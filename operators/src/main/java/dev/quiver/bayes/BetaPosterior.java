@@ -1,5 +1,8 @@
 package dev.quiver.bayes;
 
+import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_HIGH_PROBABILITY;
+import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_LOW_PROBABILITY;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +22,6 @@ import java.util.Map;
  * @param <P> the family's own class
  */
 abstract class BetaPosterior<P extends BetaPosterior<P>> extends ConjugateFamily<P> {
-
-    private static final double CREDIBLE_LOW_PROBABILITY = 0.025;
-    private static final double CREDIBLE_HIGH_PROBABILITY = 0.975;
 
     final double priorAlpha;
     final double priorBeta;

@@ -1,5 +1,8 @@
 package dev.quiver.bayes;
 
+import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_HIGH_PROBABILITY;
+import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_LOW_PROBABILITY;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,9 +94,6 @@ public final class DirichletMultinomialPosterior
 
     /** The longest category name, in UTF-8 bytes, so one key's state stays bounded. */
     public static final int MAX_CATEGORY_UTF8_BYTES = 1024;
-
-    private static final double CREDIBLE_LOW_PROBABILITY = 0.025;
-    private static final double CREDIBLE_HIGH_PROBABILITY = 0.975;
 
     /** Category names in messages are cut to this many characters. */
     private static final int SHOWN_CATEGORY_CHARS = 40;

@@ -1,5 +1,8 @@
 package dev.quiver.bayes;
 
+import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_HIGH_PROBABILITY;
+import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_LOW_PROBABILITY;
+
 import org.hipparchus.util.FastMath;
 
 import java.util.LinkedHashMap;
@@ -56,9 +59,6 @@ public final class GammaPoissonPosterior extends ConjugateFamily<GammaPoissonPos
 
     /** The model name, as returned by {@link #modelName()} and shown in summaries. */
     public static final String MODEL = "gamma-poisson";
-
-    private static final double CREDIBLE_LOW_PROBABILITY = 0.025;
-    private static final double CREDIBLE_HIGH_PROBABILITY = 0.975;
 
     /** The largest count: above it a count total can no longer grow by 1 exactly. */
     private static final double MAX_COUNT = 0x1p53;

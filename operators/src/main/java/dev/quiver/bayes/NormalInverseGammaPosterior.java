@@ -1,5 +1,8 @@
 package dev.quiver.bayes;
 
+import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_HIGH_PROBABILITY;
+import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_LOW_PROBABILITY;
+
 import org.hipparchus.distribution.continuous.GammaDistribution;
 import org.hipparchus.distribution.continuous.NormalDistribution;
 import org.hipparchus.special.Gamma;
@@ -93,7 +96,7 @@ import java.util.Objects;
  * }</pre>
  */
 public final class NormalInverseGammaPosterior
-        extends ConjugateFamily<NormalInverseGammaPosterior> {
+        extends ConjugateFamily<NormalInverseGammaPosterior> implements SingleValueFamily {
 
     /** The model name, as returned by {@link #modelName()} and shown in summaries. */
     public static final String MODEL = "normal";
@@ -106,9 +109,6 @@ public final class NormalInverseGammaPosterior
 
     /** The largest accepted prior kappa, alpha or beta, for the same reason. */
     static final double MAX_PRIOR_PARAMETER = 1e100;
-
-    private static final double CREDIBLE_LOW_PROBABILITY = 0.025;
-    private static final double CREDIBLE_HIGH_PROBABILITY = 0.975;
 
     /** Gamma shape from which the Wilson-Hilferty quantile replaces Hipparchus's. */
     static final double WILSON_HILFERTY_MIN_SHAPE = 4e6;
@@ -183,7 +183,8 @@ public final class NormalInverseGammaPosterior
     }
 
     /** Returns {@code null} for a finite value of magnitude at most 1e100, else the reason. */
-    public static String invalidValueReason(double value) {
+    @Override
+    public String invalidValueReason(double value) {
         return invalidValueReason(MODEL, value);
     }
 
@@ -200,13 +201,14 @@ public final class NormalInverseGammaPosterior
     }
 
     private static void checkValue(double value) {
-        final String reason = invalidValueReason(value);
+        final String reason = invalidValueReason(MODEL, value);
         if (reason != null) {
             throw new IllegalArgumentException(reason);
         }
     }
 
     /** Adds one observation: Welford's step. */
+    @Override
     public void update(double value) {
         checkValue(value);
         n += 1.0;
@@ -252,6 +254,7 @@ public final class NormalInverseGammaPosterior
      * @throws IllegalArgumentException if the value is invalid
      * @throws IllegalStateException if n &lt; 1, so no whole observation is left to remove
      */
+    @Override
     public void revert(double value) {
         checkValue(value);
         if (n < 1.0) {
@@ -312,21 +315,6 @@ public final class NormalInverseGammaPosterior
         mean += delta * otherShare;
         m2 += otherM2 + delta * delta * n * otherShare;
         n = total;
-    }
-
-    @Override
-    public String invalidReason(BayesObservation observation) {
-        return invalidValueReason(observation.value());
-    }
-
-    @Override
-    public void update(BayesObservation observation) {
-        update(observation.value());
-    }
-
-    @Override
-    public void revert(BayesObservation observation) {
-        revert(observation.value());
     }
 
     /**

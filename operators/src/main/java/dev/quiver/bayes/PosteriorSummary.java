@@ -61,6 +61,12 @@ public record PosteriorSummary(
         double map,
         List<ParameterSummary> parameters) {
 
+    /** The lower end of every summary's 95% equal-tailed interval: the 2.5% quantile. */
+    static final double CREDIBLE_LOW_PROBABILITY = 0.025;
+
+    /** The upper end of every summary's 95% equal-tailed interval: the 97.5% quantile. */
+    static final double CREDIBLE_HIGH_PROBABILITY = 0.975;
+
     /** Copies {@code params} and {@code parameters} so a caller's later changes cannot reach it. */
     public PosteriorSummary {
         Objects.requireNonNull(model, "model");

@@ -26,7 +26,8 @@ package dev.quiver.compute;
  *     float[] queries = {0f, 0f, 1f, 1f};        // 2 queries, d = 2, row-major
  *     float[] points = {3f, 4f, 0f, 1f, 1f, 1f}; // 3 points
  *     float[] out = new float[2 * 3];
- *     backend.squaredDistances(queries, 0, 2, points, 0, 3, 2, out);
+ *     backend.squaredDistances(
+ *             new RowBlock(queries, 0, 2), new RowBlock(points, 0, 3), 2, out);
  *     // out = {25, 1, 2,  13, 1, 0}, each within backend.errorBound(2) * (|q|^2 + |x|^2 + 2 * MIN_NORMAL)
  * }
  * }</pre>
@@ -42,24 +43,17 @@ public interface ComputeBackend extends AutoCloseable {
     /**
      * Squared Euclidean distances between every query and every point of a block.
      *
-     * <p>Writes {@code out[i * pointCount + j] = |q_i - x_j|^2} for the row-major query rows {@code
-     * q_i = queries[queryOffset + i * dimension ...]}, {@code i < queryCount}, and point rows
-     * {@code x_j = points[pointOffset + j * dimension ...]}, {@code j < pointCount}. Offsets let
-     * the caller pass a block of a larger store without copying it. Entries of {@code out} past
-     * {@code queryCount * pointCount} are left alone.
+     * <p>Writes {@code out[i * points.count() + j] = |q_i - x_j|^2} for the query rows {@code q_i
+     * = queries.rows()[queries.rowStart(i, dimension) ...]}, {@code i < queries.count()}, and the
+     * point rows {@code x_j = points.rows()[points.rowStart(j, dimension) ...]}, {@code j <
+     * points.count()}. A {@link RowBlock} lets the caller pass a block of a larger store without
+     * copying it. Entries of {@code out} past {@code queries.count() * points.count()} are left
+     * alone.
      *
      * @throws IllegalArgumentException if a count or the dimension is out of range, or an array is
      *     too short for the rows it is asked to read or write
      */
-    void squaredDistances(
-            float[] queries,
-            int queryOffset,
-            int queryCount,
-            float[] points,
-            int pointOffset,
-            int pointCount,
-            int dimension,
-            float[] out);
+    void squaredDistances(RowBlock queries, RowBlock points, int dimension, float[] out);
 
     /**
      * The coefficient {@code c(d)} of this backend's error bound: every result satisfies

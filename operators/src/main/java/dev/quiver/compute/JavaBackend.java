@@ -12,35 +12,28 @@ package dev.quiver.compute;
  * underflow (Higham, Lemma 3.1 and section 3.1). With {@code D <= 2 (|q|^2 + |x|^2)} that gives
  * {@link #errorBound(int)} {@code = 2 gamma_{d+2}}.
  */
-final class JavaBackend implements ComputeBackend {
+final class JavaBackend extends CheckedBackend {
 
     static final String NAME = "java";
 
-    @Override
-    public String name() {
-        return NAME;
+    JavaBackend() {
+        super(NAME);
     }
 
     @Override
-    public void squaredDistances(
-            float[] queries,
-            int queryOffset,
-            int queryCount,
-            float[] points,
-            int pointOffset,
-            int pointCount,
-            int dimension,
-            float[] out) {
-        BackendChecks.checkDistanceArguments(
-                queries, queryOffset, queryCount, points, pointOffset, pointCount, dimension, out);
+    void computeSquaredDistances(RowBlock queries, RowBlock points, int dimension, float[] out) {
+        float[] queryRows = queries.rows();
+        float[] pointRows = points.rows();
+        int queryCount = queries.count();
+        int pointCount = points.count();
         for (int i = 0; i < queryCount; i++) {
-            int q = queryOffset + i * dimension;
+            int q = queries.rowStart(i, dimension);
             int row = i * pointCount;
             for (int j = 0; j < pointCount; j++) {
-                int x = pointOffset + j * dimension;
+                int x = points.rowStart(j, dimension);
                 float sum = 0f;
                 for (int k = 0; k < dimension; k++) {
-                    float diff = queries[q + k] - points[x + k];
+                    float diff = queryRows[q + k] - pointRows[x + k];
                     sum += diff * diff;
                 }
                 out[row + j] = sum;
@@ -56,10 +49,5 @@ final class JavaBackend implements ComputeBackend {
     @Override
     public void close() {
         // Nothing to release: the backend holds no state.
-    }
-
-    @Override
-    public String toString() {
-        return NAME;
     }
 }

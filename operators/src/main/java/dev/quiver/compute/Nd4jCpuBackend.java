@@ -28,7 +28,7 @@ import java.nio.FloatBuffer;
  * <p>The OpenBLAS threads are ND4J's (one per core by default): several backends in one JVM share
  * the cores rather than each getting its own.
  */
-final class Nd4jCpuBackend implements ComputeBackend {
+final class Nd4jCpuBackend extends CheckedBackend {
 
     static final String NAME = "nd4j-cpu";
 
@@ -49,42 +49,30 @@ final class Nd4jCpuBackend implements ComputeBackend {
     private boolean closed;
 
     Nd4jCpuBackend() {
+        super(NAME);
         // Touching the backend here loads the natives now, so a missing or broken ND4J install
         // fails when the backend is created rather than on the first batch.
         Nd4j.getBackend();
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public void squaredDistances(
-            float[] queries,
-            int queryOffset,
-            int queryCount,
-            float[] points,
-            int pointOffset,
-            int pointCount,
-            int dimension,
-            float[] out) {
-        BackendChecks.checkDistanceArguments(
-                queries, queryOffset, queryCount, points, pointOffset, pointCount, dimension, out);
+    void computeSquaredDistances(RowBlock queries, RowBlock points, int dimension, float[] out) {
         if (closed) {
             throw new IllegalStateException("backend " + NAME + " is closed");
         }
+        int queryCount = queries.count();
+        int pointCount = points.count();
         if (queryCount == 0 || pointCount == 0) {
             return;
         }
-        int queryLength = queryCount * dimension;
-        int pointLength = pointCount * dimension;
+        int queryLength = queries.length(dimension);
+        int pointLength = points.length(dimension);
         int productLength = queryCount * pointCount;
         ensureCapacity(queryLength, pointLength, productLength);
-        queryFloats.put(0, queries, queryOffset, queryLength);
-        pointFloats.put(0, points, pointOffset, pointLength);
-        queryNorms = norms(queries, queryOffset, queryCount, dimension, queryNorms);
-        pointNorms = norms(points, pointOffset, pointCount, dimension, pointNorms);
+        queryFloats.put(0, queries.rows(), queries.offset(), queryLength);
+        pointFloats.put(0, points.rows(), points.offset(), pointLength);
+        queryNorms = norms(queries, dimension, queryNorms);
+        pointNorms = norms(points, dimension, pointNorms);
 
         if (!hasShape(queryMatrix, queryCount, dimension)) {
             queryMatrix = matrix(queryBuffer, queryCount, dimension);
@@ -125,11 +113,6 @@ final class Nd4jCpuBackend implements ComputeBackend {
         release(queryBuffer);
         release(pointBuffer);
         release(productBuffer);
-    }
-
-    @Override
-    public String toString() {
-        return NAME;
     }
 
     private void ensureCapacity(int queryLength, int pointLength, int productLength) {
@@ -173,11 +156,12 @@ final class Nd4jCpuBackend implements ComputeBackend {
         return matrix != null && matrix.rows() == rows && matrix.columns() == columns;
     }
 
-    private static float[] norms(
-            float[] rows, int offset, int count, int dimension, float[] norms) {
+    private static float[] norms(RowBlock block, int dimension, float[] norms) {
+        int count = block.count();
         float[] result = norms.length >= count ? norms : new float[count];
         for (int i = 0; i < count; i++) {
-            result[i] = (float) SquaredNorms.of(rows, offset + i * dimension, dimension);
+            int start = block.rowStart(i, dimension);
+            result[i] = (float) SquaredNorms.of(block.rows(), start, dimension);
         }
         return result;
     }

@@ -18,27 +18,33 @@ import java.util.List;
  * counts, probabilities the vote shares and the prediction the class with most votes, ties going to
  * the lowest class.
  */
-final class BaggingEnsemble implements EnsembleModel {
+final class BaggingEnsemble extends ShapedEnsemble {
 
     private final EnsembleModel[] members;
     private final Combine combine;
-    private final int featureCount;
-    private final int marginCount;
-    private final int classCount;
-    private final boolean acceptsMissing;
 
     BaggingEnsemble(List<? extends EnsembleModel> members, Combine combine) {
+        super(shapeOf(members, combine));
+        this.members = members.toArray(new EnsembleModel[0]);
+        this.combine = combine;
+    }
+
+    /**
+     * The members' common shape, with a margin per class when they vote.
+     *
+     * @throws ModelFormatException if there are no members, they differ in shape, or they vote
+     *     without being classifiers
+     */
+    private static Shape shapeOf(List<? extends EnsembleModel> members, Combine combine) {
         if (members.isEmpty()) {
             throw new ModelFormatException("bagging needs at least one member");
         }
-        this.members = members.toArray(new EnsembleModel[0]);
-        this.combine = combine;
-        EnsembleModel first = this.members[0];
-        this.featureCount = first.featureCount();
-        this.classCount = first.classCount();
+        EnsembleModel first = members.get(0);
+        int featureCount = first.featureCount();
+        int classCount = first.classCount();
         boolean missing = true;
-        for (int m = 0; m < this.members.length; m++) {
-            EnsembleModel member = this.members[m];
+        for (int m = 0; m < members.size(); m++) {
+            EnsembleModel member = members.get(m);
             if (member.featureCount() != featureCount
                     || member.classCount() != classCount
                     || member.marginCount() != first.marginCount()) {
@@ -63,28 +69,8 @@ final class BaggingEnsemble implements EnsembleModel {
         if (combine == Combine.VOTE && classCount == 0) {
             throw new ModelFormatException("majority vote needs classifiers; the members regress");
         }
-        this.marginCount = combine == Combine.VOTE ? classCount : first.marginCount();
-        this.acceptsMissing = missing;
-    }
-
-    @Override
-    public int featureCount() {
-        return featureCount;
-    }
-
-    @Override
-    public int marginCount() {
-        return marginCount;
-    }
-
-    @Override
-    public int classCount() {
-        return classCount;
-    }
-
-    @Override
-    public boolean acceptsMissing() {
-        return acceptsMissing;
+        int marginCount = combine == Combine.VOTE ? classCount : first.marginCount();
+        return new Shape(featureCount, marginCount, classCount, missing);
     }
 
     @Override
@@ -94,7 +80,7 @@ final class BaggingEnsemble implements EnsembleModel {
 
     @Override
     public void score(float[] rows, int rowCount, int featureCount, ScoreBuffer out) {
-        TreeEnsemble.checkRows(this, rows, rowCount, featureCount, out);
+        checkRows(rows, rowCount, featureCount, out);
         Arrays.fill(out.margins, 0, rowCount * marginCount, 0.0);
         Arrays.fill(out.predictions, 0, rowCount, 0.0);
         Arrays.fill(out.probabilities, 0, rowCount * classCount, 0.0);

@@ -18,7 +18,7 @@ import java.util.List;
  * logistic one has margin {@code z}, prediction {@code p = 1 / (1 + e^-z)} and probabilities {@code
  * [1 - p, p]}.
  */
-final class StackingEnsemble implements EnsembleModel {
+final class StackingEnsemble extends ShapedEnsemble {
 
     private final EnsembleModel[] base;
     private final BaseOutput baseOutput;
@@ -26,8 +26,6 @@ final class StackingEnsemble implements EnsembleModel {
     private final MetaLearner meta;
     private final double intercept;
     private final double[] weights;
-    private final int featureCount;
-    private final boolean acceptsMissing;
 
     StackingEnsemble(
             List<? extends EnsembleModel> base,
@@ -36,31 +34,16 @@ final class StackingEnsemble implements EnsembleModel {
             MetaLearner meta,
             double intercept,
             double[] weights) {
-        if (base.isEmpty()) {
-            throw new ModelFormatException("stacking needs at least one base model");
-        }
+        super(shapeOf(base, passthrough, meta));
         this.base = base.toArray(new EnsembleModel[0]);
         this.baseOutput = baseOutput;
         this.passthrough = passthrough;
         this.meta = meta;
         this.intercept = intercept;
         this.weights = weights.clone();
-        this.featureCount = this.base[0].featureCount();
-        boolean missing = !passthrough;
         int inputs = passthrough ? featureCount : 0;
-        for (int m = 0; m < this.base.length; m++) {
-            EnsembleModel model = this.base[m];
-            if (model.featureCount() != featureCount) {
-                throw new ModelFormatException(
-                        "stacking base model "
-                                + m
-                                + " takes "
-                                + model.featureCount()
-                                + " features; base model 0 takes "
-                                + featureCount);
-            }
+        for (EnsembleModel model : this.base) {
             inputs += columns(model);
-            missing &= model.acceptsMissing();
         }
         if (weights.length != inputs) {
             throw new ModelFormatException(
@@ -78,7 +61,36 @@ final class StackingEnsemble implements EnsembleModel {
                 throw new ModelFormatException("the meta-learner has a non-finite weight");
             }
         }
-        this.acceptsMissing = missing;
+    }
+
+    /**
+     * One margin, the meta-learner's, and two classes when it is logistic; missing values only
+     * when no raw feature is passed through and every base model accepts them.
+     *
+     * @throws ModelFormatException if there are no base models or they take different features
+     */
+    private static Shape shapeOf(
+            List<? extends EnsembleModel> base, boolean passthrough, MetaLearner meta) {
+        if (base.isEmpty()) {
+            throw new ModelFormatException("stacking needs at least one base model");
+        }
+        int featureCount = base.get(0).featureCount();
+        boolean missing = !passthrough;
+        for (int m = 0; m < base.size(); m++) {
+            EnsembleModel model = base.get(m);
+            if (model.featureCount() != featureCount) {
+                throw new ModelFormatException(
+                        "stacking base model "
+                                + m
+                                + " takes "
+                                + model.featureCount()
+                                + " features; base model 0 takes "
+                                + featureCount);
+            }
+            missing &= model.acceptsMissing();
+        }
+        int classCount = meta == MetaLearner.LOGISTIC ? 2 : 0;
+        return new Shape(featureCount, 1, classCount, missing);
     }
 
     private int columns(EnsembleModel model) {
@@ -89,33 +101,13 @@ final class StackingEnsemble implements EnsembleModel {
     }
 
     @Override
-    public int featureCount() {
-        return featureCount;
-    }
-
-    @Override
-    public int marginCount() {
-        return 1;
-    }
-
-    @Override
-    public int classCount() {
-        return meta == MetaLearner.LOGISTIC ? 2 : 0;
-    }
-
-    @Override
-    public boolean acceptsMissing() {
-        return acceptsMissing;
-    }
-
-    @Override
     public ScoreBuffer newBuffer(int rowCapacity) {
         return ScoreBuffer.forComposition(this, base, rowCapacity, weights.length);
     }
 
     @Override
     public void score(float[] rows, int rowCount, int featureCount, ScoreBuffer out) {
-        TreeEnsemble.checkRows(this, rows, rowCount, featureCount, out);
+        checkRows(rows, rowCount, featureCount, out);
         for (int m = 0; m < base.length; m++) {
             base[m].score(rows, rowCount, featureCount, out.members[m]);
         }

@@ -48,17 +48,13 @@ package dev.quiver.ensemble;
  * }
  * }</pre>
  */
-public final class TreeEnsemble implements EnsembleModel {
+public final class TreeEnsemble extends ShapedEnsemble {
 
     /** Rows scored together; see the class comment. */
     static final int BLOCK_ROWS = 64;
 
     private final Objective objective;
-    private final int featureCount;
-    private final int marginCount;
-    private final int classCount;
     private final float[] baseMargins;
-    private final boolean acceptsMissing;
 
     private final int nodeCount;
     private final int[] treeRoot;
@@ -91,12 +87,14 @@ public final class TreeEnsemble implements EnsembleModel {
             int[] left,
             boolean[] defaultLeft,
             float[] value) {
+        super(
+                new Shape(
+                        featureCount,
+                        baseMargins.length,
+                        objective.classCount(baseMargins.length),
+                        acceptsMissing));
         this.objective = objective;
-        this.featureCount = featureCount;
-        this.marginCount = baseMargins.length;
-        this.classCount = objective.classCount(marginCount);
         this.baseMargins = baseMargins;
-        this.acceptsMissing = acceptsMissing;
         this.nodeCount = nodeCount;
         this.treeRoot = treeRoot;
         this.treeDepth = treeDepth;
@@ -126,26 +124,6 @@ public final class TreeEnsemble implements EnsembleModel {
     /** The objective that turns margins into predictions. */
     public Objective objective() {
         return objective;
-    }
-
-    @Override
-    public int featureCount() {
-        return featureCount;
-    }
-
-    @Override
-    public int marginCount() {
-        return marginCount;
-    }
-
-    @Override
-    public int classCount() {
-        return classCount;
-    }
-
-    @Override
-    public boolean acceptsMissing() {
-        return acceptsMissing;
     }
 
     /** Trees in the ensemble. */
@@ -179,30 +157,10 @@ public final class TreeEnsemble implements EnsembleModel {
 
     @Override
     public void score(float[] rows, int rowCount, int featureCount, ScoreBuffer out) {
-        checkRows(this, rows, rowCount, featureCount, out);
+        checkRows(rows, rowCount, featureCount, out);
         for (int start = 0; start < rowCount; start += BLOCK_ROWS) {
             int count = Math.min(BLOCK_ROWS, rowCount - start);
             scoreBlock(rows, start, count, out);
-        }
-    }
-
-    static void checkRows(
-            EnsembleModel model, float[] rows, int rowCount, int featureCount, ScoreBuffer out) {
-        if (featureCount != model.featureCount()) {
-            throw new IllegalArgumentException(
-                    "rows have "
-                            + featureCount
-                            + " features; the model takes "
-                            + model.featureCount());
-        }
-        out.prepare(model, rowCount);
-        if ((long) rowCount * featureCount > rows.length) {
-            throw new IllegalArgumentException(
-                    rowCount
-                            + " rows of "
-                            + featureCount
-                            + " floats need more than "
-                            + rows.length);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.quiver.knn;
 
 import dev.quiver.compute.ComputeBackend;
+import dev.quiver.compute.RowBlock;
 import dev.quiver.compute.SquaredNorms;
 
 /**
@@ -33,8 +34,9 @@ import dev.quiver.compute.SquaredNorms;
  * only slower.
  *
  * <p>Not thread-safe: the instance owns its scratch space (about 4 MB for the distance block), and
- * so does the backend. It allocates only when a larger dimension, or a result buffer, needs room.
- * The backend stays the caller's to close.
+ * so does the backend. It allocates only when a larger dimension, or a result buffer, needs room,
+ * besides the two small {@link RowBlock} descriptors of each backend call (one call per block of up
+ * to 256 queries and 4096 points, never per point). The backend stays the caller's to close.
  *
  * <pre>{@code
  * try (ComputeBackend backend = ComputeBackends.cpu()) {
@@ -233,12 +235,8 @@ public final class BruteForceKnn {
                     blockOffset = 0;
                 }
                 backend.squaredDistances(
-                        queries,
-                        q0 * d,
-                        queryCount,
-                        block,
-                        blockOffset,
-                        liveCount,
+                        new RowBlock(queries, q0 * d, queryCount),
+                        new RowBlock(block, blockOffset, liveCount),
                         d,
                         blockDistances);
 

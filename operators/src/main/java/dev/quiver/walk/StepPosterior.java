@@ -102,7 +102,7 @@ public final class StepPosterior {
         if (Double.isNaN(level)) {
             return null;
         }
-        String reason = NormalInverseGammaPosterior.invalidValueReason(newLevel - level);
+        String reason = increments.invalidValueReason(newLevel - level);
         return reason == null
                 ? null
                 : "step from level " + level + " to " + newLevel + ": " + reason;

@@ -42,7 +42,7 @@ class ComputeBackendTest {
         float[] queries = randomRows(new SplittableRandom(11L), 5, d, 3f, 100f);
         float[] points = randomRows(new SplittableRandom(12L), 9, d, 3f, 100f);
         float[] out = new float[4 * 6];
-        java.squaredDistances(queries, d, 4, points, 2 * d, 6, d, out);
+        java.squaredDistances(new RowBlock(queries, d, 4), new RowBlock(points, 2 * d, 6), d, out);
         for (int i = 0; i < 4; i++) {
             for (int j = 0; j < 6; j++) {
                 float sum = 0f;
@@ -77,7 +77,8 @@ class ComputeBackendTest {
         float[] points = randomRows(new SplittableRandom(d + 1000L), 16, d, scale, offset);
         for (ComputeBackend backend : new ComputeBackend[] {java, nd4j}) {
             float[] out = new float[12 * 16];
-            backend.squaredDistances(queries, 0, 12, points, 0, 16, d, out);
+            RowBlock queryRows = new RowBlock(queries, 0, 12);
+            backend.squaredDistances(queryRows, new RowBlock(points, 0, 16), d, out);
             assertWithinBound(backend, queries, 0, 12, points, 0, 16, d, out);
         }
     }
@@ -95,7 +96,11 @@ class ComputeBackendTest {
             float[] points = randomRows(random, pointCount + 3, d, 2f, -1f);
             float[] out = new float[queryCount * pointCount + 5];
             Arrays.fill(out, -7f);
-            nd4j.squaredDistances(queries, 2 * d, queryCount, points, 3 * d, pointCount, d, out);
+            nd4j.squaredDistances(
+                    new RowBlock(queries, 2 * d, queryCount),
+                    new RowBlock(points, 3 * d, pointCount),
+                    d,
+                    out);
             assertWithinBound(nd4j, queries, 2 * d, queryCount, points, 3 * d, pointCount, d, out);
             assertThat(Arrays.copyOfRange(out, queryCount * pointCount, out.length))
                     .as("entries past the result are left alone")
@@ -108,8 +113,10 @@ class ComputeBackendTest {
     void zeroRowsWriteNothing(String name) {
         ComputeBackend backend = name.equals("java") ? java : nd4j;
         float[] out = {-1f};
-        backend.squaredDistances(new float[0], 0, 0, new float[] {1, 2}, 0, 1, 2, out);
-        backend.squaredDistances(new float[] {1, 2}, 0, 1, new float[0], 0, 0, 2, out);
+        RowBlock none = new RowBlock(new float[0], 0, 0);
+        RowBlock one = new RowBlock(new float[] {1, 2}, 0, 1);
+        backend.squaredDistances(none, one, 2, out);
+        backend.squaredDistances(one, none, 2, out);
         assertThat(out).containsExactly(-1f);
     }
 
@@ -118,15 +125,20 @@ class ComputeBackendTest {
     void badArgumentsNameTheProblem(String name) {
         ComputeBackend backend = name.equals("java") ? java : nd4j;
         float[] rows = new float[6];
-        assertThatThrownBy(() -> backend.squaredDistances(rows, 0, 1, rows, 0, 1, 0, rows))
+        RowBlock oneRow = new RowBlock(rows, 0, 1);
+        RowBlock twoRows = new RowBlock(rows, 0, 2);
+        RowBlock threeRows = new RowBlock(rows, 0, 3);
+        RowBlock pastTheEnd = new RowBlock(rows, 3, 2);
+        RowBlock negativeCount = new RowBlock(rows, 0, -1);
+        assertThatThrownBy(() -> backend.squaredDistances(oneRow, oneRow, 0, rows))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("dimension must be at least 1, got 0");
-        assertThatThrownBy(() -> backend.squaredDistances(rows, 0, 2, rows, 3, 2, 2, rows))
+        assertThatThrownBy(() -> backend.squaredDistances(twoRows, pastTheEnd, 2, rows))
                 .hasMessageContaining(
                         "points holds 6 floats, needs [3, 7) for 2 rows of dimension 2");
-        assertThatThrownBy(() -> backend.squaredDistances(rows, 0, 3, rows, 0, 3, 2, new float[8]))
+        assertThatThrownBy(() -> backend.squaredDistances(threeRows, threeRows, 2, new float[8]))
                 .hasMessageContaining("out holds 8 floats, needs 9");
-        assertThatThrownBy(() -> backend.squaredDistances(rows, 0, -1, rows, 0, 3, 2, rows))
+        assertThatThrownBy(() -> backend.squaredDistances(negativeCount, threeRows, 2, rows))
                 .hasMessageContaining("queryCount -1");
     }
 
@@ -134,14 +146,13 @@ class ComputeBackendTest {
     void closedNd4jBackendRefusesWork() {
         ComputeBackend backend = ComputeBackends.cpu();
         float[] out = new float[1];
-        backend.squaredDistances(new float[] {1}, 0, 1, new float[] {3}, 0, 1, 1, out);
+        RowBlock query = new RowBlock(new float[] {1}, 0, 1);
+        RowBlock point = new RowBlock(new float[] {3}, 0, 1);
+        backend.squaredDistances(query, point, 1, out);
         assertThat(out[0]).isEqualTo(4f);
         backend.close();
         backend.close(); // idempotent
-        assertThatThrownBy(
-                        () ->
-                                backend.squaredDistances(
-                                        new float[] {1}, 0, 1, new float[] {3}, 0, 1, 1, out))
+        assertThatThrownBy(() -> backend.squaredDistances(query, point, 1, out))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("nd4j-cpu is closed");
     }

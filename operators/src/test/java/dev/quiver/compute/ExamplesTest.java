@@ -20,7 +20,8 @@ class ExamplesTest {
             float[] queries = {0f, 0f, 1f, 1f};
             float[] points = {3f, 4f, 0f, 1f, 1f, 1f};
             float[] out = new float[2 * 3];
-            backend.squaredDistances(queries, 0, 2, points, 0, 3, 2, out);
+            backend.squaredDistances(
+                    new RowBlock(queries, 0, 2), new RowBlock(points, 0, 3), 2, out);
             float[] expected = {25, 1, 2, 13, 1, 0};
             for (int i = 0; i < 6; i++) {
                 int q = i / 3;
@@ -46,6 +47,18 @@ class ExamplesTest {
         }
         assertThatThrownBy(() -> ComputeBackends.byName("cuda"))
                 .hasMessage("unknown compute backend 'cuda'; known: nd4j-cpu, java");
+    }
+
+    @Test
+    void rowBlockExample() {
+        float[] store = {9f, 9f, 3f, 4f, 0f, 1f};
+        RowBlock lastTwo = new RowBlock(store, 2, 2);
+        int second = lastTwo.rowStart(1, 2);
+        lastTwo.checkRows("points", 2);
+        assertThat(second).isEqualTo(4);
+        assertThat(lastTwo.length(2)).isEqualTo(4);
+        assertThatThrownBy(() -> new RowBlock(store, 4, 2).checkRows("points", 2))
+                .hasMessage("points holds 6 floats, needs [4, 8) for 2 rows of dimension 2");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quiver.compute.ComputeBackend;
 import dev.quiver.compute.ComputeBackends;
+import dev.quiver.compute.RowBlock;
 import dev.quiver.knn.TestPoints.Neighbor;
 
 import org.junit.jupiter.api.AfterAll;
@@ -109,7 +110,11 @@ class BruteForceKnnTest {
         float[] queries = TestPoints.queries(5L + d, 40, d, 1e4f, 0.25f);
         float[] gemm = new float[40 * 600];
         backends.get("nd4j-cpu")
-                .squaredDistances(queries, 0, 40, points.coordinates(), 0, 600, d, gemm);
+                .squaredDistances(
+                        new RowBlock(queries, 0, 40),
+                        new RowBlock(points.coordinates(), 0, 600),
+                        d,
+                        gemm);
         int misranked = 0;
         for (int i = 0; i < 40; i++) {
             for (int a = 0; a + 1 < 600; a++) {

@@ -279,8 +279,7 @@ public final class BayesFunction
     public void processElement(
             Traced<Observation> traced, Context ctx, Collector<PosteriorUpdate> out)
             throws Exception {
-        long arrivedNanos = System.nanoTime();
-        metrics.eventIn();
+        long arrivedNanos = metrics.eventIn();
         Observation observation = traced.record;
         String key = ctx.getCurrentKey();
         BayesObservation x = ObservationAdapter.toKernel(observation);

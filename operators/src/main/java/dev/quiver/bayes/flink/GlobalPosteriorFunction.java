@@ -70,8 +70,7 @@ public final class GlobalPosteriorFunction
     @Override
     public void processElement(KeyGroupPartial[] batch, Context ctx, Collector<PosteriorUpdate> out)
             throws Exception {
-        long arrivedNanos = System.nanoTime();
-        metrics.eventIn();
+        long arrivedNanos = metrics.eventIn();
         Long previous = maxTs.value();
         long ts = previous == null ? Long.MIN_VALUE : previous;
         for (KeyGroupPartial partial : batch) {

@@ -96,8 +96,7 @@ public final class ScoreFunction
     public void processElement(
             Traced<Observation> traced, ReadOnlyContext ctx, Collector<Score> out)
             throws Exception {
-        long arrivedNanos = System.nanoTime();
-        metrics.eventIn();
+        long arrivedNanos = metrics.eventIn();
         ModelUpdate current = ctx.getBroadcastState(MODELS).get(modelId);
         if (current == null) {
             current = initial;

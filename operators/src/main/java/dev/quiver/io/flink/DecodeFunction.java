@@ -92,8 +92,7 @@ public final class DecodeFunction<T extends SpecificRecord, O>
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<O> out) {
-        long arrivedNanos = System.nanoTime();
-        metrics.eventIn();
+        long arrivedNanos = metrics.eventIn();
         String reason;
         try {
             T record = decode(raw.payload);

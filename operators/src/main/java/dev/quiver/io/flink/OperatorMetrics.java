@@ -14,8 +14,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * <pre>{@code
  * metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), "java");
  * // per event:
- * long arrivedNanos = System.nanoTime();
- * metrics.eventIn();
+ * long arrivedNanos = metrics.eventIn();
  * out.collect(result);
  * metrics.eventOut(System.nanoTime() - arrivedNanos);   // or metrics.deadLetter()
  * }</pre>
@@ -90,9 +89,13 @@ public final class OperatorMetrics {
         return this;
     }
 
-    /** Counts one input event. */
-    public void eventIn() {
+    /**
+     * Counts one input event and returns its arrival time, {@link System#nanoTime()} now: the start
+     * of the latency its result reports to {@link #eventOut}.
+     */
+    public long eventIn() {
         eventsIn.inc();
+        return System.nanoTime();
     }
 
     /** Counts one result and records its latency, given in nanoseconds. */

@@ -147,8 +147,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
     @Override
     public void processElement(WalkStart start, Context ctx, Collector<WalkSummary> out)
             throws Exception {
-        long arrivedNanos = System.nanoTime();
-        metrics.eventIn();
+        long arrivedNanos = metrics.eventIn();
         Long stored = nextSequence.value();
         long sequence = stored == null ? 0 : stored;
         nextSequence.update(sequence + 1);
