@@ -2,6 +2,7 @@ package dev.quiver.cli;
 
 import dev.quiver.io.DecodeException;
 import dev.quiver.io.NdjsonCodec;
+import dev.quiver.io.RawLineReader;
 import dev.quiver.kafka.KafkaTopics;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -13,10 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,15 +132,15 @@ final class PublishCommand implements Callable<Integer> {
 
     private void checkFile(Path file) throws IOException {
         NdjsonCodec<? extends SpecificRecord> codec = NdjsonCodec.of(type.recordClass());
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (RawLineReader reader = new RawLineReader(Files.newInputStream(file))) {
             long lineNumber = 0;
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            for (byte[] line = reader.readLine(); line != null; line = reader.readLine()) {
                 lineNumber++;
-                if (line.isBlank()) {
+                if (RawLineReader.isBlank(line)) {
                     continue;
                 }
                 try {
-                    codec.decode(line);
+                    codec.decodeUtf8(line);
                 } catch (DecodeException e) {
                     throw new IllegalArgumentException(
                             file
@@ -160,12 +159,12 @@ final class PublishCommand implements Callable<Integer> {
         try (RecordSender sender =
                         new RecordSender(
                                 KafkaClients.producer(broker.bootstrap()), type, target);
-                BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                RawLineReader reader = new RawLineReader(Files.newInputStream(file))) {
             Pacer pacer = new Pacer(rate);
             long sent = 0;
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                if (!line.isBlank()) {
-                    sender.send(codec.decode(line));
+            for (byte[] line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (!RawLineReader.isBlank(line)) {
+                    sender.send(codec.decodeUtf8(line));
                     sent++;
                     pacer.await(sent);
                 }

@@ -1,5 +1,7 @@
 package dev.quiver.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quiver.ensemble.EnsembleModels;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -27,9 +31,11 @@ import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** The {@code quiver} commands' happy paths and their bad usage, against a real broker. */
 class QuiverCliTest {
@@ -237,15 +243,30 @@ class QuiverCliTest {
         assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
     }
 
-    @Test
-    void publishOfFileWithBadLineSendsNothing(@TempDir Path dir) throws IOException {
+    /** A bad second line: its bytes, and what the one line on stderr must say of it. */
+    static Stream<Arguments> badSecondLines() {
+        return Stream.of(
+                Arguments.of(
+                        utf8("{\"key\":\"a\",\"ts\":2,\"value\":1,\"colour\":\"red\"}"),
+                        "unknown field 'colour'"),
+                // Not UTF-8: refused, not published with three U+FFFD as its key.
+                Arguments.of(
+                        new byte[] {'{', '"', 'k', 'e', 'y', '"', ':', '"', (byte) 0xFF, '"', '}'},
+                        "field 'key': not valid UTF-8 at byte 8"),
+                // Not published with "?" as its key.
+                Arguments.of(
+                        utf8("{\"key\":\"\\ud800\",\"ts\":1,\"value\":1}"),
+                        "field 'key': not valid UTF-8: unpaired surrogate \\uD800 at character 0"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badSecondLines")
+    void publishOfFileWithBadLineSendsNothing(byte[] badLine, String reason, @TempDir Path dir)
+            throws IOException {
         String topic = "cli-bad-file";
-        Path file =
-                Files.write(
-                        dir.resolve("obs.ndjson"),
-                        List.of(
-                                "{\"key\":\"a\",\"ts\":1,\"value\":1}",
-                                "{\"key\":\"a\",\"ts\":2,\"value\":1,\"colour\":\"red\"}"));
+        Path file = dir.resolve("obs.ndjson");
+        Files.write(file, utf8("{\"key\":\"ключ\",\"ts\":1,\"value\":1}\n"));
+        Files.write(file, badLine, StandardOpenOption.APPEND);
         Result result =
                 quiver(
                         "publish",
@@ -261,9 +282,11 @@ class QuiverCliTest {
         assertThat(result.err().lines())
                 .singleElement()
                 .asString()
-                .contains("line 2")
-                .contains("colour")
-                .contains("nothing was published");
+                .contains("line 2: " + reason + " (nothing was published)");
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(UTF_8);
     }
 
     /** XGBoost 1.7.4's breast-cancer model, from the oracles Surefire points to. */

@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -73,6 +74,15 @@ class BayesJobEndToEndTest {
     private static final int KEYS = 50;
     private static final long SEED = 20261127L;
 
+    /** Keys that are Unicode text, non-ASCII ones too, beside keys that are not. */
+    private static final List<Observation> WELL_FORMED =
+            List.of(
+                    keyed("good-a", 1),
+                    keyed("ключ-😀", 0),
+                    keyed("good-a", 0),
+                    keyed("ключ-😀", 1),
+                    keyed("good-a", 1));
+
     private static EmbeddedKafkaBroker broker;
     private static List<Observation> observations;
     private static Map<String, double[]> closedForm;
@@ -88,14 +98,10 @@ class BayesJobEndToEndTest {
         SyntheticStreams streams =
                 new SyntheticStreams(SEED, KEYS, 8, "default", 1_700_000_000_000L);
         observations = new ArrayList<>();
-        closedForm = new HashMap<>();
         for (int i = 0; i < EVENTS; i++) {
-            Observation o = streams.observation(i);
-            observations.add(o);
-            // Beta(1, 1) prior: alpha = 1 + successes, beta = 1 + failures.
-            double[] ab = closedForm.computeIfAbsent(o.getKey(), k -> new double[] {1, 1});
-            ab[o.getValue() == 1.0 ? 0 : 1]++;
+            observations.add(streams.observation(i));
         }
+        closedForm = closedFormOf(observations);
     }
 
     @AfterAll
@@ -127,20 +133,7 @@ class BayesJobEndToEndTest {
             producer.flush();
         }
 
-        int exit =
-                run(
-                        "run",
-                        "bayes",
-                        "--bootstrap",
-                        broker.bootstrapServers(),
-                        "--until-latest",
-                        "--parallelism",
-                        "2",
-                        "--checkpoint-interval-ms",
-                        "300",
-                        "--group-id",
-                        "e2e-kafka");
-        assertThat(exit).isZero();
+        assertThat(runUntilLatest("e2e-kafka")).isZero();
 
         AvroSingleObjectCodec<PosteriorUpdate> updates =
                 AvroSingleObjectCodec.of(PosteriorUpdate.class);
@@ -159,19 +152,10 @@ class BayesJobEndToEndTest {
         assertThat(results).hasSize(EVENTS);
         assertThat(results.stream().map(PosteriorUpdate::getId).distinct().count())
                 .isEqualTo(EVENTS);
-        assertFinalsEqualClosedForm(results);
+        assertFinalsEqualClosedForm(results, closedForm);
 
-        List<DeadLetter> deadLetters = new ArrayList<>();
-        AvroSingleObjectCodec<DeadLetter> deadCodec = AvroSingleObjectCodec.of(DeadLetter.class);
-        for (ConsumerRecord<byte[], byte[]> r :
-                KafkaTestClients.readCommitted(
-                        broker.bootstrapServers(),
-                        Topics.DEAD_LETTER,
-                        invalid.size(),
-                        Duration.ofSeconds(2),
-                        Duration.ofSeconds(60))) {
-            deadLetters.add(decode(deadCodec, r.value()));
-        }
+        List<DeadLetter> deadLetters =
+                readCommitted(DeadLetter.class, Topics.DEAD_LETTER, invalid.size());
         assertThat(deadLetters).hasSize(invalid.size());
         assertThat(deadLetters)
                 .allSatisfy(
@@ -220,7 +204,7 @@ class BayesJobEndToEndTest {
             updates.add(decode(results, line));
         }
         assertThat(updates).hasSize(EVENTS);
-        assertFinalsEqualClosedForm(updates);
+        assertFinalsEqualClosedForm(updates, closedForm);
 
         NdjsonCodec<DeadLetter> deadCodec = NdjsonCodec.of(DeadLetter.class);
         List<DeadLetter> dead = new ArrayList<>();
@@ -235,6 +219,107 @@ class BayesJobEndToEndTest {
         assertThat(dead)
                 .extracting(DeadLetter::getReason)
                 .anySatisfy(r -> assertThat(r).contains("colour"));
+    }
+
+    @Test
+    void fileRunDeadLettersKeysThatAreNotUnicodeWithTheirBytesAndGivesThemNoPosterior(
+            @TempDir Path dir) throws IOException {
+        NdjsonCodec<Observation> ndjson = NdjsonCodec.of(Observation.class);
+        // Each char below is one byte in ISO-8859-1: "\u00FF" is the byte FF. Decoded leniently,
+        // the first two keys would both be three U+FFFD, and the two escapes both "?".
+        List<byte[]> bad =
+                List.of(
+                        latin1("{\"key\":\"\u00FF\u00FE\u00FD\",\"ts\":1,\"value\":1}"),
+                        latin1("{\"key\":\"\u00FD\u00FE\u00FF\",\"ts\":1,\"value\":1}"),
+                        latin1("{\"key\":\"\u00ED\u00A0\u0080\",\"ts\":1,\"value\":1}"),
+                        latin1("{\"key\":\"\\ud800\",\"ts\":1,\"value\":1}"),
+                        latin1("{\"key\":\"\\udbff\",\"ts\":1,\"value\":1}"),
+                        // The reason quotes this name: half a pair there must not break the sink.
+                        latin1("{\"key\":\"good-a\",\"ts\":1,\"value\":1,\"\\udfff\":0}"));
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        List<Long> badLineNumbers = new ArrayList<>();
+        long lineNumber = 0;
+        for (int i = 0; i < bad.size(); i++) {
+            if (i < WELL_FORMED.size()) {
+                file.writeBytes(key(ndjson.encode(WELL_FORMED.get(i)) + "\n"));
+                lineNumber++;
+            }
+            file.writeBytes(bad.get(i));
+            file.write('\n');
+            badLineNumbers.add(++lineNumber);
+        }
+        Path input = Files.write(dir.resolve("observations.ndjson"), file.toByteArray());
+        Path output = dir.resolve("posteriors.ndjson");
+
+        int exit =
+                run("run", "bayes", "--input", input.toString(), "--output", output.toString());
+        assertThat(exit).isZero();
+
+        NdjsonCodec<PosteriorUpdate> results = NdjsonCodec.of(PosteriorUpdate.class);
+        List<PosteriorUpdate> updates = new ArrayList<>();
+        for (String line : Files.readAllLines(output)) {
+            updates.add(decode(results, line));
+        }
+        assertThat(updates).hasSize(WELL_FORMED.size());
+        assertFinalsEqualClosedForm(updates, closedFormOf(WELL_FORMED));
+        NdjsonCodec<DeadLetter> deadCodec = NdjsonCodec.of(DeadLetter.class);
+        Map<Long, DeadLetter> dead = new HashMap<>();
+        for (String line :
+                Files.readAllLines(Path.of(PipelineIo.deadLetterPath(output.toString())))) {
+            DeadLetter d = decode(deadCodec, line);
+            dead.put(d.getOffset(), d);
+        }
+        assertThat(dead).hasSize(bad.size());
+        for (int i = 0; i < bad.size(); i++) {
+            DeadLetter d = dead.get(badLineNumbers.get(i));
+            assertThat(d).as("dead letter of line %d", badLineNumbers.get(i)).isNotNull();
+            assertThat(bytes(d.getPayload())).isEqualTo(bad.get(i));
+        }
+        assertThat(dead.values().stream().map(DeadLetter::getReason).sorted())
+                .containsExactly(
+                        "field 'key': not valid UTF-8 at byte 8",
+                        "field 'key': not valid UTF-8 at byte 8",
+                        "field 'key': not valid UTF-8 at byte 8",
+                        "field 'key': not valid UTF-8: unpaired surrogate \\uD800 at character 0",
+                        "field 'key': not valid UTF-8: unpaired surrogate \\uDBFF at character 0",
+                        "unknown field '\uFFFD'");
+    }
+
+    @Test
+    void kafkaRunDeadLettersKeysThatAreNotUtf8WithTheirBytesAndGivesThemNoPosterior() {
+        ensureTopics("utf8", 2);
+        String observationsTopic = Topics.OBSERVATIONS + "-utf8";
+        String posteriorsTopic = Topics.POSTERIORS + "-utf8";
+        publish(WELL_FORMED, observationsTopic);
+        // Three key bytes "@@@", replaced by three that are not UTF-8.
+        byte[] template =
+                AvroSingleObjectCodec.of(Observation.class).encode(keyed("@@@", 1.0));
+        List<byte[]> bad =
+                List.of(
+                        replaceKey(template, "\u00FF\u00FE\u00FD"),
+                        replaceKey(template, "\u00ED\u00A0\u0080"));
+        try (KafkaProducer<byte[], byte[]> producer =
+                KafkaTestClients.bytesProducer(broker.bootstrapServers())) {
+            for (byte[] message : bad) {
+                producer.send(new ProducerRecord<>(observationsTopic, key("bad"), message));
+            }
+            producer.flush();
+        }
+
+        assertThat(runOnTopics("utf8")).isZero();
+
+        List<PosteriorUpdate> updates = readUpdates(posteriorsTopic, WELL_FORMED.size());
+        assertThat(updates).hasSize(WELL_FORMED.size());
+        assertFinalsEqualClosedForm(updates, closedFormOf(WELL_FORMED));
+        List<DeadLetter> dead =
+                readCommitted(DeadLetter.class, Topics.DEAD_LETTER + "-utf8", bad.size());
+        assertThat(hex(dead.stream().map(d -> bytes(d.getPayload())).toList()))
+                .isEqualTo(hex(bad));
+        // After the 10-byte header, the id's union index and the key's length.
+        assertThat(dead)
+                .hasSize(bad.size())
+                .extracting(DeadLetter::getReason)
+                .containsOnly("field 'key': not valid UTF-8 at byte 12");
     }
 
     static Stream<String> registeredModels() {
@@ -283,39 +368,12 @@ class BayesJobEndToEndTest {
     @ParameterizedTest
     @MethodSource("kafkaModels")
     void kafkaRunOfEachModelEqualsTheKernelReplayedPerKey(String model) {
+        ensureTopics(model, 3);
         String observationsTopic = Topics.OBSERVATIONS + "-" + model;
         String posteriorsTopic = Topics.POSTERIORS + "-" + model;
-        String deadTopic = Topics.DEAD_LETTER + "-" + model;
-        KafkaTopics.ensureTopics(
-                broker.bootstrapServers(),
-                List.of(observationsTopic, posteriorsTopic, deadTopic),
-                3,
-                Duration.ofSeconds(30));
         List<Observation> data = ModelStreams.observations(model, SEED + 1, 3000, 20);
         publish(data, observationsTopic);
-        List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "run",
-                                "bayes",
-                                "--bootstrap",
-                                broker.bootstrapServers(),
-                                "--until-latest",
-                                "--parallelism",
-                                "2",
-                                "--checkpoint-interval-ms",
-                                "300",
-                                "--group-id",
-                                "e2e-" + model,
-                                "--observations-topic",
-                                observationsTopic,
-                                "--posteriors-topic",
-                                posteriorsTopic,
-                                "--deadletter-topic",
-                                deadTopic));
-        args.addAll(ModelStreams.args(model));
-
-        assertThat(run(args.toArray(String[]::new))).isZero();
+        assertThat(runOnTopics(model, ModelStreams.args(model).toArray(String[]::new))).isZero();
 
         assertEqualsReplay(model, data, readUpdates(posteriorsTopic, data.size()), false);
     }
@@ -381,37 +439,16 @@ class BayesJobEndToEndTest {
     // A result Kafka refuses fails the job at every restart: a hang, not an error, without this.
     @Timeout(240)
     void kafkaBackfillEmitsWhatIsPendingWhenItsInputEnds() {
+        ensureTopics("backfill", 2);
         String observationsTopic = Topics.OBSERVATIONS + "-backfill";
         String posteriorsTopic = Topics.POSTERIORS + "-backfill";
-        String deadTopic = Topics.DEAD_LETTER + "-backfill";
-        KafkaTopics.ensureTopics(
-                broker.bootstrapServers(),
-                List.of(observationsTopic, posteriorsTopic, deadTopic),
-                2,
-                Duration.ofSeconds(30));
         List<Observation> data = ModelStreams.observations("beta-bernoulli", SEED + 4, 3000, 20);
         publish(data, observationsTopic);
 
         // Intervals far longer than the run: every result comes from the end-of-input timers.
         int exit =
-                run(
-                        "run",
-                        "bayes",
-                        "--bootstrap",
-                        broker.bootstrapServers(),
-                        "--until-latest",
-                        "--parallelism",
-                        "2",
-                        "--checkpoint-interval-ms",
-                        "300",
-                        "--group-id",
-                        "e2e-backfill",
-                        "--observations-topic",
-                        observationsTopic,
-                        "--posteriors-topic",
-                        posteriorsTopic,
-                        "--deadletter-topic",
-                        deadTopic,
+                runOnTopics(
+                        "backfill",
                         "--emit",
                         "3600s",
                         "--global",
@@ -703,9 +740,17 @@ class BayesJobEndToEndTest {
     }
 
     private static List<PosteriorUpdate> readUpdates(String topic, int expected) {
-        AvroSingleObjectCodec<PosteriorUpdate> codec =
-                AvroSingleObjectCodec.of(PosteriorUpdate.class);
-        List<PosteriorUpdate> out = new ArrayList<>();
+        return readCommitted(PosteriorUpdate.class, topic, expected);
+    }
+
+    /**
+     * The records of {@code type} committed to {@code topic}: once {@code expected} arrived, and
+     * 2 s more for any extra one.
+     */
+    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> readCommitted(
+            Class<T> type, String topic, int expected) {
+        AvroSingleObjectCodec<T> codec = AvroSingleObjectCodec.of(type);
+        List<T> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r :
                 KafkaTestClients.readCommitted(
                         broker.bootstrapServers(),
@@ -729,8 +774,22 @@ class BayesJobEndToEndTest {
         }
     }
 
-    /** The last update of each key (the one with the most observations) equals the closed form. */
-    private static void assertFinalsEqualClosedForm(List<PosteriorUpdate> updates) {
+    /** Each key's Beta(1, 1) posterior after {@code data}: 1 + successes, 1 + failures. */
+    private static Map<String, double[]> closedFormOf(List<Observation> data) {
+        Map<String, double[]> out = new HashMap<>();
+        for (Observation o : data) {
+            double[] ab = out.computeIfAbsent(o.getKey(), k -> new double[] {1, 1});
+            ab[o.getValue() == 1.0 ? 0 : 1]++;
+        }
+        return out;
+    }
+
+    /**
+     * The last update of each key (the one with the most observations) equals the closed form, and
+     * no other key has an update.
+     */
+    private static void assertFinalsEqualClosedForm(
+            List<PosteriorUpdate> updates, Map<String, double[]> closedForm) {
         Map<String, PosteriorUpdate> last = new HashMap<>();
         for (PosteriorUpdate u : updates) {
             last.merge(u.getKey(), u, (a, b) -> a.getN() >= b.getN() ? a : b);
@@ -779,6 +838,27 @@ class BayesJobEndToEndTest {
                 new byte[0]);
     }
 
+    /** {@code message} with the bytes of its key {@code @@@} replaced by {@code latin1(key)}. */
+    private static byte[] replaceKey(byte[] message, String key) {
+        byte[] out = message.clone();
+        int at = new String(out, StandardCharsets.ISO_8859_1).indexOf("@@@");
+        System.arraycopy(latin1(key), 0, out, at, key.length());
+        return out;
+    }
+
+    /** One byte per char ({@code "\u005Cu00FF"} is the byte FF), for bytes that are not UTF-8. */
+    private static byte[] latin1(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static Observation keyed(String key, double value) {
+        return Observation.newBuilder()
+                .setKey(key)
+                .setTs(Instant.ofEpochMilli(1_700_000_000_000L))
+                .setValue(value)
+                .build();
+    }
+
     private static Observation observation(String id, double value) {
         return Observation.newBuilder()
                 .setId(id)
@@ -786,6 +866,57 @@ class BayesJobEndToEndTest {
                 .setTs(Instant.EPOCH)
                 .setValue(value)
                 .build();
+    }
+
+    /** {@code quiver run bayes} on the broker until the latest offsets, at parallelism 2. */
+    private static int runUntilLatest(String groupId, String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                "bayes",
+                                "--bootstrap",
+                                broker.bootstrapServers(),
+                                "--until-latest",
+                                "--parallelism",
+                                "2",
+                                "--checkpoint-interval-ms",
+                                "300",
+                                "--group-id",
+                                groupId));
+        args.addAll(List.of(more));
+        return run(args.toArray(String[]::new));
+    }
+
+    /** Creates the topics that {@link #runOnTopics} names for {@code suffix}. */
+    private static void ensureTopics(String suffix, int partitions) {
+        KafkaTopics.ensureTopics(
+                broker.bootstrapServers(),
+                List.of(
+                        Topics.OBSERVATIONS + "-" + suffix,
+                        Topics.POSTERIORS + "-" + suffix,
+                        Topics.DEAD_LETTER + "-" + suffix),
+                partitions,
+                Duration.ofSeconds(30));
+    }
+
+    /**
+     * {@link #runUntilLatest} as consumer group {@code e2e-SUFFIX} on the topics named {@code
+     * quiver.observations-SUFFIX}, {@code quiver.posteriors-SUFFIX} and {@code
+     * quiver.deadletter-SUFFIX}.
+     */
+    private static int runOnTopics(String suffix, String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--observations-topic",
+                                Topics.OBSERVATIONS + "-" + suffix,
+                                "--posteriors-topic",
+                                Topics.POSTERIORS + "-" + suffix,
+                                "--deadletter-topic",
+                                Topics.DEAD_LETTER + "-" + suffix));
+        args.addAll(List.of(more));
+        return runUntilLatest("e2e-" + suffix, args.toArray(String[]::new));
     }
 
     private static int run(String... args) {

@@ -16,8 +16,9 @@ import java.util.Map;
  * gigabytes. The {@code org.apache.avro.limits.*} system properties that lower it are global to the
  * JVM and read once, so a codec cannot set them for itself. This check walks the writer schema over
  * the bytes without allocating per value and rejects any length or count that the remaining bytes
- * cannot hold, any union branch or enum index outside the schema, and trailing bytes; after it
- * passes, Avro's read consumes exactly the bytes that were checked.
+ * cannot hold, any union branch or enum index outside the schema, any string (map keys included)
+ * that is not well-formed UTF-8 (see {@link StrictUtf8}), and trailing bytes; after it passes,
+ * Avro's read consumes exactly the bytes that were checked.
  *
  * <pre>{@code
  * AvroBodyCheck check = AvroBodyCheck.of(Observation.getClassSchema());
@@ -222,6 +223,8 @@ final class AvroBodyCheck {
                 c.pos += 8;
                 return;
             case STRING:
+                skipString(c, "");
+                return;
             case BYTES:
                 skipLengthPrefixed(c);
                 return;
@@ -315,7 +318,7 @@ final class AvroBodyCheck {
             for (long k = 0; k < count; k++, index++) {
                 try {
                     if (isMap) {
-                        skipLengthPrefixed(c);
+                        skipString(c, "a key is ");
                     }
                     walk(item, c, depth + 1);
                 } catch (FieldProblem problem) {
@@ -325,13 +328,29 @@ final class AvroBodyCheck {
         }
     }
 
-    private static void skipLengthPrefixed(Cursor c) throws FieldProblem {
+    /**
+     * Skips a string, refusing bytes that are not well-formed UTF-8: Avro's reader would replace
+     * them with U+FFFD, and two different bad keys would become one. The problem's detail starts
+     * with {@code what}.
+     */
+    private static void skipString(Cursor c, String what) throws FieldProblem {
+        int start = skipLengthPrefixed(c);
+        int bad = StrictUtf8.malformedAt(c.bytes, start, c.pos);
+        if (bad >= 0) {
+            throw FieldProblem.value(what + StrictUtf8.malformedReason(bad));
+        }
+    }
+
+    /** Skips a length and that many bytes; returns where the bytes start. */
+    private static int skipLengthPrefixed(Cursor c) throws FieldProblem {
         long length = readLong(c);
         if (length < 0) {
             throw FieldProblem.corrupt("has negative length " + length);
         }
         need(c, length);
+        int start = c.pos;
         c.pos += (int) length;
+        return start;
     }
 
     private static void need(Cursor c, long bytes) throws FieldProblem {

@@ -37,7 +37,8 @@ import java.util.List;
  *
  * <p>Decoding is defensive: null or empty input, input over the size limit (checked before anything
  * is parsed), a bad header, a fingerprint of no known version, a message of another Quiver type,
- * truncated or trailing bytes, and lengths or counts that the message cannot hold all give a {@link
+ * truncated or trailing bytes, lengths or counts that the message cannot hold, and a string that is
+ * not well-formed UTF-8 (which Avro's reader would silently turn into U+FFFD) all give a {@link
  * DecodeException}, never another exception and never an allocation larger than the message
  * warrants (see {@link AvroBodyCheck}).
  *

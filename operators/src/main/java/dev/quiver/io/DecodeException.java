@@ -5,7 +5,9 @@ package dev.quiver.io;
  *
  * <p>The reason is one line that names the problem, for example {@code "unknown field 'foo'"} or
  * {@code "truncated: the message ends at byte 12 inside field 'ts'"}. Line breaks in a reason are
- * replaced by spaces so that a reason can always be printed on one line.
+ * replaced by spaces so that a reason can always be printed on one line, and half of a surrogate
+ * pair (a reason may quote bad input) by U+FFFD so that a dead letter can always be written as
+ * UTF-8.
  *
  * <pre>{@code
  * try {
@@ -35,6 +37,7 @@ public final class DecodeException extends Exception {
         if (reason == null) {
             return "undecodable record";
         }
-        return reason.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+        return StrictUtf8.withoutUnpairedSurrogates(
+                reason.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' '));
     }
 }

@@ -182,7 +182,7 @@ final class JsonRecordReader {
                 return readDouble(p, describeAs);
             case STRING:
                 if (t == JsonToken.VALUE_STRING) {
-                    return p.getText();
+                    return wellFormed(p.getText(), "");
                 }
                 throw mismatch(p, describeAs);
             case BYTES:
@@ -261,7 +261,7 @@ final class JsonRecordReader {
         Map<String, Object> map = new HashMap<>();
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
+            String key = wellFormed(p.currentName(), "a key is ");
             p.nextToken();
             try {
                 map.put(key, readValue(p, values));
@@ -273,6 +273,19 @@ final class JsonRecordReader {
             throw FieldProblem.value("unexpected " + t + " in an object");
         }
         return map;
+    }
+
+    /**
+     * {@code text} if it has a UTF-8 form, else a problem whose detail starts with {@code what}. A
+     * JSON escape can name half of a surrogate pair ({@code "\u005Cud800"}); such a string would be
+     * written out as {@code ?}, merging distinct values, so it is refused.
+     */
+    private static String wellFormed(String text, String what) throws FieldProblem {
+        int lone = StrictUtf8.unpairedSurrogateAt(text);
+        if (lone >= 0) {
+            throw FieldProblem.value(what + StrictUtf8.unpairedSurrogateReason(text, lone));
+        }
+        return text;
     }
 
     /** An int or long: a JSON number with an integral value, such as 3, 3.0 or 3e2. */

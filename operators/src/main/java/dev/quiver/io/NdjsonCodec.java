@@ -6,6 +6,7 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -21,6 +22,9 @@ import java.util.Set;
  *       schema does not have, are errors that name the field (nested as {@code neighbors[2].id}).
  *   <li>{@code ["null", T]}: JSON {@code null} or a T. Records are objects, arrays are arrays, maps
  *       are objects, enums are symbol strings, {@code bytes} are base64 strings.
+ *   <li>Strings are Unicode text: {@link #decodeUtf8} refuses bytes that are not well-formed
+ *       UTF-8, and both decoders refuse a {@code \u005Cu} escape that leaves half of a surrogate
+ *       pair ({@code "\u005Cud800"}), naming the field; neither is replaced by U+FFFD or {@code ?}.
  *   <li>{@code timestamp-millis} is a JSON integer of epoch milliseconds, both ways.
  *   <li>int and long need a number with an integral value in range ({@code 3}, {@code 3.0}). float
  *       and double take any number; {@code null} and the tokens {@code NaN}, {@code Infinity} and
@@ -86,6 +90,25 @@ public final class NdjsonCodec<T extends SpecificRecord> implements Serializable
      */
     public T decode(String line) throws DecodeException {
         return type.cast(machinery().reader.read(line));
+    }
+
+    /**
+     * Reads one line given as its UTF-8 bytes, as read from a file. Bytes that are not well-formed
+     * UTF-8 (see {@link StrictUtf8}) are refused, not replaced, so that two different bad keys
+     * cannot become one key.
+     *
+     * @throws DecodeException with a one-line reason naming the field that holds the first bad
+     *     byte ({@code "field 'key': not valid UTF-8 at byte 9"}), or as {@link #decode(String)}
+     */
+    public T decodeUtf8(byte[] utf8Line) throws DecodeException {
+        if (utf8Line == null) {
+            return decode((String) null);
+        }
+        int bad = StrictUtf8.malformedAt(utf8Line, 0, utf8Line.length);
+        if (bad >= 0) {
+            throw new DecodeException(JsonUtf8Locator.reason(utf8Line, bad));
+        }
+        return decode(new String(utf8Line, StandardCharsets.UTF_8));
     }
 
     /**

@@ -9,7 +9,11 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Runs the javadoc examples of this package, so that they cannot rot. */
@@ -79,6 +83,52 @@ class ExamplesTest {
                 .startsWith(
                         "{\"id\":null,\"key\":\"ad-7\",\"ts\":1700000000000,\"value\":1.0,\"features\":[],"
                             + "\"label\":null,");
+    }
+
+    @Test
+    void rawLineReaderExample(@TempDir Path dir) throws Exception {
+        NdjsonCodec<Observation> codec = NdjsonCodec.of(Observation.class);
+        Path path =
+                Files.write(
+                        dir.resolve("in.ndjson"),
+                        List.of(
+                                "{\"key\":\"ad-7\",\"ts\":1,\"value\":1}",
+                                " ",
+                                "{\"key\":\"é\",\"ts\":2,\"value\":0}"));
+        List<Observation> read = new ArrayList<>();
+        // --- example ---
+        try (RawLineReader lines = new RawLineReader(Files.newInputStream(path))) {
+            for (byte[] line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (!RawLineReader.isBlank(line)) {
+                    Observation o = codec.decodeUtf8(line);
+                    read.add(o);
+                }
+            }
+        }
+        // ---
+        assertThat(read).extracting(Observation::getKey).containsExactly("ad-7", "é");
+    }
+
+    @Test
+    void strictUtf8Examples() {
+        byte[] line = {'{', '"', 'k', 'e', 'y', '"', ':', '"', (byte) 0xFF, '"', '}'};
+        byte[] bytes = line;
+        DecodeException thrown = null;
+        // --- StrictUtf8 ---
+        int bad = StrictUtf8.malformedAt(bytes, 0, bytes.length); // -1 when well-formed
+        int lone = StrictUtf8.unpairedSurrogateAt("a\uD800"); // 1
+        // --- JsonUtf8Locator ---
+        try {
+            if (bad >= 0) {
+                throw new DecodeException(JsonUtf8Locator.reason(line, bad));
+            }
+        } catch (DecodeException e) {
+            thrown = e;
+        }
+        // ---
+        assertThat(bad).isEqualTo(8);
+        assertThat(lone).isEqualTo(1);
+        assertThat(thrown).hasMessage("field 'key': not valid UTF-8 at byte 8");
     }
 
     @Test

@@ -14,8 +14,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Decodes raw input into typed records and validates them; anything undecodable or invalid goes to
  * {@link DeadLetters#TAG} with its reason and original bytes, and the stream keeps flowing.
@@ -118,6 +116,7 @@ public final class DecodeFunction<T extends SpecificRecord, O>
             throw new DecodeException(
                     "record of " + payload.length + " bytes exceeds the limit of " + maxBytes);
         }
-        return ndjson.decode(new String(payload, StandardCharsets.UTF_8));
+        // The bytes, not a String made of them: that would turn malformed UTF-8 into U+FFFD.
+        return ndjson.decodeUtf8(payload);
     }
 }

@@ -1,5 +1,6 @@
 package dev.quiver.io.flink;
 
+import dev.quiver.io.RawLineReader;
 import dev.quiver.io.RawRecord;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -8,15 +9,13 @@ import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
 import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.core.fs.FSDataInputStream;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads an NDJSON file as {@link RawRecord}s numbered by line, so a bad line's dead letter says
- * where it is ({@code source = file:PATH}, {@code offset} = 1-based line number). Blank lines are
- * skipped but counted. Not splittable: one reader reads the whole file in order.
+ * where it is ({@code source = file:PATH}, {@code offset} = 1-based line number). A record's payload
+ * is the line's bytes as they are in the file, undecoded (see {@link RawLineReader}). Blank lines
+ * are skipped but counted. Not splittable: one reader reads the whole file in order.
  *
  * <pre>{@code
  * FileSource<RawRecord> source = FileSource
@@ -37,19 +36,19 @@ public final class NumberedLineFormat extends SimpleStreamFormat<RawRecord> {
     @Override
     public StreamFormat.Reader<RawRecord> createReader(
             Configuration config, FSDataInputStream stream) {
-        BufferedReader reader =
-                new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+        // Lines travel as the file's bytes: decoding them here would turn malformed UTF-8 into
+        // U+FFFD before the decode step could dead-letter it with the original bytes.
+        RawLineReader reader = new RawLineReader(stream);
         return new StreamFormat.Reader<>() {
             private long lineNumber;
 
             @Override
             public RawRecord read() throws IOException {
-                String line;
+                byte[] line;
                 while ((line = reader.readLine()) != null) {
                     lineNumber++;
-                    if (!line.isBlank()) {
-                        return RawRecord.of(
-                                source, -1, lineNumber, line.getBytes(StandardCharsets.UTF_8));
+                    if (!RawLineReader.isBlank(line)) {
+                        return RawRecord.of(source, -1, lineNumber, line);
                     }
                 }
                 return null;

@@ -38,9 +38,7 @@ class DecodeFunctionTest {
         byte[] garbage = "garbage".getBytes(StandardCharsets.UTF_8);
         byte[] oversize = new byte[2048];
         try (OneInputStreamOperatorTestHarness<RawRecord, Observation> harness =
-                ProcessFunctionTestHarnesses.forProcessFunction(
-                        DecodeFunction.of(
-                                Observation.class, RecordFormat.AVRO, 1024, ZERO_OR_ONE))) {
+                harness(RecordFormat.AVRO)) {
             harness.processElement(RawRecord.of("t", 0, 10, good), 0);
             harness.processElement(RawRecord.of("t", 0, 11, invalid), 0);
             harness.processElement(RawRecord.of("t", 1, 12, garbage), 0);
@@ -66,9 +64,7 @@ class DecodeFunctionTest {
         byte[] huge = new byte[DeadLetters.MAX_PAYLOAD_BYTES + 1000];
         huge[0] = 7;
         try (OneInputStreamOperatorTestHarness<RawRecord, Observation> harness =
-                ProcessFunctionTestHarnesses.forProcessFunction(
-                        DecodeFunction.of(
-                                Observation.class, RecordFormat.AVRO, 1024, ZERO_OR_ONE))) {
+                harness(RecordFormat.AVRO)) {
             harness.processElement(RawRecord.of("t", 0, 10, huge), 0);
 
             DeadLetter dead = deadLetters(harness).get(0);
@@ -88,9 +84,7 @@ class DecodeFunctionTest {
     @Test
     void ndjsonLinesAreDecodedAndBadOnesDeadLetteredWithTheirText() throws Exception {
         try (OneInputStreamOperatorTestHarness<RawRecord, Observation> harness =
-                ProcessFunctionTestHarnesses.forProcessFunction(
-                        DecodeFunction.of(
-                                Observation.class, RecordFormat.NDJSON, 1024, ZERO_OR_ONE))) {
+                harness(RecordFormat.NDJSON)) {
             harness.processElement(line(1, "{\"key\":\"k\",\"ts\":5,\"value\":1}"), 0);
             harness.processElement(line(2, "{\"key\":\"k\",\"ts\":5,\"value\":1,\"extra\":0}"), 0);
             harness.processElement(line(3, "{\"key\":\"k\",\"ts\":5,\"value\":0.5}"), 0);
@@ -103,6 +97,49 @@ class DecodeFunctionTest {
             assertThat(new String(dead.get(0).getPayload().array(), StandardCharsets.UTF_8))
                     .isEqualTo("{\"key\":\"k\",\"ts\":5,\"value\":1,\"extra\":0}");
         }
+    }
+
+    @Test
+    void ndjsonKeysThatAreNotUnicodeAreDeadLetteredWithTheirOriginalBytes() throws Exception {
+        // One byte per char: "\u00FF" is the byte FF. Decoded leniently, both keys would be U+FFFD.
+        byte[] badBytes = latin1("{\"key\":\"\u00FF\u00FE\u00FD\",\"ts\":5,\"value\":1}");
+        byte[] encodedSurrogate = latin1("{\"key\":\"\u00ED\u00A0\u0080\",\"ts\":5,\"value\":1}");
+        byte[] loneSurrogate = latin1("{\"key\":\"\\ud800\",\"ts\":5,\"value\":1}");
+        byte[] good = "{\"key\":\"ключ\",\"ts\":5,\"value\":1}".getBytes(StandardCharsets.UTF_8);
+        try (OneInputStreamOperatorTestHarness<RawRecord, Observation> harness =
+                harness(RecordFormat.NDJSON)) {
+            harness.processElement(RawRecord.of("file:in.ndjson", -1, 1, badBytes), 0);
+            harness.processElement(RawRecord.of("file:in.ndjson", -1, 2, encodedSurrogate), 0);
+            harness.processElement(RawRecord.of("file:in.ndjson", -1, 3, loneSurrogate), 0);
+            harness.processElement(RawRecord.of("file:in.ndjson", -1, 4, good), 0);
+
+            assertThat(harness.extractOutputValues())
+                    .extracting(Observation::getKey)
+                    .containsExactly("ключ");
+            List<DeadLetter> dead = deadLetters(harness);
+            assertThat(dead).extracting(DeadLetter::getOffset).containsExactly(1L, 2L, 3L);
+            assertThat(dead)
+                    .extracting(DeadLetter::getReason)
+                    .containsExactly(
+                            "field 'key': not valid UTF-8 at byte 8",
+                            "field 'key': not valid UTF-8 at byte 8",
+                            "field 'key': not valid UTF-8: unpaired surrogate \\uD800 at"
+                                    + " character 0");
+            assertThat(dead)
+                    .extracting(d -> d.getPayload().array())
+                    .containsExactly(badBytes, encodedSurrogate, loneSurrogate);
+        }
+    }
+
+    private static OneInputStreamOperatorTestHarness<RawRecord, Observation> harness(
+            RecordFormat format) throws Exception {
+        return ProcessFunctionTestHarnesses.forProcessFunction(
+                DecodeFunction.of(Observation.class, format, 1024, ZERO_OR_ONE));
+    }
+
+    /** One byte per char, for bytes that are not UTF-8. */
+    private static byte[] latin1(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static RawRecord line(long number, String text) {
