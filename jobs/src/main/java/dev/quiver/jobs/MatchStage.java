@@ -1,7 +1,10 @@
 package dev.quiver.jobs;
 
+import dev.quiver.io.RawRecord;
+import dev.quiver.io.RecordValidator;
 import dev.quiver.io.Topics;
 import dev.quiver.io.Traced;
+import dev.quiver.io.flink.LateInInputFunction;
 import dev.quiver.knn.KnnMetric;
 import dev.quiver.knn.MatchOptions;
 import dev.quiver.knn.flink.MatchFunction;
@@ -11,7 +14,10 @@ import dev.quiver.schema.MatchResult;
 import dev.quiver.schema.QueryEvent;
 import dev.quiver.schema.VectorEvent;
 
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 import picocli.CommandLine.Option;
@@ -51,27 +57,29 @@ public final class MatchStage implements Stage {
 
     @Option(
             names = "--order",
-            defaultValue = "arrival",
             description =
-                    "arrival: a query sees every vector processed before it (lowest latency);"
-                            + " event-time: a query at time t sees exactly the vectors up to t"
-                            + " (deterministic). Default: ${DEFAULT-VALUE}.")
+                    "arrival: a query sees every vector processed before it (lowest latency; the"
+                            + " default with Kafka); event-time: a query at time t sees exactly the"
+                            + " vectors up to t (deterministic). Files are always read in"
+                            + " event-time order: two files have no arrival order that a run"
+                            + " could repeat.")
     String order;
 
     @Option(
             names = "--max-out-of-orderness-ms",
             defaultValue = "1000",
             description =
-                    "Watermark delay behind the largest event time seen (default:"
-                            + " ${DEFAULT-VALUE}).")
+                    "Watermark delay behind the largest event time seen; with files, a line"
+                            + " further behind the latest time above it in its file is a dead"
+                            + " letter (default: ${DEFAULT-VALUE}).")
     long maxOutOfOrdernessMs;
 
     @Option(
             names = "--idle-timeout-ms",
             defaultValue = "5000",
             description =
-                    "A source partition without records this long stops holding the watermark back"
-                            + " (default: ${DEFAULT-VALUE}).")
+                    "With Kafka, a source partition without records this long stops holding the"
+                            + " watermark back (default: ${DEFAULT-VALUE}).")
     long idleTimeoutMs;
 
     @Option(
@@ -178,7 +186,7 @@ public final class MatchStage implements Stage {
     MatchOptions options() {
         return MatchOptions.builder()
                 .metric(KnnMetric.fromOptionName(metric))
-                .order(parse(MatchOptions.Order.class, "--order", order))
+                .order(order())
                 .ttlMs(ttlMs)
                 .maxPoints(maxPoints)
                 .batchSize(batchSize)
@@ -193,6 +201,24 @@ public final class MatchStage implements Stage {
     }
 
     /**
+     * The order queries are answered in: as given, else arrival with Kafka and event time with
+     * files, where arrival is refused.
+     */
+    private MatchOptions.Order order() {
+        boolean files = vectorsFile != null || queriesFile != null;
+        if (order == null) {
+            return files ? MatchOptions.Order.EVENT_TIME : MatchOptions.Order.ARRIVAL;
+        }
+        MatchOptions.Order given = parse(MatchOptions.Order.class, "--order", order);
+        if (files && given == MatchOptions.Order.ARRIVAL) {
+            throw new IllegalArgumentException(
+                    "--order arrival needs Kafka: two files have no arrival order that a run could"
+                            + " repeat, so files are read in event-time order");
+        }
+        return given;
+    }
+
+    /**
      * Adds the match stage: decode vectors and queries, assign event time, match by namespace,
      * write results; dead letters go to the context.
      */
@@ -200,25 +226,21 @@ public final class MatchStage implements Stage {
     public void addTo(StageContext context) {
         MatchOptions options = options();
         SingleOutputStreamOperator<Traced<VectorEvent>> vectors =
-                context.decode(
+                timed(
+                        context,
                         context.source(vectorsTopic.topic(), vectorsFile),
                         VectorEvent.class,
                         new VectorEventValidator(options.metric(), options.maxDimension()),
-                        "decode vectors",
-                        "match-decode-vectors");
+                        "vector");
         SingleOutputStreamOperator<Traced<QueryEvent>> queries =
-                context.decode(
+                timed(
+                        context,
                         context.source(queriesTopic.topic(), queriesFile),
                         QueryEvent.class,
                         new QueryEventValidator(options.metric(), options.maxDimension()),
-                        "decode queries",
-                        "match-decode-queries");
+                        "query");
         SingleOutputStreamOperator<MatchResult> matches =
-                vectors.assignTimestampsAndWatermarks(this.<VectorEvent>watermarks())
-                        .uid("match-vector-watermarks")
-                        .connect(
-                                queries.assignTimestampsAndWatermarks(this.<QueryEvent>watermarks())
-                                        .uid("match-query-watermarks"))
+                vectors.connect(queries)
                         .keyBy(v -> v.record.getNamespace(), q -> q.record.getNamespace())
                         .process(new MatchFunction(options))
                         .returns(MatchResult.class)
@@ -228,24 +250,55 @@ public final class MatchStage implements Stage {
                         .uid("match");
         context.io()
                 .sink(matches, MatchResult.class, matchesTopic.topic(), MatchResult::getNamespace);
-        context.collectDeadLetters(vectors, queries, matches);
+        context.collectDeadLetters(matches);
     }
 
-    /** Event time from the record's ts, bounded out-of-orderness, idle partitions skipped. */
-    private <T> WatermarkStrategy<Traced<T>> watermarks() {
-        WatermarkStrategy<Traced<T>> strategy =
+    /**
+     * One input decoded and given event time and watermarks; its dead letters go to the context.
+     * A file is decoded by its one reader in the file's order, and a line late within its own file
+     * is a dead letter there, so that no line is judged late by the pace at which the two files
+     * happen to be read, and no reader is ever idle (the end of a file ends its watermarks).
+     */
+    private <T extends SpecificRecord> SingleOutputStreamOperator<Traced<T>> timed(
+            StageContext context,
+            DataStream<RawRecord> raw,
+            Class<T> type,
+            RecordValidator<T> validator,
+            String what) {
+        String plural = what.equals("query") ? "queries" : what + "s";
+        SingleOutputStreamOperator<Traced<T>> decoded =
+                context.decode(raw, type, validator, "decode " + plural, "match-decode-" + plural);
+        context.collectDeadLetters(decoded);
+        SerializableTimestampAssigner<Traced<T>> eventTime = MatchStage::eventTime;
+        WatermarkStrategy<Traced<T>> watermarks =
                 WatermarkStrategy.<Traced<T>>forBoundedOutOfOrderness(
                                 Duration.ofMillis(maxOutOfOrdernessMs))
-                        .withTimestampAssigner(
-                                (traced, previous) ->
-                                        traced.record instanceof VectorEvent v
-                                                ? v.getTs().toEpochMilli()
-                                                : ((QueryEvent) traced.record)
-                                                        .getTs()
-                                                        .toEpochMilli());
-        return idleTimeoutMs > 0
-                ? strategy.withIdleness(Duration.ofMillis(idleTimeoutMs))
-                : strategy;
+                        .withTimestampAssigner(eventTime);
+        if (context.usesKafka()) {
+            return decoded.assignTimestampsAndWatermarks(
+                            idleTimeoutMs > 0
+                                    ? watermarks.withIdleness(Duration.ofMillis(idleTimeoutMs))
+                                    : watermarks)
+                    .uid("match-" + what + "-watermarks");
+        }
+        decoded.setParallelism(raw.getParallelism());
+        SingleOutputStreamOperator<Traced<T>> inOrder =
+                decoded.process(new LateInInputFunction<>(maxOutOfOrdernessMs, eventTime))
+                        .returns(decoded.getType())
+                        .name("late " + plural)
+                        .uid("match-late-" + plural)
+                        .setParallelism(raw.getParallelism());
+        context.collectDeadLetters(inOrder);
+        return inOrder.assignTimestampsAndWatermarks(watermarks)
+                .uid("match-" + what + "-watermarks")
+                .setParallelism(raw.getParallelism());
+    }
+
+    /** A vector's or query's ts, its event time. */
+    private static <T> long eventTime(Traced<T> traced, long previous) {
+        return traced.record instanceof VectorEvent v
+                ? v.getTs().toEpochMilli()
+                : ((QueryEvent) traced.record).getTs().toEpochMilli();
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String option, String value) {

@@ -111,6 +111,24 @@ public final class PipelineIo {
 
     /** The raw records of one input: a Kafka topic, or the lines of {@code file} in file mode. */
     public DataStream<RawRecord> source(StreamExecutionEnvironment env, String topic, Path file) {
+        return source(
+                env, topic, file, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+    }
+
+    /**
+     * The raw records of a control input, whose whole content configures the job (the score job's
+     * models): as {@link #source}, except that a fresh start reads the topic from its beginning,
+     * not from the consumer group's committed offsets, so what the job uses does not depend on how
+     * far an earlier run got. A restore resumes from the checkpoint's offsets, as every source
+     * does.
+     */
+    public DataStream<RawRecord> controlSource(
+            StreamExecutionEnvironment env, String topic, Path file) {
+        return source(env, topic, file, OffsetsInitializer.earliest());
+    }
+
+    private DataStream<RawRecord> source(
+            StreamExecutionEnvironment env, String topic, Path file, OffsetsInitializer start) {
         if (!options.usesKafka()) {
             String path = file.toString();
             FileSource<RawRecord> files =
@@ -129,8 +147,7 @@ public final class PipelineIo {
                         .setTopics(topic)
                         .setGroupId(options.groupId(job))
                         .setDeserializer(new KafkaRawRecordDeserializer())
-                        .setStartingOffsets(
-                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                        .setStartingOffsets(start)
                         // Upstream producers may be transactional; never read their aborted
                         // records.
                         .setProperty("isolation.level", "read_committed");

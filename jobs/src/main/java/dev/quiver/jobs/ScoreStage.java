@@ -2,11 +2,15 @@ package dev.quiver.jobs;
 
 import dev.quiver.ensemble.EnsembleModels;
 import dev.quiver.ensemble.LoadLimits;
+import dev.quiver.ensemble.flink.ModelsInput;
 import dev.quiver.ensemble.flink.ScoreFunction;
+import dev.quiver.io.InputEnd;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.RecordValidator;
 import dev.quiver.io.Topics;
 import dev.quiver.io.Traced;
+import dev.quiver.io.flink.NumberedLineFormat;
+import dev.quiver.kafka.TopicEnds;
 import dev.quiver.schema.ModelUpdate;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.Score;
@@ -20,6 +24,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +43,9 @@ public final class ScoreStage implements Stage {
 
     /** The largest model update decoded from the models topic or file. */
     static final int MAX_MODEL_BYTES = 64 << 20;
+
+    /** How long finding where the models topic ends at the start may take. */
+    static final Duration MODELS_END_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(
             names = "--model",
@@ -67,6 +75,17 @@ public final class ScoreStage implements Stage {
             description = "With --input: model updates (NDJSON ModelUpdate records) to apply.")
     Path modelsFile;
 
+    @Option(
+            names = "--max-held-observations",
+            paramLabel = "N",
+            defaultValue = "100000",
+            description =
+                    "Observations are held until the models topic (or --models file) is read up to"
+                            + " where it ended at the start, so that a model published before the"
+                            + " start scores them all; each subtask holds at most N, further ones"
+                            + " are dead letters (default: ${DEFAULT-VALUE}).")
+    int maxHeldObservations;
+
     final TopicOption modelsTopic =
             TopicOption.described(
                     "--models-topic",
@@ -95,6 +114,10 @@ public final class ScoreStage implements Stage {
     /** Checks the model options and loads the --model file, refusing one that does not load. */
     @Override
     public void check() {
+        if (maxHeldObservations < 1) {
+            throw new IllegalArgumentException(
+                    "--max-held-observations must be positive, got " + maxHeldObservations);
+        }
         initial = initialModel();
     }
 
@@ -136,47 +159,69 @@ public final class ScoreStage implements Stage {
             throw new UncheckedIOException(
                     "cannot read --model " + model + ": " + e.getMessage(), e);
         }
-        ModelUpdate initial = ScoreFunction.update(modelId(), 0, bytes, Instant.now());
-        new ScoreFunction(modelId(), initial);
-        return initial;
+        EnsembleModels.fromBytes(bytes);
+        return ScoreFunction.update(modelId(), 0, bytes, Instant.now());
     }
 
     /**
-     * Adds the score stage: decode observations and model updates, score each observation with
-     * the model version in use, write scores; dead letters go to the context.
+     * Adds the score stage: decode observations, score each with the model version in use (the
+     * operator decodes the raw model updates itself, so that it sees where every one of them was,
+     * also those it rejects), write scores; dead letters go to the context.
      */
     @Override
     public void addTo(StageContext context) {
         DataStream<RawRecord> raw = observations.source(context);
         SingleOutputStreamOperator<Traced<Observation>> decoded =
                 observations.decode(context, raw, RecordValidator.acceptAll(), "score-decode");
-        SingleOutputStreamOperator<Traced<ModelUpdate>> models =
-                context.decode(
-                        modelSource(context, raw),
-                        ModelUpdate.class,
+        ModelsInput models =
+                new ModelsInput(
+                        context.io().format(),
                         MAX_MODEL_BYTES,
-                        RecordValidator.acceptAll(),
-                        "decode models",
-                        "score-decode-models");
+                        modelsEnd(context),
+                        maxHeldObservations);
         SingleOutputStreamOperator<Score> scores =
-                decoded.connect(models.broadcast(ScoreFunction.MODELS))
-                        .process(new ScoreFunction(modelId(), initial))
+                decoded.connect(modelSource(context, raw).broadcast(ScoreFunction.MODELS))
+                        .process(new ScoreFunction(modelId(), initial, models))
                         .returns(Score.class)
                         .name("score " + modelId())
                         // The models in use live in this operator's broadcast state: a savepoint
                         // finds them by uid after an upgrade.
                         .uid("score");
         context.io().sink(scores, Score.class, scoresTopic.topic(), Score::getKey);
-        context.collectDeadLetters(decoded, models, scores);
+        context.collectDeadLetters(decoded, scores);
     }
 
     /**
-     * Raw model updates from the models topic or file; in a file run without --models, none (the
+     * Where the models input ends now, which the operator reads up to before it scores: the offset
+     * of each partition's last record, or the --models file's last line; nothing without one.
+     */
+    private InputEnd modelsEnd(StageContext context) {
+        if (context.usesKafka()) {
+            return InputEnd.of(
+                    TopicEnds.lastRecordOffsets(
+                            context.io().options().bootstrap(),
+                            modelsTopic.topic(),
+                            MODELS_END_TIMEOUT));
+        }
+        if (modelsFile == null) {
+            return InputEnd.none();
+        }
+        try {
+            return InputEnd.ofFile(NumberedLineFormat.lastRecordLine(modelsFile));
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot read --models " + modelsFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Raw model updates from the models topic (from its beginning on a fresh start: the version in
+     * use is the newest of the whole topic) or file; in a file run without --models, none (the
      * observations filtered to nothing, a stream that ends when they do).
      */
     private DataStream<RawRecord> modelSource(StageContext context, DataStream<RawRecord> raw) {
         if (context.usesKafka() || modelsFile != null) {
-            return context.source(modelsTopic.topic(), modelsFile);
+            return context.controlSource(modelsTopic.topic(), modelsFile);
         }
         return raw.filter(record -> false)
                 .name("no model updates")

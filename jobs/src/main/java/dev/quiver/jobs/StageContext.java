@@ -64,6 +64,15 @@ public final class StageContext {
     }
 
     /**
+     * The raw records of a control input (a topic whose whole content configures the stage, such
+     * as the score stage's models), read from its beginning on a fresh start; the lines of {@code
+     * file} in file mode.
+     */
+    public DataStream<RawRecord> controlSource(String topic, Path file) {
+        return io.controlSource(env, topic, file);
+    }
+
+    /**
      * Decodes raw records of {@code type} no larger than {@code --max-record-bytes}, keeping each
      * valid one with its origin; undecodable and invalid ones are the operator's dead letters
      * (collect them with {@link #collectDeadLetters}).

@@ -89,7 +89,7 @@ final class JobGraphFingerprint {
     private static List<String> connectorLines(List<Transformation<?>> sinks) throws Exception {
         Set<Transformation<?>> all = new LinkedHashSet<>();
         for (Transformation<?> transformation : sinks) {
-            all.addAll(transformation.getTransitivePredecessors());
+            addWithInputs(transformation, all);
         }
         List<String> lines = new ArrayList<>();
         for (Transformation<?> transformation : all) {
@@ -119,6 +119,19 @@ final class JobGraphFingerprint {
             }
         }
         return lines;
+    }
+
+    /**
+     * Adds {@code transformation} and everything upstream of it, through its inputs: a broadcast
+     * connection's transitive predecessors stop at its inputs, so they would miss the sources
+     * behind them.
+     */
+    private static void addWithInputs(Transformation<?> transformation, Set<Transformation<?>> all) {
+        if (all.add(transformation)) {
+            for (Transformation<?> input : transformation.getInputs()) {
+                addWithInputs(input, all);
+            }
+        }
     }
 
     private static Object field(Object target, String name) throws Exception {

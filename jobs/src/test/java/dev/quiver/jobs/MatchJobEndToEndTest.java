@@ -87,12 +87,76 @@ class MatchJobEndToEndTest {
                 queryLines.add(queries.encode((QueryEvent) e));
             }
         }
-        Path vectorFile = Files.write(dir.resolve("vectors.ndjson"), vectorLines);
-        Path queryFile = Files.write(dir.resolve("queries.ndjson"), queryLines);
+        Files.write(dir.resolve("vectors.ndjson"), vectorLines);
+        Files.write(dir.resolve("queries.ndjson"), queryLines);
         Path output = dir.resolve("matches.ndjson");
 
+        List<MatchResult> answers = runOnFiles(dir, output, "--order", "event-time");
+
+        assertThat(byQuery(answers)).isEqualTo(oracle(events));
+        List<String> dead =
+                Files.readAllLines(Path.of(PipelineIo.deadLetterPath(output.toString())));
+        assertThat(dead).singleElement().asString().contains("has dimension 4, vector has 2");
+    }
+
+    /**
+     * File mode without {@code --order} answers in event time, so two runs give the same answers
+     * whichever file is read faster: each query over exactly the vectors up to its time. Namespace
+     * "b" is where order decides between an answer and a dead letter: a query before its
+     * namespace's first vector is answered against the empty index, one of another dimension after
+     * it is a dead letter.
+     */
+    @Test
+    void fileRunsAnswerInEventTimeByDefaultSoTwoRunsGiveTheSameAnswers(@TempDir Path dir)
+            throws IOException {
+        List<Object> events = new ArrayList<>();
+        events.add(query("b-early", "b", 0, List.of(1f, 2f, 3f)));
+        events.add(vector("b1", "b", 1, List.of(0f, 0f, 0f, 0f)));
+        events.addAll(stream(new SplittableRandom(5), 0, 3000, 2));
+        events.add(query("b-late", "b", 7000, List.of(1f, 2f, 3f)));
+        NdjsonCodec<VectorEvent> vectors = NdjsonCodec.of(VectorEvent.class);
+        NdjsonCodec<QueryEvent> queries = NdjsonCodec.of(QueryEvent.class);
+        List<String> vectorLines = new ArrayList<>();
+        List<String> queryLines = new ArrayList<>();
+        for (Object e : events) {
+            if (e instanceof VectorEvent v) {
+                vectorLines.add(vectors.encode(v));
+            } else {
+                queryLines.add(queries.encode((QueryEvent) e));
+            }
+        }
+        Files.write(dir.resolve("vectors.ndjson"), vectorLines);
+        Files.write(dir.resolve("queries.ndjson"), queryLines);
+        Map<String, List<Neighbor>> expected =
+                oracle(events.stream().filter(e -> !isQuery(e, "b-late")).toList());
+
+        for (int runNumber = 1; runNumber <= 2; runNumber++) {
+            Path output = dir.resolve("matches-" + runNumber + ".ndjson");
+            List<MatchResult> answers = runOnFiles(dir, output);
+
+            assertThat(byQuery(answers)).as("run %d", runNumber).isEqualTo(expected);
+            assertThat(answers)
+                    .filteredOn(r -> r.getQueryId().equals("b-early"))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.getIndexSize()).isZero());
+            assertThat(Files.readAllLines(Path.of(PipelineIo.deadLetterPath(output.toString()))))
+                    .as("run %d", runNumber)
+                    .singleElement()
+                    .asString()
+                    .contains("has dimension 4, query has 3");
+        }
+    }
+
+    @Test
+    void fileRunsRefuseArrivalOrderInOneLine(@TempDir Path dir) throws IOException {
+        Path vectorFile = Files.writeString(dir.resolve("vectors.ndjson"), "");
+        Path queryFile = Files.writeString(dir.resolve("queries.ndjson"), "");
+        CommandLine cli = QuiverCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+
         int exit =
-                run(
+                cli.execute(
                         "run",
                         "match",
                         "--vectors",
@@ -100,22 +164,14 @@ class MatchJobEndToEndTest {
                         "--queries",
                         queryFile.toString(),
                         "--output",
-                        output.toString(),
+                        dir.resolve("matches.ndjson").toString(),
                         "--order",
-                        "event-time",
-                        "--parallelism",
-                        "2");
-        assertThat(exit).isZero();
+                        "arrival");
 
-        NdjsonCodec<MatchResult> results = NdjsonCodec.of(MatchResult.class);
-        List<MatchResult> answers = new ArrayList<>();
-        for (String line : Files.readAllLines(output)) {
-            answers.add(decode(results, line));
-        }
-        assertThat(byQuery(answers)).isEqualTo(oracle(events));
-        List<String> dead =
-                Files.readAllLines(Path.of(PipelineIo.deadLetterPath(output.toString())));
-        assertThat(dead).singleElement().asString().contains("has dimension 4, vector has 2");
+        assertThat(exit).isNotZero();
+        assertThat(err.toString().strip())
+                .doesNotContain("\n")
+                .startsWith("quiver: --order arrival needs Kafka");
     }
 
     @Test
@@ -260,12 +316,68 @@ class MatchJobEndToEndTest {
         return events;
     }
 
-    /** Brute force in event-time order: the answer of each query over the points at its time. */
+    /**
+     * The answers of a match run over {@code vectors.ndjson} and {@code queries.ndjson} in {@code
+     * dir} into {@code output}, at parallelism 2 with {@code options}; the run must succeed.
+     */
+    private static List<MatchResult> runOnFiles(Path dir, Path output, String... options)
+            throws IOException {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                "match",
+                                "--vectors",
+                                dir.resolve("vectors.ndjson").toString(),
+                                "--queries",
+                                dir.resolve("queries.ndjson").toString(),
+                                "--output",
+                                output.toString(),
+                                "--parallelism",
+                                "2"));
+        args.addAll(List.of(options));
+        assertThat(run(args.toArray(String[]::new))).isZero();
+        NdjsonCodec<MatchResult> results = NdjsonCodec.of(MatchResult.class);
+        List<MatchResult> answers = new ArrayList<>();
+        for (String line : Files.readAllLines(output)) {
+            answers.add(decode(results, line));
+        }
+        return answers;
+    }
+
+    private static VectorEvent vector(String id, String namespace, long ts, List<Float> vector) {
+        return VectorEvent.newBuilder()
+                .setId(id)
+                .setNamespace(namespace)
+                .setTs(Instant.ofEpochMilli(ts))
+                .setVector(vector)
+                .build();
+    }
+
+    private static QueryEvent query(String id, String namespace, long ts, List<Float> vector) {
+        return QueryEvent.newBuilder()
+                .setId(id)
+                .setNamespace(namespace)
+                .setTs(Instant.ofEpochMilli(ts))
+                .setVector(vector)
+                .build();
+    }
+
+    private static boolean isQuery(Object event, String id) {
+        return event instanceof QueryEvent q && q.getId().equals(id);
+    }
+
+    /**
+     * Brute force in event-time order: the answer of each query over its namespace's points at its
+     * time.
+     */
     private static Map<String, List<Neighbor>> oracle(List<Object> events) {
-        Map<String, float[]> points = new HashMap<>();
+        Map<String, Map<String, float[]>> namespaces = new HashMap<>();
         Map<String, List<Neighbor>> answers = new TreeMap<>();
         for (Object e : events) {
             if (e instanceof VectorEvent v) {
+                Map<String, float[]> points =
+                        namespaces.computeIfAbsent(v.getNamespace(), n -> new HashMap<>());
                 if (v.getOp() == VectorOp.DELETE) {
                     points.remove(v.getId());
                 } else {
@@ -275,7 +387,7 @@ class MatchJobEndToEndTest {
                 QueryEvent q = (QueryEvent) e;
                 float[] query = toArray(q.getVector());
                 List<Neighbor> all = new ArrayList<>();
-                points.forEach(
+                namespaces.getOrDefault(q.getNamespace(), Map.of()).forEach(
                         (id, p) -> all.add(new Neighbor(id, (double) squaredDistance(query, p))));
                 all.sort(
                         Comparator.comparingDouble(Neighbor::getDistance)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quiver.cli.QuiverCli;
 import dev.quiver.ensemble.EnsembleModel;
 import dev.quiver.ensemble.EnsembleModels;
+import dev.quiver.ensemble.LoadLimits;
 import dev.quiver.ensemble.ScoreBuffer;
 import dev.quiver.ensemble.flink.ScoreFunction;
 import dev.quiver.io.AvroSingleObjectCodec;
@@ -14,6 +15,7 @@ import dev.quiver.kafka.EmbeddedKafkaBroker;
 import dev.quiver.kafka.KafkaTestClients;
 import dev.quiver.kafka.KafkaTopics;
 import dev.quiver.schema.DeadLetter;
+import dev.quiver.schema.ModelUpdate;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.Score;
 
@@ -42,6 +44,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -82,27 +85,12 @@ class ScoreJobEndToEndTest {
     @Test
     void fileRunScoresEveryObservationAsTheKernelDoes(@TempDir Path dir) throws IOException {
         Path model = Files.write(dir.resolve("churn.json"), version0);
-        NdjsonCodec<Observation> codec = NdjsonCodec.of(Observation.class);
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < rows.length; i++) {
-            lines.add(codec.encode(observation(i)));
-        }
+        List<String> lines = observationLines(rows.length);
         lines.add("{\"id\":\"short\",\"key\":\"k\",\"ts\":1,\"value\":0,\"features\":[1,2]}");
         Path input = Files.write(dir.resolve("obs.ndjson"), lines);
         Path output = dir.resolve("scores.ndjson");
 
-        int exit =
-                run(
-                        "run",
-                        "score",
-                        "--model",
-                        model.toString(),
-                        "--input",
-                        input.toString(),
-                        "--output",
-                        output.toString(),
-                        "--parallelism",
-                        "2");
+        int exit = runOnFiles(model, input, output);
 
         assertThat(exit).as(lastError).isZero();
         NdjsonCodec<Score> scores = NdjsonCodec.of(Score.class);
@@ -125,16 +113,40 @@ class ScoreJobEndToEndTest {
                 .contains("takes 30 features, got 2");
     }
 
+    /**
+     * With --models, every update in the file is applied before the first observation is scored,
+     * whichever file is read faster: all observations are scored by the last version.
+     */
+    @Test
+    void fileRunAppliesTheWholeModelsFileBeforeScoring(@TempDir Path dir) throws IOException {
+        Path model = Files.write(dir.resolve("churn.json"), version0);
+        NdjsonCodec<ModelUpdate> codec = NdjsonCodec.of(ModelUpdate.class);
+        List<String> updateLines = new ArrayList<>();
+        for (ModelUpdate update : versionsUpToBagging(dir)) {
+            updateLines.add(codec.encode(update));
+        }
+        Path modelsFile = Files.write(dir.resolve("updates.ndjson"), updateLines);
+        int count = rows.length * 20;
+        Path input = Files.write(dir.resolve("obs.ndjson"), observationLines(count));
+        Path output = dir.resolve("scores.ndjson");
+
+        int exit = runOnFiles(model, input, output, "--models", modelsFile.toString());
+
+        assertThat(exit).as(lastError).isZero();
+        NdjsonCodec<Score> scores = NdjsonCodec.of(Score.class);
+        List<Score> written = new ArrayList<>();
+        for (String line : Files.readAllLines(output)) {
+            written.add(decode(scores, line));
+        }
+        assertScoredByTheBaggingVersion(dir, written, count);
+        assertThat(Path.of(PipelineIo.deadLetterPath(output.toString()))).isEmptyFile();
+    }
+
     @Test
     void fileRunShipsACompositionsMemberFilesAndScoresAsTheKernelDoes(@TempDir Path dir)
             throws IOException {
         Path bagging = bagging(dir);
-        NdjsonCodec<Observation> codec = NdjsonCodec.of(Observation.class);
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < rows.length; i++) {
-            lines.add(codec.encode(observation(i)));
-        }
-        Path input = Files.write(dir.resolve("obs.ndjson"), lines);
+        Path input = Files.write(dir.resolve("obs.ndjson"), observationLines(rows.length));
         Path output = dir.resolve("scores.ndjson");
         String[] args = {
             "run",
@@ -189,16 +201,10 @@ class ScoreJobEndToEndTest {
     @Test
     void hotSwapMidStreamScoresEachObservationOnceWithTheVersionInUse(@TempDir Path dir)
             throws Exception {
-        String suffix = "-swap";
-        String observations = Topics.OBSERVATIONS + suffix;
-        String models = Topics.MODELS + suffix;
-        String scores = Topics.SCORES + suffix;
-        String dead = Topics.DEAD_LETTER + suffix;
-        KafkaTopics.ensureTopics(
-                broker.bootstrapServers(),
-                List.of(observations, models, scores, dead),
-                2,
-                Duration.ofSeconds(30));
+        SuffixedTopics topics = SuffixedTopics.created("-swap");
+        String observations = topics.observations();
+        String models = topics.models();
+        String scores = topics.scores();
         Path model = Files.write(dir.resolve("churn.json"), version0);
         Path bagging = bagging(dir);
         Path missingMember =
@@ -208,24 +214,17 @@ class ScoreJobEndToEndTest {
         Path broken = Files.write(dir.resolve("broken.json"), Arrays.copyOf(version0, 999));
         JobCommand<ScoreStage> job =
                 JobRegistry.SCORE.parse(
-                        "--bootstrap",
-                        broker.bootstrapServers(),
-                        "--model",
-                        model.toString(),
-                        "--parallelism",
-                        "1",
-                        "--checkpoint-interval-ms",
-                        "300",
-                        "--group-id",
-                        "score-swap",
-                        "--observations-topic",
-                        observations,
-                        "--models-topic",
-                        models,
-                        "--scores-topic",
-                        scores,
-                        "--deadletter-topic",
-                        dead);
+                        topics.withOptions(
+                                "--bootstrap",
+                                broker.bootstrapServers(),
+                                "--model",
+                                model.toString(),
+                                "--parallelism",
+                                "1",
+                                "--checkpoint-interval-ms",
+                                "300",
+                                "--group-id",
+                                "score-swap"));
         JobClient client = job.build().executeAsync("score with a hot swap");
 
         // Batch A, all scored by version 0 before any update is published.
@@ -242,7 +241,7 @@ class ScoreJobEndToEndTest {
             for (byte[] bytes :
                     List.of(Arrays.copyOf(version0, 999), Files.readAllBytes(bagging))) {
                 byte[] value =
-                        AvroSingleObjectCodec.of(dev.quiver.schema.ModelUpdate.class)
+                        AvroSingleObjectCodec.of(ModelUpdate.class)
                                 .encode(ScoreFunction.update("churn", 1, bytes, Instant.now()));
                 producer.send(new ProducerRecord<>(models, key("churn"), value)).get();
             }
@@ -291,23 +290,150 @@ class ScoreJobEndToEndTest {
             assertThat(score.getPrediction()).isEqualTo(version == 0 ? v0[i] : v2[i]);
         }
         assertThat(lastVersion).isEqualTo(2);
-        AvroSingleObjectCodec<DeadLetter> deadCodec = AvroSingleObjectCodec.of(DeadLetter.class);
-        List<String> reasons = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r :
-                KafkaTestClients.readCommitted(
-                        broker.bootstrapServers(),
-                        dead,
-                        2,
-                        Duration.ofSeconds(1),
-                        Duration.ofSeconds(30))) {
-            reasons.add(deadCodec.decode(r.value()).getReason());
-        }
-        assertThat(reasons)
+        assertThat(deadLetterReasons(topics.dead(), 2))
                 .hasSize(2)
                 .allSatisfy(reason -> assertThat(reason).contains("version 1"))
                 .anySatisfy(reason -> assertThat(reason).contains("truncated"))
                 .anySatisfy(
                         reason -> assertThat(reason).contains("names file 'members/churn.json'"));
+    }
+
+    /**
+     * The models topic is read up to its end at start before any observation is scored: with the
+     * models published first, a backfill scores every observation with the newest version, none is
+     * a dead letter. Many versions and observations make the race of the two topics likely, so the
+     * test fails where observations overtake the models.
+     */
+    @Test
+    void untilLatestScoresEveryObservationWithTheNewestVersionPublishedBeforeTheStart(
+            @TempDir Path dir) throws Exception {
+        SuffixedTopics topics = SuffixedTopics.created("-catch-up");
+        String models = topics.models();
+        AvroSingleObjectCodec<ModelUpdate> updates = AvroSingleObjectCodec.of(ModelUpdate.class);
+        try (KafkaProducer<byte[], byte[]> producer =
+                KafkaTestClients.bytesProducer(broker.bootstrapServers())) {
+            for (ModelUpdate update : versionsUpToBagging(dir)) {
+                producer.send(new ProducerRecord<>(models, key("churn"), updates.encode(update)))
+                        .get();
+            }
+        }
+        int count = rows.length * 20;
+        publish(topics.observations(), 0, count);
+
+        int exit =
+                run(
+                        topics.withOptions(
+                                "run",
+                                "score",
+                                "--bootstrap",
+                                broker.bootstrapServers(),
+                                "--model-id",
+                                "churn",
+                                "--until-latest",
+                                "--parallelism",
+                                "2",
+                                "--checkpoint-interval-ms",
+                                "300",
+                                "--group-id",
+                                "score-catch-up"));
+
+        assertThat(exit).as(lastError).isZero();
+        List<String> reasons = deadLetterReasons(topics.dead(), 0);
+        assertScoredByTheBaggingVersion(
+                dir, readScores(topics.scores(), count - reasons.size()), count);
+        assertThat(reasons).as("dead letters").isEmpty();
+    }
+
+    /** One test's topics, the default names with a suffix, each with two partitions. */
+    private record SuffixedTopics(String observations, String models, String scores, String dead) {
+
+        static SuffixedTopics created(String suffix) {
+            SuffixedTopics topics =
+                    new SuffixedTopics(
+                            Topics.OBSERVATIONS + suffix,
+                            Topics.MODELS + suffix,
+                            Topics.SCORES + suffix,
+                            Topics.DEAD_LETTER + suffix);
+            KafkaTopics.ensureTopics(
+                    broker.bootstrapServers(),
+                    List.of(topics.observations, topics.models, topics.scores, topics.dead),
+                    2,
+                    Duration.ofSeconds(30));
+            return topics;
+        }
+
+        /** {@code args} and the options naming these topics. */
+        String[] withOptions(String... args) {
+            List<String> all = new ArrayList<>(List.of(args));
+            all.addAll(
+                    List.of(
+                            "--observations-topic",
+                            observations,
+                            "--models-topic",
+                            models,
+                            "--scores-topic",
+                            scores,
+                            "--deadletter-topic",
+                            dead));
+            return all.toArray(String[]::new);
+        }
+    }
+
+    /** The reasons of the dead letters on {@code topic}, once {@code expected} are in (or 30 s). */
+    private static List<String> deadLetterReasons(String topic, int expected) {
+        AvroSingleObjectCodec<DeadLetter> codec = AvroSingleObjectCodec.of(DeadLetter.class);
+        List<String> reasons = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                KafkaTestClients.readCommitted(
+                        broker.bootstrapServers(),
+                        topic,
+                        expected,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(30))) {
+            reasons.add(decodeAvro(codec, r.value()).getReason());
+        }
+        return reasons;
+    }
+
+    /** The last of the versions {@link #versionsUpToBagging} publishes. */
+    private static final long BAGGING_VERSION = 12;
+
+    /**
+     * Versions 1 to {@value #BAGGING_VERSION} of churn: version 0's trees, and last {@link
+     * #BAGGING}, its member file embedded. Many large updates, so that reading them all takes a
+     * while.
+     */
+    private static List<ModelUpdate> versionsUpToBagging(Path dir) throws IOException {
+        byte[] bagging = EnsembleModels.selfContained(bagging(dir), LoadLimits.DEFAULTS);
+        List<ModelUpdate> updates = new ArrayList<>();
+        for (long v = 1; v <= BAGGING_VERSION; v++) {
+            byte[] bytes = v == BAGGING_VERSION ? bagging : version0;
+            updates.add(ScoreFunction.update("churn", v, bytes, Instant.now()));
+        }
+        return updates;
+    }
+
+    /**
+     * Each of observations o0 to o{@code count - 1} scored once, all by the bagging version, as
+     * the kernel scores them ({@link #BAGGING} written in {@code dir}).
+     */
+    private static void assertScoredByTheBaggingVersion(Path dir, List<Score> written, int count)
+            throws IOException {
+        Map<Long, Integer> scoredByVersion = new TreeMap<>();
+        for (Score score : written) {
+            scoredByVersion.merge(score.getModelVersion(), 1, Integer::sum);
+        }
+        assertThat(scoredByVersion)
+                .as("observations scored by version")
+                .containsExactly(Map.entry(BAGGING_VERSION, count));
+        double[] expected = predictions(EnsembleModels.load(bagging(dir)));
+        Map<String, Score> byId = new HashMap<>();
+        for (Score score : written) {
+            assertThat(byId.put(score.getId(), score)).as("duplicate " + score.getId()).isNull();
+            int i = Integer.parseInt(score.getId().substring(1));
+            assertThat(score.getPrediction()).as("o%d", i).isEqualTo(expected[i % rows.length]);
+        }
+        assertThat(byId).hasSize(count);
     }
 
     @Test
@@ -391,9 +517,39 @@ class ScoreJobEndToEndTest {
                 .equals("no model 'churn' has been published yet");
     }
 
+    /** Runs the score job on files at parallelism 2, with {@code options}; its exit code. */
+    private static int runOnFiles(Path model, Path input, Path output, String... options) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                "score",
+                                "--model",
+                                model.toString(),
+                                "--input",
+                                input.toString(),
+                                "--output",
+                                output.toString(),
+                                "--parallelism",
+                                "2"));
+        args.addAll(List.of(options));
+        return run(args.toArray(String[]::new));
+    }
+
+    /** Observations o0 to o{@code count - 1} as NDJSON lines, to add to. */
+    private static List<String> observationLines(int count) {
+        NdjsonCodec<Observation> codec = NdjsonCodec.of(Observation.class);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            lines.add(codec.encode(observation(i)));
+        }
+        return lines;
+    }
+
+    /** Observation {@code o<i>}, the features of row {@code i} (cycling over the rows). */
     private static Observation observation(int i) {
         List<Double> features = new ArrayList<>();
-        for (double f : rows[i]) {
+        for (double f : rows[i % rows.length]) {
             features.add(f);
         }
         return Observation.newBuilder()

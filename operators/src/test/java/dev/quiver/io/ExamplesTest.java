@@ -11,10 +11,13 @@ import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Runs the javadoc examples of this package, so that they cannot rot. */
 class ExamplesTest {
@@ -33,6 +36,40 @@ class ExamplesTest {
         }
         // ---
         assertThat(deadLetter.getReason()).startsWith("not Avro single-object encoding");
+    }
+
+    @Test
+    void inputEndExample() {
+        // --- example ---
+        InputEnd end = InputEnd.of(Map.of(0, 41L, 1, 17L));
+        Map<Integer, Long> read = new HashMap<>(Map.of(0, 41L));
+        boolean before = end.isReachedBy(read); // false: partition 1 is not read up to offset 17 yet
+        read.put(1, 17L);
+        boolean after = end.isReachedBy(read); // true
+        // ---
+        assertThat(before).isFalse();
+        assertThat(after).isTrue();
+        assertThat(InputEnd.none().isReachedBy(Map.of())).isTrue();
+        assertThat(InputEnd.ofFile(3).isReachedBy(Map.of(InputEnd.FILE_PARTITION, 2L))).isFalse();
+    }
+
+    @Test
+    void recordDecoderExample() throws Exception {
+        byte[] ndjson =
+                "{\"key\":\"ad-7\",\"ts\":1,\"value\":1}".getBytes(StandardCharsets.UTF_8);
+        String reason = null;
+        // --- example ---
+        RecordDecoder<Observation> decoder =
+                RecordDecoder.of(Observation.class, RecordFormat.NDJSON, 16);
+        try {
+            decoder.decode(ndjson);
+        } catch (DecodeException e) {
+            reason = e.getMessage(); // the dead letter's reason
+        }
+        // ---
+        assertThat(reason).isEqualTo("record of 31 bytes exceeds the limit of 16");
+        Observation fits = RecordDecoder.of(Observation.class, RecordFormat.NDJSON, 64).decode(ndjson);
+        assertThat(fits.getKey()).isEqualTo("ad-7");
     }
 
     @Test

@@ -1,9 +1,8 @@
 package dev.quiver.io.flink;
 
-import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.DecodeException;
-import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.RawRecord;
+import dev.quiver.io.RecordDecoder;
 import dev.quiver.io.RecordFormat;
 import dev.quiver.io.RecordValidator;
 import dev.quiver.io.Traced;
@@ -42,8 +41,7 @@ public final class DecodeFunction<T extends SpecificRecord, O>
     private final int maxBytes;
     private final RecordValidator<T> validator;
 
-    private transient AvroSingleObjectCodec<T> avro;
-    private transient NdjsonCodec<T> ndjson;
+    private transient RecordDecoder<T> decoder;
     private transient OperatorMetrics metrics;
 
     private DecodeFunction(
@@ -83,8 +81,7 @@ public final class DecodeFunction<T extends SpecificRecord, O>
 
     @Override
     public void open(OpenContext openContext) {
-        avro = AvroSingleObjectCodec.of(type).withMaxBytes(maxBytes);
-        ndjson = NdjsonCodec.of(type);
+        decoder = RecordDecoder.of(type, format, maxBytes);
         metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), "java");
     }
 
@@ -93,7 +90,7 @@ public final class DecodeFunction<T extends SpecificRecord, O>
         long arrivedNanos = metrics.eventIn();
         String reason;
         try {
-            T record = decode(raw.payload);
+            T record = decoder.decode(raw.payload);
             reason = validator.invalidReason(record);
             if (reason == null) {
                 out.collect(emit.apply(record, raw));
@@ -106,17 +103,5 @@ public final class DecodeFunction<T extends SpecificRecord, O>
         DeadLetter dead = DeadLetters.of(raw, reason);
         metrics.deadLetter();
         ctx.output(DeadLetters.TAG, dead);
-    }
-
-    private T decode(byte[] payload) throws DecodeException {
-        if (format == RecordFormat.AVRO) {
-            return avro.decode(payload);
-        }
-        if (payload.length > maxBytes) {
-            throw new DecodeException(
-                    "record of " + payload.length + " bytes exceeds the limit of " + maxBytes);
-        }
-        // The bytes, not a String made of them: that would turn malformed UTF-8 into U+FFFD.
-        return ndjson.decodeUtf8(payload);
     }
 }

@@ -10,6 +10,7 @@ import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.core.fs.FSDataInputStream;
 
 import java.io.IOException;
+import java.nio.file.Files;
 
 /**
  * Reads an NDJSON file as {@link RawRecord}s numbered by line, so a bad line's dead letter says
@@ -59,6 +60,27 @@ public final class NumberedLineFormat extends SimpleStreamFormat<RawRecord> {
                 reader.close();
             }
         };
+    }
+
+    /**
+     * The number of the last line of {@code file} that this format reads as a record (the last one
+     * not blank; 0 when there is none), numbered as the reader numbers lines: where a job that must
+     * read the file to its end before it lets other input through waits ({@link
+     * dev.quiver.io.InputEnd#ofFile}).
+     */
+    public static long lastRecordLine(java.nio.file.Path file) throws IOException {
+        try (RawLineReader reader = new RawLineReader(Files.newInputStream(file))) {
+            long lineNumber = 0;
+            long lastRecord = 0;
+            byte[] line;
+            while ((line = reader.readLine()) != null) {
+                lineNumber++;
+                if (!RawLineReader.isBlank(line)) {
+                    lastRecord = lineNumber;
+                }
+            }
+            return lastRecord;
+        }
     }
 
     @Override

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quiver.ensemble.Oracles;
 import dev.quiver.ensemble.flink.ScoreFunction;
+import dev.quiver.io.InputEnd;
 import dev.quiver.io.RawRecord;
+import dev.quiver.io.RecordFormat;
 import dev.quiver.io.Traced;
 import dev.quiver.schema.ModelUpdate;
 import dev.quiver.schema.Observation;
@@ -39,15 +41,17 @@ class ExamplesTest {
                 env.fromData(
                         List.of(Traced.of(observation, RawRecord.of("t", 0, 0, new byte[0]))),
                         new TypeHint<Traced<Observation>>() {}.getTypeInfo());
-        DataStream<Traced<ModelUpdate>> models =
-                env.fromData(
-                        List.of(Traced.of(initialUpdate, RawRecord.of("m", 0, 0, new byte[0]))),
-                        new TypeHint<Traced<ModelUpdate>>() {}.getTypeInfo());
+        DataStream<RawRecord> rawModelUpdates =
+                env.fromData(List.of(RawRecord.of("m", 0, 0, new byte[0])));
+        // --- example (ModelsInput) ---
+        ModelsInput modelsInput =
+                new ModelsInput(RecordFormat.AVRO, 64 << 20, InputEnd.none(), 100_000);
+        // ---
 
         DataStream<Score> scores =
                 observations
-                        .connect(models.broadcast(ScoreFunction.MODELS))
-                        .process(new ScoreFunction("churn", initialUpdate))
+                        .connect(rawModelUpdates.broadcast(ScoreFunction.MODELS))
+                        .process(new ScoreFunction("churn", initialUpdate, modelsInput))
                         .returns(Score.class);
 
         assertThat(scores.getType().getTypeClass()).isEqualTo(Score.class);

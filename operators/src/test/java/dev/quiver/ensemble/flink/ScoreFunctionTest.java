@@ -2,13 +2,17 @@ package dev.quiver.ensemble.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.quiver.ensemble.EnsembleModels;
 import dev.quiver.ensemble.ModelFormatException;
 import dev.quiver.ensemble.Oracles;
 import dev.quiver.ensemble.ScoreBuffer;
 import dev.quiver.ensemble.TreeEnsemble;
+import dev.quiver.io.AvroSingleObjectCodec;
+import dev.quiver.io.InputEnd;
 import dev.quiver.io.RawRecord;
+import dev.quiver.io.RecordFormat;
 import dev.quiver.io.Traced;
 import dev.quiver.io.flink.DeadLetters;
 import dev.quiver.schema.DeadLetter;
@@ -17,10 +21,12 @@ import dev.quiver.schema.Observation;
 import dev.quiver.schema.Score;
 
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -29,6 +35,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** The score operator under Flink's broadcast test harness, against the kernel scoring directly. */
 class ScoreFunctionTest {
@@ -46,7 +53,18 @@ class ScoreFunctionTest {
         direct = EnsembleModels.fromXgboost(json);
     }
 
-    private static BroadcastOperatorTestHarness<Traced<Observation>, Traced<ModelUpdate>, Score>
+    private static final AvroSingleObjectCodec<ModelUpdate> UPDATES =
+            AvroSingleObjectCodec.of(ModelUpdate.class);
+
+    /** The models input of a job started with an empty models topic. */
+    private static final ModelsInput EMPTY_AT_START =
+            new ModelsInput(RecordFormat.AVRO, 1 << 20, InputEnd.none(), 100);
+
+    private static ScoreFunction function(ModelUpdate initial) {
+        return new ScoreFunction("churn", initial, EMPTY_AT_START);
+    }
+
+    private static BroadcastOperatorTestHarness<Traced<Observation>, RawRecord, Score>
             harness(ScoreFunction function, int subtask) throws Exception {
         return new BroadcastOperatorTestHarness<>(
                 new CoBroadcastWithNonKeyedOperator<>(function, List.of(ScoreFunction.MODELS)),
@@ -71,10 +89,16 @@ class ScoreFunctionTest {
         return Traced.of(observation, RawRecord.of("obs", 0, i, new byte[] {(byte) i}));
     }
 
-    private static Traced<ModelUpdate> update(long version, byte[] bytes) {
-        ModelUpdate update =
-                ScoreFunction.update("churn", version, bytes, Instant.ofEpochMilli(version));
-        return Traced.of(update, RawRecord.of("models", 0, version, bytes));
+    /** Version {@code version} of churn as the models topic holds it, at offset {@code version}. */
+    private static RawRecord update(long version, byte[] bytes) {
+        return raw(
+                ScoreFunction.update("churn", version, bytes, Instant.ofEpochMilli(version)),
+                0,
+                version);
+    }
+
+    private static RawRecord raw(ModelUpdate update, int partition, long offset) {
+        return RawRecord.of("models", partition, offset, UPDATES.encode(update));
     }
 
     private static double expected(int row) {
@@ -88,7 +112,7 @@ class ScoreFunctionTest {
     }
 
     private static List<String> reasons(
-            BroadcastOperatorTestHarness<Traced<Observation>, Traced<ModelUpdate>, Score> h) {
+            BroadcastOperatorTestHarness<Traced<Observation>, RawRecord, Score> h) {
         List<String> reasons = new ArrayList<>();
         if (h.getSideOutput(DeadLetters.TAG) == null) {
             return reasons; // the harness has no queue until something is sent to the side output
@@ -101,8 +125,7 @@ class ScoreFunctionTest {
 
     @Test
     void scoresWithTheInitialModelThenSwapsToANewVersion() throws Exception {
-        ScoreFunction function =
-                new ScoreFunction("churn", ScoreFunction.update("churn", 0, json, Instant.EPOCH));
+        ScoreFunction function = function(ScoreFunction.update("churn", 0, json, Instant.EPOCH));
         try (var h = harness(function, 0)) {
             h.open();
             for (int i = 0; i < 10; i++) {
@@ -114,14 +137,7 @@ class ScoreFunctionTest {
             for (int i = 10; i < 20; i++) {
                 h.processElement(observation(i, rows[i]), i);
             }
-            byte[] stump =
-                    ("{\"format\": \"quiver-ensemble\", \"version\": 1, \"type\": \"trees\","
-                                    + " \"objective\": \"binary:logistic\", \"features\": 30,"
-                                    + " \"trees\": [{\"feature\": 7, \"threshold\": 0.05,"
-                                    + " \"missing\": \"left\", \"left\": {\"leaf\": 0.5},"
-                                    + " \"right\": {\"leaf\": -0.5}}]}")
-                            .getBytes(StandardCharsets.UTF_8);
-            h.processBroadcastElement(update(2, stump), 20);
+            h.processBroadcastElement(update(2, stump()), 20);
             for (int i = 20; i < 30; i++) {
                 h.processElement(observation(i, rows[i]), i);
             }
@@ -145,26 +161,24 @@ class ScoreFunctionTest {
 
     @Test
     void badUpdatesAreDeadLettersAndTheModelInUseStays() throws Exception {
-        ScoreFunction function =
-                new ScoreFunction("churn", ScoreFunction.update("churn", 0, json, Instant.EPOCH));
+        ScoreFunction function = function(ScoreFunction.update("churn", 0, json, Instant.EPOCH));
         try (var h = harness(function, 0)) {
             h.open();
             h.processBroadcastElement(update(1, Arrays.copyOf(ubj, 5000)), 1);
             h.processBroadcastElement(update(0, ubj), 2);
             ModelUpdate unknown = ScoreFunction.update("churn", 3, json, Instant.EPOCH);
             unknown.setFormat("onnx");
-            h.processBroadcastElement(Traced.of(unknown, RawRecord.of("models", 0, 3, json)), 3);
+            h.processBroadcastElement(raw(unknown, 0, 3), 3);
             h.processBroadcastElement(
-                    Traced.of(
-                            ScoreFunction.update("other", 9, new byte[] {1}, Instant.EPOCH),
-                            RawRecord.of("models", 0, 4, new byte[] {1})),
-                    4);
-            h.processElement(observation(0, rows[0]), 5);
+                    raw(ScoreFunction.update("other", 9, new byte[] {1}, Instant.EPOCH), 0, 4), 4);
+            h.processBroadcastElement(RawRecord.of("models", 0, 5, new byte[] {1, 2}), 5);
+            h.processElement(observation(0, rows[0]), 6);
             assertThat(reasons(h))
                     .satisfiesExactly(
                             r -> assertThat(r).contains("version 1").contains("truncated"),
                             r -> assertThat(r).contains("version 0 is not newer than version 0"),
-                            r -> assertThat(r).contains("unknown model format 'onnx'"));
+                            r -> assertThat(r).contains("unknown model format 'onnx'"),
+                            r -> assertThat(r).contains("not Avro single-object encoding"));
             assertThat(h.extractOutputValues())
                     .singleElement()
                     .satisfies(s -> assertThat(s.getModelVersion()).isZero())
@@ -174,8 +188,7 @@ class ScoreFunctionTest {
 
     @Test
     void onlySubtaskZeroReportsABadUpdate() throws Exception {
-        ScoreFunction function =
-                new ScoreFunction("churn", ScoreFunction.update("churn", 0, json, Instant.EPOCH));
+        ScoreFunction function = function(ScoreFunction.update("churn", 0, json, Instant.EPOCH));
         try (var h = harness(function, 1)) {
             h.open();
             h.processBroadcastElement(update(1, new byte[] {'{'}), 1);
@@ -190,7 +203,7 @@ class ScoreFunctionTest {
                                 + " \"features\": 2, \"trees\": [{\"feature\": 0, \"threshold\": 1,"
                                 + " \"left\": {\"leaf\": 1}, \"right\": {\"leaf\": 2}}]}")
                         .getBytes(StandardCharsets.UTF_8);
-        try (var h = harness(new ScoreFunction("churn", null), 0)) {
+        try (var h = harness(function(null), 0)) {
             h.open();
             h.processElement(observation(0, new double[] {0.5, 1}), 0);
             h.processBroadcastElement(update(1, noMissingRule), 1);
@@ -211,12 +224,12 @@ class ScoreFunctionTest {
     void theModelInUseIsRestoredFromACheckpoint() throws Exception {
         OperatorSubtaskState snapshot;
         ModelUpdate initial = ScoreFunction.update("churn", 0, json, Instant.EPOCH);
-        try (var h = harness(new ScoreFunction("churn", initial), 0)) {
+        try (var h = harness(function(initial), 0)) {
             h.open();
             h.processBroadcastElement(update(7, ubj), 1);
             snapshot = h.snapshot(1L, 2L);
         }
-        try (var h = harness(new ScoreFunction("churn", initial), 0)) {
+        try (var h = harness(function(initial), 0)) {
             h.setup();
             h.initializeState(snapshot);
             h.open();
@@ -230,12 +243,150 @@ class ScoreFunctionTest {
         }
     }
 
+    /** The inline single-tree model on feature 7, whose predictions differ from the oracle's. */
+    private static byte[] stump() {
+        return ("{\"format\": \"quiver-ensemble\", \"version\": 1, \"type\": \"trees\","
+                        + " \"objective\": \"binary:logistic\", \"features\": 30,"
+                        + " \"trees\": [{\"feature\": 7, \"threshold\": 0.05,"
+                        + " \"missing\": \"left\", \"left\": {\"leaf\": 0.5},"
+                        + " \"right\": {\"leaf\": -0.5}}]}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static ScoreFunction waitingFor(Map<Integer, Long> endAtStart, int maxHeld) {
+        return new ScoreFunction(
+                "churn",
+                null,
+                new ModelsInput(RecordFormat.AVRO, 1 << 20, InputEnd.of(endAtStart), maxHeld));
+    }
+
+    @Test
+    void observationsWaitUntilTheModelsInputIsReadToItsEndAtStart() throws Exception {
+        try (var h = harness(waitingFor(Map.of(0, 2L, 1, 0L), 100), 0)) {
+            h.open();
+            h.processElement(observation(0, rows[0]), 0);
+            h.processElement(observation(1, rows[1]), 1);
+            h.processBroadcastElement(
+                    raw(ScoreFunction.update("churn", 1, ubj, Instant.EPOCH), 0, 0), 2);
+            // Undecodable, and then another model's update: both count as read.
+            h.processBroadcastElement(RawRecord.of("models", 0, 1, new byte[] {1, 2}), 3);
+            h.processElement(observation(2, rows[2]), 4);
+            h.processBroadcastElement(
+                    raw(ScoreFunction.update("churn", 2, stump(), Instant.EPOCH), 1, 0), 5);
+            assertThat(h.extractOutputValues()).as("partition 0 not read to offset 2").isEmpty();
+            h.processBroadcastElement(
+                    raw(ScoreFunction.update("other", 9, json, Instant.EPOCH), 0, 2), 6);
+            h.processElement(observation(3, rows[3]), 7);
+
+            assertThat(h.extractOutputValues())
+                    .extracting(Score::getId, Score::getModelVersion)
+                    .containsExactly(
+                            tuple("o0", 2L), tuple("o1", 2L), tuple("o2", 2L), tuple("o3", 2L));
+            assertThat(reasons(h)).singleElement().asString().contains("not Avro");
+        }
+    }
+
+    @Test
+    void observationsBeyondTheBoundOfHeldOnesAreDeadLetters() throws Exception {
+        try (var h = harness(waitingFor(Map.of(0, 0L), 2), 0)) {
+            h.open();
+            for (int i = 0; i < 3; i++) {
+                h.processElement(observation(i, rows[i]), i);
+            }
+            assertThat(reasons(h))
+                    .singleElement()
+                    .asString()
+                    .contains("not read yet up to where it ended at the start")
+                    .contains("2 observations are held already");
+            h.processBroadcastElement(
+                    raw(ScoreFunction.update("churn", 1, json, Instant.EPOCH), 0, 0), 3);
+            assertThat(h.extractOutputValues())
+                    .extracting(Score::getId)
+                    .containsExactly("o0", "o1");
+        }
+    }
+
+    @Test
+    void heldObservationsAndTheModelsReadSurviveARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(waitingFor(Map.of(0, 1L), 100), 0)) {
+            h.open();
+            h.processElement(observation(0, rows[0]), 0);
+            h.processBroadcastElement(
+                    raw(ScoreFunction.update("churn", 1, json, Instant.EPOCH), 0, 0), 1);
+            snapshot = h.snapshot(1L, 2L);
+            assertThat(h.extractOutputValues()).isEmpty();
+        }
+        // Restarted while offset 1 is still unread: o0 waits for it.
+        try (var h = harness(waitingFor(Map.of(0, 1L), 100), 0)) {
+            h.setup();
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(observation(1, rows[1]), 2);
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.processBroadcastElement(
+                    raw(ScoreFunction.update("churn", 2, stump(), Instant.EPOCH), 0, 1), 3);
+            assertThat(h.extractOutputValues())
+                    .extracting(Score::getId, Score::getModelVersion)
+                    .containsExactly(tuple("o0", 2L), tuple("o1", 2L));
+        }
+        // Restarted where offset 0 was the end: what the checkpoint read counts, o0 goes first.
+        try (var h = harness(waitingFor(Map.of(0, 0L), 100), 0)) {
+            h.setup();
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(observation(1, rows[1]), 2);
+            assertThat(h.extractOutputValues())
+                    .extracting(Score::getId, Score::getModelVersion)
+                    .containsExactly(tuple("o0", 1L), tuple("o1", 1L));
+            assertThat(h.extractOutputValues().get(0).getPrediction()).isEqualTo(expected(0));
+        }
+    }
+
+    @Test
+    void aSnapshotFromBeforeTheModelOffsetsWereKeptScoresAtOnce() throws Exception {
+        // The operator as it was: the model in use in broadcast state, no offsets, nothing held.
+        BroadcastProcessFunction<Traced<Observation>, RawRecord, Score> before =
+                new BroadcastProcessFunction<>() {
+                    @Override
+                    public void processElement(
+                            Traced<Observation> value, ReadOnlyContext ctx, Collector<Score> out) {}
+
+                    @Override
+                    public void processBroadcastElement(
+                            RawRecord value, Context ctx, Collector<Score> out) throws Exception {
+                        ctx.getBroadcastState(ScoreFunction.MODELS)
+                                .put("churn", UPDATES.decode(value.payload));
+                    }
+                };
+        OperatorSubtaskState snapshot;
+        try (var h =
+                new BroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithNonKeyedOperator<>(
+                                before, List.of(ScoreFunction.MODELS)),
+                        4,
+                        2,
+                        0)) {
+            h.open();
+            h.processBroadcastElement(update(4, json), 0);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var h = harness(waitingFor(Map.of(0, 9L), 100), 0)) {
+            h.setup();
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(observation(0, rows[0]), 1);
+            assertThat(h.extractOutputValues())
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.getModelVersion()).isEqualTo(4));
+        }
+    }
+
     @Test
     void anInvalidInitialModelFailsAtConstruction() {
         assertThatThrownBy(
                         () ->
-                                new ScoreFunction(
-                                        "churn",
+                                function(
                                         ScoreFunction.update(
                                                 "churn", 0, new byte[] {'{'}, Instant.EPOCH)))
                 .isInstanceOf(ModelFormatException.class);
