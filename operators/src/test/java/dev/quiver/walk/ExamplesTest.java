@@ -156,7 +156,8 @@ class ExamplesTest {
     @Test
     void walkOptionsExample() {
         WalkOptions options =
-                new WalkOptions(WalkModel.simple(0.5), 1000, 10_000, 20, 42L, 1, 0, 50_000_000L);
+                new WalkOptions(
+                        WalkModel.simple(0.5), 1000, 10_000, 20, 42L, 1, 0, 50_000_000L, 64);
         WalkSpec spec = options.spec();
         assertThat(spec.track()).isEqualTo(WalkSpec.Track.PATH);
         long[] trigger = WalkOptions.parseTrigger("500ms");
