@@ -161,6 +161,18 @@ public final class WalkStage extends ObservationsStage {
                             + " ${DEFAULT-VALUE}).")
     long maxWork;
 
+    @Option(
+            names = "--max-memory-mb",
+            defaultValue = "64",
+            paramLabel = "MB",
+            description =
+                    "Most memory one simulation holds, per walk subtask: a Gaussian or posterior"
+                            + " walk that needs more runs in passes (the same result, in up to"
+                            + " about 2.5 times the time), one that needs more even so (a lattice"
+                            + " walk or path statistics of very many steps) is a dead letter"
+                            + " (default: ${DEFAULT-VALUE}).")
+    long maxMemoryMb;
+
     final TopicOption walksTopic = TopicOption.result("--walks-topic", Topics.WALKS);
 
     @Override
@@ -217,7 +229,8 @@ public final class WalkStage extends ObservationsStage {
                 seed,
                 (int) parsed[0],
                 parsed[1],
-                maxWork);
+                maxWork,
+                maxMemoryMb);
     }
 
     private static void addIfGiven(List<String> given, String option, Double value) {

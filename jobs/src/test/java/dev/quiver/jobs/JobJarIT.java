@@ -6,12 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
 
 /**
@@ -146,27 +144,11 @@ class JobJarIT {
 
     /** Runs a job main in a fresh JVM whose classpath is the job jar plus the Flink runtime. */
     private static void runFromJar(Path dir, String mainClass, String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // Flink needs the same module opens as this test JVM got from the build.
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports"))
-                .forEach(command::add);
-        command.add("-cp");
-        command.add(JOB_JAR + ":" + Files.readString(FLINK_CLASSPATH).strip());
-        command.add(mainClass);
-        command.addAll(List.of(args));
-        Path log = Files.createTempFile(dir, "job", ".log");
-        Process job =
-                new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .start();
-        boolean finished = job.waitFor(3, TimeUnit.MINUTES);
-        if (!finished) {
-            job.destroyForcibly();
-        }
-        assertThat(finished).as("job finished within 3 minutes").isTrue();
-        assertThat(job.exitValue()).as(Files.readString(log)).isZero();
+        ChildJvm.runToSuccess(
+                dir,
+                List.of(),
+                JOB_JAR + ":" + Files.readString(FLINK_CLASSPATH).strip(),
+                mainClass,
+                List.of(args));
     }
 }

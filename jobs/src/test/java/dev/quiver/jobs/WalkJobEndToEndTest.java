@@ -434,6 +434,23 @@ class WalkJobEndToEndTest {
             Path dir, Path input, String parallelism, String name, String[] walkOptions)
             throws IOException {
         Path output = dir.resolve(name + ".ndjson");
+        List<String> args = fileRunArguments(input, output, parallelism, walkOptions);
+        assertThat(run(args.toArray(String[]::new))).isZero();
+        NdjsonCodec<WalkSummary> codec = NdjsonCodec.of(WalkSummary.class);
+        List<WalkSummary> out = new ArrayList<>();
+        for (String line : Files.readAllLines(output)) {
+            try {
+                out.add(codec.decode(line));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+        return normalised(out);
+    }
+
+    /** The CLI arguments of a walk job from {@code input} to {@code output}, files both. */
+    static List<String> fileRunArguments(
+            Path input, Path output, String parallelism, String... walkOptions) {
         List<String> args =
                 new ArrayList<>(
                         List.of(
@@ -446,17 +463,7 @@ class WalkJobEndToEndTest {
                                 "--parallelism",
                                 parallelism));
         args.addAll(List.of(walkOptions));
-        assertThat(run(args.toArray(String[]::new))).isZero();
-        NdjsonCodec<WalkSummary> codec = NdjsonCodec.of(WalkSummary.class);
-        List<WalkSummary> out = new ArrayList<>();
-        for (String line : Files.readAllLines(output)) {
-            try {
-                out.add(codec.decode(line));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }
-        return normalised(out);
+        return args;
     }
 
     /** Sorted by observation id and with latency zeroed: latency is the only wall-clock field. */

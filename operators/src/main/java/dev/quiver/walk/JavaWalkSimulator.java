@@ -15,6 +15,14 @@ package dev.quiver.walk;
  * lanes, many short paths a pass ({@link Ziggurat#addSteps}). The cost is about {@code steps *
  * paths / 128} Philox blocks on the fast path and {@code steps * paths / 4} elsewhere.
  *
+ * <p>Memory: a simulator built with a budget ({@link #JavaWalkSimulator(long)}) runs a real-valued
+ * walk whose {@code M} final positions (and maxima) would not fit in it in passes: it generates
+ * every path again in each of two to four passes, keeping only sums and the quantiles'
+ * selection, and gets the same result bit for bit (WalkPassesBenchmark: 1.5 to 2.5 times the time
+ * of the simulation in memory, which generates the paths once but sorts their values). A simulation that
+ * fits in neither way ({@link WalkMemory#leastBytes}) is refused. Without a budget every
+ * simulation runs in one pass, whatever it needs.
+ *
  * <p>Not thread-safe: it owns its scratch (a stream, two path trackers, 8 KiB of words).
  *
  * <pre>{@code
@@ -34,6 +42,25 @@ public final class JavaWalkSimulator implements WalkSimulator {
     private final long[] words = new long[CHUNK_WORDS];
     private final LatticePath lattice = new LatticePath();
     private final ContinuousPath continuous = new ContinuousPath();
+    private final long maxMemoryBytes;
+
+    /** A simulator that runs every simulation in one pass, whatever memory it needs. */
+    public JavaWalkSimulator() {
+        this(Long.MAX_VALUE);
+    }
+
+    /**
+     * A simulator whose simulations hold at most {@code maxMemoryBytes} ({@link WalkMemory}).
+     *
+     * @throws IllegalArgumentException unless {@code maxMemoryBytes} is positive
+     */
+    public JavaWalkSimulator(long maxMemoryBytes) {
+        if (maxMemoryBytes < 1) {
+            throw new IllegalArgumentException(
+                    "memory budget must be positive, got " + maxMemoryBytes + " bytes");
+        }
+        this.maxMemoryBytes = maxMemoryBytes;
+    }
 
     @Override
     public void simulate(
@@ -58,25 +85,38 @@ public final class JavaWalkSimulator implements WalkSimulator {
                         "start of simulation " + i + " must be finite, got " + starts[i]);
             }
         }
+        boolean inPasses = WalkMemory.runsInPasses(spec, maxMemoryBytes);
         for (int i = 0; i < count; i++) {
-            simulateOne(spec, seed, keyHashes[i], sequences[i], starts[i], out[i]);
+            simulateOne(spec, seed, keyHashes[i], sequences[i], starts[i], inPasses, out[i]);
         }
     }
 
     private void simulateOne(
-            WalkSpec spec, long seed, long keyHash, long sequence, double start, WalkResult out) {
-        out.reset(spec, seed, keyHash, sequence, start);
+            WalkSpec spec,
+            long seed,
+            long keyHash,
+            long sequence,
+            double start,
+            boolean inPasses,
+            WalkResult out) {
+        out.reset(spec, seed, keyHash, sequence, start, inPasses);
         long streamKey = WalkStream.streamKey(seed, keyHash);
+        do {
+            allPaths(spec, streamKey, sequence, out);
+        } while (out.nextPass());
+        out.finish();
+    }
+
+    /** Every path of the simulation, in path order, into {@code out}. */
+    private void allPaths(WalkSpec spec, long streamKey, long sequence, WalkResult out) {
         WalkModel model = spec.model();
         boolean path = spec.track() == WalkSpec.Track.PATH;
         if (model.isFair()) {
             fair(spec, streamKey, sequence, out);
-            out.finish();
             return;
         }
         if (model.kind() == WalkModel.Kind.GAUSSIAN && !path) {
             gaussianFinal(spec, streamKey, sequence, out);
-            out.finish();
             return;
         }
         int n = spec.steps();
@@ -98,7 +138,6 @@ public final class JavaWalkSimulator implements WalkSimulator {
                 }
             }
         }
-        out.finish();
     }
 
     /**

@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * The settings of the walk job: what each simulation computes ({@link #spec()}), the job seed, when
- * a key's observation triggers a simulation, and the most work one event may ask for.
+ * a key's observation triggers a simulation, and the most work and memory one event may ask for.
  *
  * <p>Triggers, parsed by {@link #parseTrigger}: {@code every} observation; {@code N}, every N-th
  * observation of a key (its 1st, N+1-th, ...); {@code <ms>ms}, per key and per event-time interval
@@ -17,7 +17,7 @@ import java.util.Locale;
  *
  * <pre>{@code
  * WalkOptions options = new WalkOptions(
- *         WalkModel.simple(0.5), 1000, 10_000, 20, 42L, 1, 0, 50_000_000L);
+ *         WalkModel.simple(0.5), 1000, 10_000, 20, 42L, 1, 0, 50_000_000L, 64);
  * WalkSpec spec = options.spec();        // PATH tracking because a barrier is set
  * long[] trigger = WalkOptions.parseTrigger("500ms"); // {1, 500}
  * WalkSpec learned = options.spec(WalkModel.studentT(0.0, 1.0, 5.0)); // same n, M and barrier
@@ -32,6 +32,9 @@ import java.util.Locale;
  * @param triggerIntervalMs when positive, simulate the latest observation of each event-time
  *     interval of this many milliseconds
  * @param maxWork the most {@code steps * paths} one event may run; more is a dead letter
+ * @param maxMemoryMb the most memory, in MiB, one simulation may hold ({@link WalkMemory}): a
+ *     real-valued walk that needs more in memory runs in passes, one that needs more even so is a
+ *     dead letter
  */
 public record WalkOptions(
         WalkModel model,
@@ -41,8 +44,11 @@ public record WalkOptions(
         long seed,
         int triggerEvery,
         long triggerIntervalMs,
-        long maxWork)
+        long maxWork,
+        long maxMemoryMb)
         implements Serializable {
+
+    private static final long BYTES_PER_MB = 1L << 20;
 
     /** Checks the values; the spec's own checks run here too, at build time. */
     public WalkOptions {
@@ -56,6 +62,13 @@ public record WalkOptions(
         }
         if (maxWork < 1) {
             throw new IllegalArgumentException("max-work must be >= 1, got " + maxWork);
+        }
+        if (maxMemoryMb < 1 || maxMemoryMb > Long.MAX_VALUE / BYTES_PER_MB) {
+            throw new IllegalArgumentException(
+                    "max-memory-mb must be in [1, "
+                            + Long.MAX_VALUE / BYTES_PER_MB
+                            + "], got "
+                            + maxMemoryMb);
         }
     }
 
@@ -146,5 +159,31 @@ public record WalkOptions(
         return work > maxWork
                 ? "simulation work steps * paths = " + work + " exceeds --max-work " + maxWork
                 : null;
+    }
+
+    /** The memory budget of one simulation, in bytes. */
+    public long maxMemoryBytes() {
+        return maxMemoryMb * BYTES_PER_MB;
+    }
+
+    /**
+     * Null when a simulation fits in {@code --max-memory-mb}, in memory or in passes, else the
+     * dead-letter reason. Every step law of the job's spec needs the same memory, a learned one
+     * included (real-valued like the predictive it starts from).
+     */
+    public String excessMemoryReason() {
+        long least = WalkMemory.leastBytes(spec());
+        if (least <= maxMemoryBytes()) {
+            return null;
+        }
+        long leastMb = (least + BYTES_PER_MB - 1) / BYTES_PER_MB;
+        return "simulation memory: "
+                + steps
+                + " steps of a "
+                + model.name()
+                + " walk need at least "
+                + leastMb
+                + " MiB, more than --max-memory-mb "
+                + maxMemoryMb;
     }
 }

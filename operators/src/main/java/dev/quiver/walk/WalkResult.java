@@ -25,7 +25,10 @@ import java.util.Arrays;
  * NaN (or throw, for counts) otherwise, and passage accessors also without a barrier. Lattice walks
  * keep a count per level; real-valued walks keep the {@code M} final positions and maxima (for
  * quantiles) and a histogram of {@value #CONTINUOUS_BINS} equal-width bins between the smallest and
- * largest final position.
+ * largest final position. A simulator short of memory for those {@code M} values ({@link
+ * WalkMemory}) generates the paths of a real-valued walk again in each of a few passes instead
+ * and keeps only the quantiles of {@link WalkExact#QUANTILE_PROBABILITIES}: every statistic is the
+ * same, bit for bit, and a quantile of another probability throws.
  *
  * <p>Not thread-safe; reused by {@link WalkSimulator#simulate}, which resets it and grows its
  * arrays only when a simulation needs more room than any before it.
@@ -65,24 +68,45 @@ public final class WalkResult {
     private double[] finals = new double[0];
     private double[] maxima = new double[0];
 
+    private boolean inPasses;
+    private int pass;
+    private final ReplayedPaths replayed = new ReplayedPaths();
+
     private double mean;
     private double variance;
+    private double maximumSum;
     private int bins;
+    private double binLow;
+    private double binWidth;
     private double[] binLevels = new double[0];
     private long[] binPaths = new long[0];
     private long hits;
     private long returns;
     private double aboveSum;
 
-    /** Clears the result for a new simulation with these coordinates. */
-    void reset(WalkSpec spec, long seed, long keyHash, long sequence, double start) {
+    /**
+     * Clears the result for a new simulation with these coordinates. {@code inPasses}: the
+     * simulator generates the paths of a real-valued walk once per pass ({@link #nextPass}) instead
+     * of the result keeping their values.
+     */
+    void reset(
+            WalkSpec spec,
+            long seed,
+            long keyHash,
+            long sequence,
+            double start,
+            boolean inPasses) {
         this.spec = spec;
         this.seed = seed;
         this.keyHash = keyHash;
         this.sequence = sequence;
         this.start = start;
+        assert !inPasses || !spec.model().isLattice();
+        this.inPasses = inPasses;
+        pass = 0;
         added = 0;
         finished = false;
+        maximumSum = 0;
         int n = spec.steps();
         boolean path = spec.track() == WalkSpec.Track.PATH;
         if (spec.model().isLattice()) {
@@ -90,6 +114,8 @@ public final class WalkResult {
             if (path) {
                 maximumCounts = cleared(maximumCounts, n + 1);
             }
+        } else if (inPasses) {
+            replayed.reset(spec);
         } else {
             finals = grown(finals, spec.paths());
             if (path) {
@@ -121,7 +147,16 @@ public final class WalkResult {
     }
 
     void addFinal(double position) {
-        finals[added++] = position;
+        if (inPasses) {
+            replayed.addFinal(pass, position);
+            if (pass == 1) {
+                // The bins span the lowest to the highest position, known after the first pass.
+                countInBin(position);
+            }
+            added++;
+        } else {
+            finals[added++] = position;
+        }
     }
 
     void addPath(LatticePath path) {
@@ -131,12 +166,23 @@ public final class WalkResult {
     }
 
     void addPath(ContinuousPath path) {
-        maxima[added] = path.maximum;
+        if (inPasses) {
+            if (pass == 0) {
+                maximumSum += path.maximum;
+            }
+            replayed.addMaximum(path.maximum);
+        } else {
+            maxima[added] = path.maximum;
+        }
         addTimes(path.passage, path.firstReturn, path.above);
         addFinal(path.position);
     }
 
     private void addTimes(int passage, int firstReturn, int above) {
+        if (pass > 0) {
+            // Counted in the first pass; the later ones generate the same paths again.
+            return;
+        }
         if (passage > 0) {
             passageCounts[passage]++;
         }
@@ -144,6 +190,32 @@ public final class WalkResult {
             returnCounts[firstReturn]++;
         }
         aboveCounts[above]++;
+    }
+
+    /**
+     * Ends a pass over every path; true when the simulator must generate them all again (a
+     * real-valued walk in passes whose variance, histogram or quantiles are not known yet).
+     */
+    boolean nextPass() {
+        if (!inPasses) {
+            return false;
+        }
+        assert added == spec.paths();
+        int m = spec.paths();
+        if (pass == 0) {
+            mean = replayed.finalSum() / m;
+            replayed.useMean(mean);
+            startHistogram(replayed.lowestFinal(), replayed.highestFinal());
+        } else if (pass == 1) {
+            variance = m > 1 ? replayed.squares() / (m - 1) : Double.NaN;
+        }
+        boolean quantilesKnown = replayed.endPass();
+        if (pass >= 1 && quantilesKnown) {
+            return false;
+        }
+        pass++;
+        added = 0;
+        return true;
     }
 
     /** Computes the summaries once every path is in; the simulator calls it. */
@@ -176,9 +248,10 @@ public final class WalkResult {
                 }
             }
             variance = m > 1 ? squares / (m - 1) : Double.NaN;
-        } else {
+        } else if (!inPasses) {
             // Two passes in path order, before sorting, so the sums do not depend on the data's
-            // order statistics and the second pass does not cancel.
+            // order statistics and the second pass does not cancel; a simulation in passes sums
+            // in the same order, so both give the same bits.
             double sum = 0;
             for (int i = 0; i < m; i++) {
                 sum += finals[i];
@@ -191,9 +264,15 @@ public final class WalkResult {
             variance = m > 1 ? squares / (m - 1) : Double.NaN;
             Arrays.sort(finals, 0, m);
             if (spec.track() == WalkSpec.Track.PATH) {
+                for (int i = 0; i < m; i++) {
+                    maximumSum += maxima[i];
+                }
                 Arrays.sort(maxima, 0, m);
             }
-            continuousHistogram(m);
+            startHistogram(finals[0], finals[m - 1]);
+            for (int i = 0; i < m; i++) {
+                countInBin(finals[i]);
+            }
         }
         if (spec.track() == WalkSpec.Track.PATH) {
             hits = 0;
@@ -211,21 +290,25 @@ public final class WalkResult {
         finished = true;
     }
 
-    private void continuousHistogram(int m) {
-        double low = finals[0];
-        double high = finals[m - 1];
+    /**
+     * Equal-width bins between the lowest and highest final position of a real-valued walk, empty;
+     * {@link #countInBin} fills them.
+     */
+    private void startHistogram(double low, double high) {
         bins = low == high ? 1 : CONTINUOUS_BINS;
         binLevels = grown(binLevels, bins);
         binPaths = bins > binPaths.length ? new long[bins] : binPaths;
         Arrays.fill(binPaths, 0, bins, 0L);
-        double width = (high - low) / bins;
+        binWidth = (high - low) / bins;
+        binLow = low;
         for (int b = 0; b < bins; b++) {
-            binLevels[b] = start + low + (b + 0.5) * width;
+            binLevels[b] = start + low + (b + 0.5) * binWidth;
         }
-        for (int i = 0; i < m; i++) {
-            int b = width == 0 ? 0 : (int) ((finals[i] - low) / width);
-            binPaths[Math.min(b, bins - 1)]++;
-        }
+    }
+
+    private void countInBin(double position) {
+        int b = binWidth == 0 ? 0 : (int) ((position - binLow) / binWidth);
+        binPaths[Math.min(b, bins - 1)]++;
     }
 
     private void checkFinished() {
@@ -285,7 +368,10 @@ public final class WalkResult {
      */
     public double quantile(double probability) {
         checkFinished();
-        long rank = rank(probability);
+        long rank = rank(probability, spec.paths());
+        if (inPasses) {
+            return start + replayed.finalQuantile(probability);
+        }
         if (!spec.model().isLattice()) {
             return start + finals[(int) rank - 1];
         }
@@ -300,11 +386,12 @@ public final class WalkResult {
         return start + n;
     }
 
-    private long rank(double probability) {
+    /** The 1-based rank of the {@code probability}-quantile among {@code paths} sorted values. */
+    static long rank(double probability, int paths) {
         if (!(probability > 0 && probability <= 1)) {
             throw new IllegalArgumentException("probability must be in (0, 1], got " + probability);
         }
-        return Math.max(1, (long) Math.ceil(probability * spec.paths()));
+        return Math.max(1, (long) Math.ceil(probability * paths));
     }
 
     /** Paths that ended at relative position {@code k} (lattice walks). */
@@ -322,6 +409,9 @@ public final class WalkResult {
         checkFinished();
         if (spec.model().isLattice()) {
             throw new IllegalStateException("lattice walks keep counts, not positions");
+        }
+        if (inPasses) {
+            throw new IllegalStateException("a simulation in passes keeps no positions");
         }
         return Arrays.copyOf(finals, spec.paths());
     }
@@ -364,15 +454,12 @@ public final class WalkResult {
         if (!tracksPaths()) {
             return Double.NaN;
         }
+        if (!spec.model().isLattice()) {
+            return maximumSum / spec.paths();
+        }
         double sum = 0;
-        if (spec.model().isLattice()) {
-            for (int a = 0; a <= spec.steps(); a++) {
-                sum += (double) a * maximumCounts[a];
-            }
-        } else {
-            for (int i = 0; i < spec.paths(); i++) {
-                sum += maxima[i];
-            }
+        for (int a = 0; a <= spec.steps(); a++) {
+            sum += (double) a * maximumCounts[a];
         }
         return sum / spec.paths();
     }
@@ -385,7 +472,10 @@ public final class WalkResult {
         if (!tracksPaths()) {
             return Double.NaN;
         }
-        long rank = rank(probability);
+        long rank = rank(probability, spec.paths());
+        if (inPasses) {
+            return start + replayed.maximumQuantile(probability);
+        }
         if (!spec.model().isLattice()) {
             return start + maxima[(int) rank - 1];
         }

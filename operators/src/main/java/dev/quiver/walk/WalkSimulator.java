@@ -10,8 +10,9 @@ package dev.quiver.walk;
  * <ul>
  *   <li><b>Reproducible:</b> {@code out[i]} is a function of {@code spec}, {@code seed}, {@code
  *       keyHashes[i]}, {@code sequences[i]} and {@code starts[i]} only, bit for bit: the other
- *       simulations of the batch, their order and the batch size change nothing. Paths are drawn as
- *       {@link WalkModel} specifies and accumulated in path order.
+ *       simulations of the batch, their order, the batch size and how the simulator bounds its
+ *       memory change nothing. Paths are drawn as {@link WalkModel} specifies and accumulated in
+ *       path order.
  *   <li><b>Inputs:</b> primitive arrays, read and never modified; starts finite.
  *   <li><b>Thread-safety:</b> an instance may own scratch space and is not thread-safe; use one per
  *       thread (per Flink subtask).

@@ -20,7 +20,8 @@
  * <p>Entry points: {@link dev.quiver.walk.WalkSimulator} and {@link
  * dev.quiver.walk.JavaWalkSimulator} (simulate a batch), {@link dev.quiver.walk.WalkSpec} and
  * {@link dev.quiver.walk.WalkModel} (what to simulate), {@link dev.quiver.walk.WalkResult} (the
- * statistics), {@link dev.quiver.walk.WalkExact} and {@link dev.quiver.walk.WalkEstimate} (exact
+ * statistics), {@link dev.quiver.walk.WalkMemory} (the memory a simulation needs, in memory or in
+ * passes), {@link dev.quiver.walk.WalkExact} and {@link dev.quiver.walk.WalkEstimate} (exact
  * values and z-scores).
  */
 package dev.quiver.walk;

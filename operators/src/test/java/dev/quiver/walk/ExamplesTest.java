@@ -142,9 +142,22 @@ class ExamplesTest {
     }
 
     @Test
+    void walkMemoryExample() {
+        WalkSpec spec =
+                new WalkSpec(WalkModel.gaussian(0, 1), 1, 100_000_000, 1, WalkSpec.Track.PATH);
+        long kept = WalkMemory.inMemoryBytes(spec);
+        long replayed = WalkMemory.inPassesBytes(spec);
+        long least = WalkMemory.leastBytes(spec);
+        assertThat(kept).isBetween(1_600_000_000L, 1_601_000_000L);
+        assertThat(replayed).isBetween(3_000_000L, 5_000_000L);
+        assertThat(least).isEqualTo(replayed);
+    }
+
+    @Test
     void walkOptionsExample() {
         WalkOptions options =
-                new WalkOptions(WalkModel.simple(0.5), 1000, 10_000, 20, 42L, 1, 0, 50_000_000L);
+                new WalkOptions(
+                        WalkModel.simple(0.5), 1000, 10_000, 20, 42L, 1, 0, 50_000_000L, 64);
         WalkSpec spec = options.spec();
         assertThat(spec.track()).isEqualTo(WalkSpec.Track.PATH);
         long[] trigger = WalkOptions.parseTrigger("500ms");

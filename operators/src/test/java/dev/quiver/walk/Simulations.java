@@ -9,16 +9,26 @@ public final class Simulations {
     private Simulations() {}
 
     public static WalkResult simulate(WalkSpec spec, long seed, String key, long sequence, double start) {
+        return simulate(new JavaWalkSimulator(), spec, seed, key, sequence, start);
+    }
+
+    /** One simulation by {@code simulator}, into a fresh result. */
+    public static WalkResult simulate(
+            JavaWalkSimulator simulator,
+            WalkSpec spec,
+            long seed,
+            String key,
+            long sequence,
+            double start) {
         WalkResult result = new WalkResult();
-        new JavaWalkSimulator()
-                .simulate(
-                        spec,
-                        seed,
-                        new long[] {WalkStream.keyHash(key)},
-                        new long[] {sequence},
-                        new double[] {start},
-                        1,
-                        new WalkResult[] {result});
+        simulator.simulate(
+                spec,
+                seed,
+                new long[] {WalkStream.keyHash(key)},
+                new long[] {sequence},
+                new double[] {start},
+                1,
+                new WalkResult[] {result});
         return result;
     }
 
@@ -37,7 +47,9 @@ public final class Simulations {
         }
         if (spec.track() == WalkSpec.Track.PATH) {
             values.add(Double.doubleToRawLongBits(r.maximumMean()));
-            values.add(Double.doubleToRawLongBits(r.maximumQuantile(0.9)));
+            for (double probability : WalkExact.QUANTILE_PROBABILITIES) {
+                values.add(Double.doubleToRawLongBits(r.maximumQuantile(probability)));
+            }
             values.add(Double.doubleToRawLongBits(r.hitProbability()));
             values.add(Double.doubleToRawLongBits(r.returnProbability()));
             values.add(Double.doubleToRawLongBits(r.meanFractionAbove()));

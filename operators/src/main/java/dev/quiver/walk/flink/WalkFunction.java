@@ -53,6 +53,10 @@ import java.util.Map;
  * (which observations are late depends on how far the watermark got, so only input within the
  * allowed out-of-orderness is deterministic).
  *
+ * <p>Each simulation holds at most {@code --max-memory-mb} ({@link WalkOptions#maxMemoryBytes}):
+ * the simulator runs a real-valued walk whose paths' values would not fit in passes, with the same
+ * result; what fits neither way {@link WalkStartFunction} has already made a dead letter.
+ *
  * <p>Keyed state: the next observation number; with the interval trigger, the pending observations
  * by interval. The latency of an interval summary runs from the timer, not from the observation's
  * arrival. Observations reach this function validated by {@link WalkStartFunction}.
@@ -137,7 +141,8 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
         metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), "java");
         spec = options.spec();
         exact = WalkExact.of(spec);
-        simulator = new JavaWalkSimulator();
+        // WalkStartFunction has already refused what cannot fit, so this never throws for memory.
+        simulator = new JavaWalkSimulator(options.maxMemoryBytes());
         keyHashes = new long[1];
         sequences = new long[1];
         starts = new double[1];

@@ -6,7 +6,8 @@ import dev.quiver.walk.WalkOptions;
 
 /**
  * The walk stage's check of an observation ({@link WalkStartFunction} runs it): a non-empty key, a
- * finite value (the start level), and a simulation within {@code --max-work}.
+ * finite value (the start level), and a simulation within {@code --max-work} and {@code
+ * --max-memory-mb}.
  *
  * <pre>{@code
  * RecordValidator<Observation> validator = new WalkObservationValidator(options);
@@ -28,6 +29,7 @@ public final class WalkObservationValidator extends KeyedObservationValidator {
         if (!Double.isFinite(observation.getValue())) {
             return "walk start value must be finite, got " + observation.getValue();
         }
-        return options.excessWorkReason();
+        String excessWork = options.excessWorkReason();
+        return excessWork != null ? excessWork : options.excessMemoryReason();
     }
 }

@@ -29,7 +29,7 @@ class ExamplesTest {
     @Test
     void walkObservationValidatorExample() {
         WalkOptions options =
-                new WalkOptions(WalkModel.simple(0.5), 10, 10, Double.NaN, 1L, 1, 0, 100L);
+                new WalkOptions(WalkModel.simple(0.5), 10, 10, Double.NaN, 1L, 1, 0, 100L, 64);
         dev.quiver.io.RecordValidator<dev.quiver.schema.Observation> validator =
                 new WalkObservationValidator(options);
         assertThat(validator.invalidReason(WalkFunctionTest.observation("o", "k", 1, 0))).isNull();

@@ -173,7 +173,8 @@ class StepPosteriorFunctionTest {
                         11L,
                         1,
                         0,
-                        1_000_000L);
+                        1_000_000L,
+                        64);
         WalkStart learned = start("o1", "k", 40.0);
         WalkModel law = WalkModel.studentT(0.25, 1.5, 9.0);
         learned.setStepLaw(law);

@@ -12,6 +12,7 @@ import dev.quiver.schema.WalkSummary;
 import dev.quiver.walk.Simulations;
 import dev.quiver.walk.WalkEstimate;
 import dev.quiver.walk.WalkExact;
+import dev.quiver.walk.WalkMemory;
 import dev.quiver.walk.WalkModel;
 import dev.quiver.walk.WalkOptions;
 import dev.quiver.walk.WalkResult;
@@ -34,10 +35,10 @@ import java.util.SplittableRandom;
 class WalkFunctionTest {
 
     private static final WalkOptions EVERY =
-            new WalkOptions(WalkModel.simple(0.5), 200, 500, 8, 42L, 1, 0, 1_000_000L);
+            new WalkOptions(WalkModel.simple(0.5), 200, 500, 8, 42L, 1, 0, 1_000_000L, 64);
 
     private static final WalkOptions INTERVAL =
-            new WalkOptions(WalkModel.gaussian(0, 1), 10, 10, Double.NaN, 1L, 1, 100, 1000L);
+            new WalkOptions(WalkModel.gaussian(0, 1), 10, 10, Double.NaN, 1L, 1, 100, 1000L, 64);
 
     @Test
     void eachObservationSimulatesFromItsValueWithItsKeysSequence() throws Exception {
@@ -90,7 +91,7 @@ class WalkFunctionTest {
     @Test
     void countTriggerSimulatesEveryNthObservationOfAKey() throws Exception {
         WalkOptions everyThird =
-                new WalkOptions(WalkModel.simple(0.5), 10, 10, Double.NaN, 1L, 3, 0, 1000L);
+                new WalkOptions(WalkModel.simple(0.5), 10, 10, Double.NaN, 1L, 3, 0, 1000L, 64);
         try (var harness = harness(everyThird)) {
             harness.open();
             for (int i = 0; i < 7; i++) {
@@ -241,15 +242,40 @@ class WalkFunctionTest {
     }
 
     @Test
-    void validatorRejectsEmptyKeysNonFiniteStartsAndExcessWork() {
+    void validatorRejectsEmptyKeysNonFiniteStartsExcessWorkAndExcessMemory() {
         WalkObservationValidator validator = new WalkObservationValidator(EVERY);
         assertThat(validator.invalidReason(observation("x", "k", 1, 0))).isNull();
         assertThat(validator.invalidReason(observation("x", "", 1, 0))).contains("empty key");
         assertThat(validator.invalidReason(observation("x", "k", Double.NaN, 0)))
                 .contains("finite, got NaN");
-        WalkOptions small = new WalkOptions(WalkModel.simple(0.5), 200, 500, 8, 42L, 1, 0, 99_999L);
+        WalkOptions small =
+                new WalkOptions(WalkModel.simple(0.5), 200, 500, 8, 42L, 1, 0, 99_999L, 64);
         assertThat(new WalkObservationValidator(small).invalidReason(observation("x", "k", 1, 0)))
                 .isEqualTo("simulation work steps * paths = 100000 exceeds --max-work 99999");
+        WalkOptions longLattice =
+                new WalkOptions(WalkModel.simple(0.5), 1_000_000, 1, 8, 42L, 1, 0, 1_000_000L, 16);
+        long neededMb = (WalkMemory.leastBytes(longLattice.spec()) + (1 << 20) - 1) >> 20;
+        assertThat(neededMb).isGreaterThan(16);
+        assertThat(
+                        new WalkObservationValidator(longLattice)
+                                .invalidReason(observation("x", "k", 1, 0)))
+                .isEqualTo(
+                        "simulation memory: 1000000 steps of a simple walk need at least "
+                                + neededMb
+                                + " MiB, more than --max-memory-mb 16");
+    }
+
+    /** Paths cost memory only while kept: past the budget, a real-valued walk runs in passes. */
+    @Test
+    void manyPathsOfARealValuedWalkAreNoDeadLetter() {
+        WalkOptions manyPaths =
+                new WalkOptions(
+                        WalkModel.gaussian(0, 1), 1, 100_000_000, 1, 1L, 1, 0, 100_000_000L, 16);
+        assertThat(WalkMemory.inMemoryBytes(manyPaths.spec())).isGreaterThan(16L << 20);
+        assertThat(
+                        new WalkObservationValidator(manyPaths)
+                                .invalidReason(observation("x", "k", 1, 0)))
+                .isNull();
     }
 
     @Test
@@ -263,7 +289,9 @@ class WalkFunctionTest {
                     .hasMessageContaining("'" + bad + "'");
         }
         assertThatThrownBy(
-                        () -> new WalkOptions(WalkModel.simple(0.5), 10, 10, 1.5, 1L, 1, 0, 100L))
+                        () ->
+                                new WalkOptions(
+                                        WalkModel.simple(0.5), 10, 10, 1.5, 1L, 1, 0, 100L, 64))
                 .hasMessageContaining("integer, got 1.5");
     }
 
