@@ -45,7 +45,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -591,7 +590,7 @@ class BayesJobEndToEndTest {
                 Duration.ofSeconds(90));
         Thread.sleep(1000);
         job.cancel().get(60, TimeUnit.SECONDS);
-        Path checkpoint = latestCheckpoint(checkpoints);
+        Path checkpoint = CompletedCheckpoints.latest(checkpoints);
 
         List<String> restoreArgs = new ArrayList<>(List.of(common));
         restoreArgs.addAll(List.of("--from-checkpoint", checkpoint.toString()));
@@ -761,17 +760,6 @@ class BayesJobEndToEndTest {
             out.add(decode(codec, r.value()));
         }
         return out;
-    }
-
-    private static Path latestCheckpoint(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            return paths.filter(p -> p.getFileName().toString().startsWith("chk-"))
-                    .filter(p -> Files.exists(p.resolve("_metadata")))
-                    .max(
-                            Comparator.comparingInt(
-                                    p -> Integer.parseInt(p.getFileName().toString().substring(4))))
-                    .orElseThrow(() -> new AssertionError("no completed checkpoint under " + root));
-        }
     }
 
     /** Each key's Beta(1, 1) posterior after {@code data}: 1 + successes, 1 + failures. */

@@ -42,7 +42,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The match job on a real broker and on files, in event-time order so answers are deterministic,
@@ -232,7 +231,7 @@ class MatchJobEndToEndTest {
                 Duration.ofSeconds(90));
         Thread.sleep(1000);
         job.cancel().get(60, TimeUnit.SECONDS);
-        Path checkpoint = latestCheckpoint(checkpoints);
+        Path checkpoint = CompletedCheckpoints.latest(checkpoints);
 
         List<String> restoreArgs = new ArrayList<>(List.of(common));
         restoreArgs.addAll(List.of("--from-checkpoint", checkpoint.toString()));
@@ -422,17 +421,6 @@ class MatchJobEndToEndTest {
 
     private static byte[] key(String namespace) {
         return namespace.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Path latestCheckpoint(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            return paths.filter(p -> p.getFileName().toString().startsWith("chk-"))
-                    .filter(p -> Files.exists(p.resolve("_metadata")))
-                    .max(
-                            Comparator.comparingInt(
-                                    p -> Integer.parseInt(p.getFileName().toString().substring(4))))
-                    .orElseThrow(() -> new AssertionError("no completed checkpoint under " + root));
-        }
     }
 
     private static Map<String, List<Neighbor>> byQuery(List<MatchResult> results) {

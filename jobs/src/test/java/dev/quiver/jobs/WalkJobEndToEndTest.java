@@ -45,7 +45,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The walk job on files with parallelism 1 and 4, on a real KRaft broker, and stopped and restored
@@ -260,7 +259,8 @@ class WalkJobEndToEndTest {
         List<String> restoreArgs = new ArrayList<>(common);
         // Unbounded again: splits restored from the first run keep its (absent) stopping offsets,
         // so --until-latest would not end this run either; read until every summary is in.
-        restoreArgs.addAll(List.of("--from-checkpoint", latestCheckpoint(checkpoints).toString()));
+        restoreArgs.addAll(
+                List.of("--from-checkpoint", CompletedCheckpoints.latest(checkpoints).toString()));
         publish(observations.subList(EVENTS / 2, EVENTS), Topics.OBSERVATIONS + suffix);
         JobCommand<WalkStage> secondRun =
                 JobRegistry.WALK.parse(restoreArgs.toArray(String[]::new));
@@ -388,17 +388,6 @@ class WalkJobEndToEndTest {
                                 codec.encode(o)));
             }
             producer.flush();
-        }
-    }
-
-    private static Path latestCheckpoint(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            return paths.filter(p -> p.getFileName().toString().startsWith("chk-"))
-                    .filter(p -> Files.exists(p.resolve("_metadata")))
-                    .max(
-                            Comparator.comparingInt(
-                                    p -> Integer.parseInt(p.getFileName().toString().substring(4))))
-                    .orElseThrow(() -> new AssertionError("no completed checkpoint under " + root));
         }
     }
 
