@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -111,8 +112,8 @@ final class PublishCommand implements Callable<Integer> {
             throw new IllegalArgumentException("file not found: " + source.file);
         }
         if (source.generate != null && source.generate < 0) {
-            throw new IllegalArgumentException(
-                    "--generate must be at least 0, got " + source.generate);
+            throw new ParameterException(
+                    spec.commandLine(), "--generate must be at least 0, got " + source.generate);
         }
         String target = topic != null ? topic : type.defaultTopic();
         long sent;

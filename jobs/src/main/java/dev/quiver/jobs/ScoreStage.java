@@ -2,6 +2,7 @@ package dev.quiver.jobs;
 
 import dev.quiver.ensemble.EnsembleModels;
 import dev.quiver.ensemble.LoadLimits;
+import dev.quiver.ensemble.ModelFormatException;
 import dev.quiver.ensemble.flink.ModelsInput;
 import dev.quiver.ensemble.flink.ScoreFunction;
 import dev.quiver.io.InputEnd;
@@ -152,15 +153,19 @@ public final class ScoreStage implements Stage {
             modelId();
             return null;
         }
-        byte[] bytes;
         try {
-            bytes = EnsembleModels.selfContained(model, LoadLimits.DEFAULTS);
+            byte[] bytes = EnsembleModels.selfContained(model, LoadLimits.DEFAULTS);
+            EnsembleModels.fromBytes(bytes);
+            return ScoreFunction.update(modelId(), 0, bytes, Instant.now());
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot read --model " + model + ": " + e.getMessage(), e);
+        } catch (ModelFormatException e) {
+            // The file's contents are refused, not the option: a failure (exit 1), as when
+            // publish-model refuses it, rather than bad usage.
+            throw new IllegalStateException(
+                    "--model " + model + " does not load: " + e.getMessage(), e);
         }
-        EnsembleModels.fromBytes(bytes);
-        return ScoreFunction.update(modelId(), 0, bytes, Instant.now());
     }
 
     /**
