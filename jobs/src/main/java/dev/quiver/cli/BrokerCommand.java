@@ -1,6 +1,7 @@
 package dev.quiver.cli;
 
 import dev.quiver.jobs.UsageChecked;
+import dev.quiver.jobs.WritableDirectoryConverter;
 import dev.quiver.kafka.EmbeddedKafkaBroker;
 
 import picocli.CommandLine.Command;
@@ -55,6 +56,7 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
     @Option(
             names = "--data-dir",
             paramLabel = "DIR",
+            converter = WritableDirectoryConverter.class,
             description =
                     "Directory for topics, records and offsets; formatted on first use and reused"
                         + " after, so data survives a restart. Default: none, a temporary directory"

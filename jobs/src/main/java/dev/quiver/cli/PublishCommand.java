@@ -3,6 +3,7 @@ package dev.quiver.cli;
 import dev.quiver.io.DecodeException;
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.RawLineReader;
+import dev.quiver.jobs.ReadableFileConverter;
 import dev.quiver.kafka.KafkaTopics;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -65,6 +66,7 @@ final class PublishCommand implements Callable<Integer> {
         @Option(
                 names = "--file",
                 paramLabel = "FILE",
+                converter = ReadableFileConverter.class,
                 description = "NDJSON file, one record per line.")
         Path file;
 
@@ -108,9 +110,6 @@ final class PublishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (source.file != null && !Files.isRegularFile(source.file)) {
-            throw new IllegalArgumentException("file not found: " + source.file);
-        }
         if (source.generate != null && source.generate < 0) {
             throw new ParameterException(
                     spec.commandLine(), "--generate must be at least 0, got " + source.generate);

@@ -73,6 +73,7 @@ public final class ScoreStage implements Stage {
     @Option(
             names = "--models",
             paramLabel = "FILE",
+            converter = ReadableFileConverter.class,
             description = "With --input: model updates (NDJSON ModelUpdate records) to apply.")
     Path modelsFile;
 
@@ -152,6 +153,12 @@ public final class ScoreStage implements Stage {
         if (model == null) {
             modelId();
             return null;
+        }
+        // Checked here, where the file is read, rather than by a converter when the options are
+        // parsed: on a cluster the JobManager reads it, from a mount the submitter may not have.
+        String unreadable = PathChecks.whyNotReadable(model);
+        if (unreadable != null) {
+            throw new IllegalArgumentException("--model: " + unreadable);
         }
         try {
             byte[] bytes = EnsembleModels.selfContained(model, LoadLimits.DEFAULTS);

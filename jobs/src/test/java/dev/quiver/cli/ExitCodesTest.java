@@ -107,13 +107,66 @@ class ExitCodesTest {
                         BAD_USAGE,
                         "Unknown option: '--colour'"),
                 new Case(
+                        "run bayes --input @dir --output @out",
+                        BAD_USAGE,
+                        "@dir is a directory, not a file"),
+                new Case(
+                        "run bayes --input @unreadable --output @out",
+                        BAD_USAGE,
+                        "cannot read @unreadable"),
+                new Case(
+                        "run walk --input @obs --output /proc/x/out.ndjson",
+                        BAD_USAGE,
+                        "cannot create output file /proc/x/out.ndjson: cannot create /proc/x"),
+                new Case(
+                        "run walk --input @obs --output @file/out.ndjson",
+                        BAD_USAGE,
+                        "cannot create output file @file/out.ndjson: @file is not a directory"),
+                new Case(
+                        bayes + "--checkpoint-dir @file",
+                        BAD_USAGE,
+                        "@file is not a directory"),
+                new Case(
+                        "run bayes --bootstrap @bootstrap --checkpoint-dir @file",
+                        BAD_USAGE,
+                        "@file is not a directory"),
+                new Case(
+                        bayes + "--from-checkpoint @dir/gone",
+                        BAD_USAGE,
+                        "no checkpoint or savepoint at @dir/gone"),
+                new Case(
+                        "run bayes --bootstrap localhost --until-latest",
+                        BAD_USAGE,
+                        "'localhost' is not HOST:PORT"),
+                new Case(
+                        "run match --vectors @dir --queries @obs --output @out",
+                        BAD_USAGE,
+                        "@dir is a directory, not a file"),
+                new Case(
+                        "run score --model @dir --input @obs --output @out",
+                        BAD_USAGE,
+                        "@dir is a directory, not a file"),
+                new Case(
+                        "publish --bootstrap @bootstrap --type observation --file @dir",
+                        BAD_USAGE,
+                        "@dir is a directory, not a file"),
+                new Case(
                         "publish --bootstrap @bootstrap --type observation --generate -1",
                         BAD_USAGE,
                         "--generate must be at least 0, got -1"),
                 new Case(
                         "consume --bootstrap @bootstrap --topic t --max 0",
                         BAD_USAGE,
-                        "--max must be at least 1, got 0"));
+                        "--max must be at least 1, got 0"),
+                new Case(
+                        "publish-model --bootstrap @bootstrap --file @dir/gone.json --model-id m",
+                        BAD_USAGE,
+                        "no such file: @dir/gone.json"),
+                new Case("broker --port 0 --data-dir @file", BAD_USAGE, "@file is not a directory"),
+                new Case(
+                        "cluster --run-dir @file/run status",
+                        BAD_USAGE,
+                        "cannot create directory @file/run: @file is not a directory"));
     }
 
     static Stream<Case> runtimeFailures() {

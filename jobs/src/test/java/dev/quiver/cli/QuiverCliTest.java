@@ -116,7 +116,12 @@ class QuiverCliTest {
         assertThat(
                         QuiverCli.startsFlinkOrKafka(
                                 QuiverCli.commandLine()
-                                        .parseArgs("consume", "--bootstrap", "b", "--topic", "t")))
+                                        .parseArgs(
+                                                "consume",
+                                                "--bootstrap",
+                                                "localhost:9092",
+                                                "--topic",
+                                                "t")))
                 .isFalse();
     }
 
@@ -128,7 +133,7 @@ class QuiverCliTest {
     }
 
     @Test
-    void publishOfMissingFileIsOneLineError() {
+    void publishOfMissingFileIsBadUsage() {
         Result result =
                 quiver(
                         "publish",
@@ -138,9 +143,11 @@ class QuiverCliTest {
                         "observation",
                         "--file",
                         "/no/such/file.ndjson");
-        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.exit()).isEqualTo(2);
         assertThat(result.err().lines())
-                .containsExactly("quiver: file not found: /no/such/file.ndjson");
+                .containsExactly(
+                        "quiver: Invalid value for option '--file': no such file:"
+                                + " /no/such/file.ndjson (see 'quiver publish --help')");
     }
 
     @Test
@@ -157,7 +164,8 @@ class QuiverCliTest {
         assertThat(result.err().lines())
                 .singleElement()
                 .asString()
-                .contains("input file not found: " + dir.resolve("missing.ndjson"));
+                .contains("--input")
+                .contains("no such file: " + dir.resolve("missing.ndjson"));
     }
 
     @ParameterizedTest
