@@ -1,5 +1,7 @@
 package dev.quiver.cli;
 
+import dev.quiver.jobs.KafkaOptions;
+
 import picocli.CommandLine.Option;
 
 /**
@@ -15,6 +17,7 @@ final class BrokerAddress {
             names = "--bootstrap",
             required = true,
             paramLabel = "HOST:PORT",
+            converter = KafkaOptions.BootstrapConverter.class,
             description = "Kafka bootstrap servers.")
     String bootstrap;
 

@@ -1,5 +1,7 @@
 package dev.quiver.cli;
 
+import dev.quiver.jobs.UsageChecked;
+import dev.quiver.jobs.WritableDirectoryConverter;
 import dev.quiver.kafka.EmbeddedKafkaBroker;
 
 import picocli.CommandLine.Command;
@@ -38,7 +40,7 @@ import java.util.concurrent.CountDownLatch;
                     + "in the foreground until Ctrl-C.",
             "Clients connect to localhost:PORT over PLAINTEXT; topics are created on first use."
         })
-public final class BrokerCommand implements Callable<Integer> {
+public final class BrokerCommand implements Callable<Integer>, UsageChecked {
 
     @Spec private CommandSpec spec;
 
@@ -54,6 +56,7 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(
             names = "--data-dir",
             paramLabel = "DIR",
+            converter = WritableDirectoryConverter.class,
             description =
                     "Directory for topics, records and offsets; formatted on first use and reused"
                         + " after, so data survives a restart. Default: none, a temporary directory"
@@ -70,7 +73,7 @@ public final class BrokerCommand implements Callable<Integer> {
     private int partitions;
 
     @Override
-    public Integer call() {
+    public void checkUsage() {
         if (port < 0 || port > 65_535) {
             throw new ParameterException(spec.commandLine(), "--port must be in 0..65535: " + port);
         }
@@ -78,6 +81,11 @@ public final class BrokerCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--partitions must be at least 1: " + partitions);
         }
+    }
+
+    @Override
+    public Integer call() {
+        checkUsage();
         EmbeddedKafkaBroker broker =
                 EmbeddedKafkaBroker.builder()
                         .port(port)

@@ -1,5 +1,7 @@
 package dev.quiver.cli;
 
+import dev.quiver.jobs.WritableDirectoryConverter;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -56,6 +58,7 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(
             names = "--run-dir",
             paramLabel = "DIR",
+            converter = WritableDirectoryConverter.class,
             description =
                     "Where the cluster keeps pids, logs, broker data, checkpoints and savepoints"
                             + " (default: $QUIVER_RUN_DIR, else <checkout>/.run/local).")

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -65,7 +66,8 @@ final class ConsumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (max != null && max < 1) {
-            throw new IllegalArgumentException("--max must be at least 1, got " + max);
+            throw new ParameterException(
+                    spec.commandLine(), "--max must be at least 1, got " + max);
         }
         KafkaTopics.checkReachable(broker.bootstrap(), Duration.ofSeconds(10));
         PrintWriter out = spec.commandLine().getOut();

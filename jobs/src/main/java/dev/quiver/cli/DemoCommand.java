@@ -4,6 +4,7 @@ import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.Topics;
 import dev.quiver.jobs.PipelineJob;
+import dev.quiver.jobs.UsageChecked;
 import dev.quiver.kafka.EmbeddedKafkaBroker;
 import dev.quiver.kafka.KafkaTopics;
 import dev.quiver.schema.DeadLetter;
@@ -53,7 +54,7 @@ import java.util.stream.Stream;
         mixinStandardHelpOptions = true,
         description =
                 "Run the pipeline end to end on an embedded Kafka broker and Flink MiniCluster.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer>, UsageChecked {
 
     @Spec CommandSpec spec;
 
@@ -95,12 +96,17 @@ final class DemoCommand implements Callable<Integer> {
     int parallelism;
 
     @Override
-    public Integer call() throws Exception {
+    public void checkUsage() {
         if (events < 1 || seconds <= 0 || keys < 1 || vectors < 1 || parallelism < 1) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
                     "--events, --seconds, --keys, --vectors and --parallelism must be positive");
         }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        checkUsage();
         PrintWriter out = spec.commandLine().getOut();
         Path checkpoints = Files.createTempDirectory("quiver-demo-checkpoints");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().partitions(2).start()) {

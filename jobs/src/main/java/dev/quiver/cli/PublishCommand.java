@@ -3,6 +3,7 @@ package dev.quiver.cli;
 import dev.quiver.io.DecodeException;
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.RawLineReader;
+import dev.quiver.jobs.ReadableFileConverter;
 import dev.quiver.kafka.KafkaTopics;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -64,6 +66,7 @@ final class PublishCommand implements Callable<Integer> {
         @Option(
                 names = "--file",
                 paramLabel = "FILE",
+                converter = ReadableFileConverter.class,
                 description = "NDJSON file, one record per line.")
         Path file;
 
@@ -107,12 +110,9 @@ final class PublishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (source.file != null && !Files.isRegularFile(source.file)) {
-            throw new IllegalArgumentException("file not found: " + source.file);
-        }
         if (source.generate != null && source.generate < 0) {
-            throw new IllegalArgumentException(
-                    "--generate must be at least 0, got " + source.generate);
+            throw new ParameterException(
+                    spec.commandLine(), "--generate must be at least 0, got " + source.generate);
         }
         String target = topic != null ? topic : type.defaultTopic();
         long sent;

@@ -7,6 +7,7 @@ import dev.quiver.ensemble.flink.ScoreFunction;
 import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.Topics;
 import dev.quiver.jobs.ModelIdConverter;
+import dev.quiver.jobs.ReadableFileConverter;
 import dev.quiver.schema.ModelUpdate;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -51,7 +52,12 @@ final class PublishModelCommand implements Callable<Integer> {
 
     @Mixin BrokerAddress broker;
 
-    @Option(names = "--file", required = true, paramLabel = "FILE", description = "The model file.")
+    @Option(
+            names = "--file",
+            required = true,
+            paramLabel = "FILE",
+            converter = ReadableFileConverter.class,
+            description = "The model file.")
     Path file;
 
     @Option(

@@ -2,18 +2,24 @@ package dev.quiver.cli;
 
 import dev.quiver.jobs.JobFamily;
 import dev.quiver.jobs.JobRegistry;
+import dev.quiver.jobs.UsageChecked;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 
 import java.util.List;
 
 /**
  * The {@code quiver} command line: a demo, a local broker, publishing and consuming topics, running
- * jobs locally, and a local Flink cluster. Exit codes: 0 success, 2 bad usage, 1 a runtime failure
- * (one line on stderr).
+ * jobs locally, and a local Flink cluster. Exit codes: 0 success; 2 bad usage, anything wrong on
+ * the command line (an unknown or malformed option, a value out of range, options that do not go
+ * together, a path that cannot be read or written), reported before the command starts any work;
+ * 1 a failure while it runs (a broker that does not answer, a file whose contents are refused, a
+ * failed job). Either is one line on stderr naming the cause; for bad usage it also names the
+ * command's help.
  *
  * <pre>{@code
  * quiver demo --events 20000
@@ -38,6 +44,14 @@ import java.util.List;
         })
 public final class QuiverCli {
 
+    /** Flink's messages that only wrap their cause: a job that failed to start, or to run. */
+    private static final List<String> FLINK_WRAPPERS =
+            List.of(
+                    "Failed to execute job",
+                    "Could not start the JobMaster",
+                    "Job execution failed",
+                    "Recovery is suppressed");
+
     @Option(
             names = {"-v", "--verbose"},
             scope = ScopeType.INHERIT,
@@ -51,16 +65,46 @@ public final class QuiverCli {
         CliLogging.configure(
                 java.util.Arrays.asList(args).contains("-v")
                         || java.util.Arrays.asList(args).contains("--verbose"));
-        CommandLine cli = commandLine();
+        System.exit(withLogNotice(commandLine()).execute(args));
+    }
+
+    /**
+     * {@code cli} telling once where the logs go, on stderr, before it runs a command that starts
+     * Flink or Kafka; the command's options are checked first, so bad usage is reported alone.
+     */
+    static CommandLine withLogNotice(CommandLine cli) {
         cli.setExecutionStrategy(
                 parseResult -> {
                     if (startsFlinkOrKafka(parseResult)) {
+                        checkUsage(parseResult);
                         cli.getErr().println("logs: " + CliLogging.logFile());
                         cli.getErr().flush();
                     }
                     return new CommandLine.RunLast().execute(parseResult);
                 });
-        System.exit(cli.execute(args));
+        return cli;
+    }
+
+    /**
+     * Checks the options of the command to run, if it can check them before it runs. Bad usage
+     * escapes as it is; anything else the checks throw (a file they read is refused) as the
+     * command's failure, which the execution exception handler reports.
+     */
+    static void checkUsage(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult command = parseResult;
+        while (command.subcommand() != null) {
+            command = command.subcommand();
+        }
+        if (command.commandSpec().userObject() instanceof UsageChecked checked) {
+            try {
+                checked.checkUsage();
+            } catch (ParameterException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new CommandLine.ExecutionException(
+                        command.commandSpec().commandLine(), e.getMessage(), e);
+            }
+        }
     }
 
     /** Commands besides the jobs whose frameworks log. */
@@ -88,7 +132,7 @@ public final class QuiverCli {
         for (JobFamily<?> family : JobRegistry.all()) {
             run.addSubcommand(family.name(), family.commandLine());
         }
-        // After the jobs are added: the handler reaches only the subcommands there are now.
+        // After the jobs are added: the handlers reach only the subcommands there are now.
         cli.setExecutionExceptionHandler(
                 (e, commandLine, parseResult) -> {
                     commandLine.getErr().println("quiver: " + oneLine(e));
@@ -134,8 +178,7 @@ public final class QuiverCli {
                 || t instanceof java.util.concurrent.ExecutionException
                 || t instanceof java.util.concurrent.CompletionException
                 || t instanceof java.lang.reflect.InvocationTargetException
-                || message.startsWith("Job execution failed")
-                || message.startsWith("Recovery is suppressed");
+                || FLINK_WRAPPERS.stream().anyMatch(message::startsWith);
     }
 
     /**

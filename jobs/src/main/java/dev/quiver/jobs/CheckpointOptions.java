@@ -1,9 +1,15 @@
 package dev.quiver.jobs;
 
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * How a job checkpoints and restores, a picocli mixin: where checkpoints go, how often, which state
@@ -15,9 +21,13 @@ import java.util.List;
  */
 public final class CheckpointOptions {
 
+    /** A URI scheme, two characters at least so that a Windows drive letter is not one. */
+    private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:");
+
     @Option(
             names = "--checkpoint-dir",
             paramLabel = "URI",
+            converter = DirectoryConverter.class,
             description =
                     "Where checkpoints are kept (a path or file:// URI); retained on cancellation.")
     String checkpointDir;
@@ -43,6 +53,7 @@ public final class CheckpointOptions {
     @Option(
             names = "--from-checkpoint",
             paramLabel = "PATH",
+            converter = RestoreConverter.class,
             description = "Restore state from this retained checkpoint or savepoint.")
     String fromCheckpoint;
 
@@ -79,6 +90,68 @@ public final class CheckpointOptions {
         if (checkpointIntervalMs < 10) {
             throw new IllegalArgumentException(
                     "--checkpoint-interval-ms must be at least 10, got " + checkpointIntervalMs);
+        }
+    }
+
+    /**
+     * The local path that {@code pathOrUri} names, a plain path or a {@code file:} URI; null for a
+     * URI of another file system ({@code s3://}, {@code hdfs://}), which only Flink can reach.
+     *
+     * @throws IllegalArgumentException if it is neither a path nor a URI
+     */
+    static Path localPath(String pathOrUri) {
+        if (!URI_SCHEME.matcher(pathOrUri).find()) {
+            return Path.of(pathOrUri);
+        }
+        URI uri = URI.create(pathOrUri);
+        return "file".equalsIgnoreCase(uri.getScheme()) ? Path.of(uri) : null;
+    }
+
+    /**
+     * The local path of a checkpoint option's value, or null for another file system's URI.
+     *
+     * @throws TypeConversionException if the value is neither a path nor a URI
+     */
+    private static Path localPathOption(String value) {
+        try {
+            return localPath(value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException("'" + value + "' is neither a path nor a URI");
+        }
+    }
+
+    /**
+     * Refuses a local checkpoint directory that is not a directory this process can write to or
+     * create, before the job starts: Flink would fail the job only once it runs. Another file
+     * system's URI is left to Flink.
+     */
+    static final class DirectoryConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            Path local = localPathOption(value);
+            if (local != null) {
+                PathChecks.refuse(PathChecks.whyNotWritable("checkpoint directory", local, true));
+            }
+            return value;
+        }
+    }
+
+    /**
+     * Refuses a local checkpoint or savepoint to restore that is not there, before the job
+     * starts. Whether what is there is a checkpoint is Flink's to say, when the job starts.
+     */
+    static final class RestoreConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (value.isBlank()) {
+                // An empty path (a savepoint that failed to print one) would restore nothing.
+                throw new TypeConversionException("an empty path names no checkpoint or savepoint");
+            }
+            Path local = localPathOption(value);
+            if (local != null && !Files.exists(local)) {
+                throw new TypeConversionException("no checkpoint or savepoint at " + value);
+            }
+            return value;
         }
     }
 }

@@ -6,6 +6,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
@@ -22,12 +24,15 @@ import java.util.concurrent.Callable;
  * @param <S> the family's stage
  */
 @Command(mixinStandardHelpOptions = true)
-public final class JobCommand<S extends Stage> implements Callable<Integer> {
+public final class JobCommand<S extends Stage> implements Callable<Integer>, UsageChecked {
 
     @Mixin JobIoOptions io;
 
+    @Spec CommandSpec spec;
+
     private final String name;
     private final S stage;
+    private boolean usageChecked;
 
     private JobCommand(String name, S stage) {
         this.name = name;
@@ -58,20 +63,56 @@ public final class JobCommand<S extends Stage> implements Callable<Integer> {
         return stage;
     }
 
+    /** Runs the job, its options checked first. */
     @Override
     public Integer call() throws Exception {
-        build().execute("quiver " + name);
+        checkUsage();
+        buildChecked().execute("quiver " + name);
         return 0;
+    }
+
+    /**
+     * Checks the options as {@link #build()} does, once: a check that fails, the kernels' own
+     * included, is bad usage (picocli's {@link ParameterException}, exit 2); whatever fails after
+     * them is a failure of the job (exit 1).
+     */
+    @Override
+    public void checkUsage() {
+        if (usageChecked) {
+            return;
+        }
+        try {
+            checkOptions();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        usageChecked = true;
     }
 
     /**
      * The job's environment with its stage added, ready to execute. Checks the options first and,
      * with Kafka, that the broker answers, so a wrong option or address is a one-line error rather
      * than a failing or hanging job.
+     *
+     * @throws IllegalArgumentException naming the option at fault
      */
     public StreamExecutionEnvironment build() {
-        // Bad options are reported before anything connects or starts.
+        checkOptions();
+        return buildChecked();
+    }
+
+    /**
+     * Checks every option that needs no broker: the stage's own, then the shared ones against the
+     * stage's file inputs. Bad options are reported before anything connects or starts.
+     *
+     * @throws IllegalArgumentException naming the option at fault
+     */
+    void checkOptions() {
         stage.check();
+        io.check(stage.fileInputs());
+    }
+
+    private StreamExecutionEnvironment buildChecked() {
         io.checkBrokerReachable();
         StageContext context = newContext();
         addChecked(context);

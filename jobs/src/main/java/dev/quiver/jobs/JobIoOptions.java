@@ -2,6 +2,7 @@ package dev.quiver.jobs;
 
 import dev.quiver.kafka.KafkaTopics;
 
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -34,6 +35,7 @@ public final class JobIoOptions {
     @Option(
             names = "--output",
             paramLabel = "PATH",
+            converter = OutputConverter.class,
             description =
                     "With --input: write results as NDJSON to this file, or to part files in it if"
                         + " it is a directory (ends with / or exists as one). Dead letters go to"
@@ -134,7 +136,29 @@ public final class JobIoOptions {
 
     /** True when {@code --output} names a directory of part files rather than one file. */
     public boolean outputIsDirectory() {
+        return namesDirectory(output);
+    }
+
+    /** True when an output path names a directory: it ends with / or exists as one. */
+    private static boolean namesDirectory(String output) {
         return output.endsWith("/") || Files.isDirectory(Path.of(output));
+    }
+
+    /**
+     * Refuses an output this process cannot create or write, before the job starts rather than
+     * when its sink opens: bad usage (exit 2) with one line naming the cause.
+     */
+    static final class OutputConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            boolean directory = namesDirectory(value);
+            PathChecks.refuse(
+                    PathChecks.whyNotWritable(
+                            directory ? "output directory" : "output file",
+                            Path.of(value),
+                            directory));
+            return value;
+        }
     }
 
     /**
@@ -166,13 +190,11 @@ public final class JobIoOptions {
                 throw new IllegalArgumentException(
                         "give either --bootstrap (Kafka) or " + files + " with --output (files)");
             }
+            // Each file given was checked by its converter as it was parsed: here, that each is.
             for (Map.Entry<String, Path> input : fileInputs.entrySet()) {
                 if (input.getValue() == null) {
                     throw new IllegalArgumentException(
                             "file mode needs " + files + "; " + input.getKey() + " is missing");
-                }
-                if (!Files.isRegularFile(input.getValue())) {
-                    throw new IllegalArgumentException("input file not found: " + input.getValue());
                 }
             }
             if (output == null) {

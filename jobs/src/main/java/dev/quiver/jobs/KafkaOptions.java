@@ -1,6 +1,10 @@
 package dev.quiver.jobs;
 
+import org.apache.kafka.common.utils.Utils;
+
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The Kafka side of a job's options, a picocli mixin: the broker, the consumer group and whether a
@@ -15,6 +19,7 @@ public final class KafkaOptions {
     @Option(
             names = "--bootstrap",
             paramLabel = "HOST:PORT",
+            converter = BootstrapConverter.class,
             description =
                     "Kafka bootstrap servers: read the input topics and write the result topics.")
     String bootstrap;
@@ -50,5 +55,39 @@ public final class KafkaOptions {
     /** True to stop at the latest offsets seen at start. */
     public boolean untilLatest() {
         return untilLatest;
+    }
+
+    /**
+     * Reads a list of bootstrap servers, {@code HOST:PORT[,HOST:PORT...]}, refusing a malformed
+     * one before anything connects: a missing port is bad usage (exit 2), while a broker that
+     * does not answer is a failure of the command (exit 1). Entries are parsed as Kafka's clients
+     * parse them.
+     *
+     * <pre>{@code
+     * @Option(names = "--bootstrap", converter = KafkaOptions.BootstrapConverter.class)
+     * String bootstrap;
+     * }</pre>
+     */
+    public static final class BootstrapConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            for (String server : value.split(",", -1)) {
+                String entry = server.strip();
+                if (!isHostAndPort(entry)) {
+                    throw new TypeConversionException("'" + entry + "' is not HOST:PORT");
+                }
+            }
+            return value;
+        }
+
+        private static boolean isHostAndPort(String entry) {
+            String host = Utils.getHost(entry);
+            try {
+                Integer port = Utils.getPort(entry);
+                return host != null && !host.isEmpty() && port != null && port > 0 && port < 65_536;
+            } catch (NumberFormatException e) {
+                return false; // more digits than a port has
+            }
+        }
     }
 }

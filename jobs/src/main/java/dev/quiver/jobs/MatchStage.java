@@ -46,12 +46,14 @@ public final class MatchStage implements Stage {
     @Option(
             names = "--vectors",
             paramLabel = "FILE",
+            converter = ReadableFileConverter.class,
             description = "Vectors from this NDJSON file (with --queries).")
     Path vectorsFile;
 
     @Option(
             names = "--queries",
             paramLabel = "FILE",
+            converter = ReadableFileConverter.class,
             description = "Queries from this NDJSON file (with --vectors).")
     Path queriesFile;
 

@@ -29,6 +29,7 @@ public final class ObservationsInput {
     @Option(
             names = "--input",
             paramLabel = "FILE",
+            converter = ReadableFileConverter.class,
             description = "Read observations from this NDJSON file instead of Kafka (bounded).")
     Path file;
 

@@ -243,9 +243,9 @@ public final class PipelineIo {
                 .build();
     }
 
+    /** A checkpoint option's value as Flink takes it: a URI, local paths made absolute. */
     private static String toUri(String pathOrUri) {
-        return pathOrUri.contains("://")
-                ? pathOrUri
-                : Path.of(pathOrUri).toAbsolutePath().toUri().toString();
+        Path local = CheckpointOptions.localPath(pathOrUri);
+        return local == null ? pathOrUri : local.toAbsolutePath().toUri().toString();
     }
 }

@@ -2,6 +2,7 @@ package dev.quiver.jobs;
 
 import dev.quiver.ensemble.EnsembleModels;
 import dev.quiver.ensemble.LoadLimits;
+import dev.quiver.ensemble.ModelFormatException;
 import dev.quiver.ensemble.flink.ModelsInput;
 import dev.quiver.ensemble.flink.ScoreFunction;
 import dev.quiver.io.InputEnd;
@@ -72,6 +73,7 @@ public final class ScoreStage implements Stage {
     @Option(
             names = "--models",
             paramLabel = "FILE",
+            converter = ReadableFileConverter.class,
             description = "With --input: model updates (NDJSON ModelUpdate records) to apply.")
     Path modelsFile;
 
@@ -152,15 +154,25 @@ public final class ScoreStage implements Stage {
             modelId();
             return null;
         }
-        byte[] bytes;
+        // Checked here, where the file is read, rather than by a converter when the options are
+        // parsed: on a cluster the JobManager reads it, from a mount the submitter may not have.
+        String unreadable = PathChecks.whyNotReadable(model);
+        if (unreadable != null) {
+            throw new IllegalArgumentException("--model: " + unreadable);
+        }
         try {
-            bytes = EnsembleModels.selfContained(model, LoadLimits.DEFAULTS);
+            byte[] bytes = EnsembleModels.selfContained(model, LoadLimits.DEFAULTS);
+            EnsembleModels.fromBytes(bytes);
+            return ScoreFunction.update(modelId(), 0, bytes, Instant.now());
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot read --model " + model + ": " + e.getMessage(), e);
+        } catch (ModelFormatException e) {
+            // The file's contents are refused, not the option: a failure (exit 1), as when
+            // publish-model refuses it, rather than bad usage.
+            throw new IllegalStateException(
+                    "--model " + model + " does not load: " + e.getMessage(), e);
         }
-        EnsembleModels.fromBytes(bytes);
-        return ScoreFunction.update(modelId(), 0, bytes, Instant.now());
     }
 
     /**

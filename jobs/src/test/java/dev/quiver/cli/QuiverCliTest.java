@@ -116,7 +116,12 @@ class QuiverCliTest {
         assertThat(
                         QuiverCli.startsFlinkOrKafka(
                                 QuiverCli.commandLine()
-                                        .parseArgs("consume", "--bootstrap", "b", "--topic", "t")))
+                                        .parseArgs(
+                                                "consume",
+                                                "--bootstrap",
+                                                "localhost:9092",
+                                                "--topic",
+                                                "t")))
                 .isFalse();
     }
 
@@ -128,7 +133,7 @@ class QuiverCliTest {
     }
 
     @Test
-    void publishOfMissingFileIsOneLineError() {
+    void publishOfMissingFileIsBadUsage() {
         Result result =
                 quiver(
                         "publish",
@@ -138,13 +143,15 @@ class QuiverCliTest {
                         "observation",
                         "--file",
                         "/no/such/file.ndjson");
-        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.exit()).isEqualTo(2);
         assertThat(result.err().lines())
-                .containsExactly("quiver: file not found: /no/such/file.ndjson");
+                .containsExactly(
+                        "quiver: Invalid value for option '--file': no such file:"
+                                + " /no/such/file.ndjson (see 'quiver publish --help')");
     }
 
     @Test
-    void runWithMissingInputIsOneLineError(@TempDir Path dir) {
+    void runWithMissingInputIsBadUsage(@TempDir Path dir) {
         Result result =
                 quiver(
                         "run",
@@ -153,11 +160,12 @@ class QuiverCliTest {
                         dir.resolve("missing.ndjson").toString(),
                         "--output",
                         dir.resolve("out.ndjson").toString());
-        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.exit()).isEqualTo(2);
         assertThat(result.err().lines())
                 .singleElement()
                 .asString()
-                .contains("input file not found");
+                .contains("--input")
+                .contains("no such file: " + dir.resolve("missing.ndjson"));
     }
 
     @ParameterizedTest
@@ -185,7 +193,7 @@ class QuiverCliTest {
         long start = System.nanoTime();
         Result result = quiver(args);
         double seconds = (System.nanoTime() - start) / 1e9;
-        assertThat(result.exit()).isNotZero();
+        assertThat(result.exit()).isEqualTo(1);
         assertThat(result.err().lines())
                 .singleElement()
                 .asString()
@@ -575,11 +583,13 @@ class QuiverCliTest {
                         "--emit",
                         "sometimes");
 
-        assertThat(windowAndDecay.exit()).isEqualTo(1);
+        assertThat(List.of(windowAndDecay.exit(), foreignPrior.exit(), badEmit.exit()))
+                .containsOnly(2);
         assertThat(windowAndDecay.err().lines())
                 .singleElement()
                 .asString()
-                .startsWith("quiver: --window 10 and --decay 0.9 cannot be combined");
+                .startsWith("quiver: --window 10 and --decay 0.9 cannot be combined")
+                .endsWith(" (see 'quiver run bayes --help')");
         assertThat(foreignPrior.err().lines())
                 .singleElement()
                 .asString()

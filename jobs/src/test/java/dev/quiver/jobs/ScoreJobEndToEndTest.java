@@ -181,7 +181,7 @@ class ScoreJobEndToEndTest {
     }
 
     @Test
-    void aRunWithNeitherModelNorModelIdIsAOneLineError(@TempDir Path dir) throws IOException {
+    void aRunWithNeitherModelNorModelIdIsBadUsageInOneLine(@TempDir Path dir) throws IOException {
         Path input = Files.writeString(dir.resolve("obs.ndjson"), "");
         String[] args = {
             "run",
@@ -192,10 +192,11 @@ class ScoreJobEndToEndTest {
             dir.resolve("s.ndjson").toString()
         };
 
-        assertThat(run(args)).isNotZero();
-        assertThat(lastError.strip())
-                .doesNotContain("\n")
-                .contains("give --model FILE, or --model-id ID");
+        assertThat(run(args)).isEqualTo(2);
+        assertThat(lastError.lines())
+                .containsExactly(
+                        "quiver: give --model FILE, or --model-id ID to wait for that model on the"
+                                + " models topic (see 'quiver run score --help')");
     }
 
     @Test
