@@ -2,6 +2,7 @@ package dev.quiver.cli;
 
 import dev.quiver.jobs.JobFamily;
 import dev.quiver.jobs.JobRegistry;
+import dev.quiver.jobs.OneLineErrors;
 import dev.quiver.jobs.UsageChecked;
 
 import picocli.CommandLine;
@@ -43,14 +44,6 @@ import java.util.List;
             ClusterCommand.class
         })
 public final class QuiverCli {
-
-    /** Flink's messages that only wrap their cause: a job that failed to start, or to run. */
-    private static final List<String> FLINK_WRAPPERS =
-            List.of(
-                    "Failed to execute job",
-                    "Could not start the JobMaster",
-                    "Job execution failed",
-                    "Recovery is suppressed");
 
     @Option(
             names = {"-v", "--verbose"},
@@ -135,50 +128,13 @@ public final class QuiverCli {
         // After the jobs are added: the handlers reach only the subcommands there are now.
         cli.setExecutionExceptionHandler(
                 (e, commandLine, parseResult) -> {
-                    commandLine.getErr().println("quiver: " + oneLine(e));
+                    commandLine.getErr().println("quiver: " + OneLineErrors.oneLine(e));
                     commandLine.getErr().flush();
                     return CommandLine.ExitCode.SOFTWARE;
                 });
         // Bad usage is one line too, not the error followed by the command's whole usage text.
-        cli.setParameterExceptionHandler(QuiverCli::badUsage);
+        cli.setParameterExceptionHandler(OneLineErrors::badUsage);
         return cli;
-    }
-
-    /** Reports bad usage on one line, naming where the options are described; exit code 2. */
-    private static int badUsage(CommandLine.ParameterException e, String[] args) {
-        CommandLine command = e.getCommandLine();
-        command.getErr()
-                .println(
-                        "quiver: "
-                                + oneLine(e)
-                                + " (see '"
-                                + command.getCommandSpec().qualifiedName()
-                                + " --help')");
-        command.getErr().flush();
-        return command.getCommandSpec().exitCodeOnInvalidInput();
-    }
-
-    /**
-     * The most telling message of an exception chain, on one line: the outermost message, unless
-     * the exception only wraps its cause (executors, Flink's job failure wrappers).
-     */
-    static String oneLine(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && isWrapper(t)) {
-            t = t.getCause();
-        }
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return message.replaceAll("\\s*\\R\\s*", " ").strip();
-    }
-
-    private static boolean isWrapper(Throwable t) {
-        String message = t.getMessage();
-        return message == null
-                || message.equals(t.getCause().toString())
-                || t instanceof java.util.concurrent.ExecutionException
-                || t instanceof java.util.concurrent.CompletionException
-                || t instanceof java.lang.reflect.InvocationTargetException
-                || FLINK_WRAPPERS.stream().anyMatch(message::startsWith);
     }
 
     /**

@@ -40,10 +40,15 @@ public record JobFamily<S extends Stage>(String name, String description, Suppli
      * cluster calls. A failure escapes as an exception, since a cluster reads a returned main as
      * success.
      *
+     * <p>Bad usage is reported on one line, as {@code quiver run} reports it, rather than with
+     * picocli's whole usage text in the cluster's log.
+     *
      * @throws IllegalStateException naming the job and the exit code when it does not exit 0
      */
     public void main(String[] args) {
-        int exit = commandLine().execute(args);
+        CommandLine commandLine = commandLine();
+        commandLine.setParameterExceptionHandler(OneLineErrors::badUsage);
+        int exit = commandLine.execute(args);
         if (exit != 0) {
             throw new IllegalStateException(name + " job failed, exit code " + exit);
         }

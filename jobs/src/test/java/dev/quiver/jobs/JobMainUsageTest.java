@@ -1,0 +1,45 @@
+package dev.quiver.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** The job mains a cluster runs report bad usage on one line, as {@code quiver run} does. */
+class JobMainUsageTest {
+
+    @Test
+    void anUnknownOptionIsOneLineAndExitCodeTwo() {
+        assertThat(stderrOfMain(JobRegistry.BAYES, "--no-such-option"))
+                .containsExactly(
+                        "quiver: Unknown option: '--no-such-option' (see 'bayes --help')");
+    }
+
+    @Test
+    void anOutOfRangeValueIsOneLineAndExitCodeTwo() {
+        assertThat(stderrOfMain(JobRegistry.WALK, "--steps", "-5"))
+                .singleElement()
+                .asString()
+                .startsWith("quiver: ")
+                .contains("steps")
+                .endsWith("(see 'walk --help')");
+    }
+
+    private static java.util.List<String> stderrOfMain(JobFamily<?> family, String... args) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThatThrownBy(() -> family.main(args))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage(family.name() + " job failed, exit code 2");
+        } finally {
+            System.setErr(original);
+        }
+        return err.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+}
