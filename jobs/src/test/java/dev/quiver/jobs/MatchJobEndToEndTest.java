@@ -35,8 +35,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -45,8 +43,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The match job on a real broker and on files, in event-time order so answers are deterministic,
- * against a brute-force oracle computed here; and a stop and restore from a retained incremental
- * RocksDB checkpoint that answers every query exactly once, identically.
+ * against brute force ({@link BruteForceMatches}); and a stop and restore from a retained
+ * incremental RocksDB checkpoint that answers every query exactly once, identically.
  */
 class MatchJobEndToEndTest {
 
@@ -92,7 +90,7 @@ class MatchJobEndToEndTest {
 
         List<MatchResult> answers = runOnFiles(dir, output, "--order", "event-time");
 
-        assertThat(byQuery(answers)).isEqualTo(oracle(events));
+        assertThat(byQuery(answers)).isEqualTo(BruteForceMatches.answers(events));
         List<String> dead =
                 Files.readAllLines(Path.of(PipelineIo.deadLetterPath(output.toString())));
         assertThat(dead).singleElement().asString().contains("has dimension 4, vector has 2");
@@ -127,7 +125,8 @@ class MatchJobEndToEndTest {
         Files.write(dir.resolve("vectors.ndjson"), vectorLines);
         Files.write(dir.resolve("queries.ndjson"), queryLines);
         Map<String, List<Neighbor>> expected =
-                oracle(events.stream().filter(e -> !isQuery(e, "b-late")).toList());
+                BruteForceMatches.answers(
+                        events.stream().filter(e -> !isQuery(e, "b-late")).toList());
 
         for (int runNumber = 1; runNumber <= 2; runNumber++) {
             Path output = dir.resolve("matches-" + runNumber + ".ndjson");
@@ -261,7 +260,7 @@ class MatchJobEndToEndTest {
 
         List<Object> all = new ArrayList<>(first);
         all.addAll(second);
-        Map<String, List<Neighbor>> expected = oracle(all);
+        Map<String, List<Neighbor>> expected = BruteForceMatches.answers(all);
         AvroSingleObjectCodec<MatchResult> codec = AvroSingleObjectCodec.of(MatchResult.class);
         List<MatchResult> answers = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r :
@@ -366,38 +365,6 @@ class MatchJobEndToEndTest {
         return event instanceof QueryEvent q && q.getId().equals(id);
     }
 
-    /**
-     * Brute force in event-time order: the answer of each query over its namespace's points at its
-     * time.
-     */
-    private static Map<String, List<Neighbor>> oracle(List<Object> events) {
-        Map<String, Map<String, float[]>> namespaces = new HashMap<>();
-        Map<String, List<Neighbor>> answers = new TreeMap<>();
-        for (Object e : events) {
-            if (e instanceof VectorEvent v) {
-                Map<String, float[]> points =
-                        namespaces.computeIfAbsent(v.getNamespace(), n -> new HashMap<>());
-                if (v.getOp() == VectorOp.DELETE) {
-                    points.remove(v.getId());
-                } else {
-                    points.put(v.getId(), toArray(v.getVector()));
-                }
-            } else {
-                QueryEvent q = (QueryEvent) e;
-                float[] query = toArray(q.getVector());
-                List<Neighbor> all = new ArrayList<>();
-                namespaces.getOrDefault(q.getNamespace(), Map.of()).forEach(
-                        (id, p) -> all.add(new Neighbor(id, (double) squaredDistance(query, p))));
-                all.sort(
-                        Comparator.comparingDouble(Neighbor::getDistance)
-                                .thenComparing(Neighbor::getId));
-                answers.put(
-                        q.getId(), new ArrayList<>(all.subList(0, Math.min(q.getK(), all.size()))));
-            }
-        }
-        return answers;
-    }
-
     private static void publish(List<Object> events, String vectorsTopic, String queriesTopic) {
         AvroSingleObjectCodec<VectorEvent> vectors = AvroSingleObjectCodec.of(VectorEvent.class);
         AvroSingleObjectCodec<QueryEvent> queries = AvroSingleObjectCodec.of(QueryEvent.class);
@@ -433,27 +400,10 @@ class MatchJobEndToEndTest {
         return map;
     }
 
-    private static float squaredDistance(float[] a, float[] b) {
-        float sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            float diff = a[i] - b[i];
-            sum += diff * diff;
-        }
-        return sum;
-    }
-
     private static List<Float> randomVector(SplittableRandom random) {
         List<Float> v = new ArrayList<>(DIM);
         for (int d = 0; d < DIM; d++) {
             v.add(random.nextInt(16) / 8f);
-        }
-        return v;
-    }
-
-    private static float[] toArray(List<Float> list) {
-        float[] v = new float[list.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = list.get(i);
         }
         return v;
     }

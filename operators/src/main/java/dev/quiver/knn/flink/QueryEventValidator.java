@@ -7,9 +7,9 @@ import dev.quiver.schema.QueryEvent;
 import dev.quiver.schema.QueryMode;
 
 /**
- * The decode step's stateless check of a query: an id, a non-empty finite vector no longer than the
- * job's maximum dimension, k in [1, {@value #MAX_K}] for kNN, and a finite radius of at least 0 for
- * radius queries.
+ * The decode step's stateless check of a query: an id, a namespace, a non-empty finite vector no
+ * longer than the job's maximum dimension, k in [1, {@value #MAX_K}] for kNN, and a finite radius
+ * of at least 0 for radius queries.
  *
  * <pre>{@code
  * RecordValidator<QueryEvent> validator = new QueryEventValidator(KnnMetric.SQUARED_L2, 4096);
@@ -36,6 +36,11 @@ public final class QueryEventValidator implements RecordValidator<QueryEvent> {
     public String invalidReason(QueryEvent query) {
         if (query.getId().isEmpty()) {
             return "query has an empty id";
+        }
+        // As for vectors: no vector can be in the empty namespace, and a query keyed by it would
+        // be answered, wrongly, as one of a namespace that has none yet.
+        if (query.getNamespace().isEmpty()) {
+            return "query has an empty namespace";
         }
         if (query.getMode() == QueryMode.KNN && (query.getK() < 1 || query.getK() > MAX_K)) {
             return "k must be in 1.." + MAX_K + ", got " + query.getK();
