@@ -36,9 +36,10 @@ import java.util.concurrent.TimeUnit;
  * quiver publish-model --bootstrap localhost:9092 --file churn-v2.ubj --model-id churn
  * }</pre>
  */
+// No standard help mixin: its --version (the program's) would clash with the model's --version and
+// take -h and --help down with it, so help is declared here.
 @Command(
         name = "publish-model",
-        mixinStandardHelpOptions = true,
         description =
                 "Publish a model file (XGBoost JSON/UBJSON, or a quiver-ensemble composition with"
                         + " its member files embedded) to the models topic; running score jobs"
@@ -49,6 +50,12 @@ final class PublishModelCommand implements Callable<Integer> {
     static final int MAX_REQUEST_BYTES = 64 << 20;
 
     @Spec CommandSpec spec;
+
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help message and exit.")
+    boolean help;
 
     @Mixin BrokerAddress broker;
 

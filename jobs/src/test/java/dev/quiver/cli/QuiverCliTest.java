@@ -76,6 +76,7 @@ class QuiverCliTest {
                 "demo",
                 "broker",
                 "publish",
+                "publish-model",
                 "consume",
                 "run",
                 "run bayes",
