@@ -106,6 +106,24 @@ public final class ClusterCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A subcommand: runs the script of its own name ({@code deploy/local/up} for {@code up}) with
+     * the arguments its options give, and exits with the script's exit code.
+     */
+    abstract static class ScriptCommand implements Callable<Integer> {
+        @ParentCommand private ClusterCommand cluster;
+
+        @Spec private CommandSpec spec;
+
+        /** The script's arguments, from this subcommand's options. */
+        abstract List<String> scriptArgs();
+
+        @Override
+        public final Integer call() throws Exception {
+            return cluster.runScript(spec.name(), scriptArgs());
+        }
+    }
+
     /** {@code quiver cluster up}. */
     @Command(
             name = "up",
@@ -115,9 +133,7 @@ public final class ClusterCommand implements Callable<Integer> {
                         + " missing); wait until all are ready. Running processes are left alone.",
                 "Prints the Kafka bootstrap and the Flink REST URL."
             })
-    static final class Up implements Callable<Integer> {
-        @ParentCommand private ClusterCommand cluster;
-
+    static final class Up extends ScriptCommand {
         @Option(
                 names = "--taskmanagers",
                 paramLabel = "N",
@@ -133,14 +149,12 @@ public final class ClusterCommand implements Callable<Integer> {
         private int slots;
 
         @Override
-        public Integer call() throws Exception {
-            return cluster.runScript(
-                    "up",
-                    List.of(
-                            "--taskmanagers",
-                            Integer.toString(taskManagers),
-                            "--slots",
-                            Integer.toString(slots)));
+        List<String> scriptArgs() {
+            return List.of(
+                    "--taskmanagers",
+                    Integer.toString(taskManagers),
+                    "--slots",
+                    Integer.toString(slots));
         }
     }
 
@@ -151,9 +165,7 @@ public final class ClusterCommand implements Callable<Integer> {
             description =
                     "Cancel the jobs and stop every process of the cluster, waiting until they"
                             + " have exited.")
-    static final class Down implements Callable<Integer> {
-        @ParentCommand private ClusterCommand cluster;
-
+    static final class Down extends ScriptCommand {
         @Option(
                 names = "--purge",
                 description =
@@ -161,8 +173,8 @@ public final class ClusterCommand implements Callable<Integer> {
         private boolean purge;
 
         @Override
-        public Integer call() throws Exception {
-            return cluster.runScript("down", purge ? List.of("--purge") : List.of());
+        List<String> scriptArgs() {
+            return purge ? List.of("--purge") : List.of();
         }
     }
 
@@ -176,9 +188,7 @@ public final class ClusterCommand implements Callable<Integer> {
                         + " otherwise.",
                 "Example: quiver cluster submit bayes --parallelism 2 -- --prior-alpha 2"
             })
-    static final class Submit implements Callable<Integer> {
-        @ParentCommand private ClusterCommand cluster;
-
+    static final class Submit extends ScriptCommand {
         @Parameters(
                 index = "0",
                 paramLabel = "JOB",
@@ -204,7 +214,7 @@ public final class ClusterCommand implements Callable<Integer> {
         private Integer parallelism;
 
         @Override
-        public Integer call() throws Exception {
+        List<String> scriptArgs() {
             List<String> args = new ArrayList<>();
             args.add(job);
             if (fromSavepoint != null) {
@@ -217,7 +227,7 @@ public final class ClusterCommand implements Callable<Integer> {
             }
             args.add("--");
             args.addAll(jobArgs);
-            return cluster.runScript("submit", args);
+            return args;
         }
     }
 
@@ -229,12 +239,10 @@ public final class ClusterCommand implements Callable<Integer> {
                 "Show each process (running or not, pid, Prometheus metrics port) and the jobs.",
                 "Exit code: 0 all running, 3 nothing running, 1 some processes not running."
             })
-    static final class Status implements Callable<Integer> {
-        @ParentCommand private ClusterCommand cluster;
-
+    static final class Status extends ScriptCommand {
         @Override
-        public Integer call() throws Exception {
-            return cluster.runScript("status", List.of());
+        List<String> scriptArgs() {
+            return List.of();
         }
     }
 }
