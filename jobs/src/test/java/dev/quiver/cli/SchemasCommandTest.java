@@ -130,14 +130,11 @@ class SchemasCommandTest {
     @Test
     void outThatIsAFileIsBadUsageInOneLine() throws IOException {
         Path file = Files.writeString(dir.resolve("regular.txt"), "not a directory\n");
-        StringWriter err = new StringWriter();
 
-        int exit = run(err, "schemas", "--out", file.toString());
+        Outcome outcome = run("schemas", "--out", file.toString());
 
-        assertThat(exit).isEqualTo(2);
-        assertThat(err.toString().lines())
-                .singleElement()
-                .asString()
+        assertThat(outcome.exit()).isEqualTo(2);
+        assertThat(outcome.errorLine())
                 .startsWith("quiver: ")
                 .contains(file + " is not a directory")
                 .endsWith("(see 'quiver schemas --help')");
@@ -145,28 +142,21 @@ class SchemasCommandTest {
 
     @Test
     void missingOutIsBadUsageInOneLine() {
-        StringWriter err = new StringWriter();
+        Outcome outcome = run("schemas");
 
-        int exit = run(err, "schemas");
-
-        assertThat(exit).isEqualTo(2);
-        assertThat(err.toString().lines()).singleElement().asString().contains("'--out=DIR'");
+        assertThat(outcome.exit()).isEqualTo(2);
+        assertThat(outcome.errorLine()).contains("'--out=DIR'");
     }
 
     @Test
     void aFileWhereTheHistoryGoesIsAFailureInOneLine() throws IOException {
         Path out = Files.createDirectory(dir.resolve("out"));
         Files.writeString(out.resolve("history"), "in the way\n");
-        StringWriter err = new StringWriter();
 
-        int exit = run(err, "schemas", "--out", out.toString());
+        Outcome outcome = run("schemas", "--out", out.toString());
 
-        assertThat(exit).isEqualTo(1);
-        assertThat(err.toString().lines())
-                .singleElement()
-                .asString()
-                .startsWith("quiver: ")
-                .contains("history");
+        assertThat(outcome.exit()).isEqualTo(1);
+        assertThat(outcome.errorLine()).startsWith("quiver: ").contains("history");
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -187,11 +177,20 @@ class SchemasCommandTest {
         return out;
     }
 
-    private static int run(StringWriter err, String... args) {
+    /** A failed command's exit code and the one line it wrote on stderr. */
+    private record Outcome(int exit, String errorLine) {}
+
+    /** Runs a command that must fail, checking that it wrote exactly one line on stderr. */
+    private static Outcome run(String... args) {
+        StringWriter err = new StringWriter();
         var cli = QuiverCli.withLogNotice(QuiverCli.commandLine());
         cli.setOut(new PrintWriter(new StringWriter(), true));
         cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+
+        int exit = cli.execute(args);
+
+        assertThat(err.toString().lines()).as(err.toString()).hasSize(1);
+        return new Outcome(exit, err.toString().strip());
     }
 
     private static JsonNode fingerprints(Path out) throws IOException {
