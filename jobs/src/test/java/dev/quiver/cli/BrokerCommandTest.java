@@ -6,10 +6,15 @@ import static dev.quiver.kafka.KafkaTestClients.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.quiver.kafka.BrokerTls;
 import dev.quiver.kafka.KafkaTestClients;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,14 +24,18 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 class BrokerCommandTest {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final String ALICE_PASSWORD = "alice-cli-secret";
 
     @Test
     void servesUntilInterruptedThenExitsZeroAndReleasesThePort(@TempDir Path dataDir)
@@ -81,6 +90,104 @@ class BrokerCommandTest {
         assertThat(exitCode.get()).isZero();
         assertThat(KafkaTestClients.isFree(port)).as("port released").isTrue();
         assertThat(dataDir.resolve("meta.properties")).as("given data dir kept").exists();
+    }
+
+    @Test
+    void aSecuredBrokerReusesTheCaOfAnEarlierClientCertificateAndServesBothListeners(
+            @TempDir Path dataDir, @TempDir Path files) throws Exception {
+        Path users = Files.write(files.resolve("users.txt"), List.of("alice:" + ALICE_PASSWORD));
+        Path acls =
+                Files.write(
+                        files.resolve("acls.txt"),
+                        List.of("User:alice ALL TOPIC cli- PREFIXED", "User:carol READ TOPIC cli-"
+                                + " PREFIXED"));
+        StringWriter issued = new StringWriter();
+        int issueExit =
+                new CommandLine(new BrokerCommand())
+                        .setOut(new PrintWriter(issued, true))
+                        .execute("--data-dir", dataDir.toString(), "--issue-client-cert", "carol");
+        assertThat(issueExit).isZero();
+        Path carolSettings = dataDir.toAbsolutePath().resolve("tls-client-carol.properties");
+        assertThat(issued.toString().strip())
+                .isEqualTo(
+                        "Client certificate for User:carol: "
+                                + dataDir.toAbsolutePath().resolve("tls-client-carol.p12")
+                                + ", settings in "
+                                + carolSettings
+                                + " (connect to the broker's mutual-TLS port)");
+
+        int port = KafkaTestClients.freePort();
+        int mtlsPort = KafkaTestClients.freePort();
+        StringWriter out = new StringWriter();
+        CommandLine command =
+                new CommandLine(new BrokerCommand()).setOut(new PrintWriter(out, true));
+        AtomicInteger exitCode = new AtomicInteger(-1);
+        Thread thread =
+                new Thread(
+                        () ->
+                                exitCode.set(
+                                        command.execute(
+                                                "--port", Integer.toString(port),
+                                                "--mtls-port", Integer.toString(mtlsPort),
+                                                "--data-dir", dataDir.toString(),
+                                                "--security", "sasl-ssl",
+                                                "--users", users.toString(),
+                                                "--acls", acls.toString())),
+                        "secured-broker-command");
+        thread.start();
+        try {
+            awaitOutput(out, "Client settings: ", thread);
+            Path clientSettings = dataDir.toAbsolutePath().resolve("client-ssl.properties");
+            assertThat(out.toString().strip().lines())
+                    .containsExactly(
+                            "Kafka broker ready at localhost:"
+                                    + port
+                                    + " (SASL_SSL, SCRAM-SHA-512; mutual TLS at localhost:"
+                                    + mtlsPort
+                                    + "; data in "
+                                    + dataDir.toAbsolutePath()
+                                    + "; Ctrl-C to stop)",
+                            "Client settings: "
+                                    + clientSettings
+                                    + " (add a sasl.jaas.config line; CA for other clients: "
+                                    + dataDir.toAbsolutePath().resolve("tls-ca.pem")
+                                    + ")");
+
+            // alice with the printed settings file and her line, as a user would write it.
+            Map<String, Object> alice = new HashMap<>();
+            BrokerTls.readProperties(clientSettings).forEach((k, v) -> alice.put((String) k, v));
+            alice.put(
+                    "sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                            + " username=\"alice\" password=\""
+                            + ALICE_PASSWORD
+                            + "\";");
+            try (KafkaProducer<String, String> producer =
+                    producer("localhost:" + port, alice)) {
+                producer.send(new ProducerRecord<>("cli-secured", "by alice")).get();
+            }
+            // carol with the certificate issued before the broker first started.
+            Map<String, Object> carol = new HashMap<>();
+            BrokerTls.readProperties(carolSettings).forEach((k, v) -> carol.put((String) k, v));
+            carol.put("bootstrap.servers", "localhost:" + mtlsPort);
+            try (KafkaConsumer<String, String> consumer =
+                    new KafkaConsumer<>(
+                            carol, new StringDeserializer(), new StringDeserializer())) {
+                TopicPartition partition = new TopicPartition("cli-secured", 0);
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                assertThat(consumer.poll(Duration.ofSeconds(30)))
+                        .extracting(ConsumerRecord::value)
+                        .containsExactly("by alice");
+            }
+            assertThat(out.toString()).doesNotContain(ALICE_PASSWORD);
+        } finally {
+            thread.interrupt();
+            thread.join(Duration.ofSeconds(60).toMillis());
+        }
+        assertThat(thread.isAlive()).as("command still running after interrupt").isFalse();
+        assertThat(exitCode.get()).isZero();
+        assertThat(KafkaTestClients.isFree(mtlsPort)).as("mTLS port released").isTrue();
     }
 
     @Test
