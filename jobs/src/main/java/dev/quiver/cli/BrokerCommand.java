@@ -99,8 +99,8 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
             defaultValue = PLAINTEXT,
             description =
                     "plaintext (default) or sasl-ssl: TLS with a CA made in the data dir at first"
-                        + " start, SCRAM-SHA-512 users (--users), ACLs (--acls) and mutual TLS"
-                        + " (--mtls-port).")
+                            + " start, SCRAM-SHA-512 users (--users), ACLs (--acls) and mutual TLS"
+                            + " (--mtls-port).")
     private String security;
 
     @Option(
@@ -188,7 +188,8 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
         try {
             BrokerTls.checkClientName(clientCertName);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--issue-client-cert: " + e.getMessage());
+            throw new ParameterException(
+                    spec.commandLine(), "--issue-client-cert: " + e.getMessage());
         }
     }
 

@@ -34,8 +34,8 @@ import java.util.stream.Collectors;
  * Kafka's ACL operations ({@code READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, CLUSTER_ACTION,
  * DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, ALL}); RESOURCE_TYPE one of {@code TOPIC,
  * GROUP, CLUSTER, TRANSACTIONAL_ID, DELEGATION_TOKEN, USER}; NAME the resource's name, {@code *}
- * for all, and {@code kafka-cluster} for the cluster; PATTERN_TYPE {@code LITERAL} (the default)
- * or {@code PREFIXED}; PERMISSION {@code ALLOW} (the default) or {@code DENY}. Keywords are case
+ * for all, and {@code kafka-cluster} for the cluster; PATTERN_TYPE {@code LITERAL} (the default) or
+ * {@code PREFIXED}; PERMISSION {@code ALLOW} (the default) or {@code DENY}. Keywords are case
  * insensitive. Every ACL applies from any host. Blank lines and lines starting with {@code #} are
  * skipped.
  */

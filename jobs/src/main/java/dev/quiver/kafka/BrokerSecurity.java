@@ -27,8 +27,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * How {@link EmbeddedKafkaBroker} secures itself ({@code quiver broker --security sasl-ssl}):
- * SCRAM-SHA-512 users over TLS, a mutual-TLS port, and Kafka's {@code StandardAuthorizer} with
- * the ACLs of a file and nothing allowed without one.
+ * SCRAM-SHA-512 users over TLS, a mutual-TLS port, and Kafka's {@code StandardAuthorizer} with the
+ * ACLs of a file and nothing allowed without one.
  *
  * <p>Listeners: {@code SASL_SSL} on the broker's port (users log in with SCRAM-SHA-512; the TLS
  * client certificate is not asked for), {@code SSL} on the mutual-TLS port (a client certificate
@@ -40,10 +40,10 @@ import java.util.concurrent.TimeoutException;
  * <p>Users and ACLs are applied through the Admin API over the mutual-TLS port as the super user,
  * at every start, so the files are the truth: users and ACLs no longer in them are deleted, new
  * ones created. The storage format's {@code --add-scram} was not used because it runs only when a
- * data directory is first formatted, so a later change of the users file would be silently
- * ignored. The Admin client sends a salted hash of each password ({@value #SCRAM_ITERATIONS}
- * iterations), never the password, and a start returns only once the broker's metadata shows the
- * users and ACLs of the files.
+ * data directory is first formatted, so a later change of the users file would be silently ignored.
+ * The Admin client sends a salted hash of each password ({@value #SCRAM_ITERATIONS} iterations),
+ * never the password, and a start returns only once the broker's metadata shows the users and ACLs
+ * of the files.
  *
  * <pre>{@code
  * BrokerSecurity security = BrokerSecurity.saslSsl(Path.of("users.txt"), Path.of("acls.txt"));
@@ -123,7 +123,11 @@ public final class BrokerSecurity {
                         + mtlsPort);
         props.put(
                 "listener.security.protocol.map",
-                SASL_LISTENER + ":SASL_SSL," + MTLS_LISTENER + ":SSL," + CONTROLLER_LISTENER
+                SASL_LISTENER
+                        + ":SASL_SSL,"
+                        + MTLS_LISTENER
+                        + ":SSL,"
+                        + CONTROLLER_LISTENER
                         + ":SSL");
         props.put("inter.broker.listener.name", MTLS_LISTENER);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
@@ -139,7 +143,8 @@ public final class BrokerSecurity {
                         + MECHANISM.mechanismName().toLowerCase(java.util.Locale.ROOT)
                         + ".sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
-        props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        props.put(
+                "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         props.put("super.users", "User:" + BrokerTls.BROKER_NAME);
         props.put("allow.everyone.if.no.acl.found", "false");
     }

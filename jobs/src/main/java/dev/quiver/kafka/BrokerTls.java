@@ -27,8 +27,8 @@ import java.util.Properties;
  * reused after, the broker's certificate, a truststore for clients, and client certificates for
  * mutual TLS issued on demand.
  *
- * <p>The files, all beside Kafka's own in the data directory (Kafka ignores plain files there,
- * but not directories):
+ * <p>The files, all beside Kafka's own in the data directory (Kafka ignores plain files there, but
+ * not directories):
  *
  * <table>
  *   <caption>Files in the data directory</caption>
@@ -182,7 +182,8 @@ public final class BrokerTls {
     Map<String, String> brokerSslConfig() {
         Map<String, String> config = new LinkedHashMap<>(truststoreConfig());
         config.putAll(
-                keystoreConfig(dataDir.resolve(BROKER_FILE), secrets.getProperty("broker.password")));
+                keystoreConfig(
+                        dataDir.resolve(BROKER_FILE), secrets.getProperty("broker.password")));
         return config;
     }
 
@@ -202,7 +203,8 @@ public final class BrokerTls {
         config.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, PKCS12);
         config.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, truststore().toString());
         config.put(
-                SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, secrets.getProperty("truststore.password"));
+                SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG,
+                secrets.getProperty("truststore.password"));
         return config;
     }
 

@@ -29,9 +29,9 @@ import java.time.Instant;
 import java.util.Date;
 
 /**
- * A certificate authority that signs the secured broker's certificate and its clients'. Keys are
- * EC P-256 (generated in milliseconds, unlike RSA), signatures SHA256withECDSA, through the JDK's
- * own providers; BouncyCastle only builds the X.509 structures.
+ * A certificate authority that signs the secured broker's certificate and its clients'. Keys are EC
+ * P-256 (generated in milliseconds, unlike RSA), signatures SHA256withECDSA, through the JDK's own
+ * providers; BouncyCastle only builds the X.509 structures.
  *
  * <p>Subjects are a single common name ({@code CN=name}), which the broker maps to the principal
  * {@code User:name}. Not thread-safe.
@@ -40,7 +40,9 @@ final class CertificateAuthority {
     /** A local broker's certificates outlive any demo; nothing renews them. */
     static final Duration VALIDITY = Duration.ofDays(3650);
 
-    /** Clocks of clients a little behind the broker's must not see a certificate from the future. */
+    /**
+     * Clocks of clients a little behind the broker's must not see a certificate from the future.
+     */
     private static final Duration BACKDATE = Duration.ofHours(1);
 
     private static final String SIGNATURE = "SHA256withECDSA";
@@ -63,7 +65,9 @@ final class CertificateAuthority {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
             builder.addExtension(
-                    Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                    Extension.keyUsage,
+                    true,
+                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             builder.addExtension(
                     Extension.subjectKeyIdentifier,
                     false,
@@ -92,14 +96,14 @@ final class CertificateAuthority {
         try {
             X509v3CertificateBuilder builder =
                     builder(
-                            X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
+                            X500Name.getInstance(
+                                    certificate.getSubjectX500Principal().getEncoded()),
                             new X500Name("CN=" + commonName),
                             leaf,
                             random);
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(
-                    Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             // The broker is also a client: of its controller and, for transaction markers, of
             // its own inter-broker listener.
             KeyPurposeId[] purposes =
@@ -121,7 +125,8 @@ final class CertificateAuthority {
                 GeneralName[] names = new GeneralName[alternativeNames.length];
                 for (int i = 0; i < alternativeNames.length; i++) {
                     names[i] =
-                            Character.isDigit(alternativeNames[i].charAt(0)) || alternativeNames[i].contains(":")
+                            Character.isDigit(alternativeNames[i].charAt(0))
+                                            || alternativeNames[i].contains(":")
                                     ? new GeneralName(GeneralName.iPAddress, alternativeNames[i])
                                     : new GeneralName(GeneralName.dNSName, alternativeNames[i]);
                 }

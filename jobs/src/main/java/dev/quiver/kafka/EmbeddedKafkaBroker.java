@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -434,7 +433,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static void formatIfNeeded(Properties props, Path dir) {
         Path meta = dir.resolve(MetaPropertiesEnsemble.META_PROPERTIES_NAME);
         if (Files.exists(meta)) {
-            Properties stored = readProperties(meta);
+            Properties stored = BrokerTls.readProperties(meta);
             if (!Integer.toString(NODE_ID).equals(stored.getProperty("node.id"))) {
                 throw new IllegalStateException(
                         "cannot start Kafka broker: "
@@ -550,16 +549,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException(
                     "cannot find a free port on " + HOST + ": " + e.getMessage(), e);
         }
-    }
-
-    private static Properties readProperties(Path file) {
-        Properties props = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            props.load(in);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        return props;
     }
 
     private static Path createTempDir() {

@@ -57,8 +57,9 @@ final class OwnerOnlyFiles {
         }
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            return permissions.stream().anyMatch(p -> !OWNER_ONLY.contains(p)
-                    && p != PosixFilePermission.OWNER_EXECUTE);
+            return permissions.stream()
+                    .anyMatch(
+                            p -> !OWNER_ONLY.contains(p) && p != PosixFilePermission.OWNER_EXECUTE);
         } catch (IOException e) {
             return false;
         }

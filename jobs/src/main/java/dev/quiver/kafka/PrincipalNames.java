@@ -4,8 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * The names the secured broker accepts for SCRAM users and client certificates: letters, digits,
- * dot, underscore and hyphen, 1 to 64 of them, starting with a letter or digit. Nothing to escape in
- * a SCRAM user name, a certificate's common name, a file name or an ACL's principal.
+ * dot, underscore and hyphen, 1 to 64 of them, starting with a letter or digit. Nothing to escape
+ * in a SCRAM user name, a certificate's common name, a file name or an ACL's principal.
  */
 final class PrincipalNames {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");

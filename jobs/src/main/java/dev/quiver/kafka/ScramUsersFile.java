@@ -46,7 +46,9 @@ final class ScramUsersFile {
             int colon = line.indexOf(':');
             if (colon < 0) {
                 throw new IllegalArgumentException(
-                        where + ": expected name:password (line not shown, it may hold a password)");
+                        where
+                                + ": expected name:password (line not shown, it may hold a"
+                                + " password)");
             }
             String name;
             try {

@@ -41,27 +41,18 @@ class BrokerCommandTest {
     void servesUntilInterruptedThenExitsZeroAndReleasesThePort(@TempDir Path dataDir)
             throws Exception {
         int port = KafkaTestClients.freePort();
-        StringWriter out = new StringWriter();
-        CommandLine command =
-                new CommandLine(new BrokerCommand()).setOut(new PrintWriter(out, true));
-        AtomicInteger exitCode = new AtomicInteger(-1);
-        Thread thread =
-                new Thread(
-                        () ->
-                                exitCode.set(
-                                        command.execute(
-                                                "--port",
-                                                Integer.toString(port),
-                                                "--data-dir",
-                                                dataDir.toString(),
-                                                "--partitions",
-                                                "3")),
-                        "broker-command");
-        thread.start();
+        RunningCommand running =
+                RunningCommand.start(
+                        "--port",
+                        Integer.toString(port),
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--partitions",
+                        "3");
         try {
             String bootstrap = "localhost:" + port;
-            awaitOutput(out, "Kafka broker ready at " + bootstrap, thread);
-            assertThat(out.toString().strip())
+            running.awaitOutput("Kafka broker ready at " + bootstrap);
+            assertThat(running.out().toString().strip())
                     .isEqualTo(
                             "Kafka broker ready at "
                                     + bootstrap
@@ -82,12 +73,9 @@ class BrokerCommandTest {
                                     Duration.ofSeconds(30)))
                     .containsExactly("hello");
         } finally {
-            thread.interrupt();
-            thread.join(Duration.ofSeconds(60).toMillis());
+            running.interruptAndCheckItExitsZero();
         }
 
-        assertThat(thread.isAlive()).as("command still running after interrupt").isFalse();
-        assertThat(exitCode.get()).isZero();
         assertThat(KafkaTestClients.isFree(port)).as("port released").isTrue();
         assertThat(dataDir.resolve("meta.properties")).as("given data dir kept").exists();
     }
@@ -99,8 +87,9 @@ class BrokerCommandTest {
         Path acls =
                 Files.write(
                         files.resolve("acls.txt"),
-                        List.of("User:alice ALL TOPIC cli- PREFIXED", "User:carol READ TOPIC cli-"
-                                + " PREFIXED"));
+                        List.of(
+                                "User:alice ALL TOPIC cli- PREFIXED",
+                                "User:carol READ TOPIC cli-" + " PREFIXED"));
         StringWriter issued = new StringWriter();
         int issueExit =
                 new CommandLine(new BrokerCommand())
@@ -118,27 +107,18 @@ class BrokerCommandTest {
 
         int port = KafkaTestClients.freePort();
         int mtlsPort = KafkaTestClients.freePort();
-        StringWriter out = new StringWriter();
-        CommandLine command =
-                new CommandLine(new BrokerCommand()).setOut(new PrintWriter(out, true));
-        AtomicInteger exitCode = new AtomicInteger(-1);
-        Thread thread =
-                new Thread(
-                        () ->
-                                exitCode.set(
-                                        command.execute(
-                                                "--port", Integer.toString(port),
-                                                "--mtls-port", Integer.toString(mtlsPort),
-                                                "--data-dir", dataDir.toString(),
-                                                "--security", "sasl-ssl",
-                                                "--users", users.toString(),
-                                                "--acls", acls.toString())),
-                        "secured-broker-command");
-        thread.start();
+        RunningCommand running =
+                RunningCommand.start(
+                        "--port", Integer.toString(port),
+                        "--mtls-port", Integer.toString(mtlsPort),
+                        "--data-dir", dataDir.toString(),
+                        "--security", "sasl-ssl",
+                        "--users", users.toString(),
+                        "--acls", acls.toString());
         try {
-            awaitOutput(out, "Client settings: ", thread);
+            running.awaitOutput("Client settings: ");
             Path clientSettings = dataDir.toAbsolutePath().resolve("client-ssl.properties");
-            assertThat(out.toString().strip().lines())
+            assertThat(running.out().toString().strip().lines())
                     .containsExactly(
                             "Kafka broker ready at localhost:"
                                     + port
@@ -162,8 +142,7 @@ class BrokerCommandTest {
                             + " username=\"alice\" password=\""
                             + ALICE_PASSWORD
                             + "\";");
-            try (KafkaProducer<String, String> producer =
-                    producer("localhost:" + port, alice)) {
+            try (KafkaProducer<String, String> producer = producer("localhost:" + port, alice)) {
                 producer.send(new ProducerRecord<>("cli-secured", "by alice")).get();
             }
             // carol with the certificate issued before the broker first started.
@@ -180,13 +159,10 @@ class BrokerCommandTest {
                         .extracting(ConsumerRecord::value)
                         .containsExactly("by alice");
             }
-            assertThat(out.toString()).doesNotContain(ALICE_PASSWORD);
+            assertThat(running.out().toString()).doesNotContain(ALICE_PASSWORD);
         } finally {
-            thread.interrupt();
-            thread.join(Duration.ofSeconds(60).toMillis());
+            running.interruptAndCheckItExitsZero();
         }
-        assertThat(thread.isAlive()).as("command still running after interrupt").isFalse();
-        assertThat(exitCode.get()).isZero();
         assertThat(KafkaTestClients.isFree(mtlsPort)).as("mTLS port released").isTrue();
     }
 
@@ -229,17 +205,36 @@ class BrokerCommandTest {
         assertThat(help).contains("--port=PORT", "9092", "--data-dir=DIR", "discarded on exit");
     }
 
-    private static void awaitOutput(StringWriter out, String expected, Thread command)
-            throws InterruptedException {
-        long deadlineNs = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (!out.toString().contains(expected)) {
-            if (!command.isAlive()) {
-                fail("command ended before printing '" + expected + "'; output: " + out);
+    /** {@code quiver broker ARGS} running on a thread of its own, its output in {@link #out()}. */
+    private record RunningCommand(Thread thread, StringWriter out, AtomicInteger exitCode) {
+        static RunningCommand start(String... args) {
+            StringWriter out = new StringWriter();
+            AtomicInteger exitCode = new AtomicInteger(-1);
+            CommandLine command =
+                    new CommandLine(new BrokerCommand()).setOut(new PrintWriter(out, true));
+            Thread thread = new Thread(() -> exitCode.set(command.execute(args)), "broker-command");
+            thread.start();
+            return new RunningCommand(thread, out, exitCode);
+        }
+
+        void awaitOutput(String expected) throws InterruptedException {
+            long deadlineNs = System.nanoTime() + READY_TIMEOUT.toNanos();
+            while (!out.toString().contains(expected)) {
+                if (!thread.isAlive()) {
+                    fail("command ended before printing '" + expected + "'; output: " + out);
+                }
+                if (System.nanoTime() > deadlineNs) {
+                    fail("no '" + expected + "' within " + READY_TIMEOUT + "; output: " + out);
+                }
+                Thread.sleep(50);
             }
-            if (System.nanoTime() > deadlineNs) {
-                fail("no '" + expected + "' within " + READY_TIMEOUT + "; output: " + out);
-            }
-            Thread.sleep(50);
+        }
+
+        void interruptAndCheckItExitsZero() throws InterruptedException {
+            thread.interrupt();
+            thread.join(Duration.ofSeconds(60).toMillis());
+            assertThat(thread.isAlive()).as("command still running after interrupt").isFalse();
+            assertThat(exitCode.get()).isZero();
         }
     }
 }

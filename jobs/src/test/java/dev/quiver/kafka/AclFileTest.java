@@ -34,14 +34,34 @@ class AclFileTest {
 
         assertThat(AclFile.read(file))
                 .containsExactly(
-                        acl("User:alice", AclOperation.READ, ResourceType.TOPIC, "vectors",
-                                PatternType.LITERAL, AclPermissionType.ALLOW),
-                        acl("User:alice", AclOperation.READ, ResourceType.GROUP, "quiver-",
-                                PatternType.PREFIXED, AclPermissionType.ALLOW),
-                        acl("User:alice", AclOperation.IDEMPOTENT_WRITE, ResourceType.CLUSTER,
-                                "kafka-cluster", PatternType.LITERAL, AclPermissionType.ALLOW),
-                        acl("User:*", AclOperation.ALL, ResourceType.TOPIC, "*",
-                                PatternType.LITERAL, AclPermissionType.DENY));
+                        acl(
+                                "User:alice",
+                                AclOperation.READ,
+                                ResourceType.TOPIC,
+                                "vectors",
+                                PatternType.LITERAL,
+                                AclPermissionType.ALLOW),
+                        acl(
+                                "User:alice",
+                                AclOperation.READ,
+                                ResourceType.GROUP,
+                                "quiver-",
+                                PatternType.PREFIXED,
+                                AclPermissionType.ALLOW),
+                        acl(
+                                "User:alice",
+                                AclOperation.IDEMPOTENT_WRITE,
+                                ResourceType.CLUSTER,
+                                "kafka-cluster",
+                                PatternType.LITERAL,
+                                AclPermissionType.ALLOW),
+                        acl(
+                                "User:*",
+                                AclOperation.ALL,
+                                ResourceType.TOPIC,
+                                "*",
+                                PatternType.LITERAL,
+                                AclPermissionType.DENY));
     }
 
     @Test

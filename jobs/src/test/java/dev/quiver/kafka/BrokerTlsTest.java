@@ -39,7 +39,8 @@ class BrokerTlsTest {
     void anIncompleteSetIsMadeAnewAndOnlySecretFilesAreOwnerOnly() throws Exception {
         BrokerTls.inDataDir(dataDir);
         byte[] ca = Files.readAllBytes(dataDir.resolve(BrokerTls.CA_FILE));
-        Files.delete(dataDir.resolve(BrokerTls.SECRETS_FILE)); // as if the first start was cut short
+        Files.delete(
+                dataDir.resolve(BrokerTls.SECRETS_FILE)); // as if the first start was cut short
 
         BrokerTls.inDataDir(dataDir);
 
@@ -90,12 +91,15 @@ class BrokerTlsTest {
         Properties secrets = BrokerTls.readProperties(dataDir.resolve(BrokerTls.SECRETS_FILE));
         X509Certificate broker =
                 (X509Certificate)
-                        load(dataDir.resolve(BrokerTls.BROKER_FILE),
+                        load(
+                                        dataDir.resolve(BrokerTls.BROKER_FILE),
                                         secrets.getProperty("broker.password"))
                                 .getCertificate("key");
 
         assertThat(broker.getSubjectX500Principal().getName()).isEqualTo("CN=quiver-broker");
-        assertThat(broker.getSubjectAlternativeNames().stream().map(name -> String.valueOf(name.get(1))))
+        assertThat(
+                        broker.getSubjectAlternativeNames().stream()
+                                .map(name -> String.valueOf(name.get(1))))
                 .contains("localhost", "127.0.0.1");
         assertThat(broker.getExtendedKeyUsage())
                 .containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");

@@ -51,7 +51,8 @@ class ExamplesTest {
         Path dataDir;
         // BrokerSecurity's example, with the files above for users.txt and acls.txt.
         BrokerSecurity security = BrokerSecurity.saslSsl(usersFile, aclsFile);
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().security(security).start()) {
+        try (EmbeddedKafkaBroker broker =
+                EmbeddedKafkaBroker.builder().security(security).start()) {
             String saslSsl = broker.bootstrapServers(); // with broker.tls().clientSslProperties()
             String mutualTls = broker.mtlsBootstrapServers(); // with issueClientCertificate(name)
             assertThat(saslSsl).isEqualTo("localhost:" + broker.port());

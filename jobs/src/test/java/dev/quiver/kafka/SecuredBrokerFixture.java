@@ -17,8 +17,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  *     kafka.createTopics("vectors");                              // as the super user
  *     Map<String, Object> alice = kafka.saslClient("alice", "alice-secret");
  *     Map<String, Object> carol = kafka.mtlsClient("carol");     // CN=carol, User:carol
- *     Properties file = kafka.saslClientProperties("alice", "alice-secret"); // for --kafka-config
+ *     Path file = kafka.saslClientFile("alice", "alice-secret", dir.resolve("alice.properties"));
  * }
  * }</pre>
  */
@@ -109,11 +109,7 @@ public final class SecuredBrokerFixture implements AutoCloseable {
                 List<String> lines = new ArrayList<>();
                 users.forEach((name, password) -> lines.add(name + ":" + password));
                 // Owner only, as an operator's should be; the broker warns about any other.
-                Files.createFile(
-                        usersFile,
-                        PosixFilePermissions.asFileAttribute(
-                                PosixFilePermissions.fromString("rw-------")));
-                Files.write(usersFile, lines);
+                Files.write(createOwnerOnly(usersFile), lines);
                 Path aclsFile = dir.resolve("acls.txt");
                 Files.write(aclsFile, acls);
                 EmbeddedKafkaBroker broker =
@@ -144,9 +140,8 @@ public final class SecuredBrokerFixture implements AutoCloseable {
     }
 
     /**
-     * What a user writes into a client properties file: the broker's {@code
-     * client-ssl.properties} plus {@code bootstrap.servers} and the user's {@code
-     * sasl.jaas.config} line.
+     * What a user writes into a client properties file: the broker's {@code client-ssl.properties}
+     * plus {@code bootstrap.servers} and the user's {@code sasl.jaas.config} line.
      */
     public Properties saslClientProperties(String user, String password) {
         Properties props = BrokerTls.readProperties(broker.tls().clientSslProperties());
@@ -159,6 +154,22 @@ public final class SecuredBrokerFixture implements AutoCloseable {
                         + password
                         + "\";");
         return props;
+    }
+
+    /**
+     * Writes {@link #saslClientProperties} of {@code user} to {@code file}, owner only: the file a
+     * command's Kafka client settings option reads.
+     */
+    public Path saslClientFile(String user, String password, Path file) {
+        try {
+            Files.deleteIfExists(file);
+            try (var out = Files.newOutputStream(createOwnerOnly(file))) {
+                saslClientProperties(user, password).store(out, "SASL_SSL as " + user);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -202,7 +213,11 @@ public final class SecuredBrokerFixture implements AutoCloseable {
 
     private static boolean haveLeaders(Admin admin, List<String> topics) throws Exception {
         try {
-            return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()
+            return admin
+                    .describeTopics(topics)
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .values()
                     .stream()
                     .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
         } catch (ExecutionException e) {
@@ -220,6 +235,12 @@ public final class SecuredBrokerFixture implements AutoCloseable {
         } finally {
             deleteFiles(filesDir);
         }
+    }
+
+    private static Path createOwnerOnly(Path file) throws IOException {
+        return Files.createFile(
+                file,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
 
     private static void deleteFiles(Path dir) {

@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,11 +43,15 @@ import java.util.concurrent.TimeUnit;
 class SecuredBrokerTest {
     private static final String ALICE_PASSWORD = "alice: a pass:word with colons";
     private static final String BOB_PASSWORD = "bob-secret";
+
     /** Each bounded failure must come well inside this (the brief's bound for "no hang"). */
     private static final Duration FAILURE_BOUND = Duration.ofSeconds(30);
+
     private static final Duration CONSUME_TIMEOUT = Duration.ofSeconds(30);
 
     private static SecuredBrokerFixture kafka;
+
+    @TempDir static Path files;
 
     @BeforeAll
     static void startSecuredBroker() {
@@ -81,7 +86,12 @@ class SecuredBrokerTest {
                 setup.send(new ProducerRecord<>("in-a", "k" + i, "v" + i)).get();
             }
         }
-        Map<String, Object> alice = kafka.saslClient("alice", ALICE_PASSWORD);
+        // alice's settings as a command would read them from a file.
+        Map<String, Object> alice = new HashMap<>();
+        BrokerTls.readProperties(
+                        kafka.saslClientFile(
+                                "alice", ALICE_PASSWORD, files.resolve("alice.properties")))
+                .forEach((k, v) -> alice.put((String) k, v));
         Map<String, Object> transactional = new HashMap<>(alice);
         transactional.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "alice-tx-1");
         transactional.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
@@ -92,7 +102,9 @@ class SecuredBrokerTest {
             producer.initTransactions();
             consumer.subscribe(List.of("in-a"));
             List<ConsumerRecord<String, String>> read = pollUntil(consumer, 4);
-            assertThat(read).extracting(ConsumerRecord::value).containsExactly("v0", "v1", "v2", "v3");
+            assertThat(read)
+                    .extracting(ConsumerRecord::value)
+                    .containsExactly("v0", "v1", "v2", "v3");
             producer.beginTransaction();
             for (ConsumerRecord<String, String> record : read) {
                 producer.send(new ProducerRecord<>("out-b", record.key(), record.value() + "!"));
@@ -172,10 +184,14 @@ class SecuredBrokerTest {
         long startNs = System.nanoTime();
 
         assertThatThrownBy(
-                        () -> KafkaTopics.checkReachable(kafka.broker().bootstrapServers(), timeout))
+                        () ->
+                                KafkaTopics.checkReachable(
+                                        kafka.broker().bootstrapServers(), timeout))
                 .isInstanceOf(KafkaUnreachableException.class)
                 .hasMessage(
-                        "cannot reach Kafka at " + kafka.broker().bootstrapServers() + " within 5 s");
+                        "cannot reach Kafka at "
+                                + kafka.broker().bootstrapServers()
+                                + " within 5 s");
         assertThat(Duration.ofNanos(System.nanoTime() - startNs))
                 .isLessThan(timeout.plusSeconds(5));
     }
@@ -206,7 +222,9 @@ class SecuredBrokerTest {
         Path dir = kafka.broker().dataDir();
         for (String secret :
                 List.of(BrokerTls.SECRETS_FILE, BrokerTls.CA_FILE, BrokerTls.BROKER_FILE)) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(secret))))
+            assertThat(
+                            PosixFilePermissions.toString(
+                                    Files.getPosixFilePermissions(dir.resolve(secret))))
                     .as(secret)
                     .isEqualTo("rw-------");
         }
@@ -254,7 +272,8 @@ class SecuredBrokerTest {
         return new KafkaProducer<>(all, new StringSerializer(), new StringSerializer());
     }
 
-    private static KafkaConsumer<String, String> consumer(Map<String, Object> config, String group) {
+    private static KafkaConsumer<String, String> consumer(
+            Map<String, Object> config, String group) {
         Map<String, Object> all = new HashMap<>(config);
         all.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         all.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
