@@ -180,7 +180,8 @@ class SecuredBrokerTest {
 
     @Test
     void aPlaintextClientOnTheTlsPortFailsClearlyWithinTheBound() {
-        Duration timeout = Duration.ofSeconds(5);
+        // The client cannot tell a TLS port from a dead one: its own bound is what stops it.
+        Duration timeout = Duration.ofSeconds(3);
         long startNs = System.nanoTime();
 
         assertThatThrownBy(
@@ -191,9 +192,8 @@ class SecuredBrokerTest {
                 .hasMessage(
                         "cannot reach Kafka at "
                                 + kafka.broker().bootstrapServers()
-                                + " within 5 s");
-        assertThat(Duration.ofNanos(System.nanoTime() - startNs))
-                .isLessThan(timeout.plusSeconds(5));
+                                + " within 3 s");
+        assertThat(Duration.ofNanos(System.nanoTime() - startNs)).isLessThan(FAILURE_BOUND);
     }
 
     @Test
