@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -24,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -34,6 +35,10 @@ import java.util.stream.Stream;
  * and transactional producers (the transaction coordinator that Flink's exactly-once sink needs)
  * and log recovery after a restart all work. Clients connect over PLAINTEXT to {@link
  * #bootstrapServers()}; the controller listens on a second, always free, port.
+ *
+ * <p>With {@link Builder#security(BrokerSecurity)} the broker is secured instead: SASL_SSL with
+ * SCRAM-SHA-512 users on its port, mutual TLS on {@link #mtlsBootstrapServers()}, ACLs enforced,
+ * and its TLS files in the data directory ({@link BrokerSecurity}, {@link BrokerTls}).
  *
  * <p>Topics are auto-created on first use with {@link Builder#partitions(int)} partitions. Internal
  * topics ({@code __consumer_offsets}, {@code __transaction_state}, the share-group state topic)
@@ -84,14 +89,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int port;
     private final Path dataDir;
     private final boolean deleteDataDirOnClose;
+    private final BrokerTls tls; // null for a plaintext broker
+    private final int mtlsPort; // 0 for a plaintext broker
     private boolean closed; // guarded by this
 
     private EmbeddedKafkaBroker(
-            KafkaRaftServer server, int port, Path dataDir, boolean deleteDataDirOnClose) {
+            KafkaRaftServer server,
+            int port,
+            Path dataDir,
+            boolean deleteDataDirOnClose,
+            BrokerTls tls,
+            int mtlsPort) {
         this.server = server;
         this.port = port;
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
+        this.tls = tls;
+        this.mtlsPort = mtlsPort;
     }
 
     /** A builder with the defaults: a free port, a temporary data dir, one partition per topic. */
@@ -104,6 +118,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int port;
         private Path dataDir;
         private int partitions = 1;
+        private BrokerSecurity security;
+        private int mtlsPort;
 
         private Builder() {}
 
@@ -142,6 +158,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
 
         /**
+         * Secures the broker as {@link BrokerSecurity} describes; {@code null} (the default) keeps
+         * the plaintext broker.
+         */
+        public Builder security(BrokerSecurity security) {
+            this.security = security;
+            return this;
+        }
+
+        /**
+         * Port of the mutual-TLS listener of a secured broker, on {@code localhost}; 0 (the
+         * default) picks a free port. Ignored without {@link #security(BrokerSecurity)}.
+         */
+        public Builder mtlsPort(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("mTLS port must be in 0..65535: " + port);
+            }
+            this.mtlsPort = port;
+            return this;
+        }
+
+        /**
          * Formats storage if needed, starts the broker and returns once it answers an admin {@code
          * describeCluster} request.
          *
@@ -166,13 +203,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (port != 0 && !isFree(port)) {
                 throw portInUse(port, null);
             }
+            boolean secured = security != null;
+            if (secured && mtlsPort != 0 && (mtlsPort == port || !isFree(mtlsPort))) {
+                throw portInUse(mtlsPort, null);
+            }
+            // Before formatting: a data dir is only formatted once its TLS files could be made.
+            BrokerTls tls = secured ? BrokerTls.inDataDir(dir) : null;
             for (int attempt = 1; ; attempt++) {
                 int brokerPort = port != 0 ? port : freePort();
+                int brokerMtlsPort = !secured ? 0 : mtlsPort != 0 ? mtlsPort : freePort();
+                while (secured && brokerMtlsPort == brokerPort) {
+                    brokerMtlsPort = freePort();
+                }
                 int controllerPort = freePort();
-                while (controllerPort == brokerPort) {
+                while (controllerPort == brokerPort || controllerPort == brokerMtlsPort) {
                     controllerPort = freePort();
                 }
                 Properties props = brokerProperties(brokerPort, controllerPort, dir, partitions);
+                if (secured) {
+                    security.secure(props, tls, brokerPort, brokerMtlsPort, controllerPort);
+                }
                 formatIfNeeded(props, dir);
                 long startNs = System.nanoTime();
                 KafkaRaftServer server;
@@ -192,6 +242,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     if (port != 0 && !isFree(port)) {
                         throw portInUse(port, e);
                     }
+                    if (secured && mtlsPort != 0 && !isFree(mtlsPort)) {
+                        throw portInUse(mtlsPort, e);
+                    }
                     if (attempt == FREE_PORT_ATTEMPTS) {
                         throw new IllegalStateException(
                                 "cannot start Kafka broker: no free port after "
@@ -208,13 +261,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     continue;
                 }
                 EmbeddedKafkaBroker broker =
-                        new EmbeddedKafkaBroker(server, brokerPort, dir, temporary);
+                        new EmbeddedKafkaBroker(
+                                server, brokerPort, dir, temporary, tls, brokerMtlsPort);
                 try {
-                    KafkaTopics.checkReachable(broker.bootstrapServers(), READY_TIMEOUT);
+                    if (secured) {
+                        security.apply(tls, broker.mtlsBootstrapServers(), READY_TIMEOUT);
+                    } else {
+                        KafkaTopics.checkReachable(broker.bootstrapServers(), READY_TIMEOUT);
+                    }
                 } catch (KafkaUnreachableException e) {
                     broker.close();
                     throw new IllegalStateException(
                             "Kafka broker started but " + e.getMessage(), e);
+                } catch (RuntimeException e) {
+                    broker.close();
+                    throw e;
                 }
                 LOG.info(
                         "Kafka broker ready at {} in {} ms (controller on port {}, data in {})",
@@ -232,9 +293,52 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return HOST + ":" + port;
     }
 
-    /** The PLAINTEXT port clients connect to; the chosen one if the builder was given 0. */
+    /**
+     * The port clients connect to (PLAINTEXT, or SASL_SSL if secured); the chosen one if the
+     * builder was given 0.
+     */
     public int port() {
         return port;
+    }
+
+    /** Whether this broker was started with {@link Builder#security(BrokerSecurity)}. */
+    public boolean isSecured() {
+        return tls != null;
+    }
+
+    /**
+     * {@code "localhost:PORT"} of the mutual-TLS listener of a secured broker.
+     *
+     * @throws IllegalStateException if the broker is not secured
+     */
+    public String mtlsBootstrapServers() {
+        return HOST + ":" + secured("mtlsBootstrapServers").mtlsPort;
+    }
+
+    /**
+     * The TLS files of a secured broker: truststore, client settings, client certificates.
+     *
+     * @throws IllegalStateException if the broker is not secured
+     */
+    public BrokerTls tls() {
+        return secured("tls").tls;
+    }
+
+    /**
+     * Client settings that connect to {@link #mtlsBootstrapServers()} as the broker itself, its
+     * super user; for the test fixture that creates topics and reads what a user may not.
+     */
+    Map<String, Object> superUserClientConfig() {
+        Map<String, Object> config = new HashMap<>(tls().superUserClientConfig());
+        config.put("bootstrap.servers", mtlsBootstrapServers());
+        return config;
+    }
+
+    private EmbeddedKafkaBroker secured(String what) {
+        if (tls == null) {
+            throw new IllegalStateException(what + ": this Kafka broker is not secured");
+        }
+        return this;
     }
 
     /** The absolute data directory: the given one, or the temporary one made for this broker. */
@@ -329,7 +433,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static void formatIfNeeded(Properties props, Path dir) {
         Path meta = dir.resolve(MetaPropertiesEnsemble.META_PROPERTIES_NAME);
         if (Files.exists(meta)) {
-            Properties stored = readProperties(meta);
+            Properties stored = BrokerTls.readProperties(meta);
             if (!Integer.toString(NODE_ID).equals(stored.getProperty("node.id"))) {
                 throw new IllegalStateException(
                         "cannot start Kafka broker: "
@@ -445,16 +549,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException(
                     "cannot find a free port on " + HOST + ": " + e.getMessage(), e);
         }
-    }
-
-    private static Properties readProperties(Path file) {
-        Properties props = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            props.load(in);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        return props;
     }
 
     private static Path createTempDir() {

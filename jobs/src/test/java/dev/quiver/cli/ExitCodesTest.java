@@ -164,6 +164,22 @@ class ExitCodesTest {
                         "no such file: @dir/gone.json"),
                 new Case("broker --port 0 --data-dir @file", BAD_USAGE, "@file is not a directory"),
                 new Case(
+                        "broker --port 0 --users @file",
+                        BAD_USAGE,
+                        "--users needs --security sasl-ssl"),
+                new Case(
+                        "broker --port 0 --security tls",
+                        BAD_USAGE,
+                        "--security must be plaintext or sasl-ssl: tls"),
+                new Case(
+                        "broker --issue-client-cert carol",
+                        BAD_USAGE,
+                        "--issue-client-cert needs --data-dir"),
+                new Case(
+                        "broker --data-dir @dir --issue-client-cert ../carol",
+                        BAD_USAGE,
+                        "'../carol'"),
+                new Case(
                         "cluster --run-dir @file/run status",
                         BAD_USAGE,
                         "cannot create directory @file/run: @file is not a directory"));
@@ -183,7 +199,12 @@ class ExitCodesTest {
                 new Case(
                         "consume --bootstrap @bootstrap --topic no-such-topic --max 1",
                         RUNTIME_FAILURE,
-                        "topic no-such-topic does not exist"));
+                        "topic no-such-topic does not exist"),
+                // A refused ACL file is data, refused before the broker starts.
+                new Case(
+                        "broker --port 0 --security sasl-ssl --acls @file",
+                        RUNTIME_FAILURE,
+                        "@file line 1: expected PRINCIPAL OPERATION RESOURCE_TYPE NAME"));
     }
 
     @ParameterizedTest(name = "{0}")
