@@ -77,11 +77,7 @@ public final class WalkResult {
     private double mean;
     private double variance;
     private double maximumSum;
-    private int bins;
-    private double binLow;
-    private double binWidth;
-    private double[] binLevels = new double[0];
-    private long[] binPaths = new long[0];
+    private final LevelHistogram histogram = new LevelHistogram();
     private long hits;
     private long returns;
     private double aboveSum;
@@ -145,7 +141,7 @@ public final class WalkResult {
             replayed.addFinal(pass, position);
             if (pass == 1) {
                 // The bins span the lowest to the highest position, known after the first pass.
-                countInBin(position);
+                histogram.count(position);
             }
             added++;
         } else {
@@ -199,7 +195,8 @@ public final class WalkResult {
         if (pass == 0) {
             mean = replayed.finalSum() / m;
             replayed.useMean(mean);
-            startHistogram(replayed.lowestFinal(), replayed.highestFinal());
+            histogram.startEqualWidth(
+                    replayed.lowestFinal(), replayed.highestFinal(), CONTINUOUS_BINS, start);
         } else if (pass == 1) {
             variance = m > 1 ? replayed.squares() / (m - 1) : Double.NaN;
         }
@@ -224,23 +221,13 @@ public final class WalkResult {
             }
             mean = sum / m;
             double squares = 0;
-            bins = 0;
             for (int k = -n; k <= n; k++) {
                 long count = finalCounts.count(k + n);
                 if (count > 0) {
                     squares += (k - mean) * (k - mean) * count;
-                    bins++;
                 }
             }
-            binLevels = grown(binLevels, bins);
-            binPaths = bins > binPaths.length ? new long[bins] : binPaths;
-            int bin = 0;
-            for (int k = -n; k <= n; k++) {
-                if (finalCounts.count(k + n) > 0) {
-                    binLevels[bin] = start + k;
-                    binPaths[bin++] = finalCounts.count(k + n);
-                }
-            }
+            histogram.fillLattice(finalCounts, n, start);
             variance = m > 1 ? squares / (m - 1) : Double.NaN;
         } else if (!inPasses) {
             // Two passes in path order, before sorting, so the sums do not depend on the data's
@@ -263,9 +250,9 @@ public final class WalkResult {
                 }
                 Arrays.sort(maxima, 0, m);
             }
-            startHistogram(finals[0], finals[m - 1]);
+            histogram.startEqualWidth(finals[0], finals[m - 1], CONTINUOUS_BINS, start);
             for (int i = 0; i < m; i++) {
-                countInBin(finals[i]);
+                histogram.count(finals[i]);
             }
         }
         if (spec.track() == WalkSpec.Track.PATH) {
@@ -276,27 +263,6 @@ public final class WalkResult {
         }
         mean += start;
         finished = true;
-    }
-
-    /**
-     * Equal-width bins between the lowest and highest final position of a real-valued walk, empty;
-     * {@link #countInBin} fills them.
-     */
-    private void startHistogram(double low, double high) {
-        bins = low == high ? 1 : CONTINUOUS_BINS;
-        binLevels = grown(binLevels, bins);
-        binPaths = bins > binPaths.length ? new long[bins] : binPaths;
-        Arrays.fill(binPaths, 0, bins, 0L);
-        binWidth = (high - low) / bins;
-        binLow = low;
-        for (int b = 0; b < bins; b++) {
-            binLevels[b] = start + low + (b + 0.5) * binWidth;
-        }
-    }
-
-    private void countInBin(double position) {
-        int b = binWidth == 0 ? 0 : (int) ((position - binLow) / binWidth);
-        binPaths[Math.min(b, bins - 1)]++;
     }
 
     private void checkFinished() {
@@ -398,25 +364,19 @@ public final class WalkResult {
     /** Bins of the final-level histogram, ascending by level. */
     public int binCount() {
         checkFinished();
-        return bins;
+        return histogram.bins();
     }
 
     /** The absolute level of bin {@code i}: the level itself (lattice) or the bin's centre. */
     public double binLevel(int i) {
-        return binLevels[checkBin(i)];
+        checkFinished();
+        return histogram.level(i);
     }
 
     /** How many paths ended in bin {@code i}. */
     public long binPaths(int i) {
-        return binPaths[checkBin(i)];
-    }
-
-    private int checkBin(int i) {
         checkFinished();
-        if (i < 0 || i >= bins) {
-            throw new IndexOutOfBoundsException("bin " + i + " of " + bins);
-        }
-        return i;
+        return histogram.paths(i);
     }
 
     /** Paths whose running maximum is exactly {@code a >= 0} (lattice walks, path tracking). */
