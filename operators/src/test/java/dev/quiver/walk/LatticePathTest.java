@@ -76,50 +76,39 @@ class LatticePathTest {
         }
     }
 
+    /**
+     * All the words in one call, then, from a random offset, whole words and the first bytes of one
+     * more word in one call.
+     */
     @Test
-    void wholeWordsEqualTheirBytes() {
+    void wholeWordsAndAPartialLastWordEqualTheirBytes() {
         SplittableRandom random = new SplittableRandom(77L);
+        SplittableRandom cuts = new SplittableRandom(4_096L);
         for (int trial = 0; trial < 500; trial++) {
             int barrier = random.nextInt(-60, 61);
             long[] words = new long[random.nextInt(1, 64)];
             for (int w = 0; w < words.length; w++) {
                 words[w] = random.nextLong() & (trial % 2 == 0 ? -1L : random.nextLong());
             }
-            LatticePath whole = new LatticePath();
-            LatticePath steps = new LatticePath();
-            whole.reset(barrier);
-            steps.reset(barrier);
-            whole.bytes(words, 0, 8 * words.length);
-            for (long word : words) {
-                stepBits(steps, word, 64);
-            }
-            assertSameState(whole, steps, "trial " + trial);
+            assertBytesEqualSteps(barrier, words, 0, 8 * words.length, "trial " + trial);
+            int offset = cuts.nextInt(0, words.length);
+            int byteCount = cuts.nextInt(0, 8 * (words.length - offset) + 1);
+            assertBytesEqualSteps(
+                    barrier, words, offset, byteCount, "trial " + trial + " from " + offset);
         }
     }
 
-    /** Whole words and the first bytes of one more word in one call, from an offset. */
-    @Test
-    void wholeWordsThenAPartialWordEqualStepByStep() {
-        SplittableRandom random = new SplittableRandom(4_096L);
-        for (int trial = 0; trial < 500; trial++) {
-            int barrier = random.nextInt(-60, 61);
-            long[] words = new long[random.nextInt(2, 40)];
-            for (int w = 0; w < words.length; w++) {
-                words[w] = random.nextLong() | (trial % 3 == 0 ? random.nextLong() : 0);
-            }
-            int offset = random.nextInt(0, words.length - 1);
-            int wholeWords = random.nextInt(0, words.length - offset);
-            int byteCount = 8 * wholeWords + random.nextInt(0, 8);
-            LatticePath tables = new LatticePath();
-            LatticePath steps = new LatticePath();
-            tables.reset(barrier);
-            steps.reset(barrier);
-            tables.bytes(words, offset, byteCount);
-            for (int b = 0; b < byteCount; b += 8) {
-                stepBits(steps, words[offset + b / 8], 8 * Math.min(8, byteCount - b));
-            }
-            assertSameState(tables, steps, "trial " + trial);
+    private static void assertBytesEqualSteps(
+            int barrier, long[] words, int offset, int byteCount, String what) {
+        LatticePath tables = new LatticePath();
+        LatticePath steps = new LatticePath();
+        tables.reset(barrier);
+        steps.reset(barrier);
+        tables.bytes(words, offset, byteCount);
+        for (int b = 0; b < byteCount; b += 8) {
+            stepBits(steps, words[offset + b / 8], 8 * Math.min(8, byteCount - b));
         }
+        assertSameState(tables, steps, what);
     }
 
     /** The one-step definitions against a direct computation over every path of 14 steps. */
