@@ -218,11 +218,6 @@ public final class BetaBernoulliPosterior extends BetaPosterior<BetaBernoulliPos
     }
 
     @Override
-    public BetaBernoulliPosterior copy() {
-        return new BetaBernoulliPosterior(priorAlpha, priorBeta, successes, failures);
-    }
-
-    @Override
     public double getN() {
         return successes + failures;
     }

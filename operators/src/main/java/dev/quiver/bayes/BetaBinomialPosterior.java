@@ -256,17 +256,6 @@ public final class BetaBinomialPosterior extends BetaPosterior<BetaBinomialPoste
     }
 
     @Override
-    public BetaBinomialPosterior copy() {
-        return new BetaBinomialPosterior(
-                priorAlpha,
-                priorBeta,
-                observations,
-                successes,
-                failures,
-                logBinomialCoefficientSum);
-    }
-
-    @Override
     public byte[] toBytes() {
         return StateWriter.version2(
                         PosteriorStateFormat.BETA_BINOMIAL,

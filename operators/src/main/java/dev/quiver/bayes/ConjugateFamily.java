@@ -25,7 +25,8 @@ import java.util.Objects;
  *
  * @param <P> the family's own class
  */
-abstract class ConjugateFamily<P extends ConjugateFamily<P>> implements ConjugatePosterior {
+abstract class ConjugateFamily<P extends ConjugateFamily<P>>
+        implements ConjugatePosterior, Cloneable {
 
     private final Class<P> family;
 
@@ -85,6 +86,22 @@ abstract class ConjugateFamily<P extends ConjugateFamily<P>> implements Conjugat
     @Override
     public boolean isEmpty() {
         return getN() == 0.0;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: a copy of every field, bit for bit the same state, for the families whose state is
+     * primitives and immutable objects only. A family that holds arrays or other mutable objects
+     * overrides it to copy those.
+     */
+    @Override
+    public P copy() {
+        try {
+            return family.cast(clone());
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError("a ConjugateFamily is Cloneable", e);
+        }
     }
 
     /** Throws {@link IllegalArgumentException} with the reason when the observation is invalid. */

@@ -352,12 +352,6 @@ public final class GammaPoissonPosterior extends ConjugateFamily<GammaPoissonPos
                 + logBaseMeasureSum;
     }
 
-    @Override
-    public GammaPoissonPosterior copy() {
-        return new GammaPoissonPosterior(
-                priorShape, priorRate, observations, totalCount, totalExposure, logBaseMeasureSum);
-    }
-
     /** Summarizes lambda: params {@code {shape, rate}}, n = the number of observations. */
     @Override
     public PosteriorSummary summarize() {

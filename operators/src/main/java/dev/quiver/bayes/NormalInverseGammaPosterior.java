@@ -430,11 +430,6 @@ public final class NormalInverseGammaPosterior
     }
 
     @Override
-    public NormalInverseGammaPosterior copy() {
-        return new NormalInverseGammaPosterior(prior, n, mean, m2);
-    }
-
-    @Override
     public PosteriorSummary summarize() {
         final double mu = mu();
         final double kappa = kappa();

@@ -222,14 +222,13 @@ public final class JavaWalkSimulator implements WalkSimulator {
     /** {@link #countOnes}'s steps into {@link #lattice}, byte tables then single steps. */
     private void walkWords(int offset, int first, int count, int n) {
         int full = Math.min(count, (n >>> 6) - first);
-        lattice.words(words, offset, full);
-        if (full < count) {
-            int rest = n & 63;
-            long last = words[offset + full];
-            lattice.bytes(last, rest >>> 3);
-            for (int b = rest & ~7; b < rest; b++) {
-                lattice.step((int) ((last >>> b) & 1) * 2 - 1);
-            }
+        // A path that ends inside word `full` takes that word's whole bytes with the whole words
+        // before it, then its last n mod 8 steps one at a time.
+        int rest = full < count ? n & 63 : 0;
+        lattice.bytes(words, offset, 8 * full + (rest >>> 3));
+        long last = rest > 0 ? words[offset + full] : 0;
+        for (int b = rest & ~7; b < rest; b++) {
+            lattice.step((int) ((last >>> b) & 1) * 2 - 1);
         }
     }
 

@@ -3,9 +3,8 @@ package dev.quiver.walk;
 /**
  * The statistics of one lattice path as it is walked: position, running maximum, first passage to
  * the barrier, first return to 0 and steps above 0. {@link #step(int)} takes one step and is the
- * definition; {@link #bytes(long, int)} and {@link #words(long[], int)} take eight +-1 steps at a
- * time from the bits of a word through per-byte prefix tables, and must agree with eight calls of
- * {@code step} exactly.
+ * definition; {@link #bytes(long[], int, int)} takes eight +-1 steps at a time from the bits of
+ * words through per-byte prefix tables, and must agree with eight calls of {@code step} exactly.
  *
  * <p>Per-byte tables, for the eight steps of byte {@code v} (bit {@code t - 1} is step {@code t}, 1
  * meaning +1) with prefix sums {@code s_0 = 0, s_1, ..., s_8}:
@@ -110,59 +109,23 @@ final class LatticePath {
     }
 
     /**
-     * The first {@code byteCount} bytes of {@code word} (least significant first) as 8 {@code
-     * byteCount} +-1 steps; the same as {@code step} on each bit.
+     * The first {@code byteCount} bytes of {@code words[offset ..]} as 8 {@code byteCount} +-1
+     * steps, each word's least significant byte first: the same as {@code step} on each bit. Whole
+     * words and the bytes of a last, partial word go through one loop, which keeps the path state
+     * in registers across words; the fast path spends all its time here (JMH:
+     * RandomWalkBenchmark.fairPathStatistics).
      */
-    void bytes(long word, int byteCount) {
+    void bytes(long[] words, int offset, int byteCount) {
         int pos = position;
         int max = maximum;
         int pass = passage;
         int ret = firstReturn;
         int abv = above;
         int t = time;
-        for (int b = 0; b < byteCount; b++) {
-            int v = (int) (word >>> (b << 3)) & 0xFF;
-            int packed = PACKED[v];
-            int high = (byte) (packed >>> 8);
-            int low = (byte) (packed >>> 16);
-            max = Math.max(max, pos + high);
-            if (pass == NOT_YET) {
-                int h = barrier - pos;
-                if (h >= low && h <= high) {
-                    pass = t + FIRST[17 * v + h + 8];
-                }
-            }
-            if (ret == NOT_YET && -pos >= low && -pos <= high) {
-                ret = t + FIRST[17 * v - pos + 8];
-            }
-            abv += ABOVE[17 * v + Math.max(-8, Math.min(8, pos)) + 8];
-            pos += (byte) packed;
-            t += 8;
-        }
-        position = pos;
-        maximum = max;
-        passage = pass;
-        firstReturn = ret;
-        above = abv;
-        time = t;
-    }
-
-    /**
-     * {@code words[offset .. offset + count)} as 64 {@code count} +-1 steps: {@link #bytes} of each
-     * word.
-     */
-    void words(long[] words, int offset, int count) {
-        // The loop of bytes() again, so the path state stays in registers across words; the
-        // fast path spends all its time here (JMH: RandomWalkBenchmark.fairPathStatistics).
-        int pos = position;
-        int max = maximum;
-        int pass = passage;
-        int ret = firstReturn;
-        int abv = above;
-        int t = time;
-        for (int w = offset; w < offset + count; w++) {
+        for (int w = offset, left = byteCount; left > 0; w++, left -= 8) {
             long word = words[w];
-            for (int b = 0; b < 8; b++) {
+            int bytesOfWord = Math.min(8, left);
+            for (int b = 0; b < bytesOfWord; b++) {
                 int v = (int) (word >>> (b << 3)) & 0xFF;
                 int packed = PACKED[v];
                 int high = (byte) (packed >>> 8);

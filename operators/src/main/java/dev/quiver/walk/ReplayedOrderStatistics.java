@@ -32,17 +32,50 @@ final class ReplayedOrderStatistics {
 
     private static final int DIGITS = 1 << DIGIT_BITS;
 
-    private int targets;
-    private long[] ranks = new long[0];
-    private long[] prefixes = new long[0];
-    private int[] resolvedBits = new int[0];
-    private boolean[] gathering = new boolean[0];
-    private boolean[] resolved = new boolean[0];
-    private boolean[] sharesBucketWithPrevious = new boolean[0];
-    private double[] values = new double[0];
-    private int[][] digitCounts = new int[0][];
-    private double[][] gathered = new double[0][];
-    private int[] gatheredCount = new int[0];
+    private int targetCount;
+    private Target[] targets = new Target[0];
+
+    /**
+     * One target rank's selection: the digits of its key found so far, and what the pass under way
+     * counts or gathers for it.
+     */
+    private static final class Target {
+        /** The rank, 1-based, among the values that share {@link #prefix}. */
+        long rank;
+
+        /** The {@link #resolvedBits} high bits of the key found so far. */
+        long prefix;
+
+        int resolvedBits;
+        boolean gathering;
+        boolean resolved;
+
+        /** Counts and gathers through the previous target: both wait on the same bucket. */
+        boolean sharesBucketWithPrevious;
+
+        double value;
+        final int[] digitCounts = new int[DIGITS];
+        final double[] gathered = new double[GATHER_LIMIT];
+        int gatheredCount;
+
+        void start(long rank) {
+            this.rank = rank;
+            prefix = 0;
+            resolvedBits = 0;
+            gathering = false;
+            resolved = false;
+            Arrays.fill(digitCounts, 0);
+        }
+
+        /** Whether both are open and wait on the same bucket in the same way. */
+        boolean sameOpenBucket(Target other) {
+            return !resolved
+                    && !other.resolved
+                    && resolvedBits == other.resolvedBits
+                    && prefix == other.prefix
+                    && gathering == other.gathering;
+        }
+    }
 
     /** Bytes of the counts and gather buffers for {@code targets} targets. */
     static long bytes(int targets) {
@@ -54,27 +87,16 @@ final class ReplayedOrderStatistics {
      * next passes will {@link #add}.
      */
     void reset(long[] ascendingRanks) {
-        targets = ascendingRanks.length;
-        if (ranks.length < targets) {
-            ranks = new long[targets];
-            prefixes = new long[targets];
-            resolvedBits = new int[targets];
-            gathering = new boolean[targets];
-            resolved = new boolean[targets];
-            sharesBucketWithPrevious = new boolean[targets];
-            values = new double[targets];
-            digitCounts = new int[targets][DIGITS];
-            gathered = new double[targets][GATHER_LIMIT];
-            gatheredCount = new int[targets];
+        targetCount = ascendingRanks.length;
+        if (targets.length < targetCount) {
+            targets = new Target[targetCount];
+            for (int t = 0; t < targetCount; t++) {
+                targets[t] = new Target();
+            }
         }
-        for (int t = 0; t < targets; t++) {
+        for (int t = 0; t < targetCount; t++) {
             assert t == 0 || ascendingRanks[t - 1] <= ascendingRanks[t];
-            ranks[t] = ascendingRanks[t];
-            prefixes[t] = 0;
-            resolvedBits[t] = 0;
-            gathering[t] = false;
-            resolved[t] = false;
-            Arrays.fill(digitCounts[t], 0);
+            targets[t].start(ascendingRanks[t]);
         }
         markSharedBuckets();
     }
@@ -82,18 +104,20 @@ final class ReplayedOrderStatistics {
     /** Counts (or gathers) one value of the current pass. */
     void add(double value) {
         long key = sortableKey(value);
-        for (int t = 0; t < targets; t++) {
-            if (resolved[t] || sharesBucketWithPrevious[t]) {
+        for (int t = 0; t < targetCount; t++) {
+            Target target = targets[t];
+            if (target.resolved || target.sharesBucketWithPrevious) {
                 continue;
             }
-            int bits = resolvedBits[t];
-            if (bits > 0 && key >>> (Long.SIZE - bits) != prefixes[t]) {
+            int bits = target.resolvedBits;
+            if (bits > 0 && key >>> (Long.SIZE - bits) != target.prefix) {
                 continue;
             }
-            if (gathering[t]) {
-                gathered[t][gatheredCount[t]++] = value;
+            if (target.gathering) {
+                target.gathered[target.gatheredCount++] = value;
             } else {
-                digitCounts[t][(int) (key >>> (Long.SIZE - bits - DIGIT_BITS)) & (DIGITS - 1)]++;
+                int digit = (int) (key >>> (Long.SIZE - bits - DIGIT_BITS)) & (DIGITS - 1);
+                target.digitCounts[digit]++;
             }
         }
     }
@@ -106,21 +130,22 @@ final class ReplayedOrderStatistics {
      */
     boolean endPass() {
         boolean done = true;
-        for (int t = 0; t < targets; t++) {
-            if (resolved[t]) {
+        for (int t = 0; t < targetCount; t++) {
+            Target target = targets[t];
+            if (target.resolved) {
                 continue;
             }
-            int source = sharesBucketWithPrevious[t] ? bucketLeader(t) : t;
-            if (gathering[t]) {
-                resolveFromGathered(t, source);
+            Target source = target.sharesBucketWithPrevious ? bucketLeader(t) : target;
+            if (target.gathering) {
+                resolveFromGathered(target, source);
             } else {
-                resolveDigit(t, source);
-                done &= resolved[t];
+                resolveDigit(target, source);
+                done &= target.resolved;
             }
         }
-        for (int t = 0; t < targets; t++) {
-            gatheredCount[t] = 0;
-            Arrays.fill(digitCounts[t], 0);
+        for (int t = 0; t < targetCount; t++) {
+            targets[t].gatheredCount = 0;
+            Arrays.fill(targets[t].digitCounts, 0);
         }
         markSharedBuckets();
         return done;
@@ -128,56 +153,51 @@ final class ReplayedOrderStatistics {
 
     /** The value of target {@code t} (its rank's element of the sorted sequence). */
     double value(int t) {
-        assert resolved[t];
-        return values[t];
+        assert targets[t].resolved;
+        return targets[t].value;
     }
 
-    private int bucketLeader(int t) {
+    private Target bucketLeader(int t) {
         int leader = t;
-        while (sharesBucketWithPrevious[leader]) {
+        while (targets[leader].sharesBucketWithPrevious) {
             leader--;
         }
-        return leader;
+        return targets[leader];
     }
 
-    private void resolveFromGathered(int t, int source) {
-        int count = gatheredCount[source];
-        if (source == t) {
-            Arrays.sort(gathered[t], 0, count);
+    private static void resolveFromGathered(Target target, Target source) {
+        int count = source.gatheredCount;
+        if (source == target) {
+            Arrays.sort(target.gathered, 0, count);
         }
-        assert ranks[t] >= 1 && ranks[t] <= count;
-        values[t] = gathered[source][(int) ranks[t] - 1];
-        resolved[t] = true;
+        assert target.rank >= 1 && target.rank <= count;
+        target.value = source.gathered[(int) target.rank - 1];
+        target.resolved = true;
     }
 
-    private void resolveDigit(int t, int source) {
-        int[] counts = digitCounts[source];
+    private static void resolveDigit(Target target, Target source) {
+        int[] counts = source.digitCounts;
         long below = 0;
         int digit = 0;
-        while (below + counts[digit] < ranks[t]) {
+        while (below + counts[digit] < target.rank) {
             below += counts[digit++];
         }
-        ranks[t] -= below;
-        prefixes[t] = (prefixes[t] << DIGIT_BITS) | digit;
-        resolvedBits[t] += DIGIT_BITS;
-        if (resolvedBits[t] == Long.SIZE) {
-            values[t] = fromSortableKey(prefixes[t]);
-            resolved[t] = true;
+        target.rank -= below;
+        target.prefix = (target.prefix << DIGIT_BITS) | digit;
+        target.resolvedBits += DIGIT_BITS;
+        if (target.resolvedBits == Long.SIZE) {
+            target.value = fromSortableKey(target.prefix);
+            target.resolved = true;
         } else {
-            gathering[t] = counts[digit] <= GATHER_LIMIT;
+            target.gathering = counts[digit] <= GATHER_LIMIT;
         }
     }
 
     /** Open targets in the same bucket as the previous one count and gather through it. */
     private void markSharedBuckets() {
-        for (int t = 0; t < targets; t++) {
-            sharesBucketWithPrevious[t] =
-                    t > 0
-                            && !resolved[t]
-                            && !resolved[t - 1]
-                            && resolvedBits[t] == resolvedBits[t - 1]
-                            && prefixes[t] == prefixes[t - 1]
-                            && gathering[t] == gathering[t - 1];
+        for (int t = 0; t < targetCount; t++) {
+            Target target = targets[t];
+            target.sharesBucketWithPrevious = t > 0 && target.sameOpenBucket(targets[t - 1]);
         }
     }
 

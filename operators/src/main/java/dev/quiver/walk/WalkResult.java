@@ -60,11 +60,13 @@ public final class WalkResult {
     private int added;
     private boolean finished;
 
-    private long[] finalCounts = new long[0];
-    private long[] maximumCounts = new long[0];
-    private long[] passageCounts = new long[0];
-    private long[] returnCounts = new long[0];
-    private long[] aboveCounts = new long[0];
+    /** Lattice final positions {@code -n .. n}, counted at {@code n + position}. */
+    private final PathCounts finalCounts = new PathCounts();
+
+    private final PathCounts maximumCounts = new PathCounts();
+    private final PathCounts passageCounts = new PathCounts();
+    private final PathCounts returnCounts = new PathCounts();
+    private final PathCounts aboveCounts = new PathCounts();
     private double[] finals = new double[0];
     private double[] maxima = new double[0];
 
@@ -75,11 +77,7 @@ public final class WalkResult {
     private double mean;
     private double variance;
     private double maximumSum;
-    private int bins;
-    private double binLow;
-    private double binWidth;
-    private double[] binLevels = new double[0];
-    private long[] binPaths = new long[0];
+    private final LevelHistogram histogram = new LevelHistogram();
     private long hits;
     private long returns;
     private double aboveSum;
@@ -110,9 +108,9 @@ public final class WalkResult {
         int n = spec.steps();
         boolean path = spec.track() == WalkSpec.Track.PATH;
         if (spec.model().isLattice()) {
-            finalCounts = cleared(finalCounts, 2 * n + 1);
+            finalCounts.clear(2 * n);
             if (path) {
-                maximumCounts = cleared(maximumCounts, n + 1);
+                maximumCounts.clear(n);
             }
         } else if (inPasses) {
             replayed.reset(spec);
@@ -123,18 +121,10 @@ public final class WalkResult {
             }
         }
         if (path) {
-            passageCounts = cleared(passageCounts, n + 1);
-            returnCounts = cleared(returnCounts, n + 1);
-            aboveCounts = cleared(aboveCounts, n + 1);
+            passageCounts.clear(n);
+            returnCounts.clear(n);
+            aboveCounts.clear(n);
         }
-    }
-
-    private static long[] cleared(long[] array, int length) {
-        if (array.length < length) {
-            return new long[length];
-        }
-        Arrays.fill(array, 0, length, 0L);
-        return array;
     }
 
     private static double[] grown(double[] array, int length) {
@@ -142,7 +132,7 @@ public final class WalkResult {
     }
 
     void addFinal(int position) {
-        finalCounts[position + spec.steps()]++;
+        finalCounts.add(position + spec.steps());
         added++;
     }
 
@@ -151,7 +141,7 @@ public final class WalkResult {
             replayed.addFinal(pass, position);
             if (pass == 1) {
                 // The bins span the lowest to the highest position, known after the first pass.
-                countInBin(position);
+                histogram.count(position);
             }
             added++;
         } else {
@@ -160,7 +150,7 @@ public final class WalkResult {
     }
 
     void addPath(LatticePath path) {
-        maximumCounts[path.maximum]++;
+        maximumCounts.add(path.maximum);
         addTimes(path.passage, path.firstReturn, path.above);
         addFinal(path.position);
     }
@@ -184,12 +174,12 @@ public final class WalkResult {
             return;
         }
         if (passage > 0) {
-            passageCounts[passage]++;
+            passageCounts.add(passage);
         }
         if (firstReturn > 0) {
-            returnCounts[firstReturn]++;
+            returnCounts.add(firstReturn);
         }
-        aboveCounts[above]++;
+        aboveCounts.add(above);
     }
 
     /**
@@ -205,7 +195,8 @@ public final class WalkResult {
         if (pass == 0) {
             mean = replayed.finalSum() / m;
             replayed.useMean(mean);
-            startHistogram(replayed.lowestFinal(), replayed.highestFinal());
+            histogram.startEqualWidth(
+                    replayed.lowestFinal(), replayed.highestFinal(), CONTINUOUS_BINS, start);
         } else if (pass == 1) {
             variance = m > 1 ? replayed.squares() / (m - 1) : Double.NaN;
         }
@@ -226,27 +217,17 @@ public final class WalkResult {
         if (spec.model().isLattice()) {
             double sum = 0;
             for (int k = -n; k <= n; k++) {
-                sum += (double) k * finalCounts[k + n];
+                sum += (double) k * finalCounts.count(k + n);
             }
             mean = sum / m;
             double squares = 0;
-            bins = 0;
             for (int k = -n; k <= n; k++) {
-                long count = finalCounts[k + n];
+                long count = finalCounts.count(k + n);
                 if (count > 0) {
                     squares += (k - mean) * (k - mean) * count;
-                    bins++;
                 }
             }
-            binLevels = grown(binLevels, bins);
-            binPaths = bins > binPaths.length ? new long[bins] : binPaths;
-            int bin = 0;
-            for (int k = -n; k <= n; k++) {
-                if (finalCounts[k + n] > 0) {
-                    binLevels[bin] = start + k;
-                    binPaths[bin++] = finalCounts[k + n];
-                }
-            }
+            histogram.fillLattice(finalCounts, n, start);
             variance = m > 1 ? squares / (m - 1) : Double.NaN;
         } else if (!inPasses) {
             // Two passes in path order, before sorting, so the sums do not depend on the data's
@@ -269,46 +250,19 @@ public final class WalkResult {
                 }
                 Arrays.sort(maxima, 0, m);
             }
-            startHistogram(finals[0], finals[m - 1]);
+            histogram.startEqualWidth(finals[0], finals[m - 1], CONTINUOUS_BINS, start);
             for (int i = 0; i < m; i++) {
-                countInBin(finals[i]);
+                histogram.count(finals[i]);
             }
         }
         if (spec.track() == WalkSpec.Track.PATH) {
-            hits = 0;
-            returns = 0;
-            aboveSum = 0;
-            for (int t = 1; t <= n; t++) {
-                hits += passageCounts[t];
-                returns += returnCounts[t];
-            }
-            for (int k = 0; k <= n; k++) {
-                aboveSum += (double) k * aboveCounts[k];
-            }
+            // Nothing is counted at time 0: a first passage or return is at t >= 1.
+            hits = passageCounts.total();
+            returns = returnCounts.total();
+            aboveSum = aboveCounts.weightedSum();
         }
         mean += start;
         finished = true;
-    }
-
-    /**
-     * Equal-width bins between the lowest and highest final position of a real-valued walk, empty;
-     * {@link #countInBin} fills them.
-     */
-    private void startHistogram(double low, double high) {
-        bins = low == high ? 1 : CONTINUOUS_BINS;
-        binLevels = grown(binLevels, bins);
-        binPaths = bins > binPaths.length ? new long[bins] : binPaths;
-        Arrays.fill(binPaths, 0, bins, 0L);
-        binWidth = (high - low) / bins;
-        binLow = low;
-        for (int b = 0; b < bins; b++) {
-            binLevels[b] = start + low + (b + 0.5) * binWidth;
-        }
-    }
-
-    private void countInBin(double position) {
-        int b = binWidth == 0 ? 0 : (int) ((position - binLow) / binWidth);
-        binPaths[Math.min(b, bins - 1)]++;
     }
 
     private void checkFinished() {
@@ -375,15 +329,7 @@ public final class WalkResult {
         if (!spec.model().isLattice()) {
             return start + finals[(int) rank - 1];
         }
-        int n = spec.steps();
-        long cumulative = 0;
-        for (int k = -n; k < n; k++) {
-            cumulative += finalCounts[k + n];
-            if (cumulative >= rank) {
-                return start + k;
-            }
-        }
-        return start + n;
+        return start + (finalCounts.lowestReaching(rank) - spec.steps());
     }
 
     /** The 1-based rank of the {@code probability}-quantile among {@code paths} sorted values. */
@@ -400,8 +346,7 @@ public final class WalkResult {
         if (!spec.model().isLattice()) {
             throw new IllegalStateException("final counts exist for lattice walks only");
         }
-        int n = spec.steps();
-        return k < -n || k > n ? 0 : finalCounts[k + n];
+        return finalCounts.count(k + spec.steps());
     }
 
     /** The sorted final positions, relative to the start, of a real-valued walk (a copy). */
@@ -419,25 +364,19 @@ public final class WalkResult {
     /** Bins of the final-level histogram, ascending by level. */
     public int binCount() {
         checkFinished();
-        return bins;
+        return histogram.bins();
     }
 
     /** The absolute level of bin {@code i}: the level itself (lattice) or the bin's centre. */
     public double binLevel(int i) {
-        return binLevels[checkBin(i)];
+        checkFinished();
+        return histogram.level(i);
     }
 
     /** How many paths ended in bin {@code i}. */
     public long binPaths(int i) {
-        return binPaths[checkBin(i)];
-    }
-
-    private int checkBin(int i) {
         checkFinished();
-        if (i < 0 || i >= bins) {
-            throw new IndexOutOfBoundsException("bin " + i + " of " + bins);
-        }
-        return i;
+        return histogram.paths(i);
     }
 
     /** Paths whose running maximum is exactly {@code a >= 0} (lattice walks, path tracking). */
@@ -446,7 +385,7 @@ public final class WalkResult {
             throw new IllegalStateException(
                     "maximum counts need a lattice walk with PATH tracking");
         }
-        return a < 0 || a > spec.steps() ? 0 : maximumCounts[a];
+        return maximumCounts.count(a);
     }
 
     /** Mean of the running maximum, relative to the start; NaN without path tracking. */
@@ -457,11 +396,7 @@ public final class WalkResult {
         if (!spec.model().isLattice()) {
             return maximumSum / spec.paths();
         }
-        double sum = 0;
-        for (int a = 0; a <= spec.steps(); a++) {
-            sum += (double) a * maximumCounts[a];
-        }
-        return sum / spec.paths();
+        return maximumCounts.weightedSum() / spec.paths();
     }
 
     /**
@@ -479,14 +414,7 @@ public final class WalkResult {
         if (!spec.model().isLattice()) {
             return start + maxima[(int) rank - 1];
         }
-        long cumulative = 0;
-        for (int a = 0; a < spec.steps(); a++) {
-            cumulative += maximumCounts[a];
-            if (cumulative >= rank) {
-                return start + a;
-            }
-        }
-        return start + spec.steps();
+        return start + maximumCounts.lowestReaching(rank);
     }
 
     /**
@@ -502,7 +430,7 @@ public final class WalkResult {
         if (!tracksPaths() || !spec.hasBarrier()) {
             throw new IllegalStateException("passage counts need a barrier and PATH tracking");
         }
-        return t < 1 || t > spec.steps() ? 0 : passageCounts[t];
+        return passageCounts.count(t);
     }
 
     /**
@@ -518,7 +446,7 @@ public final class WalkResult {
         if (!tracksPaths()) {
             throw new IllegalStateException("return counts need PATH tracking");
         }
-        return t < 1 || t > spec.steps() ? 0 : returnCounts[t];
+        return returnCounts.count(t);
     }
 
     /** Mean over paths of the fraction of steps above the start; NaN without path tracking. */
@@ -531,6 +459,6 @@ public final class WalkResult {
         if (!tracksPaths()) {
             throw new IllegalStateException("steps-above counts need PATH tracking");
         }
-        return k < 0 || k > spec.steps() ? 0 : aboveCounts[k];
+        return aboveCounts.count(k);
     }
 }

@@ -185,4 +185,22 @@ class ExamplesTest {
         assertThat(next.dof()).isEqualTo(6.0);
     }
 
+
+    @Test
+    void pathCountsExample() {
+        PathCounts passage = new PathCounts();
+        passage.clear(100);
+        passage.add(7);
+        assertThat(passage.count(7)).isEqualTo(1);
+        assertThat(passage.count(101)).isZero();
+    }
+
+    @Test
+    void levelHistogramExample() {
+        LevelHistogram histogram = new LevelHistogram();
+        histogram.startEqualWidth(-1.0, 1.0, 2, 100.0);
+        histogram.count(0.25);
+        assertThat(histogram.level(1)).isEqualTo(100.5);
+        assertThat(histogram.paths(1)).isEqualTo(1);
+    }
 }

@@ -44,7 +44,7 @@ class LatticePathTest {
                         tables.step(direction);
                         steps.step(direction);
                     }
-                    tables.bytes(v, 1);
+                    tables.bytes(new long[] {v}, 0, 1);
                     stepBits(steps, v, 8);
                     assertSameState(
                             tables,
@@ -69,32 +69,46 @@ class LatticePathTest {
                 // Biased words make long excursions, so levels far from 0 are visited too.
                 long word = random.nextLong() | (trial % 3 == 0 ? random.nextLong() : 0);
                 int byteCount = random.nextInt(0, 9);
-                tables.bytes(word, byteCount);
+                tables.bytes(new long[] {word}, 0, byteCount);
                 stepBits(steps, word, 8 * byteCount);
                 assertSameState(tables, steps, "trial " + trial + " word " + w);
             }
         }
     }
 
+    /**
+     * All the words in one call, then, from a random offset, whole words and the first bytes of one
+     * more word in one call.
+     */
     @Test
-    void wholeWordsEqualTheirBytes() {
+    void wholeWordsAndAPartialLastWordEqualTheirBytes() {
         SplittableRandom random = new SplittableRandom(77L);
+        SplittableRandom cuts = new SplittableRandom(4_096L);
         for (int trial = 0; trial < 500; trial++) {
             int barrier = random.nextInt(-60, 61);
             long[] words = new long[random.nextInt(1, 64)];
             for (int w = 0; w < words.length; w++) {
                 words[w] = random.nextLong() & (trial % 2 == 0 ? -1L : random.nextLong());
             }
-            LatticePath whole = new LatticePath();
-            LatticePath steps = new LatticePath();
-            whole.reset(barrier);
-            steps.reset(barrier);
-            whole.words(words, 0, words.length);
-            for (long word : words) {
-                stepBits(steps, word, 64);
-            }
-            assertSameState(whole, steps, "trial " + trial);
+            assertBytesEqualSteps(barrier, words, 0, 8 * words.length, "trial " + trial);
+            int offset = cuts.nextInt(0, words.length);
+            int byteCount = cuts.nextInt(0, 8 * (words.length - offset) + 1);
+            assertBytesEqualSteps(
+                    barrier, words, offset, byteCount, "trial " + trial + " from " + offset);
         }
+    }
+
+    private static void assertBytesEqualSteps(
+            int barrier, long[] words, int offset, int byteCount, String what) {
+        LatticePath tables = new LatticePath();
+        LatticePath steps = new LatticePath();
+        tables.reset(barrier);
+        steps.reset(barrier);
+        tables.bytes(words, offset, byteCount);
+        for (int b = 0; b < byteCount; b += 8) {
+            stepBits(steps, words[offset + b / 8], 8 * Math.min(8, byteCount - b));
+        }
+        assertSameState(tables, steps, what);
     }
 
     /** The one-step definitions against a direct computation over every path of 14 steps. */
@@ -139,7 +153,7 @@ class LatticePathTest {
     void noBarrierLeavesPassageUntracked() {
         LatticePath path = new LatticePath();
         path.reset(0);
-        path.bytes(0xFFFF_FFFF_FFFF_FFFFL, 8);
+        path.bytes(new long[] {0xFFFF_FFFF_FFFF_FFFFL}, 0, 8);
         assertThat(path.passage).isEqualTo(LatticePath.UNTRACKED);
         assertThat(path.position).isEqualTo(64);
         assertThat(path.maximum).isEqualTo(64);

@@ -133,8 +133,7 @@ public final class MatchFunction
     @Override
     public void processElement1(Traced<VectorEvent> vector, Context ctx, Collector<MatchResult> out)
             throws Exception {
-        metrics.eventIn();
-        if (heldUntilWatermark(vectorsByTime, vector, vector.record.getTs().toEpochMilli(), ctx)) {
+        if (arrivesHeld(vectorsByTime, vector, vector.record.getTs().toEpochMilli(), ctx)) {
             return;
         }
         flushBatch(ctx, out);
@@ -144,8 +143,7 @@ public final class MatchFunction
     @Override
     public void processElement2(Traced<QueryEvent> query, Context ctx, Collector<MatchResult> out)
             throws Exception {
-        metrics.eventIn();
-        if (heldUntilWatermark(queriesByTime, query, query.record.getTs().toEpochMilli(), ctx)) {
+        if (arrivesHeld(queriesByTime, query, query.record.getTs().toEpochMilli(), ctx)) {
             return;
         }
         LivePoints live = livePoints(ctx.getCurrentKey());
@@ -392,13 +390,15 @@ public final class MatchFunction
     }
 
     /**
-     * In event-time order, keeps the record in state until the watermark passes its time (a timer
-     * at that time applies or answers it), or dead-letters it when it is already behind the
-     * watermark. Returns false in arrival order, where the caller handles the record at once.
+     * The first steps for every arriving vector or query: counts it in, then, in event-time order,
+     * keeps it in state until the watermark passes its time (a timer at that time applies or
+     * answers it), or dead-letters it when it is already behind the watermark. Returns false in
+     * arrival order, where the caller handles the record at once.
      */
-    private <T> boolean heldUntilWatermark(
+    private <T> boolean arrivesHeld(
             MapState<Long, List<Traced<T>>> byTime, Traced<T> traced, long ts, Context ctx)
             throws Exception {
+        metrics.eventIn();
         if (options.order() != MatchOptions.Order.EVENT_TIME) {
             return false;
         }
