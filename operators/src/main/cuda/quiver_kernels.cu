@@ -59,24 +59,16 @@ extern "C" __global__ void quiver_walk_lattice_final(uint64_t seed, uint64_t key
     out[p] = lattice_final(stream, steps, stay, up);
 }
 
-extern "C" __global__ void quiver_walk_gaussian_final(uint64_t seed, uint64_t key_hash,
-                                                      uint64_t sequence, int steps,
-                                                      double location, double scale, int paths,
-                                                      double* out) {
+// Final positions of a Gaussian walk (dof NaN) or a Student-t walk on dof degrees of freedom.
+extern "C" __global__ void quiver_walk_continuous_final(uint64_t seed, uint64_t key_hash,
+                                                        uint64_t sequence, int steps,
+                                                        double location, double scale, double dof,
+                                                        int paths, double* out) {
     long long p = global_index();
     if (p >= paths) return;
     PathStream stream = path_stream(seed, key_hash, sequence, (int)p);
-    out[p] = gaussian_final(stream, steps, location, scale);
-}
-
-extern "C" __global__ void quiver_walk_student_t_final(uint64_t seed, uint64_t key_hash,
-                                                       uint64_t sequence, int steps,
-                                                       double location, double scale, double dof,
-                                                       int paths, double* out) {
-    long long p = global_index();
-    if (p >= paths) return;
-    PathStream stream = path_stream(seed, key_hash, sequence, (int)p);
-    out[p] = student_t_final(stream, steps, location, scale, dof);
+    out[p] = dof != dof ? gaussian_final(stream, steps, location, scale)
+                        : student_t_final(stream, steps, location, scale, dof);
 }
 
 // Margins of rows 0 .. row_count - 1 (row-major, feature_count floats each) into

@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__CUDACC__)
 #define QUIVER_HD __host__ __device__ __forceinline__
@@ -27,32 +28,17 @@
 
 namespace quiver {
 
-// Java's Double.doubleToRawLongBits / longBitsToDouble.
+// Java's Double.doubleToRawLongBits and Double.longBitsToDouble (memcpy: no aliasing questions).
 QUIVER_HD uint64_t double_bits(double x) {
-    union {
-        double d;
-        uint64_t u;
-    } v;
-    v.d = x;
-    return v.u;
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
 }
 
 QUIVER_HD double bits_double(uint64_t u) {
-    union {
-        double d;
-        uint64_t u;
-    } v;
-    v.u = u;
-    return v.d;
-}
-
-QUIVER_HD uint32_t float_bits(float x) {
-    union {
-        float f;
-        uint32_t u;
-    } v;
-    v.f = x;
-    return v.u;
+    double x;
+    memcpy(&x, &u, sizeof x);
+    return x;
 }
 
 }  // namespace quiver

@@ -70,16 +70,7 @@ class CudaKnnHostCheckTest {
         SplittableRandom rng = new SplittableRandom(77L);
         int points = 500;
         // Ids whose string order is not the slot order: slot s has id rank[s].
-        int[] rank = new int[points];
-        for (int s = 0; s < points; s++) {
-            rank[s] = s;
-        }
-        for (int s = points - 1; s > 0; s--) {
-            int j = rng.nextInt(s + 1);
-            int t = rank[s];
-            rank[s] = rank[j];
-            rank[j] = t;
-        }
+        int[] rank = TestPoints.shuffledRange(rng, points);
         String[] ids = new String[points];
         for (int s = 0; s < points; s++) {
             ids[s] = String.format("p%05d", rank[s]);
@@ -97,7 +88,7 @@ class CudaKnnHostCheckTest {
                 // Few distinct distances (quarters, plus -0.0f against 0.0f), so most offers tie.
                 heap.start(k, set);
                 in.putInt(k).putInt(points);
-                int[] order = permutation(points, rng);
+                int[] order = TestPoints.shuffledRange(rng, points);
                 for (int s : order) {
                     float distance = rng.nextInt(12) * 0.25f;
                     if (distance == 0f && rng.nextBoolean()) {
@@ -137,19 +128,5 @@ class CudaKnnHostCheckTest {
         boolean[] live = new boolean[n];
         java.util.Arrays.fill(live, true);
         return live;
-    }
-
-    private static int[] permutation(int n, SplittableRandom rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }

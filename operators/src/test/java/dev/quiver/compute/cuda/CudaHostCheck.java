@@ -29,17 +29,25 @@ public final class CudaHostCheck {
 
     private static final long TIMEOUT_SECONDS = 300;
 
+    private static volatile boolean reasonPrinted;
+
     private CudaHostCheck() {}
 
     /** Skips the calling test, with the reason, when the build made no host_check. */
     public static void assumeBuilt() {
-        Assumptions.assumeTrue(
-                Files.isExecutable(PROGRAM),
-                () ->
-                        PROGRAM.toAbsolutePath()
-                                + " was not built: the build found no nvcc (on PATH, at"
-                                + " /usr/local/cuda/bin/nvcc or given as -Dquiver.nvcc=PATH), so the"
-                                + " CUDA kernels' host check is skipped");
+        if (!Files.isExecutable(PROGRAM)) {
+            String reason =
+                    PROGRAM.toAbsolutePath()
+                            + " was not built (no nvcc on PATH, at /usr/local/cuda/bin/nvcc or"
+                            + " given as -Dquiver.nvcc=PATH, or -Dquiver.nvcc=none), so the CUDA"
+                            + " kernels' host check is skipped";
+            // Surefire's console shows only a count of skipped tests; say why once per run.
+            if (!reasonPrinted) {
+                reasonPrinted = true;
+                System.err.println("[cuda] " + reason);
+            }
+            Assumptions.abort(reason);
+        }
     }
 
     /** A little-endian buffer of {@code bytes} bytes for a command's input. */
