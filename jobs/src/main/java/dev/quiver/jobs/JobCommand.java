@@ -9,6 +9,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -114,9 +116,18 @@ public final class JobCommand<S extends Stage> implements Callable<Integer>, Usa
 
     private StreamExecutionEnvironment buildChecked() {
         io.checkBrokerReachable();
+        io.prepareTopics(topics());
         StageContext context = newContext();
         addChecked(context);
         return context.environment();
+    }
+
+    /** Every topic the job reads or writes: its stage's and the dead-letter topic. */
+    Set<String> topics() {
+        Set<String> topics = new LinkedHashSet<>();
+        stage.topics().forEach(topic -> topics.add(topic.topic()));
+        topics.add(io.deadLetterTopic());
+        return topics;
     }
 
     /**

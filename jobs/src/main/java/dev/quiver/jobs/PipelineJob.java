@@ -11,7 +11,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The whole pipeline as one Flink job: the stages of {@link JobRegistry}'s families (bayes, match,
@@ -87,7 +90,19 @@ public final class PipelineJob {
                                 WALK_STEPS,
                                 "--paths",
                                 WALK_PATHS));
+        JobCommand<ScoreStage> score =
+                pipeline.scoreModelId == null
+                        ? null
+                        : JobRegistry.SCORE.parse(
+                                arguments(shared, "--model-id", pipeline.scoreModelId));
         bayes.io().checkBrokerReachable();
+        Set<String> topics = new LinkedHashSet<>();
+        for (JobCommand<?> stage : Arrays.asList(bayes, match, walk, score)) {
+            if (stage != null) {
+                topics.addAll(stage.topics());
+            }
+        }
+        bayes.io().prepareTopics(topics);
         StageContext bayesContext = bayes.newContext();
         StreamExecutionEnvironment env = bayesContext.environment();
         SingleOutputStreamOperator<Traced<Observation>> observations =
@@ -98,10 +113,8 @@ public final class PipelineJob {
         walk.stage().check();
         walk.stage().addAfter(walkContext, observations);
         walkContext.writeDeadLetters();
-        if (pipeline.scoreModelId != null) {
-            JobRegistry.SCORE
-                    .parse(arguments(shared, "--model-id", pipeline.scoreModelId))
-                    .addTo(env);
+        if (score != null) {
+            score.addTo(env);
         }
         return env;
     }

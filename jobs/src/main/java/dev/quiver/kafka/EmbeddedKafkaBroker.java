@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  * and log recovery after a restart all work. Clients connect over PLAINTEXT to {@link
  * #bootstrapServers()}; the controller listens on a second, always free, port.
  *
- * <p>Topics are auto-created on first use with {@link Builder#partitions(int)} partitions. Internal
+ * <p>Topics are auto-created on first use with {@link Builder#partitions(int)} partitions, unless
+ * {@link Builder#autoCreateTopics(boolean)} turns that off. Internal
  * topics ({@code __consumer_offsets}, {@code __transaction_state}, the share-group state topic)
  * have replication factor 1 and a single partition. {@code transaction.max.timeout.ms} stays at
  * Kafka's default of 15 minutes, so a Flink exactly-once sink must use a {@code
@@ -104,6 +105,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int port;
         private Path dataDir;
         private int partitions = 1;
+        private boolean autoCreateTopics = true;
 
         private Builder() {}
 
@@ -142,6 +144,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
 
         /**
+         * {@code auto.create.topics.enable}: whether a client's first use of a topic creates it;
+         * default true. False behaves as most production brokers do, where topics are created
+         * on purpose.
+         */
+        public Builder autoCreateTopics(boolean enabled) {
+            this.autoCreateTopics = enabled;
+            return this;
+        }
+
+        /**
          * Formats storage if needed, starts the broker and returns once it answers an admin {@code
          * describeCluster} request.
          *
@@ -173,6 +185,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     controllerPort = freePort();
                 }
                 Properties props = brokerProperties(brokerPort, controllerPort, dir, partitions);
+                props.put("auto.create.topics.enable", Boolean.toString(autoCreateTopics));
                 formatIfNeeded(props, dir);
                 long startNs = System.nanoTime();
                 KafkaRaftServer server;

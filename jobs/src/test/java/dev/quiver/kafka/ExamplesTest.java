@@ -6,11 +6,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /** Runs the javadoc examples of this package, so they cannot rot. Keep them in sync by hand. */
 class ExamplesTest {
@@ -38,5 +41,41 @@ class ExamplesTest {
                     bootstrap, List.of("vectors", "matches"), 4, Duration.ofSeconds(30));
         }
         assertThat(dataDir).doesNotExist();
+    }
+
+    @Test
+    void kafkaClientConfigAndTopicLayoutExamplesRun(@TempDir Path dir) throws Exception {
+        // KafkaClientConfig's example, with the file in a temporary directory.
+        Path file = Files.writeString(dir.resolve("client.properties"), "linger.ms=5\n");
+        KafkaClientConfig client = KafkaClientConfig.of(file, List.of("client.id=quiver-prod"));
+        Properties props =
+                client.clientProperties(
+                        "kafka:9093",
+                        Map.of("request.timeout.ms", "10000"),
+                        Map.of("isolation.level", "read_committed"));
+        assertThat(props)
+                .containsEntry("linger.ms", "5")
+                .containsEntry("client.id", "quiver-prod")
+                .containsEntry("bootstrap.servers", "kafka:9093");
+
+        // TopicLayout's example.
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().start()) {
+            String bootstrap = broker.bootstrapServers();
+            Duration timeout = Duration.ofSeconds(30);
+            TopicLayout layout = TopicLayout.of(4, (short) 1);
+            KafkaTopics.ensureTopics(
+                    bootstrap,
+                    KafkaClientConfig.none(),
+                    List.of("quiver.posteriors"),
+                    layout,
+                    timeout);
+            List<String> missing =
+                    KafkaTopics.missingTopics(
+                            bootstrap,
+                            KafkaClientConfig.none(),
+                            List.of("quiver.posteriors", "other"),
+                            timeout);
+            assertThat(missing).containsExactly("other");
+        }
     }
 }
