@@ -296,20 +296,34 @@ class KafkaClientSettingsEndToEndTest {
                                                 PROVIDED_TRUSTSTORE_PASSWORD)
                                         .containsEntry("ssl.key.password", PROVIDED_KEY_PASSWORD));
         assertThat(clients)
+                .as("the job's sources: consumers of its group")
+                .anySatisfy(
+                        c -> {
+                            assertThat(c.producer()).isFalse();
+                            assertThat(c.config())
+                                    .containsEntry("group.id", "secret")
+                                    .containsEntry("isolation.level", "read_committed");
+                        })
+                .as("the job's exactly-once sinks: transactional producers")
                 .anySatisfy(
                         c -> {
                             assertThat(c.producer()).isTrue();
-                            assertThat(c.config()).containsKey("transactional.id");
+                            assertThat(c.config().get("transactional.id"))
+                                    .asString()
+                                    .startsWith("secret-");
                         })
+                .as("quiver publish: a producer without transactions")
                 .anySatisfy(
                         c -> {
                             assertThat(c.producer()).isTrue();
                             assertThat(c.config()).doesNotContainKey("transactional.id");
                         })
+                .as("quiver consume: a consumer without a group")
                 .anySatisfy(
                         c -> {
                             assertThat(c.producer()).isFalse();
                             assertThat(c.config())
+                                    .doesNotContainKey("group.id")
                                     .containsEntry("isolation.level", "read_committed");
                         });
 
