@@ -93,8 +93,9 @@ public final class JobCommand<S extends Stage> implements Callable<Integer>, Usa
 
     /**
      * The job's environment with its stage added, ready to execute. Checks the options first and,
-     * with Kafka, that the broker answers, so a wrong option or address is a one-line error rather
-     * than a failing or hanging job.
+     * with Kafka, that the broker answers and that the job's topics exist ({@code
+     * --create-topics} creates the missing ones), so a wrong option, address or topic is a
+     * one-line error rather than a failing or hanging job.
      *
      * @throws IllegalArgumentException naming the option at fault
      */

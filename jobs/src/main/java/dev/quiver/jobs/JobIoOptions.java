@@ -95,15 +95,17 @@ public final class JobIoOptions {
             return;
         }
         List<String> missing =
-                KafkaTopics.missingTopics(bootstrap(), clientConfig(), topics, Duration.ofSeconds(15));
+                KafkaTopics.missingTopics(
+                        bootstrap(), clientConfig(), topics, Duration.ofSeconds(15));
         if (!missing.isEmpty()) {
+            boolean one = missing.size() == 1;
             throw new IllegalStateException(
-                    "missing topic"
-                            + (missing.size() == 1 ? " " : "s ")
+                    (one ? "missing topic " : "missing topics ")
                             + String.join(", ", missing)
                             + " at "
                             + bootstrap()
-                            + ": create them, or run the job with --create-topics");
+                            + (one ? ": create it" : ": create them")
+                            + ", or run the job with --create-topics");
         }
     }
 

@@ -73,7 +73,8 @@ public final class PipelineJob {
     /**
      * The pipeline over Kafka, configured by the options every job shares ({@code --bootstrap},
      * {@code --parallelism}, checkpoints, {@code --group-id}) and {@code --score-model-id ID} for
-     * the score stage; each stage keeps its defaults.
+     * the score stage; each stage keeps its defaults. Every stage's topics are checked at once
+     * before the graph is built ({@code --create-topics} creates the missing ones).
      */
     public static StreamExecutionEnvironment build(String... options) {
         PipelineOptions pipeline = CommandLine.populateCommand(new PipelineOptions(), options);

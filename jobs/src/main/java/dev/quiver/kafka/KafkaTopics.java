@@ -105,18 +105,10 @@ public final class KafkaTopics {
                 client,
                 timeoutMs,
                 (admin, deadlineNs) -> {
-                    Set<String> existing =
-                            admin.listTopics(
-                                            new ListTopicsOptions()
-                                                    .timeoutMs(remainingMs(deadlineNs)))
-                                    .names()
-                                    .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
-                    List<NewTopic> missing = new ArrayList<>();
-                    for (String topic : wanted) {
-                        if (!existing.contains(topic)) {
-                            missing.add(layout.newTopic(topic));
-                        }
-                    }
+                    List<NewTopic> missing =
+                            absent(admin, wanted, deadlineNs).stream()
+                                    .map(layout::newTopic)
+                                    .toList();
                     if (!missing.isEmpty()) {
                         createTopics(admin, missing, deadlineNs);
                     }
@@ -193,17 +185,7 @@ public final class KafkaTopics {
                 bootstrap,
                 client,
                 timeoutMs,
-                (admin, deadlineNs) -> {
-                    Set<String> existing =
-                            admin.listTopics(
-                                            new ListTopicsOptions()
-                                                    .timeoutMs(remainingMs(deadlineNs)))
-                                    .names()
-                                    .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
-                    new LinkedHashSet<>(topics).stream()
-                            .filter(topic -> !existing.contains(topic))
-                            .forEach(missing::add);
-                },
+                (admin, deadlineNs) -> missing.addAll(absent(admin, topics, deadlineNs)),
                 failure ->
                         new KafkaUnreachableException(
                                 "cannot list the topics at "
@@ -249,6 +231,19 @@ public final class KafkaTopics {
             // Zero: whatever is still pending after our deadline is abandoned, not waited for.
             admin.close(Duration.ZERO);
         }
+    }
+
+    /**
+     * The topics of {@code topics} the cluster does not have, in their order without duplicates,
+     * asked before {@code deadlineNs}.
+     */
+    private static List<String> absent(Admin admin, Collection<String> topics, long deadlineNs)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        Set<String> existing =
+                admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadlineNs)))
+                        .names()
+                        .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
+        return new LinkedHashSet<>(topics).stream().filter(t -> !existing.contains(t)).toList();
     }
 
     private static void createTopics(Admin admin, List<NewTopic> missing, long deadlineNs)

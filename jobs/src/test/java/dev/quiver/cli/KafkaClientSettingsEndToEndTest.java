@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * The user's Kafka client settings and the topic checks, end to end through the CLI on a real
@@ -203,10 +204,16 @@ class KafkaClientSettingsEndToEndTest {
         Path observations =
                 Files.write(
                         dir.resolve("obs.ndjson"),
-                        List.of(
-                                "{\"key\":\"a\",\"ts\":1,\"value\":1}",
-                                "{\"key\":\"a\",\"ts\":2,\"value\":0}",
-                                "{\"key\":\"b\",\"ts\":3,\"value\":1}"));
+                        IntStream.range(0, 4)
+                                .mapToObj(
+                                        i ->
+                                                String.format(
+                                                        "{\"key\":\"k%d\",\"ts\":%d,"
+                                                                + "\"value\":%d}",
+                                                        i % 2,
+                                                        i,
+                                                        i / 2))
+                                .toList());
         KafkaTopics.ensureTopics(broker.bootstrapServers(), List.of("secret.obs"), 2, TIMEOUT);
         List<String> settings =
                 List.of(
@@ -216,16 +223,9 @@ class KafkaClientSettingsEndToEndTest {
                         "quiver.test.origin=command-line",
                         "--kafka-property",
                         "ssl.key.password=${file:" + secrets + ":key.password}");
-        List<String> job =
-                List.of(
-                        "--group-id",
-                        "secret",
-                        "--observations-topic",
-                        "secret.obs",
-                        "--posteriors-topic",
-                        "secret.post",
-                        "--deadletter-topic",
-                        "secret.dl");
+        String job =
+                " --group-id secret --observations-topic secret.obs --posteriors-topic secret.post"
+                        + " --deadletter-topic secret.dl";
         RecordingInterceptor.clear();
         List<Result> results = new ArrayList<>();
         String logs;
@@ -233,47 +233,28 @@ class KafkaClientSettingsEndToEndTest {
             // No --bootstrap anywhere: the file names the broker.
             Result publish =
                     quiver(
-                            concat(
-                                    List.of("publish", "--type", "observation"),
-                                    List.of("--file", observations.toString(), "--topic"),
-                                    List.of("secret.obs"),
-                                    settings));
-            Result run =
-                    quiver(
-                            concat(
-                                    List.of("run", "bayes", "--create-topics", "--until-latest"),
-                                    job,
-                                    settings,
-                                    List.of()));
+                            settings,
+                            "publish --type observation --topic secret.obs --file " + observations);
+            Result run = quiver(settings, "run bayes --create-topics --until-latest" + job);
             Result consume =
                     quiver(
-                            concat(
-                                    List.of("consume", "--topic", "secret.post"),
-                                    List.of("--from-beginning", "--max", "3", "--timeout"),
-                                    List.of("30"),
-                                    settings));
+                            settings,
+                            "consume --topic secret.post --from-beginning --max 4 --timeout 30");
             // Runs that fail: a missing topic, and a secret given on the command line.
-            Result missing =
-                    quiver(
-                            concat(
-                                    List.of("run", "bayes", "--observations-topic", "secret.no"),
-                                    List.of("--posteriors-topic", "secret.post"),
-                                    List.of("--deadletter-topic", "secret.dl"),
-                                    settings));
+            Result missing = quiver(settings, "run bayes" + job.replace("secret.obs", "secret.no"));
             Result inline =
                     quiver(
-                            concat(
-                                    List.of("run", "bayes", "--kafka-property"),
-                                    List.of("ssl.keystore.password=" + INLINE_PASSWORD),
-                                    job,
-                                    settings));
+                            settings,
+                            "run bayes --kafka-property ssl.keystore.password="
+                                    + INLINE_PASSWORD
+                                    + job);
             logs = captured.text();
             results.addAll(List.of(publish, run, consume, missing, inline));
 
             assertThat(publish.exit()).as(publish.err()).isZero();
             assertThat(run.exit()).as(run.err()).isZero();
             assertThat(consume.exit()).as(consume.err()).isZero();
-            assertThat(consume.out().lines()).hasSize(3);
+            assertThat(consume.out().lines()).hasSize(4);
             assertThat(missing.exit()).isEqualTo(1);
             assertThat(missing.err()).contains("missing topic secret.no at ");
             assertThat(inline.exit()).isEqualTo(2);
@@ -337,13 +318,11 @@ class KafkaClientSettingsEndToEndTest {
         }
     }
 
-    @SafeVarargs
-    private static List<String> concat(List<String>... parts) {
-        List<String> all = new ArrayList<>();
-        for (List<String> part : parts) {
-            all.addAll(part);
-        }
-        return all;
+    /** {@code quiver} with {@code commandLine}'s words (split at spaces) and then {@code settings}. */
+    private static Result quiver(List<String> settings, String commandLine) {
+        List<String> args = new ArrayList<>(List.of(commandLine.split(" ")));
+        args.addAll(settings);
+        return quiver(args);
     }
 
     @Test
