@@ -108,6 +108,24 @@ public final class ClusterCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A subcommand: runs the script of its own name ({@code deploy/local/up} for {@code up}) with
+     * the arguments its options give, and exits with the script's exit code.
+     */
+    abstract static class ScriptCommand implements Callable<Integer> {
+        @ParentCommand private ClusterCommand cluster;
+
+        @Spec private CommandSpec spec;
+
+        /** The script's arguments, from this subcommand's options. */
+        abstract List<String> scriptArgs();
+
+        @Override
+        public final Integer call() throws Exception {
+            return cluster.runScript(spec.name(), scriptArgs());
+        }
+    }
+
     /** {@code quiver cluster up}. */
     @Command(
             name = "up",
@@ -117,9 +135,7 @@ public final class ClusterCommand implements Callable<Integer> {
                         + " missing); wait until all are ready. Running processes are left alone.",
                 "Prints the Kafka bootstrap and the Flink REST URL."
             })
-    static final class Up implements Callable<Integer> {
-        @ParentCommand private ClusterCommand cluster;
-
+    static final class Up extends ScriptCommand {
         @Option(
                 names = "--taskmanagers",
                 paramLabel = "N",
@@ -135,14 +151,12 @@ public final class ClusterCommand implements Callable<Integer> {
         private int slots;
 
         @Override
-        public Integer call() throws Exception {
-            return cluster.runScript(
-                    "up",
-                    List.of(
-                            "--taskmanagers",
-                            Integer.toString(taskManagers),
-                            "--slots",
-                            Integer.toString(slots)));
+        List<String> scriptArgs() {
+            return List.of(
+                    "--taskmanagers",
+                    Integer.toString(taskManagers),
+                    "--slots",
+                    Integer.toString(slots));
         }
     }
 
@@ -153,9 +167,7 @@ public final class ClusterCommand implements Callable<Integer> {
             description =
                     "Cancel the jobs and stop every process of the cluster, waiting until they"
                             + " have exited.")
-    static final class Down implements Callable<Integer> {
-        @ParentCommand private ClusterCommand cluster;
-
+    static final class Down extends ScriptCommand {
         @Option(
                 names = "--purge",
                 description =
@@ -163,8 +175,8 @@ public final class ClusterCommand implements Callable<Integer> {
         private boolean purge;
 
         @Override
-        public Integer call() throws Exception {
-            return cluster.runScript("down", purge ? List.of("--purge") : List.of());
+        List<String> scriptArgs() {
+            return purge ? List.of("--purge") : List.of();
         }
     }
 
@@ -178,9 +190,7 @@ public final class ClusterCommand implements Callable<Integer> {
                         + " --kafka-config) say otherwise.",
                 "Example: quiver cluster submit bayes --parallelism 2 -- --prior-alpha 2"
             })
-    static final class Submit implements Callable<Integer> {
-        @ParentCommand private ClusterCommand cluster;
-
+    static final class Submit extends ScriptCommand {
         @Parameters(
                 index = "0",
                 paramLabel = "JOB",
@@ -211,7 +221,7 @@ public final class ClusterCommand implements Callable<Integer> {
         @Spec private CommandSpec spec;
 
         @Override
-        public Integer call() throws Exception {
+        List<String> scriptArgs() {
             try {
                 // Read here too: a refused setting or secret never reaches the cluster.
                 client.config();
@@ -231,7 +241,7 @@ public final class ClusterCommand implements Callable<Integer> {
             args.add("--");
             args.addAll(client.asArguments());
             args.addAll(jobArgs);
-            return cluster.runScript("submit", args);
+            return args;
         }
     }
 
@@ -243,12 +253,10 @@ public final class ClusterCommand implements Callable<Integer> {
                 "Show each process (running or not, pid, Prometheus metrics port) and the jobs.",
                 "Exit code: 0 all running, 3 nothing running, 1 some processes not running."
             })
-    static final class Status implements Callable<Integer> {
-        @ParentCommand private ClusterCommand cluster;
-
+    static final class Status extends ScriptCommand {
         @Override
-        public Integer call() throws Exception {
-            return cluster.runScript("status", List.of());
+        List<String> scriptArgs() {
+            return List.of();
         }
     }
 }

@@ -40,6 +40,7 @@ import java.util.List;
             PublishCommand.class,
             PublishModelCommand.class,
             ConsumeCommand.class,
+            SchemasCommand.class,
             QuiverCli.RunCommand.class,
             ClusterCommand.class
         })

@@ -27,6 +27,11 @@ import picocli.CommandLine.Option;
  */
 public final class BayesStage extends ObservationsStage {
 
+    /** A stage writing posterior updates to {@code --posteriors-topic}. */
+    public BayesStage() {
+        super(TopicOption.result("--posteriors-topic", Topics.POSTERIORS));
+    }
+
     @Option(
             names = "--model",
             defaultValue = "beta-bernoulli",
@@ -187,13 +192,6 @@ public final class BayesStage extends ObservationsStage {
             description = "With --changepoint: the change signal is P(run length < W) (default 5).")
     Integer shortRunWindow;
 
-    final TopicOption posteriorsTopic = TopicOption.result("--posteriors-topic", Topics.POSTERIORS);
-
-    @Override
-    TopicOption resultTopic() {
-        return posteriorsTopic;
-    }
-
     @Override
     public void check() {
         options();
@@ -270,7 +268,7 @@ public final class BayesStage extends ObservationsStage {
                 .sink(
                         results,
                         PosteriorUpdate.class,
-                        posteriorsTopic.topic(),
+                        resultTopic.topic(),
                         PosteriorUpdate::getKey);
         context.collectDeadLetters(decoded, updates);
         return decoded;

@@ -49,6 +49,9 @@ public final class JobCommand<S extends Stage> implements Callable<Integer>, Usa
         for (TopicOption topic : stage.topics()) {
             stageOptions.addOption(topic.spec());
         }
+        for (FileOption file : stage.files()) {
+            stageOptions.addOption(file.spec());
+        }
         spec.addMixin("stage", stageOptions);
         spec.name(family.name());
         spec.usageMessage().description(family.description());
@@ -112,7 +115,7 @@ public final class JobCommand<S extends Stage> implements Callable<Integer>, Usa
      */
     void checkOptions() {
         stage.check();
-        io.check(stage.fileInputs());
+        io.check(FileOption.byName(stage.files()));
     }
 
     private StreamExecutionEnvironment buildChecked() {
@@ -160,7 +163,7 @@ public final class JobCommand<S extends Stage> implements Callable<Integer>, Usa
      * (the options' checks that need no broker, with {@link Stage#check()}).
      */
     PipelineIo pipelineIo() {
-        return new PipelineIo(name, io, stage.fileInputs());
+        return new PipelineIo(name, io, FileOption.byName(stage.files()));
     }
 
     private void addChecked(StageContext context) {

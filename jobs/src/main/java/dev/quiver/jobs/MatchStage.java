@@ -16,17 +16,12 @@ import dev.quiver.schema.VectorEvent;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The match stage: vectors and queries in, one {@code MatchResult} per valid query out, against a
@@ -43,19 +38,11 @@ public final class MatchStage implements Stage {
     /** The description of each of the match stage's topics. */
     private static final String DEFAULT_TOPIC = "Default: ${DEFAULT-VALUE}.";
 
-    @Option(
-            names = "--vectors",
-            paramLabel = "FILE",
-            converter = ReadableFileConverter.class,
-            description = "Vectors from this NDJSON file (with --queries).")
-    Path vectorsFile;
+    final FileOption vectorsFile =
+            FileOption.input("--vectors", "Vectors from this NDJSON file (with --queries).");
 
-    @Option(
-            names = "--queries",
-            paramLabel = "FILE",
-            converter = ReadableFileConverter.class,
-            description = "Queries from this NDJSON file (with --vectors).")
-    Path queriesFile;
+    final FileOption queriesFile =
+            FileOption.input("--queries", "Queries from this NDJSON file (with --vectors).");
 
     @Option(
             names = "--order",
@@ -172,11 +159,8 @@ public final class MatchStage implements Stage {
     }
 
     @Override
-    public Map<String, Path> fileInputs() {
-        Map<String, Path> files = new LinkedHashMap<>();
-        files.put("--vectors", vectorsFile);
-        files.put("--queries", queriesFile);
-        return files;
+    public List<FileOption> files() {
+        return List.of(vectorsFile, queriesFile);
     }
 
     @Override
@@ -207,7 +191,7 @@ public final class MatchStage implements Stage {
      * files, where arrival is refused.
      */
     private MatchOptions.Order order() {
-        boolean files = vectorsFile != null || queriesFile != null;
+        boolean files = vectorsFile.file() != null || queriesFile.file() != null;
         if (order == null) {
             return files ? MatchOptions.Order.EVENT_TIME : MatchOptions.Order.ARRIVAL;
         }
@@ -230,14 +214,14 @@ public final class MatchStage implements Stage {
         SingleOutputStreamOperator<Traced<VectorEvent>> vectors =
                 timed(
                         context,
-                        context.source(vectorsTopic.topic(), vectorsFile),
+                        context.source(vectorsTopic.topic(), vectorsFile.file()),
                         VectorEvent.class,
                         new VectorEventValidator(options.metric(), options.maxDimension()),
                         "vector");
         SingleOutputStreamOperator<Traced<QueryEvent>> queries =
                 timed(
                         context,
-                        context.source(queriesTopic.topic(), queriesFile),
+                        context.source(queriesTopic.topic(), queriesFile.file()),
                         QueryEvent.class,
                         new QueryEventValidator(options.metric(), options.maxDimension()),
                         "query");
@@ -272,15 +256,10 @@ public final class MatchStage implements Stage {
                 context.decode(raw, type, validator, "decode " + plural, "match-decode-" + plural);
         context.collectDeadLetters(decoded);
         SerializableTimestampAssigner<Traced<T>> eventTime = MatchStage::eventTime;
-        WatermarkStrategy<Traced<T>> watermarks =
-                WatermarkStrategy.<Traced<T>>forBoundedOutOfOrderness(
-                                Duration.ofMillis(maxOutOfOrdernessMs))
-                        .withTimestampAssigner(eventTime);
         if (context.usesKafka()) {
             return decoded.assignTimestampsAndWatermarks(
-                            idleTimeoutMs > 0
-                                    ? watermarks.withIdleness(Duration.ofMillis(idleTimeoutMs))
-                                    : watermarks)
+                            Watermarks.boundedOutOfOrderness(
+                                    maxOutOfOrdernessMs, idleTimeoutMs, eventTime))
                     .uid("match-" + what + "-watermarks");
         }
         decoded.setParallelism(raw.getParallelism());
@@ -291,7 +270,9 @@ public final class MatchStage implements Stage {
                         .uid("match-late-" + plural)
                         .setParallelism(raw.getParallelism());
         context.collectDeadLetters(inOrder);
-        return inOrder.assignTimestampsAndWatermarks(watermarks)
+        // Without idleness: a file's one reader is never idle, the file's end ends its watermarks.
+        return inOrder.assignTimestampsAndWatermarks(
+                        Watermarks.boundedOutOfOrderness(maxOutOfOrdernessMs, 0, eventTime))
                 .uid("match-" + what + "-watermarks")
                 .setParallelism(raw.getParallelism());
     }

@@ -9,15 +9,10 @@ import dev.quiver.schema.Observation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
-import picocli.CommandLine.Option;
-
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
- * Where a stage that reads observations reads them, a picocli mixin shared by the bayes, walk and
- * score stages: the observations topic, or an NDJSON file in file mode.
+ * Where a stage that reads observations reads them, shared by the bayes, walk and score stages:
+ * the observations topic, or an NDJSON file in file mode. The stage lists {@link #topic} in its
+ * {@link Stage#topics()} and {@link #file} in its {@link Stage#files()}, which adds their options.
  *
  * <pre>{@code
  * quiver run bayes --observations-topic sensors.observations --bootstrap localhost:9092
@@ -26,26 +21,18 @@ import java.util.Map;
  */
 public final class ObservationsInput {
 
-    @Option(
-            names = "--input",
-            paramLabel = "FILE",
-            converter = ReadableFileConverter.class,
-            description = "Read observations from this NDJSON file instead of Kafka (bounded).")
-    Path file;
+    /** The observations file of file mode. */
+    final FileOption file =
+            FileOption.input(
+                    "--input",
+                    "Read observations from this NDJSON file instead of Kafka (bounded).");
 
     /** The observations topic. */
     final TopicOption topic = TopicOption.input("--observations-topic", Topics.OBSERVATIONS);
 
-    /** The file input by option name, as {@link Stage#fileInputs()} reports it; may be added to. */
-    Map<String, Path> fileInputs() {
-        Map<String, Path> files = new LinkedHashMap<>();
-        files.put("--input", file);
-        return files;
-    }
-
     /** The raw observations: the topic, or the file's lines in file mode. */
     DataStream<RawRecord> source(StageContext context) {
-        return context.source(topic.topic(), file);
+        return context.source(topic.topic(), file.file());
     }
 
     /**

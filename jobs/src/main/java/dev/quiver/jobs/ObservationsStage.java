@@ -1,20 +1,15 @@
 package dev.quiver.jobs;
 
-import picocli.CommandLine.Mixin;
-
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A stage that reads observations and writes one result topic (bayes, walk): its inputs are the
- * {@link ObservationsInput} mixin's, its topics that input's and its own result's.
+ * {@link ObservationsInput}'s, its topics that input's and its own result's.
  *
  * <pre>{@code
  * public final class EchoStage extends ObservationsStage {
- *     final TopicOption echoes = TopicOption.result("--echoes-topic", "quiver.echoes");
+ *     public EchoStage() { super(TopicOption.result("--echoes-topic", "quiver.echoes")); }
  *
- *     TopicOption resultTopic() { return echoes; }
  *     public void check() {}
  *     public void addTo(StageContext context) { ... }
  * }
@@ -23,18 +18,22 @@ import java.util.Map;
 public abstract class ObservationsStage implements Stage {
 
     /** Where the observations come from: the topic, or an NDJSON file in file mode. */
-    @Mixin ObservationsInput observations;
+    final ObservationsInput observations = new ObservationsInput();
 
     /** The topic the stage writes its results to. */
-    abstract TopicOption resultTopic();
+    final TopicOption resultTopic;
 
-    @Override
-    public final List<TopicOption> topics() {
-        return List.of(observations.topic, resultTopic());
+    ObservationsStage(TopicOption resultTopic) {
+        this.resultTopic = resultTopic;
     }
 
     @Override
-    public final Map<String, Path> fileInputs() {
-        return observations.fileInputs();
+    public final List<TopicOption> topics() {
+        return List.of(observations.topic, resultTopic);
+    }
+
+    @Override
+    public final List<FileOption> files() {
+        return List.of(observations.file);
     }
 }

@@ -19,7 +19,6 @@ import dev.quiver.schema.Score;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -28,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The score stage: observations' {@code features} scored by an ensemble model, one {@link Score}
@@ -68,14 +66,12 @@ public final class ScoreStage implements Stage {
                             + " without control characters or whitespace at its ends.")
     String modelId;
 
-    @Mixin ObservationsInput observations;
+    final ObservationsInput observations = new ObservationsInput();
 
-    @Option(
-            names = "--models",
-            paramLabel = "FILE",
-            converter = ReadableFileConverter.class,
-            description = "With --input: model updates (NDJSON ModelUpdate records) to apply.")
-    Path modelsFile;
+    final FileOption modelsFile =
+            FileOption.optional(
+                    "--models",
+                    "With --input: model updates (NDJSON ModelUpdate records) to apply.");
 
     @Option(
             names = "--max-held-observations",
@@ -105,12 +101,8 @@ public final class ScoreStage implements Stage {
     }
 
     @Override
-    public Map<String, Path> fileInputs() {
-        Map<String, Path> files = observations.fileInputs();
-        if (modelsFile != null) {
-            files.put("--models", modelsFile);
-        }
-        return files;
+    public List<FileOption> files() {
+        return List.of(observations.file, modelsFile);
     }
 
     /** Checks the model options and loads the --model file, refusing one that does not load. */
@@ -216,14 +208,15 @@ public final class ScoreStage implements Stage {
                             modelsTopic.topic(),
                             MODELS_END_TIMEOUT));
         }
-        if (modelsFile == null) {
+        Path file = modelsFile.file();
+        if (file == null) {
             return InputEnd.none();
         }
         try {
-            return InputEnd.ofFile(NumberedLineFormat.lastRecordLine(modelsFile));
+            return InputEnd.ofFile(NumberedLineFormat.lastRecordLine(file));
         } catch (IOException e) {
             throw new UncheckedIOException(
-                    "cannot read --models " + modelsFile + ": " + e.getMessage(), e);
+                    "cannot read --models " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -233,8 +226,8 @@ public final class ScoreStage implements Stage {
      * observations filtered to nothing, a stream that ends when they do).
      */
     private DataStream<RawRecord> modelSource(StageContext context, DataStream<RawRecord> raw) {
-        if (context.usesKafka() || modelsFile != null) {
-            return context.controlSource(modelsTopic.topic(), modelsFile);
+        if (context.usesKafka() || modelsFile.file() != null) {
+            return context.controlSource(modelsTopic.topic(), modelsFile.file());
         }
         return raw.filter(record -> false)
                 .name("no model updates")

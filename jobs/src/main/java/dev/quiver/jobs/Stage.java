@@ -1,8 +1,6 @@
 package dev.quiver.jobs;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One stage of a pipeline: decode its inputs, run its family's keyed function, write results and
@@ -16,12 +14,12 @@ import java.util.Map;
  *
  * <pre>{@code
  * public final class EchoStage implements Stage {
- *     @Mixin ObservationsInput observations;
+ *     final ObservationsInput observations = new ObservationsInput();
  *
  *     final TopicOption echoes = TopicOption.result("--echoes-topic", "quiver.echoes");
  *
  *     public List<TopicOption> topics() { return List.of(observations.topic, echoes); }
- *     public Map<String, Path> fileInputs() { return observations.fileInputs(); }
+ *     public List<FileOption> files() { return List.of(observations.file); }
  *     public void check() {}
  *     public void addTo(StageContext context) { ... }
  * }
@@ -33,11 +31,11 @@ public interface Stage {
     List<TopicOption> topics();
 
     /**
-     * The stage's file inputs by option name in the order the messages name them, null where not
-     * given (Kafka mode). The shared options check them against {@code --bootstrap} and {@code
-     * --output}.
+     * The files the stage reads in file mode, in the order the messages name them; their options
+     * are added beside its own. The shared options check them against {@code --bootstrap} and
+     * {@code --output}.
      */
-    Map<String, Path> fileInputs();
+    List<FileOption> files();
 
     /**
      * Checks the stage's own options (and reads what they name) before anything starts.

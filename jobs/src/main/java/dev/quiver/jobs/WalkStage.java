@@ -21,7 +21,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 import picocli.CommandLine.Option;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,6 +40,11 @@ import java.util.List;
  * }</pre>
  */
 public final class WalkStage extends ObservationsStage {
+
+    /** A stage writing walk summaries to {@code --walks-topic}. */
+    public WalkStage() {
+        super(TopicOption.result("--walks-topic", Topics.WALKS));
+    }
 
     @Option(
             names = "--steps",
@@ -173,13 +177,6 @@ public final class WalkStage extends ObservationsStage {
                             + " (default: ${DEFAULT-VALUE}).")
     long maxMemoryMb;
 
-    final TopicOption walksTopic = TopicOption.result("--walks-topic", Topics.WALKS);
-
-    @Override
-    TopicOption resultTopic() {
-        return walksTopic;
-    }
-
     @Override
     public void check() {
         options();
@@ -309,19 +306,15 @@ public final class WalkStage extends ObservationsStage {
                         .returns(WalkSummary.class)
                         .name("walk " + model)
                         .uid("walk");
-        context.io().sink(summaries, WalkSummary.class, walksTopic.topic(), WalkSummary::getKey);
+        context.io().sink(summaries, WalkSummary.class, resultTopic.topic(), WalkSummary::getKey);
         context.collectDeadLetters(summaries);
     }
 
     /** Event time from the observation's ts, bounded out-of-orderness, idle partitions skipped. */
     private WatermarkStrategy<Traced<Observation>> watermarks() {
-        WatermarkStrategy<Traced<Observation>> strategy =
-                WatermarkStrategy.<Traced<Observation>>forBoundedOutOfOrderness(
-                                Duration.ofMillis(maxOutOfOrdernessMs))
-                        .withTimestampAssigner(
-                                (traced, previous) -> traced.record.getTs().toEpochMilli());
-        return idleTimeoutMs > 0
-                ? strategy.withIdleness(Duration.ofMillis(idleTimeoutMs))
-                : strategy;
+        return Watermarks.boundedOutOfOrderness(
+                maxOutOfOrdernessMs,
+                idleTimeoutMs,
+                (traced, previous) -> traced.record.getTs().toEpochMilli());
     }
 }

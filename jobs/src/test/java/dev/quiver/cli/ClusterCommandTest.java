@@ -102,6 +102,56 @@ class ClusterCommandTest {
     }
 
     @Test
+    void eachSubcommandRunsTheScriptOfItsNameWithItsOptionsAndPassesItsExitCode(
+            @TempDir Path checkout) throws Exception {
+        Path scripts = Files.createDirectories(checkout.resolve("deploy").resolve("local"));
+        Path calls = checkout.resolve("calls.txt");
+        for (String name : List.of("up", "down", "submit", "status")) {
+            Path script = scripts.resolve(name);
+            Files.writeString(
+                    script, "#!/bin/sh\necho \"" + name + " $*\" >> '" + calls + "'\nexit 7\n");
+            assertThat(script.toFile().setExecutable(true)).isTrue();
+        }
+        CommandLine cli = QuiverCli.commandLine();
+        System.setProperty(ClusterCommand.HOME_PROPERTY, checkout.toString());
+        try {
+            assertThat(cli.execute("cluster", "up")).isEqualTo(7);
+            assertThat(cli.execute("cluster", "up", "--taskmanagers", "3", "--slots", "4"))
+                    .isEqualTo(7);
+            assertThat(cli.execute("cluster", "down")).isEqualTo(7);
+            assertThat(cli.execute("cluster", "down", "--purge")).isEqualTo(7);
+            assertThat(cli.execute("cluster", "submit", "bayes")).isEqualTo(7);
+            assertThat(
+                            cli.execute(
+                                    "cluster",
+                                    "submit",
+                                    "walk",
+                                    "--from-savepoint",
+                                    "/savepoints/sp-1",
+                                    "--parallelism",
+                                    "2",
+                                    "--",
+                                    "--steps",
+                                    "10"))
+                    .isEqualTo(7);
+            assertThat(cli.execute("cluster", "status")).isEqualTo(7);
+        } finally {
+            System.clearProperty(ClusterCommand.HOME_PROPERTY);
+        }
+
+        assertThat(Files.readAllLines(calls))
+                .containsExactly(
+                        "up --taskmanagers 2 --slots 2",
+                        "up --taskmanagers 3 --slots 4",
+                        "down ",
+                        "down --purge",
+                        "submit bayes --",
+                        "submit walk --from-savepoint /savepoints/sp-1 --parallelism 2 -- --steps"
+                                + " 10",
+                        "status ");
+    }
+
+    @Test
     void withoutACheckoutTheCommandFailsWithOneLine() {
         assertThat(System.getProperty(ClusterCommand.HOME_PROPERTY)).isNull();
         StringWriter err = new StringWriter();

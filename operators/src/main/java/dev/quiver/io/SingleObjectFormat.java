@@ -33,6 +33,18 @@ final class SingleObjectFormat {
     }
 
     /**
+     * The fingerprint as a message carries it in bytes 2 to 9: the 64-bit value little-endian,
+     * least significant byte first, the inverse of {@link #readFingerprint}.
+     */
+    static byte[] fingerprintBytes(long fingerprint) {
+        byte[] bytes = new byte[HEADER_SIZE - FINGERPRINT_OFFSET];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (fingerprint >>> (8 * i));
+        }
+        return bytes;
+    }
+
+    /**
      * Fingerprints are printed as the unsigned 64-bit value Avro's parsingFingerprint64 returns.
      */
     static String hex(long fingerprint) {

@@ -106,6 +106,26 @@ class ExamplesTest {
     }
 
     @Test
+    void schemaVersionExample(@TempDir Path dir) throws Exception {
+        List<String> wire = new ArrayList<>();
+        // --- example ---
+        for (SchemaVersion v : SchemaVersion.all()) {
+            Path file = dir.resolve(v.name() + "-v" + v.version() + ".avsc");
+            Files.writeString(file, v.standaloneJson());
+            String onTheWire = v.wireFingerprintHex(); // bytes 2..9 of every message it writes
+            wire.add(onTheWire);
+        }
+        // ---
+        byte[] bytes = AvroSingleObjectCodec.of(Observation.class).encode(observation);
+        assertThat(wire)
+                .contains(java.util.HexFormat.of().formatHex(bytes, 2, 10))
+                .hasSize(QuiverSchemas.recordTypes().size() + 3);
+        Schema posterior = new Schema.Parser().parse(dir.resolve("PosteriorUpdate-v2.avsc").toFile());
+        assertThat(posterior.getFullName())
+                .isEqualTo("dev.quiver.schema.PosteriorUpdate");
+    }
+
+    @Test
     void ndjsonCodecExample() throws Exception {
         // --- example ---
         NdjsonCodec<Observation> codec = NdjsonCodec.of(Observation.class);

@@ -60,7 +60,7 @@ class GoldenBytesTest {
         }
     }
 
-    private static byte[] read(Class<? extends SpecificRecord> type, int version)
+    static byte[] read(Class<? extends SpecificRecord> type, int version)
             throws IOException {
         String path = DIRECTORY + name(type, version);
         try (InputStream in = GoldenBytesTest.class.getClassLoader().getResourceAsStream(path)) {
