@@ -6,6 +6,7 @@ import dev.quiver.io.Topics;
 import dev.quiver.jobs.PipelineJob;
 import dev.quiver.jobs.UsageChecked;
 import dev.quiver.kafka.EmbeddedKafkaBroker;
+import dev.quiver.kafka.KafkaClientConfig;
 import dev.quiver.kafka.KafkaTopics;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.MatchResult;
@@ -162,7 +163,8 @@ final class DemoCommand implements Callable<Integer>, UsageChecked {
         Progress progress = new Progress(out, System.console() != null);
         Results results = new Results();
         long deadlineNanos = startNanos + (long) ((seconds + 90) * 1e9);
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrap)) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                KafkaClients.consumer(bootstrap, KafkaClientConfig.none())) {
             List<TopicPartition> partitions =
                     Stream.of(Topics.POSTERIORS, Topics.MATCHES, Topics.DEAD_LETTER)
                             .flatMap(t -> consumer.partitionsFor(t).stream())
