@@ -59,6 +59,8 @@ final class DemoCommand implements Callable<Integer>, UsageChecked {
 
     @Spec CommandSpec spec;
 
+    @Mixin GeneratorOptions generator;
+
     @Option(
             names = "--events",
             paramLabel = "N",
@@ -74,20 +76,11 @@ final class DemoCommand implements Callable<Integer>, UsageChecked {
     double seconds;
 
     @Option(
-            names = "--keys",
-            paramLabel = "K",
-            defaultValue = "50",
-            description = "Observation keys (default: ${DEFAULT-VALUE}).")
-    int keys;
-
-    @Option(
             names = "--vectors",
             paramLabel = "V",
             defaultValue = "2000",
             description = "Vectors indexed before the queries start (default: ${DEFAULT-VALUE}).")
     int vectors;
-
-    @Mixin GeneratorSeed generatorSeed;
 
     @Option(
             names = "--parallelism",
@@ -98,7 +91,7 @@ final class DemoCommand implements Callable<Integer>, UsageChecked {
 
     @Override
     public void checkUsage() {
-        if (events < 1 || seconds <= 0 || keys < 1 || vectors < 1 || parallelism < 1) {
+        if (events < 1 || seconds <= 0 || generator.keys() < 1 || vectors < 1 || parallelism < 1) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
                     "--events, --seconds, --keys, --vectors and --parallelism must be positive");
@@ -148,15 +141,7 @@ final class DemoCommand implements Callable<Integer>, UsageChecked {
     }
 
     private int run(String bootstrap, PrintWriter out) throws Exception {
-        DemoStream stream =
-                new DemoStream(
-                        new SyntheticStreams(
-                                generatorSeed.seed(),
-                                keys,
-                                8,
-                                "default",
-                                System.currentTimeMillis()),
-                        vectors);
+        DemoStream stream = new DemoStream(generator.streams(8, "default"), vectors);
         long startNanos = System.nanoTime();
         CompletableFuture<Void> publishing =
                 CompletableFuture.runAsync(() -> stream.publish(bootstrap, events, seconds));

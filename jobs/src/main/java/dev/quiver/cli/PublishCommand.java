@@ -44,6 +44,8 @@ final class PublishCommand implements Callable<Integer> {
 
     @Mixin BrokerAddress broker;
 
+    @Mixin GeneratorOptions generator;
+
     @Option(
             names = "--type",
             required = true,
@@ -84,15 +86,6 @@ final class PublishCommand implements Callable<Integer> {
             description =
                     "Records per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
     double rate;
-
-    @Mixin GeneratorSeed generatorSeed;
-
-    @Option(
-            names = "--keys",
-            paramLabel = "K",
-            defaultValue = "50",
-            description = "Generated observation keys (default: ${DEFAULT-VALUE}).")
-    int keys;
 
     @Option(
             names = "--dim",
@@ -179,15 +172,12 @@ final class PublishCommand implements Callable<Integer> {
     }
 
     private long publishGenerated(long count, String target) throws Exception {
-        SyntheticStreams streams =
-                new SyntheticStreams(
-                        generatorSeed.seed(), keys, dim, namespace, System.currentTimeMillis());
-        LongFunction<SpecificRecord> generator = type.generator(streams);
+        LongFunction<SpecificRecord> records = type.generator(generator.streams(dim, namespace));
         try (RecordSender sender =
                 new RecordSender(KafkaClients.producer(broker), type, target)) {
             Pacer pacer = new Pacer(rate);
             for (long i = 0; i < count; i++) {
-                sender.send(generator.apply(i));
+                sender.send(records.apply(i));
                 pacer.await(i + 1);
             }
             sender.flush();
