@@ -151,6 +151,7 @@ public final class MatchStage implements Stage {
 
     @Override
     public void check() {
+        watermarks.checkNotNegative();
         options();
     }
 

@@ -37,6 +37,14 @@ class JobMainUsageTest {
                                 + " 1000 and -1 (see 'walk --help')");
     }
 
+    @Test
+    void aNegativeWatermarkOptionOfTheMatchIsOneLineAndExitCodeTwo() {
+        assertThat(stderrOfMain(JobRegistry.MATCH, "--max-out-of-orderness-ms", "-5"))
+                .containsExactly(
+                        "quiver: --max-out-of-orderness-ms and --idle-timeout-ms must be >= 0, got"
+                                + " -5 and 5000 (see 'match --help')");
+    }
+
     private static java.util.List<String> stderrOfMain(JobFamily<?> family, String... args) {
         PrintStream original = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
