@@ -24,9 +24,10 @@ import org.hipparchus.special.Gamma;
  * <p>Accuracy: within 1e-12 relative of SciPy's {@code gammaincinv} for shapes 1e-3 to 1e8 and p
  * from 1e-12 to 1 − 1e-6 ({@code QuantileOracleTest}), except that a quantile below the smallest
  * normal double (shape 1e-3 with p up to about 0.5 has quantiles like 1e-300 and below, or 0) is
- * compared absolutely. Cost: the forward function takes O(sqrt(shape)) terms near the bulk, so
- * about 1 µs at shape 1e3 and proportionally more beyond. Stateless, thread-safe; allocates one
- * short-lived object per call, which escape analysis usually removes.
+ * held to four units of the smallest subnormal, all the digits it has. From shape {@link #WILSON_HILFERTY_MIN_SHAPE} on it is the Wilson-Hilferty
+ * transform, exact to rounding there. Cost: two or three evaluations of {@link IncompleteGamma},
+ * about a microsecond (see docs/benchmarks.md). Stateless, thread-safe; allocates one short-lived
+ * object per call, which escape analysis usually removes.
  */
 public final class GammaQuantile {
 
@@ -124,17 +125,8 @@ public final class GammaQuantile {
     }
 
     /** f = P(a, x) − p or q − Q(a, x), increasing in x, with f' = x^(a−1) e^−x / Γ(a). */
-    private static final class Equation implements HalleySolver.Equation {
-
-        private final double a;
-        private final double target;
-        private final boolean upper;
-
-        Equation(double a, double target, boolean upper) {
-            this.a = a;
-            this.target = target;
-            this.upper = upper;
-        }
+    private record Equation(double a, double target, boolean upper)
+            implements HalleySolver.Equation {
 
         @Override
         public double ratio(double x) {

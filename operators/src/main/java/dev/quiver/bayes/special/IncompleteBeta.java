@@ -22,8 +22,10 @@ import org.hipparchus.special.Gamma;
  * Stirling}), whose terms stay small near the mean whatever the shapes; when one is, with log
  * Γ(a + b) − log Γ(b) from Stirling's formula; when neither is, from logs and Hipparchus's
  * log-beta. The tail computed directly is good to a few 1e-15 relative; the other,
- * one minus it, to a few 1e-16 absolute. The fraction takes O(sqrt(min(a, b))) terms near the mean.
- * Stateless, thread-safe, allocation-free.
+ * one minus it, to a few 1e-16 absolute. Where one shape is small and the other large, the
+ * fraction would need a number of terms proportional to the large one near the mean, and {@link
+ * SmallShapeBeta}'s series in incomplete gamma functions is used instead. Stateless, thread-safe;
+ * allocates only in that series (one short array).
  */
 public final class IncompleteBeta {
 
@@ -153,32 +155,28 @@ public final class IncompleteBeta {
         }
         d = 1.0 / d;
         double h = d;
-        for (int m = 1; m < MAX_TERMS; m++) {
+        // Each pass takes one coefficient, d_{2m} then d_{2m+1}; only after an odd one is the
+        // convergent's change a test of convergence (NR's betacf pairs them the same way).
+        for (int n = 2; n < 2 * MAX_TERMS; n++) {
+            final int m = n / 2;
             final double m2 = 2.0 * m;
-            final double even = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
-            d = 1.0 + even * d;
+            final boolean even = n % 2 == 0;
+            final double coefficient =
+                    even
+                            ? m * (b - m) * x / ((a + m2 - 1.0) * (a + m2))
+                            : -(a + m) * (s + m) * x / ((a + m2) * (a + m2 + 1.0));
+            d = 1.0 + coefficient * d;
             if (Math.abs(d) < TINY) {
                 d = TINY;
             }
-            c = 1.0 + even / c;
-            if (Math.abs(c) < TINY) {
-                c = TINY;
-            }
-            d = 1.0 / d;
-            h *= d * c;
-            final double odd = -(a + m) * (s + m) * x / ((a + m2) * (a + m2 + 1.0));
-            d = 1.0 + odd * d;
-            if (Math.abs(d) < TINY) {
-                d = TINY;
-            }
-            c = 1.0 + odd / c;
+            c = 1.0 + coefficient / c;
             if (Math.abs(c) < TINY) {
                 c = TINY;
             }
             d = 1.0 / d;
             final double factor = d * c;
             h *= factor;
-            if (Math.abs(factor - 1.0) <= IncompleteGamma.EPSILON) {
+            if (!even && Math.abs(factor - 1.0) <= IncompleteGamma.EPSILON) {
                 break;
             }
         }

@@ -11,14 +11,16 @@ import org.hipparchus.special.Gamma;
  * double upper = IncompleteGamma.regularizedQ(3.0, 2.0);  // 5 e^−2 = 0.6766764161830634
  * }</pre>
  *
- * <p>Method: below x = a + 1 the power series P = x^a e^−x / Γ(a + 1) Σ x^n / ((a + 1) ... (a +
- * n)), above it Legendre's continued fraction for Q, evaluated by the modified Lentz algorithm
- * (W. H. Press et al., <i>Numerical Recipes</i>, 3rd ed., section 6.2); the other tail is one
- * minus the computed one. The prefactor x^a e^−x / Γ(a) is factored as in {@link Stirling} from a
- * = 10 on, so it keeps its digits for shapes in the billions. The tail that is computed directly
- * is good to a few 1e-15 relative (tested against SciPy); the other, 1 − it, to a few 1e-16
- * absolute. Both series and fraction take O(sqrt(a)) terms where x is within a few standard
- * deviations of a, which bounds the cost for large shapes. Stateless, thread-safe, allocation-free.
+ * <p>Method: below x = a + 1 a continued fraction for P (Kummer's function 1F1(1; a + 1; x) as a
+ * fraction, the limit of the incomplete beta's fraction), above it Legendre's continued fraction
+ * for Q, both by the modified Lentz algorithm (W. H. Press et al., <i>Numerical Recipes</i>, 3rd
+ * ed., sections 5.2, 6.2 and 6.4); the other tail is one minus the computed one, except that Q
+ * for a &lt; 1 below a + 1 has a series of its own. The prefactor x^a e^−x / Γ(a) is factored as
+ * in {@link Stirling} from a = 10 on, so it keeps its digits for shapes in the billions. The tail
+ * that is computed directly is good to a few 1e-15 relative (tested against SciPy and mpmath);
+ * the other, 1 − it, to a few 1e-16 absolute. Near x = a both fractions take a few hundred terms
+ * at most, for shapes up to 1e18 (beyond, a + 2m rounds to a and they degrade). Stateless,
+ * thread-safe, allocation-free.
  */
 public final class IncompleteGamma {
 
@@ -64,7 +66,7 @@ public final class IncompleteGamma {
             return upperForSmallShape(a, x);
         }
         if (x < a + 1.0) {
-            final double lower = prefix * series(a, x);
+            final double lower = prefix * lowerFraction(a, x);
             return upper ? 1.0 - lower : lower;
         }
         final double upperTail = prefix * continuedFraction(a, x);
@@ -91,7 +93,7 @@ public final class IncompleteGamma {
      * with x / b for x as b grows. For x &lt; a + 1. Near x = a it needs far fewer terms than the
      * power series of the same function (about 80 against 3000 at a = 1e6).
      */
-    private static double series(double a, double x) {
+    private static double lowerFraction(double a, double x) {
         double c = 1.0;
         double d = 1.0 / (1.0 - x / (a + 1.0));
         double h = d;

@@ -84,10 +84,15 @@ final class SmallShapeBeta {
         final double m = a + 0.5 * (b - 1.0);
         final double t = -m * Math.log1p(-y);
         final double gammaPrefix = IncompleteGamma.prefix(b, t);
-        final double lowerGamma = IncompleteGamma.tail(b, t, false, gammaPrefix);
-        // Sum 1 − I with P when P(b, T) is the small tail, else I with Q.
-        final boolean withLower = lowerGamma <= 0.5;
-        double g = withLower ? lowerGamma : IncompleteGamma.tail(b, t, true, gammaPrefix);
+        // Sum 1 − I with P(b, T) where P is the tail computed directly (T below b + 1), else I
+        // with Q; for b < 1 below b + 1, Q has its own series and the smaller one is taken. One
+        // evaluation either way, and the tail summed keeps its relative precision.
+        boolean withLower = t < b + 1.0;
+        double g = IncompleteGamma.tail(b, t, !withLower, gammaPrefix);
+        if (withLower && b < 1.0 && g > 0.5) {
+            withLower = false;
+            g = IncompleteGamma.tail(b, t, true, gammaPrefix);
+        }
         double d = gammaPrefix / b;
         double weight = 1.0;
         double sum = g;

@@ -16,8 +16,13 @@
  * one small and one large beta shape, a series in incomplete gamma functions ({@link
  * dev.quiver.bayes.special.SmallShapeBeta}).
  *
- * <p>Accuracy: 1e-12 relative against SciPy (checked by 50-digit mpmath) for shapes and degrees
- * of freedom from 1e-3 to 1e8 and p from 1e-12 to 1 − 1e-6 ({@code QuantileOracleTest}).
+ * <p>Accuracy: 1e-12 relative for shapes and degrees of freedom from 1e-3 to 1e8 and p from 1e-12
+ * to 1 − 1e-6 ({@code QuantileOracleTest}), against SciPy 1.17.1, or against a 50-digit mpmath
+ * root in the 9% of those cases where SciPy misses it by more than 1e-13 (its {@code
+ * gammaincinv} by 1e-5 relative at shape 1e8, its {@code betaincinv} by 7e-6 at shapes 1e3 and
+ * 1e8, and by a factor of 40 in the subnormal quantiles of shapes 1e-3 and 1e8). Beyond these
+ * ranges each function switches to an asymptotic form that is exact to rounding there, so every
+ * positive finite parameter gives a finite answer without hanging.
  *
  * <p>Entry points: {@link dev.quiver.bayes.special.BetaQuantile}, {@link
  * dev.quiver.bayes.special.GammaQuantile}, {@link dev.quiver.bayes.special.StudentTQuantile},

@@ -52,67 +52,71 @@ class HipparchusAgreementTest {
         return 1e-6 + random.nextDouble() * (1.0 - 2e-6);
     }
 
-    private static void expectClose(List<String> failures, String what, double actual, double reference,
-            double tolerance) {
-        if (!(Math.abs(actual - reference) <= tolerance * Math.abs(reference))) {
-            failures.add(what + ": " + actual + " vs Hipparchus " + reference);
+    /** One random case: draws its parameters and returns a failure message, or null. */
+    @FunctionalInterface
+    private interface Draw {
+        String check(SplittableRandom random);
+    }
+
+    private static void assertEveryDrawAgrees(long seed, Draw draw) {
+        final SplittableRandom random = new SplittableRandom(seed);
+        final List<String> failures = new ArrayList<>();
+        for (int i = 0; i < DRAWS; i++) {
+            final String failure = draw.check(random);
+            if (failure != null) {
+                failures.add(failure);
+            }
         }
+        assertThat(failures).isEmpty();
+    }
+
+    /** Null if {@code actual} is within {@code tolerance} (relative) of Hipparchus's value. */
+    private static String mismatch(String what, double actual, double reference, double tolerance) {
+        return Math.abs(actual - reference) <= tolerance * Math.abs(reference)
+                ? null
+                : what + ": " + actual + " vs Hipparchus " + reference;
+    }
+
+    /** Joins the failure messages of one draw; null if there are none. */
+    private static String failures(String... messages) {
+        final StringBuilder joined = new StringBuilder();
+        for (String message : messages) {
+            if (message != null) {
+                joined.append(joined.length() == 0 ? "" : "; ").append(message);
+            }
+        }
+        return joined.length() == 0 ? null : joined.toString();
     }
 
     @Test
-    void betaQuantilesAgreeWithHipparchus() {
-        final SplittableRandom random = new SplittableRandom(20261207L);
-        final List<String> failures = new ArrayList<>();
-        for (int i = 0; i < DRAWS; i++) {
+    void quantilesAgreeWithHipparchus() {
+        assertEveryDrawAgrees(20261207L, random -> {
             final double a = logUniform(random, 0.5, 1e4);
             final double b = logUniform(random, 0.5, 1e4);
-            final double p = probability(random);
-            final double reference =
-                    new BetaDistribution(a, b, 1e-300).inverseCumulativeProbability(p);
-            expectClose(failures, "beta(" + a + ", " + b + ", " + p + ")",
-                    BetaQuantile.quantile(a, b, p), reference, QUANTILE_TOLERANCE);
-        }
-        assertThat(failures).isEmpty();
-    }
-
-    @Test
-    void gammaQuantilesAgreeWithHipparchus() {
-        final SplittableRandom random = new SplittableRandom(20261208L);
-        final List<String> failures = new ArrayList<>();
-        for (int i = 0; i < DRAWS; i++) {
-            final double shape = logUniform(random, 0.5, 1e4);
-            final double p = probability(random);
-            final double reference =
-                    new GammaDistribution(shape, 1.0, 1e-300).inverseCumulativeProbability(p);
-            expectClose(failures, "gamma(" + shape + ", " + p + ")",
-                    GammaQuantile.quantile(shape, p), reference, QUANTILE_TOLERANCE);
-        }
-        assertThat(failures).isEmpty();
-    }
-
-    @Test
-    void studentTQuantilesAgreeWithHipparchus() {
-        final SplittableRandom random = new SplittableRandom(20261209L);
-        final List<String> failures = new ArrayList<>();
-        for (int i = 0; i < DRAWS; i++) {
             final double dof = logUniform(random, 1.0, 1e4);
             final double p = probability(random);
-            final double reference = new TDistribution(dof, 1e-300).inverseCumulativeProbability(p);
             final double t = StudentTQuantile.quantile(dof, p);
-            expectClose(failures, "t(" + dof + ", " + p + ")", t, reference,
-                    QUANTILE_TOLERANCE + 1e-15 * (dof + t * t) / (t * t));
-        }
-        assertThat(failures).isEmpty();
+            return failures(
+                    mismatch("beta(" + a + ", " + b + ", " + p + ")",
+                            BetaQuantile.quantile(a, b, p),
+                            new BetaDistribution(a, b, 1e-300).inverseCumulativeProbability(p),
+                            QUANTILE_TOLERANCE),
+                    mismatch("gamma(" + a + ", " + p + ")",
+                            GammaQuantile.quantile(a, p),
+                            new GammaDistribution(a, 1.0, 1e-300).inverseCumulativeProbability(p),
+                            QUANTILE_TOLERANCE),
+                    mismatch("t(" + dof + ", " + p + ")", t,
+                            new TDistribution(dof, 1e-300).inverseCumulativeProbability(p),
+                            QUANTILE_TOLERANCE + 1e-15 * (dof + t * t) / (t * t)));
+        });
     }
 
     @Test
-    void forwardFunctionsAgreeWithHipparchus() {
-        final SplittableRandom random = new SplittableRandom(20261210L);
-        final List<String> failures = new ArrayList<>();
-        for (int i = 0; i < DRAWS; i++) {
+    void incompleteBetaAgreesWithHipparchus() {
+        assertEveryDrawAgrees(20261210L, random -> {
             final double a = logUniform(random, 0.5, 1e4);
             final double b = logUniform(random, 0.5, 1e4);
-            // A point in the bulk: the mean plus a few standard deviations either way.
+            // A point in the bulk: the mean plus up to four standard deviations either way.
             final double sd = Math.sqrt(a * b / ((a + b) * (a + b) * (a + b + 1.0)));
             final double x =
                     Math.min(0.999, Math.max(1e-3, a / (a + b) + (random.nextDouble() * 8 - 4) * sd));
@@ -120,23 +124,31 @@ class HipparchusAgreementTest {
             // The upper tail as Hipparchus's I_{1−x}(b, a), not 1 − lower, which has lost digits.
             final double tail =
                     lower <= 0.5 ? lower : Beta.regularizedBeta(1.0 - x, b, a, 1e-16, Integer.MAX_VALUE);
-            if (tail > 1e-6) {
-                expectClose(failures, "I(" + x + "; " + a + ", " + b + ")",
-                        lower <= 0.5 ? IncompleteBeta.regularized(a, b, x)
-                                : IncompleteBeta.complement(a, b, x),
-                        tail, forwardTolerance(Math.max(a, b)));
+            if (tail <= 1e-6) {
+                return null;
             }
-            final double shape = a;
-            final double y = Math.max(1e-3, shape + (random.nextDouble() * 8 - 4) * Math.sqrt(shape));
-            final double p = Gamma.regularizedGammaP(shape, y, 1e-16, Integer.MAX_VALUE);
-            final double q = Gamma.regularizedGammaQ(shape, y, 1e-16, Integer.MAX_VALUE);
-            if (Math.min(p, q) > 1e-6) {
-                expectClose(failures, "P(" + shape + ", " + y + ")",
-                        p <= 0.5 ? IncompleteGamma.regularizedP(shape, y)
-                                : IncompleteGamma.regularizedQ(shape, y),
-                        Math.min(p, q), forwardTolerance(shape));
+            return mismatch("I(" + x + "; " + a + ", " + b + ")",
+                    lower <= 0.5 ? IncompleteBeta.regularized(a, b, x)
+                            : IncompleteBeta.complement(a, b, x),
+                    tail, forwardTolerance(Math.max(a, b)));
+        });
+    }
+
+    @Test
+    void incompleteGammaAgreesWithHipparchus() {
+        assertEveryDrawAgrees(20261211L, random -> {
+            final double shape = logUniform(random, 0.5, 1e4);
+            final double x =
+                    Math.max(1e-3, shape + (random.nextDouble() * 8 - 4) * Math.sqrt(shape));
+            final double p = Gamma.regularizedGammaP(shape, x, 1e-16, Integer.MAX_VALUE);
+            final double q = Gamma.regularizedGammaQ(shape, x, 1e-16, Integer.MAX_VALUE);
+            if (Math.min(p, q) <= 1e-6) {
+                return null;
             }
-        }
-        assertThat(failures).isEmpty();
+            return mismatch("P(" + shape + ", " + x + ")",
+                    p <= 0.5 ? IncompleteGamma.regularizedP(shape, x)
+                            : IncompleteGamma.regularizedQ(shape, x),
+                    Math.min(p, q), forwardTolerance(shape));
+        });
     }
 }
