@@ -120,7 +120,7 @@ public final class JobCommand<S extends Stage> implements Callable<Integer>, Usa
 
     private StreamExecutionEnvironment buildChecked() {
         io.checkBrokerReachable();
-        io.prepareTopics(topics());
+        io.prepareTopics(topics(), writtenTopics());
         StageContext context = newContext();
         addChecked(context);
         return context.environment();
@@ -132,6 +132,16 @@ public final class JobCommand<S extends Stage> implements Callable<Integer>, Usa
         stage.topics().forEach(topic -> topics.add(topic.topic()));
         topics.add(io.deadLetterTopic());
         return topics;
+    }
+
+    /** The topics of {@link #topics()} the job writes: its stage's results, its dead letters. */
+    Set<String> writtenTopics() {
+        Set<String> written = new LinkedHashSet<>();
+        stage.topics().stream()
+                .filter(TopicOption::written)
+                .forEach(topic -> written.add(topic.topic()));
+        written.add(io.deadLetterTopic());
+        return written;
     }
 
     /**

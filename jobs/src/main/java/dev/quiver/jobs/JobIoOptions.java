@@ -77,23 +77,32 @@ public final class JobIoOptions {
     }
 
     /**
-     * With Kafka, makes sure every topic in {@code topics} exists before the job starts: creates
-     * the missing ones with {@code --create-topics}, else stops with one error naming them all;
-     * nothing in file mode.
+     * With Kafka, makes sure every topic in {@code topics} exists before the job starts, and that
+     * the principal of the client settings may read it, or write it where {@code written} holds
+     * it: creates the missing ones with {@code --create-topics}, else stops with one error naming
+     * them all; nothing in file mode. A refused read or write stops the job here, on one line,
+     * rather than failing its tasks once they run, which Flink would restart without end.
      *
      * @throws IllegalStateException naming the missing topics
+     * @throws org.apache.kafka.common.errors.TopicAuthorizationException naming the topics and
+     *     operations refused
      * @throws dev.quiver.kafka.KafkaUnreachableException if the broker does not answer in time
      */
-    public void prepareTopics(Collection<String> topics) {
+    public void prepareTopics(Collection<String> topics, Collection<String> written) {
         if (!usesKafka()) {
             return;
         }
+        List<String> read = topics.stream().filter(topic -> !written.contains(topic)).toList();
         TopicCreationOptions creation = kafka.topicCreation();
         if (creation.createTopics()) {
             KafkaTopics.ensureTopics(
                     bootstrap(), clientConfig(), topics, creation.layout(), Duration.ofSeconds(60));
+            KafkaTopics.checkAccess(
+                    bootstrap(), clientConfig(), read, written, Duration.ofSeconds(15));
             return;
         }
+        // First: to a principal that may not see a topic, it looks missing.
+        KafkaTopics.checkAccess(bootstrap(), clientConfig(), read, written, Duration.ofSeconds(15));
         List<String> missing =
                 KafkaTopics.missingTopics(
                         bootstrap(), clientConfig(), topics, Duration.ofSeconds(15));

@@ -137,7 +137,7 @@ public final class MatchStage implements Stage {
             TopicOption.described("--queries-topic", Topics.QUERIES, DEFAULT_TOPIC);
 
     final TopicOption matchesTopic =
-            TopicOption.described("--matches-topic", Topics.MATCHES, DEFAULT_TOPIC);
+            TopicOption.describedResult("--matches-topic", Topics.MATCHES, DEFAULT_TOPIC);
 
     @Override
     public List<TopicOption> topics() {

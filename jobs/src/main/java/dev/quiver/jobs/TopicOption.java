@@ -22,8 +22,10 @@ public final class TopicOption {
     private static final Pattern WORD_AFTER_DASH = Pattern.compile("-([a-z])");
 
     private final OptionSpec spec;
+    private final boolean written;
 
-    private TopicOption(String option, String defaultTopic, String description) {
+    private TopicOption(String option, String defaultTopic, String description, boolean written) {
+        this.written = written;
         this.spec =
                 OptionSpec.builder(option)
                         .type(String.class)
@@ -35,22 +37,34 @@ public final class TopicOption {
 
     /** An input topic: "Input topic (default: ...)". */
     static TopicOption input(String option, String defaultTopic) {
-        return new TopicOption(option, defaultTopic, "Input topic (default: ${DEFAULT-VALUE}).");
+        return new TopicOption(
+                option, defaultTopic, "Input topic (default: ${DEFAULT-VALUE}).", false);
     }
 
     /** A result topic: "Result topic (default: ...)". */
     static TopicOption result(String option, String defaultTopic) {
-        return new TopicOption(option, defaultTopic, "Result topic (default: ${DEFAULT-VALUE}).");
+        return new TopicOption(
+                option, defaultTopic, "Result topic (default: ${DEFAULT-VALUE}).", true);
     }
 
-    /** A topic with its own description. */
+    /** An input topic with its own description. */
     static TopicOption described(String option, String defaultTopic, String description) {
-        return new TopicOption(option, defaultTopic, description);
+        return new TopicOption(option, defaultTopic, description, false);
+    }
+
+    /** A result topic with its own description. */
+    static TopicOption describedResult(String option, String defaultTopic, String description) {
+        return new TopicOption(option, defaultTopic, description, true);
     }
 
     /** The topic given, or the default. */
     public String topic() {
         return spec.getValue();
+    }
+
+    /** True for a topic the stage writes, false for one it reads. */
+    public boolean written() {
+        return written;
     }
 
     /** The option, for the stage's command. */

@@ -10,6 +10,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -18,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -132,8 +136,9 @@ public final class KafkaTopics {
      * @param bootstrap {@code host:port[,host:port...]}
      * @param timeout bound on the whole call, positive
      * @throws KafkaUnreachableException with the one-line message {@code "cannot reach Kafka at
-     *     <bootstrap> within <n> s"}, or naming the problem with {@code bootstrap} if it cannot be
-     *     parsed or resolved
+     *     <bootstrap> within <n> s"}, {@code "Kafka at <bootstrap> refused the login: ..."} for
+     *     refused credentials, or naming the problem with {@code bootstrap} if it cannot be parsed
+     *     or resolved
      */
     public static void checkReachable(String bootstrap, Duration timeout) {
         checkReachable(bootstrap, KafkaClientConfig.none(), timeout);
@@ -159,10 +164,14 @@ public final class KafkaTopics {
                                     .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
                     LOG.debug("Kafka at {} answered with {} node(s)", bootstrap, nodes.size());
                 },
-                // Answered, but not usefully (e.g. not Kafka, or a protocol it does not speak).
+                // Answered, but not usefully: refused the login, or not Kafka, or a protocol it
+                // does not speak.
                 failure ->
                         new KafkaUnreachableException(
-                                unreachable(bootstrap, timeoutMs, failure).getMessage()
+                                (failure.getCause() instanceof AuthenticationException
+                                                ? "Kafka at " + bootstrap + " refused the login"
+                                                : unreachable(bootstrap, timeoutMs, failure)
+                                                        .getMessage())
                                         + ": "
                                         + oneLine(failure.getCause()),
                                 failure));
@@ -194,6 +203,93 @@ public final class KafkaTopics {
                                         + oneLine(failure.getCause()),
                                 failure));
         return missing;
+    }
+
+    /**
+     * Returns normally if the principal of {@code client} may read every topic of {@code read} and
+     * write every topic of {@code written}, as the cluster's authorizer says when describing them;
+     * topics that do not exist are left to {@link #missingTopics}. A job checks this before it
+     * starts: once running, a refused read or write would fail its tasks, and Flink's restart
+     * strategy would restart them again and again.
+     *
+     * @throws TopicAuthorizationException naming each topic and the operation refused, on one line
+     * @throws KafkaUnreachableException if the broker does not answer within {@code timeout}
+     */
+    public static void checkAccess(
+            String bootstrap,
+            KafkaClientConfig client,
+            Collection<String> read,
+            Collection<String> written,
+            Duration timeout) {
+        long timeoutMs = checkTimeout(timeout);
+        Map<String, AclOperation> needed = new LinkedHashMap<>();
+        read.forEach(topic -> needed.put(topic, AclOperation.READ));
+        // A topic both read and written is named for WRITE, the one a reader lacks more often.
+        written.forEach(topic -> needed.put(topic, AclOperation.WRITE));
+        if (needed.isEmpty()) {
+            return;
+        }
+        withAdmin(
+                bootstrap,
+                client,
+                timeoutMs,
+                (admin, deadlineNs) -> {
+                    List<String> refused = refusedAccess(admin, needed, deadlineNs);
+                    if (!refused.isEmpty()) {
+                        throw new TopicAuthorizationException(
+                                "not authorized at "
+                                        + bootstrap
+                                        + " to "
+                                        + String.join(", to ", refused)
+                                        + ": grant the ACLs to the principal of the Kafka client"
+                                        + " settings",
+                                needed.keySet());
+                    }
+                },
+                failure ->
+                        new IllegalStateException(
+                                "cannot check access to the topics at "
+                                        + bootstrap
+                                        + ": "
+                                        + oneLine(failure.getCause()),
+                                failure));
+    }
+
+    /**
+     * What the principal may not do of {@code needed}, one phrase a topic ("WRITE topic t"); a
+     * topic it may not even describe looks the same as a missing one to it.
+     */
+    private static List<String> refusedAccess(
+            Admin admin, Map<String, AclOperation> needed, long deadlineNs)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        Map<String, KafkaFuture<TopicDescription>> described =
+                admin.describeTopics(
+                                needed.keySet(),
+                                new DescribeTopicsOptions()
+                                        .includeAuthorizedOperations(true)
+                                        .timeoutMs(remainingMs(deadlineNs)))
+                        .topicNameValues();
+        List<String> refused = new ArrayList<>();
+        for (Map.Entry<String, AclOperation> topic : needed.entrySet()) {
+            try {
+                Set<AclOperation> allowed =
+                        described
+                                .get(topic.getKey())
+                                .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS)
+                                .authorizedOperations();
+                // Null: a broker too old to say; its clients will find out.
+                if (allowed != null && !allowed.contains(topic.getValue())) {
+                    refused.add(topic.getValue() + " topic " + topic.getKey());
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicAuthorizationException) {
+                    refused.add("DESCRIBE topic " + topic.getKey() + " (or it does not exist)");
+                } else if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+        }
+        return refused;
     }
 
     /** A request to the cluster, bounded by a deadline in {@link System#nanoTime()} terms. */
