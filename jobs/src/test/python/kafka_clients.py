@@ -1,20 +1,21 @@
 """Quiver's topics through confluent_kafka (librdkafka), for IndependentClientsIT.
 
-Usage, with quiver_avro (the codec of docs/python.md) on PYTHONPATH:
+Usage, with quiver_avro and quiver_kafka (the modules of docs/python.md) on PYTHONPATH:
 
   kafka_clients.py produce CLIENT_PROPERTIES SCHEMAS_DIR TOPIC PLAN_JSON
       Sends every entry of PLAN_JSON (a JSON list) to TOPIC, in order, keyed by its "key":
-      {"kind": "observation", "key", "id", "ts" (epoch ms), "value"}: an Observation;
-      the same with "kind": "wrong-fingerprint" and "fingerprint" (16 hex digits): that
-      Observation's bytes under another fingerprint; {"kind": "raw", "key", "hex"}: those bytes.
-      An entry with "file" is written to that file instead of sent (for another producer).
-      Prints one JSON line per entry: its index, value bytes as hex, and partition and offset
-      (or file).
+      {"kind": "observation", "key", "id", "ts" (epoch ms), "value"}: an Observation, sent with
+      quiver_kafka.send (unless "report"); the same with "kind": "wrong-fingerprint" and "fingerprint" (16 hex
+      digits): that Observation's bytes under another fingerprint; {"kind": "raw", "key", "hex"}:
+      those bytes. An entry with "file" is written to that file instead (for another producer).
+      Prints one JSON line for each entry with "report": true or "file", with its index and
+      value bytes as hex, and its partition and offset (or file).
 
   kafka_clients.py consume CLIENT_PROPERTIES SCHEMAS_DIR TOPIC COUNT TIMEOUT_S
-      Reads TOPIC from the beginning with isolation.level=read_committed until COUNT messages
-      came, then two seconds more to catch any extra, or until TIMEOUT_S. Prints one JSON line per
-      message: partition, offset, key, value hex, record name and the decoded record.
+      Reads TOPIC with quiver_kafka's result consumer (from the beginning, read_committed; the
+      topic may not exist yet) until COUNT messages came, then two seconds more to catch any
+      extra, or until TIMEOUT_S. Prints one JSON line per message: partition, offset, key, value
+      hex, record name and the decoded record.
 
 CLIENT_PROPERTIES holds librdkafka settings as property=value lines (bootstrap.servers and,
 on a secured broker, security.protocol and its settings), the file kcat reads with -F.
@@ -24,8 +25,7 @@ import json
 import sys
 import time
 
-from confluent_kafka import Consumer, Producer
-
+import quiver_kafka
 from quiver_avro import HEADER_SIZE, MARKER, QuiverSchemas
 from roundtrip import plain
 
@@ -44,11 +44,9 @@ def client_properties(path):
     return properties
 
 
-def message_of(schemas, entry):
-    """The value bytes of a plan entry."""
-    if entry["kind"] == "raw":
-        return bytes.fromhex(entry["hex"])
-    observation = {
+def observation_of(entry):
+    """The Observation of a plan entry, as quiver_avro encodes it."""
+    return {
         "id": entry["id"],
         "key": entry["key"],
         "ts": datetime.datetime.fromtimestamp(entry["ts"] / 1000, datetime.timezone.utc),
@@ -57,14 +55,20 @@ def message_of(schemas, entry):
         "label": None,
         "category": None,
     }
-    message = schemas.encode("Observation", observation)
+
+
+def reported_message_of(schemas, entry):
+    """The value bytes of a plan entry that is reported on."""
+    if entry["kind"] == "raw":
+        return bytes.fromhex(entry["hex"])
+    message = schemas.encode("Observation", observation_of(entry))
     if entry["kind"] == "wrong-fingerprint":
         return MARKER + bytes.fromhex(entry["fingerprint"]) + message[HEADER_SIZE:]
     return message
 
 
 def produce(properties, schemas, topic, plan):
-    producer = Producer(dict(properties, **{"enable.idempotence": True, "acks": "all"}))
+    producer = quiver_kafka.producer(properties)
     reports = []
     failures = []
 
@@ -78,12 +82,15 @@ def produce(properties, schemas, topic, plan):
         return report
 
     for index, entry in enumerate(plan):
-        value = message_of(schemas, entry)
         if "file" in entry:
+            value = schemas.encode("Observation", observation_of(entry))
             with open(entry["file"], "wb") as f:
                 f.write(value)
             reports.append({"index": index, "value": value.hex(), "file": entry["file"]})
+        elif entry["kind"] == "observation" and not entry.get("report"):
+            quiver_kafka.send(producer, schemas, topic, "Observation", observation_of(entry))
         else:
+            value = reported_message_of(schemas, entry)
             producer.produce(topic, key=entry["key"].encode("utf-8"), value=value,
                              on_delivery=delivered(index, value))
     left = producer.flush(30)
@@ -94,28 +101,21 @@ def produce(properties, schemas, topic, plan):
 
 
 def consume(properties, schemas, topic, count, timeout_s):
-    consumer = Consumer(dict(properties, **{
-        "group.id": "python-reader-%d" % time.time_ns(),
-        "isolation.level": "read_committed",
-        "auto.offset.reset": "earliest",
-        "enable.auto.commit": False,
-    }))
-    consumer.subscribe([topic])
+    group = "python-reader-%d" % time.time_ns()
+    consumer = quiver_kafka.result_consumer(properties, group, [topic])
     read = 0
     deadline = time.monotonic() + timeout_s
     try:
         while time.monotonic() < deadline:
-            message = consumer.poll(0.2)
-            if message is None:
+            result = quiver_kafka.poll_result(consumer, schemas, 0.2)
+            if result is None:
                 continue
-            if message.error():
-                raise SystemExit(message.error())
-            name, record = schemas.decode(message.value())
+            message, name, record = result
             print(json.dumps({
                 "partition": message.partition(), "offset": message.offset(),
                 "key": message.key().decode("utf-8"), "value": message.value().hex(),
                 "name": name, "record": plain(record),
-            }))
+            }), flush=True)
             read += 1
             if read == count:
                 deadline = min(deadline, time.monotonic() + GRACE_S)

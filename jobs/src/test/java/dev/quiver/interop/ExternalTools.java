@@ -18,14 +18,14 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Clients that nobody here wrote, run as child processes: Debian's /usr/bin/python3 with the codec
- * of docs/python.md, and kcat. A test that needs one skips, saying why on stderr, where it is
+ * Clients that nobody here wrote, run as child processes: Debian's /usr/bin/python3 with the
+ * modules of docs/python.md, and kcat. A test that needs one skips, saying why on stderr, where it is
  * missing (Debian: {@code apt-get install python3-avro python3-confluent-kafka kcat}), so the
  * build passes on a machine with only Java.
  *
  * <pre>{@code
  * ExternalTools.assumePython("MyTest", "avro.io", "confluent_kafka");
- * Path codec = ExternalTools.writeDocumentedCodec(dir.resolve("py"));
+ * Path codec = ExternalTools.writeDocumentedModules(dir.resolve("py"));
  * String out = ExternalTools.runPython(codec, Duration.ofSeconds(60), "script.py", "arg");
  * }</pre>
  */
@@ -33,6 +33,10 @@ public final class ExternalTools {
 
     /** The Python that Debian's python3-* packages install into. */
     public static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    /** The Python modules docs/python.md defines. */
+    private static final List<String> DOCUMENTED_MODULES =
+            List.of("quiver_avro.py", "quiver_kafka.py");
 
     private ExternalTools() {}
 
@@ -46,7 +50,6 @@ public final class ExternalTools {
             Finished probe =
                     run(
                             List.of(PYTHON.toString(), "-c", "import " + String.join(", ", modules)),
-                            Map.of(),
                             Duration.ofSeconds(30));
             if (probe.exit() != 0) {
                 // The last line of a traceback names the error: "No module named 'avro'".
@@ -88,16 +91,20 @@ public final class ExternalTools {
         return Optional.empty();
     }
 
-    /** The {@code quiver_avro.py} block of docs/python.md, as a module in {@code into}. */
-    public static Path writeDocumentedCodec(Path into) throws IOException {
+    /**
+     * The modules of docs/python.md, each a block that starts with its file name ({@code #
+     * quiver_avro.py}, {@code # quiver_kafka.py}), as files in {@code into}.
+     */
+    public static Path writeDocumentedModules(Path into) throws IOException {
         String doc = Files.readString(repositoryRoot().resolve("docs/python.md"));
-        String start = "```python\n# quiver_avro.py\n";
-        int from = doc.indexOf(start);
-        assertThat(from).as("docs/python.md has a block starting %s", start).isNotNegative();
-        int to = doc.indexOf("\n```", from + start.length());
         Files.createDirectories(into);
-        Files.writeString(
-                into.resolve("quiver_avro.py"), doc.substring(from + "```python\n".length(), to));
+        for (String module : DOCUMENTED_MODULES) {
+            String start = "```python\n# " + module + "\n";
+            int from = doc.indexOf(start);
+            assertThat(from).as("docs/python.md has a block starting %s", start).isNotNegative();
+            int to = doc.indexOf("\n```", from + start.length());
+            Files.writeString(into.resolve(module), doc.substring(from + "```python\n".length(), to));
+        }
         return into;
     }
 
@@ -107,19 +114,62 @@ public final class ExternalTools {
     }
 
     /**
-     * Runs {@link #PYTHON} with {@code module} on its path; asserts it exits 0 within {@code
+     * Runs {@link #PYTHON} with {@code modules} on its path; asserts it exits 0 within {@code
      * bound} and returns its stdout.
      */
-    public static String runPython(Path module, Duration bound, String... args)
+    public static String runPython(Path modules, Duration bound, String... args)
             throws IOException, InterruptedException {
+        return startPython(modules, args).await(bound).assertSucceeded().stdoutText();
+    }
+
+    /** Starts {@link #PYTHON} with {@code modules} on its path. */
+    public static Running startPython(Path modules, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(PYTHON.toString()));
         command.addAll(List.of(args));
-        Finished python =
-                run(
-                        command,
-                        Map.of("PYTHONPATH", module.toString(), "PYTHONDONTWRITEBYTECODE", "1"),
-                        bound);
-        return new String(python.assertSucceeded().stdout(), UTF_8);
+        return start(
+                command, Map.of("PYTHONPATH", modules.toString(), "PYTHONDONTWRITEBYTECODE", "1"));
+    }
+
+    /** Runs {@code command}; fails the test if it runs longer than {@code bound}. */
+    public static Finished run(List<String> command, Duration bound)
+            throws IOException, InterruptedException {
+        return start(command, Map.of()).await(bound);
+    }
+
+    /** Starts {@code command} with {@code environment} added to this JVM's. */
+    public static Running start(List<String> command, Map<String, String> environment)
+            throws IOException {
+        Path out = Files.createTempFile("external-tool", ".out");
+        Path err = Files.createTempFile("external-tool", ".err");
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        return new Running(command, builder.start(), out, err);
+    }
+
+    /** A child process started, its output going to temporary files. */
+    public record Running(List<String> command, Process process, Path out, Path err) {
+
+        /**
+         * How it ended; kills it and fails the test if it runs longer than {@code bound}. Its
+         * output files are deleted.
+         */
+        public Finished await(Duration bound) throws IOException, InterruptedException {
+            try {
+                boolean exited = process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
+                if (!exited) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+                assertThat(exited)
+                        .as("%s finished within %s; stderr: %s", command, bound, Files.readString(err))
+                        .isTrue();
+                return new Finished(
+                        command, process.exitValue(), Files.readAllBytes(out), Files.readString(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        }
     }
 
     /** How a child process ended: its exit code, stdout as bytes, stderr as text. */
@@ -130,35 +180,10 @@ public final class ExternalTools {
             assertThat(exit).as("exit code of %s; stderr: %s", command, stderr).isZero();
             return this;
         }
-    }
 
-    /**
-     * Runs {@code command} with {@code environment} added to this JVM's; kills it and fails the
-     * test if it runs longer than {@code bound}.
-     */
-    public static Finished run(List<String> command, Map<String, String> environment, Duration bound)
-            throws IOException, InterruptedException {
-        Path out = Files.createTempFile("external-tool", ".out");
-        Path err = Files.createTempFile("external-tool", ".err");
-        try {
-            ProcessBuilder builder =
-                    new ProcessBuilder(command)
-                            .redirectOutput(out.toFile())
-                            .redirectError(err.toFile());
-            builder.environment().putAll(environment);
-            Process process = builder.start();
-            boolean exited = process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
-            if (!exited) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            assertThat(exited)
-                    .as("%s finished within %s; stderr: %s", command, bound, Files.readString(err))
-                    .isTrue();
-            return new Finished(
-                    command, process.exitValue(), Files.readAllBytes(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
+        /** Standard output as UTF-8 text. */
+        public String stdoutText() {
+            return new String(stdout, UTF_8);
         }
     }
 

@@ -96,31 +96,40 @@ class IndependentClientsIT {
         exchange(BrokerConnection.plaintext(broker), kcat, "plaintext");
     }
 
-    /** The whole exchange on topics named for {@code name}, every client through {@code via}. */
+    /**
+     * The whole exchange on topics named for {@code name}, every client through {@code via}.
+     * Python's reader starts before the job, as a reader beside a running job does, when the
+     * result topic does not exist yet.
+     */
     private void exchange(BrokerConnection via, Path kcatProgram, String name) throws Exception {
         Topics topics = new Topics("interop-" + name);
-        KafkaTopics.ensureTopics(via.bootstrap(), topics.all(), 2, Duration.ofSeconds(30));
+        KafkaTopics.ensureTopics(via.bootstrap(), List.of(topics.input), 2, Duration.ofSeconds(30));
         Path schemas = exportSchemas(dir.resolve("schemas"));
-        Path codec = ExternalTools.writeDocumentedCodec(dir.resolve("py"));
-        Kcat kcat = new Kcat(kcatProgram, via.writeClientProperties(dir.resolve("client.properties")));
+        Path modules = ExternalTools.writeDocumentedModules(dir.resolve("py"));
+        Path properties = via.writeClientProperties(dir.resolve("client.properties"));
+        Kcat kcat = new Kcat(kcatProgram, properties);
         Path kcatObservation = dir.resolve("kcat-observation.bin");
         List<Planned> plan = plan(kcatObservation);
+        Path planFile =
+                Files.writeString(
+                        dir.resolve("plan.json"),
+                        JSON.writeValueAsString(plan.stream().map(Planned::json).toList()));
+        int valid = (int) plan.stream().filter(Planned::isValid).count();
 
-        List<JsonNode> sent =
-                python(codec, "produce", kcat.clientProperties(), schemas, topics.input,
-                        Files.writeString(dir.resolve("plan.json"), JSON.writeValueAsString(
-                                plan.stream().map(Planned::json).toList())).toString());
-        assertThat(sent).hasSize(plan.size());
+        Map<Integer, JsonNode> sent =
+                byIndex(jsonLines(ExternalTools.runPython(modules, PYTHON_BOUND,
+                        pythonArgs("produce", properties, schemas, topics.input,
+                                planFile.toString()))));
         Planned last = plan.get(plan.size() - 1);
         kcat.produceFile(topics.input, last.key, kcatObservation);
-
+        ExternalTools.Running pythonReader =
+                ExternalTools.startPython(modules, pythonArgs("consume", properties, schemas,
+                        topics.posteriors, String.valueOf(valid),
+                        String.valueOf(PYTHON_BOUND.toSeconds() - 10)));
         runBayes(via, topics);
-
-        int valid = (int) plan.stream().filter(Planned::isValid).count();
-        Map<String, byte[]> javaRead = readCommitted(via, topics.posteriors);
         List<JsonNode> pythonRead =
-                python(codec, "consume", kcat.clientProperties(), schemas, topics.posteriors,
-                        String.valueOf(valid), String.valueOf(PYTHON_BOUND.toSeconds() - 10));
+                jsonLines(pythonReader.await(PYTHON_BOUND).assertSucceeded().stdoutText());
+        Map<String, byte[]> javaRead = readCommitted(via, topics.posteriors);
         List<Kcat.Message> kcatRead = kcat.consumeCommitted(topics.posteriors);
 
         assertThat(javaRead).as("posteriors Java read").hasSize(valid);
@@ -170,6 +179,8 @@ class IndependentClientsIT {
             if (file != null) {
                 json.put("file", file.toString());
             }
+            // Where a bad record went: its dead letter must name those coordinates.
+            json.put("report", !isValid());
             return json;
         }
     }
@@ -186,7 +197,7 @@ class IndependentClientsIT {
             plan.add(observation("py-" + i, key, i, random.nextInt(2), null, null));
             switch (i) {
                 case 10 -> plan.add(bad("wrong-fingerprint", i, 1, "unknown schema fingerprint"));
-                case 25 -> plan.add(bad("raw", i, 1, "single-object"));
+                case 25 -> plan.add(bad("raw", i, 1, "not Avro single-object encoding"));
                 case 40 -> plan.add(bad("observation", i, 0.5, "0 or 1"));
                 default -> { }
             }
@@ -281,7 +292,7 @@ class IndependentClientsIT {
 
     /** Exactly one dead letter per bad record, at its coordinates, with the bytes Python sent. */
     private static void assertDeadLetters(
-            BrokerConnection via, Topics topics, List<Planned> plan, List<JsonNode> sent)
+            BrokerConnection via, Topics topics, List<Planned> plan, Map<Integer, JsonNode> sent)
             throws DecodeException {
         AvroSingleObjectCodec<DeadLetter> codec = AvroSingleObjectCodec.of(DeadLetter.class);
         Map<String, DeadLetter> byCoordinates = new HashMap<>();
@@ -349,21 +360,33 @@ class IndependentClientsIT {
         return exit;
     }
 
-    /** Runs kafka_clients.py; its stdout's JSON lines. */
-    private static List<JsonNode> python(Path codec, String command, Path properties,
-            Path schemas, String topic, String... rest) throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of(
-                ExternalTools.pythonScript("kafka_clients.py").toString(),
-                command, properties.toString(), schemas.toString(), topic));
+    /** The arguments that run kafka_clients.py's {@code command}. */
+    private static String[] pythonArgs(
+            String command, Path properties, Path schemas, String topic, String... rest) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                ExternalTools.pythonScript("kafka_clients.py").toString(),
+                                command,
+                                properties.toString(),
+                                schemas.toString(),
+                                topic));
         args.addAll(List.of(rest));
+        return args.toArray(String[]::new);
+    }
+
+    private static List<JsonNode> jsonLines(String text) throws IOException {
         List<JsonNode> lines = new ArrayList<>();
-        for (String line :
-                ExternalTools.runPython(codec, PYTHON_BOUND, args.toArray(String[]::new))
-                        .lines()
-                        .toList()) {
+        for (String line : text.lines().toList()) {
             lines.add(JSON.readTree(line));
         }
         return lines;
+    }
+
+    private static Map<Integer, JsonNode> byIndex(List<JsonNode> reports) {
+        Map<Integer, JsonNode> byIndex = new HashMap<>();
+        reports.forEach(r -> byIndex.put(r.get("index").asInt(), r));
+        return byIndex;
     }
 
     private static Map<String, String> hexValues(Map<String, byte[]> values) {

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * kcat, the librdkafka command-line client, against a broker: consumes a topic to its end with
@@ -58,7 +57,7 @@ public record Kcat(Path executable, Path clientProperties) {
                 new ArrayList<>(
                         List.of(executable.toString(), "-F", clientProperties.toString()));
         command.addAll(List.of(args));
-        return ExternalTools.run(command, Map.of(), BOUND).assertSucceeded().stdout();
+        return ExternalTools.run(command, BOUND).assertSucceeded().stdout();
     }
 
     private static List<Message> parse(ByteBuffer out) {
