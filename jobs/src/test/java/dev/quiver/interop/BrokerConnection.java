@@ -13,8 +13,8 @@ import java.util.TreeMap;
 /**
  * How every client of a test reaches the broker under test: Quiver's jobs by their command-line
  * options, librdkafka's clients (confluent_kafka, kcat) by a client properties file of {@code
- * property=value} lines, which Python parses and kcat reads with {@code -F}. A secured broker
- * adds its {@code security.protocol} and credentials here, and nowhere in the tests.
+ * property=value} lines, which Python parses and kcat reads with {@code -F}. A secured broker adds
+ * its {@code security.protocol} and credentials here, and nowhere in the tests.
  *
  * <pre>{@code
  * BrokerConnection connection = BrokerConnection.plaintext(broker);

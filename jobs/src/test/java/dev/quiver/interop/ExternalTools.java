@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Clients that nobody here wrote, run as child processes: Debian's /usr/bin/python3 with the
- * modules of docs/python.md, and kcat. A test that needs one skips, saying why on stderr, where it is
- * missing (Debian: {@code apt-get install python3-avro python3-confluent-kafka kcat}), so the
+ * modules of docs/python.md, and kcat. A test that needs one skips, saying why on stderr, where it
+ * is missing (Debian: {@code apt-get install python3-avro python3-confluent-kafka kcat}), so the
  * build passes on a machine with only Java.
  *
  * <pre>{@code
@@ -49,7 +49,10 @@ public final class ExternalTools {
         } else {
             Finished probe =
                     run(
-                            List.of(PYTHON.toString(), "-c", "import " + String.join(", ", modules)),
+                            List.of(
+                                    PYTHON.toString(),
+                                    "-c",
+                                    "import " + String.join(", ", modules)),
                             Duration.ofSeconds(30));
             if (probe.exit() != 0) {
                 // The last line of a traceback names the error: "No module named 'avro'".
@@ -68,9 +71,22 @@ public final class ExternalTools {
 
     /** Skips the calling test, saying why, unless {@code kcat} is on the PATH; returns it. */
     public static Path assumeKcat(String test) {
-        Optional<Path> kcat = onPath("kcat");
-        skipUnless(test, kcat.isEmpty() ? "no kcat on the PATH (Debian: kcat)" : null);
-        return kcat.get();
+        return assumeOnPath(test, "kcat", "kcat");
+    }
+
+    /**
+     * Skips the calling test, saying why, unless {@code program} is on the PATH; returns it.
+     *
+     * @param debianPackage the package that installs it, for the reason
+     */
+    static Path assumeOnPath(String test, String program, String debianPackage) {
+        Optional<Path> found = onPath(program);
+        skipUnless(
+                test,
+                found.isEmpty()
+                        ? "no " + program + " on the PATH (Debian: " + debianPackage + ")"
+                        : null);
+        return found.get();
     }
 
     private static void skipUnless(String test, String reason) {
@@ -103,7 +119,8 @@ public final class ExternalTools {
             int from = doc.indexOf(start);
             assertThat(from).as("docs/python.md has a block starting %s", start).isNotNegative();
             int to = doc.indexOf("\n```", from + start.length());
-            Files.writeString(into.resolve(module), doc.substring(from + "```python\n".length(), to));
+            Files.writeString(
+                    into.resolve(module), doc.substring(from + "```python\n".length(), to));
         }
         return into;
     }
@@ -142,7 +159,9 @@ public final class ExternalTools {
         Path out = Files.createTempFile("external-tool", ".out");
         Path err = Files.createTempFile("external-tool", ".err");
         ProcessBuilder builder =
-                new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+                new ProcessBuilder(command)
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile());
         builder.environment().putAll(environment);
         return new Running(command, builder.start(), out, err);
     }
@@ -161,10 +180,15 @@ public final class ExternalTools {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
                 assertThat(exited)
-                        .as("%s finished within %s; stderr: %s", command, bound, Files.readString(err))
+                        .as(
+                                "%s finished within %s; stderr: %s",
+                                command, bound, Files.readString(err))
                         .isTrue();
                 return new Finished(
-                        command, process.exitValue(), Files.readAllBytes(out), Files.readString(err));
+                        command,
+                        process.exitValue(),
+                        Files.readAllBytes(out),
+                        Files.readString(err));
             } finally {
                 Files.deleteIfExists(out);
                 Files.deleteIfExists(err);

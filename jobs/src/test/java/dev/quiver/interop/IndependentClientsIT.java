@@ -38,7 +38,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Quiver's topics through clients nobody here wrote: Python's confluent_kafka with the codec of
+ * Quiver's topics through clients nobody here wrote: Python's confluent_kafka with the modules of
  * docs/python.md, and kcat. Python sends Beta-Bernoulli observations, and a few bad records, to the
  * bayes job's input topic, and kcat sends one more observation that Python encoded; {@code quiver
  * run bayes --until-latest} runs on Flink's MiniCluster; Python and kcat then read the posterior
@@ -71,12 +71,17 @@ class IndependentClientsIT {
     private static final Duration PYTHON_BOUND = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static Path kcat;
     private static EmbeddedKafkaBroker broker;
 
     @TempDir Path dir;
 
+    /** Without the clients, skips before a broker starts. */
     @BeforeAll
-    static void startBroker() {
+    static void findClientsAndStartBroker() throws IOException, InterruptedException {
+        ExternalTools.assumePython(
+                "IndependentClientsIT", "confluent_kafka", "avro.io", "avro.schema");
+        kcat = ExternalTools.assumeKcat("IndependentClientsIT");
         broker = EmbeddedKafkaBroker.builder().start();
     }
 
@@ -89,17 +94,13 @@ class IndependentClientsIT {
 
     @Test
     void pythonAndKcatFeedTheBayesJobAndReadEveryPosteriorOnPlaintext() throws Exception {
-        ExternalTools.assumePython(
-                "IndependentClientsIT", "confluent_kafka", "avro.io", "avro.schema");
-        Path kcat = ExternalTools.assumeKcat("IndependentClientsIT");
-
         exchange(BrokerConnection.plaintext(broker), kcat, "plaintext");
     }
 
     /**
      * The whole exchange on topics named for {@code name}, every client through {@code via}.
-     * Python's reader starts before the job, as a reader beside a running job does, when the
-     * result topic does not exist yet.
+     * Python's reader starts before the job, as a reader beside a running job does, when the result
+     * topic does not exist yet.
      */
     private void exchange(BrokerConnection via, Path kcatProgram, String name) throws Exception {
         Topics topics = new Topics("interop-" + name);
@@ -116,19 +117,16 @@ class IndependentClientsIT {
                         JSON.writeValueAsString(plan.stream().map(Planned::json).toList()));
         int valid = (int) plan.stream().filter(Planned::isValid).count();
 
-        Map<Integer, JsonNode> sent =
-                byIndex(jsonLines(ExternalTools.runPython(modules, PYTHON_BOUND,
-                        pythonArgs("produce", properties, schemas, topics.input,
-                                planFile.toString()))));
+        PythonKafkaClients python = new PythonKafkaClients(modules, properties, schemas);
+        Map<Integer, JsonNode> sent = python.produce(topics.input, planFile);
         Planned last = plan.get(plan.size() - 1);
         kcat.produceFile(topics.input, last.key, kcatObservation);
         ExternalTools.Running pythonReader =
-                ExternalTools.startPython(modules, pythonArgs("consume", properties, schemas,
-                        topics.posteriors, String.valueOf(valid),
-                        String.valueOf(PYTHON_BOUND.toSeconds() - 10)));
+                python.startReading(topics.posteriors, valid, PYTHON_BOUND.toSeconds() - 10);
         runBayes(via, topics);
         List<JsonNode> pythonRead =
-                jsonLines(pythonReader.await(PYTHON_BOUND).assertSucceeded().stdoutText());
+                PythonKafkaClients.jsonLines(
+                        pythonReader.await(PYTHON_BOUND).assertSucceeded().stdoutText());
         Map<String, byte[]> javaRead = readCommitted(via, topics.posteriors);
         List<Kcat.Message> kcatRead = kcat.consumeCommitted(topics.posteriors);
 
@@ -194,21 +192,20 @@ class IndependentClientsIT {
         List<Planned> plan = new ArrayList<>();
         for (int i = 0; i < OBSERVATIONS; i++) {
             String key = KEYS.get(random.nextInt(KEYS.size()));
-            plan.add(observation("py-" + i, key, i, random.nextInt(2), null, null));
+            plan.add(observation("py-" + i, key, i, random.nextInt(2), null));
             switch (i) {
                 case 10 -> plan.add(bad("wrong-fingerprint", i, 1, "unknown schema fingerprint"));
                 case 25 -> plan.add(bad("raw", i, 1, "not Avro single-object encoding"));
                 case 40 -> plan.add(bad("observation", i, 0.5, "0 or 1"));
-                default -> { }
+                default -> {}
             }
         }
-        plan.add(observation("kcat-1", KEYS.get(0), OBSERVATIONS, 1, null, kcatFile));
+        plan.add(observation("kcat-1", KEYS.get(0), OBSERVATIONS, 1, kcatFile));
         return plan;
     }
 
-    private static Planned observation(
-            String id, String key, int i, double value, String reason, Path file) {
-        return new Planned("observation", key, id, FIRST_TS + 1000L * i, value, reason, file);
+    private static Planned observation(String id, String key, int i, double value, Path file) {
+        return new Planned("observation", key, id, FIRST_TS + 1000L * i, value, null, file);
     }
 
     private static Planned bad(String kind, int i, double value, String reason) {
@@ -259,9 +256,15 @@ class IndependentClientsIT {
         assertThat(posterior.get("n").asDouble())
                 .as(as)
                 .isEqualTo(expected.alpha() + expected.beta() - PRIOR_ALPHA - PRIOR_BETA);
-        assertThat(posterior.get("params").get("alpha").asDouble()).as(as).isEqualTo(expected.alpha());
-        assertThat(posterior.get("params").get("beta").asDouble()).as(as).isEqualTo(expected.beta());
-        assertThat(posterior.get("mean").asDouble()).as(as).isCloseTo(expected.mean(), within(1e-15));
+        assertThat(posterior.get("params").get("alpha").asDouble())
+                .as(as)
+                .isEqualTo(expected.alpha());
+        assertThat(posterior.get("params").get("beta").asDouble())
+                .as(as)
+                .isEqualTo(expected.beta());
+        assertThat(posterior.get("mean").asDouble())
+                .as(as)
+                .isCloseTo(expected.mean(), within(1e-15));
         assertThat(posterior.get("variance").asDouble())
                 .as(as)
                 .isCloseTo(expected.variance(), within(1e-15));
@@ -319,7 +322,9 @@ class IndependentClientsIT {
         assertThat(byCoordinates).as("dead letters").hasSize(bad);
     }
 
-    /** Every committed value of {@code topic} by {@code partition@offset}, through Java's client. */
+    /**
+     * Every committed value of {@code topic} by {@code partition@offset}, through Java's client.
+     */
     private static Map<String, byte[]> readCommitted(BrokerConnection via, String topic) {
         Map<String, byte[]> values = new HashMap<>();
         CommittedReader.readToEnd(
@@ -332,14 +337,29 @@ class IndependentClientsIT {
 
     private void runBayes(BrokerConnection via, Topics topics) {
         List<String> args =
-                new ArrayList<>(List.of("run", "bayes", "--model", "beta-bernoulli",
-                        "--prior-alpha", String.valueOf(PRIOR_ALPHA),
-                        "--prior-beta", String.valueOf(PRIOR_BETA),
-                        "--until-latest", "--parallelism", "1", "--checkpoint-interval-ms", "300",
-                        "--group-id", topics.input + "-job",
-                        "--observations-topic", topics.input,
-                        "--posteriors-topic", topics.posteriors,
-                        "--deadletter-topic", topics.deadLetters));
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                "bayes",
+                                "--model",
+                                "beta-bernoulli",
+                                "--prior-alpha",
+                                String.valueOf(PRIOR_ALPHA),
+                                "--prior-beta",
+                                String.valueOf(PRIOR_BETA),
+                                "--until-latest",
+                                "--parallelism",
+                                "1",
+                                "--checkpoint-interval-ms",
+                                "300",
+                                "--group-id",
+                                topics.input + "-job",
+                                "--observations-topic",
+                                topics.input,
+                                "--posteriors-topic",
+                                topics.posteriors,
+                                "--deadletter-topic",
+                                topics.deadLetters));
         args.addAll(via.quiverOptions());
         assertThat(quiver(args.toArray(String[]::new))).isZero();
     }
@@ -356,37 +376,10 @@ class IndependentClientsIT {
         cli.setOut(new PrintWriter(new StringWriter(), true));
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(args);
-        assertThat(err.toString()).as("stderr of quiver %s", List.of(args)).doesNotContain("quiver:");
+        assertThat(err.toString())
+                .as("stderr of quiver %s", List.of(args))
+                .doesNotContain("quiver:");
         return exit;
-    }
-
-    /** The arguments that run kafka_clients.py's {@code command}. */
-    private static String[] pythonArgs(
-            String command, Path properties, Path schemas, String topic, String... rest) {
-        List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                ExternalTools.pythonScript("kafka_clients.py").toString(),
-                                command,
-                                properties.toString(),
-                                schemas.toString(),
-                                topic));
-        args.addAll(List.of(rest));
-        return args.toArray(String[]::new);
-    }
-
-    private static List<JsonNode> jsonLines(String text) throws IOException {
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : text.lines().toList()) {
-            lines.add(JSON.readTree(line));
-        }
-        return lines;
-    }
-
-    private static Map<Integer, JsonNode> byIndex(List<JsonNode> reports) {
-        Map<Integer, JsonNode> byIndex = new HashMap<>();
-        reports.forEach(r -> byIndex.put(r.get("index").asInt(), r));
-        return byIndex;
     }
 
     private static Map<String, String> hexValues(Map<String, byte[]> values) {

@@ -41,8 +41,18 @@ public record Kcat(Path executable, Path clientProperties) {
     /** Every committed message of {@code topic}, from the beginning to its end now. */
     public List<Message> consumeCommitted(String topic) throws IOException, InterruptedException {
         byte[] out =
-                run("-C", "-t", topic, "-o", "beginning", "-e", "-q",
-                        "-X", "isolation.level=read_committed", "-f", FORMAT);
+                run(
+                        "-C",
+                        "-t",
+                        topic,
+                        "-o",
+                        "beginning",
+                        "-e",
+                        "-q",
+                        "-X",
+                        "isolation.level=read_committed",
+                        "-f",
+                        FORMAT);
         return parse(ByteBuffer.wrap(out));
     }
 
@@ -54,8 +64,7 @@ public record Kcat(Path executable, Path clientProperties) {
 
     private byte[] run(String... args) throws IOException, InterruptedException {
         List<String> command =
-                new ArrayList<>(
-                        List.of(executable.toString(), "-F", clientProperties.toString()));
+                new ArrayList<>(List.of(executable.toString(), "-F", clientProperties.toString()));
         command.addAll(List.of(args));
         return ExternalTools.run(command, BOUND).assertSucceeded().stdout();
     }
