@@ -58,8 +58,9 @@ grep -q "Kafka broker ready" "$run_dir/broker.log" || { echo "broker did not sta
 run_job() { # $1 observations topic, $2 results topic, $3 group; prints the seconds the run took
     local start
     start=$(now)
-    "$quiver" run bayes --bootstrap "$bootstrap" --until-latest --parallelism "$parallelism" \
-        --observations-topic "$1" --posteriors-topic "$2" --deadletter-topic "$2.deadletter" \
+    # --create-topics: the job checks its topics at start; its result topics do not exist yet.
+    "$quiver" run bayes --bootstrap "$bootstrap" --create-topics --until-latest \
+        --parallelism "$parallelism" --observations-topic "$1" --posteriors-topic "$2" --deadletter-topic "$2.deadletter" \
         --group-id "$3" "${job_options[@]}" >>"$run_dir/job.log" 2>&1
     elapsed "$start" "$(now)"
 }

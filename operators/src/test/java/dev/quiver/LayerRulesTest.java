@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 class LayerRulesTest {
 
     private static final String[] KERNELS = {
-        "dev.quiver.knn", "dev.quiver.bayes", "dev.quiver.walk", "dev.quiver.ensemble",
-        "dev.quiver.compute"
+        "dev.quiver.knn", "dev.quiver.bayes", "dev.quiver.bayes.special", "dev.quiver.walk",
+        "dev.quiver.ensemble", "dev.quiver.compute"
     };
 
     private static final String[] FRAMEWORK = {

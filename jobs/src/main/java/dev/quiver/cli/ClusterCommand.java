@@ -1,8 +1,10 @@
 package dev.quiver.cli;
 
+import dev.quiver.jobs.KafkaClientOptions;
 import dev.quiver.jobs.WritableDirectoryConverter;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -184,8 +186,8 @@ public final class ClusterCommand implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description = {
                 "Run a job on the cluster; prints its Flink job id. The job reads and writes the"
-                        + " local broker and checkpoints into the run dir unless JOB-ARGS say"
-                        + " otherwise.",
+                        + " local broker and checkpoints into the run dir unless JOB-ARGS (or"
+                        + " --kafka-config) say otherwise.",
                 "Example: quiver cluster submit bayes --parallelism 2 -- --prior-alpha 2"
             })
     static final class Submit extends ScriptCommand {
@@ -213,8 +215,19 @@ public final class ClusterCommand implements Callable<Integer> {
                 description = "The job's parallelism (default: the job's).")
         private Integer parallelism;
 
+        /** Handed to the job as its own options; the file's path is made absolute. */
+        @Mixin private KafkaClientOptions client;
+
+        @Spec private CommandSpec spec;
+
         @Override
         List<String> scriptArgs() {
+            try {
+                // Read here too: a refused setting or secret never reaches the cluster.
+                client.config();
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
             List<String> args = new ArrayList<>();
             args.add(job);
             if (fromSavepoint != null) {
@@ -226,6 +239,7 @@ public final class ClusterCommand implements Callable<Integer> {
                 args.add(parallelism.toString());
             }
             args.add("--");
+            args.addAll(client.asArguments());
             args.addAll(jobArgs);
             return args;
         }

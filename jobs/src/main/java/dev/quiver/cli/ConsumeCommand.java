@@ -69,11 +69,12 @@ final class ConsumeCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--max must be at least 1, got " + max);
         }
-        KafkaTopics.checkReachable(broker.bootstrap(), Duration.ofSeconds(10));
+        KafkaTopics.checkReachable(
+                broker.bootstrap(), broker.clientConfig(), Duration.ofSeconds(10));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                KafkaClients.consumer(broker.bootstrap())) {
+                KafkaClients.consumer(broker)) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10));
             if (partitions == null || partitions.isEmpty()) {
                 throw new IllegalArgumentException("topic " + topic + " does not exist");

@@ -6,6 +6,7 @@ import dev.quiver.io.Topics;
 import dev.quiver.jobs.PipelineJob;
 import dev.quiver.jobs.UsageChecked;
 import dev.quiver.kafka.EmbeddedKafkaBroker;
+import dev.quiver.kafka.KafkaClientConfig;
 import dev.quiver.kafka.KafkaTopics;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.MatchResult;
@@ -58,6 +59,8 @@ final class DemoCommand implements Callable<Integer>, UsageChecked {
 
     @Spec CommandSpec spec;
 
+    @Mixin GeneratorOptions generator;
+
     @Option(
             names = "--events",
             paramLabel = "N",
@@ -73,20 +76,11 @@ final class DemoCommand implements Callable<Integer>, UsageChecked {
     double seconds;
 
     @Option(
-            names = "--keys",
-            paramLabel = "K",
-            defaultValue = "50",
-            description = "Observation keys (default: ${DEFAULT-VALUE}).")
-    int keys;
-
-    @Option(
             names = "--vectors",
             paramLabel = "V",
             defaultValue = "2000",
             description = "Vectors indexed before the queries start (default: ${DEFAULT-VALUE}).")
     int vectors;
-
-    @Mixin GeneratorSeed generatorSeed;
 
     @Option(
             names = "--parallelism",
@@ -97,7 +91,7 @@ final class DemoCommand implements Callable<Integer>, UsageChecked {
 
     @Override
     public void checkUsage() {
-        if (events < 1 || seconds <= 0 || keys < 1 || vectors < 1 || parallelism < 1) {
+        if (events < 1 || seconds <= 0 || generator.keys() < 1 || vectors < 1 || parallelism < 1) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
                     "--events, --seconds, --keys, --vectors and --parallelism must be positive");
@@ -147,22 +141,15 @@ final class DemoCommand implements Callable<Integer>, UsageChecked {
     }
 
     private int run(String bootstrap, PrintWriter out) throws Exception {
-        DemoStream stream =
-                new DemoStream(
-                        new SyntheticStreams(
-                                generatorSeed.seed(),
-                                keys,
-                                8,
-                                "default",
-                                System.currentTimeMillis()),
-                        vectors);
+        DemoStream stream = new DemoStream(generator.streams(8, "default"), vectors);
         long startNanos = System.nanoTime();
         CompletableFuture<Void> publishing =
                 CompletableFuture.runAsync(() -> stream.publish(bootstrap, events, seconds));
         Progress progress = new Progress(out, System.console() != null);
         Results results = new Results();
         long deadlineNanos = startNanos + (long) ((seconds + 90) * 1e9);
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrap)) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                KafkaClients.consumer(bootstrap, KafkaClientConfig.none())) {
             List<TopicPartition> partitions =
                     Stream.of(Topics.POSTERIORS, Topics.MATCHES, Topics.DEAD_LETTER)
                             .flatMap(t -> consumer.partitionsFor(t).stream())

@@ -44,6 +44,8 @@ final class PublishCommand implements Callable<Integer> {
 
     @Mixin BrokerAddress broker;
 
+    @Mixin GeneratorOptions generator;
+
     @Option(
             names = "--type",
             required = true,
@@ -85,15 +87,6 @@ final class PublishCommand implements Callable<Integer> {
                     "Records per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Mixin GeneratorSeed generatorSeed;
-
-    @Option(
-            names = "--keys",
-            paramLabel = "K",
-            defaultValue = "50",
-            description = "Generated observation keys (default: ${DEFAULT-VALUE}).")
-    int keys;
-
     @Option(
             names = "--dim",
             paramLabel = "D",
@@ -114,14 +107,18 @@ final class PublishCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--generate must be at least 0, got " + source.generate);
         }
+        // Bad client settings are bad usage, reported before the file is read.
+        String bootstrap = broker.bootstrap();
         String target = topic != null ? topic : type.defaultTopic();
         long sent;
         if (source.file != null) {
             checkFile(source.file);
-            KafkaTopics.checkReachable(broker.bootstrap(), Duration.ofSeconds(10));
+            KafkaTopics.checkReachable(
+                    bootstrap, broker.clientConfig(), Duration.ofSeconds(10));
             sent = publishFile(source.file, target);
         } else {
-            KafkaTopics.checkReachable(broker.bootstrap(), Duration.ofSeconds(10));
+            KafkaTopics.checkReachable(
+                    bootstrap, broker.clientConfig(), Duration.ofSeconds(10));
             sent = publishGenerated(source.generate, target);
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -158,7 +155,7 @@ final class PublishCommand implements Callable<Integer> {
         NdjsonCodec<? extends SpecificRecord> codec = NdjsonCodec.of(type.recordClass());
         try (RecordSender sender =
                         new RecordSender(
-                                KafkaClients.producer(broker.bootstrap()), type, target);
+                                KafkaClients.producer(broker), type, target);
                 RawLineReader reader = new RawLineReader(Files.newInputStream(file))) {
             Pacer pacer = new Pacer(rate);
             long sent = 0;
@@ -175,15 +172,12 @@ final class PublishCommand implements Callable<Integer> {
     }
 
     private long publishGenerated(long count, String target) throws Exception {
-        SyntheticStreams streams =
-                new SyntheticStreams(
-                        generatorSeed.seed(), keys, dim, namespace, System.currentTimeMillis());
-        LongFunction<SpecificRecord> generator = type.generator(streams);
+        LongFunction<SpecificRecord> records = type.generator(generator.streams(dim, namespace));
         try (RecordSender sender =
-                new RecordSender(KafkaClients.producer(broker.bootstrap()), type, target)) {
+                new RecordSender(KafkaClients.producer(broker), type, target)) {
             Pacer pacer = new Pacer(rate);
             for (long i = 0; i < count; i++) {
-                sender.send(generator.apply(i));
+                sender.send(records.apply(i));
                 pacer.await(i + 1);
             }
             sender.flush();

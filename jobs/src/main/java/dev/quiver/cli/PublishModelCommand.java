@@ -94,13 +94,16 @@ final class PublishModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Bad client settings are bad usage, reported before the model is read.
+        String bootstrap = broker.bootstrap();
         byte[] bytes = EnsembleModels.selfContained(file, LoadLimits.DEFAULTS);
         EnsembleModel model = EnsembleModels.fromBytes(bytes);
         long v = version != null ? version : System.currentTimeMillis();
         ModelUpdate update = ScoreFunction.update(modelId, v, bytes, Instant.now());
         byte[] value = AvroSingleObjectCodec.of(ModelUpdate.class).encode(update);
         try (KafkaProducer<byte[], byte[]> producer =
-                KafkaClients.producer(broker.bootstrap(), MAX_REQUEST_BYTES)) {
+                KafkaClients.producer(
+                        bootstrap, broker.clientConfig(), MAX_REQUEST_BYTES)) {
             producer.send(
                             new ProducerRecord<>(
                                     topic, modelId.getBytes(StandardCharsets.UTF_8), value))

@@ -9,6 +9,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -94,8 +96,9 @@ public final class JobCommand<S extends Stage> implements Callable<Integer>, Usa
 
     /**
      * The job's environment with its stage added, ready to execute. Checks the options first and,
-     * with Kafka, that the broker answers, so a wrong option or address is a one-line error rather
-     * than a failing or hanging job.
+     * with Kafka, that the broker answers and that the job's topics exist ({@code
+     * --create-topics} creates the missing ones), so a wrong option, address or topic is a
+     * one-line error rather than a failing or hanging job.
      *
      * @throws IllegalArgumentException naming the option at fault
      */
@@ -117,9 +120,18 @@ public final class JobCommand<S extends Stage> implements Callable<Integer>, Usa
 
     private StreamExecutionEnvironment buildChecked() {
         io.checkBrokerReachable();
+        io.prepareTopics(topics());
         StageContext context = newContext();
         addChecked(context);
         return context.environment();
+    }
+
+    /** Every topic the job reads or writes: its stage's and the dead-letter topic. */
+    Set<String> topics() {
+        Set<String> topics = new LinkedHashSet<>();
+        stage.topics().forEach(topic -> topics.add(topic.topic()));
+        topics.add(io.deadLetterTopic());
+        return topics;
     }
 
     /**

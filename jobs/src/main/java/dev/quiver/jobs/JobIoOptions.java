@@ -1,5 +1,6 @@
 package dev.quiver.jobs;
 
+import dev.quiver.kafka.KafkaClientConfig;
 import dev.quiver.kafka.KafkaTopics;
 
 import picocli.CommandLine.ITypeConverter;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -70,8 +72,46 @@ public final class JobIoOptions {
      */
     public void checkBrokerReachable() {
         if (usesKafka()) {
-            KafkaTopics.checkReachable(bootstrap(), Duration.ofSeconds(15));
+            KafkaTopics.checkReachable(bootstrap(), clientConfig(), Duration.ofSeconds(15));
         }
+    }
+
+    /**
+     * With Kafka, makes sure every topic in {@code topics} exists before the job starts: creates
+     * the missing ones with {@code --create-topics}, else stops with one error naming them all;
+     * nothing in file mode.
+     *
+     * @throws IllegalStateException naming the missing topics
+     * @throws dev.quiver.kafka.KafkaUnreachableException if the broker does not answer in time
+     */
+    public void prepareTopics(Collection<String> topics) {
+        if (!usesKafka()) {
+            return;
+        }
+        TopicCreationOptions creation = kafka.topicCreation();
+        if (creation.createTopics()) {
+            KafkaTopics.ensureTopics(
+                    bootstrap(), clientConfig(), topics, creation.layout(), Duration.ofSeconds(60));
+            return;
+        }
+        List<String> missing =
+                KafkaTopics.missingTopics(
+                        bootstrap(), clientConfig(), topics, Duration.ofSeconds(15));
+        if (!missing.isEmpty()) {
+            boolean one = missing.size() == 1;
+            throw new IllegalStateException(
+                    (one ? "missing topic " : "missing topics ")
+                            + String.join(", ", missing)
+                            + " at "
+                            + bootstrap()
+                            + (one ? ": create it" : ": create them")
+                            + ", or run the job with --create-topics");
+        }
+    }
+
+    /** The user's Kafka client settings (none in file mode). */
+    public KafkaClientConfig clientConfig() {
+        return kafka.clientConfig();
     }
 
     /** True when the job reads and writes Kafka; false for files. */
@@ -177,13 +217,15 @@ public final class JobIoOptions {
             if (!given.isEmpty()) {
                 throw new IllegalArgumentException(
                         String.join(", ", given)
-                                + " reads files; with --bootstrap the job reads Kafka topics");
+                                + " reads files; with a broker (--bootstrap, or bootstrap.servers"
+                                + " in --kafka-config) the job reads Kafka topics");
             }
             if (output != null) {
                 throw new IllegalArgumentException(
                         "--output goes with "
                                 + files
-                                + "; with --bootstrap results go to Kafka topics");
+                                + "; with a broker (--bootstrap, or bootstrap.servers in"
+                                + " --kafka-config) results go to Kafka topics");
             }
         } else {
             if (given.isEmpty()) {
@@ -201,6 +243,7 @@ public final class JobIoOptions {
                 throw new IllegalArgumentException(files + " needs --output");
             }
         }
+        kafka.topicCreation().layout();
         checkpoints.checkStateBackend();
         if (parallelism != null && parallelism < 1) {
             throw new IllegalArgumentException(

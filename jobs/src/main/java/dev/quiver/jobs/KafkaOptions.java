@@ -1,17 +1,24 @@
 package dev.quiver.jobs;
 
+import dev.quiver.kafka.KafkaClientConfig;
+
 import org.apache.kafka.common.utils.Utils;
 
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * The Kafka side of a job's options, a picocli mixin: the broker, the consumer group and whether a
- * run stops at the offsets seen at start. Without {@code --bootstrap} a job reads and writes files.
+ * The Kafka side of a job's options, a picocli mixin: the broker, the client settings ({@link
+ * KafkaClientOptions}), the consumer group, whether a run stops at the offsets seen at start, and
+ * whether missing topics are created ({@link TopicCreationOptions}). A job reads and writes Kafka
+ * when it knows a broker: {@code --bootstrap}, else {@code bootstrap.servers} from the client
+ * settings; without either it reads and writes files.
  *
  * <pre>{@code
  * quiver run bayes --bootstrap localhost:9092 --group-id backfill --until-latest
+ * quiver run bayes --kafka-config client.properties --create-topics
  * }</pre>
  */
 public final class KafkaOptions {
@@ -21,8 +28,14 @@ public final class KafkaOptions {
             paramLabel = "HOST:PORT",
             converter = BootstrapConverter.class,
             description =
-                    "Kafka bootstrap servers: read the input topics and write the result topics.")
+                    "Kafka bootstrap servers: read the input topics and write the result topics"
+                            + " (default: bootstrap.servers of --kafka-config; without either the"
+                            + " job reads files).")
     String bootstrap;
+
+    @Mixin KafkaClientOptions client;
+
+    @Mixin TopicCreationOptions topicCreation;
 
     @Option(
             names = "--group-id",
@@ -37,14 +50,37 @@ public final class KafkaOptions {
                             + " backfill).")
     boolean untilLatest;
 
-    /** True when the job reads and writes Kafka; false for files. */
+    /**
+     * True when the job reads and writes Kafka; false for files.
+     *
+     * @throws IllegalArgumentException if the client settings cannot be read or are refused
+     */
     public boolean usesKafka() {
-        return bootstrap != null;
+        return bootstrap() != null;
     }
 
-    /** Kafka bootstrap servers, or null in file mode. */
+    /**
+     * Kafka bootstrap servers: {@code --bootstrap}, else the client settings' {@code
+     * bootstrap.servers}; null in file mode.
+     *
+     * @throws IllegalArgumentException if the client settings cannot be read or are refused
+     */
     public String bootstrap() {
-        return bootstrap;
+        return client.config().bootstrap(bootstrap);
+    }
+
+    /**
+     * The user's Kafka client settings.
+     *
+     * @throws IllegalArgumentException if they cannot be read or are refused
+     */
+    public KafkaClientConfig clientConfig() {
+        return client.config();
+    }
+
+    /** Whether and how missing topics are created. */
+    public TopicCreationOptions topicCreation() {
+        return topicCreation;
     }
 
     /** The consumer group, defaulting to {@code quiver-<job>}. */

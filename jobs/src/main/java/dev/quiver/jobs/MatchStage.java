@@ -19,6 +19,7 @@ import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -44,6 +45,8 @@ public final class MatchStage implements Stage {
     final FileOption queriesFile =
             FileOption.input("--queries", "Queries from this NDJSON file (with --vectors).");
 
+    @Mixin WatermarkOptions watermarks;
+
     @Option(
             names = "--order",
             description =
@@ -53,23 +56,6 @@ public final class MatchStage implements Stage {
                             + " event-time order: two files have no arrival order that a run"
                             + " could repeat.")
     String order;
-
-    @Option(
-            names = "--max-out-of-orderness-ms",
-            defaultValue = "1000",
-            description =
-                    "Watermark delay behind the largest event time seen; with files, a line"
-                            + " further behind the latest time above it in its file is a dead"
-                            + " letter (default: ${DEFAULT-VALUE}).")
-    long maxOutOfOrdernessMs;
-
-    @Option(
-            names = "--idle-timeout-ms",
-            defaultValue = "5000",
-            description =
-                    "With Kafka, a source partition without records this long stops holding the"
-                            + " watermark back (default: ${DEFAULT-VALUE}).")
-    long idleTimeoutMs;
 
     @Option(
             names = "--ttl",
@@ -165,6 +151,7 @@ public final class MatchStage implements Stage {
 
     @Override
     public void check() {
+        watermarks.checkNotNegative();
         options();
     }
 
@@ -257,22 +244,21 @@ public final class MatchStage implements Stage {
         context.collectDeadLetters(decoded);
         SerializableTimestampAssigner<Traced<T>> eventTime = MatchStage::eventTime;
         if (context.usesKafka()) {
-            return decoded.assignTimestampsAndWatermarks(
-                            Watermarks.boundedOutOfOrderness(
-                                    maxOutOfOrdernessMs, idleTimeoutMs, eventTime))
+            return decoded.assignTimestampsAndWatermarks(watermarks.strategy(eventTime))
                     .uid("match-" + what + "-watermarks");
         }
         decoded.setParallelism(raw.getParallelism());
         SingleOutputStreamOperator<Traced<T>> inOrder =
-                decoded.process(new LateInInputFunction<>(maxOutOfOrdernessMs, eventTime))
+                decoded.process(
+                                new LateInInputFunction<>(
+                                        watermarks.maxOutOfOrdernessMs(), eventTime))
                         .returns(decoded.getType())
                         .name("late " + plural)
                         .uid("match-late-" + plural)
                         .setParallelism(raw.getParallelism());
         context.collectDeadLetters(inOrder);
         // Without idleness: a file's one reader is never idle, the file's end ends its watermarks.
-        return inOrder.assignTimestampsAndWatermarks(
-                        Watermarks.boundedOutOfOrderness(maxOutOfOrdernessMs, 0, eventTime))
+        return inOrder.assignTimestampsAndWatermarks(watermarks.strategyWithoutIdleness(eventTime))
                 .uid("match-" + what + "-watermarks")
                 .setParallelism(raw.getParallelism());
     }

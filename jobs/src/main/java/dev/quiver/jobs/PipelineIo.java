@@ -26,10 +26,13 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Builds the sources, sinks and environment of a job from its {@link JobIoOptions}: Kafka topics
@@ -143,14 +146,18 @@ public final class PipelineIo {
         }
         KafkaSourceBuilder<RawRecord> builder =
                 KafkaSource.<RawRecord>builder()
-                        .setBootstrapServers(options.bootstrap())
+                        // The user's settings first: what follows is Quiver's and wins.
+                        .setProperties(
+                                clientProperties(
+                                        // Upstream producers may be transactional; never read
+                                        // their aborted records.
+                                        Map.of(
+                                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                                "read_committed")))
                         .setTopics(topic)
                         .setGroupId(options.groupId(job))
                         .setDeserializer(new KafkaRawRecordDeserializer())
-                        .setStartingOffsets(start)
-                        // Upstream producers may be transactional; never read their aborted
-                        // records.
-                        .setProperty("isolation.level", "read_committed");
+                        .setStartingOffsets(start);
         if (options.untilLatest()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -235,12 +242,23 @@ public final class PipelineIo {
             SerializableFunction<T, String> keyOf,
             String transactionalIdPrefix) {
         return KafkaSink.<T>builder()
-                .setBootstrapServers(options.bootstrap())
+                .setKafkaProducerConfig(
+                        clientProperties(
+                                Map.of(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                                        TRANSACTION_TIMEOUT_MS)))
                 .setRecordSerializer(new AvroKafkaSerializer<>(type, topic, keyOf))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
-                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
                 .build();
+    }
+
+    /**
+     * The properties of a source or sink: the user's client settings, then the bootstrap servers
+     * and {@code required}. The user's values travel in the job graph as given, so a
+     * config-provider reference is resolved by each client where it runs.
+     */
+    private Properties clientProperties(Map<String, String> required) {
+        return options.clientConfig().clientProperties(options.bootstrap(), Map.of(), required);
     }
 
     /** A checkpoint option's value as Flink takes it: a URI, local paths made absolute. */

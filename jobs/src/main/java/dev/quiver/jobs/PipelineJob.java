@@ -11,7 +11,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The whole pipeline as one Flink job: the stages of {@link JobRegistry}'s families (bayes, match,
@@ -70,7 +73,8 @@ public final class PipelineJob {
     /**
      * The pipeline over Kafka, configured by the options every job shares ({@code --bootstrap},
      * {@code --parallelism}, checkpoints, {@code --group-id}) and {@code --score-model-id ID} for
-     * the score stage; each stage keeps its defaults.
+     * the score stage; each stage keeps its defaults. Every stage's topics are checked at once
+     * before the graph is built ({@code --create-topics} creates the missing ones).
      */
     public static StreamExecutionEnvironment build(String... options) {
         PipelineOptions pipeline = CommandLine.populateCommand(new PipelineOptions(), options);
@@ -87,7 +91,19 @@ public final class PipelineJob {
                                 WALK_STEPS,
                                 "--paths",
                                 WALK_PATHS));
+        JobCommand<ScoreStage> score =
+                pipeline.scoreModelId == null
+                        ? null
+                        : JobRegistry.SCORE.parse(
+                                arguments(shared, "--model-id", pipeline.scoreModelId));
         bayes.io().checkBrokerReachable();
+        Set<String> topics = new LinkedHashSet<>();
+        for (JobCommand<?> stage : Arrays.asList(bayes, match, walk, score)) {
+            if (stage != null) {
+                topics.addAll(stage.topics());
+            }
+        }
+        bayes.io().prepareTopics(topics);
         StageContext bayesContext = bayes.newContext();
         StreamExecutionEnvironment env = bayesContext.environment();
         SingleOutputStreamOperator<Traced<Observation>> observations =
@@ -98,10 +114,8 @@ public final class PipelineJob {
         walk.stage().check();
         walk.stage().addAfter(walkContext, observations);
         walkContext.writeDeadLetters();
-        if (pipeline.scoreModelId != null) {
-            JobRegistry.SCORE
-                    .parse(arguments(shared, "--model-id", pipeline.scoreModelId))
-                    .addTo(env);
+        if (score != null) {
+            score.addTo(env);
         }
         return env;
     }

@@ -204,6 +204,7 @@ public final class ScoreStage implements Stage {
             return InputEnd.of(
                     TopicEnds.lastRecordOffsets(
                             context.io().options().bootstrap(),
+                            context.io().options().clientConfig(),
                             modelsTopic.topic(),
                             MODELS_END_TIMEOUT));
         }

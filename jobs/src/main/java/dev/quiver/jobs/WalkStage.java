@@ -15,10 +15,10 @@ import dev.quiver.walk.flink.WalkFunction;
 import dev.quiver.walk.flink.WalkStart;
 import dev.quiver.walk.flink.WalkStartFunction;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
@@ -140,22 +140,7 @@ public final class WalkStage extends ObservationsStage {
                             + " interval once the watermark closes it (default: ${DEFAULT-VALUE}).")
     String trigger;
 
-    @Option(
-            names = "--max-out-of-orderness-ms",
-            defaultValue = "1000",
-            description =
-                    "Interval trigger: watermark delay behind the largest event time seen; an"
-                            + " observation whose interval the watermark has closed is a dead"
-                            + " letter (default: ${DEFAULT-VALUE}).")
-    long maxOutOfOrdernessMs;
-
-    @Option(
-            names = "--idle-timeout-ms",
-            defaultValue = "5000",
-            description =
-                    "Interval trigger: a source partition without records this long stops holding"
-                            + " the watermark back; 0 never (default: ${DEFAULT-VALUE}).")
-    long idleTimeoutMs;
+    @Mixin WatermarkOptions watermarks;
 
     @Option(
             names = "--max-work",
@@ -211,13 +196,7 @@ public final class WalkStage extends ObservationsStage {
                     String.join(", ", priors) + " apply only to --model posterior");
         }
         long[] parsed = WalkOptions.parseTrigger(trigger);
-        if (maxOutOfOrdernessMs < 0 || idleTimeoutMs < 0) {
-            throw new IllegalArgumentException(
-                    "--max-out-of-orderness-ms and --idle-timeout-ms must be >= 0, got "
-                            + maxOutOfOrdernessMs
-                            + " and "
-                            + idleTimeoutMs);
-        }
+        watermarks.checkNotNegative();
         return new WalkOptions(
                 stepLaw,
                 steps,
@@ -277,7 +256,11 @@ public final class WalkStage extends ObservationsStage {
         if (options.triggersOnInterval()) {
             timed =
                     observations
-                            .assignTimestampsAndWatermarks(watermarks())
+                            .assignTimestampsAndWatermarks(
+                                    // Event time from the observation's ts.
+                                    watermarks.strategy(
+                                            (traced, previous) ->
+                                                    traced.record.getTs().toEpochMilli()))
                             .name("walk event time")
                             .uid("walk-watermarks")
                             .setParallelism(parallelism);
@@ -308,13 +291,5 @@ public final class WalkStage extends ObservationsStage {
                         .uid("walk");
         context.io().sink(summaries, WalkSummary.class, resultTopic.topic(), WalkSummary::getKey);
         context.collectDeadLetters(summaries);
-    }
-
-    /** Event time from the observation's ts, bounded out-of-orderness, idle partitions skipped. */
-    private WatermarkStrategy<Traced<Observation>> watermarks() {
-        return Watermarks.boundedOutOfOrderness(
-                maxOutOfOrdernessMs,
-                idleTimeoutMs,
-                (traced, previous) -> traced.record.getTs().toEpochMilli());
     }
 }

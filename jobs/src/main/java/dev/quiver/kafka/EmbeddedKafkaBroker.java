@@ -40,7 +40,8 @@ import java.util.stream.Stream;
  * SCRAM-SHA-512 users on its port, mutual TLS on {@link #mtlsBootstrapServers()}, ACLs enforced,
  * and its TLS files in the data directory ({@link BrokerSecurity}, {@link BrokerTls}).
  *
- * <p>Topics are auto-created on first use with {@link Builder#partitions(int)} partitions. Internal
+ * <p>Topics are auto-created on first use with {@link Builder#partitions(int)} partitions, unless
+ * {@link Builder#autoCreateTopics(boolean)} turns that off. Internal
  * topics ({@code __consumer_offsets}, {@code __transaction_state}, the share-group state topic)
  * have replication factor 1 and a single partition. {@code transaction.max.timeout.ms} stays at
  * Kafka's default of 15 minutes, so a Flink exactly-once sink must use a {@code
@@ -120,6 +121,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int partitions = 1;
         private BrokerSecurity security;
         private int mtlsPort;
+        private boolean autoCreateTopics = true;
 
         private Builder() {}
 
@@ -179,6 +181,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
 
         /**
+         * {@code auto.create.topics.enable}: whether a client's first use of a topic creates it;
+         * default true. False behaves as most production brokers do, where topics are created
+         * on purpose.
+         */
+        public Builder autoCreateTopics(boolean enabled) {
+            this.autoCreateTopics = enabled;
+            return this;
+        }
+
+        /**
          * Formats storage if needed, starts the broker and returns once it answers an admin {@code
          * describeCluster} request.
          *
@@ -220,6 +232,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     controllerPort = freePort();
                 }
                 Properties props = brokerProperties(brokerPort, controllerPort, dir, partitions);
+                props.put("auto.create.topics.enable", Boolean.toString(autoCreateTopics));
                 if (secured) {
                     security.secure(props, tls, brokerPort, brokerMtlsPort, controllerPort);
                 }

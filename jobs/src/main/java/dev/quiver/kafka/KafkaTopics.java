@@ -47,7 +47,10 @@ import java.util.function.Function;
 public final class KafkaTopics {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTopics.class);
 
-    /** Replication factor of topics made here: the embedded and local brokers have one node. */
+    /**
+     * Replication factor of topics made by the shorter {@code ensureTopics}: the embedded and local
+     * brokers have one node.
+     */
     private static final short REPLICATION_FACTOR = 1;
 
     private static final long POLL_INTERVAL_MS = 100;
@@ -72,10 +75,26 @@ public final class KafkaTopics {
      */
     public static void ensureTopics(
             String bootstrap, Collection<String> topics, int partitions, Duration timeout) {
+        ensureTopics(
+                bootstrap,
+                KafkaClientConfig.none(),
+                topics,
+                TopicLayout.of(partitions, REPLICATION_FACTOR),
+                timeout);
+    }
+
+    /**
+     * As {@link #ensureTopics(String, Collection, int, Duration)}, through an admin client with the
+     * user's {@code client} settings, creating missing topics with {@code layout}'s partitions and
+     * replication factor (the broker's defaults where it leaves them open).
+     */
+    public static void ensureTopics(
+            String bootstrap,
+            KafkaClientConfig client,
+            Collection<String> topics,
+            TopicLayout layout,
+            Duration timeout) {
         Objects.requireNonNull(topics, "topics");
-        if (partitions < 1) {
-            throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
-        }
         long timeoutMs = checkTimeout(timeout);
         Set<String> wanted = new LinkedHashSet<>(topics);
         if (wanted.isEmpty()) {
@@ -83,20 +102,13 @@ public final class KafkaTopics {
         }
         withAdmin(
                 bootstrap,
+                client,
                 timeoutMs,
                 (admin, deadlineNs) -> {
-                    Set<String> existing =
-                            admin.listTopics(
-                                            new ListTopicsOptions()
-                                                    .timeoutMs(remainingMs(deadlineNs)))
-                                    .names()
-                                    .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
-                    List<NewTopic> missing = new ArrayList<>();
-                    for (String topic : wanted) {
-                        if (!existing.contains(topic)) {
-                            missing.add(new NewTopic(topic, partitions, REPLICATION_FACTOR));
-                        }
-                    }
+                    List<NewTopic> missing =
+                            absent(admin, wanted, deadlineNs).stream()
+                                    .map(layout::newTopic)
+                                    .toList();
                     if (!missing.isEmpty()) {
                         createTopics(admin, missing, deadlineNs);
                     }
@@ -124,9 +136,19 @@ public final class KafkaTopics {
      *     parsed or resolved
      */
     public static void checkReachable(String bootstrap, Duration timeout) {
+        checkReachable(bootstrap, KafkaClientConfig.none(), timeout);
+    }
+
+    /**
+     * As {@link #checkReachable(String, Duration)}, through an admin client with the user's {@code
+     * client} settings (security protocol, credentials), so a refused login fails here too.
+     */
+    public static void checkReachable(
+            String bootstrap, KafkaClientConfig client, Duration timeout) {
         long timeoutMs = checkTimeout(timeout);
         withAdmin(
                 bootstrap,
+                client,
                 timeoutMs,
                 (admin, deadlineNs) -> {
                     Collection<?> nodes =
@@ -146,6 +168,34 @@ public final class KafkaTopics {
                                 failure));
     }
 
+    /**
+     * The topics of {@code topics} that do not exist at {@code bootstrap}, in the order given;
+     * asking creates none, even on a broker that auto-creates topics.
+     *
+     * @throws KafkaUnreachableException if the broker does not answer within {@code timeout}
+     */
+    public static List<String> missingTopics(
+            String bootstrap,
+            KafkaClientConfig client,
+            Collection<String> topics,
+            Duration timeout) {
+        long timeoutMs = checkTimeout(timeout);
+        List<String> missing = new ArrayList<>();
+        withAdmin(
+                bootstrap,
+                client,
+                timeoutMs,
+                (admin, deadlineNs) -> missing.addAll(absent(admin, topics, deadlineNs)),
+                failure ->
+                        new KafkaUnreachableException(
+                                "cannot list the topics at "
+                                        + bootstrap
+                                        + ": "
+                                        + oneLine(failure.getCause()),
+                                failure));
+        return missing;
+    }
+
     /** A request to the cluster, bounded by a deadline in {@link System#nanoTime()} terms. */
     private interface AdminRequest {
         void run(Admin admin, long deadlineNs)
@@ -159,11 +209,12 @@ public final class KafkaTopics {
      */
     private static void withAdmin(
             String bootstrap,
+            KafkaClientConfig client,
             long timeoutMs,
             AdminRequest request,
             Function<ExecutionException, RuntimeException> failed) {
         long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        Admin admin = openAdmin(bootstrap, timeoutMs);
+        Admin admin = openAdmin(bootstrap, client, timeoutMs);
         try {
             request.run(admin, deadlineNs);
         } catch (ExecutionException e) {
@@ -180,6 +231,19 @@ public final class KafkaTopics {
             // Zero: whatever is still pending after our deadline is abandoned, not waited for.
             admin.close(Duration.ZERO);
         }
+    }
+
+    /**
+     * The topics of {@code topics} the cluster does not have, in their order without duplicates,
+     * asked before {@code deadlineNs}.
+     */
+    private static List<String> absent(Admin admin, Collection<String> topics, long deadlineNs)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        Set<String> existing =
+                admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadlineNs)))
+                        .names()
+                        .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
+        return new LinkedHashSet<>(topics).stream().filter(t -> !existing.contains(t)).toList();
     }
 
     private static void createTopics(Admin admin, List<NewTopic> missing, long deadlineNs)
@@ -241,28 +305,29 @@ public final class KafkaTopics {
 
     /**
      * Opens an admin client whose every internal timeout fits in {@code timeoutMs}, so no call on
-     * it can outlive the caller's deadline by more than a poll.
+     * it can outlive the caller's deadline by more than a poll; the user's {@code client} settings
+     * override these defaults.
      */
-    static Admin openAdmin(String bootstrap, long timeoutMs) {
+    static Admin openAdmin(String bootstrap, KafkaClientConfig client, long timeoutMs) {
         Objects.requireNonNull(bootstrap, "bootstrap");
         int ms = (int) Math.min(timeoutMs, Integer.MAX_VALUE);
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "quiver-admin");
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        props.put(
+        Map<String, Object> defaults = new java.util.HashMap<>();
+        defaults.put(AdminClientConfig.CLIENT_ID_CONFIG, "quiver-admin");
+        defaults.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        defaults.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        defaults.put(
                 AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, Math.min(ms, 10_000));
-        props.put(
+        defaults.put(
                 AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG,
                 Math.min(ms, 10_000));
         // Retry a refused connection often but not in a tight loop: each failure logs a warning.
-        props.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 200);
-        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+        defaults.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 200);
+        defaults.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+        Properties props = client.clientProperties(bootstrap, defaults, Map.of());
         try {
             return Admin.create(props);
         } catch (KafkaException e) {
-            // Admin.create wraps the ConfigException that names the bad address; show that one.
+            // Admin.create wraps the ConfigException that names the bad address or setting.
             throw new KafkaUnreachableException(
                     "cannot reach Kafka at " + bootstrap + ": " + oneLine(rootCause(e)), e);
         }

@@ -47,8 +47,17 @@ public final class TopicEnds {
      */
     public static Map<Integer, Long> lastRecordOffsets(
             String bootstrap, String topic, Duration timeout) {
+        return lastRecordOffsets(bootstrap, KafkaClientConfig.none(), topic, timeout);
+    }
+
+    /**
+     * As {@link #lastRecordOffsets(String, String, Duration)}, through a consumer with the user's
+     * {@code client} settings (security protocol, credentials).
+     */
+    public static Map<Integer, Long> lastRecordOffsets(
+            String bootstrap, KafkaClientConfig client, String topic, Duration timeout) {
         long deadlineNs = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, timeout)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, client, timeout)) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             List<TopicPartition> partitions =
                     infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -116,17 +125,22 @@ public final class TopicEnds {
         }
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Duration timeout) {
+    private static KafkaConsumer<byte[], byte[]> consumer(
+            String bootstrap, KafkaClientConfig client, Duration timeout) {
         int ms = (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE);
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "quiver-topic-ends");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // Asking for a topic's partitions must not create it on a broker that auto-creates.
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        Properties props =
+                client.clientProperties(
+                        bootstrap,
+                        Map.of(
+                                ConsumerConfig.CLIENT_ID_CONFIG, "quiver-topic-ends",
+                                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms,
+                                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, ms),
+                        Map.of(
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                                // Asking for a topic's partitions must not create it on a broker
+                                // that auto-creates.
+                                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false));
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

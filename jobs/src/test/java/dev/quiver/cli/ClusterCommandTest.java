@@ -54,6 +54,54 @@ class ClusterCommandTest {
     }
 
     @Test
+    void submitHandsTheKafkaOptionsToTheJobAndRefusesASecretBeforeTheScriptRuns(@TempDir Path dir)
+            throws Exception {
+        // A checkout whose submit script writes down the arguments it gets.
+        Path script = Files.createDirectories(dir.resolve("deploy/local")).resolve("submit");
+        Files.writeString(
+                script, "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/args.txt\"\n");
+        assertThat(script.toFile().setExecutable(true)).isTrue();
+        Path settings = Files.writeString(dir.resolve("client.properties"), "linger.ms=1\n");
+        String relative = Path.of("").toAbsolutePath().relativize(settings).toString();
+        System.setProperty(ClusterCommand.HOME_PROPERTY, dir.toString());
+        try {
+            StringWriter err = new StringWriter();
+            CommandLine cli = QuiverCli.commandLine();
+            cli.setErr(new PrintWriter(err));
+            int refused =
+                    cli.execute(
+                            "cluster", "submit", "bayes",
+                            "--kafka-property", "ssl.keystore.password=hunter2");
+            assertThat(refused).isEqualTo(2);
+            assertThat(err.toString()).contains("ssl.keystore.password is a secret");
+            assertThat(err.toString()).doesNotContain("hunter2");
+            assertThat(dir.resolve("deploy/local/args.txt")).doesNotExist();
+
+            int exit =
+                    QuiverCli.commandLine()
+                            .execute(
+                                    "cluster", "submit", "bayes",
+                                    "--kafka-config", relative,
+                                    "--kafka-property", "client.id=quiver-bayes",
+                                    "--", "--prior-alpha", "2");
+
+            assertThat(exit).isZero();
+            assertThat(Files.readAllLines(dir.resolve("deploy/local/args.txt")))
+                    .containsExactly(
+                            "bayes",
+                            "--",
+                            "--kafka-config",
+                            settings.toAbsolutePath().toString(),
+                            "--kafka-property",
+                            "client.id=quiver-bayes",
+                            "--prior-alpha",
+                            "2");
+        } finally {
+            System.clearProperty(ClusterCommand.HOME_PROPERTY);
+        }
+    }
+
+    @Test
     void eachSubcommandRunsTheScriptOfItsNameWithItsOptionsAndPassesItsExitCode(
             @TempDir Path checkout) throws Exception {
         Path scripts = Files.createDirectories(checkout.resolve("deploy").resolve("local"));

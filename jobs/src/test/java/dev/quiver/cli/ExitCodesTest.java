@@ -52,6 +52,11 @@ class ExitCodesTest {
         Path directory = Files.createDirectory(dir.resolve("a-directory"));
         Path notACheckpoint = Files.createDirectory(dir.resolve("not-a-checkpoint"));
         Path notAModel = Files.writeString(dir.resolve("model.json"), "{\"learner\": 3}\n");
+        Path owned = Files.writeString(dir.resolve("owned.properties"), "transactional.id=mine\n");
+        Path brokerInFile =
+                Files.writeString(
+                        dir.resolve("broker.properties"),
+                        "bootstrap.servers=" + broker.bootstrapServers() + "\n");
         fixture =
                 Map.of(
                         "@obs", observations.toString(),
@@ -59,6 +64,8 @@ class ExitCodesTest {
                         "@dir", directory.toString(),
                         "@notACheckpoint", notACheckpoint.toString(),
                         "@notAModel", notAModel.toString(),
+                        "@ownedProperties", owned.toString(),
+                        "@brokerProperties", brokerInFile.toString(),
                         "@unreadable", unreadableFile().toString(),
                         "@bootstrap", broker.bootstrapServers());
     }
@@ -162,6 +169,41 @@ class ExitCodesTest {
                         "publish-model --bootstrap @bootstrap --file @dir/gone.json --model-id m",
                         BAD_USAGE,
                         "no such file: @dir/gone.json"),
+                new Case(
+                        "publish --bootstrap @bootstrap --type observation --generate 1"
+                                + " --kafka-property isolation.level=read_uncommitted",
+                        BAD_USAGE,
+                        "--kafka-property isolation.level, which Quiver sets itself"),
+                new Case(
+                        "run bayes --bootstrap @bootstrap --kafka-property enable.idempotence=false",
+                        BAD_USAGE,
+                        "--kafka-property enable.idempotence, which Quiver sets itself"),
+                new Case(
+                        "consume --bootstrap @bootstrap --topic t --kafka-config @ownedProperties",
+                        BAD_USAGE,
+                        "--kafka-config @ownedProperties sets transactional.id, which Quiver"),
+                new Case(
+                        "run bayes --bootstrap @bootstrap --kafka-config @dir/gone.properties",
+                        BAD_USAGE,
+                        "cannot read --kafka-config @dir/gone.properties"),
+                new Case(
+                        "publish-model --bootstrap @bootstrap --file @notAModel --model-id m"
+                                + " --kafka-property ssl.keystore.password=hunter2",
+                        BAD_USAGE,
+                        "--kafka-property ssl.keystore.password is a secret"),
+                new Case(
+                        "run bayes --bootstrap @bootstrap --kafka-property client.id",
+                        BAD_USAGE,
+                        "expected KEY=VALUE, got no '='"),
+                new Case("consume --topic t", BAD_USAGE, "give --bootstrap HOST:PORT, or"),
+                new Case(
+                        "run bayes --bootstrap @bootstrap --partitions 3",
+                        BAD_USAGE,
+                        "--partitions goes with --create-topics"),
+                new Case(
+                        bayes + "--kafka-config @brokerProperties",
+                        BAD_USAGE,
+                        "--input reads files; with a broker (--bootstrap, or bootstrap.servers"),
                 new Case("broker --port 0 --data-dir @file", BAD_USAGE, "@file is not a directory"),
                 new Case(
                         "broker --port 0 --users @file",
@@ -204,7 +246,12 @@ class ExitCodesTest {
                 new Case(
                         "broker --port 0 --security sasl-ssl --acls @file",
                         RUNTIME_FAILURE,
-                        "@file line 1: expected PRINCIPAL OPERATION RESOURCE_TYPE NAME"));
+                        "@file line 1: expected PRINCIPAL OPERATION RESOURCE_TYPE NAME"),
+                new Case(
+                        "run walk --bootstrap @bootstrap --observations-topic none.obs"
+                                + " --walks-topic none.walks --deadletter-topic none.dl",
+                        RUNTIME_FAILURE,
+                        "missing topics none.obs, none.walks, none.dl at "));
     }
 
     @ParameterizedTest(name = "{0}")

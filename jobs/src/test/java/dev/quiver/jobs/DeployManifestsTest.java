@@ -3,6 +3,8 @@ package dev.quiver.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quiver.kafka.KafkaClientConfig;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -97,6 +99,15 @@ class DeployManifestsTest {
                     "high-availability.cluster-id");
 
     private static final String DATA_MOUNT = "/flink-data";
+
+    /** Where the pods mount the Secret with the jobs' Kafka client settings. */
+    private static final String KAFKA_CLIENT_MOUNT = "/etc/quiver/kafka";
+
+    private static final String KAFKA_CLIENT_FILE = KAFKA_CLIENT_MOUNT + "/client.properties";
+    private static final String KAFKA_CLIENT_SECRET = "quiver-kafka-client";
+
+    /** What kustomize generates that Secret from. */
+    private static final String KAFKA_CLIENT_SOURCE = "kafka-client.properties";
     private static final String MAIN_CONTAINER = "flink-main-container";
 
     private static JsonNode crdSchema;
@@ -410,10 +421,53 @@ class DeployManifestsTest {
         return config;
     }
 
+    /**
+     * The job's arguments, as the pods see them except for the Kafka client settings: the file the
+     * pods find in the generated Secret is read here from the file kustomize generates it from.
+     */
     private static String[] args(JsonNode spec) {
         List<String> args = new ArrayList<>();
-        spec.at("/job/args").forEach(a -> args.add(a.asText()));
+        spec.at("/job/args")
+                .forEach(
+                        a ->
+                                args.add(
+                                        a.asText().equals(KAFKA_CLIENT_FILE)
+                                                ? K8S.resolve(KAFKA_CLIENT_SOURCE).toString()
+                                                : a.asText()));
         return args.toArray(String[]::new);
+    }
+
+    @Test
+    void everyJobReadsItsKafkaSettingsFromTheGeneratedSecretWithNoPasswordInIt() throws Exception {
+        JsonNode kustomization = read(K8S.resolve("kustomization.yaml"));
+        JsonNode generator = kustomization.at("/secretGenerator/0");
+        assertThat(generator.path("name").asText()).isEqualTo(KAFKA_CLIENT_SECRET);
+        assertThat(generator.at("/files/0").asText())
+                .isEqualTo("client.properties=" + KAFKA_CLIENT_SOURCE);
+        // The manifests name the Secret as it is: a hash suffix would not reach them.
+        assertThat(kustomization.at("/generatorOptions/disableNameSuffixHash").asBoolean())
+                .isTrue();
+        for (Path file : deployments().toList()) {
+            JsonNode spec = read(file).path("spec");
+            assertThat(String.join(" ", args(spec)))
+                    .as(file.toString())
+                    .contains("--kafka-config " + K8S.resolve(KAFKA_CLIENT_SOURCE));
+            JsonNode pod = spec.at("/podTemplate/spec");
+            String volume = mountedVolume(pod, KAFKA_CLIENT_MOUNT);
+            assertThat(volume).as("volume mounted at %s in %s", KAFKA_CLIENT_MOUNT, file).isNotNull();
+            assertThat(pod.path("volumes"))
+                    .as(file.toString())
+                    .anySatisfy(
+                            v -> {
+                                assertThat(v.path("name").asText()).isEqualTo(volume);
+                                assertThat(v.at("/secret/secretName").asText())
+                                        .isEqualTo(KAFKA_CLIENT_SECRET);
+                            });
+        }
+        KafkaClientConfig settings =
+                KafkaClientConfig.of(K8S.resolve(KAFKA_CLIENT_SOURCE), List.of());
+        assertThat(settings.bootstrap(null)).isNotBlank();
+        assertThat(settings.keys()).noneMatch(KafkaClientConfig::isSecret);
     }
 
     private static List<Path> manifests() throws IOException {

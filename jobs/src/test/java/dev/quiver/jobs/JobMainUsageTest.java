@@ -29,6 +29,22 @@ class JobMainUsageTest {
                 .endsWith("(see 'walk --help')");
     }
 
+    @Test
+    void aNegativeWatermarkOptionOfTheWalkIsOneLineAndExitCodeTwo() {
+        assertThat(stderrOfMain(JobRegistry.WALK, "--idle-timeout-ms", "-1"))
+                .containsExactly(
+                        "quiver: --max-out-of-orderness-ms and --idle-timeout-ms must be >= 0, got"
+                                + " 1000 and -1 (see 'walk --help')");
+    }
+
+    @Test
+    void aNegativeWatermarkOptionOfTheMatchIsOneLineAndExitCodeTwo() {
+        assertThat(stderrOfMain(JobRegistry.MATCH, "--max-out-of-orderness-ms", "-5"))
+                .containsExactly(
+                        "quiver: --max-out-of-orderness-ms and --idle-timeout-ms must be >= 0, got"
+                                + " -5 and 5000 (see 'match --help')");
+    }
+
     private static java.util.List<String> stderrOfMain(JobFamily<?> family, String... args) {
         PrintStream original = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -70,4 +70,40 @@ class ExamplesTest {
         }
         assertThat(dataDir).doesNotExist();
     }
+
+    @Test
+    void kafkaClientConfigAndTopicLayoutExamplesRun(@TempDir Path dir) throws Exception {
+        // KafkaClientConfig's example, with the file in a temporary directory.
+        Path file = Files.writeString(dir.resolve("client.properties"), "linger.ms=5\n");
+        KafkaClientConfig client = KafkaClientConfig.of(file, List.of("client.id=quiver-prod"));
+        Properties props =
+                client.clientProperties(
+                        "kafka:9093",
+                        Map.of("request.timeout.ms", "10000"),
+                        Map.of("isolation.level", "read_committed"));
+        assertThat(props)
+                .containsEntry("linger.ms", "5")
+                .containsEntry("client.id", "quiver-prod")
+                .containsEntry("bootstrap.servers", "kafka:9093");
+
+        // TopicLayout's example.
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().start()) {
+            String bootstrap = broker.bootstrapServers();
+            Duration timeout = Duration.ofSeconds(30);
+            TopicLayout layout = TopicLayout.of(4, (short) 1);
+            KafkaTopics.ensureTopics(
+                    bootstrap,
+                    KafkaClientConfig.none(),
+                    List.of("quiver.posteriors"),
+                    layout,
+                    timeout);
+            List<String> missing =
+                    KafkaTopics.missingTopics(
+                            bootstrap,
+                            KafkaClientConfig.none(),
+                            List.of("quiver.posteriors", "other"),
+                            timeout);
+            assertThat(missing).containsExactly("other");
+        }
+    }
 }

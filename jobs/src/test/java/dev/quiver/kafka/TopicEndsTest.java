@@ -74,7 +74,7 @@ class TopicEndsTest {
     void aTopicThatDoesNotExistHasNoEndAndIsNotCreated() throws Exception {
         assertThat(TopicEnds.lastRecordOffsets(broker.bootstrapServers(), "no-such-topic", TIMEOUT))
                 .isEmpty();
-        try (var admin = KafkaTopics.openAdmin(broker.bootstrapServers(), 10_000)) {
+        try (var admin = KafkaTopics.openAdmin(broker.bootstrapServers(), KafkaClientConfig.none(), 10_000)) {
             assertThat(admin.listTopics().names().get()).doesNotContain("no-such-topic");
         }
     }

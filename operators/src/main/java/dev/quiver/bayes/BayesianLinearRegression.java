@@ -3,7 +3,8 @@ package dev.quiver.bayes;
 import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_HIGH_PROBABILITY;
 import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_LOW_PROBABILITY;
 
-import org.hipparchus.distribution.continuous.GammaDistribution;
+import dev.quiver.bayes.special.GammaQuantile;
+
 import org.hipparchus.special.Gamma;
 
 import java.util.ArrayList;
@@ -605,8 +606,7 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
         final double[] leastSquares = new double[dimension];
         final double leastSquaresRss = ordinaryLeastSquares(leastSquares);
 
-        final double tQuantile =
-                StudentTMarginal.hipparchusQuantile(dof, CREDIBLE_HIGH_PROBABILITY);
+        final double tQuantile = StudentTMarginal.quantile(dof, CREDIBLE_HIGH_PROBABILITY);
         final List<ParameterSummary> parameters = new ArrayList<>(dimension);
         for (int i = 0; i < dimension; i++) {
             final double scaleSquared = bn / an * inverseDiagonal[i];
@@ -623,10 +623,8 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
         }
 
         // σ² = bn / G with G ~ Gamma(an, 1): its quantiles are bn over G's opposite quantiles.
-        final GammaDistribution precision =
-                new GammaDistribution(an, 1.0, BetaMarginal.QUANTILE_ABSOLUTE_ACCURACY);
-        final double ciLow = bn / precision.inverseCumulativeProbability(CREDIBLE_HIGH_PROBABILITY);
-        final double ciHigh = bn / precision.inverseCumulativeProbability(CREDIBLE_LOW_PROBABILITY);
+        final double ciLow = bn / GammaQuantile.quantile(an, CREDIBLE_HIGH_PROBABILITY);
+        final double ciHigh = bn / GammaQuantile.quantile(an, CREDIBLE_LOW_PROBABILITY);
         final double mean = an > 1.0 ? bn / (an - 1.0) : Double.POSITIVE_INFINITY;
         final double variance = an > 2.0 ? mean * mean / (an - 2.0) : Double.POSITIVE_INFINITY;
 

@@ -1,6 +1,6 @@
 package dev.quiver.bayes;
 
-import org.hipparchus.distribution.continuous.BetaDistribution;
+import dev.quiver.bayes.special.BetaQuantile;
 
 /**
  * Moments, quantiles and mode of a Beta(a, b) distribution, shared by the models whose posterior
@@ -12,14 +12,6 @@ import org.hipparchus.distribution.continuous.BetaDistribution;
  * }</pre>
  */
 final class BetaMarginal {
-
-    /**
-     * Absolute accuracy handed to Hipparchus's inverse CDF. Its Brent solver stops within {@code
-     * 2e-14 * |q| + absoluteAccuracy} of the root; an absolute term like 1e-14 would cost small
-     * quantiles (small or skewed posteriors put the 2.5% point at 1e-5 and below) most of their
-     * digits, so the absolute term is made negligible and the relative one decides.
-     */
-    static final double QUANTILE_ABSOLUTE_ACCURACY = 1e-300;
 
     private BetaMarginal() {}
 
@@ -40,15 +32,11 @@ final class BetaMarginal {
     }
 
     /**
-     * Returns the p-quantile from Hipparchus's {@link BetaDistribution} (regularized incomplete
-     * beta function, Brent root-finding), about 1e-13 relative where a + b is moderate. Hipparchus
-     * forms a log x + b log(1 - x) in the incomplete beta, so with a + b beyond about 1e12 the
-     * rounding of those products shows: at 1e15 the ends of a 95% interval are off by a few percent
-     * of its width (still finite, never NaN). Allocates one distribution object.
+     * Returns the p-quantile, {@link BetaQuantile#quantile}: within 1e-12 relative of SciPy (checked
+     * by mpmath) for shapes 1e-3 to 1e8, finite for any positive finite shapes, about 1 µs.
      */
     static double quantile(double a, double b, double p) {
-        return new BetaDistribution(a, b, QUANTILE_ABSOLUTE_ACCURACY)
-                .inverseCumulativeProbability(p);
+        return BetaQuantile.quantile(a, b, p);
     }
 
     /**

@@ -3,8 +3,8 @@ package dev.quiver.bayes;
 import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_HIGH_PROBABILITY;
 import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_LOW_PROBABILITY;
 
-import org.hipparchus.distribution.continuous.GammaDistribution;
-import org.hipparchus.distribution.continuous.NormalDistribution;
+import dev.quiver.bayes.special.GammaQuantile;
+
 import org.hipparchus.special.Gamma;
 
 import java.util.LinkedHashMap;
@@ -49,15 +49,11 @@ import java.util.Objects;
  * = betan / (alphan + 3/2); the marginal mode would be betan / (alphan + 1)). {@code params} is
  * {@code {mu, kappa, alpha, beta}} of the posterior.
  *
- * <p>Quantiles come from Hipparchus ({@link TDistribution}, {@link GammaDistribution}) except with
- * very many observations, where Hipparchus loses digits (its error grows about linearly in the
- * degrees of freedom or shape) and beyond shape 1e14 fails: for 2 alphan &ge; 1e4 the t quantile is
- * the Cornish-Fisher expansion around the Normal quantile (Abramowitz and Stegun 26.7.5, three
- * terms, relative error below 1e-16 there), and for alphan &ge; 4e6 the Gamma quantile is the
- * Wilson-Hilferty transform of the Normal quantile (relative error 1.9e-12 there, like
- * Hipparchus's, and falling like shape^-1.5). Below its switch Hipparchus's t quantile is good to
- * 4e-13; the Gamma switch is where the two errors cross; both measured against mpmath 1.2.1 and
- * SciPy 1.10.1.
+ * <p>Quantiles come from {@code dev.quiver.bayes.special} ({@code StudentTQuantile}, {@code
+ * GammaQuantile}): within 1e-12 relative of SciPy, checked by mpmath, for degrees of freedom and
+ * shapes from 1e-3 to 1e8; beyond, the t quantile is the four-term Cornish-Fisher expansion (from
+ * ν = 1e5) and the Gamma quantile the Wilson-Hilferty transform (from shape 1e15), each exact to
+ * rounding there.
  *
  * <p>Valid observations have a finite {@code value} of magnitude at most {@value #MAX_ABS_VALUE},
  * so that squared deviations summed over any realistic count stay finite; features and category are
@@ -110,12 +106,7 @@ public final class NormalInverseGammaPosterior
     /** The largest accepted prior kappa, alpha or beta, for the same reason. */
     static final double MAX_PRIOR_PARAMETER = 1e100;
 
-    /** Gamma shape from which the Wilson-Hilferty quantile replaces Hipparchus's. */
-    static final double WILSON_HILFERTY_MIN_SHAPE = 4e6;
-
     private static final double LOG_TWO_PI = Math.log(2.0 * Math.PI);
-
-    private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(0.0, 1.0);
 
     private final NormalInverseGammaPrior prior;
     private double n;
@@ -472,20 +463,9 @@ public final class NormalInverseGammaPosterior
                 MODEL, n, params, muSummary, List.of(muSummary, sigma2Summary));
     }
 
-    /**
-     * The p-quantile of Gamma(shape, scale 1): Hipparchus below {@link #WILSON_HILFERTY_MIN_SHAPE},
-     * above it shape (1 - 1/(9 shape) + z / (3 sqrt(shape)))^3 (Wilson and Hilferty, 1931), whose
-     * relative error falls like shape^-1.5 and is 1.9e-12 there.
-     */
+    /** The p-quantile of Gamma(shape, scale 1), {@link GammaQuantile#quantile}. */
     static double gammaQuantile(double shape, double p) {
-        if (shape < WILSON_HILFERTY_MIN_SHAPE) {
-            return new GammaDistribution(shape, 1.0, BetaMarginal.QUANTILE_ABSOLUTE_ACCURACY)
-                    .inverseCumulativeProbability(p);
-        }
-        final double z = STANDARD_NORMAL.inverseCumulativeProbability(p);
-        final double c = 1.0 / (9.0 * shape);
-        final double root = 1.0 - c + z * Math.sqrt(c);
-        return shape * root * root * root;
+        return GammaQuantile.quantile(shape, p);
     }
 
     @Override

@@ -12,8 +12,8 @@
  * binomial predictives) follow A. Gelman, J. B. Carlin, H. S. Stern, D. B. Dunson, A. Vehtari and
  * D. B. Rubin, <i>Bayesian Data Analysis</i>, 3rd ed., CRC Press, 2013, chapter 2
  * ("Single-parameter models"); the Dirichlet-multinomial model follows section 3.4 of the same
- * book. Gamma quantiles of very large shapes use E. B. Wilson and M. M. Hilferty, "The distribution
- * of chi-square", <i>PNAS</i> 17 (1931), 684-688.
+ * book. Credible intervals come from the quantile functions of {@code dev.quiver.bayes.special},
+ * whose package documentation names their methods.
  *
  * <p>The Normal model with unknown mean and variance ({@link
  * dev.quiver.bayes.NormalInverseGammaPosterior}) follows K. P. Murphy, <i>Conjugate Bayesian

@@ -97,25 +97,9 @@ final class JsonRecordWriter {
                 g.writeNumber((Long) v);
                 return;
             case FLOAT:
-                {
-                    float f = (Float) v;
-                    if (Float.isFinite(f)) {
-                        g.writeNumber(f);
-                    } else {
-                        g.writeNull();
-                    }
-                    return;
-                }
             case DOUBLE:
-                {
-                    double d = (Double) v;
-                    if (Double.isFinite(d)) {
-                        g.writeNumber(d);
-                    } else {
-                        g.writeNull();
-                    }
-                    return;
-                }
+                writeFiniteOrNull(g, (Number) v);
+                return;
             case STRING:
                 g.writeString(v.toString());
                 return;
@@ -192,6 +176,21 @@ final class JsonRecordWriter {
                 return;
             default:
                 throw new AssertionError("unhandled Avro type " + s.getType());
+        }
+    }
+
+    /**
+     * A float or double as its shortest text, NaN and infinities as null: JSON has no literal for
+     * them, and a reader then sees a missing value rather than a made-up number. A float stays a
+     * float so that its text is that of the float, not of its widened double.
+     */
+    private static void writeFiniteOrNull(JsonGenerator g, Number v) throws IOException {
+        if (!Double.isFinite(v.doubleValue())) {
+            g.writeNull();
+        } else if (v instanceof Float f) {
+            g.writeNumber(f);
+        } else {
+            g.writeNumber(v.doubleValue());
         }
     }
 }

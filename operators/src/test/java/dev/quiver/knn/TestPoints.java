@@ -80,7 +80,7 @@ final class TestPoints implements PointSet {
         return queries;
     }
 
-    private static int[] shuffledRange(SplittableRandom random, int count) {
+    static int[] shuffledRange(SplittableRandom random, int count) {
         int[] order = new int[count];
         for (int i = 0; i < count; i++) {
             order[i] = i;

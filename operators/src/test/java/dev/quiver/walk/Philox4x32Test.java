@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  */
 class Philox4x32Test {
 
-    private static final int[][] KAT_10 = {
+    static final int[][] KAT_10 = {
         {0, 0, 0, 0, 0, 0, 0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8},
         {-1, -1, -1, -1, -1, -1, 0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd},
         {
@@ -29,7 +29,7 @@ class Philox4x32Test {
         },
     };
 
-    private static final int[][] KAT_7 = {
+    static final int[][] KAT_7 = {
         {0, 0, 0, 0, 0, 0, 0x5f6fb709, 0x0d893f64, 0x4f121f81, 0x4f730a48},
         {-1, -1, -1, -1, -1, -1, 0x5207ddc2, 0x45165e59, 0x4d8ee751, 0x8c52f662},
         {

@@ -1,0 +1,124 @@
+// Quiver's device kernels: one thread per path, per row or per (query, point). The per-thread
+// math is the __host__ __device__ code of quiver/*.cuh, which host_check.cu runs on the CPU
+// against the Java kernels. extern "C" keeps the names a driver-API loader looks up unmangled.
+//
+// Built into one fatbin (sm_80 and sm_90 machine code, compute_90 PTX) by the operators module's
+// Maven build with --fmad=false; see docs/architecture.md, "CUDA kernels".
+#include "quiver/knn.cuh"
+#include "quiver/trees.cuh"
+#include "quiver/walk.cuh"
+
+using namespace quiver;
+
+namespace {
+
+__device__ __forceinline__ long long global_index() {
+    return (long long)blockIdx.x * blockDim.x + threadIdx.x;
+}
+
+__device__ __forceinline__ PathStream path_stream(uint64_t seed, uint64_t key_hash,
+                                                  uint64_t sequence, int path) {
+    PathStream stream;
+    stream.reset(stream_key(seed, key_hash), sequence, (uint32_t)path);
+    return stream;
+}
+
+}  // namespace
+
+// Final positions of paths 0 .. paths - 1 of the fair +-1 walk.
+extern "C" __global__ void quiver_walk_fair_final(uint64_t seed, uint64_t key_hash,
+                                                  uint64_t sequence, int steps, int paths,
+                                                  int* out) {
+    long long p = global_index();
+    if (p >= paths) return;
+    out[p] = fair_final(path_stream(seed, key_hash, sequence, (int)p), steps);
+}
+
+// Path statistics of the fair +-1 walk: position, maximum, passage, first return, steps above.
+extern "C" __global__ void quiver_walk_fair_path(uint64_t seed, uint64_t key_hash,
+                                                 uint64_t sequence, int steps, int barrier,
+                                                 int paths, int* out) {
+    long long p = global_index();
+    if (p >= paths) return;
+    LatticeStats s = fair_path(path_stream(seed, key_hash, sequence, (int)p), steps, barrier);
+    int* o = out + 5 * p;
+    o[0] = s.position;
+    o[1] = s.maximum;
+    o[2] = s.passage;
+    o[3] = s.first_return;
+    o[4] = s.above;
+}
+
+// Final positions of a lazy or biased lattice walk (thresholds out of 2^32).
+extern "C" __global__ void quiver_walk_lattice_final(uint64_t seed, uint64_t key_hash,
+                                                     uint64_t sequence, int steps, uint64_t stay,
+                                                     uint64_t up, int paths, int* out) {
+    long long p = global_index();
+    if (p >= paths) return;
+    PathStream stream = path_stream(seed, key_hash, sequence, (int)p);
+    out[p] = lattice_final(stream, steps, stay, up);
+}
+
+// Final positions of a Gaussian walk (dof NaN) or a Student-t walk on dof degrees of freedom.
+extern "C" __global__ void quiver_walk_continuous_final(uint64_t seed, uint64_t key_hash,
+                                                        uint64_t sequence, int steps,
+                                                        double location, double scale, double dof,
+                                                        int paths, double* out) {
+    long long p = global_index();
+    if (p >= paths) return;
+    PathStream stream = path_stream(seed, key_hash, sequence, (int)p);
+    out[p] = dof != dof ? gaussian_final(stream, steps, location, scale)
+                        : student_t_final(stream, steps, location, scale, dof);
+}
+
+// Margins of rows 0 .. row_count - 1 (row-major, feature_count floats each) into
+// margins[row * margin_count + k]. The caller refuses NaN rows for a model without a missing rule.
+extern "C" __global__ void quiver_tree_margins(const float* rows, int row_count, int feature_count,
+                                               const int32_t* feature, const float* threshold,
+                                               const int32_t* left, const uint8_t* default_left,
+                                               const float* value, const int32_t* tree_root,
+                                               const int32_t* tree_depth,
+                                               const int32_t* tree_group, int tree_count,
+                                               const float* base_margins, int margin_count,
+                                               float* margins) {
+    long long r = global_index();
+    if (r >= row_count) return;
+    TreeNodes nodes{feature, threshold, left, default_left, value};
+    TreeList trees{tree_root, tree_depth, tree_group, tree_count};
+    tree_margins(rows + r * feature_count, nodes, trees, base_margins, margin_count,
+                 margins + r * margin_count);
+}
+
+// out[q * point_count + i] = squared_l2(query q, point i): a 2-D grid, x over points, y over
+// queries, so a warp reads consecutive points of one query.
+extern "C" __global__ void quiver_squared_distances(const float* queries, int query_count,
+                                                    const float* points, int point_count, int d,
+                                                    float* out) {
+    long long i = global_index();
+    long long q = (long long)blockIdx.y * blockDim.y + threadIdx.y;
+    if (i >= point_count || q >= query_count) return;
+    out[q * point_count + i] = squared_l2(queries + q * d, points + i * d, d);
+}
+
+// The k best (distance, rank) of each query's row of `distances` (query_count x point_count),
+// ascending; one thread per query, k at most QUIVER_TOPK_MAX. Unfilled entries are left as they
+// are when a query has fewer than k points; `sizes` says how many were written.
+#define QUIVER_TOPK_MAX 64
+extern "C" __global__ void quiver_topk(const float* distances, const int64_t* ranks,
+                                       int query_count, int point_count, int k,
+                                       float* out_distances, int64_t* out_ranks, int* sizes) {
+    long long q = global_index();
+    if (q >= query_count || k < 1 || k > QUIVER_TOPK_MAX) return;
+    float best_distances[QUIVER_TOPK_MAX];
+    int64_t best_ranks[QUIVER_TOPK_MAX];
+    int size = 0;
+    const float* row = distances + q * point_count;
+    for (int i = 0; i < point_count; i++) {
+        topk_insert(best_distances, best_ranks, &size, k, row[i], ranks[i]);
+    }
+    for (int j = 0; j < size; j++) {
+        out_distances[q * k + j] = best_distances[j];
+        out_ranks[q * k + j] = best_ranks[j];
+    }
+    sizes[q] = size;
+}

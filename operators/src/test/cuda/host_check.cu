@@ -1,0 +1,244 @@
+// Runs the CUDA kernels' per-thread functions (operators/src/main/cuda/quiver/*.cuh) on the CPU,
+// so that CudaHostCheckTest can compare them bit for bit with the Java kernels: a host-only
+// program, built by nvcc with the device build's arithmetic flags (--fmad=false, no fast-math).
+//
+//   host_check COMMAND IN OUT
+//
+// reads IN and writes OUT, both raw little-endian binary, one record after another; the record
+// layouts are those CudaHostCheckTest writes and reads (see each command below). Exit status 0 on
+// success, 2 for bad usage, 1 for unreadable input.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <string>
+#include <vector>
+
+#include "quiver/knn.cuh"
+#include "quiver/trees.cuh"
+#include "quiver/walk.cuh"
+
+using namespace quiver;
+
+namespace {
+
+struct Reader {
+    std::vector<unsigned char> bytes;
+    size_t at = 0;
+
+    template <typename T>
+    T next() {
+        if (at + sizeof(T) > bytes.size()) {
+            fprintf(stderr, "host_check: input ends early at byte %zu\n", at);
+            exit(1);
+        }
+        T value;
+        memcpy(&value, bytes.data() + at, sizeof(T));
+        at += sizeof(T);
+        return value;
+    }
+
+    template <typename T>
+    std::vector<T> array(size_t n) {
+        std::vector<T> out(n);
+        for (size_t i = 0; i < n; i++) out[i] = next<T>();
+        return out;
+    }
+
+    bool done() const { return at == bytes.size(); }
+};
+
+struct Writer {
+    std::vector<unsigned char> bytes;
+
+    template <typename T>
+    void put(T value) {
+        const unsigned char* p = reinterpret_cast<const unsigned char*>(&value);
+        bytes.insert(bytes.end(), p, p + sizeof(T));
+    }
+};
+
+Reader read_file(const char* path) {
+    Reader r;
+    FILE* f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "host_check: cannot read %s\n", path);
+        exit(1);
+    }
+    unsigned char buffer[1 << 16];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, f)) > 0) r.bytes.insert(r.bytes.end(), buffer, buffer + n);
+    fclose(f);
+    return r;
+}
+
+void write_file(const char* path, const Writer& w) {
+    FILE* f = fopen(path, "wb");
+    if (!f || fwrite(w.bytes.data(), 1, w.bytes.size(), f) != w.bytes.size() || fclose(f) != 0) {
+        fprintf(stderr, "host_check: cannot write %s\n", path);
+        exit(1);
+    }
+}
+
+// Records (u32 rounds, c0, c1, c2, c3, k0, k1) -> (u32 x0, x1, x2, x3).
+void philox(Reader& in, Writer& out) {
+    while (!in.done()) {
+        uint32_t v[7];
+        for (int i = 0; i < 7; i++) v[i] = in.next<uint32_t>();
+        PhiloxBlock b = philox4x32((int)v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+        for (int i = 0; i < 4; i++) out.put(b.x[i]);
+    }
+}
+
+// Records (u64 stream key, u64 sequence, u32 path, u32 count, f64 shape) -> count f64 deviates of
+// that path's stream, read in order: normals when shape is NaN, else Gamma(shape) deviates.
+void deviates(Reader& in, Writer& out) {
+    while (!in.done()) {
+        uint64_t key = in.next<uint64_t>();
+        uint64_t sequence = in.next<uint64_t>();
+        uint32_t path = in.next<uint32_t>();
+        uint32_t count = in.next<uint32_t>();
+        double shape = in.next<double>();
+        PathStream stream;
+        stream.reset(key, sequence, path);
+        for (uint32_t i = 0; i < count; i++) {
+            out.put(shape != shape ? ziggurat_normal(stream) : ziggurat_gamma(stream, shape));
+        }
+    }
+}
+
+// Records (u32 kind, i32 steps, u64 seed, u64 key hash, u64 sequence, u32 path, i32 barrier,
+// f64 location, f64 scale, f64 dof, u64 stay, u64 up) -> (f64 final position, i32 position,
+// maximum, passage, first return, above, 0). Kinds: 0 fair final, 1 lattice final, 2 Gaussian
+// final, 3 Student-t final, 4 fair path statistics (the f64 is then the position).
+void walks(Reader& in, Writer& out) {
+    while (!in.done()) {
+        uint32_t kind = in.next<uint32_t>();
+        int32_t steps = in.next<int32_t>();
+        uint64_t seed = in.next<uint64_t>();
+        uint64_t key_hash = in.next<uint64_t>();
+        uint64_t sequence = in.next<uint64_t>();
+        uint32_t path = in.next<uint32_t>();
+        int32_t barrier = in.next<int32_t>();
+        double location = in.next<double>();
+        double scale = in.next<double>();
+        double dof = in.next<double>();
+        uint64_t stay = in.next<uint64_t>();
+        uint64_t up = in.next<uint64_t>();
+        PathStream stream;
+        stream.reset(stream_key(seed, key_hash), sequence, path);
+        LatticeStats stats;
+        stats.reset(0);
+        double final_position;
+        switch (kind) {
+            case 0: final_position = fair_final(stream, steps); break;
+            case 1: final_position = lattice_final(stream, steps, stay, up); break;
+            case 2: final_position = gaussian_final(stream, steps, location, scale); break;
+            case 3: final_position = student_t_final(stream, steps, location, scale, dof); break;
+            case 4:
+                stats = fair_path(stream, steps, barrier);
+                final_position = stats.position;
+                break;
+            default:
+                fprintf(stderr, "host_check: unknown walk kind %u\n", kind);
+                exit(1);
+        }
+        out.put(final_position);
+        int32_t s[6] = {stats.position, stats.maximum, stats.passage, stats.first_return,
+                        stats.above, 0};
+        for (int i = 0; i < 6; i++) out.put(s[i]);
+    }
+}
+
+// (i32 node count, tree count, feature count, margin count, row count; i32 feature[nodes];
+// f32 threshold[nodes]; i32 left[nodes]; u8 default_left[nodes]; f32 value[nodes]; i32 root[trees],
+// depth[trees], group[trees]; f32 base margin[margins]; f32 rows[rows x features]) ->
+// f32 margins[rows x margins].
+void trees(Reader& in, Writer& out) {
+    int32_t node_count = in.next<int32_t>();
+    int32_t tree_count = in.next<int32_t>();
+    int32_t feature_count = in.next<int32_t>();
+    int32_t margin_count = in.next<int32_t>();
+    int32_t row_count = in.next<int32_t>();
+    std::vector<int32_t> feature = in.array<int32_t>(node_count);
+    std::vector<float> threshold = in.array<float>(node_count);
+    std::vector<int32_t> left = in.array<int32_t>(node_count);
+    std::vector<uint8_t> default_left = in.array<uint8_t>(node_count);
+    std::vector<float> value = in.array<float>(node_count);
+    std::vector<int32_t> root = in.array<int32_t>(tree_count);
+    std::vector<int32_t> depth = in.array<int32_t>(tree_count);
+    std::vector<int32_t> group = in.array<int32_t>(tree_count);
+    std::vector<float> base = in.array<float>(margin_count);
+    std::vector<float> rows = in.array<float>((size_t)row_count * feature_count);
+    TreeNodes nodes{feature.data(), threshold.data(), left.data(), default_left.data(),
+                    value.data()};
+    TreeList list{root.data(), depth.data(), group.data(), tree_count};
+    std::vector<float> margins(margin_count);
+    for (int r = 0; r < row_count; r++) {
+        tree_margins(rows.data() + (size_t)r * feature_count, nodes, list, base.data(),
+                     margin_count, margins.data());
+        for (int k = 0; k < margin_count; k++) out.put(margins[k]);
+    }
+}
+
+// Records (i32 d, f32 a[d], f32 b[d]) -> f32 squared distance.
+void distances(Reader& in, Writer& out) {
+    while (!in.done()) {
+        int32_t d = in.next<int32_t>();
+        std::vector<float> a = in.array<float>(d);
+        std::vector<float> b = in.array<float>(d);
+        out.put(squared_l2(a.data(), b.data(), d));
+    }
+}
+
+// Records (i32 k, i32 n, then n x (f32 distance, i64 rank)) -> (i32 size, then size x (f32
+// distance, i64 rank)): the list after inserting every offer in order.
+void topk(Reader& in, Writer& out) {
+    while (!in.done()) {
+        int32_t k = in.next<int32_t>();
+        int32_t n = in.next<int32_t>();
+        std::vector<float> best_distances(k);
+        std::vector<int64_t> best_ranks(k);
+        int size = 0;
+        for (int i = 0; i < n; i++) {
+            float distance = in.next<float>();
+            int64_t rank = in.next<int64_t>();
+            topk_insert(best_distances.data(), best_ranks.data(), &size, k, distance, rank);
+        }
+        out.put((int32_t)size);
+        for (int i = 0; i < size; i++) {
+            out.put(best_distances[i]);
+            out.put(best_ranks[i]);
+        }
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 4) {
+        fprintf(stderr, "usage: host_check philox|deviates|walks|trees|distances|topk IN OUT\n");
+        return 2;
+    }
+    std::string command = argv[1];
+    Reader in = read_file(argv[2]);
+    Writer out;
+    if (command == "philox") {
+        philox(in, out);
+    } else if (command == "deviates") {
+        deviates(in, out);
+    } else if (command == "walks") {
+        walks(in, out);
+    } else if (command == "trees") {
+        trees(in, out);
+    } else if (command == "distances") {
+        distances(in, out);
+    } else if (command == "topk") {
+        topk(in, out);
+    } else {
+        fprintf(stderr, "host_check: unknown command %s\n", argv[1]);
+        return 2;
+    }
+    write_file(argv[3], out);
+    return 0;
+}
