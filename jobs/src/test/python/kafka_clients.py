@@ -14,8 +14,9 @@ Usage, with quiver_avro and quiver_kafka (the modules of docs/python.md) on PYTH
   kafka_clients.py consume CLIENT_PROPERTIES SCHEMAS_DIR TOPIC COUNT TIMEOUT_S
       Reads TOPIC with quiver_kafka's result consumer (from the beginning, read_committed; the
       topic may not exist yet) until COUNT messages came, then two seconds more to catch any
-      extra, or until TIMEOUT_S. Prints one JSON line per message: partition, offset, key, value
-      hex, record name and the decoded record.
+      extra, or until TIMEOUT_S. Prints first a JSON line saying whether the topic existed once
+      subscribed, then one JSON line per message: partition, offset, key, value hex, record name
+      and the decoded record.
 
 CLIENT_PROPERTIES holds librdkafka settings as property=value lines (bootstrap.servers and,
 on a secured broker, security.protocol and its settings), the file kcat reads with -F.
@@ -103,6 +104,9 @@ def produce(properties, schemas, topic, plan):
 def consume(properties, schemas, topic, count, timeout_s):
     group = "python-reader-%d" % time.time_ns()
     consumer = quiver_kafka.result_consumer(properties, group, [topic])
+    # A consumer's metadata request does not create the topic, even where the broker would.
+    found = consumer.list_topics(topic, timeout=10).topics.get(topic)
+    print(json.dumps({"topicExists": found is not None and found.error is None}), flush=True)
     read = 0
     deadline = time.monotonic() + timeout_s
     try:

@@ -170,6 +170,25 @@ public final class ExternalTools {
     public record Running(List<String> command, Process process, Path out, Path err) {
 
         /**
+         * The first line it printed, once it has; fails the test if none came within {@code bound}
+         * or it ended first.
+         */
+        public String firstLine(Duration bound) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + bound.toNanos();
+            while (System.nanoTime() < deadline) {
+                String printed = Files.readString(out);
+                if (printed.contains("\n")) {
+                    return printed.substring(0, printed.indexOf('\n'));
+                }
+                assertThat(process.isAlive())
+                        .as("%s is running; stderr: %s", command, Files.readString(err))
+                        .isTrue();
+                Thread.sleep(50);
+            }
+            throw new AssertionError(command + " printed no line within " + bound);
+        }
+
+        /**
          * How it ended; kills it and fails the test if it runs longer than {@code bound}. Its
          * output files are deleted.
          */

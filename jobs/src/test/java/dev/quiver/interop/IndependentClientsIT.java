@@ -99,8 +99,8 @@ class IndependentClientsIT {
 
     /**
      * The whole exchange on topics named for {@code name}, every client through {@code via}.
-     * Python's reader starts before the job, as a reader beside a running job does, when the result
-     * topic does not exist yet.
+     * Python's reader starts before the job creates the result topic, as a reader started beside
+     * the job may, and must wait for it.
      */
     private void exchange(BrokerConnection via, Path kcatProgram, String name) throws Exception {
         Topics topics = new Topics("interop-" + name);
@@ -123,10 +123,17 @@ class IndependentClientsIT {
         kcat.produceFile(topics.input, last.key, kcatObservation);
         ExternalTools.Running pythonReader =
                 python.startReading(topics.posteriors, valid, PYTHON_BOUND.toSeconds() - 10);
+        assertThat(
+                        JSON.readTree(pythonReader.firstLine(PYTHON_BOUND))
+                                .get("topicExists")
+                                .asBoolean())
+                .as("the posterior topic exists when Python's reader starts")
+                .isFalse();
         runBayes(via, topics);
-        List<JsonNode> pythonRead =
+        List<JsonNode> pythonLines =
                 PythonKafkaClients.jsonLines(
                         pythonReader.await(PYTHON_BOUND).assertSucceeded().stdoutText());
+        List<JsonNode> pythonRead = pythonLines.subList(1, pythonLines.size());
         Map<String, byte[]> javaRead = readCommitted(via, topics.posteriors);
         List<Kcat.Message> kcatRead = kcat.consumeCommitted(topics.posteriors);
 
@@ -348,6 +355,7 @@ class IndependentClientsIT {
                                 "--prior-beta",
                                 String.valueOf(PRIOR_BETA),
                                 "--until-latest",
+                                "--create-topics",
                                 "--parallelism",
                                 "1",
                                 "--checkpoint-interval-ms",
