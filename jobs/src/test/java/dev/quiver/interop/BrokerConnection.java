@@ -14,7 +14,11 @@ import java.util.TreeMap;
  * How every client of a test reaches the broker under test: Quiver's jobs by their command-line
  * options, librdkafka's clients (confluent_kafka, kcat) by a client properties file of {@code
  * property=value} lines, which Python parses and kcat reads with {@code -F}. A secured broker adds
- * its {@code security.protocol} and credentials here, and nowhere in the tests.
+ * its {@code security.protocol} and credentials here, and nowhere in the tests: for the jobs
+ * {@code --kafka-config FILE}, for librdkafka mutual TLS ({@code ssl.ca.location}, {@code
+ * ssl.certificate.location}, {@code ssl.key.location}), since Debian 12's librdkafka 2.0.2 fails
+ * every SCRAM login to Kafka 4 (operations.md); the test's own Java reads then need the Java
+ * client settings too.
  *
  * <pre>{@code
  * BrokerConnection connection = BrokerConnection.plaintext(broker);

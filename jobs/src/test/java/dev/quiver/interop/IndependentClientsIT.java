@@ -16,7 +16,7 @@ import dev.quiver.schema.DeadLetter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +72,7 @@ class IndependentClientsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path kcat;
-    private static EmbeddedKafkaBroker broker;
+    @AutoClose private static EmbeddedKafkaBroker broker;
 
     @TempDir Path dir;
 
@@ -83,13 +83,6 @@ class IndependentClientsIT {
                 "IndependentClientsIT", "confluent_kafka", "avro.io", "avro.schema");
         kcat = ExternalTools.assumeKcat("IndependentClientsIT");
         broker = EmbeddedKafkaBroker.builder().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     @Test
