@@ -2,6 +2,7 @@ package dev.quiver.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quiver.interop.ExternalTools;
 import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.QuiverSchemas;
 import dev.quiver.schema.ChangePoint;
@@ -12,19 +13,16 @@ import dev.quiver.schema.PosteriorUpdate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Python codec of docs/python.md, run by python3-avro against Quiver's own encoder and decoder
@@ -35,8 +33,6 @@ import java.util.concurrent.TimeUnit;
  */
 class PythonAvroInteropTest {
 
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
-
     /** What docs/python.md says python3-avro 1.11's own canonical form gives for Observation. */
     private static final String PYTHON_AVRO_1_11_OBSERVATION_FINGERPRINT = "9eb905d95e9b738b";
 
@@ -44,9 +40,9 @@ class PythonAvroInteropTest {
 
     @Test
     void pythonReadsQuiversPosteriorAndWritesTheObservationQuiverWrites() throws Exception {
-        assumePythonAvro();
+        ExternalTools.assumePython("PythonAvroInteropTest", "avro.io", "avro.schema");
         Path schemas = SchemasCommandTest.export(dir.resolve("schemas"));
-        Path module = writeDocumentedCodec(dir.resolve("py"));
+        Path module = ExternalTools.writeDocumentedModules(dir.resolve("py"));
         PosteriorUpdate posterior = posterior();
         Path posteriorIn =
                 Files.write(
@@ -55,12 +51,15 @@ class PythonAvroInteropTest {
         Path observationOut = dir.resolve("observation.bin");
 
         JsonNode report =
-                runPython(
-                        module,
-                        repositoryRoot().resolve("jobs/src/test/python/roundtrip.py").toString(),
-                        schemas.toString(),
-                        posteriorIn.toString(),
-                        observationOut.toString());
+                new ObjectMapper()
+                        .readTree(
+                                ExternalTools.runPython(
+                                        module,
+                                        Duration.ofSeconds(60),
+                                        ExternalTools.pythonScript("roundtrip.py").toString(),
+                                        schemas.toString(),
+                                        posteriorIn.toString(),
+                                        observationOut.toString()));
 
         assertThat(report.get("name").asText()).isEqualTo("PosteriorUpdate");
         assertSamePosterior(report.get("record"), posterior);
@@ -140,69 +139,5 @@ class PythonAvroInteropTest {
                 .setChangepoint(new ChangePoint(12L, 0.125, 5, 1e-9))
                 .setScope("key")
                 .build();
-    }
-
-    /** Skips the test, saying why, unless /usr/bin/python3 can import python3-avro. */
-    private static void assumePythonAvro() throws IOException, InterruptedException {
-        String reason = null;
-        if (!Files.isExecutable(PYTHON)) {
-            reason = PYTHON + " is not there";
-        } else {
-            Process probe =
-                    new ProcessBuilder(PYTHON.toString(), "-c", "import avro.io, avro.schema")
-                            .redirectErrorStream(true)
-                            .start();
-            List<String> output =
-                    new String(probe.getInputStream().readAllBytes()).strip().lines().toList();
-            if (!probe.waitFor(30, TimeUnit.SECONDS) || probe.exitValue() != 0) {
-                // The last line of a traceback names the error: "No module named 'avro'".
-                String why = output.isEmpty() ? "no output" : output.get(output.size() - 1);
-                reason = PYTHON + " cannot import avro (apt-get install python3-avro): " + why;
-            }
-        }
-        if (reason != null) {
-            System.err.println("PythonAvroInteropTest skipped: " + reason);
-        }
-        Assumptions.assumeTrue(reason == null, reason);
-    }
-
-    /** The {@code quiver_avro.py} block of docs/python.md, as a module in {@code into}. */
-    private static Path writeDocumentedCodec(Path into) throws IOException {
-        String doc = Files.readString(repositoryRoot().resolve("docs/python.md"));
-        String start = "```python\n# quiver_avro.py\n";
-        int from = doc.indexOf(start);
-        assertThat(from).as("docs/python.md has a block starting %s", start).isNotNegative();
-        int to = doc.indexOf("\n```", from + start.length());
-        Files.createDirectories(into);
-        Files.writeString(
-                into.resolve("quiver_avro.py"), doc.substring(from + "```python\n".length(), to));
-        return into;
-    }
-
-    /** Runs python with {@code module} on its path; its stdout's one line as JSON. */
-    private static JsonNode runPython(Path module, String... args)
-            throws IOException, InterruptedException {
-        Path stdout = module.resolve("stdout.txt");
-        Path stderr = module.resolve("stderr.txt");
-        List<String> command = new ArrayList<>(List.of(PYTHON.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder =
-                new ProcessBuilder(command)
-                        .redirectOutput(stdout.toFile())
-                        .redirectError(stderr.toFile());
-        builder.environment().put("PYTHONPATH", module.toString());
-        builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
-        Process python = builder.start();
-        boolean exited = python.waitFor(60, TimeUnit.SECONDS);
-        if (!exited) {
-            python.destroyForcibly();
-        }
-        assertThat(exited).as("python finished within 60 s").isTrue();
-        assertThat(python.exitValue()).as(Files.readString(stderr)).isZero();
-        return new ObjectMapper().readTree(Files.readString(stdout));
-    }
-
-    private static Path repositoryRoot() {
-        return Path.of(System.getProperty("maven.multiModuleProjectDirectory", ".."));
     }
 }
