@@ -631,7 +631,7 @@ class ScoreJobEndToEndTest {
         return predictions;
     }
 
-    private static Path oracles() {
+    static Path oracles() {
         String property = System.getProperty("quiver.oracles");
         if (property != null && !property.isBlank() && Files.isDirectory(Paths.get(property))) {
             return Paths.get(property);
@@ -639,7 +639,7 @@ class ScoreJobEndToEndTest {
         return Paths.get("../../shared/oracles");
     }
 
-    private static double[][] csv(Path file) throws IOException {
+    static double[][] csv(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file);
         double[][] out = new double[lines.size() - 1][];
         for (int r = 1; r < lines.size(); r++) {
