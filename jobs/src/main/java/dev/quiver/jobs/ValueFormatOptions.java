@@ -9,9 +9,9 @@ import picocli.CommandLine.Option;
  * --value-format} for all its topics (input, result and dead-letter), {@code --input-format} for
  * the input topics when they differ (JSON producers, Avro results, or the reverse). Avro
  * single-object encoding unless given; JSON is the record's NDJSON line, UTF-8, without a line
- * terminator. The score job's models topic is Avro whatever these say: model updates are written
- * by {@code quiver publish-model}, not by the producers of observations. Files are always NDJSON,
- * so in file mode either option is bad usage.
+ * terminator. The score job's models topic is Avro whatever these say: model updates are written by
+ * {@code quiver publish-model}, not by the producers of observations. Files are always NDJSON, so
+ * in file mode either option is bad usage.
  *
  * <pre>{@code
  * quiver run bayes --bootstrap localhost:9092 --value-format json

@@ -47,9 +47,10 @@ import java.util.function.Function;
  * Jobs with {@code --value-format json} on a real KRaft broker: the bayes and score jobs read JSON
  * values and write JSON results that equal, field for field but the latency, those of the same job
  * reading and writing Avro on the same records; hostile JSON values (bad UTF-8, truncated JSON,
- * wrong types, an Avro record, too large) are dead letters, themselves JSON, that keep the
- * original bytes; the score job's models topic stays Avro; {@code quiver publish} writes JSON and
- * {@code quiver consume} prints JSON results as they are.
+ * wrong types, an Avro record, too large) are dead letters, themselves JSON, that keep the original
+ * bytes; {@code --input-format json} alone reads JSON and writes Avro; the score job's models topic
+ * stays Avro; {@code quiver publish} writes JSON and {@code quiver consume} prints JSON results as
+ * they are.
  */
 class JsonValuesEndToEndTest {
 
@@ -74,7 +75,8 @@ class JsonValuesEndToEndTest {
         BayesTopics avro = BayesTopics.created("-avro");
         BayesTopics json = BayesTopics.created("-json");
         NdjsonCodec<Observation> ndjson = NdjsonCodec.of(Observation.class);
-        SyntheticStreams streams = new SyntheticStreams(20261207L, 20, 8, "default", 1_700_000_000_000L);
+        SyntheticStreams streams =
+                new SyntheticStreams(20261207L, 20, 8, "default", 1_700_000_000_000L);
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < OBSERVATIONS; i++) {
             lines.add(ndjson.encode(streams.observation(i)));
@@ -89,17 +91,25 @@ class JsonValuesEndToEndTest {
         Map<String, String> hostile = hostileJsonValues();
         send(json.observations, hostile.keySet());
 
+        // JSON in, Avro out: the JSON topic read again, into topics of its own.
+        BayesTopics mixed = BayesTopics.created("-mixed").reading(json.observations);
+
         assertThat(runBayes(avro, "bayes-avro")).as(lastError).isZero();
         assertThat(runBayes(json, "bayes-json", "--value-format", "json")).as(lastError).isZero();
+        assertThat(runBayes(mixed, "bayes-mixed", "--input-format", "json")).as(lastError).isZero();
 
         Map<String, PosteriorUpdate> fromAvro =
-                byId(avroValues(PosteriorUpdate.class, avro.posteriors, OBSERVATIONS),
-                        u -> u.getId(), u -> u.setLatencyMs(0));
+                byId(
+                        avroValues(PosteriorUpdate.class, avro.posteriors, OBSERVATIONS),
+                        u -> u.getId(),
+                        u -> u.setLatencyMs(0));
         List<byte[]> jsonValues = values(json.posteriors, OBSERVATIONS);
         assertPlainJson(jsonValues);
         Map<String, PosteriorUpdate> fromJson =
-                byId(decodeJson(PosteriorUpdate.class, jsonValues),
-                        u -> u.getId(), u -> u.setLatencyMs(0));
+                byId(
+                        decodeJson(PosteriorUpdate.class, jsonValues),
+                        u -> u.getId(),
+                        u -> u.setLatencyMs(0));
         assertThat(fromJson).hasSize(OBSERVATIONS).isEqualTo(fromAvro);
 
         List<byte[]> deadValues = values(json.dead, hostile.size());
@@ -117,21 +127,52 @@ class JsonValuesEndToEndTest {
                                 .contains(reason));
         assertThat(values(avro.dead, 0)).isEmpty();
 
+        assertThat(
+                        byId(
+                                avroValues(PosteriorUpdate.class, mixed.posteriors, OBSERVATIONS),
+                                u -> u.getId(),
+                                u -> u.setLatencyMs(0)))
+                .isEqualTo(fromAvro);
+        assertThat(avroValues(DeadLetter.class, mixed.dead, hostile.size()))
+                .extracting(d -> hex(bytes(d.getPayload())))
+                .containsExactlyInAnyOrderElementsOf(reasonByPayload.keySet());
+
         // consume prints a JSON result as it is; told the values are Avro, it says they are not.
         String printed =
-                runForOutput("consume", "--bootstrap", broker.bootstrapServers(), "--topic",
-                        json.posteriors, "--from-beginning", "--max",
-                        String.valueOf(OBSERVATIONS), "--timeout", "20");
+                runForOutput(
+                        "consume",
+                        "--bootstrap",
+                        broker.bootstrapServers(),
+                        "--topic",
+                        json.posteriors,
+                        "--from-beginning",
+                        "--max",
+                        String.valueOf(OBSERVATIONS),
+                        "--timeout",
+                        "20");
         assertThat(printed.lines().toList())
                 .containsExactlyInAnyOrderElementsOf(
                         jsonValues.stream()
                                 .map(v -> new String(v, StandardCharsets.UTF_8))
                                 .toList());
-        assertThat(runForOutput("consume", "--bootstrap", broker.bootstrapServers(), "--topic",
-                        json.posteriors, "--from-beginning", "--max", "2", "--timeout", "20",
-                        "--value-format", "avro"))
+        assertThat(
+                        runForOutput(
+                                "consume",
+                                "--bootstrap",
+                                broker.bootstrapServers(),
+                                "--topic",
+                                json.posteriors,
+                                "--from-beginning",
+                                "--max",
+                                "2",
+                                "--timeout",
+                                "20",
+                                "--value-format",
+                                "avro"))
                 .isEmpty();
-        assertThat(lastError.lines()).hasSize(2).allMatch(l -> l.contains("is not a Quiver record"));
+        assertThat(lastError.lines())
+                .hasSize(2)
+                .allMatch(l -> l.contains("is not a Quiver record"));
     }
 
     @Test
@@ -153,7 +194,7 @@ class JsonValuesEndToEndTest {
         try (KafkaProducer<byte[], byte[]> producer =
                 KafkaTestClients.bytesProducer(broker.bootstrapServers())) {
             for (int i = 0; i < count; i++) {
-                Observation o = observation(i, rows[i]);
+                Observation o = ScoreJobEndToEndTest.observation(i, rows[i]);
                 byte[] key = o.getKey().getBytes(StandardCharsets.UTF_8);
                 producer.send(new ProducerRecord<>(avro.observations, key, avroCodec.encode(o)));
                 producer.send(
@@ -162,7 +203,7 @@ class JsonValuesEndToEndTest {
                                 key,
                                 jsonCodec.encode(o).getBytes(StandardCharsets.UTF_8)));
             }
-            avroInJsonTopic = avroCodec.encode(observation(count, rows[0]));
+            avroInJsonTopic = avroCodec.encode(ScoreJobEndToEndTest.observation(count, rows[0]));
             producer.send(new ProducerRecord<>(json.observations, null, avroInJsonTopic));
             producer.flush();
         }
@@ -173,7 +214,9 @@ class JsonValuesEndToEndTest {
                 .isZero();
 
         Map<String, Score> fromAvro =
-                byId(avroValues(Score.class, avro.scores, count), Score::getId,
+                byId(
+                        avroValues(Score.class, avro.scores, count),
+                        Score::getId,
                         s -> s.setLatencyMs(0));
         List<byte[]> jsonValues = values(json.scores, count);
         assertPlainJson(jsonValues);
@@ -193,12 +236,21 @@ class JsonValuesEndToEndTest {
         Path input = Files.writeString(dir.resolve("in.ndjson"), "");
         for (String option : List.of("--value-format", "--input-format")) {
             int exit =
-                    run("run", "bayes", "--input", input.toString(), "--output",
-                            dir.resolve("out.ndjson").toString(), option, "json");
+                    run(
+                            "run",
+                            "bayes",
+                            "--input",
+                            input.toString(),
+                            "--output",
+                            dir.resolve("out.ndjson").toString(),
+                            option,
+                            "json");
             assertThat(exit).isEqualTo(2);
             assertThat(lastError)
-                    .contains(option + " sets the format of Kafka record values; files are always"
-                            + " NDJSON");
+                    .contains(
+                            option
+                                    + " sets the format of Kafka record values; files are always"
+                                    + " NDJSON");
         }
     }
 
@@ -209,7 +261,8 @@ class JsonValuesEndToEndTest {
      */
     private static Map<String, String> hostileJsonValues() {
         Map<String, String> hostile = new LinkedHashMap<>();
-        hostile.put(RAW + "{\"key\":\"k\u00ff\",\"ts\":1,\"value\":1}", "field 'key': not valid UTF-8");
+        hostile.put(
+                RAW + "{\"key\":\"k\u00ff\",\"ts\":1,\"value\":1}", "field 'key': not valid UTF-8");
         hostile.put("{\"key\":\"k\",\"ts\":1,\"val", "malformed JSON");
         hostile.put("{\"key\":\"k\",\"ts\":\"yesterday\",\"value\":1}", "ts");
         hostile.put("{\"key\":7,\"ts\":1,\"value\":1}", "key");
@@ -221,10 +274,16 @@ class JsonValuesEndToEndTest {
                         + "1]}",
                 "exceeds the limit of " + MAX_RECORD_BYTES);
         Observation o =
-                Observation.newBuilder().setKey("k").setTs(Instant.ofEpochMilli(1)).setValue(1).build();
+                Observation.newBuilder()
+                        .setKey("k")
+                        .setTs(Instant.ofEpochMilli(1))
+                        .setValue(1)
+                        .build();
         hostile.put(
-                RAW + new String(AvroSingleObjectCodec.of(Observation.class).encode(o),
-                        StandardCharsets.ISO_8859_1),
+                RAW
+                        + new String(
+                                AvroSingleObjectCodec.of(Observation.class).encode(o),
+                                StandardCharsets.ISO_8859_1),
                 "an Avro single-object record (starts with C3 01), not a JSON object");
         return hostile;
     }
@@ -276,6 +335,11 @@ class JsonValuesEndToEndTest {
                     Duration.ofSeconds(30));
             return t;
         }
+
+        /** These topics, but reading {@code input}. */
+        BayesTopics reading(String input) {
+            return new BayesTopics(input, posteriors, dead);
+        }
     }
 
     private record ScoreTopics(String observations, String models, String scores, String dead) {
@@ -298,28 +362,53 @@ class JsonValuesEndToEndTest {
     private static int runBayes(BayesTopics topics, String group, String... more) {
         List<String> args =
                 new ArrayList<>(
-                        List.of("run", "bayes", "--observations-topic", topics.observations,
-                                "--posteriors-topic", topics.posteriors,
-                                "--deadletter-topic", topics.dead));
+                        List.of(
+                                "run",
+                                "bayes",
+                                "--observations-topic",
+                                topics.observations,
+                                "--posteriors-topic",
+                                topics.posteriors,
+                                "--deadletter-topic",
+                                topics.dead));
         return runJob(args, group, more);
     }
 
     private static int runScore(ScoreTopics topics, Path model, String group, String... more) {
         List<String> args =
                 new ArrayList<>(
-                        List.of("run", "score", "--model", model.toString(), "--model-id", "churn",
-                                "--observations-topic", topics.observations,
-                                "--models-topic", topics.models,
-                                "--scores-topic", topics.scores,
-                                "--deadletter-topic", topics.dead));
+                        List.of(
+                                "run",
+                                "score",
+                                "--model",
+                                model.toString(),
+                                "--model-id",
+                                "churn",
+                                "--observations-topic",
+                                topics.observations,
+                                "--models-topic",
+                                topics.models,
+                                "--scores-topic",
+                                topics.scores,
+                                "--deadletter-topic",
+                                topics.dead));
         return runJob(args, group, more);
     }
 
     private static int runJob(List<String> args, String group, String... more) {
         args.addAll(
-                List.of("--bootstrap", broker.bootstrapServers(), "--until-latest",
-                        "--parallelism", "2", "--checkpoint-interval-ms", "300",
-                        "--max-record-bytes", MAX_RECORD_BYTES, "--group-id", group));
+                List.of(
+                        "--bootstrap",
+                        broker.bootstrapServers(),
+                        "--until-latest",
+                        "--parallelism",
+                        "2",
+                        "--checkpoint-interval-ms",
+                        "300",
+                        "--max-record-bytes",
+                        MAX_RECORD_BYTES,
+                        "--group-id",
+                        group));
         args.addAll(List.of(more));
         return run(args.toArray(String[]::new));
     }
@@ -327,29 +416,33 @@ class JsonValuesEndToEndTest {
     private static int publish(Path file, String topic, String... more) {
         List<String> args =
                 new ArrayList<>(
-                        List.of("publish", "--bootstrap", broker.bootstrapServers(), "--type",
-                                "observation", "--file", file.toString(), "--topic", topic));
+                        List.of(
+                                "publish",
+                                "--bootstrap",
+                                broker.bootstrapServers(),
+                                "--type",
+                                "observation",
+                                "--file",
+                                file.toString(),
+                                "--topic",
+                                topic));
         args.addAll(List.of(more));
         return run(args.toArray(String[]::new));
     }
 
     private static int publishModel(Path file, String topic) {
-        return run("publish-model", "--bootstrap", broker.bootstrapServers(), "--file",
-                file.toString(), "--model-id", "churn", "--version", "1", "--topic", topic);
-    }
-
-    private static Observation observation(int i, double[] row) {
-        List<Double> features = new ArrayList<>();
-        for (double f : row) {
-            features.add(f);
-        }
-        return Observation.newBuilder()
-                .setId("o" + i)
-                .setKey("k" + (i % 5))
-                .setTs(Instant.ofEpochMilli(1_000 + i))
-                .setValue(0)
-                .setFeatures(features)
-                .build();
+        return run(
+                "publish-model",
+                "--bootstrap",
+                broker.bootstrapServers(),
+                "--file",
+                file.toString(),
+                "--model-id",
+                "churn",
+                "--version",
+                "1",
+                "--topic",
+                topic);
     }
 
     /** The committed values of {@code topic}, once {@code expected} are in and 2 s more. */
@@ -379,7 +472,8 @@ class JsonValuesEndToEndTest {
         return records;
     }
 
-    private static <T extends SpecificRecord> List<T> decodeJson(Class<T> type, List<byte[]> values) {
+    private static <T extends SpecificRecord> List<T> decodeJson(
+            Class<T> type, List<byte[]> values) {
         NdjsonCodec<T> codec = NdjsonCodec.of(type);
         List<T> records = new ArrayList<>();
         for (byte[] value : values) {

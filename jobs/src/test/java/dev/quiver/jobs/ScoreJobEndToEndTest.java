@@ -549,8 +549,13 @@ class ScoreJobEndToEndTest {
 
     /** Observation {@code o<i>}, the features of row {@code i} (cycling over the rows). */
     private static Observation observation(int i) {
+        return observation(i, rows[i % rows.length]);
+    }
+
+    /** Observation {@code o<i>} of key {@code k<i mod 5>} with the features of {@code row}. */
+    static Observation observation(int i, double[] row) {
         List<Double> features = new ArrayList<>();
-        for (double f : rows[i % rows.length]) {
+        for (double f : row) {
             features.add(f);
         }
         return Observation.newBuilder()

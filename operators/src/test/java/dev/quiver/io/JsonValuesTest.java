@@ -20,7 +20,12 @@ class JsonValuesTest {
 
     @Test
     void anAvroRecordGivenToAJsonDecoderIsNamedAsSuch() {
-        Observation o = Observation.newBuilder().setKey("k").setTs(java.time.Instant.ofEpochMilli(1)).setValue(1).build();
+        Observation o =
+                Observation.newBuilder()
+                        .setKey("k")
+                        .setTs(java.time.Instant.ofEpochMilli(1))
+                        .setValue(1)
+                        .build();
         byte[] avro = AvroSingleObjectCodec.of(Observation.class).encode(o);
 
         assertThatThrownBy(() -> json.decode(avro))
@@ -43,15 +48,19 @@ class JsonValuesTest {
         byte[] value = "{\"key\":\"ключ\",\"ts\":5,\"value\":0}".getBytes(StandardCharsets.UTF_8);
 
         assertThat(json.decode(value))
-                .isEqualTo(Observation.newBuilder().setKey("ключ").setTs(java.time.Instant.ofEpochMilli(5)).setValue(0).build());
+                .isEqualTo(
+                        Observation.newBuilder()
+                                .setKey("ключ")
+                                .setTs(java.time.Instant.ofEpochMilli(5))
+                                .setValue(0)
+                                .build());
     }
 
     @Test
     void jsonLineKeepsTheTextAndTurnsLineBreaksIntoSpaces() throws DecodeException {
         assertThat(NdjsonCodec.jsonLine(utf8("{\"a\":\"ü\\n\",\"b\":[1,2]}")))
                 .isEqualTo("{\"a\":\"ü\\n\",\"b\":[1,2]}");
-        assertThat(NdjsonCodec.jsonLine(utf8("{\r\n  \"a\": 1\n}")))
-                .isEqualTo("{    \"a\": 1 }");
+        assertThat(NdjsonCodec.jsonLine(utf8("{\r\n  \"a\": 1\n}"))).isEqualTo("{    \"a\": 1 }");
     }
 
     @Test
@@ -60,8 +69,7 @@ class JsonValuesTest {
                 .hasMessageContaining("not valid UTF-8 at byte 2");
         assertThatThrownBy(() -> NdjsonCodec.jsonLine(utf8("{\"a\":1")))
                 .hasMessageStartingWith("malformed JSON");
-        assertThatThrownBy(() -> NdjsonCodec.jsonLine(utf8("[1]")))
-                .hasMessage("not a JSON object");
+        assertThatThrownBy(() -> NdjsonCodec.jsonLine(utf8("[1]"))).hasMessage("not a JSON object");
         assertThatThrownBy(() -> NdjsonCodec.jsonLine(utf8("{} {}")))
                 .hasMessage("trailing content after the JSON object");
         assertThatThrownBy(() -> NdjsonCodec.jsonLine(null))

@@ -37,10 +37,12 @@ class JsonKafkaSerializerTest {
     @Test
     void aDeadLettersOriginalBytesAreBase64AsInFileMode() {
         byte[] original = {(byte) 0xC3, 0x01, (byte) 0xFF, 0x00, '{'};
-        DeadLetter dead = DeadLetter.newBuilder(record).setPayload(ByteBuffer.wrap(original)).build();
+        DeadLetter dead =
+                DeadLetter.newBuilder(record).setPayload(ByteBuffer.wrap(original)).build();
 
         String value =
-                new String(serializer().serialize(dead, null, null).value(), StandardCharsets.UTF_8);
+                new String(
+                        serializer().serialize(dead, null, null).value(), StandardCharsets.UTF_8);
 
         assertThat(value)
                 .contains("\"payload\":\"" + Base64.getEncoder().encodeToString(original) + "\"");
