@@ -138,38 +138,12 @@ class JsonValuesEndToEndTest {
                 .containsExactlyInAnyOrderElementsOf(reasonByPayload.keySet());
 
         // consume prints a JSON result as it is; told the values are Avro, it says they are not.
-        String printed =
-                runForOutput(
-                        "consume",
-                        "--bootstrap",
-                        broker.bootstrapServers(),
-                        "--topic",
-                        json.posteriors,
-                        "--from-beginning",
-                        "--max",
-                        String.valueOf(OBSERVATIONS),
-                        "--timeout",
-                        "20");
-        assertThat(printed.lines().toList())
+        assertThat(consume(json.posteriors, OBSERVATIONS).lines().toList())
                 .containsExactlyInAnyOrderElementsOf(
                         jsonValues.stream()
                                 .map(v -> new String(v, StandardCharsets.UTF_8))
                                 .toList());
-        assertThat(
-                        runForOutput(
-                                "consume",
-                                "--bootstrap",
-                                broker.bootstrapServers(),
-                                "--topic",
-                                json.posteriors,
-                                "--from-beginning",
-                                "--max",
-                                "2",
-                                "--timeout",
-                                "20",
-                                "--value-format",
-                                "avro"))
-                .isEmpty();
+        assertThat(consume(json.posteriors, 2, "--value-format", "avro")).isEmpty();
         assertThat(lastError.lines())
                 .hasSize(2)
                 .allMatch(l -> l.contains("is not a Quiver record"));
@@ -185,7 +159,12 @@ class JsonValuesEndToEndTest {
         ScoreTopics json = ScoreTopics.created("-json");
         // Version 1, published as publish-model publishes: Avro, whatever the jobs' values are.
         for (ScoreTopics topics : List.of(avro, json)) {
-            assertThat(publishModel(model, topics.models)).as(lastError).isZero();
+            assertThat(
+                            run(
+                                    ScoreJobEndToEndTest.publishModelArgs(
+                                            broker.bootstrapServers(), model, 1, topics.models)))
+                    .as(lastError)
+                    .isZero();
         }
         AvroSingleObjectCodec<Observation> avroCodec = AvroSingleObjectCodec.of(Observation.class);
         NdjsonCodec<Observation> jsonCodec = NdjsonCodec.of(Observation.class);
@@ -413,6 +392,25 @@ class JsonValuesEndToEndTest {
         return run(args.toArray(String[]::new));
     }
 
+    /** What {@code quiver consume} prints of the first {@code max} records of {@code topic}. */
+    private static String consume(String topic, int max, String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "consume",
+                                "--bootstrap",
+                                broker.bootstrapServers(),
+                                "--topic",
+                                topic,
+                                "--from-beginning",
+                                "--max",
+                                String.valueOf(max),
+                                "--timeout",
+                                "20"));
+        args.addAll(List.of(more));
+        return runForOutput(args.toArray(String[]::new));
+    }
+
     private static int publish(Path file, String topic, String... more) {
         List<String> args =
                 new ArrayList<>(
@@ -428,21 +426,6 @@ class JsonValuesEndToEndTest {
                                 topic));
         args.addAll(List.of(more));
         return run(args.toArray(String[]::new));
-    }
-
-    private static int publishModel(Path file, String topic) {
-        return run(
-                "publish-model",
-                "--bootstrap",
-                broker.bootstrapServers(),
-                "--file",
-                file.toString(),
-                "--model-id",
-                "churn",
-                "--version",
-                "1",
-                "--topic",
-                topic);
     }
 
     /** The committed values of {@code topic}, once {@code expected} are in and 2 s more. */

@@ -584,18 +584,24 @@ class ScoreJobEndToEndTest {
     }
 
     private int publishModel(Path file, long version, String topic) {
-        return run(
-                "publish-model",
-                "--bootstrap",
-                broker.bootstrapServers(),
-                "--file",
-                file.toString(),
-                "--model-id",
-                "churn",
-                "--version",
-                String.valueOf(version),
-                "--topic",
-                topic);
+        return run(publishModelArgs(broker.bootstrapServers(), file, version, topic));
+    }
+
+    /** The arguments of {@code quiver publish-model}: {@code file} as version of churn. */
+    static String[] publishModelArgs(String bootstrap, Path file, long version, String topic) {
+        return new String[] {
+            "publish-model",
+            "--bootstrap",
+            bootstrap,
+            "--file",
+            file.toString(),
+            "--model-id",
+            "churn",
+            "--version",
+            String.valueOf(version),
+            "--topic",
+            topic
+        };
     }
 
     private static List<Score> readScores(String topic, int expected) {
