@@ -14,7 +14,8 @@ import java.util.function.Function;
 
 /**
  * Sends input records of one type to one topic, Avro single-object encoded (or as JSON, their
- * NDJSON line in UTF-8) and keyed as the jobs expect; remembers the first failed send so {@link #flush()} can report it instead of losing it.
+ * NDJSON line in UTF-8) and keyed as the jobs expect; remembers the first failed send so {@link
+ * #flush()} can report it instead of losing it.
  *
  * <pre>{@code
  * try (RecordSender sender = new RecordSender(KafkaClients.producer(bootstrap), InputType.observation, topic)) {

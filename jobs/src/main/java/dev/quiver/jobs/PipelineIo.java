@@ -37,8 +37,9 @@ import java.util.Properties;
 
 /**
  * Builds the sources, sinks and environment of a job from its {@link JobIoOptions}: Kafka topics
- * with exactly-once sinks (values in Avro or JSON, {@link ValueFormatOptions}), or NDJSON files. Every job goes through here, so local runs, cluster
- * runs and file backfills share one shape: sources, decode, operator, encode, sinks.
+ * with exactly-once sinks (values in Avro or JSON, {@link ValueFormatOptions}), or NDJSON files.
+ * Every job goes through here, so local runs, cluster runs and file backfills share one shape:
+ * sources, decode, operator, encode, sinks.
  *
  * <pre>{@code
  * PipelineIo io = new PipelineIo("bayes", options);
