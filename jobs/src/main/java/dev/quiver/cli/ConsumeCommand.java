@@ -3,6 +3,7 @@ package dev.quiver.cli;
 import dev.quiver.io.DecodeException;
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.QuiverSchemas;
+import dev.quiver.jobs.ValueFormatOptions.Format;
 import dev.quiver.kafka.KafkaTopics;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,8 +26,11 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code quiver consume}: prints a topic's records as NDJSON, whatever Quiver type they are (each
- * record's schema fingerprint says which). Reads committed records only, so results of a running
- * exactly-once job appear as its checkpoints complete.
+ * Avro record's schema fingerprint says which) and whichever value format they have: without
+ * {@code --value-format}, a value whose first byte other than JSON whitespace is <code>{</code> is
+ * JSON, printed as it is (checked to be one well-formed UTF-8 JSON object, line breaks made
+ * spaces), and any other is Avro single-object ({@code C3 01}). Reads committed records only, so
+ * results of a running exactly-once job appear as its checkpoints complete.
  *
  * <pre>{@code
  * quiver consume --bootstrap localhost:9092 --topic quiver.posteriors --from-beginning --max 10
@@ -53,6 +57,14 @@ final class ConsumeCommand implements Callable<Integer> {
             names = "--from-beginning",
             description = "Start at the earliest record (default: only new records).")
     boolean fromBeginning;
+
+    @Option(
+            names = "--value-format",
+            paramLabel = "FORMAT",
+            description =
+                    "Record values: avro or json (default: each value's own, detected from its"
+                            + " first byte).")
+    Format valueFormat;
 
     @Option(names = "--max", paramLabel = "N", description = "Stop after N records.")
     Long max;
@@ -114,15 +126,33 @@ final class ConsumeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void print(
-            ConsumerRecord<byte[], byte[]> record, PrintWriter out, PrintWriter err) {
+    private void print(ConsumerRecord<byte[], byte[]> record, PrintWriter out, PrintWriter err) {
+        byte[] value = record.value();
         try {
-            out.println(NdjsonCodec.encodeAny(QuiverSchemas.decodeAny(record.value())));
+            out.println(
+                    formatOf(value) == Format.json
+                            ? NdjsonCodec.jsonLine(value)
+                            : NdjsonCodec.encodeAny(QuiverSchemas.decodeAny(value)));
         } catch (DecodeException e) {
             err.printf(
                     "quiver: record %s[%d]@%d is not a Quiver record: %s%n",
                     record.topic(), record.partition(), record.offset(), e.getMessage());
             err.flush();
         }
+    }
+
+    /** The format given, else JSON for a value that starts with an object, else Avro. */
+    private Format formatOf(byte[] value) {
+        if (valueFormat != null) {
+            return valueFormat;
+        }
+        if (value != null) {
+            for (byte b : value) {
+                if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                    return b == '{' ? Format.json : Format.avro;
+                }
+            }
+        }
+        return Format.avro;
     }
 }

@@ -4,6 +4,7 @@ import dev.quiver.io.DecodeException;
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.RawLineReader;
 import dev.quiver.jobs.ReadableFileConverter;
+import dev.quiver.jobs.ValueFormatOptions.Format;
 import dev.quiver.kafka.KafkaTopics;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -26,7 +27,8 @@ import java.util.function.LongFunction;
 
 /**
  * {@code quiver publish}: sends NDJSON records from a file, or generated ones, to a topic in Avro
- * single-object encoding. A file is checked whole before anything is sent, so a bad line sends
+ * single-object encoding, or with {@code --value-format json} as JSON values (each record's NDJSON
+ * line, defaults filled in). A file is checked whole before anything is sent, so a bad line sends
  * nothing.
  *
  * <pre>{@code
@@ -78,6 +80,15 @@ final class PublishCommand implements Callable<Integer> {
                 description = "Generate N synthetic records.")
         Long generate;
     }
+
+    @Option(
+            names = "--value-format",
+            paramLabel = "FORMAT",
+            defaultValue = "avro",
+            description =
+                    "Record values: avro (single-object) or json (one NDJSON line)"
+                            + " (default: ${DEFAULT-VALUE}).")
+    Format valueFormat;
 
     @Option(
             names = "--rate",
@@ -155,7 +166,7 @@ final class PublishCommand implements Callable<Integer> {
         NdjsonCodec<? extends SpecificRecord> codec = NdjsonCodec.of(type.recordClass());
         try (RecordSender sender =
                         new RecordSender(
-                                KafkaClients.producer(broker), type, target);
+                                KafkaClients.producer(broker), type, target, valueFormat);
                 RawLineReader reader = new RawLineReader(Files.newInputStream(file))) {
             Pacer pacer = new Pacer(rate);
             long sent = 0;
@@ -174,7 +185,8 @@ final class PublishCommand implements Callable<Integer> {
     private long publishGenerated(long count, String target) throws Exception {
         LongFunction<SpecificRecord> records = type.generator(generator.streams(dim, namespace));
         try (RecordSender sender =
-                new RecordSender(KafkaClients.producer(broker), type, target)) {
+                new RecordSender(
+                        KafkaClients.producer(broker), type, target, valueFormat)) {
             Pacer pacer = new Pacer(rate);
             for (long i = 0; i < count; i++) {
                 sender.send(records.apply(i));

@@ -17,8 +17,9 @@ import java.util.Map;
 /**
  * Where a job reads and writes, and how it checkpoints: the options every job shares, as a picocli
  * mixin used both by {@code quiver run JOB} and by the job mains that {@code flink run} starts. The
- * Kafka and checkpoint options are mixins of their own ({@link KafkaOptions}, {@link
- * CheckpointOptions}); the output, parallelism and dead-letter options are here.
+ * Kafka, value-format and checkpoint options are mixins of their own ({@link KafkaOptions}, {@link
+ * ValueFormatOptions}, {@link CheckpointOptions}); the output, parallelism and dead-letter options
+ * are here.
  *
  * <p>Either {@code --bootstrap} (Kafka in, Kafka out, exactly-once) or {@code --input} with {@code
  * --output} (NDJSON files, bounded). {@link #check(Map)} enforces that.
@@ -31,6 +32,8 @@ import java.util.Map;
 public final class JobIoOptions {
 
     @Mixin KafkaOptions kafka;
+
+    @Mixin ValueFormatOptions valueFormats;
 
     @Mixin CheckpointOptions checkpoints;
 
@@ -116,6 +119,11 @@ public final class JobIoOptions {
                             + (one ? ": create it" : ": create them")
                             + ", or run the job with --create-topics");
         }
+    }
+
+    /** How the job's Kafka record values are encoded (Avro unless given). */
+    public ValueFormatOptions valueFormats() {
+        return valueFormats;
     }
 
     /** The user's Kafka client settings (none in file mode). */
@@ -253,6 +261,7 @@ public final class JobIoOptions {
             }
         }
         kafka.topicCreation().layout();
+        valueFormats.check(usesKafka());
         checkpoints.checkStateBackend();
         if (parallelism != null && parallelism < 1) {
             throw new IllegalArgumentException(

@@ -3,6 +3,7 @@ package dev.quiver.jobs;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.RecordFormat;
 import dev.quiver.io.flink.AvroKafkaSerializer;
+import dev.quiver.io.flink.JsonKafkaSerializer;
 import dev.quiver.io.flink.KafkaRawRecordDeserializer;
 import dev.quiver.io.flink.NdjsonFileSink;
 import dev.quiver.io.flink.NumberedLineFormat;
@@ -36,8 +37,9 @@ import java.util.Properties;
 
 /**
  * Builds the sources, sinks and environment of a job from its {@link JobIoOptions}: Kafka topics
- * with exactly-once sinks, or NDJSON files. Every job goes through here, so local runs, cluster
- * runs and file backfills share one shape: sources, decode, operator, encode, sinks.
+ * with exactly-once sinks (values in Avro or JSON, {@link ValueFormatOptions}), or NDJSON files.
+ * Every job goes through here, so local runs, cluster runs and file backfills share one shape:
+ * sources, decode, operator, encode, sinks.
  *
  * <pre>{@code
  * PipelineIo io = new PipelineIo("bayes", options);
@@ -67,8 +69,18 @@ public final class PipelineIo {
         this.options = options;
     }
 
-    /** The format of the raw input: Avro on Kafka, NDJSON in files. */
+    /** The format of the raw input: on Kafka as {@code --input-format} says, NDJSON in files. */
     public RecordFormat format() {
+        return options.usesKafka()
+                ? options.valueFormats().input().recordFormat()
+                : RecordFormat.NDJSON;
+    }
+
+    /**
+     * The format of a control input (the score job's models): Avro on Kafka whatever the value
+     * format of the job's other topics, NDJSON in files.
+     */
+    public RecordFormat controlFormat() {
         return options.usesKafka() ? RecordFormat.AVRO : RecordFormat.NDJSON;
     }
 
@@ -246,7 +258,10 @@ public final class PipelineIo {
                         clientProperties(
                                 Map.of(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                                         TRANSACTION_TIMEOUT_MS)))
-                .setRecordSerializer(new AvroKafkaSerializer<>(type, topic, keyOf))
+                .setRecordSerializer(
+                        options.valueFormats().output() == ValueFormatOptions.Format.json
+                                ? new JsonKafkaSerializer<>(type, topic, keyOf)
+                                : new AvroKafkaSerializer<>(type, topic, keyOf))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .build();

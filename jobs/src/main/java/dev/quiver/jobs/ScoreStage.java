@@ -179,7 +179,7 @@ public final class ScoreStage implements Stage {
                 observations.decode(context, raw, RecordValidator.acceptAll(), "score-decode");
         ModelsInput models =
                 new ModelsInput(
-                        context.io().format(),
+                        context.io().controlFormat(),
                         MAX_MODEL_BYTES,
                         modelsEnd(context),
                         maxHeldObservations);

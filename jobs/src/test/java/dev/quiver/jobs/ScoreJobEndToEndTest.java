@@ -549,8 +549,13 @@ class ScoreJobEndToEndTest {
 
     /** Observation {@code o<i>}, the features of row {@code i} (cycling over the rows). */
     private static Observation observation(int i) {
+        return observation(i, rows[i % rows.length]);
+    }
+
+    /** Observation {@code o<i>} of key {@code k<i mod 5>} with the features of {@code row}. */
+    static Observation observation(int i, double[] row) {
         List<Double> features = new ArrayList<>();
-        for (double f : rows[i % rows.length]) {
+        for (double f : row) {
             features.add(f);
         }
         return Observation.newBuilder()
@@ -579,18 +584,24 @@ class ScoreJobEndToEndTest {
     }
 
     private int publishModel(Path file, long version, String topic) {
-        return run(
-                "publish-model",
-                "--bootstrap",
-                broker.bootstrapServers(),
-                "--file",
-                file.toString(),
-                "--model-id",
-                "churn",
-                "--version",
-                String.valueOf(version),
-                "--topic",
-                topic);
+        return run(publishModelArgs(broker.bootstrapServers(), file, version, topic));
+    }
+
+    /** The arguments of {@code quiver publish-model}: {@code file} as version of churn. */
+    static String[] publishModelArgs(String bootstrap, Path file, long version, String topic) {
+        return new String[] {
+            "publish-model",
+            "--bootstrap",
+            bootstrap,
+            "--file",
+            file.toString(),
+            "--model-id",
+            "churn",
+            "--version",
+            String.valueOf(version),
+            "--topic",
+            topic
+        };
     }
 
     private static List<Score> readScores(String topic, int expected) {
@@ -631,7 +642,7 @@ class ScoreJobEndToEndTest {
         return predictions;
     }
 
-    private static Path oracles() {
+    static Path oracles() {
         String property = System.getProperty("quiver.oracles");
         if (property != null && !property.isBlank() && Files.isDirectory(Paths.get(property))) {
             return Paths.get(property);
@@ -639,7 +650,7 @@ class ScoreJobEndToEndTest {
         return Paths.get("../../shared/oracles");
     }
 
-    private static double[][] csv(Path file) throws IOException {
+    static double[][] csv(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file);
         double[][] out = new double[lines.size() - 1][];
         for (int r = 1; r < lines.size(); r++) {

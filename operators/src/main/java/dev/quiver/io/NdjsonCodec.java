@@ -1,10 +1,14 @@
 package dev.quiver.io;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -132,6 +136,37 @@ public final class NdjsonCodec<T extends SpecificRecord> implements Serializable
             throw new IllegalArgumentException("record must not be null");
         }
         return BY_CLASS.get(record.getClass()).write(record);
+    }
+
+    /**
+     * The JSON object in {@code value}, a Kafka record value in the JSON format of any type, as one
+     * NDJSON line: its text, with line breaks turned into spaces (outside strings, where JSON
+     * allows them, they are only whitespace). For tools such as {@code quiver consume} that print
+     * values without knowing their type; the fields are not checked against a schema.
+     *
+     * @throws DecodeException if the bytes are not well-formed UTF-8 or not one JSON object
+     */
+    public static String jsonLine(byte[] value) throws DecodeException {
+        if (value == null) {
+            throw new DecodeException("not a JSON object: the value is null");
+        }
+        int bad = StrictUtf8.malformedAt(value, 0, value.length);
+        if (bad >= 0) {
+            throw new DecodeException(JsonUtf8Locator.reason(value, bad));
+        }
+        String text = new String(value, StandardCharsets.UTF_8);
+        try (JsonParser p = JsonRecordReader.JSON.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new DecodeException("not a JSON object");
+            }
+            p.skipChildren();
+            if (p.nextToken() != null) {
+                throw new DecodeException("trailing content after the JSON object");
+            }
+        } catch (IOException e) {
+            throw new DecodeException("malformed JSON: " + e.getMessage(), e);
+        }
+        return text.replace('\r', ' ').replace('\n', ' ');
     }
 
     private String write(SpecificRecord record) {

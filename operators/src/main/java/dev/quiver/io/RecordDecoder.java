@@ -3,9 +3,10 @@ package dev.quiver.io;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Decodes the raw bytes of one record of a known type: Avro single-object encoding on Kafka, one
- * NDJSON line in files, refusing records larger than a bound before parsing them. Every way a
- * record can be bad is a {@link DecodeException} whose message is the dead letter's reason.
+ * Decodes the raw bytes of one record of a known type: Avro single-object encoding (Kafka), or
+ * one JSON object (an NDJSON line in files, a JSON Kafka value), refusing records larger than a
+ * bound before parsing them. Every way a record can be bad is a {@link DecodeException} whose
+ * message is the dead letter's reason.
  *
  * <p>Not thread-safe (the codecs reuse their buffers): one per task, made in {@code open()}.
  *
@@ -62,6 +63,13 @@ public final class RecordDecoder<T extends SpecificRecord> {
         if (payload.length > maxBytes) {
             throw new DecodeException(
                     "record of " + payload.length + " bytes exceeds the limit of " + maxBytes);
+        }
+        if (payload.length >= 2
+                && payload[0] == SingleObjectFormat.MAGIC_0
+                && payload[1] == SingleObjectFormat.MAGIC_1) {
+            // Never UTF-8 (C3 needs a continuation byte): say what it is, not where it breaks.
+            throw new DecodeException(
+                    "an Avro single-object record (starts with C3 01), not a JSON object");
         }
         // The bytes, not a String made of them: that would turn malformed UTF-8 into U+FFFD.
         return ndjson.decodeUtf8(payload);
