@@ -88,16 +88,6 @@ public final class BrokerSecurity {
         return new BrokerSecurity(users, acls);
     }
 
-    /** The user names, in file order; passwords stay inside. */
-    public Set<String> userNames() {
-        return users.keySet();
-    }
-
-    /** The number of ACLs. */
-    public int aclCount() {
-        return acls.size();
-    }
-
     /** Replaces the listener settings of a plaintext broker's {@code props} with secured ones. */
     void secure(Properties props, BrokerTls tls, int port, int mtlsPort, int controllerPort) {
         String host = "localhost";

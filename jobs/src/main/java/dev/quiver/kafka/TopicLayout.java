@@ -33,11 +33,6 @@ public record TopicLayout(Optional<Integer> partitions, Optional<Short> replicat
         });
     }
 
-    /** The broker's defaults for both. */
-    public static TopicLayout brokerDefaults() {
-        return new TopicLayout(Optional.empty(), Optional.empty());
-    }
-
     /** {@code partitions} partitions, replicated {@code replicationFactor} times. */
     public static TopicLayout of(int partitions, short replicationFactor) {
         return new TopicLayout(Optional.of(partitions), Optional.of(replicationFactor));
