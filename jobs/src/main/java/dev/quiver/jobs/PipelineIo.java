@@ -14,6 +14,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -109,6 +110,13 @@ public final class PipelineIo {
                         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
             }
         }
+        // Every record and state type has a specific serializer (POJO, Avro or a Quiver one);
+        // a type that would fall back to Kryo fails the job's build instead of running slowly.
+        config.set(PipelineOptions.GENERIC_TYPES, false);
+        // Chained operators hand records on without a defensive deep copy (for an Avro record,
+        // GenericData.deepCopy of every field). Safe because no function mutates a record it
+        // received or emitted: every result is built fresh (docs/contributing.md).
+        config.set(PipelineOptions.OBJECT_REUSE, true);
         config.set(StateBackendOptions.STATE_BACKEND, options.stateBackend());
         if (options.stateBackend().equals("rocksdb")) {
             // Only the files changed since the last checkpoint are uploaded.

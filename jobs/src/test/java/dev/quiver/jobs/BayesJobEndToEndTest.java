@@ -56,7 +56,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -589,7 +588,7 @@ class BayesJobEndToEndTest {
                 Duration.ZERO,
                 Duration.ofSeconds(90));
         Thread.sleep(1000);
-        job.cancel().get(60, TimeUnit.SECONDS);
+        JobClients.cancelAndAwait(job);
         Path checkpoint = CompletedCheckpoints.latest(checkpoints);
 
         List<String> restoreArgs = new ArrayList<>(List.of(common));
@@ -635,7 +634,8 @@ class BayesJobEndToEndTest {
                 posteriorsTopic,
                 records -> results.addNew(records).completeFor(data.size(), Duration.ofSeconds(3)),
                 Duration.ofSeconds(90));
-        restored.cancel().get(60, TimeUnit.SECONDS);
+        JobClients.cancelAndAwait(restored);
+        JobClients.deleteCheckpoints(checkpoints);
 
         assertThat(results.keyUpdates).hasSize(data.size());
         Map<String, PosteriorUpdate> byId = new HashMap<>();

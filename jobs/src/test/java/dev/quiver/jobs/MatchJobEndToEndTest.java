@@ -39,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The match job on a real broker and on files, in event-time order so answers are deterministic,
@@ -229,7 +228,7 @@ class MatchJobEndToEndTest {
                 Duration.ZERO,
                 Duration.ofSeconds(90));
         Thread.sleep(1000);
-        job.cancel().get(60, TimeUnit.SECONDS);
+        JobClients.cancelAndAwait(job);
         Path checkpoint = CompletedCheckpoints.latest(checkpoints);
 
         List<String> restoreArgs = new ArrayList<>(List.of(common));
@@ -272,7 +271,8 @@ class MatchJobEndToEndTest {
                         Duration.ofSeconds(60))) {
             answers.add(codec.decode(r.value()));
         }
-        restored.cancel().get(60, TimeUnit.SECONDS);
+        JobClients.cancelAndAwait(restored);
+        JobClients.deleteCheckpoints(checkpoints);
         assertThat(answers).hasSize(expected.size());
         assertThat(byQuery(answers)).isEqualTo(expected);
     }

@@ -45,7 +45,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -262,7 +261,7 @@ class ScoreJobEndToEndTest {
         publish(observations, 100, rows.length);
         int total = 60 + probes + rows.length - 100;
         List<Score> all = readScores(scores, total);
-        client.cancel().get(60, TimeUnit.SECONDS);
+        JobClients.cancelAndAwait(client);
 
         double[] v0 = predictions(EnsembleModels.fromBytes(version0));
         double[] v2 = predictions(EnsembleModels.load(bagging));
@@ -471,7 +470,7 @@ class ScoreJobEndToEndTest {
         // o0 and at most the probes before the first score are unscored.
         List<Score> scores = readScores(Topics.SCORES, rows.length - probes);
         List<String> unscored = noModelDeadLetters(rows.length - scores.size());
-        client.cancel().get(60, TimeUnit.SECONDS);
+        JobClients.cancelAndAwait(client);
 
         double[] expected = predictions(EnsembleModels.load(bagging));
         Map<String, Score> byId = new HashMap<>();

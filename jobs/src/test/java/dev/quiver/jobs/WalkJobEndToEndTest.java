@@ -44,7 +44,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The walk job on files with parallelism 1 and 4, on a real KRaft broker, and stopped and restored
@@ -254,7 +253,7 @@ class WalkJobEndToEndTest {
                 EVENTS / 3,
                 Duration.ZERO,
                 Duration.ofSeconds(90));
-        job.cancel().get(60, TimeUnit.SECONDS);
+        JobClients.cancelAndAwait(job);
 
         List<String> restoreArgs = new ArrayList<>(common);
         // Unbounded again: splits restored from the first run keep its (absent) stopping offsets,
@@ -272,7 +271,8 @@ class WalkJobEndToEndTest {
                         EVENTS,
                         Duration.ofSeconds(3),
                         Duration.ofSeconds(120));
-        restored.cancel().get(60, TimeUnit.SECONDS);
+        JobClients.cancelAndAwait(restored);
+        JobClients.deleteCheckpoints(checkpoints);
 
         AvroSingleObjectCodec<WalkSummary> codec = AvroSingleObjectCodec.of(WalkSummary.class);
         List<WalkSummary> committed = new ArrayList<>();
