@@ -1,9 +1,12 @@
 package dev.quiver.walk;
 
+import dev.quiver.compute.WalkTallies;
+
 import org.hipparchus.distribution.continuous.NormalDistribution;
 import org.hipparchus.distribution.discrete.BinomialDistribution;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -412,6 +415,136 @@ public final class WalkExact {
             throw new IllegalArgumentException(
                     "result simulated " + result.spec() + ", not " + spec);
         }
+        return estimates(
+                new Simulated() {
+                    @Override
+                    public double start() {
+                        return result.start();
+                    }
+
+                    @Override
+                    public double mean() {
+                        return result.mean();
+                    }
+
+                    @Override
+                    public double variance() {
+                        return result.variance();
+                    }
+
+                    @Override
+                    public double quantile(int j) {
+                        return result.quantile(QUANTILE_PROBABILITIES.get(j));
+                    }
+
+                    @Override
+                    public double hitProbability() {
+                        return result.hitProbability();
+                    }
+
+                    @Override
+                    public double maximumMean() {
+                        return result.maximumMean();
+                    }
+
+                    @Override
+                    public double returnProbability() {
+                        return result.returnProbability();
+                    }
+
+                    @Override
+                    public double meanFractionAbove() {
+                        return result.meanFractionAbove();
+                    }
+                });
+    }
+
+    /**
+     * As {@link #estimates(WalkResult)} for simulation {@code i} of {@code tallies}, started at
+     * {@code start}: the tallies of a {@link dev.quiver.compute.WalkKernel} run of this spec, whose
+     * quantile probabilities are {@link #QUANTILE_PROBABILITIES} in that order.
+     *
+     * @throws IllegalArgumentException if the tallies report other quantiles
+     */
+    public List<WalkEstimate> estimates(WalkTallies tallies, int i, double start) {
+        double[] probabilities = tallies.quantileProbabilities();
+        if (probabilities.length != QUANTILE_PROBABILITIES.size()) {
+            throw new IllegalArgumentException(
+                    "tallies report quantiles of " + Arrays.toString(probabilities) + ", not "
+                            + QUANTILE_PROBABILITIES);
+        }
+        for (int j = 0; j < probabilities.length; j++) {
+            if (probabilities[j] != QUANTILE_PROBABILITIES.get(j)) {
+                throw new IllegalArgumentException(
+                        "tallies report quantiles of " + Arrays.toString(probabilities) + ", not "
+                                + QUANTILE_PROBABILITIES);
+            }
+        }
+        return estimates(
+                new Simulated() {
+                    @Override
+                    public double start() {
+                        return start;
+                    }
+
+                    @Override
+                    public double mean() {
+                        return tallies.mean(i);
+                    }
+
+                    @Override
+                    public double variance() {
+                        return tallies.variance(i);
+                    }
+
+                    @Override
+                    public double quantile(int j) {
+                        return tallies.quantile(i, j);
+                    }
+
+                    @Override
+                    public double hitProbability() {
+                        return tallies.hitProbability(i);
+                    }
+
+                    @Override
+                    public double maximumMean() {
+                        return tallies.maximumMean(i);
+                    }
+
+                    @Override
+                    public double returnProbability() {
+                        return tallies.returnProbability(i);
+                    }
+
+                    @Override
+                    public double meanFractionAbove() {
+                        return tallies.meanFractionAbove(i);
+                    }
+                });
+    }
+
+    /** What {@link #estimates} reads of a simulation, wherever its statistics are kept. */
+    private interface Simulated {
+        double start();
+
+        double mean();
+
+        double variance();
+
+        /** The quantile of {@code QUANTILE_PROBABILITIES.get(j)}, an absolute level. */
+        double quantile(int j);
+
+        double hitProbability();
+
+        double maximumMean();
+
+        double returnProbability();
+
+        double meanFractionAbove();
+    }
+
+    private List<WalkEstimate> estimates(Simulated result) {
         double start = result.start();
         double m = spec.paths();
         List<WalkEstimate> rows = new ArrayList<>();
@@ -424,11 +557,12 @@ public final class WalkExact {
                         Math.sqrt(
                                 (fourthCentralMoment - variance * variance * (m - 3) / (m - 1))
                                         / m)));
-        for (double probability : QUANTILE_PROBABILITIES) {
+        for (int j = 0; j < QUANTILE_PROBABILITIES.size(); j++) {
+            double probability = QUANTILE_PROBABILITIES.get(j);
             rows.add(
                     new WalkEstimate(
                             "q" + probability,
-                            result.quantile(probability),
+                            result.quantile(j),
                             start + quantile(probability),
                             Double.NaN));
         }
