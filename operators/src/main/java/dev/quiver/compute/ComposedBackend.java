@@ -48,14 +48,22 @@ final class ComposedBackend implements ComputeBackend {
 
     void checkComplete() {
         if (!complete()) {
+            List<String> missing = new ArrayList<>();
+            if (distances == null) {
+                missing.add("distances");
+            }
+            if (walks == null) {
+                missing.add("walks");
+            }
+            if (forests == null) {
+                missing.add("forests");
+            }
             throw new IllegalStateException(
                     "compute backend "
                             + name
                             + " lacks "
-                            + (distances == null ? "distances " : "")
-                            + (walks == null ? "walks " : "")
-                            + (forests == null ? "forests " : "")
-                            + "and no java provider on the classpath offers them");
+                            + missing
+                            + " and no java provider on the classpath offers them");
         }
     }
 
