@@ -47,8 +47,8 @@ class JavaWalkKernelTest {
             specs.add(new WalkSpec(model, 65, 300, Double.NaN, WalkSpec.Track.PATH));
         }
         // Enough paths that a budget of the passes' size runs these in passes.
-        specs.add(WalkSpec.finalPositions(WalkModel.gaussian(0, 1), 20, 20_000));
-        specs.add(new WalkSpec(WalkModel.studentT(0, 1, 4), 20, 20_000, 2.5, WalkSpec.Track.PATH));
+        specs.add(WalkSpec.finalPositions(WalkModel.gaussian(0.1, 2), 3, 300_000));
+        specs.add(new WalkSpec(WalkModel.studentT(0, 1, 2.5), 5, 300_000, 1.5, WalkSpec.Track.PATH));
         return specs;
     }
 
@@ -120,30 +120,37 @@ class JavaWalkKernelTest {
                 .hasMessageContaining("p must be in [0, 1]");
     }
 
+    /** Bits, so that NaN equals NaN and -0 differs from +0. */
+    private static long bits(double value) {
+        return Double.doubleToRawLongBits(value);
+    }
+
     private static void assertSame(String what, WalkResult expected, WalkTallies tallies, int i) {
-        assertThat(tallies.mean(i)).as("%s mean", what).isEqualTo(expected.mean());
-        assertThat(tallies.variance(i)).as("%s variance", what).isEqualTo(expected.variance());
+        assertThat(bits(tallies.mean(i))).as("%s mean", what).isEqualTo(bits(expected.mean()));
+        assertThat(bits(tallies.variance(i)))
+                .as("%s variance", what)
+                .isEqualTo(bits(expected.variance()));
         for (int j = 0; j < PROBABILITIES.length; j++) {
-            assertThat(tallies.quantile(i, j))
+            assertThat(bits(tallies.quantile(i, j)))
                     .as("%s quantile %s", what, PROBABILITIES[j])
-                    .isEqualTo(expected.quantile(PROBABILITIES[j]));
+                    .isEqualTo(bits(expected.quantile(PROBABILITIES[j])));
         }
         assertThat(tallies.binCount(i)).as("%s bins", what).isEqualTo(expected.binCount());
         for (int b = 0; b < expected.binCount(); b++) {
-            assertThat(tallies.binLevel(i, b)).as("%s bin %d", what, b)
-                    .isEqualTo(expected.binLevel(b));
+            assertThat(bits(tallies.binLevel(i, b))).as("%s bin %d", what, b)
+                    .isEqualTo(bits(expected.binLevel(b)));
             assertThat(tallies.binPaths(i, b)).as("%s bin %d", what, b)
                     .isEqualTo(expected.binPaths(b));
         }
         assertThat(tallies.hits(i)).as("%s hits", what).isEqualTo(expected.hits());
-        assertThat(tallies.hitProbability(i)).as("%s hit", what)
-                .isEqualTo(expected.hitProbability());
-        assertThat(tallies.maximumMean(i)).as("%s maximum", what)
-                .isEqualTo(expected.maximumMean());
-        assertThat(tallies.returnProbability(i)).as("%s return", what)
-                .isEqualTo(expected.returnProbability());
-        assertThat(tallies.meanFractionAbove(i)).as("%s above", what)
-                .isEqualTo(expected.meanFractionAbove());
+        assertThat(bits(tallies.hitProbability(i))).as("%s hit", what)
+                .isEqualTo(bits(expected.hitProbability()));
+        assertThat(bits(tallies.maximumMean(i))).as("%s maximum", what)
+                .isEqualTo(bits(expected.maximumMean()));
+        assertThat(bits(tallies.returnProbability(i))).as("%s return", what)
+                .isEqualTo(bits(expected.returnProbability()));
+        assertThat(bits(tallies.meanFractionAbove(i))).as("%s above", what)
+                .isEqualTo(bits(expected.meanFractionAbove()));
         WalkExact exact = WalkExact.of(expected.spec());
         assertThat(exact.estimates(tallies, i, expected.start()))
                 .as("%s estimates", what)

@@ -399,7 +399,7 @@ public final class ScoreFunction
         // Scored through the backend's forests: the same bits as the model's own loop.
         model = loaded.scoredBy(backend.forests());
         modelVersion = update.getVersion();
-        buffer = loaded.newBuffer(1);
+        buffer = model.newBuffer(1);
         row = new float[loaded.featureCount()];
     }
 

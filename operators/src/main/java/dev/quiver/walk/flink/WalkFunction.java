@@ -1,19 +1,19 @@
 package dev.quiver.walk.flink;
 
-import dev.quiver.io.flink.DeadLetters;
 import dev.quiver.compute.ComputeBackend;
 import dev.quiver.compute.ComputeBackends;
 import dev.quiver.compute.WalkKernel;
 import dev.quiver.compute.WalkTallies;
+import dev.quiver.io.flink.DeadLetters;
 import dev.quiver.io.flink.OperatorMetrics;
 import dev.quiver.schema.HistogramBin;
 import dev.quiver.schema.WalkSummary;
+import dev.quiver.walk.JavaWalkKernel;
 import dev.quiver.walk.WalkEstimate;
 import dev.quiver.walk.WalkExact;
+import dev.quiver.walk.WalkLaws;
 import dev.quiver.walk.WalkModel;
 import dev.quiver.walk.WalkOptions;
-import dev.quiver.walk.JavaWalkKernel;
-import dev.quiver.walk.WalkLaws;
 import dev.quiver.walk.WalkSpec;
 import dev.quiver.walk.WalkStream;
 
