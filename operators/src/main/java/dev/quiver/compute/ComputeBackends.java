@@ -59,12 +59,25 @@ public final class ComputeBackends {
 
     /** The plain-Java reference backend, {@code java}: every capability, no native code. */
     public static ComputeBackend java() {
-        return byName(JavaDistancesProvider.NAME);
+        return byName(PlainJavaProvider.NAME);
     }
 
     /** True when {@link #byName(String)} accepts {@code name}: {@code auto} or a provider's. */
     public static boolean accepts(String name) {
         return AUTO.equals(name) || NAMES.contains(name);
+    }
+
+    /**
+     * Returns {@code name} if {@link #byName(String)} accepts it, for checking an option before
+     * anything opens.
+     *
+     * @throws IllegalArgumentException naming the backends found here otherwise
+     */
+    public static String requireKnown(String name) {
+        if (!accepts(name)) {
+            throw unknown(name, NAMES);
+        }
+        return name;
     }
 
     /**
@@ -122,11 +135,7 @@ public final class ComputeBackends {
         Map<String, List<BackendProvider>> byName = group(providers);
         List<BackendProvider> own = byName.get(name);
         if (own == null) {
-            throw new IllegalArgumentException(
-                    "unknown compute backend '"
-                            + name
-                            + "'; known: "
-                            + String.join(", ", names(providers)));
+            throw unknown(name, names(providers));
         }
         ComposedBackend backend = new ComposedBackend(name);
         try {
@@ -135,7 +144,7 @@ public final class ComputeBackends {
             }
             if (!backend.complete()) {
                 for (BackendProvider provider :
-                        byName.getOrDefault(JavaDistancesProvider.NAME, List.of())) {
+                        byName.getOrDefault(PlainJavaProvider.NAME, List.of())) {
                     if (!backend.complete()) {
                         backend.addFallback(provider.open());
                     }
@@ -147,6 +156,11 @@ public final class ComputeBackends {
             backend.close();
             throw e;
         }
+    }
+
+    private static IllegalArgumentException unknown(String name, List<String> known) {
+        return new IllegalArgumentException(
+                "unknown compute backend '" + name + "'; known: " + String.join(", ", known));
     }
 
     private static Map<String, List<BackendProvider>> group(List<BackendProvider> providers) {

@@ -10,28 +10,7 @@ package dev.quiver.compute;
  * provider.probe().available(); // true
  * }</pre>
  */
-public final class JavaDistancesProvider implements BackendProvider {
-
-    /** The name of the plain-Java backend. */
-    public static final String NAME = JavaDistances.NAME;
-
-    /** The lowest priority: {@code auto} takes it when nothing faster runs. */
-    public static final int PRIORITY = 100;
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int priority() {
-        return PRIORITY;
-    }
-
-    @Override
-    public BackendProbe probe() {
-        return BackendProbe.available("plain Java runs everywhere");
-    }
+public final class JavaDistancesProvider extends PlainJavaProvider {
 
     @Override
     public ComputeBackend open() {

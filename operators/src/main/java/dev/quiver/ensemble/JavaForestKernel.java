@@ -3,6 +3,7 @@ package dev.quiver.ensemble;
 import dev.quiver.compute.FlatForest;
 import dev.quiver.compute.ForestHandle;
 import dev.quiver.compute.ForestKernel;
+import dev.quiver.compute.PlainJavaProvider;
 
 /**
  * The {@code java} backend's forests: {@link TreeEnsemble}'s own scoring loop ({@link
@@ -21,7 +22,7 @@ import dev.quiver.compute.ForestKernel;
 public final class JavaForestKernel implements ForestKernel {
 
     /** The backend name this kernel reports. */
-    public static final String BACKEND = "java";
+    public static final String BACKEND = PlainJavaProvider.NAME;
 
     private int[] keys = new int[0];
     private float[] sums = new float[0];

@@ -1,9 +1,7 @@
 package dev.quiver.ensemble;
 
-import dev.quiver.compute.BackendProbe;
-import dev.quiver.compute.BackendProvider;
 import dev.quiver.compute.ComputeBackend;
-import dev.quiver.compute.JavaDistancesProvider;
+import dev.quiver.compute.PlainJavaProvider;
 
 /**
  * The {@code java} backend's forests ({@link JavaForestKernel}), registered here beside {@link
@@ -15,25 +13,10 @@ import dev.quiver.compute.JavaDistancesProvider;
  * }
  * }</pre>
  */
-public final class JavaForestProvider implements BackendProvider {
-
-    @Override
-    public String name() {
-        return JavaForestKernel.BACKEND;
-    }
-
-    @Override
-    public int priority() {
-        return JavaDistancesProvider.PRIORITY;
-    }
-
-    @Override
-    public BackendProbe probe() {
-        return BackendProbe.available("plain Java runs everywhere");
-    }
+public final class JavaForestProvider extends PlainJavaProvider {
 
     @Override
     public ComputeBackend open() {
-        return ComputeBackend.partial(JavaForestKernel.BACKEND, null, null, new JavaForestKernel());
+        return ComputeBackend.partial(NAME, null, null, new JavaForestKernel());
     }
 }

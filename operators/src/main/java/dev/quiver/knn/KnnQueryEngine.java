@@ -2,7 +2,7 @@ package dev.quiver.knn;
 
 import dev.quiver.compute.ComputeBackend;
 import dev.quiver.compute.ComputeBackends;
-import dev.quiver.compute.JavaDistancesProvider;
+import dev.quiver.compute.PlainJavaProvider;
 
 /**
  * Answers a {@link QueryBatch} against one namespace's {@link LivePoints} by the path the options
@@ -57,7 +57,7 @@ public final class KnnQueryEngine implements AutoCloseable {
      * the options always use the kd-tree, which is plain Java.
      */
     public String backend() {
-        return backend == null ? JavaDistancesProvider.NAME : backend.distances().backend();
+        return backend == null ? PlainJavaProvider.NAME : backend.distances().backend();
     }
 
     /**

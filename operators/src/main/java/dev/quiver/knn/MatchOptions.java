@@ -149,14 +149,7 @@ public record MatchOptions(
         }
 
         public Builder backend(String backend) {
-            if (!dev.quiver.compute.ComputeBackends.accepts(backend)) {
-                throw new IllegalArgumentException(
-                        "unknown compute backend '"
-                                + backend
-                                + "'; known: "
-                                + String.join(", ", dev.quiver.compute.ComputeBackends.NAMES));
-            }
-            this.backend = backend;
+            this.backend = dev.quiver.compute.ComputeBackends.requireKnown(backend);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.quiver.walk;
 
+import dev.quiver.compute.PlainJavaProvider;
 import dev.quiver.compute.WalkKernel;
 import dev.quiver.compute.WalkLaw;
 import dev.quiver.compute.WalkTallies;
@@ -21,7 +22,7 @@ import dev.quiver.compute.WalkTallies;
 public final class JavaWalkKernel implements WalkKernel {
 
     /** The backend name this kernel reports. */
-    public static final String BACKEND = "java";
+    public static final String BACKEND = PlainJavaProvider.NAME;
 
     private final WalkResult[] result = {new WalkResult()};
     private final long[] oneKey = new long[1];

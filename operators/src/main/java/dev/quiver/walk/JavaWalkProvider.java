@@ -1,9 +1,7 @@
 package dev.quiver.walk;
 
-import dev.quiver.compute.BackendProbe;
-import dev.quiver.compute.BackendProvider;
 import dev.quiver.compute.ComputeBackend;
-import dev.quiver.compute.JavaDistancesProvider;
+import dev.quiver.compute.PlainJavaProvider;
 
 /**
  * The {@code java} backend's walks ({@link JavaWalkKernel}), registered here beside the Philox
@@ -15,25 +13,10 @@ import dev.quiver.compute.JavaDistancesProvider;
  * }
  * }</pre>
  */
-public final class JavaWalkProvider implements BackendProvider {
-
-    @Override
-    public String name() {
-        return JavaWalkKernel.BACKEND;
-    }
-
-    @Override
-    public int priority() {
-        return JavaDistancesProvider.PRIORITY;
-    }
-
-    @Override
-    public BackendProbe probe() {
-        return BackendProbe.available("plain Java runs everywhere");
-    }
+public final class JavaWalkProvider extends PlainJavaProvider {
 
     @Override
     public ComputeBackend open() {
-        return ComputeBackend.partial(JavaWalkKernel.BACKEND, null, new JavaWalkKernel(), null);
+        return ComputeBackend.partial(NAME, null, new JavaWalkKernel(), null);
     }
 }

@@ -415,48 +415,20 @@ public final class WalkExact {
             throw new IllegalArgumentException(
                     "result simulated " + result.spec() + ", not " + spec);
         }
+        double[] quantiles = new double[QUANTILE_PROBABILITIES.size()];
+        for (int j = 0; j < quantiles.length; j++) {
+            quantiles[j] = result.quantile(QUANTILE_PROBABILITIES.get(j));
+        }
         return estimates(
-                new Simulated() {
-                    @Override
-                    public double start() {
-                        return result.start();
-                    }
-
-                    @Override
-                    public double mean() {
-                        return result.mean();
-                    }
-
-                    @Override
-                    public double variance() {
-                        return result.variance();
-                    }
-
-                    @Override
-                    public double quantile(int j) {
-                        return result.quantile(QUANTILE_PROBABILITIES.get(j));
-                    }
-
-                    @Override
-                    public double hitProbability() {
-                        return result.hitProbability();
-                    }
-
-                    @Override
-                    public double maximumMean() {
-                        return result.maximumMean();
-                    }
-
-                    @Override
-                    public double returnProbability() {
-                        return result.returnProbability();
-                    }
-
-                    @Override
-                    public double meanFractionAbove() {
-                        return result.meanFractionAbove();
-                    }
-                });
+                new Simulated(
+                        result.start(),
+                        result.mean(),
+                        result.variance(),
+                        quantiles,
+                        result.hitProbability(),
+                        result.maximumMean(),
+                        result.returnProbability(),
+                        result.meanFractionAbove()));
     }
 
     /**
@@ -468,80 +440,49 @@ public final class WalkExact {
      */
     public List<WalkEstimate> estimates(WalkTallies tallies, int i, double start) {
         double[] probabilities = tallies.quantileProbabilities();
-        if (probabilities.length != QUANTILE_PROBABILITIES.size()) {
+        double[] quantiles = new double[QUANTILE_PROBABILITIES.size()];
+        boolean same = probabilities.length == quantiles.length;
+        for (int j = 0; same && j < quantiles.length; j++) {
+            same = probabilities[j] == QUANTILE_PROBABILITIES.get(j);
+            quantiles[j] = tallies.quantile(i, j);
+        }
+        if (!same) {
             throw new IllegalArgumentException(
-                    "tallies report quantiles of " + Arrays.toString(probabilities) + ", not "
+                    "tallies report quantiles of "
+                            + Arrays.toString(probabilities)
+                            + ", not "
                             + QUANTILE_PROBABILITIES);
         }
-        for (int j = 0; j < probabilities.length; j++) {
-            if (probabilities[j] != QUANTILE_PROBABILITIES.get(j)) {
-                throw new IllegalArgumentException(
-                        "tallies report quantiles of " + Arrays.toString(probabilities) + ", not "
-                                + QUANTILE_PROBABILITIES);
-            }
-        }
         return estimates(
-                new Simulated() {
-                    @Override
-                    public double start() {
-                        return start;
-                    }
-
-                    @Override
-                    public double mean() {
-                        return tallies.mean(i);
-                    }
-
-                    @Override
-                    public double variance() {
-                        return tallies.variance(i);
-                    }
-
-                    @Override
-                    public double quantile(int j) {
-                        return tallies.quantile(i, j);
-                    }
-
-                    @Override
-                    public double hitProbability() {
-                        return tallies.hitProbability(i);
-                    }
-
-                    @Override
-                    public double maximumMean() {
-                        return tallies.maximumMean(i);
-                    }
-
-                    @Override
-                    public double returnProbability() {
-                        return tallies.returnProbability(i);
-                    }
-
-                    @Override
-                    public double meanFractionAbove() {
-                        return tallies.meanFractionAbove(i);
-                    }
-                });
+                new Simulated(
+                        start,
+                        tallies.mean(i),
+                        tallies.variance(i),
+                        quantiles,
+                        tallies.hitProbability(i),
+                        tallies.maximumMean(i),
+                        tallies.returnProbability(i),
+                        tallies.meanFractionAbove(i)));
     }
 
-    /** What {@link #estimates} reads of a simulation, wherever its statistics are kept. */
-    private interface Simulated {
-        double start();
+    /**
+     * What {@link #estimates} reads of a simulation, wherever its statistics are kept: absolute
+     * levels, the quantiles of {@link #QUANTILE_PROBABILITIES} in order, the maximum's mean
+     * relative to the start.
+     */
+    private record Simulated(
+            double start,
+            double mean,
+            double variance,
+            double[] quantiles,
+            double hitProbability,
+            double maximumMean,
+            double returnProbability,
+            double meanFractionAbove) {
 
-        double mean();
-
-        double variance();
-
-        /** The quantile of {@code QUANTILE_PROBABILITIES.get(j)}, an absolute level. */
-        double quantile(int j);
-
-        double hitProbability();
-
-        double maximumMean();
-
-        double returnProbability();
-
-        double meanFractionAbove();
+        double quantile(int j) {
+            return quantiles[j];
+        }
     }
 
     private List<WalkEstimate> estimates(Simulated result) {

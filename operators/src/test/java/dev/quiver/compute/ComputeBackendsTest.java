@@ -98,6 +98,22 @@ class ComputeBackendsTest {
     }
 
     private static BackendProvider fake(String name, int priority, boolean runs, String why) {
+        BackendProbe probe = runs ? BackendProbe.available(why) : BackendProbe.unavailable(why);
+        return provider(name, priority, probe, null, null, null);
+    }
+
+    private static BackendProvider partial(
+            String name, DistanceKernel distances, WalkKernel walks, ForestKernel forests) {
+        return provider(name, 100, BackendProbe.available("test"), distances, walks, forests);
+    }
+
+    private static BackendProvider provider(
+            String name,
+            int priority,
+            BackendProbe probe,
+            DistanceKernel distances,
+            WalkKernel walks,
+            ForestKernel forests) {
         return new BackendProvider() {
             @Override
             public String name() {
@@ -111,32 +127,7 @@ class ComputeBackendsTest {
 
             @Override
             public BackendProbe probe() {
-                return runs ? BackendProbe.available(why) : BackendProbe.unavailable(why);
-            }
-
-            @Override
-            public ComputeBackend open() {
-                return ComputeBackend.partial(name, null, null, null);
-            }
-        };
-    }
-
-    private static BackendProvider partial(
-            String name, DistanceKernel distances, WalkKernel walks, ForestKernel forests) {
-        return new BackendProvider() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public int priority() {
-                return 100;
-            }
-
-            @Override
-            public BackendProbe probe() {
-                return BackendProbe.available("test");
+                return probe;
             }
 
             @Override

@@ -149,14 +149,7 @@ public final class ScoreFunction
      *     metric names the one that really runs
      */
     public ScoreFunction(String modelId, ModelUpdate initial, ModelsInput models, String backend) {
-        if (!ComputeBackends.accepts(backend)) {
-            throw new IllegalArgumentException(
-                    "unknown compute backend '"
-                            + backend
-                            + "'; known: "
-                            + String.join(", ", ComputeBackends.NAMES));
-        }
-        this.backendName = backend;
+        this.backendName = ComputeBackends.requireKnown(backend);
         this.modelId = modelId;
         this.initial = initial;
         this.models = models;

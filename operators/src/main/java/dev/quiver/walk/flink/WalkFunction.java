@@ -139,15 +139,8 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
      *     metric names the one that really runs
      */
     public WalkFunction(WalkOptions options, String backend) {
-        if (!ComputeBackends.accepts(backend)) {
-            throw new IllegalArgumentException(
-                    "unknown compute backend '"
-                            + backend
-                            + "'; known: "
-                            + String.join(", ", ComputeBackends.NAMES));
-        }
         this.options = options;
-        this.backendName = backend;
+        this.backendName = ComputeBackends.requireKnown(backend);
     }
 
     @Override
