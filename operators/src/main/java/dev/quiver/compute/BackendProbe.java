@@ -3,8 +3,8 @@ package dev.quiver.compute;
 import java.util.Objects;
 
 /**
- * Whether a {@link BackendProvider} can run here, and why (or why not), in one line for the log
- * and for error messages.
+ * Whether a {@link BackendProvider} can run here, and why (or why not), in one line for the log and
+ * for error messages.
  *
  * <pre>{@code
  * BackendProbe ok = BackendProbe.available("ND4J natives for linux-x86_64");

@@ -7,11 +7,11 @@ package dev.quiver.compute;
  *
  * <p>A provider contributes some capabilities under a backend name: several providers may share a
  * name, and the backend of that name has the capabilities of all of them (the plain-Java {@code
- * java} backend is three providers: distances in {@code compute}, walks in {@code walk}, forests
- * in {@code ensemble}, each beside the code it needs). A capability no provider of a name offers
- * comes from the {@code java} backend. {@link #probe()} must be cheap and must not load native
- * libraries: it runs for every {@code auto} choice; a provider class must not name a native
- * library's types in its own signatures, so listing it never loads them.
+ * java} backend is three providers: distances in {@code compute}, walks in {@code walk}, forests in
+ * {@code ensemble}, each beside the code it needs). A capability no provider of a name offers comes
+ * from the {@code java} backend. {@link #probe()} must be cheap and must not load native libraries:
+ * it runs for every {@code auto} choice; a provider class must not name a native library's types in
+ * its own signatures, so listing it never loads them.
  *
  * <pre>{@code
  * public final class MyProvider implements BackendProvider {

@@ -41,8 +41,8 @@ public interface DistanceKernel extends AutoCloseable {
     /**
      * Squared Euclidean distances between every query and every point of a block of caller rows.
      *
-     * <p>Writes {@code out[i * points.count() + j] = |q_i - x_j|^2} for the query rows {@code q_i
-     * = queries.rows()[queries.rowStart(i, dimension) ...]}, {@code i < queries.count()}, and the
+     * <p>Writes {@code out[i * points.count() + j] = |q_i - x_j|^2} for the query rows {@code q_i =
+     * queries.rows()[queries.rowStart(i, dimension) ...]}, {@code i < queries.count()}, and the
      * point rows {@code x_j}, {@code j < points.count()}. Entries of {@code out} past {@code
      * queries.count() * points.count()} are left alone.
      *

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * A tree ensemble as flat, immutable arrays: what a {@link ForestKernel} loads. {@code
- * dev.quiver.ensemble.TreeEnsemble#flatView()} exports it; the arrays are shared, never modified
- * by anyone (the record does not copy them).
+ * dev.quiver.ensemble.TreeEnsemble#flatView()} exports it; the arrays are shared, never modified by
+ * anyone (the record does not copy them).
  *
  * <p><b>Walk.</b> Tree {@code t} is walked from node {@code treeRoot[t]} for exactly {@code
  * treeDepth[t]} steps; at node {@code n} a row {@code x} goes to {@code right[n]} when {@code
@@ -15,8 +15,8 @@ import java.util.Objects;
  * value[n]}. Margin {@code g} of a row is the float32 sum of {@code baseMargins[g]} and, in tree
  * order, the values of the trees with {@code treeGroup[t] == g}: XGBoost's arithmetic, and the
  * order that makes margins bit-identical to {@code TreeEnsemble.score}. {@code treePadded[t]} says
- * that tree {@code t} is a perfect tree whose node {@code root + i} has children {@code root + 2i
- * + 1} and {@code root + 2i + 2}, which a walker may use instead of loading the children.
+ * that tree {@code t} is a perfect tree whose node {@code root + i} has children {@code root + 2i +
+ * 1} and {@code root + 2i + 2}, which a walker may use instead of loading the children.
  *
  * <pre>{@code
  * // one stump on feature 0: x < 0.5 gives -1, else +1; base margin 0
@@ -67,22 +67,37 @@ public record FlatForest(
                 || defaultLeft.length != nodes
                 || value.length != nodes) {
             throw new IllegalArgumentException(
-                    "node arrays differ in length: feature " + nodes + ", threshold "
-                            + threshold.length + ", left " + left.length + ", right "
-                            + right.length + ", defaultLeft " + defaultLeft.length + ", value "
+                    "node arrays differ in length: feature "
+                            + nodes
+                            + ", threshold "
+                            + threshold.length
+                            + ", left "
+                            + left.length
+                            + ", right "
+                            + right.length
+                            + ", defaultLeft "
+                            + defaultLeft.length
+                            + ", value "
                             + value.length);
         }
         int trees = treeRoot.length;
         if (treeDepth.length != trees || treeGroup.length != trees || treePadded.length != trees) {
             throw new IllegalArgumentException(
-                    "tree arrays differ in length: treeRoot " + trees + ", treeDepth "
-                            + treeDepth.length + ", treeGroup " + treeGroup.length
-                            + ", treePadded " + treePadded.length);
+                    "tree arrays differ in length: treeRoot "
+                            + trees
+                            + ", treeDepth "
+                            + treeDepth.length
+                            + ", treeGroup "
+                            + treeGroup.length
+                            + ", treePadded "
+                            + treePadded.length);
         }
         if (featureCount < 1 || baseMargins.length < 1) {
             throw new IllegalArgumentException(
-                    "a forest needs at least one feature and one margin, got " + featureCount
-                            + " and " + baseMargins.length);
+                    "a forest needs at least one feature and one margin, got "
+                            + featureCount
+                            + " and "
+                            + baseMargins.length);
         }
     }
 

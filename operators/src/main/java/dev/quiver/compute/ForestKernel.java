@@ -2,9 +2,9 @@ package dev.quiver.compute;
 
 /**
  * The forests capability: margins of tree ensembles ({@link FlatForest}) for blocks of rows,
- * bit-identical to {@code dev.quiver.ensemble.TreeEnsemble.score} (float32 comparisons, NaN by
- * each split's default, margins summed in tree order). The objective that turns margins into
- * predictions stays with the caller.
+ * bit-identical to {@code dev.quiver.ensemble.TreeEnsemble.score} (float32 comparisons, NaN by each
+ * split's default, margins summed in tree order). The objective that turns margins into predictions
+ * stays with the caller.
  *
  * <p>Load once per model ({@link #load} may copy the forest to a device), score per batch. Not
  * thread-safe: one per thread or Flink subtask.
@@ -29,9 +29,9 @@ public interface ForestKernel extends AutoCloseable {
      * Writes the margins of {@code rowCount} rows of {@code featureCount} floats, row-major from
      * index 0 of {@code rows}, to {@code outMargins[row * marginCount + g]}.
      *
-     * @throws IllegalArgumentException if {@code featureCount} is not the forest's, an array is
-     *     too short, the handle is another kernel's, or a row holds NaN and the forest does not
-     *     accept missing values
+     * @throws IllegalArgumentException if {@code featureCount} is not the forest's, an array is too
+     *     short, the handle is another kernel's, or a row holds NaN and the forest does not accept
+     *     missing values
      */
     void score(
             ForestHandle forest, float[] rows, int rowCount, int featureCount, float[] outMargins);

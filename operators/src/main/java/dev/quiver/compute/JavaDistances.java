@@ -5,10 +5,11 @@ import java.util.Arrays;
 /**
  * The reference distances: plain loops over the direct formula {@code sum_k (q_k - x_k)^2}, summed
  * in dimension order into a {@code float} accumulator. This is bit for bit the arithmetic of {@code
- * dev.quiver.knn.SquaredL2.distance} (Java evaluates {@code float} expressions strictly, so the same
- * loop gives the same bits everywhere); it is repeated here rather than imported so the compute
- * package does not depend on the kernels that use it. Its blocks keep their rows in a growing
- * {@code float[]}. Allocates nothing per call once its heap has grown to the largest {@code k}.
+ * dev.quiver.knn.SquaredL2.distance} (Java evaluates {@code float} expressions strictly, so the
+ * same loop gives the same bits everywhere); it is repeated here rather than imported so the
+ * compute package does not depend on the kernels that use it. Its blocks keep their rows in a
+ * growing {@code float[]}. Allocates nothing per call once its heap has grown to the largest {@code
+ * k}.
  *
  * <p>Error: each term carries two roundings for the difference and its square, and the sum adds
  * {@code d - 1} more, so {@code |out - D| <= gamma_{d+2} D} plus {@code d/2 Float.MIN_VALUE} of

@@ -5,8 +5,8 @@ import java.util.Locale;
 /**
  * The {@code nd4j-cpu} backend: distances by ND4J's GEMM over OpenBLAS ({@link Nd4jCpuDistances});
  * it has no walks or forests of its own, so those come from {@code java}. This class names no ND4J
- * type: the probe only looks for ND4J's classes and the platform its bundled natives are built
- * for, and ND4J loads when {@link #open()} runs.
+ * type: the probe only looks for ND4J's classes and the platform its bundled natives are built for,
+ * and ND4J loads when {@link #open()} runs.
  *
  * <pre>{@code
  * BackendProbe probe = new Nd4jCpuProvider().probe();

@@ -71,7 +71,11 @@ final class NearestHeap {
                 break;
             }
             if (child + 1 < length
-                    && worse(distances[child + 1], slots[child + 1], distances[child], slots[child])) {
+                    && worse(
+                            distances[child + 1],
+                            slots[child + 1],
+                            distances[child],
+                            slots[child])) {
                 child++;
             }
             if (!worse(distances[child], slots[child], distance, slot)) {

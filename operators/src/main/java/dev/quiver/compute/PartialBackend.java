@@ -3,8 +3,7 @@ package dev.quiver.compute;
 import java.util.Objects;
 
 /** {@link ComputeBackend#partial}: a fixed set of capabilities under one name. */
-record PartialBackend(
-        String name, DistanceKernel distances, WalkKernel walks, ForestKernel forests)
+record PartialBackend(String name, DistanceKernel distances, WalkKernel walks, ForestKernel forests)
         implements ComputeBackend {
 
     PartialBackend {

@@ -27,8 +27,8 @@ public interface PointBlock extends AutoCloseable {
     int dimension();
 
     /**
-     * Appends {@code count} rows, {@code rows[offset, offset + count * dimension())}, row-major,
-     * as live slots {@code slotCount() ...}; returns the first of them.
+     * Appends {@code count} rows, {@code rows[offset, offset + count * dimension())}, row-major, as
+     * live slots {@code slotCount() ...}; returns the first of them.
      *
      * @throws IllegalArgumentException if {@code count < 0} or the array is too short
      */
@@ -55,9 +55,9 @@ public interface PointBlock extends AutoCloseable {
     int liveCount();
 
     /**
-     * Moves the live rows to slots {@code 0 .. liveCount() - 1}, keeping their order, and drops
-     * the dead ones. Returns the map from every old slot to its new one, -1 for a dead slot (the
-     * array has the old {@code slotCount()} entries).
+     * Moves the live rows to slots {@code 0 .. liveCount() - 1}, keeping their order, and drops the
+     * dead ones. Returns the map from every old slot to its new one, -1 for a dead slot (the array
+     * has the old {@code slotCount()} entries).
      */
     int[] compact();
 

@@ -4,9 +4,9 @@ import java.util.Objects;
 
 /**
  * What a {@link WalkKernel} simulates, in primitives: the step law, {@code steps} steps on each of
- * {@code paths} paths, an optional barrier, whether path statistics are tracked, and the memory
- * one simulation may hold. {@code dev.quiver.walk.WalkLaws} converts a {@code WalkSpec} to it and
- * back; the meaning of every field is that of {@code WalkModel} and {@code WalkSpec}.
+ * {@code paths} paths, an optional barrier, whether path statistics are tracked, and the memory one
+ * simulation may hold. {@code dev.quiver.walk.WalkLaws} converts a {@code WalkSpec} to it and back;
+ * the meaning of every field is that of {@code WalkModel} and {@code WalkSpec}.
  *
  * <pre>{@code
  * WalkLaw law = new WalkLaw(WalkLaw.Kind.SIMPLE, 0.5, 0, 0, 0, Double.NaN,

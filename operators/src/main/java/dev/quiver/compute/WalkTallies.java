@@ -213,8 +213,7 @@ public final class WalkTallies {
 
     private int check(int i) {
         if (i < 0 || i >= count) {
-            throw new IndexOutOfBoundsException(
-                    "simulation " + i + " outside [0, " + count + ")");
+            throw new IndexOutOfBoundsException("simulation " + i + " outside [0, " + count + ")");
         }
         return i;
     }

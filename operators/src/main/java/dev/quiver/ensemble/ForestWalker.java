@@ -65,8 +65,8 @@ final class ForestWalker {
     }
 
     /**
-     * The float32 margins of rows {@code start .. start + count - 1} ({@code count <=
-     * BLOCK_ROWS}) into {@code sums[b * marginCount + g]}, {@code b} the row within the block.
+     * The float32 margins of rows {@code start .. start + count - 1} ({@code count <= BLOCK_ROWS})
+     * into {@code sums[b * marginCount + g]}, {@code b} the row within the block.
      *
      * @throws IllegalArgumentException if a row holds NaN and the forest has no rule for it
      */

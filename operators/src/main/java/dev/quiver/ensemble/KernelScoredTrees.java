@@ -6,9 +6,9 @@ import dev.quiver.compute.ForestKernel;
 /**
  * A {@link TreeEnsemble} whose margins a {@link ForestKernel} computes: the forest is loaded once
  * ({@link TreeEnsemble#flatView()}), each batch's float32 margins come from the kernel, and the
- * objective turns them into predictions here as {@link TreeEnsemble#score} does, so the outputs
- * are the same bits when the kernel's margins are (every kernel's contract). Not thread-safe: it
- * scores through the kernel and keeps a margins buffer that grows to the largest batch.
+ * objective turns them into predictions here as {@link TreeEnsemble#score} does, so the outputs are
+ * the same bits when the kernel's margins are (every kernel's contract). Not thread-safe: it scores
+ * through the kernel and keeps a margins buffer that grows to the largest batch.
  */
 final class KernelScoredTrees extends ShapedEnsemble {
 
@@ -18,9 +18,12 @@ final class KernelScoredTrees extends ShapedEnsemble {
     private float[] margins = new float[0];
 
     KernelScoredTrees(TreeEnsemble trees, ForestKernel forests) {
-        super(new Shape(
-                trees.featureCount(), trees.marginCount(), trees.classCount(),
-                trees.acceptsMissing()));
+        super(
+                new Shape(
+                        trees.featureCount(),
+                        trees.marginCount(),
+                        trees.classCount(),
+                        trees.acceptsMissing()));
         this.trees = trees;
         this.forests = forests;
         this.handle = forests.load(trees.flatView());

@@ -11,16 +11,16 @@ import dev.quiver.compute.SquaredNorms;
  * the exact re-ranking of its candidates by {@link SquaredL2#distance} and id, once a bound proves
  * that no other point can enter it.
  *
- * <p>The proof, for query {@code q} with {@code w} candidates of which the last has kernel
- * distance {@code g_w}: every other live point {@code x} has kernel distance {@code g >= g_w}, so
- * its exact distance is {@code D >= g_w - c (|q|^2 + max |x|^2 + d MIN_NORMAL)} ({@code c} the
- * kernel's {@link DistanceKernel#errorBound}, with one float roundoff of slack as in {@link
- * BruteForceKnn}); if that exceeds {@code (R + d MIN_VALUE) / (1 - gamma_{d+3})}, where {@code R}
- * is the k-th best re-ranked distance (or the radius), its direct distance is above {@code R} and
- * it cannot be an answer. A query whose proof fails is asked again with four times the candidates;
- * beyond {@value #MAX_WIDTH} candidates it is answered by scanning every live row with the direct
- * formula (data far from the origin compared with their spread, where the bound passes every
- * point), exact as always, only slower. Not thread-safe.
+ * <p>The proof, for query {@code q} with {@code w} candidates of which the last has kernel distance
+ * {@code g_w}: every other live point {@code x} has kernel distance {@code g >= g_w}, so its exact
+ * distance is {@code D >= g_w - c (|q|^2 + max |x|^2 + d MIN_NORMAL)} ({@code c} the kernel's
+ * {@link DistanceKernel#errorBound}, with one float roundoff of slack as in {@link BruteForceKnn});
+ * if that exceeds {@code (R + d MIN_VALUE) / (1 - gamma_{d+3})}, where {@code R} is the k-th best
+ * re-ranked distance (or the radius), its direct distance is above {@code R} and it cannot be an
+ * answer. A query whose proof fails is asked again with four times the candidates; beyond {@value
+ * #MAX_WIDTH} candidates it is answered by scanning every live row with the direct formula (data
+ * far from the origin compared with their spread, where the bound passes every point), exact as
+ * always, only slower. Not thread-safe.
  */
 final class BlockKnn {
 
@@ -55,7 +55,12 @@ final class BlockKnn {
      * unordered ({@code k == 0}), into the cleared {@code out}.
      */
     void search(
-            float[] queries, int count, int k, float sqRadius, BlockPoints points, NeighborBuffer[] out) {
+            float[] queries,
+            int count,
+            int k,
+            float sqRadius,
+            BlockPoints points,
+            NeighborBuffer[] out) {
         if (points.kernel() != distances) {
             throw new IllegalArgumentException(
                     "the points are in a block of another kernel than this search's "
@@ -88,7 +93,14 @@ final class BlockKnn {
             while (pendingCount > 0) {
                 if (width > MAX_WIDTH) {
                     for (int p = 0; p < pendingCount; p++) {
-                        scanAll(queries, q0 + pending[p], k, sqRadius, points, out, heaps[pending[p]]);
+                        scanAll(
+                                queries,
+                                q0 + pending[p],
+                                k,
+                                sqRadius,
+                                points,
+                                out,
+                                heaps[pending[p]]);
                     }
                     break;
                 }

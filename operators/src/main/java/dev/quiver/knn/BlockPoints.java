@@ -135,7 +135,8 @@ public final class BlockPoints implements PointSet, AutoCloseable {
                 ids[to] = ids[slot];
                 slotById.put(ids[to], to);
             }
-            maxSquaredNorm = Math.max(maxSquaredNorm, SquaredNorms.of(rows, to * dimension, dimension));
+            maxSquaredNorm =
+                    Math.max(maxSquaredNorm, SquaredNorms.of(rows, to * dimension, dimension));
         }
         Arrays.fill(ids, block.slotCount(), moved.length, null);
     }

@@ -92,7 +92,9 @@ class ComputeBackendsTest {
     @Test
     void noRunnableBackendIsAnErrorNamingEachReason() {
         assertThatThrownBy(
-                        () -> ComputeBackends.chooseAuto(List.of(fake("gpu", 300, false, "no device"))))
+                        () ->
+                                ComputeBackends.chooseAuto(
+                                        List.of(fake("gpu", 300, false, "no device"))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("no compute backend can run here: gpu (no device)");
     }

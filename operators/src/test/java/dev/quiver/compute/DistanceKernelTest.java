@@ -19,8 +19,8 @@ import java.util.SplittableRandom;
 /**
  * The distances capability's point blocks (append, tombstone, version, compact) and its fused
  * top-k, for both CPU kernels: the java kernel's top-k equals sorting its own distances by
- * (distance, slot) exactly; nd4j-cpu's reports distances within its stated bound and misses no
- * row that the bound says is nearer.
+ * (distance, slot) exactly; nd4j-cpu's reports distances within its stated bound and misses no row
+ * that the bound says is nearer.
  */
 class DistanceKernelTest {
 
@@ -47,8 +47,7 @@ class DistanceKernelTest {
         assertThat(kernel.backend()).isEqualTo(name);
         try (PointBlock block = kernel.openPointBlock(2)) {
             assertThat(block.version()).isZero();
-            assertThat(block.append(new float[] {9f, 0f, 0f, 0f, 1f, 1f, 2f, 2f}, 2, 3))
-                    .isZero();
+            assertThat(block.append(new float[] {9f, 0f, 0f, 0f, 1f, 1f, 2f, 2f}, 2, 3)).isZero();
             assertThat(block.append(new float[] {3f, 3f, 4f, 4f}, 0, 2)).isEqualTo(3);
             assertThat(block.version()).isEqualTo(2);
             assertThat(block.slotCount()).isEqualTo(5);
@@ -61,7 +60,8 @@ class DistanceKernelTest {
 
             float[] distances = new float[2];
             int[] slots = new int[2];
-            kernel.nearest(new RowBlock(new float[] {1.1f, 1.1f}, 0, 1), block, 2, distances, slots);
+            kernel.nearest(
+                    new RowBlock(new float[] {1.1f, 1.1f}, 0, 1), block, 2, distances, slots);
             assertThat(slots).containsExactly(2, 0); // slot 1, (1, 1), is dead
 
             int[] moved = block.compact();
@@ -69,7 +69,8 @@ class DistanceKernelTest {
             assertThat(block.version()).isEqualTo(4);
             assertThat(block.slotCount()).isEqualTo(4);
             assertThat(block.liveCount()).isEqualTo(4);
-            kernel.nearest(new RowBlock(new float[] {3.9f, 3.9f}, 0, 1), block, 2, distances, slots);
+            kernel.nearest(
+                    new RowBlock(new float[] {3.9f, 3.9f}, 0, 1), block, 2, distances, slots);
             assertThat(slots).containsExactly(3, 2); // (4, 4) and (3, 3), moved down one slot
             assertThat(block.append(new float[] {5f, 5f}, 0, 1)).isEqualTo(4);
         }
@@ -86,7 +87,8 @@ class DistanceKernelTest {
             int[] slots = new int[3];
             kernel.nearest(new RowBlock(new float[] {0f}, 0, 1), block, 3, distances, slots);
             assertThat(slots).containsExactly(1, -1, -1);
-            assertThat(distances).containsExactly(4f, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY);
+            assertThat(distances)
+                    .containsExactly(4f, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY);
         }
     }
 
@@ -106,11 +108,13 @@ class DistanceKernelTest {
             int[] slots = new int[20 * k];
             kernel.nearest(new RowBlock(queries, 0, 20), block, k, distances, slots);
             float[] all = new float[20 * 3000];
-            kernel.squaredDistances(new RowBlock(queries, 0, 20), new RowBlock(rows, 0, 3000), d, all);
+            kernel.squaredDistances(
+                    new RowBlock(queries, 0, 20), new RowBlock(rows, 0, 3000), d, all);
             for (int i = 0; i < 20; i++) {
                 List<Integer> expected = sortedLiveSlots(block, all, i, 3000);
                 for (int j = 0; j < k; j++) {
-                    assertThat(slots[i * k + j]).as("query %d, rank %d", i, j)
+                    assertThat(slots[i * k + j])
+                            .as("query %d, rank %d", i, j)
                             .isEqualTo(expected.get(j));
                     assertThat(distances[i * k + j]).isEqualTo(all[i * 3000 + expected.get(j)]);
                 }
@@ -150,9 +154,11 @@ class DistanceKernelTest {
                     int slot = slots[i * k + j];
                     assertThat(block.isLive(slot)).isTrue();
                     assertThat((double) distances[i * k + j])
-                            .isCloseTo(direct[i * n + slot], within(bound(c, qNorm, rows, slot, d)));
+                            .isCloseTo(
+                                    direct[i * n + slot], within(bound(c, qNorm, rows, slot, d)));
                     if (j > 0) {
-                        assertThat(distances[i * k + j]).isGreaterThanOrEqualTo(distances[i * k + j - 1]);
+                        assertThat(distances[i * k + j])
+                                .isGreaterThanOrEqualTo(distances[i * k + j - 1]);
                     }
                     reported.add(slot);
                 }

@@ -69,8 +69,7 @@ class JavaForestKernelTest {
 
     @Test
     void aModelScoredByTheKernelGivesEveryOutputOfTheModel() throws IOException {
-        float[] rows =
-                Oracles.float32Rows(Oracles.csv("breast_cancer_test_with_nan.csv", 30));
+        float[] rows = Oracles.float32Rows(Oracles.csv("breast_cancer_test_with_nan.csv", 30));
         int rowCount = rows.length / 30;
         TreeEnsemble xgboost = EnsembleModels.fromXgboost(Oracles.bytes("xgb_bc_binary.json"));
         EnsembleModel small =
@@ -96,7 +95,8 @@ class JavaForestKernelTest {
                     for (int k = 0; k < model.classCount(); k++) {
                         assertThat(actual.probability(r, k)).isEqualTo(expected.probability(r, k));
                     }
-                    assertThat(actual.prediction(r)).as("row %d", r)
+                    assertThat(actual.prediction(r))
+                            .as("row %d", r)
                             .isEqualTo(expected.prediction(r));
                 }
             }
@@ -118,10 +118,20 @@ class JavaForestKernelTest {
                                         .score(handle, new float[4], 1, 4, new float[3]))
                 .hasMessageContaining("loaded by another kernel");
         FlatForest noMissing =
-                new FlatForest(1, new float[] {0f}, false, new int[] {0, 0, 0},
-                        new float[] {0.5f, Float.NaN, Float.NaN}, new int[] {1, 0, 1},
-                        new int[] {2, 1, 2}, new byte[] {0, 0, 0}, new float[] {0f, -1f, 1f},
-                        new int[] {0}, new int[] {1}, new int[] {0}, new boolean[] {true});
+                new FlatForest(
+                        1,
+                        new float[] {0f},
+                        false,
+                        new int[] {0, 0, 0},
+                        new float[] {0.5f, Float.NaN, Float.NaN},
+                        new int[] {1, 0, 1},
+                        new int[] {2, 1, 2},
+                        new byte[] {0, 0, 0},
+                        new float[] {0f, -1f, 1f},
+                        new int[] {0},
+                        new int[] {1},
+                        new int[] {0},
+                        new boolean[] {true});
         ForestHandle stump = kernel.load(noMissing);
         float[] margins = new float[2];
         kernel.score(stump, new float[] {0.2f, 0.9f}, 2, 1, margins);

@@ -77,8 +77,8 @@ class BlockPointsTest {
     }
 
     /**
-     * Far from the origin the bound proves nothing, so candidates widen past the widest the
-     * kernel is asked for and each query falls back to the direct scan of every live row.
+     * Far from the origin the bound proves nothing, so candidates widen past the widest the kernel
+     * is asked for and each query falls back to the direct scan of every live row.
      */
     @ParameterizedTest
     @ValueSource(strings = {"java", "nd4j-cpu"})
@@ -170,7 +170,8 @@ class BlockPointsTest {
      * The live points of {@code points}, upserted in a shuffled order, each first with a decoy
      * vector that a second upsert replaces, and decoy ids that are deleted again.
      */
-    private static BlockPoints blockOf(TestPoints points, ComputeBackend compute, SplittableRandom random) {
+    private static BlockPoints blockOf(
+            TestPoints points, ComputeBackend compute, SplittableRandom random) {
         BlockPoints block = new BlockPoints(compute.distances(), points.dimension());
         float[] decoy = new float[points.dimension()];
         java.util.Arrays.fill(decoy, 1e3f);

@@ -48,7 +48,8 @@ class JavaWalkKernelTest {
         }
         // Enough paths that a budget of the passes' size runs these in passes.
         specs.add(WalkSpec.finalPositions(WalkModel.gaussian(0.1, 2), 3, 300_000));
-        specs.add(new WalkSpec(WalkModel.studentT(0, 1, 2.5), 5, 300_000, 1.5, WalkSpec.Track.PATH));
+        specs.add(
+                new WalkSpec(WalkModel.studentT(0, 1, 2.5), 5, 300_000, 1.5, WalkSpec.Track.PATH));
         return specs;
     }
 
@@ -81,7 +82,8 @@ class JavaWalkKernelTest {
                             .simulate(spec, SEED, hashes, SEQUENCES, STARTS, KEYS.length, expected);
                     assertThat(tallies.count()).isEqualTo(KEYS.length);
                     for (int i = 0; i < KEYS.length; i++) {
-                        assertSame(spec + " budget " + budget + " key " + i, expected[i], tallies, i);
+                        assertSame(
+                                spec + " budget " + budget + " key " + i, expected[i], tallies, i);
                     }
                 }
             }
@@ -97,7 +99,13 @@ class JavaWalkKernelTest {
         assertThatThrownBy(
                         () ->
                                 kernel.simulate(
-                                        law, 1L, new long[1], new long[1], new double[1], 2, tallies))
+                                        law,
+                                        1L,
+                                        new long[1],
+                                        new long[1],
+                                        new double[1],
+                                        2,
+                                        tallies))
                 .hasMessageContaining("count = 2");
         assertThatThrownBy(
                         () ->
@@ -111,12 +119,28 @@ class JavaWalkKernelTest {
                                         tallies))
                 .hasMessageContaining("must be finite");
         WalkLaw bad =
-                new WalkLaw(WalkLaw.Kind.SIMPLE, 1.5, 0, 0, 0, Double.NaN, 10, 10, Double.NaN, false,
+                new WalkLaw(
+                        WalkLaw.Kind.SIMPLE,
+                        1.5,
+                        0,
+                        0,
+                        0,
+                        Double.NaN,
+                        10,
+                        10,
+                        Double.NaN,
+                        false,
                         Long.MAX_VALUE);
         assertThatThrownBy(
                         () ->
                                 kernel.simulate(
-                                        bad, 1L, new long[1], new long[1], new double[1], 1, tallies))
+                                        bad,
+                                        1L,
+                                        new long[1],
+                                        new long[1],
+                                        new double[1],
+                                        1,
+                                        tallies))
                 .hasMessageContaining("p must be in [0, 1]");
     }
 
@@ -137,19 +161,25 @@ class JavaWalkKernelTest {
         }
         assertThat(tallies.binCount(i)).as("%s bins", what).isEqualTo(expected.binCount());
         for (int b = 0; b < expected.binCount(); b++) {
-            assertThat(bits(tallies.binLevel(i, b))).as("%s bin %d", what, b)
+            assertThat(bits(tallies.binLevel(i, b)))
+                    .as("%s bin %d", what, b)
                     .isEqualTo(bits(expected.binLevel(b)));
-            assertThat(tallies.binPaths(i, b)).as("%s bin %d", what, b)
+            assertThat(tallies.binPaths(i, b))
+                    .as("%s bin %d", what, b)
                     .isEqualTo(expected.binPaths(b));
         }
         assertThat(tallies.hits(i)).as("%s hits", what).isEqualTo(expected.hits());
-        assertThat(bits(tallies.hitProbability(i))).as("%s hit", what)
+        assertThat(bits(tallies.hitProbability(i)))
+                .as("%s hit", what)
                 .isEqualTo(bits(expected.hitProbability()));
-        assertThat(bits(tallies.maximumMean(i))).as("%s maximum", what)
+        assertThat(bits(tallies.maximumMean(i)))
+                .as("%s maximum", what)
                 .isEqualTo(bits(expected.maximumMean()));
-        assertThat(bits(tallies.returnProbability(i))).as("%s return", what)
+        assertThat(bits(tallies.returnProbability(i)))
+                .as("%s return", what)
                 .isEqualTo(bits(expected.returnProbability()));
-        assertThat(bits(tallies.meanFractionAbove(i))).as("%s above", what)
+        assertThat(bits(tallies.meanFractionAbove(i)))
+                .as("%s above", what)
                 .isEqualTo(bits(expected.meanFractionAbove()));
         WalkExact exact = WalkExact.of(expected.spec());
         assertThat(exact.estimates(tallies, i, expected.start()))
