@@ -5,6 +5,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -128,11 +130,34 @@ class LayerRulesTest {
         slices().matching("dev.quiver.(**)").should().beFreeOfCycles().check(operators);
     }
 
+    /**
+     * The capability interfaces are the bottom of the kernels: knn, walk, ensemble and a GPU
+     * backend in compute.cuda depend on compute, so compute depending on any of them would close a
+     * cycle (and make a backend pull in the kernels' code).
+     */
+    @Test
+    void computeDependsOnNoOtherQuiverPackage() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.quiver.compute..")
+                .should()
+                .dependOnClassesThat(
+                        JavaClass.Predicates.resideInAPackage("dev.quiver..")
+                                .and(
+                                        DescribedPredicate.not(
+                                                JavaClass.Predicates.resideInAPackage(
+                                                        "dev.quiver.compute.."))))
+                .because(
+                        "compute holds the capability interfaces, of JDK types and its own only,"
+                                + " which every kernel package and backend may use")
+                .check(operators);
+    }
+
     @Test
     void onlyTheNd4jBackendTouchesNd4j() {
         noClasses()
                 .that()
-                .haveNameNotMatching("dev\\.quiver\\.compute\\.Nd4jCpuBackend(\\$.*)?")
+                .haveNameNotMatching("dev\\.quiver\\.compute\\.Nd4jCpuDistances(\\$.*)?")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("org.nd4j..")

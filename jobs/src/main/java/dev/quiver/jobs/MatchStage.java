@@ -121,7 +121,8 @@ public final class MatchStage implements Stage {
             names = "--backend",
             defaultValue = "nd4j-cpu",
             description =
-                    "Brute-force compute backend: nd4j-cpu or java (default: ${DEFAULT-VALUE}).")
+                    "Brute-force compute backend: auto, nd4j-cpu or java (default:"
+                            + " ${DEFAULT-VALUE}).")
     String backend;
 
     @Option(

@@ -1,25 +1,21 @@
 package dev.quiver.compute;
 
 /**
- * A batched compute backend over primitive arrays: the matrix math a kernel hands off so that the
- * same call can run as plain Java, through ND4J on the CPU, or later on a GPU. The interface holds
- * no ND4J type, so a backend that does not use ND4J never loads it.
+ * A compute backend: the capabilities it hands out, each an interface of primitive arrays, so
+ * that the same call runs as plain Java, through ND4J on the CPU, or on a GPU. {@link #distances()}
+ * (squared distances and a fused top-k over backend-owned point blocks), {@link #walks()} (random
+ * walk simulations) and {@link #forests()} (tree-ensemble margins). No interface holds a library
+ * type, so a backend that does not use ND4J never loads it.
  *
- * <p>Contract of every backend:
+ * <p>A backend from {@link ComputeBackends} has every capability: what its own providers lack
+ * comes from the {@code java} backend, and each capability's {@code backend()} names the backend
+ * that really implements it (the {@code backend} metric reports that name). The provider-level
+ * backends a {@link BackendProvider} opens return null for a capability they lack.
  *
- * <ul>
- *   <li><b>Thread-safety:</b> an instance is not thread-safe (it owns scratch buffers); use one per
- *       thread, e.g. one per Flink subtask, opened in {@code open()} and closed in {@code close()}.
- *   <li><b>Allocation:</b> scratch space grows to the largest call seen and is then reused; a call
- *       of a size seen before allocates at most a few small descriptor objects, never a buffer of
- *       the call's size.
- *   <li><b>Numerics:</b> results may differ from the direct formula by at most {@link
- *       #errorBound(int)}; kernels that need exact answers re-rank with the direct formula (see
- *       {@code dev.quiver.knn.BruteForceKnn}).
- *   <li><b>Inputs:</b> finite coordinates whose squares and squared distances do not overflow a
- *       {@code float} (magnitudes below about 1e18); NaN in an input row makes the results of that
- *       row or column undefined and leaves the others intact.
- * </ul>
+ * <p>Contract of every backend: not thread-safe (capabilities own scratch buffers), so one per
+ * thread or Flink subtask, opened in {@code open()} and closed in {@code close()}; scratch grows
+ * to the largest call and is reused; each capability states its numerics ({@link
+ * DistanceKernel#errorBound(int)}; walks and forests are bit-identical to the Java kernels).
  *
  * <pre>{@code
  * try (ComputeBackend backend = ComputeBackends.byName("nd4j-cpu")) {
@@ -29,6 +25,8 @@ package dev.quiver.compute;
  *     backend.squaredDistances(
  *             new RowBlock(queries, 0, 2), new RowBlock(points, 0, 3), 2, out);
  *     // out = {25, 1, 2,  13, 1, 0}, each within backend.errorBound(2) * (|q|^2 + |x|^2 + 2 * MIN_NORMAL)
+ *     backend.distances().backend(); // "nd4j-cpu"
+ *     backend.walks().backend();     // "java": nd4j-cpu has no walks of its own
  * }
  * }</pre>
  */
@@ -40,40 +38,53 @@ public interface ComputeBackend extends AutoCloseable {
     /** The backend's name as {@link ComputeBackends#byName(String)} accepts it. */
     String name();
 
+    /** The distances capability; null only on a provider's partial backend that lacks it. */
+    default DistanceKernel distances() {
+        return null;
+    }
+
+    /** The walks capability; null only on a provider's partial backend that lacks it. */
+    default WalkKernel walks() {
+        return null;
+    }
+
+    /** The forests capability; null only on a provider's partial backend that lacks it. */
+    default ForestKernel forests() {
+        return null;
+    }
+
     /**
-     * Squared Euclidean distances between every query and every point of a block.
-     *
-     * <p>Writes {@code out[i * points.count() + j] = |q_i - x_j|^2} for the query rows {@code q_i
-     * = queries.rows()[queries.rowStart(i, dimension) ...]}, {@code i < queries.count()}, and the
-     * point rows {@code x_j = points.rows()[points.rowStart(j, dimension) ...]}, {@code j <
-     * points.count()}. A {@link RowBlock} lets the caller pass a block of a larger store without
-     * copying it. Entries of {@code out} past {@code queries.count() * points.count()} are left
-     * alone.
+     * {@link DistanceKernel#squaredDistances} of {@link #distances()}: {@code out[i *
+     * points.count() + j] = |q_i - x_j|^2}.
      *
      * @throws IllegalArgumentException if a count or the dimension is out of range, or an array is
      *     too short for the rows it is asked to read or write
      */
-    void squaredDistances(RowBlock queries, RowBlock points, int dimension, float[] out);
+    default void squaredDistances(RowBlock queries, RowBlock points, int dimension, float[] out) {
+        distances().squaredDistances(queries, points, dimension, out);
+    }
 
-    /**
-     * The coefficient {@code c(d)} of this backend's error bound: every result satisfies
-     *
-     * <pre>{@code
-     * |out - D| <= c(d) * (|q|^2 + |x|^2 + d * Float.MIN_NORMAL)
-     * }</pre>
-     *
-     * where {@code D} is the exact real squared distance of the two float rows and the norms are
-     * exact. The {@code d * Float.MIN_NORMAL} term covers gradual underflow (a product below {@code
-     * MIN_NORMAL} is accurate only to half of {@code Float.MIN_VALUE}, not relatively). The bound
-     * is relative to the norms rather than to {@code D} because the GEMM form {@code |q|^2 + |x|^2
-     * - 2 q.x} cancels: for two nearby points far from the origin its error can exceed {@code D}
-     * itself.
-     */
-    double errorBound(int dimension);
+    /** {@link DistanceKernel#errorBound(int)} of {@link #distances()}. */
+    default double errorBound(int dimension) {
+        return distances().errorBound(dimension);
+    }
 
-    /** Releases native memory; the backend must not be used afterwards. Never throws. */
+    /** Closes every capability; the backend must not be used afterwards. Never throws. */
     @Override
     void close();
+
+    /**
+     * A provider's partial backend: the capabilities given, null for those it lacks. Closing it
+     * closes each of them.
+     *
+     * <pre>{@code
+     * ComputeBackend walksOnly = ComputeBackend.partial("java", null, new MyWalks(), null);
+     * }</pre>
+     */
+    static ComputeBackend partial(
+            String name, DistanceKernel distances, WalkKernel walks, ForestKernel forests) {
+        return new PartialBackend(name, distances, walks, forests);
+    }
 
     /**
      * Higham's {@code gamma_n = n u / (1 - n u)} for {@code float}: the relative error bound of

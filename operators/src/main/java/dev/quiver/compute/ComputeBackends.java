@@ -1,13 +1,32 @@
 package dev.quiver.compute;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
- * Creates {@link ComputeBackend}s: {@link #cpu()} for production on the CPU, {@link #java()} for
- * the exact reference, {@link #byName(String)} for a name taken from a job option.
+ * The registry of compute backends: every {@link BackendProvider} that {@link ServiceLoader} finds
+ * ({@code META-INF/services/dev.quiver.compute.BackendProvider}), grouped by name. {@link
+ * #byName(String)} opens a backend for a name taken from a job option; {@code auto} picks one.
+ *
+ * <p><b>Capabilities and fallback.</b> A backend has the capabilities of every provider of its
+ * name; each capability it lacks is taken from the {@code java} backend, whose providers offer all
+ * three. So {@code nd4j-cpu} has its own distances and Java's walks and forests, and each
+ * capability's {@code backend()} says which ("nd4j-cpu" for distances, "java" for walks).
+ *
+ * <p><b>{@code auto}.</b> The backends in priority order (highest first: a GPU backend, then
+ * {@code nd4j-cpu} at 200, then {@code java} at 100), the first whose providers' probes all pass.
+ * The choice is made once per JVM and logged once, on one INFO line naming the backend, why it
+ * passed and why each backend before it did not.
  *
  * <pre>{@code
- * try (ComputeBackend backend = ComputeBackends.byName("nd4j-cpu")) { // same as cpu()
+ * try (ComputeBackend backend = ComputeBackends.byName("auto")) { // nd4j-cpu here
  *     BruteForceKnn knn = new BruteForceKnn(backend);
  *     // ... knn.knn(queries, count, k, points, out) per batch
  * }
@@ -16,39 +35,161 @@ import java.util.List;
  */
 public final class ComputeBackends {
 
-    /** Every name {@link #byName(String)} accepts, in the order the error message lists them. */
-    public static final List<String> NAMES = List.of(Nd4jCpuBackend.NAME, JavaBackend.NAME);
+    private static final Logger LOG = LoggerFactory.getLogger(ComputeBackends.class);
+
+    /** The name that lets the registry choose: see the class comment. */
+    public static final String AUTO = "auto";
+
+    private static final List<BackendProvider> PROVIDERS = load();
+
+    /**
+     * Every backend name the providers found here offer, highest priority first; {@link
+     * #byName(String)} also accepts {@link #AUTO}.
+     */
+    public static final List<String> NAMES = names(PROVIDERS);
+
+    private static String autoChoice;
 
     private ComputeBackends() {}
 
-    /**
-     * The default CPU backend, {@code nd4j-cpu}: ND4J matrix products over OpenBLAS. The first one
-     * in a JVM loads ND4J's natives (extracting about 400 MB into {@code ~/.javacpp/cache} the
-     * first time on a machine).
-     */
+    /** The {@code nd4j-cpu} backend: ND4J distances, Java walks and forests. */
     public static ComputeBackend cpu() {
-        return new Nd4jCpuBackend();
+        return byName(Nd4jCpuProvider.NAME);
     }
 
-    /** The plain-Java reference backend, {@code java}: direct formula, no native code. */
+    /** The plain-Java reference backend, {@code java}: every capability, no native code. */
     public static ComputeBackend java() {
-        return new JavaBackend();
+        return byName(PlainJavaProvider.NAME);
+    }
+
+    /** True when {@link #byName(String)} accepts {@code name}: {@code auto} or a provider's. */
+    public static boolean accepts(String name) {
+        return AUTO.equals(name) || NAMES.contains(name);
     }
 
     /**
-     * The backend called {@code name}.
+     * Returns {@code name} if {@link #byName(String)} accepts it, for checking an option before
+     * anything opens.
      *
-     * @throws IllegalArgumentException if no backend has that name; the message lists the known
-     *     names
+     * @throws IllegalArgumentException naming the backends found here otherwise
+     */
+    public static String requireKnown(String name) {
+        if (!accepts(name)) {
+            throw unknown(name, NAMES);
+        }
+        return name;
+    }
+
+    /**
+     * The backend called {@code name}, or for {@code auto} the one chosen here.
+     *
+     * @throws IllegalArgumentException if no provider has that name; the message lists them
      */
     public static ComputeBackend byName(String name) {
-        if (Nd4jCpuBackend.NAME.equals(name)) {
-            return cpu();
+        String chosen = AUTO.equals(name) ? autoChoice() : name;
+        return open(chosen, PROVIDERS);
+    }
+
+    /** The backend {@code auto} stands for in this JVM, chosen (and logged) on first use. */
+    public static synchronized String autoChoice() {
+        if (autoChoice == null) {
+            AutoChoice choice = chooseAuto(PROVIDERS);
+            LOG.info(choice.logLine());
+            autoChoice = choice.name();
         }
-        if (JavaBackend.NAME.equals(name)) {
-            return java();
+        return autoChoice;
+    }
+
+    /** What {@code auto} chose and the one log line that says why. */
+    record AutoChoice(String name, String logLine) {}
+
+    /** The first backend, by priority, whose providers' probes all pass. */
+    static AutoChoice chooseAuto(List<BackendProvider> providers) {
+        Map<String, List<BackendProvider>> byName = group(providers);
+        List<String> passedOver = new ArrayList<>();
+        for (String name : names(providers)) {
+            BackendProbe failed = null;
+            for (BackendProvider provider : byName.get(name)) {
+                BackendProbe probe = provider.probe();
+                if (!probe.available()) {
+                    failed = probe;
+                    break;
+                }
+            }
+            if (failed == null) {
+                String why = byName.get(name).get(0).probe().reason();
+                String line = "compute backend auto chose " + name + ": " + why;
+                if (!passedOver.isEmpty()) {
+                    line += "; passed over " + String.join(", ", passedOver);
+                }
+                return new AutoChoice(name, line);
+            }
+            passedOver.add(name + " (" + failed.reason() + ")");
         }
-        throw new IllegalArgumentException(
-                "unknown compute backend '" + name + "'; known: " + String.join(", ", NAMES));
+        throw new IllegalStateException(
+                "no compute backend can run here: " + String.join(", ", passedOver));
+    }
+
+    /** Opens backend {@code name} of {@code providers}, each missing capability from java's. */
+    static ComputeBackend open(String name, List<BackendProvider> providers) {
+        Map<String, List<BackendProvider>> byName = group(providers);
+        List<BackendProvider> own = byName.get(name);
+        if (own == null) {
+            throw unknown(name, names(providers));
+        }
+        ComposedBackend backend = new ComposedBackend(name);
+        try {
+            for (BackendProvider provider : own) {
+                backend.add(provider.open());
+            }
+            if (!backend.complete()) {
+                for (BackendProvider provider :
+                        byName.getOrDefault(PlainJavaProvider.NAME, List.of())) {
+                    if (!backend.complete()) {
+                        backend.addFallback(provider.open());
+                    }
+                }
+            }
+            backend.checkComplete();
+            return backend;
+        } catch (RuntimeException | Error e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    private static IllegalArgumentException unknown(String name, List<String> known) {
+        return new IllegalArgumentException(
+                "unknown compute backend '" + name + "'; known: " + String.join(", ", known));
+    }
+
+    private static Map<String, List<BackendProvider>> group(List<BackendProvider> providers) {
+        Map<String, List<BackendProvider>> byName = new LinkedHashMap<>();
+        for (BackendProvider provider : providers) {
+            byName.computeIfAbsent(provider.name(), n -> new ArrayList<>()).add(provider);
+        }
+        return byName;
+    }
+
+    /** The distinct names, highest priority first (a name's highest), ties by name. */
+    static List<String> names(List<BackendProvider> providers) {
+        Map<String, Integer> priority = new LinkedHashMap<>();
+        for (BackendProvider provider : providers) {
+            priority.merge(provider.name(), provider.priority(), Math::max);
+        }
+        List<String> names = new ArrayList<>(priority.keySet());
+        names.sort(
+                Comparator.comparing((String n) -> -priority.get(n))
+                        .thenComparing(Comparator.naturalOrder()));
+        return List.copyOf(names);
+    }
+
+    private static List<BackendProvider> load() {
+        List<BackendProvider> providers = new ArrayList<>();
+        for (BackendProvider provider :
+                ServiceLoader.load(BackendProvider.class, ComputeBackends.class.getClassLoader())) {
+            providers.add(provider);
+        }
+        return List.copyOf(providers);
     }
 }

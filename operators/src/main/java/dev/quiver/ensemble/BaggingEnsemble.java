@@ -1,7 +1,10 @@
 package dev.quiver.ensemble;
 
+import dev.quiver.compute.ForestKernel;
+
 import dev.quiver.ensemble.EnsembleModels.Combine;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -71,6 +74,15 @@ final class BaggingEnsemble extends ShapedEnsemble {
         }
         int marginCount = combine == Combine.VOTE ? classCount : first.marginCount();
         return new Shape(featureCount, marginCount, classCount, missing);
+    }
+
+    @Override
+    public EnsembleModel scoredBy(ForestKernel forests) {
+        List<EnsembleModel> scored = new ArrayList<>(members.length);
+        for (EnsembleModel member : members) {
+            scored.add(member.scoredBy(forests));
+        }
+        return new BaggingEnsemble(scored, combine);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.quiver.ensemble;
 
+import dev.quiver.compute.ForestKernel;
+
 /**
  * A model that scores rows of float features: a boosted tree ensemble ({@link TreeEnsemble}, from
  * an XGBoost file or inline trees), or a bagging or stacking composition of such models.
@@ -51,4 +53,19 @@ public interface EnsembleModel {
      *     missing values
      */
     void score(float[] rows, int rowCount, int featureCount, ScoreBuffer out);
+
+    /**
+     * This model with its trees' margins computed by {@code forests} (a compute backend's forests
+     * capability): a composition binds each member. Scores are the same bits as this model's, by
+     * the kernel's contract. The model returned loads its forests into the kernel now and is not
+     * thread-safe (it scores through the kernel); use it only while the kernel is open.
+     *
+     * <pre>{@code
+     * try (ComputeBackend backend = ComputeBackends.byName("auto")) {
+     *     EnsembleModel scored = model.scoredBy(backend.forests());
+     *     scored.score(rows, rowCount, scored.featureCount(), out); // out = scored.newBuffer(n)
+     * }
+     * }</pre>
+     */
+    EnsembleModel scoredBy(ForestKernel forests);
 }

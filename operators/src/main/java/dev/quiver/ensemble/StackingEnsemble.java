@@ -1,8 +1,11 @@
 package dev.quiver.ensemble;
 
+import dev.quiver.compute.ForestKernel;
+
 import dev.quiver.ensemble.EnsembleModels.BaseOutput;
 import dev.quiver.ensemble.EnsembleModels.MetaLearner;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -103,6 +106,15 @@ final class StackingEnsemble extends ShapedEnsemble {
     @Override
     public ScoreBuffer newBuffer(int rowCapacity) {
         return ScoreBuffer.forComposition(this, base, rowCapacity, weights.length);
+    }
+
+    @Override
+    public EnsembleModel scoredBy(ForestKernel forests) {
+        List<EnsembleModel> scored = new ArrayList<>(base.length);
+        for (EnsembleModel model : base) {
+            scored.add(model.scoredBy(forests));
+        }
+        return new StackingEnsemble(scored, baseOutput, passthrough, meta, intercept, weights);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.quiver.knn;
 
 import dev.quiver.compute.ComputeBackend;
+import dev.quiver.compute.DistanceKernel;
 import dev.quiver.compute.RowBlock;
 import dev.quiver.compute.SquaredNorms;
 
@@ -33,6 +34,13 @@ import dev.quiver.compute.SquaredNorms;
  * 1) the bound passes every point and the cost becomes that of the direct formula: still exact,
  * only slower.
  *
+ * <p><b>Blocks.</b> Over {@link BlockPoints}, whose rows the backend already holds in a {@link
+ * dev.quiver.compute.PointBlock} kept in step with every upsert and delete, the search asks the
+ * backend's fused top-k ({@link DistanceKernel#nearest}) for candidates instead of screening every
+ * distance here, and re-ranks them the same way, with the same results ({@link BlockKnn} gives the
+ * bound that proves no other point can enter). Any other {@link PointSet} is screened block by
+ * block as above.
+ *
  * <p>Not thread-safe: the instance owns its scratch space (about 4 MB for the distance block), and
  * so does the backend. It allocates only when a larger dimension, or a result buffer, needs room,
  * besides the two small {@link RowBlock} descriptors of each backend call (one call per block of up
@@ -59,6 +67,8 @@ public final class BruteForceKnn {
     static final int QUERY_BLOCK = 256;
 
     private final ComputeBackend backend;
+    private final DistanceKernel distances;
+    private final BlockKnn blockKnn;
 
     private final int queryBlock;
     private final int pointBlock;
@@ -85,6 +95,8 @@ public final class BruteForceKnn {
             throw new IllegalArgumentException("backend must not be null");
         }
         this.backend = backend;
+        this.distances = backend.distances();
+        this.blockKnn = new BlockKnn(distances, queryBlock);
         this.queryBlock = queryBlock;
         this.pointBlock = pointBlock;
         blockDistances = new float[queryBlock * pointBlock];
@@ -181,6 +193,10 @@ public final class BruteForceKnn {
             float sqRadius,
             PointSet points,
             NeighborBuffer[] out) {
+        if (points instanceof BlockPoints block) {
+            blockKnn.search(queries, count, k, sqRadius, block, out);
+            return;
+        }
         int d = points.dimension();
         int slotCount = points.slotCount();
         if (count == 0 || points.size() == 0) {
@@ -191,7 +207,7 @@ public final class BruteForceKnn {
             gathered = new float[pointBlock * d];
         }
         // Slack on both sides of the screen; see the class comment for the derivation.
-        double c = backend.errorBound(d) * (1 + ComputeBackend.FLOAT_UNIT_ROUNDOFF);
+        double c = distances.errorBound(d) * (1 + ComputeBackend.FLOAT_UNIT_ROUNDOFF);
         double directShrink = 1 - ComputeBackend.gamma(d + 3);
         double directUnderflow = d * (double) Float.MIN_VALUE;
         double normUnderflow = d * (double) Float.MIN_NORMAL;
@@ -234,7 +250,7 @@ public final class BruteForceKnn {
                     block = gathered;
                     blockOffset = 0;
                 }
-                backend.squaredDistances(
+                distances.squaredDistances(
                         new RowBlock(queries, q0 * d, queryCount),
                         new RowBlock(block, blockOffset, liveCount),
                         d,

@@ -2,16 +2,24 @@ package dev.quiver.knn;
 
 import dev.quiver.compute.ComputeBackend;
 import dev.quiver.compute.ComputeBackends;
+import dev.quiver.compute.PlainJavaProvider;
 
 /**
- * Answers a {@link QueryBatch} against one namespace's index by the path the options choose: the
- * kd-tree query by query (exact, or best-bin-first when {@code maxChecks > 0}), or the batched
- * brute force, one matrix product for all kNN and match queries of the batch. Results carry
- * distances in the metric's reported unit, sorted by (distance, id).
+ * Answers a {@link QueryBatch} against one namespace's {@link LivePoints} by the path the options
+ * choose: the kd-tree query by query (exact, or best-bin-first when {@code maxChecks > 0}), or the
+ * batched brute force over the namespace's point block, one fused top-k call for all kNN and match
+ * queries of the batch. Results carry distances in the metric's reported unit, sorted by
+ * (distance, id), and slots of the {@link PointSet} that {@link #answer} returns.
+ *
+ * <p>Unless the options always use the tree, the engine opens the options' compute backend when it
+ * is made ({@code auto} chosen then), so {@link #backend()} names the backend that really runs.
  *
  * <pre>{@code
  * try (KnnQueryEngine engine = new KnnQueryEngine(options)) {
- *     engine.answer(index, batch, out, matched, exact);
+ *     LivePoints live = engine.newLivePoints(dimension); // with a block if brute force answers
+ *     live.upsert("a", vector, ts);
+ *     PointSet answered = engine.answer(live, batch, out, matched, exact);
+ *     String nearest = answered.id(out[0].slot(0));
  * }
  * }</pre>
  *
@@ -21,8 +29,8 @@ import dev.quiver.compute.ComputeBackends;
 public final class KnnQueryEngine implements AutoCloseable {
 
     private final MatchOptions options;
-    private ComputeBackend backend;
-    private BruteForceKnn bruteForce;
+    private final ComputeBackend backend;
+    private final BruteForceKnn bruteForce;
     private float[] scratch = new float[0];
     private NeighborBuffer[] subOut = new NeighborBuffer[0];
     private int[] subIndex = new int[0];
@@ -35,25 +43,53 @@ public final class KnnQueryEngine implements AutoCloseable {
      */
     public KnnQueryEngine(MatchOptions options) {
         this.options = options;
+        if (options.search() != MatchOptions.Search.TREE) {
+            backend = ComputeBackends.byName(options.backend());
+            bruteForce = new BruteForceKnn(backend);
+        } else {
+            backend = null;
+            bruteForce = null;
+        }
     }
 
     /**
-     * Answers every query of {@code batch} against {@code index}.
+     * The backend that answers: the distances capability's for the brute force, {@code java} when
+     * the options always use the kd-tree, which is plain Java.
+     */
+    public String backend() {
+        return backend == null ? PlainJavaProvider.NAME : backend.distances().backend();
+    }
+
+    /**
+     * Empty live points for a namespace of {@code dimension}, with a point block of the backend
+     * when the brute force answers that dimension.
+     */
+    public LivePoints newLivePoints(int dimension) {
+        boolean blocks = bruteForce != null && options.usesBruteForce(dimension);
+        return new LivePoints(dimension, options.metric(), blocks ? backend.distances() : null);
+    }
+
+    /**
+     * Answers every query of {@code batch} against {@code live}.
      *
      * @param out per query, its neighbours (reported distances, ascending, ties by id)
      * @param matched per query, the matched slot of a MATCH query, else -1
      * @param exact per query, false when the answer came from a bounded approximate search
+     * @return the points whose slots {@code out} and {@code matched} name
      */
-    public void answer(
-            KdTreeIndex index,
+    public PointSet answer(
+            LivePoints live,
             QueryBatch batch,
             NeighborBuffer[] out,
             int[] matched,
             boolean[] exact) {
-        if (options.usesBruteForce(index.dimension())) {
-            answerByBruteForce(index, batch, out, matched, exact);
+        PointSet answered;
+        if (options.usesBruteForce(live.dimension())) {
+            answered = live.bruteForcePoints();
+            answerByBruteForce(answered, batch, out, matched, exact);
         } else {
-            answerByTree(index, batch, out, matched, exact);
+            answered = live.index();
+            answerByTree(live.index(), batch, out, matched, exact);
         }
         KnnMetric metric = options.metric();
         for (int i = 0; i < batch.count(); i++) {
@@ -62,6 +98,7 @@ public final class KnnQueryEngine implements AutoCloseable {
                 neighbors.set(j, neighbors.slot(j), metric.fromSquaredL2(neighbors.distance(j)));
             }
         }
+        return answered;
     }
 
     private void answerByTree(
@@ -97,15 +134,11 @@ public final class KnnQueryEngine implements AutoCloseable {
     }
 
     private void answerByBruteForce(
-            KdTreeIndex index,
+            PointSet index,
             QueryBatch batch,
             NeighborBuffer[] out,
             int[] matched,
             boolean[] exact) {
-        if (bruteForce == null) {
-            backend = ComputeBackends.byName(options.backend());
-            bruteForce = new BruteForceKnn(backend);
-        }
         int d = batch.dimension();
         int count = batch.count();
         ensureScratch(count, d);
@@ -169,7 +202,7 @@ public final class KnnQueryEngine implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (backend != null) {
             backend.close();
         }

@@ -22,7 +22,8 @@ import java.io.Serializable;
  *     answers instead of the tree
  * @param maxChecks points examined by approximate (best-bin-first) kNN; 0 for exact search
  * @param ratio Lowe's ratio for MATCH queries: match when d1 &lt; ratio * d2
- * @param backend compute backend of the brute-force path: {@code nd4j-cpu} or {@code java}
+ * @param backend compute backend of the brute-force path: {@code auto}, or a name {@code
+ *     ComputeBackends.NAMES} lists ({@code nd4j-cpu}, {@code java}, ...)
  * @param maxDimension longest vector accepted
  */
 public record MatchOptions(
@@ -148,14 +149,7 @@ public record MatchOptions(
         }
 
         public Builder backend(String backend) {
-            if (!dev.quiver.compute.ComputeBackends.NAMES.contains(backend)) {
-                throw new IllegalArgumentException(
-                        "unknown compute backend '"
-                                + backend
-                                + "'; known: "
-                                + String.join(", ", dev.quiver.compute.ComputeBackends.NAMES));
-            }
-            this.backend = backend;
+            this.backend = dev.quiver.compute.ComputeBackends.requireKnown(backend);
             return this;
         }
 

@@ -1,9 +1,12 @@
 package dev.quiver.walk;
 
+import dev.quiver.compute.WalkTallies;
+
 import org.hipparchus.distribution.continuous.NormalDistribution;
 import org.hipparchus.distribution.discrete.BinomialDistribution;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -412,6 +415,77 @@ public final class WalkExact {
             throw new IllegalArgumentException(
                     "result simulated " + result.spec() + ", not " + spec);
         }
+        double[] quantiles = new double[QUANTILE_PROBABILITIES.size()];
+        for (int j = 0; j < quantiles.length; j++) {
+            quantiles[j] = result.quantile(QUANTILE_PROBABILITIES.get(j));
+        }
+        return estimates(
+                new Simulated(
+                        result.start(),
+                        result.mean(),
+                        result.variance(),
+                        quantiles,
+                        result.hitProbability(),
+                        result.maximumMean(),
+                        result.returnProbability(),
+                        result.meanFractionAbove()));
+    }
+
+    /**
+     * As {@link #estimates(WalkResult)} for simulation {@code i} of {@code tallies}, started at
+     * {@code start}: the tallies of a {@link dev.quiver.compute.WalkKernel} run of this spec, whose
+     * quantile probabilities are {@link #QUANTILE_PROBABILITIES} in that order.
+     *
+     * @throws IllegalArgumentException if the tallies report other quantiles
+     */
+    public List<WalkEstimate> estimates(WalkTallies tallies, int i, double start) {
+        double[] probabilities = tallies.quantileProbabilities();
+        double[] quantiles = new double[QUANTILE_PROBABILITIES.size()];
+        boolean same = probabilities.length == quantiles.length;
+        for (int j = 0; same && j < quantiles.length; j++) {
+            same = probabilities[j] == QUANTILE_PROBABILITIES.get(j);
+            quantiles[j] = tallies.quantile(i, j);
+        }
+        if (!same) {
+            throw new IllegalArgumentException(
+                    "tallies report quantiles of "
+                            + Arrays.toString(probabilities)
+                            + ", not "
+                            + QUANTILE_PROBABILITIES);
+        }
+        return estimates(
+                new Simulated(
+                        start,
+                        tallies.mean(i),
+                        tallies.variance(i),
+                        quantiles,
+                        tallies.hitProbability(i),
+                        tallies.maximumMean(i),
+                        tallies.returnProbability(i),
+                        tallies.meanFractionAbove(i)));
+    }
+
+    /**
+     * What {@link #estimates} reads of a simulation, wherever its statistics are kept: absolute
+     * levels, the quantiles of {@link #QUANTILE_PROBABILITIES} in order, the maximum's mean
+     * relative to the start.
+     */
+    private record Simulated(
+            double start,
+            double mean,
+            double variance,
+            double[] quantiles,
+            double hitProbability,
+            double maximumMean,
+            double returnProbability,
+            double meanFractionAbove) {
+
+        double quantile(int j) {
+            return quantiles[j];
+        }
+    }
+
+    private List<WalkEstimate> estimates(Simulated result) {
         double start = result.start();
         double m = spec.paths();
         List<WalkEstimate> rows = new ArrayList<>();
@@ -424,11 +498,12 @@ public final class WalkExact {
                         Math.sqrt(
                                 (fourthCentralMoment - variance * variance * (m - 3) / (m - 1))
                                         / m)));
-        for (double probability : QUANTILE_PROBABILITIES) {
+        for (int j = 0; j < QUANTILE_PROBABILITIES.size(); j++) {
+            double probability = QUANTILE_PROBABILITIES.get(j);
             rows.add(
                     new WalkEstimate(
                             "q" + probability,
-                            result.quantile(probability),
+                            result.quantile(j),
                             start + quantile(probability),
                             Double.NaN));
         }

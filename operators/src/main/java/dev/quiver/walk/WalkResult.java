@@ -425,6 +425,11 @@ public final class WalkResult {
         return tracksPaths() && spec.hasBarrier() ? (double) hits / spec.paths() : Double.NaN;
     }
 
+    /** Paths that hit the barrier within {@code n} steps; -1 without a barrier or path tracking. */
+    long hits() {
+        return tracksPaths() && spec.hasBarrier() ? hits : -1;
+    }
+
     /** Paths whose first passage to the barrier was at step {@code t}. */
     public long passageCount(int t) {
         if (!tracksPaths() || !spec.hasBarrier()) {

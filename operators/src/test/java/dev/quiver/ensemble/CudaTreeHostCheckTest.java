@@ -2,13 +2,13 @@ package dev.quiver.ensemble;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quiver.compute.FlatForest;
 import dev.quiver.compute.cuda.CudaHostCheck;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 
 /**
@@ -60,44 +60,37 @@ class CudaTreeHostCheckTest {
     }
 
     /** host_check's trees input: the scorer's node and tree arrays, base margins, then the rows. */
-    private static ByteBuffer layout(TreeEnsemble ensemble, float[] rows, int rowCount)
-            throws ReflectiveOperationException {
-        long[] packed = field(ensemble, "packed", long[].class);
-        int[] left = field(ensemble, "left", int[].class);
-        byte[] defaultLeft = field(ensemble, "defaultLeft", byte[].class);
-        float[] value = field(ensemble, "value", float[].class);
-        int[] root = field(ensemble, "treeRoot", int[].class);
-        int[] depth = field(ensemble, "treeDepth", int[].class);
-        int[] group = field(ensemble, "treeGroup", int[].class);
-        int nodes = packed.length;
-        int trees = root.length;
+    private static ByteBuffer layout(TreeEnsemble ensemble, float[] rows, int rowCount) {
+        FlatForest flat = ensemble.flatView();
+        int nodes = flat.nodeCount();
+        int trees = flat.treeCount();
         int margins = ensemble.marginCount();
         ByteBuffer in =
                 CudaHostCheck.input(
                         20 + 17 * nodes + 12 * trees + 4 * margins + 4 * rows.length);
         in.putInt(nodes).putInt(trees).putInt(ensemble.featureCount()).putInt(margins)
                 .putInt(rowCount);
-        for (long p : packed) {
-            in.putInt((int) p);
+        for (int f : flat.feature()) {
+            in.putInt(f);
         }
-        for (long p : packed) {
-            in.putFloat(threshold((int) (p >> 32)));
+        for (float t : flat.threshold()) {
+            in.putFloat(t);
         }
-        for (int l : left) {
+        for (int l : flat.left()) {
             in.putInt(l);
         }
-        in.put(defaultLeft);
-        for (float v : value) {
+        in.put(flat.defaultLeft());
+        for (float v : flat.value()) {
             in.putFloat(v);
         }
         for (int t = 0; t < trees; t++) {
-            in.putInt(root[t]);
+            in.putInt(flat.treeRoot()[t]);
         }
         for (int t = 0; t < trees; t++) {
-            in.putInt(depth[t]);
+            in.putInt(flat.treeDepth()[t]);
         }
         for (int t = 0; t < trees; t++) {
-            in.putInt(group[t]);
+            in.putInt(flat.treeGroup()[t]);
         }
         for (int k = 0; k < margins; k++) {
             in.putFloat(ensemble.baseMargin(k));
@@ -106,20 +99,5 @@ class CudaTreeHostCheckTest {
             in.putFloat(x);
         }
         return in;
-    }
-
-    /**
-     * The float32 threshold behind an order key ({@link TreeEnsemble#orderKey}, inverted): a
-     * leaf's or padding node's key, Integer.MIN_VALUE, gives back a NaN.
-     */
-    private static float threshold(int key) {
-        return Float.intBitsToFloat(key ^ ((key >> 31) & 0x7fffffff));
-    }
-
-    private static <T> T field(TreeEnsemble ensemble, String name, Class<T> type)
-            throws ReflectiveOperationException {
-        Field f = TreeEnsemble.class.getDeclaredField(name);
-        f.setAccessible(true);
-        return type.cast(f.get(ensemble));
     }
 }

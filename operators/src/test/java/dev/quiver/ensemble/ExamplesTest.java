@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
+import dev.quiver.compute.ComputeBackend;
+import dev.quiver.compute.ComputeBackends;
+import dev.quiver.compute.FlatForest;
+import dev.quiver.compute.ForestHandle;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -179,4 +184,30 @@ class ExamplesTest {
         assertThat(out.prediction(0)).isCloseTo(Objective.sigmoid(z), offset(1e-15));
     }
 
+
+    @Test
+    void flatViewJavaForestKernelAndScoredByExample() throws IOException {
+        TreeEnsemble model = EnsembleModels.fromXgboost(Oracles.bytes("xgb_iris_softprob.json"));
+        float[] rows = Oracles.float32Rows(Oracles.csv("iris.csv", 4));
+        int rowCount = 10;
+        FlatForest flat = model.flatView();
+        try (JavaForestKernel kernel = new JavaForestKernel();
+                ForestHandle handle = kernel.load(flat)) {
+            float[] margins = new float[rowCount * model.marginCount()];
+            kernel.score(handle, rows, rowCount, flat.featureCount(), margins);
+            ScoreBuffer own = model.newBuffer(rowCount);
+            model.score(rows, rowCount, 4, own);
+            assertThat((double) margins[3 * 9 + 2]).isEqualTo(own.margin(9, 2));
+        }
+        try (ComputeBackend backend =
+                ComputeBackends.byName("auto")) {
+            EnsembleModel scored = model.scoredBy(backend.forests());
+            ScoreBuffer out = scored.newBuffer(rowCount);
+            scored.score(rows, rowCount, scored.featureCount(), out);
+            assertThat(out.prediction(0)).isEqualTo(0.0);
+        }
+        try (ComputeBackend part = new JavaForestProvider().open()) {
+            assertThat(part.forests().backend()).isEqualTo("java");
+        }
+    }
 }

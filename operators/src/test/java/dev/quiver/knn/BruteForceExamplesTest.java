@@ -41,4 +41,41 @@ class BruteForceExamplesTest {
             assertThat(out[0].size()).isEqualTo(2); // (0, 0) at 0 and (0, 1) at 1
         }
     }
+
+    @Test
+    void blockPointsExample() {
+        try (ComputeBackend backend = ComputeBackends.byName("java");
+                BlockPoints points = new BlockPoints(backend.distances(), 2)) {
+            points.upsert("a", new float[] {0f, 1f}, 0);
+            points.upsert("b", new float[] {5f, 5f}, 0);
+            points.delete("a");
+            NeighborBuffer[] out = {new NeighborBuffer(1)};
+            new BruteForceKnn(backend).knn(new float[] {0f, 0f}, 1, 1, points, out);
+            assertThat(points.id(out[0].slot(0))).isEqualTo("b");
+        }
+    }
+
+    @Test
+    void knnQueryEngineExample() {
+        MatchOptions options =
+                MatchOptions.builder().search(MatchOptions.Search.BRUTE).backend("java").build();
+        try (KnnQueryEngine engine = new KnnQueryEngine(options)) {
+            assertThat(engine.backend()).isEqualTo("java");
+            LivePoints live = engine.newLivePoints(2);
+            live.upsert("a", new float[] {1f, 1f}, 1L);
+            live.upsert("b", new float[] {4f, 4f}, 2L);
+            QueryBatch batch = new QueryBatch(2);
+            batch.addKnn(new float[] {0f, 0f}, 1);
+            NeighborBuffer[] out = {new NeighborBuffer(1)};
+            PointSet answered = engine.answer(live, batch, out, new int[1], new boolean[1]);
+            assertThat(answered).isInstanceOf(BlockPoints.class);
+            assertThat(answered.id(out[0].slot(0))).isEqualTo("a");
+            live.close();
+        }
+        MatchOptions tree = MatchOptions.builder().search(MatchOptions.Search.TREE).build();
+        try (KnnQueryEngine engine = new KnnQueryEngine(tree)) {
+            assertThat(engine.backend()).isEqualTo("java");
+            assertThat(engine.newLivePoints(2).bruteForcePoints()).isInstanceOf(KdTreeIndex.class);
+        }
+    }
 }

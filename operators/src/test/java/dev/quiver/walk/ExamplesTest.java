@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.quiver.bayes.NormalInverseGammaPosterior;
 
+import dev.quiver.compute.ComputeBackend;
+import dev.quiver.compute.WalkKernel;
+import dev.quiver.compute.WalkLaw;
+import dev.quiver.compute.WalkTallies;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -202,5 +207,34 @@ class ExamplesTest {
         histogram.count(0.25);
         assertThat(histogram.level(1)).isEqualTo(100.5);
         assertThat(histogram.paths(1)).isEqualTo(1);
+    }
+
+    @Test
+    void walkLawsExample() {
+        WalkSpec spec = new WalkSpec(WalkModel.lazy(0.2, 0.5), 100, 1000, 5, WalkSpec.Track.PATH);
+        WalkLaw law = WalkLaws.of(spec, Long.MAX_VALUE);
+        assertThat(WalkLaws.spec(law)).isEqualTo(spec);
+    }
+
+    @Test
+    void javaWalkKernelAndProviderExample() {
+        WalkSpec spec = WalkSpec.finalPositions(WalkModel.simple(0.5), 100, 1000);
+        try (WalkKernel walks = new JavaWalkKernel()) {
+            WalkTallies out =
+                    new WalkTallies(new double[] {0.5});
+            walks.simulate(
+                    WalkLaws.of(spec, Long.MAX_VALUE),
+                    42L,
+                    new long[] {WalkStream.keyHash("k")},
+                    new long[] {0L},
+                    new double[] {50.0},
+                    1,
+                    out);
+            // 1000 paths of 100 fair steps: the mean's standard error is about 0.32.
+            assertThat(out.mean(0)).isCloseTo(50.0, org.assertj.core.api.Assertions.within(1.6));
+        }
+        try (ComputeBackend part = new JavaWalkProvider().open()) {
+            assertThat(part.walks().backend()).isEqualTo("java");
+        }
     }
 }

@@ -268,7 +268,9 @@ public final class BayesFunction
         maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
         priorBytes = options.newPosterior().toBytes();
         MetricGroup group = getRuntimeContext().getMetricGroup();
-        metrics = OperatorMetrics.register(group, "java");
+        // Conjugate updates are a few floating-point operations per observation, in plain Java:
+        // no compute capability covers them, so "java" is the backend that really runs.
+        metrics = OperatorMetrics.register(group, OperatorMetrics.PLAIN_JAVA);
         observationsAdded = group.counter("observations");
         updates = group.counter("posteriorUpdates");
         evictions = group.counter("windowEvictions");

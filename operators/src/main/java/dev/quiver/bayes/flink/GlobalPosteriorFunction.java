@@ -64,7 +64,10 @@ public final class GlobalPosteriorFunction
         partials = getRuntimeContext().getMapState(KernelState.map("partials", Types.INT));
         maxTs = getRuntimeContext().getState(new ValueStateDescriptor<>("max-ts", Types.LONG));
         globalUpdates = getRuntimeContext().getMetricGroup().counter("globalUpdates");
-        metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), "java");
+        // Merging key-group partials is plain-Java bookkeeping: no compute capability covers it.
+        metrics =
+                OperatorMetrics.register(
+                        getRuntimeContext().getMetricGroup(), OperatorMetrics.PLAIN_JAVA);
     }
 
     @Override

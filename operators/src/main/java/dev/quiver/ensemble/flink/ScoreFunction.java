@@ -1,7 +1,10 @@
 package dev.quiver.ensemble.flink;
 
+import dev.quiver.compute.ComputeBackend;
+import dev.quiver.compute.ComputeBackends;
 import dev.quiver.ensemble.EnsembleModel;
 import dev.quiver.ensemble.EnsembleModels;
+import dev.quiver.ensemble.JavaForestKernel;
 import dev.quiver.ensemble.ModelFormatException;
 import dev.quiver.ensemble.ScoreBuffer;
 import dev.quiver.io.DecodeException;
@@ -109,6 +112,7 @@ public final class ScoreFunction
     private final String modelId;
     private final ModelUpdate initial;
     private final ModelsInput models;
+    private final String backendName;
 
     private transient RecordDecoder<ModelUpdate> decoder;
     private transient BroadcastState<Integer, Long> modelOffsets;
@@ -123,6 +127,7 @@ public final class ScoreFunction
     private transient Counter scores;
     private transient OperatorMetrics metrics;
     private transient Counter swaps;
+    private transient ComputeBackend backend;
 
     /**
      * @param modelId the id of the model scored; updates for other ids are ignored
@@ -131,6 +136,20 @@ public final class ScoreFunction
      * @param models how the models input is encoded and where it ended at the start
      */
     public ScoreFunction(String modelId, ModelUpdate initial, ModelsInput models) {
+        this(modelId, initial, models, JavaForestKernel.BACKEND);
+    }
+
+    /**
+     * @param modelId the id of the model scored; updates for other ids are ignored
+     * @param initial the update in use until a newer one arrives (null: none, observations are dead
+     *     letters until one arrives); it must load
+     * @param models how the models input is encoded and where it ended at the start
+     * @param backend the compute backend whose forests score ({@code ComputeBackends.byName}): a
+     *     backend without forests of its own scores with {@code java}'s, and the {@code backend}
+     *     metric names the one that really runs
+     */
+    public ScoreFunction(String modelId, ModelUpdate initial, ModelsInput models, String backend) {
+        this.backendName = ComputeBackends.requireKnown(backend);
         this.modelId = modelId;
         this.initial = initial;
         this.models = models;
@@ -179,9 +198,17 @@ public final class ScoreFunction
         modelVersion = -1;
         var group = getRuntimeContext().getMetricGroup();
         scores = group.counter("scores");
-        metrics = OperatorMetrics.register(group, "java");
+        backend = ComputeBackends.byName(backendName);
+        metrics = OperatorMetrics.register(group, backend.forests().backend());
         swaps = group.counter("modelSwaps");
         group.gauge("heldObservations", (Gauge<Integer>) () -> held.size());
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (backend != null) {
+            backend.close();
+        }
     }
 
     @Override
@@ -362,9 +389,10 @@ public final class ScoreFunction
     }
 
     private void use(ModelUpdate update, EnsembleModel loaded) {
-        model = loaded;
+        // Scored through the backend's forests: the same bits as the model's own loop.
+        model = loaded.scoredBy(backend.forests());
         modelVersion = update.getVersion();
-        buffer = loaded.newBuffer(1);
+        buffer = model.newBuffer(1);
         row = new float[loaded.featureCount()];
     }
 

@@ -82,7 +82,10 @@ public final class DecodeFunction<T extends SpecificRecord, O>
     @Override
     public void open(OpenContext openContext) {
         decoder = RecordDecoder.of(type, format, maxBytes);
-        metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), "java");
+        // Decoding and validating bytes is plain Java: no compute capability covers it.
+        metrics =
+                OperatorMetrics.register(
+                        getRuntimeContext().getMetricGroup(), OperatorMetrics.PLAIN_JAVA);
     }
 
     @Override

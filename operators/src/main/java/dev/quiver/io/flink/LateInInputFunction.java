@@ -58,7 +58,11 @@ public final class LateInInputFunction<T> extends ProcessFunction<Traced<T>, Tra
     @Override
     public void open(OpenContext openContext) {
         any = false;
-        metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), "java");
+        // Comparing event times with the watermark is plain-Java bookkeeping: no compute
+        // capability covers it.
+        metrics =
+                OperatorMetrics.register(
+                        getRuntimeContext().getMetricGroup(), OperatorMetrics.PLAIN_JAVA);
     }
 
     @Override

@@ -63,6 +63,14 @@ public final class OperatorMetrics {
     private final Histogram latencyUs;
     private volatile long indexSize;
 
+    /**
+     * The backend an operator reports when it hands no work to a compute backend: its arithmetic
+     * (decoding, conjugate updates, merges, bookkeeping) is plain Java on the task thread, which is
+     * what the {@code java} backend is too. Operators that compute through a backend's capability
+     * report the capability's own {@code backend()} instead.
+     */
+    public static final String PLAIN_JAVA = "java";
+
     private OperatorMetrics(MetricGroup group, String backend) {
         this.group = group;
         eventsIn = group.counter(EVENTS_IN);

@@ -4,11 +4,11 @@ import dev.quiver.io.Traced;
 import dev.quiver.io.flink.DeadLetters;
 import dev.quiver.io.flink.KernelState;
 import dev.quiver.io.flink.OperatorMetrics;
-import dev.quiver.knn.KdTreeIndex;
 import dev.quiver.knn.KnnQueryEngine;
 import dev.quiver.knn.LivePoints;
 import dev.quiver.knn.MatchOptions;
 import dev.quiver.knn.NeighborBuffer;
+import dev.quiver.knn.PointSet;
 import dev.quiver.knn.PointStateFormat;
 import dev.quiver.knn.QueryBatch;
 import dev.quiver.schema.MatchResult;
@@ -114,9 +114,9 @@ public final class MatchFunction
         matched = new int[0];
         exact = new boolean[0];
         var group = getRuntimeContext().getMetricGroup();
-        // The kd-tree is plain Java; only the brute-force path runs on the chosen backend.
-        String backend = options.search() == MatchOptions.Search.TREE ? "java" : options.backend();
-        metrics = OperatorMetrics.register(group, backend).withIndexSize();
+        // The kd-tree is plain Java; only the brute-force path runs on the chosen backend, and the
+        // engine names the one that really does (auto resolved, a missing capability's fallback).
+        metrics = OperatorMetrics.register(group, engine.backend()).withIndexSize();
         unknownDeletes = group.counter("unknownDeletes");
         evictions = group.counter("evictions");
         expirations = group.counter("expirations");
@@ -125,6 +125,11 @@ public final class MatchFunction
 
     @Override
     public void close() throws Exception {
+        if (namespaces != null) {
+            for (LivePoints live : namespaces.values()) {
+                live.close();
+            }
+        }
         if (engine != null) {
             engine.close();
         }
@@ -204,7 +209,7 @@ public final class MatchFunction
         }
         float[] vector = toArray(event.getVector());
         if (live == null) {
-            live = new LivePoints(vector.length, options.metric());
+            live = engine.newLivePoints(vector.length);
             namespaces.put(namespace, live);
         } else if (vector.length != live.dimension()) {
             deadLetter(
@@ -303,8 +308,7 @@ public final class MatchFunction
         }
         int count = batch.count();
         ensureResultSpace(count);
-        KdTreeIndex index = live.index();
-        engine.answer(index, batch, neighbors, matched, exact);
+        PointSet index = engine.answer(live, batch, neighbors, matched, exact);
         for (int i = 0; i < count; i++) {
             List<Neighbor> found = new ArrayList<>(neighbors[i].size());
             for (int j = 0; j < neighbors[i].size(); j++) {
@@ -358,7 +362,7 @@ public final class MatchFunction
         for (Map.Entry<String, byte[]> point : points.entries()) {
             float[] vector = PointStateFormat.readVector(point.getValue());
             if (live == null) {
-                live = new LivePoints(vector.length, options.metric());
+                live = engine.newLivePoints(vector.length);
             }
             live.upsert(point.getKey(), vector, PointStateFormat.readTimestamp(point.getValue()));
         }

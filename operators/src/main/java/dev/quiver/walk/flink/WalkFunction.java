@@ -1,16 +1,19 @@
 package dev.quiver.walk.flink;
 
+import dev.quiver.compute.ComputeBackend;
+import dev.quiver.compute.ComputeBackends;
+import dev.quiver.compute.WalkKernel;
+import dev.quiver.compute.WalkTallies;
 import dev.quiver.io.flink.DeadLetters;
 import dev.quiver.io.flink.OperatorMetrics;
 import dev.quiver.schema.HistogramBin;
 import dev.quiver.schema.WalkSummary;
-import dev.quiver.walk.JavaWalkSimulator;
+import dev.quiver.walk.JavaWalkKernel;
 import dev.quiver.walk.WalkEstimate;
 import dev.quiver.walk.WalkExact;
+import dev.quiver.walk.WalkLaws;
 import dev.quiver.walk.WalkModel;
 import dev.quiver.walk.WalkOptions;
-import dev.quiver.walk.WalkResult;
-import dev.quiver.walk.WalkSimulator;
 import dev.quiver.walk.WalkSpec;
 import dev.quiver.walk.WalkStream;
 
@@ -103,24 +106,41 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
      */
     static final TypeInformation<Pending> PENDING_TYPE = TypeInformation.of(Pending.class);
 
+    /** The quantiles every summary reports, {@link WalkExact#QUANTILE_PROBABILITIES}. */
+    private static final double[] QUANTILE_PROBABILITIES =
+            WalkExact.QUANTILE_PROBABILITIES.stream().mapToDouble(Double::doubleValue).toArray();
+
     private final WalkOptions options;
+    private final String backendName;
     private transient ValueState<Long> nextSequence;
     private transient MapState<Long, Pending> pending;
     private transient Counter simulations;
     private transient OperatorMetrics metrics;
     private transient WalkSpec spec;
     private transient WalkExact exact;
-    private transient WalkSimulator simulator;
+    private transient ComputeBackend backend;
+    private transient WalkKernel walks;
     private transient long[] keyHashes;
     private transient long[] sequences;
     private transient double[] starts;
-    private transient WalkResult[] results;
+    private transient WalkTallies tallies;
 
     /**
      * @param options the simulation settings
      */
     public WalkFunction(WalkOptions options) {
+        this(options, JavaWalkKernel.BACKEND);
+    }
+
+    /**
+     * @param options the simulation settings
+     * @param backend the compute backend whose walks simulate ({@code ComputeBackends.byName}):
+     *     a backend without walks of its own simulates with {@code java}'s, and the {@code backend}
+     *     metric names the one that really runs
+     */
+    public WalkFunction(WalkOptions options, String backend) {
         this.options = options;
+        this.backendName = ComputeBackends.requireKnown(backend);
     }
 
     @Override
@@ -138,15 +158,22 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
                                             PENDING_TYPE));
         }
         simulations = getRuntimeContext().getMetricGroup().counter("walkSimulations");
-        metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), "java");
+        backend = ComputeBackends.byName(backendName);
+        walks = backend.walks();
+        metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), walks.backend());
         spec = options.spec();
         exact = WalkExact.of(spec);
-        // WalkStartFunction has already refused what cannot fit, so this never throws for memory.
-        simulator = new JavaWalkSimulator(options.maxMemoryBytes());
         keyHashes = new long[1];
         sequences = new long[1];
         starts = new double[1];
-        results = new WalkResult[] {new WalkResult()};
+        tallies = new WalkTallies(QUANTILE_PROBABILITIES);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (backend != null) {
+            backend.close();
+        }
     }
 
     @Override
@@ -249,7 +276,15 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
         keyHashes[0] = WalkStream.keyHash(key);
         sequences[0] = sequence;
         starts[0] = start;
-        simulator.simulate(eventSpec, options.seed(), keyHashes, sequences, starts, 1, results);
+        // WalkStartFunction has already refused what cannot fit, so this never throws for memory.
+        walks.simulate(
+                WalkLaws.of(eventSpec, options.maxMemoryBytes()),
+                options.seed(),
+                keyHashes,
+                sequences,
+                starts,
+                1,
+                tallies);
         simulations.inc();
         long latencyNanos = System.nanoTime() - arrivedNanos;
         out.collect(
@@ -259,7 +294,8 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
                         ts,
                         eventSpec,
                         eventExact,
-                        results[0],
+                        start,
+                        keyHashes[0],
                         sequence,
                         latencyNanos / 1_000_000));
         metrics.eventOut(latencyNanos);
@@ -271,41 +307,42 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
             long ts,
             WalkSpec eventSpec,
             WalkExact eventExact,
-            WalkResult result,
+            double start,
+            long keyHash,
             long sequence,
             long latencyMs) {
         Map<String, Double> quantiles = new LinkedHashMap<>();
-        for (double probability : WalkExact.QUANTILE_PROBABILITIES) {
-            quantiles.put(Double.toString(probability), result.quantile(probability));
+        for (int j = 0; j < QUANTILE_PROBABILITIES.length; j++) {
+            quantiles.put(Double.toString(QUANTILE_PROBABILITIES[j]), tallies.quantile(0, j));
         }
-        List<HistogramBin> histogram = new ArrayList<>(result.binCount());
-        for (int i = 0; i < result.binCount(); i++) {
-            histogram.add(new HistogramBin(result.binLevel(i), result.binPaths(i)));
+        List<HistogramBin> histogram = new ArrayList<>(tallies.binCount(0));
+        for (int b = 0; b < tallies.binCount(0); b++) {
+            histogram.add(new HistogramBin(tallies.binLevel(0, b), tallies.binPaths(0, b)));
         }
         Map<String, Double> exactValues = new LinkedHashMap<>();
         Map<String, Double> simulatedValues = new LinkedHashMap<>();
         Map<String, Double> zScores = new LinkedHashMap<>();
-        for (WalkEstimate estimate : eventExact.estimates(result)) {
+        for (WalkEstimate estimate : eventExact.estimates(tallies, 0, start)) {
             putIfFinite(simulatedValues, estimate.name(), estimate.simulated());
             putIfFinite(exactValues, estimate.name(), estimate.exact());
             putIfFinite(zScores, estimate.name(), estimate.zScore());
         }
-        double hit = result.hitProbability();
+        double hit = tallies.hitProbability(0);
         return WalkSummary.newBuilder()
                 .setKey(key)
                 .setId(id)
                 .setTs(Instant.ofEpochMilli(ts))
                 .setSteps(eventSpec.steps())
                 .setPaths(eventSpec.paths())
-                .setMean(result.mean())
-                .setVariance(result.variance())
+                .setMean(tallies.mean(0))
+                .setVariance(tallies.variance(0))
                 .setQuantiles(quantiles)
                 .setHistogram(histogram)
                 .setHitProbability(Double.isNaN(hit) ? null : hit)
                 .setExact(exactValues)
                 .setSimulated(simulatedValues)
                 .setZScores(zScores)
-                .setSeed(coordinates(key, result.keyHash(), sequence, eventSpec))
+                .setSeed(coordinates(key, keyHash, sequence, eventSpec))
                 .setLatencyMs(latencyMs)
                 .build();
     }

@@ -12,6 +12,13 @@ import java.nio.FloatBuffer;
  * inner products of a block in one matrix product. This is the only class that imports ND4J, so the
  * rest of Quiver, and any other backend, runs without it on the classpath.
  *
+ * <p>A {@link PointBlock} of this kernel keeps its rows in one off-heap buffer, slot-major, with
+ * their squared norms in a Java array: an append copies only the new rows into it (the buffer
+ * doubles when full, copying what it holds once), so it is never uploaded whole per batch. {@link
+ * #nearest} multiplies a tile of up to {@value #QUERY_TILE} queries with views of up to {@value
+ * #SLOT_TILE} slots of the buffer in place, then keeps each query's top k in a heap, skipping dead
+ * slots; its distances are those of {@link #squaredDistances}, with the same bound.
+ *
  * <p>Per call the query and point rows are copied into off-heap buffers that grow to the largest
  * call and are reused; the product {@code -2 Q X^T} is written into a third buffer, and the norms
  * are added in Java while copying it out. Norms are summed in {@code double} (products of floats
@@ -28,9 +35,17 @@ import java.nio.FloatBuffer;
  * <p>The OpenBLAS threads are ND4J's (one per core by default): several backends in one JVM share
  * the cores rather than each getting its own.
  */
-final class Nd4jCpuBackend extends CheckedBackend {
+final class Nd4jCpuDistances extends CheckedDistances {
 
     static final String NAME = "nd4j-cpu";
+
+    /** Queries per matrix product of {@link #nearest}. */
+    static final int QUERY_TILE = 256;
+
+    /** Slots per matrix product of {@link #nearest}: with {@link #QUERY_TILE}, a 4 MB product. */
+    static final int SLOT_TILE = 4096;
+
+    private final NearestHeap[] heaps = new NearestHeap[QUERY_TILE];
 
     private DataBuffer queryBuffer;
     private DataBuffer pointBuffer;
@@ -45,21 +60,21 @@ final class Nd4jCpuBackend extends CheckedBackend {
     private INDArray productMatrix;
 
     private float[] queryNorms = new float[0];
+    private float[] productRow = new float[0];
     private float[] pointNorms = new float[0];
-    private boolean closed;
 
-    Nd4jCpuBackend() {
+    Nd4jCpuDistances() {
         super(NAME);
         // Touching the backend here loads the natives now, so a missing or broken ND4J install
         // fails when the backend is created rather than on the first batch.
         Nd4j.getBackend();
+        for (int i = 0; i < QUERY_TILE; i++) {
+            heaps[i] = new NearestHeap();
+        }
     }
 
     @Override
     void computeSquaredDistances(RowBlock queries, RowBlock points, int dimension, float[] out) {
-        if (closed) {
-            throw new IllegalStateException("backend " + NAME + " is closed");
-        }
         int queryCount = queries.count();
         int pointCount = points.count();
         if (queryCount == 0 || pointCount == 0) {
@@ -102,11 +117,65 @@ final class Nd4jCpuBackend extends CheckedBackend {
     }
 
     @Override
-    public void close() {
-        if (closed) {
-            return;
+    void computeNearest(
+            RowBlock queries, SlotBlock block, int k, float[] outDistances, int[] outSlots) {
+        OffHeapBlock points = (OffHeapBlock) block;
+        int d = block.dimension();
+        int slotCount = block.slotCount();
+        for (int q0 = 0; q0 < queries.count(); q0 += QUERY_TILE) {
+            int queryCount = Math.min(QUERY_TILE, queries.count() - q0);
+            RowBlock tile =
+                    new RowBlock(queries.rows(), queries.rowStart(q0, d), queryCount);
+            int queryLength = tile.length(d);
+            ensureCapacity(queryLength, 0, queryCount * Math.min(SLOT_TILE, slotCount));
+            queryFloats.put(0, tile.rows(), tile.offset(), queryLength);
+            queryNorms = norms(tile, d, queryNorms);
+            if (!hasShape(queryMatrix, queryCount, d)) {
+                queryMatrix = matrix(queryBuffer, queryCount, d);
+            }
+            for (int i = 0; i < queryCount; i++) {
+                heaps[i].start(k);
+            }
+            for (int s0 = 0; s0 < slotCount; s0 += SLOT_TILE) {
+                int tileSlots = Math.min(SLOT_TILE, slotCount - s0);
+                INDArray pointTile = points.view(s0, tileSlots);
+                INDArray product = matrix(productBuffer, queryCount, tileSlots);
+                Nd4j.gemm(queryMatrix, pointTile, product, false, true, -2.0, 0.0);
+                productFloats.get(0, productRow, 0, queryCount * tileSlots);
+                for (int i = 0; i < queryCount; i++) {
+                    NearestHeap heap = heaps[i];
+                    float queryNorm = queryNorms[i];
+                    int row = i * tileSlots;
+                    for (int j = 0; j < tileSlots; j++) {
+                        int slot = s0 + j;
+                        if (block.isLive(slot)) {
+                            float distance = (queryNorm + points.norms[slot]) + productRow[row + j];
+                            if (distance <= heap.bound()) {
+                                heap.offer(distance, slot);
+                            }
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < queryCount; i++) {
+                heaps[i].drainTo(outDistances, outSlots, (q0 + i) * k);
+            }
         }
-        closed = true;
+    }
+
+    @Override
+    public PointBlock openPointBlock(int dimension) {
+        checkOpen();
+        return new OffHeapBlock(dimension, this);
+    }
+
+    @Override
+    boolean owns(SlotBlock block) {
+        return block instanceof OffHeapBlock offHeap && offHeap.kernel == this;
+    }
+
+    @Override
+    void release() {
         queryMatrix = null;
         pointMatrix = null;
         productMatrix = null;
@@ -134,9 +203,77 @@ final class Nd4jCpuBackend extends CheckedBackend {
             productFloats = productBuffer.asNioFloat();
             productMatrix = null;
         }
+        if (productRow.length < productLength) {
+            productRow = new float[productLength];
+        }
+    }
+
+    /** A block whose rows live in one off-heap ND4J buffer, slot-major. */
+    private static final class OffHeapBlock extends SlotBlock {
+        private final Nd4jCpuDistances kernel;
+        private DataBuffer buffer;
+        private FloatBuffer floats;
+        private float[] norms = new float[16];
+
+        OffHeapBlock(int dimension, Nd4jCpuDistances kernel) {
+            super(dimension);
+            this.kernel = kernel;
+        }
+
+        @Override
+        void store(float[] rows, int offset, int count, int first) {
+            int d = dimension();
+            long needed = (long) (first + count) * d;
+            if (buffer == null || buffer.length() < needed) {
+                long capacity = Math.max(needed, buffer == null ? 16L * d : 2 * buffer.length());
+                DataBuffer grown = newBuffer(Math.toIntExact(capacity));
+                FloatBuffer grownFloats = grown.asNioFloat();
+                if (buffer != null) {
+                    // The one copy of what the block holds: when it doubles, not per batch.
+                    float[] old = new float[first * d];
+                    floats.get(0, old, 0, old.length);
+                    grownFloats.put(0, old, 0, old.length);
+                    Nd4jCpuDistances.release(buffer);
+                }
+                buffer = grown;
+                floats = grownFloats;
+            }
+            floats.put(first * d, rows, offset, count * d);
+            if (norms.length < first + count) {
+                norms = java.util.Arrays.copyOf(norms, Math.max(first + count, 2 * norms.length));
+            }
+            for (int i = 0; i < count; i++) {
+                norms[first + i] = (float) SquaredNorms.of(rows, offset + i * d, d);
+            }
+        }
+
+        @Override
+        void move(int from, int to) {
+            int d = dimension();
+            for (int k = 0; k < d; k++) {
+                floats.put(to * d + k, floats.get(from * d + k));
+            }
+            norms[to] = norms[from];
+        }
+
+        /** The matrix of slots {@code [first, first + count)}, a view of the buffer in place. */
+        INDArray view(int first, int count) {
+            int d = dimension();
+            return Nd4j.create(
+                    buffer, new long[] {count, d}, new long[] {d, 1}, (long) first * d, 'c',
+                    DataType.FLOAT);
+        }
+
+        @Override
+        void release() {
+            Nd4jCpuDistances.release(buffer);
+            buffer = null;
+            floats = null;
+        }
     }
 
     private static DataBuffer newBuffer(int length) {
+        length = Math.max(1, length);
         // Zero-filled: with beta = 0 BLAS never reads the product buffer, but a fallback GEMM
         // computing beta * C would turn uninitialised NaN bits into NaN results.
         return Nd4j.createBuffer(DataType.FLOAT, length, true);

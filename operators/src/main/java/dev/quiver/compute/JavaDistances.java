@@ -1,0 +1,124 @@
+package dev.quiver.compute;
+
+import java.util.Arrays;
+
+/**
+ * The reference distances: plain loops over the direct formula {@code sum_k (q_k - x_k)^2}, summed
+ * in dimension order into a {@code float} accumulator. This is bit for bit the arithmetic of {@code
+ * dev.quiver.knn.SquaredL2.distance} (Java evaluates {@code float} expressions strictly, so the
+ * same loop gives the same bits everywhere); it is repeated here rather than imported so the
+ * compute package does not depend on the kernels that use it. Its blocks keep their rows in a
+ * growing {@code float[]}. Allocates nothing per call once its heap has grown to the largest {@code
+ * k}.
+ *
+ * <p>Error: each term carries two roundings for the difference and its square, and the sum adds
+ * {@code d - 1} more, so {@code |out - D| <= gamma_{d+2} D} plus {@code d/2 Float.MIN_VALUE} of
+ * underflow (Higham, Lemma 3.1 and section 3.1). With {@code D <= 2 (|q|^2 + |x|^2)} that gives
+ * {@link #errorBound(int)} {@code = 2 gamma_{d+2}}.
+ */
+final class JavaDistances extends CheckedDistances {
+
+    static final String NAME = "java";
+
+    private final NearestHeap heap = new NearestHeap();
+
+    JavaDistances() {
+        super(NAME);
+    }
+
+    @Override
+    void computeSquaredDistances(RowBlock queries, RowBlock points, int dimension, float[] out) {
+        float[] queryRows = queries.rows();
+        float[] pointRows = points.rows();
+        int queryCount = queries.count();
+        int pointCount = points.count();
+        for (int i = 0; i < queryCount; i++) {
+            int q = queries.rowStart(i, dimension);
+            int row = i * pointCount;
+            for (int j = 0; j < pointCount; j++) {
+                out[row + j] =
+                        distance(queryRows, q, pointRows, points.rowStart(j, dimension), dimension);
+            }
+        }
+    }
+
+    @Override
+    void computeNearest(
+            RowBlock queries, SlotBlock block, int k, float[] outDistances, int[] outSlots) {
+        float[] rows = ((HeapBlock) block).rows;
+        int d = block.dimension();
+        int slotCount = block.slotCount();
+        for (int i = 0; i < queries.count(); i++) {
+            int q = queries.rowStart(i, d);
+            heap.start(k);
+            for (int slot = 0; slot < slotCount; slot++) {
+                if (block.isLive(slot)) {
+                    heap.offer(distance(queries.rows(), q, rows, slot * d, d), slot);
+                }
+            }
+            heap.drainTo(outDistances, outSlots, i * k);
+        }
+    }
+
+    private static float distance(float[] a, int aOffset, float[] b, int bOffset, int d) {
+        float sum = 0f;
+        for (int k = 0; k < d; k++) {
+            float diff = a[aOffset + k] - b[bOffset + k];
+            sum += diff * diff;
+        }
+        return sum;
+    }
+
+    @Override
+    public PointBlock openPointBlock(int dimension) {
+        checkOpen();
+        return new HeapBlock(dimension, this);
+    }
+
+    @Override
+    boolean owns(SlotBlock block) {
+        return block instanceof HeapBlock heapBlock && heapBlock.kernel == this;
+    }
+
+    @Override
+    public double errorBound(int dimension) {
+        return 2 * ComputeBackend.gamma(dimension + 2);
+    }
+
+    @Override
+    void release() {
+        // Nothing to release: the kernel holds only a small heap.
+    }
+
+    /** A block whose rows live in a Java array, slot-major. */
+    private static final class HeapBlock extends SlotBlock {
+        private final JavaDistances kernel;
+        private float[] rows = new float[0];
+
+        HeapBlock(int dimension, JavaDistances kernel) {
+            super(dimension);
+            this.kernel = kernel;
+        }
+
+        @Override
+        void store(float[] from, int offset, int count, int first) {
+            int d = dimension();
+            int needed = Math.multiplyExact(first + count, d);
+            if (needed > rows.length) {
+                rows = Arrays.copyOf(rows, Math.max(needed, 2 * rows.length));
+            }
+            System.arraycopy(from, offset, rows, first * d, count * d);
+        }
+
+        @Override
+        void move(int from, int to) {
+            int d = dimension();
+            System.arraycopy(rows, from * d, rows, to * d, d);
+        }
+
+        @Override
+        void release() {
+            rows = new float[0];
+        }
+    }
+}

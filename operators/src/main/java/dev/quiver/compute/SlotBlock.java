@@ -1,0 +1,127 @@
+package dev.quiver.compute;
+
+import java.util.Arrays;
+
+/**
+ * The bookkeeping every {@link PointBlock} shares: live flags, counts, the version and the order of
+ * a compaction. A subclass stores the rows ({@link #store}, {@link #move}) where its backend wants
+ * them, growing its storage by doubling so appends cost amortised {@code O(d)} per row.
+ */
+abstract class SlotBlock implements PointBlock {
+
+    private final int dimension;
+    private boolean[] live = new boolean[16];
+    private int slotCount;
+    private int liveCount;
+    private long version;
+    private boolean closed;
+
+    SlotBlock(int dimension) {
+        if (dimension < 1) {
+            throw new IllegalArgumentException("dimension must be at least 1, got " + dimension);
+        }
+        this.dimension = dimension;
+    }
+
+    @Override
+    public final int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public final int append(float[] rows, int offset, int count) {
+        checkOpen();
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative, got " + count);
+        }
+        new RowBlock(rows, offset, count).checkRows("rows", dimension);
+        int first = slotCount;
+        int needed = Math.addExact(first, count);
+        if (needed > live.length) {
+            live = Arrays.copyOf(live, Math.max(needed, 2 * live.length));
+        }
+        store(rows, offset, count, first);
+        Arrays.fill(live, first, needed, true);
+        slotCount = needed;
+        liveCount += count;
+        version++;
+        return first;
+    }
+
+    @Override
+    public final void tombstone(int slot) {
+        checkOpen();
+        if (!isLive(slot)) {
+            throw new IllegalArgumentException(
+                    "slot " + slot + " is not live (slots in use: " + slotCount + ")");
+        }
+        live[slot] = false;
+        liveCount--;
+        version++;
+    }
+
+    @Override
+    public final boolean isLive(int slot) {
+        return slot >= 0 && slot < slotCount && live[slot];
+    }
+
+    @Override
+    public final long version() {
+        return version;
+    }
+
+    @Override
+    public final int slotCount() {
+        return slotCount;
+    }
+
+    @Override
+    public final int liveCount() {
+        return liveCount;
+    }
+
+    @Override
+    public final int[] compact() {
+        checkOpen();
+        int[] moved = new int[slotCount];
+        int next = 0;
+        for (int slot = 0; slot < slotCount; slot++) {
+            if (live[slot]) {
+                if (slot != next) {
+                    move(slot, next);
+                }
+                moved[slot] = next++;
+            } else {
+                moved[slot] = -1;
+            }
+        }
+        Arrays.fill(live, 0, slotCount, false);
+        Arrays.fill(live, 0, next, true);
+        slotCount = next;
+        version++;
+        return moved;
+    }
+
+    @Override
+    public final void close() {
+        if (!closed) {
+            closed = true;
+            release();
+        }
+    }
+
+    final void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the point block is closed");
+        }
+    }
+
+    /** Stores {@code count} rows from {@code rows[offset ...]} at slots {@code first ...}. */
+    abstract void store(float[] rows, int offset, int count, int first);
+
+    /** Copies the row of slot {@code from} to slot {@code to < from}. */
+    abstract void move(int from, int to);
+
+    /** Releases the storage, once. */
+    abstract void release();
+}

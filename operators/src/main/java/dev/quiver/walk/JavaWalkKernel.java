@@ -1,0 +1,107 @@
+package dev.quiver.walk;
+
+import dev.quiver.compute.PlainJavaProvider;
+import dev.quiver.compute.WalkKernel;
+import dev.quiver.compute.WalkLaw;
+import dev.quiver.compute.WalkTallies;
+
+/**
+ * The {@code java} backend's walks: {@link JavaWalkSimulator} behind the primitive {@link
+ * WalkKernel} interface, so every statistic is the simulator's, bit for bit. The law is converted
+ * to a {@link WalkSpec} once per distinct law and the simulator rebuilt only when the memory budget
+ * changes; each simulation runs into one reused {@link WalkResult} and is copied into the tallies.
+ * Not thread-safe.
+ *
+ * <pre>{@code
+ * try (WalkKernel walks = new JavaWalkKernel()) {
+ *     WalkTallies out = new WalkTallies(new double[] {0.5});
+ *     walks.simulate(WalkLaws.of(spec, Long.MAX_VALUE), 42L, keyHashes, sequences, starts, n, out);
+ * }
+ * }</pre>
+ */
+public final class JavaWalkKernel implements WalkKernel {
+
+    /** The backend name this kernel reports. */
+    public static final String BACKEND = PlainJavaProvider.NAME;
+
+    private final WalkResult[] result = {new WalkResult()};
+    private final long[] oneKey = new long[1];
+    private final long[] oneSequence = new long[1];
+    private final double[] oneStart = new double[1];
+    private JavaWalkSimulator simulator;
+    private long simulatorBudget;
+    private WalkLaw lastLaw;
+    private WalkSpec lastSpec;
+
+    @Override
+    public String backend() {
+        return BACKEND;
+    }
+
+    @Override
+    public void simulate(
+            WalkLaw law,
+            long seed,
+            long[] keyHashes,
+            long[] sequences,
+            double[] starts,
+            int count,
+            WalkTallies out) {
+        if (count < 0
+                || keyHashes.length < count
+                || sequences.length < count
+                || starts.length < count) {
+            throw new IllegalArgumentException(
+                    "every array must hold count = " + count + " simulations");
+        }
+        WalkSpec spec = specOf(law);
+        JavaWalkSimulator sim = simulatorFor(law.maxMemoryBytes());
+        double[] probabilities = out.quantileProbabilities();
+        out.reset(count);
+        for (int i = 0; i < count; i++) {
+            oneKey[0] = keyHashes[i];
+            oneSequence[0] = sequences[i];
+            oneStart[0] = starts[i];
+            sim.simulate(spec, seed, oneKey, oneSequence, oneStart, 1, result);
+            copy(result[0], probabilities, i, out);
+        }
+    }
+
+    private static void copy(WalkResult r, double[] probabilities, int i, WalkTallies out) {
+        out.setMoments(i, r.mean(), r.variance());
+        for (int j = 0; j < probabilities.length; j++) {
+            out.setQuantile(i, j, r.quantile(probabilities[j]));
+        }
+        out.setPathStatistics(
+                i,
+                r.hits(),
+                r.hitProbability(),
+                r.maximumMean(),
+                r.returnProbability(),
+                r.meanFractionAbove());
+        for (int b = 0; b < r.binCount(); b++) {
+            out.addBin(i, r.binLevel(b), r.binPaths(b));
+        }
+    }
+
+    private WalkSpec specOf(WalkLaw law) {
+        if (!law.equals(lastLaw)) {
+            lastSpec = WalkLaws.spec(law);
+            lastLaw = law;
+        }
+        return lastSpec;
+    }
+
+    private JavaWalkSimulator simulatorFor(long maxMemoryBytes) {
+        if (simulator == null || simulatorBudget != maxMemoryBytes) {
+            simulator = new JavaWalkSimulator(maxMemoryBytes);
+            simulatorBudget = maxMemoryBytes;
+        }
+        return simulator;
+    }
+
+    @Override
+    public void close() {
+        // Nothing to release: the kernel holds only Java scratch.
+    }
+}
