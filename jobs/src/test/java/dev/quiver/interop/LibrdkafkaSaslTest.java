@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** SCRAM only where every librdkafka client has the nonce fix of 2.6.1; PLAIN otherwise. */
+/**
+ * SCRAM only where every librdkafka client has the nonce fix of 2.6.1; PLAIN otherwise; and the
+ * settings docs/python.md gives for confluent_kafka agree.
+ */
 class LibrdkafkaSaslTest {
 
     @Test
@@ -44,6 +51,33 @@ class LibrdkafkaSaslTest {
         assertThatThrownBy(() -> LibrdkafkaSasl.scramWorks("unknown"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("not a librdkafka version: unknown");
+    }
+
+    /** docs/python.md's {@code sasl_ssl_settings}, run by the Python here, follows the same rule. */
+    @Test
+    void theDocumentedPythonSettingsPickTheSameMechanism(@TempDir Path dir) throws Exception {
+        ExternalTools.assumePython("LibrdkafkaSaslTest", "confluent_kafka", "avro.io");
+        Path modules = ExternalTools.writeDocumentedModules(dir.resolve("py"));
+        String expected =
+                LibrdkafkaSasl.choose(Map.of("confluent_kafka", ExternalTools.librdkafkaOfPython()))
+                        .mechanism();
+
+        String settings =
+                ExternalTools.runPython(
+                        modules,
+                        Duration.ofSeconds(30),
+                        "-c",
+                        "import json, quiver_kafka; print(json.dumps(quiver_kafka.sasl_ssl_settings("
+                                + "'localhost:9092', 'alice', 'alice-secret', '/ca.pem'),"
+                                + " sort_keys=True))");
+
+        assertThat(settings.strip())
+                .isEqualTo(
+                        "{\"bootstrap.servers\": \"localhost:9092\", \"sasl.mechanism\": \""
+                                + expected
+                                + "\", \"sasl.password\": \"alice-secret\", \"sasl.username\":"
+                                + " \"alice\", \"security.protocol\": \"SASL_SSL\","
+                                + " \"ssl.ca.location\": \"/ca.pem\"}");
     }
 
     private static Map<String, String> versions(String... nameThenVersion) {
