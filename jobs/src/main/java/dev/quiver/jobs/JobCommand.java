@@ -120,10 +120,18 @@ public final class JobCommand<S extends Stage> implements Callable<Integer>, Usa
 
     private StreamExecutionEnvironment buildChecked() {
         io.checkBrokerReachable();
-        io.prepareTopics(readTopics(), writtenTopics());
+        io.prepareTopics(topics(), readTopics(), writtenTopics());
         StageContext context = newContext();
         addChecked(context);
         return context.environment();
+    }
+
+    /** Every topic the job reads or writes, in its stage's order, the dead-letter topic last. */
+    Set<String> topics() {
+        Set<String> topics = new LinkedHashSet<>();
+        stage.topics().forEach(topic -> topics.add(topic.topic()));
+        topics.add(io.deadLetterTopic());
+        return topics;
     }
 
     /**

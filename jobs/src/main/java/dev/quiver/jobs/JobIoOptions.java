@@ -11,10 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Where a job reads and writes, and how it checkpoints: the options every job shares, as a picocli
@@ -82,24 +80,25 @@ public final class JobIoOptions {
     }
 
     /**
-     * With Kafka, makes sure every topic of {@code read} and {@code written} exists before the job
-     * starts, and that the principal of the client settings may read each of {@code read} and
-     * write each of {@code written} (a topic in both needs both): creates the missing ones with
-     * {@code --create-topics}, else stops with one error naming them all; nothing in file mode. A
-     * refused read or write stops the job here, on one line, rather than failing its tasks once
-     * they run, which Flink would restart without end.
+     * With Kafka, makes sure every topic in {@code topics} exists before the job starts, and that
+     * the principal of the client settings may read each of {@code read} and write each of {@code
+     * written} (a topic in both needs both): creates the missing ones with {@code
+     * --create-topics}, else stops with one error naming them all; nothing in file mode. A refused
+     * read or write stops the job here, on one line, rather than failing its tasks once they run,
+     * which Flink would restart without end.
+     *
+     * @param topics every topic of {@code read} and {@code written}, in the order errors name them
      *
      * @throws IllegalStateException naming the missing topics
      * @throws org.apache.kafka.common.errors.TopicAuthorizationException naming the topics and
      *     operations refused
      * @throws dev.quiver.kafka.KafkaUnreachableException if the broker does not answer in time
      */
-    public void prepareTopics(Collection<String> read, Collection<String> written) {
+    public void prepareTopics(
+            Collection<String> topics, Collection<String> read, Collection<String> written) {
         if (!usesKafka()) {
             return;
         }
-        Set<String> topics = new LinkedHashSet<>(read);
-        topics.addAll(written);
         TopicCreationOptions creation = kafka.topicCreation();
         if (creation.createTopics()) {
             KafkaTopics.ensureTopics(

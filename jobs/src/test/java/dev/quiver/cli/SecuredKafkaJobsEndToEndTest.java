@@ -219,13 +219,23 @@ class SecuredKafkaJobsEndToEndTest {
 
     /** {@code quiver run bayes} with {@link #jobOptions}. */
     private static List<String> job(Path clientFile, String group, String results) {
+        return job(clientFile, group, INPUT, results);
+    }
+
+    /** {@code quiver run bayes} reading {@code input}, bounded, as the file's principal. */
+    private static List<String> job(Path clientFile, String group, String input, String results) {
         List<String> args = new ArrayList<>(List.of("run", "bayes"));
-        args.addAll(jobOptions(clientFile, group, results));
+        args.addAll(jobOptions(clientFile, group, input, results));
         return args;
     }
 
     /** The bayes job's options: bounded, reading {@link #INPUT}, as the file's principal. */
     private static List<String> jobOptions(Path clientFile, String group, String results) {
+        return jobOptions(clientFile, group, INPUT, results);
+    }
+
+    private static List<String> jobOptions(
+            Path clientFile, String group, String input, String results) {
         return List.of(
                 "--kafka-config",
                 clientFile.toString(),
@@ -233,7 +243,7 @@ class SecuredKafkaJobsEndToEndTest {
                 "--group-id",
                 group,
                 "--observations-topic",
-                INPUT,
+                input,
                 "--posteriors-topic",
                 results,
                 "--deadletter-topic",
@@ -365,22 +375,7 @@ class SecuredKafkaJobsEndToEndTest {
         Result run;
         String logs;
         try (CapturedLogs captured = CapturedLogs.start()) {
-            run =
-                    quiver(
-                            List.of(
-                                    "run",
-                                    "bayes",
-                                    "--kafka-config",
-                                    clientFile("looper", LOOPER_PASSWORD).toString(),
-                                    "--until-latest",
-                                    "--group-id",
-                                    LOOPER_GROUP,
-                                    "--observations-topic",
-                                    LOOP,
-                                    "--posteriors-topic",
-                                    LOOP,
-                                    "--deadletter-topic",
-                                    DEAD_LETTERS));
+            run = quiver(job(clientFile("looper", LOOPER_PASSWORD), LOOPER_GROUP, LOOP, LOOP));
             logs = captured.text();
         }
         assertThat(run.exit()).as(run.err()).isEqualTo(1);
