@@ -27,8 +27,8 @@ import java.util.concurrent.CountDownLatch;
  * thread and stop it. A port in use makes {@link #call()} throw an {@link IllegalStateException}
  * with a one-line message, which the top-level CLI prints.
  *
- * <p>{@code --security sasl-ssl} secures the broker ({@link BrokerSecurity}): SCRAM-SHA-512 users
- * of {@code --users} over TLS on {@code --port}, mutual TLS on {@code --mtls-port}, the ACLs of
+ * <p>{@code --security sasl-ssl} secures the broker ({@link BrokerSecurity}): the users of {@code
+ * --users}, logging in with SCRAM-SHA-512 or PLAIN over TLS on {@code --port}, mutual TLS on {@code --mtls-port}, the ACLs of
  * {@code --acls}, and TLS files in the data directory ({@link BrokerTls}). {@code
  * --issue-client-cert NAME} only issues a client certificate from the CA of {@code --data-dir} and
  * exits. A users or ACL file that is refused is a failure (exit 1), not bad usage: its contents are
@@ -39,7 +39,7 @@ import java.util.concurrent.CountDownLatch;
  * Kafka broker ready at localhost:9092 (data in /home/me/.quiver/kafka; Ctrl-C to stop)
  *
  * $ quiver broker --data-dir ~/.quiver/kafka --security sasl-ssl --users users.txt --acls acls.txt
- * Kafka broker ready at localhost:9092 (SASL_SSL, SCRAM-SHA-512; mutual TLS at localhost:9093; ...
+ * Kafka broker ready at localhost:9092 (SASL_SSL, SCRAM-SHA-512 or PLAIN; mutual TLS at localhost:9093; ...
  * Client settings: /home/me/.quiver/kafka/client-ssl.properties (add a sasl.jaas.config line) ...
  *
  * $ quiver broker --data-dir ~/.quiver/kafka --issue-client-cert carol
@@ -56,7 +56,7 @@ import java.util.concurrent.CountDownLatch;
             "Runs a real single-node Kafka broker (KRaft, broker and controller in one process) "
                     + "in the foreground until Ctrl-C.",
             "Clients connect to localhost:PORT over PLAINTEXT; topics are created on first use.",
-            "With --security sasl-ssl: SCRAM-SHA-512 users over TLS on PORT, mutual TLS on"
+            "With --security sasl-ssl: SCRAM-SHA-512 or PLAIN users over TLS on PORT, mutual TLS on"
                     + " --mtls-port, ACLs enforced; see docs/operations.md."
         })
 public final class BrokerCommand implements Callable<Integer>, UsageChecked {
@@ -99,7 +99,7 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
             defaultValue = PLAINTEXT,
             description =
                     "plaintext (default) or sasl-ssl: TLS with a CA made in the data dir at first"
-                            + " start, SCRAM-SHA-512 users (--users), ACLs (--acls) and mutual TLS"
+                            + " start, SCRAM-SHA-512 or PLAIN users (--users), ACLs (--acls) and mutual TLS"
                             + " (--mtls-port).")
     private String security;
 
@@ -108,7 +108,8 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
             paramLabel = "FILE",
             converter = ReadableFileConverter.class,
             description =
-                    "With --security sasl-ssl: SCRAM users, one name:password a line (# comments)."
+                    "With --security sasl-ssl: users (SCRAM-SHA-512 and PLAIN), one name:password a"
+                            + " line (# comments)."
                             + " Applied at every start; users no longer listed are deleted.")
     private Path usersFile;
 
@@ -243,7 +244,7 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
                             : "data in " + broker.dataDir();
             String listeners =
                     broker.isSecured()
-                            ? "SASL_SSL, SCRAM-SHA-512; mutual TLS at "
+                            ? "SASL_SSL, SCRAM-SHA-512 or PLAIN; mutual TLS at "
                                     + broker.mtlsBootstrapServers()
                                     + "; "
                             : "";

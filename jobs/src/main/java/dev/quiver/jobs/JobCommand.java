@@ -120,13 +120,13 @@ public final class JobCommand<S extends Stage> implements Callable<Integer>, Usa
 
     private StreamExecutionEnvironment buildChecked() {
         io.checkBrokerReachable();
-        io.prepareTopics(topics(), writtenTopics());
+        io.prepareTopics(topics(), readTopics(), writtenTopics());
         StageContext context = newContext();
         addChecked(context);
         return context.environment();
     }
 
-    /** Every topic the job reads or writes: its stage's and the dead-letter topic. */
+    /** Every topic the job reads or writes, in its stage's order, the dead-letter topic last. */
     Set<String> topics() {
         Set<String> topics = new LinkedHashSet<>();
         stage.topics().forEach(topic -> topics.add(topic.topic()));
@@ -134,7 +134,19 @@ public final class JobCommand<S extends Stage> implements Callable<Integer>, Usa
         return topics;
     }
 
-    /** The topics of {@link #topics()} the job writes: its stage's results, its dead letters. */
+    /**
+     * The topics the job reads: its stage's inputs. A topic the stage also writes (one given to an
+     * input option and a result option) is in both this and {@link #writtenTopics()}.
+     */
+    Set<String> readTopics() {
+        Set<String> read = new LinkedHashSet<>();
+        stage.topics().stream()
+                .filter(topic -> !topic.written())
+                .forEach(topic -> read.add(topic.topic()));
+        return read;
+    }
+
+    /** The topics the job writes: its stage's results, its dead letters. */
     Set<String> writtenTopics() {
         Set<String> written = new LinkedHashSet<>();
         stage.topics().stream()

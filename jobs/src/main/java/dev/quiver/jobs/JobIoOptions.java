@@ -81,21 +81,24 @@ public final class JobIoOptions {
 
     /**
      * With Kafka, makes sure every topic in {@code topics} exists before the job starts, and that
-     * the principal of the client settings may read it, or write it where {@code written} holds
-     * it: creates the missing ones with {@code --create-topics}, else stops with one error naming
-     * them all; nothing in file mode. A refused read or write stops the job here, on one line,
-     * rather than failing its tasks once they run, which Flink would restart without end.
+     * the principal of the client settings may read each of {@code read} and write each of {@code
+     * written} (a topic in both needs both): creates the missing ones with {@code
+     * --create-topics}, else stops with one error naming them all; nothing in file mode. A refused
+     * read or write stops the job here, on one line, rather than failing its tasks once they run,
+     * which Flink would restart without end.
+     *
+     * @param topics every topic of {@code read} and {@code written}, in the order errors name them
      *
      * @throws IllegalStateException naming the missing topics
      * @throws org.apache.kafka.common.errors.TopicAuthorizationException naming the topics and
      *     operations refused
      * @throws dev.quiver.kafka.KafkaUnreachableException if the broker does not answer in time
      */
-    public void prepareTopics(Collection<String> topics, Collection<String> written) {
+    public void prepareTopics(
+            Collection<String> topics, Collection<String> read, Collection<String> written) {
         if (!usesKafka()) {
             return;
         }
-        List<String> read = topics.stream().filter(topic -> !written.contains(topic)).toList();
         TopicCreationOptions creation = kafka.topicCreation();
         if (creation.createTopics()) {
             KafkaTopics.ensureTopics(

@@ -98,14 +98,16 @@ public final class PipelineJob {
                                 arguments(shared, "--model-id", pipeline.scoreModelId));
         bayes.io().checkBrokerReachable();
         Set<String> topics = new LinkedHashSet<>();
+        Set<String> read = new LinkedHashSet<>();
         Set<String> written = new LinkedHashSet<>();
         for (JobCommand<?> stage : Arrays.asList(bayes, match, walk, score)) {
             if (stage != null) {
                 topics.addAll(stage.topics());
+                read.addAll(stage.readTopics());
                 written.addAll(stage.writtenTopics());
             }
         }
-        bayes.io().prepareTopics(topics, written);
+        bayes.io().prepareTopics(topics, read, written);
         StageContext bayesContext = bayes.newContext();
         StreamExecutionEnvironment env = bayesContext.environment();
         SingleOutputStreamOperator<Traced<Observation>> observations =

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -27,11 +28,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * How {@link EmbeddedKafkaBroker} secures itself ({@code quiver broker --security sasl-ssl}):
- * SCRAM-SHA-512 users over TLS, a mutual-TLS port, and Kafka's {@code StandardAuthorizer} with the
- * ACLs of a file and nothing allowed without one.
+ * SCRAM-SHA-512 and PLAIN users over TLS, a mutual-TLS port, and Kafka's {@code StandardAuthorizer}
+ * with the ACLs of a file and nothing allowed without one.
  *
- * <p>Listeners: {@code SASL_SSL} on the broker's port (users log in with SCRAM-SHA-512; the TLS
- * client certificate is not asked for), {@code SSL} on the mutual-TLS port (a client certificate
+ * <p>Listeners: {@code SASL_SSL} on the broker's port (users log in with SCRAM-SHA-512 or PLAIN,
+ * the same users with the same passwords; the TLS client certificate is not asked for), {@code SSL}
+ * on the mutual-TLS port (a client certificate
  * signed by the broker's CA is required, and its {@code CN=name} is the principal {@code
  * User:name}), and an {@code SSL} controller listener that also requires a certificate. The broker
  * reaches its controller and its own inter-broker listener (the mutual-TLS one, for transaction
@@ -44,6 +46,13 @@ import java.util.concurrent.TimeoutException;
  * The Admin client sends a salted hash of each password ({@value #SCRAM_ITERATIONS} iterations),
  * never the password, and a start returns only once the broker's metadata shows the users and ACLs
  * of the files.
+ *
+ * <p>PLAIN sends the password itself, inside TLS, and is offered for clients that cannot do SCRAM
+ * with Kafka 4 (librdkafka before 2.6.1, such as Debian 12's) and because many managed Kafkas offer
+ * it. Its users are Kafka's {@code PlainLoginModule} options ({@code user_NAME="password"}) in the
+ * listener's {@code sasl.jaas.config}, a password-typed setting that Kafka never prints; they are
+ * set from the users file at every start, so a user removed from the file can no longer log in
+ * with either mechanism.
  *
  * <pre>{@code
  * BrokerSecurity security = BrokerSecurity.saslSsl(Path.of("users.txt"), Path.of("acls.txt"));
@@ -62,6 +71,7 @@ public final class BrokerSecurity {
     static final String MTLS_LISTENER = "SSL";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
     static final ScramMechanism MECHANISM = ScramMechanism.SCRAM_SHA_512;
+    static final String PLAIN_MECHANISM = "PLAIN";
 
     /** Above Kafka's minimum of 4096; a login costs a few milliseconds at this count. */
     static final int SCRAM_ITERATIONS = 8192;
@@ -127,16 +137,44 @@ public final class BrokerSecurity {
         // CN=alice -> User:alice, the same principal as the SCRAM user alice; any other DN (not
         // issued by this CA) keeps Kafka's default, the whole DN.
         props.put("ssl.principal.mapping.rules", "RULE:^CN=([^,]+)$/$1/,DEFAULT");
-        props.put("sasl.enabled.mechanisms", MECHANISM.mechanismName());
         props.put(
-                "listener.name.sasl_ssl."
-                        + MECHANISM.mechanismName().toLowerCase(java.util.Locale.ROOT)
-                        + ".sasl.jaas.config",
+                "sasl.enabled.mechanisms",
+                MECHANISM.mechanismName() + "," + PLAIN_MECHANISM);
+        props.put(
+                listenerJaasConfig(MECHANISM.mechanismName()),
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        props.put(listenerJaasConfig(PLAIN_MECHANISM), plainJaasConfig());
         props.put(
                 "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         props.put("super.users", "User:" + BrokerTls.BROKER_NAME);
         props.put("allow.everyone.if.no.acl.found", "false");
+    }
+
+    /** {@code listener.name.sasl_ssl.MECHANISM.sasl.jaas.config}, the login of one mechanism. */
+    static String listenerJaasConfig(String mechanism) {
+        return "listener.name."
+                + SASL_LISTENER.toLowerCase(Locale.ROOT)
+                + "."
+                + mechanism.toLowerCase(Locale.ROOT)
+                + ".sasl.jaas.config";
+    }
+
+    /**
+     * The PLAIN login module with one {@code user_NAME="password"} option a user, which Kafka's
+     * own PLAIN server callback checks a login against. Names need no quoting ({@link
+     * PrincipalNames}); a password is a quoted JAAS string, its backslashes and quotes escaped.
+     */
+    private String plainJaasConfig() {
+        StringBuilder jaas =
+                new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        users.forEach(
+                (name, password) ->
+                        jaas.append(" user_")
+                                .append(name)
+                                .append("=\"")
+                                .append(password.replace("\\", "\\\\").replace("\"", "\\\""))
+                                .append('"'));
+        return jaas.append(';').toString();
     }
 
     /**
@@ -176,7 +214,7 @@ public final class BrokerSecurity {
             throw new IllegalStateException("interrupted while securing the Kafka broker", e);
         }
         LOG.info(
-                "Kafka broker secured: {} SCRAM user(s) {}, {} ACL(s)",
+                "Kafka broker secured: {} user(s) {} (SCRAM-SHA-512 and PLAIN), {} ACL(s)",
                 users.size(),
                 users.keySet(),
                 acls.size());

@@ -37,8 +37,8 @@ import java.util.stream.Stream;
  * #bootstrapServers()}; the controller listens on a second, always free, port.
  *
  * <p>With {@link Builder#security(BrokerSecurity)} the broker is secured instead: SASL_SSL with
- * SCRAM-SHA-512 users on its port, mutual TLS on {@link #mtlsBootstrapServers()}, ACLs enforced,
- * and its TLS files in the data directory ({@link BrokerSecurity}, {@link BrokerTls}).
+ * SCRAM-SHA-512 and PLAIN users on its port, mutual TLS on {@link #mtlsBootstrapServers()}, ACLs
+ * enforced, and its TLS files in the data directory ({@link BrokerSecurity}, {@link BrokerTls}).
  *
  * <p>Topics are auto-created on first use with {@link Builder#partitions(int)} partitions, unless
  * {@link Builder#autoCreateTopics(boolean)} turns that off. Internal
@@ -472,7 +472,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             // log manager never sees a stray file there.
             config = Files.createTempFile("quiver-kafka-", ".properties");
             try (OutputStream out = Files.newOutputStream(config)) {
-                props.store(out, "quiver embedded broker, for kafka-storage format");
+                withoutLogins(props).store(out, "quiver embedded broker, for kafka-storage format");
             }
             // execute, never main: main ends with Exit.exit, which would stop this JVM.
             code =
@@ -505,6 +505,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         LOG.info("Formatted Kafka storage in {} with cluster id {}", dir, clusterId);
         LOG.debug("kafka-storage format said: {}", text);
+    }
+
+    /**
+     * {@code props} without its {@code sasl.jaas.config} settings: formatting needs no login, and
+     * the PLAIN one holds the users' passwords, which must not reach a file.
+     */
+    private static Properties withoutLogins(Properties props) {
+        Properties copy = new Properties();
+        props.forEach(
+                (name, value) -> {
+                    if (!name.toString().endsWith("sasl.jaas.config")) {
+                        copy.put(name, value);
+                    }
+                });
+        return copy;
     }
 
     private static KafkaRaftServer startServer(Properties props) {

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -207,10 +208,10 @@ public final class KafkaTopics {
 
     /**
      * Returns normally if the principal of {@code client} may read every topic of {@code read} and
-     * write every topic of {@code written}, as the cluster's authorizer says when describing them;
-     * topics that do not exist are left to {@link #missingTopics}. A job checks this before it
-     * starts: once running, a refused read or write would fail its tasks, and Flink's restart
-     * strategy would restart them again and again.
+     * write every topic of {@code written} (a topic in both, both), as the cluster's authorizer
+     * says when describing them; topics that do not exist are left to {@link #missingTopics}. A
+     * job checks this before it starts: once running, a refused read or write would fail its
+     * tasks, and Flink's restart strategy would restart them again and again.
      *
      * @throws TopicAuthorizationException naming each topic and the operation refused, on one line
      * @throws KafkaUnreachableException if the broker does not answer within {@code timeout}
@@ -222,10 +223,12 @@ public final class KafkaTopics {
             Collection<String> written,
             Duration timeout) {
         long timeoutMs = checkTimeout(timeout);
-        Map<String, AclOperation> needed = new LinkedHashMap<>();
-        read.forEach(topic -> needed.put(topic, AclOperation.READ));
-        // A topic both read and written is named for WRITE, the one a reader lacks more often.
-        written.forEach(topic -> needed.put(topic, AclOperation.WRITE));
+        // A topic both read and written needs both, and each refused one is named.
+        Map<String, Set<AclOperation>> needed = new LinkedHashMap<>();
+        read.forEach(
+                topic -> needed.computeIfAbsent(topic, t -> operations()).add(AclOperation.READ));
+        written.forEach(
+                topic -> needed.computeIfAbsent(topic, t -> operations()).add(AclOperation.WRITE));
         if (needed.isEmpty()) {
             return;
         }
@@ -260,7 +263,7 @@ public final class KafkaTopics {
      * topic it may not even describe looks the same as a missing one to it.
      */
     private static List<String> refusedAccess(
-            Admin admin, Map<String, AclOperation> needed, long deadlineNs)
+            Admin admin, Map<String, Set<AclOperation>> needed, long deadlineNs)
             throws InterruptedException, TimeoutException, ExecutionException {
         Map<String, KafkaFuture<TopicDescription>> described =
                 admin.describeTopics(
@@ -270,7 +273,7 @@ public final class KafkaTopics {
                                         .timeoutMs(remainingMs(deadlineNs)))
                         .topicNameValues();
         List<String> refused = new ArrayList<>();
-        for (Map.Entry<String, AclOperation> topic : needed.entrySet()) {
+        for (Map.Entry<String, Set<AclOperation>> topic : needed.entrySet()) {
             try {
                 Set<AclOperation> allowed =
                         described
@@ -278,8 +281,13 @@ public final class KafkaTopics {
                                 .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS)
                                 .authorizedOperations();
                 // Null: a broker too old to say; its clients will find out.
-                if (allowed != null && !allowed.contains(topic.getValue())) {
-                    refused.add(topic.getValue() + " topic " + topic.getKey());
+                if (allowed == null) {
+                    continue;
+                }
+                for (AclOperation operation : topic.getValue()) {
+                    if (!allowed.contains(operation)) {
+                        refused.add(operation + " topic " + topic.getKey());
+                    }
                 }
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof TopicAuthorizationException) {
@@ -290,6 +298,11 @@ public final class KafkaTopics {
             }
         }
         return refused;
+    }
+
+    /** An empty set of operations, READ before WRITE when both are added. */
+    private static Set<AclOperation> operations() {
+        return EnumSet.noneOf(AclOperation.class);
     }
 
     /** A request to the cluster, bounded by a deadline in {@link System#nanoTime()} terms. */

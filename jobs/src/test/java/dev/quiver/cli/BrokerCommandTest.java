@@ -122,7 +122,7 @@ class BrokerCommandTest {
                     .containsExactly(
                             "Kafka broker ready at localhost:"
                                     + port
-                                    + " (SASL_SSL, SCRAM-SHA-512; mutual TLS at localhost:"
+                                    + " (SASL_SSL, SCRAM-SHA-512 or PLAIN; mutual TLS at localhost:"
                                     + mtlsPort
                                     + "; data in "
                                     + dataDir.toAbsolutePath()

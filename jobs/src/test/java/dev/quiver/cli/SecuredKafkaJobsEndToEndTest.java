@@ -10,6 +10,7 @@ import dev.quiver.kafka.SecuredBrokerFixture;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.PosteriorUpdate;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,8 +39,9 @@ import java.util.concurrent.TimeUnit;
  * Jobs and CLI commands on a real secured broker (SASL_SSL with SCRAM-SHA-512, mutual TLS, ACLs),
  * one for the class, through {@code --kafka-config}: a job whose principal has exactly the ACLs an
  * exactly-once job needs writes one result per input, equal to the closed form; a wrong password,
- * a missing ACL and a plaintext client each fail within a bound with one line naming the cause;
- * a client certificate works; and the SCRAM password never shows in a log line or an output.
+ * a missing ACL (READ on a topic the job both reads and writes included) and a plaintext client
+ * each fail within a bound with one line naming the cause; a client certificate works; and no
+ * user's password shows in a log line or an output, the broker's own and its PLAIN logins' included.
  */
 class SecuredKafkaJobsEndToEndTest {
 
@@ -49,9 +51,15 @@ class SecuredKafkaJobsEndToEndTest {
     private static final String RUNNER_PASSWORD = "Runner-Scram-Secret-8e1f";
     private static final String FEEDER_PASSWORD = "Feeder-Scram-Secret-0b7d";
     private static final String GUARDED_PASSWORD = "Guarded-Scram-Secret-3a96";
+    private static final String LOOPER_PASSWORD = "Looper-Scram-Secret-9d21";
     private static final String WRONG_PASSWORD = "Wrong-Scram-Secret-55c0";
     private static final List<String> SECRETS =
-            List.of(RUNNER_PASSWORD, FEEDER_PASSWORD, GUARDED_PASSWORD, WRONG_PASSWORD);
+            List.of(
+                    RUNNER_PASSWORD,
+                    FEEDER_PASSWORD,
+                    GUARDED_PASSWORD,
+                    LOOPER_PASSWORD,
+                    WRONG_PASSWORD);
 
     private static final String INPUT = "sec.obs";
     private static final String RESULTS = "sec.post";
@@ -59,8 +67,10 @@ class SecuredKafkaJobsEndToEndTest {
     private static final String GUARDED = "sec.guarded";
     private static final String HIDDEN = "sec.hidden";
     private static final String BY_CERT = "sec.cert";
+    private static final String LOOP = "sec.loop";
     private static final String GROUP = "sec-run";
     private static final String GUARDED_GROUP = "sec-guarded";
+    private static final String LOOPER_GROUP = "sec-looper";
 
     private static final int EVENTS = 120;
     private static final int KEYS = 5;
@@ -72,40 +82,18 @@ class SecuredKafkaJobsEndToEndTest {
     private static List<String> observationLines;
     private static Result publish;
     private static String publishLogs;
+    private static String brokerStartLogs;
 
     /** Each observation's id and value 0 or 1, in the order published (one partition). */
     private static List<String[]> observations;
 
     @BeforeAll
     static void startSecuredBrokerWithExactAcls() throws Exception {
-        kafka =
-                SecuredBrokerFixture.builder()
-                        .user("runner", RUNNER_PASSWORD)
-                        .user("feeder", FEEDER_PASSWORD)
-                        .user("guarded", GUARDED_PASSWORD)
-                        // Exactly what the bayes job needs, and nothing more.
-                        .acl("User:runner READ TOPIC " + INPUT)
-                        .acl("User:runner READ GROUP " + GROUP)
-                        .acl("User:runner WRITE TOPIC " + RESULTS)
-                        .acl("User:runner WRITE TOPIC " + DEAD_LETTERS)
-                        .acl("User:runner WRITE TRANSACTIONAL_ID " + GROUP + "- PREFIXED")
-                        .acl("User:runner IDEMPOTENT_WRITE CLUSTER kafka-cluster")
-                        // Publishes the input through the CLI.
-                        .acl("User:feeder WRITE TOPIC " + INPUT)
-                        .acl("User:feeder IDEMPOTENT_WRITE CLUSTER kafka-cluster")
-                        // Everything but WRITE on its result topic, which it may see, and no
-                        // access at all to the one it cannot even see.
-                        .acl("User:guarded READ TOPIC " + INPUT)
-                        .acl("User:guarded READ GROUP " + GUARDED_GROUP)
-                        .acl("User:guarded DESCRIBE TOPIC " + GUARDED)
-                        .acl("User:guarded WRITE TOPIC " + DEAD_LETTERS)
-                        .acl("User:guarded WRITE TRANSACTIONAL_ID " + GUARDED_GROUP + "- PREFIXED")
-                        .acl("User:guarded IDEMPOTENT_WRITE CLUSTER kafka-cluster")
-                        // carol comes with a client certificate, no password.
-                        .acl("User:carol WRITE TOPIC " + BY_CERT)
-                        .acl("User:carol READ TOPIC " + BY_CERT)
-                        .start();
-        kafka.createTopics(INPUT, RESULTS, DEAD_LETTERS, GUARDED, HIDDEN, BY_CERT);
+        try (CapturedLogs captured = CapturedLogs.start()) {
+            kafka = brokerWithExactAcls();
+            brokerStartLogs = captured.text();
+        }
+        kafka.createTopics(INPUT, RESULTS, DEAD_LETTERS, GUARDED, HIDDEN, BY_CERT, LOOP);
 
         SplittableRandom random = new SplittableRandom(SEED);
         observationLines = new ArrayList<>();
@@ -124,6 +112,43 @@ class SecuredKafkaJobsEndToEndTest {
         observationLines.add(
                 "{\"id\":\"bad\",\"key\":\"k0\",\"ts\":1700000001000,\"value\":2}");
         publishTheInputAsTheFeeder();
+    }
+
+    /** The broker, its users and the ACLs each one needs, and no more. */
+    private static SecuredBrokerFixture brokerWithExactAcls() {
+        return SecuredBrokerFixture.builder()
+                .user("runner", RUNNER_PASSWORD)
+                .user("feeder", FEEDER_PASSWORD)
+                .user("guarded", GUARDED_PASSWORD)
+                .user("looper", LOOPER_PASSWORD)
+                // Exactly what the bayes job needs, and nothing more.
+                .acl("User:runner READ TOPIC " + INPUT)
+                .acl("User:runner READ GROUP " + GROUP)
+                .acl("User:runner WRITE TOPIC " + RESULTS)
+                .acl("User:runner WRITE TOPIC " + DEAD_LETTERS)
+                .acl("User:runner WRITE TRANSACTIONAL_ID " + GROUP + "- PREFIXED")
+                .acl("User:runner IDEMPOTENT_WRITE CLUSTER kafka-cluster")
+                // Publishes the input through the CLI.
+                .acl("User:feeder WRITE TOPIC " + INPUT)
+                .acl("User:feeder IDEMPOTENT_WRITE CLUSTER kafka-cluster")
+                // Everything but WRITE on its result topic, which it may see, and no
+                // access at all to the one it cannot even see.
+                .acl("User:guarded READ TOPIC " + INPUT)
+                .acl("User:guarded READ GROUP " + GUARDED_GROUP)
+                .acl("User:guarded DESCRIBE TOPIC " + GUARDED)
+                .acl("User:guarded WRITE TOPIC " + DEAD_LETTERS)
+                .acl("User:guarded WRITE TRANSACTIONAL_ID " + GUARDED_GROUP + "- PREFIXED")
+                .acl("User:guarded IDEMPOTENT_WRITE CLUSTER kafka-cluster")
+                // All a job reading and writing one topic needs, but READ on it.
+                .acl("User:looper WRITE TOPIC " + LOOP)
+                .acl("User:looper READ GROUP " + LOOPER_GROUP)
+                .acl("User:looper WRITE TOPIC " + DEAD_LETTERS)
+                .acl("User:looper WRITE TRANSACTIONAL_ID " + LOOPER_GROUP + "- PREFIXED")
+                .acl("User:looper IDEMPOTENT_WRITE CLUSTER kafka-cluster")
+                // carol comes with a client certificate, no password.
+                .acl("User:carol WRITE TOPIC " + BY_CERT)
+                .acl("User:carol READ TOPIC " + BY_CERT)
+                .start();
     }
 
     /** Every job of the class reads the same input, published once through the CLI. */
@@ -194,13 +219,23 @@ class SecuredKafkaJobsEndToEndTest {
 
     /** {@code quiver run bayes} with {@link #jobOptions}. */
     private static List<String> job(Path clientFile, String group, String results) {
+        return job(clientFile, group, INPUT, results);
+    }
+
+    /** {@code quiver run bayes} reading {@code input}, bounded, as the file's principal. */
+    private static List<String> job(Path clientFile, String group, String input, String results) {
         List<String> args = new ArrayList<>(List.of("run", "bayes"));
-        args.addAll(jobOptions(clientFile, group, results));
+        args.addAll(jobOptions(clientFile, group, input, results));
         return args;
     }
 
     /** The bayes job's options: bounded, reading {@link #INPUT}, as the file's principal. */
     private static List<String> jobOptions(Path clientFile, String group, String results) {
+        return jobOptions(clientFile, group, INPUT, results);
+    }
+
+    private static List<String> jobOptions(
+            Path clientFile, String group, String input, String results) {
         return List.of(
                 "--kafka-config",
                 clientFile.toString(),
@@ -208,7 +243,7 @@ class SecuredKafkaJobsEndToEndTest {
                 "--group-id",
                 group,
                 "--observations-topic",
-                INPUT,
+                input,
                 "--posteriors-topic",
                 results,
                 "--deadletter-topic",
@@ -332,6 +367,46 @@ class SecuredKafkaJobsEndToEndTest {
         assertThat(readCommitted(PosteriorUpdate.class, GUARDED, 0)).isEmpty();
         assertThat(readCommitted(PosteriorUpdate.class, HIDDEN, 0)).isEmpty();
         assertNoSecretIn(logs, visible, hidden);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // once running, Flink would restart it forever
+    void aJobThatReadsAndWritesOneTopicWithoutReadOnItFailsAtStartNamingIt() throws Exception {
+        Result run;
+        String logs;
+        try (CapturedLogs captured = CapturedLogs.start()) {
+            run = quiver(job(clientFile("looper", LOOPER_PASSWORD), LOOPER_GROUP, LOOP, LOOP));
+            logs = captured.text();
+        }
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(run.err().lines()).singleElement().asString()
+                .contains("not authorized")
+                .contains("to READ topic " + LOOP + ":")
+                .doesNotContain("WRITE topic " + LOOP);
+        assertThat(run.took()).isLessThan(FAILURE_BOUND);
+        assertNoSecretIn(logs, run);
+    }
+
+    @Test
+    void theUsersPasswordsShowInNoLogLineOfTheBrokerNorOfPlainLogins() throws Exception {
+        // The broker printed its settings as it started, those of its PLAIN logins included.
+        assertThat(brokerStartLogs)
+                .contains("KafkaConfig values")
+                .contains("sasl.enabled.mechanisms = [SCRAM-SHA-512, PLAIN]");
+        String logs;
+        try (CapturedLogs captured = CapturedLogs.start()) {
+            try (Admin runner = Admin.create(kafka.plainClient("runner", RUNNER_PASSWORD))) {
+                assertThat(runner.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
+            }
+            try (Admin wrong = Admin.create(kafka.plainClient("runner", WRONG_PASSWORD))) {
+                assertThatThrownBy(() -> wrong.describeCluster().nodes().get(30, TimeUnit.SECONDS))
+                        .hasRootCauseInstanceOf(SaslAuthenticationException.class)
+                        .hasMessageContaining("Invalid username or password");
+            }
+            logs = captured.text();
+        }
+        assertThat(logs).contains("Invalid username or password");
+        assertNoSecretIn(brokerStartLogs + logs);
     }
 
     @Test

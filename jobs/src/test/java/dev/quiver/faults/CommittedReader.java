@@ -2,6 +2,7 @@ package dev.quiver.faults;
 
 import dev.quiver.kafka.KafkaTestClients;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -64,9 +65,22 @@ public final class CommittedReader {
             String topic,
             Consumer<ConsumerRecord<byte[], byte[]>> handler,
             Duration timeout) {
+        return readToEnd(
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic, handler, timeout);
+    }
+
+    /**
+     * As {@link #readToEnd(String, String, Consumer, Duration)}, with the client settings {@code
+     * client} ({@code bootstrap.servers} and, on a secured broker, its protocol and credentials).
+     */
+    public static long readToEnd(
+            Map<String, Object> client,
+            String topic,
+            Consumer<ConsumerRecord<byte[], byte[]>> handler,
+            Duration timeout) {
         long read = 0;
         try (KafkaConsumer<byte[], byte[]> consumer =
-                KafkaTestClients.committedFromStart(bootstrap, topic)) {
+                KafkaTestClients.committedFromStart(client, topic)) {
             Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline && !reached(consumer, end)) {

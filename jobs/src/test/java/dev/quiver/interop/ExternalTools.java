@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Clients that nobody here wrote, run as child processes: Debian's /usr/bin/python3 with the
@@ -37,6 +39,8 @@ public final class ExternalTools {
     /** The Python modules docs/python.md defines. */
     private static final List<String> DOCUMENTED_MODULES =
             List.of("quiver_avro.py", "quiver_kafka.py");
+
+    private static final Pattern LIBRDKAFKA_VERSION = Pattern.compile("librdkafka (\\S+)");
 
     private ExternalTools() {}
 
@@ -105,6 +109,30 @@ public final class ExternalTools {
             }
         }
         return Optional.empty();
+    }
+
+    /** The librdkafka version confluent_kafka runs on, as {@code confluent_kafka.libversion()}. */
+    public static String librdkafkaOfPython() throws IOException, InterruptedException {
+        return run(
+                        List.of(
+                                PYTHON.toString(),
+                                "-c",
+                                "import confluent_kafka; print(confluent_kafka.libversion()[0])"),
+                        Duration.ofSeconds(30))
+                .assertSucceeded()
+                .stdoutText()
+                .strip();
+    }
+
+    /** The librdkafka version {@code kcat} runs on, from the "librdkafka X" of {@code kcat -V}. */
+    public static String librdkafkaOfKcat(Path kcat) throws IOException, InterruptedException {
+        String said =
+                run(List.of(kcat.toString(), "-V"), Duration.ofSeconds(30))
+                        .assertSucceeded()
+                        .stdoutText();
+        Matcher version = LIBRDKAFKA_VERSION.matcher(said);
+        assertThat(version.find()).as("librdkafka version in kcat -V: %s", said).isTrue();
+        return version.group(1);
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.DecodeException;
 import dev.quiver.kafka.EmbeddedKafkaBroker;
 import dev.quiver.kafka.KafkaTopics;
+import dev.quiver.kafka.SecuredBrokerFixture;
 import dev.quiver.schema.DeadLetter;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,9 +53,13 @@ import java.util.SplittableRandom;
  *       cannot take) is exactly one dead letter at its coordinates with the bytes Python sent.
  * </ul>
  *
+ * <p>The exchange runs twice: on a plaintext broker, and on a SASL_SSL broker with ACLs, where
+ * librdkafka's clients log in with SCRAM-SHA-512 from librdkafka 2.6.1 on and with PLAIN before
+ * (the mechanism and why are printed on stderr), and the job with SCRAM-SHA-512 as a principal
+ * with exactly its ACLs. Each reaches the broker through a {@link BrokerConnection}.
+ *
  * <p>Skipped, with the reason printed, where /usr/bin/python3 lacks confluent_kafka or avro, or
- * kcat is missing. The broker is reached through a {@link BrokerConnection}: a secured broker runs
- * the same {@link #exchange} with the connection its clients need.
+ * kcat is missing.
  */
 class IndependentClientsIT {
 
@@ -69,9 +74,24 @@ class IndependentClientsIT {
     private static final double CDF_TOLERANCE = 1e-7;
 
     private static final Duration PYTHON_BOUND = Duration.ofSeconds(60);
+
+    /**
+     * How long Python's reader may wait for the posteriors: it starts before the job, which on a
+     * loaded machine (two cores, a load average above 30 when this was set) took more than a
+     * minute from start to its last commit. A reader that has them all stops two seconds later.
+     */
+    private static final Duration READER_BOUND = Duration.ofMinutes(4);
+
+    /** Python's and kcat's user on the secured broker. */
+    private static final BrokerConnection.Login FEEDER =
+            new BrokerConnection.Login("feeder", "Feeder-Interop-Secret-41c2");
+
+    /** The job's user on the secured broker. */
+    private static final BrokerConnection.Login RUNNER =
+            new BrokerConnection.Login("runner", "Runner-Interop-Secret-7e05");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static Path kcat;
+    private static Path kcatProgram;
     @AutoClose private static EmbeddedKafkaBroker broker;
 
     @TempDir Path dir;
@@ -81,23 +101,67 @@ class IndependentClientsIT {
     static void findClientsAndStartBroker() throws IOException, InterruptedException {
         ExternalTools.assumePython(
                 "IndependentClientsIT", "confluent_kafka", "avro.io", "avro.schema");
-        kcat = ExternalTools.assumeKcat("IndependentClientsIT");
+        kcatProgram = ExternalTools.assumeKcat("IndependentClientsIT");
         broker = EmbeddedKafkaBroker.builder().start();
     }
 
     @Test
     void pythonAndKcatFeedTheBayesJobAndReadEveryPosteriorOnPlaintext() throws Exception {
-        exchange(BrokerConnection.plaintext(broker), kcat, "plaintext");
+        Topics topics = new Topics("interop-plaintext");
+        KafkaTopics.ensureTopics(
+                broker.bootstrapServers(), List.of(topics.input), 2, Duration.ofSeconds(30));
+        exchange(BrokerConnection.plaintext(broker), topics);
     }
 
     /**
-     * The whole exchange on topics named for {@code name}, every client through {@code via}.
+     * The same exchange on a SASL_SSL broker with ACLs: Python and kcat log in as {@code feeder}
+     * with the mechanism their librdkafka can do ({@link LibrdkafkaSasl}) and trust the broker's
+     * CA; the job logs in as {@code runner} with SCRAM-SHA-512, a principal with exactly the ACLs
+     * the job needs (creating its two result topics included), and no super user.
+     */
+    @Test
+    void pythonAndKcatFeedTheBayesJobAndReadEveryPosteriorOverSaslSsl() throws Exception {
+        Map<String, String> versions = new LinkedHashMap<>();
+        versions.put("confluent_kafka", ExternalTools.librdkafkaOfPython());
+        versions.put("kcat", ExternalTools.librdkafkaOfKcat(kcatProgram));
+        LibrdkafkaSasl sasl = LibrdkafkaSasl.choose(versions);
+        System.err.println("IndependentClientsIT over SASL_SSL: " + sasl.why());
+        Topics topics = new Topics("interop-sasl-ssl");
+        String group = topics.input + "-job";
+        try (SecuredBrokerFixture kafka =
+                SecuredBrokerFixture.builder()
+                        .partitions(2)
+                        .user(FEEDER.user(), FEEDER.password())
+                        .user(RUNNER.user(), RUNNER.password())
+                        // Python and kcat: send the input, read the posteriors.
+                        .acl("User:feeder WRITE TOPIC " + topics.input)
+                        .acl("User:feeder IDEMPOTENT_WRITE CLUSTER kafka-cluster")
+                        .acl("User:feeder READ TOPIC " + topics.posteriors)
+                        .acl("User:feeder READ GROUP python-reader- PREFIXED")
+                        // The job: exactly what it needs, creating its result topics included.
+                        .acl("User:runner READ TOPIC " + topics.input)
+                        .acl("User:runner READ GROUP " + group)
+                        .acl("User:runner CREATE TOPIC " + topics.posteriors)
+                        .acl("User:runner WRITE TOPIC " + topics.posteriors)
+                        .acl("User:runner CREATE TOPIC " + topics.deadLetters)
+                        .acl("User:runner WRITE TOPIC " + topics.deadLetters)
+                        .acl("User:runner WRITE TRANSACTIONAL_ID " + group + "- PREFIXED")
+                        .acl("User:runner IDEMPOTENT_WRITE CLUSTER kafka-cluster")
+                        .start()) {
+            kafka.createTopics(topics.input);
+            exchange(
+                    BrokerConnection.saslSsl(
+                            kafka, sasl.mechanism(), FEEDER, RUNNER, dir.resolve("runner.properties")),
+                    topics);
+        }
+    }
+
+    /**
+     * The whole exchange on {@code topics}, whose input exists, every client through {@code via}.
      * Python's reader starts before the job creates the result topic, as a reader started beside
      * the job may, and must wait for it.
      */
-    private void exchange(BrokerConnection via, Path kcatProgram, String name) throws Exception {
-        Topics topics = new Topics("interop-" + name);
-        KafkaTopics.ensureTopics(via.bootstrap(), List.of(topics.input), 2, Duration.ofSeconds(30));
+    private void exchange(BrokerConnection via, Topics topics) throws Exception {
         Path schemas = exportSchemas(dir.resolve("schemas"));
         Path modules = ExternalTools.writeDocumentedModules(dir.resolve("py"));
         Path properties = via.writeClientProperties(dir.resolve("client.properties"));
@@ -115,17 +179,17 @@ class IndependentClientsIT {
         Planned last = plan.get(plan.size() - 1);
         kcat.produceFile(topics.input, last.key, kcatObservation);
         ExternalTools.Running pythonReader =
-                python.startReading(topics.posteriors, valid, PYTHON_BOUND.toSeconds() - 10);
+                python.startReading(topics.posteriors, valid, READER_BOUND.toSeconds() - 10);
         assertThat(
                         JSON.readTree(pythonReader.firstLine(PYTHON_BOUND))
                                 .get("topicExists")
                                 .asBoolean())
                 .as("the posterior topic exists when Python's reader starts")
                 .isFalse();
-        runBayes(via, topics);
+        runBayes(via, topics, topics.input + "-job");
         List<JsonNode> pythonLines =
                 PythonKafkaClients.jsonLines(
-                        pythonReader.await(PYTHON_BOUND).assertSucceeded().stdoutText());
+                        pythonReader.await(READER_BOUND).assertSucceeded().stdoutText());
         List<JsonNode> pythonRead = pythonLines.subList(1, pythonLines.size());
         Map<String, byte[]> javaRead = readCommitted(via, topics.posteriors);
         List<Kcat.Message> kcatRead = kcat.consumeCommitted(topics.posteriors);
@@ -328,14 +392,14 @@ class IndependentClientsIT {
     private static Map<String, byte[]> readCommitted(BrokerConnection via, String topic) {
         Map<String, byte[]> values = new HashMap<>();
         CommittedReader.readToEnd(
-                via.bootstrap(),
+                via.javaClient(),
                 topic,
                 r -> values.put(r.partition() + "@" + r.offset(), r.value()),
                 Duration.ofSeconds(30));
         return values;
     }
 
-    private void runBayes(BrokerConnection via, Topics topics) {
+    private void runBayes(BrokerConnection via, Topics topics, String group) {
         List<String> args =
                 new ArrayList<>(
                         List.of(
@@ -354,7 +418,7 @@ class IndependentClientsIT {
                                 "--checkpoint-interval-ms",
                                 "300",
                                 "--group-id",
-                                topics.input + "-job",
+                                group,
                                 "--observations-topic",
                                 topics.input,
                                 "--posteriors-topic",

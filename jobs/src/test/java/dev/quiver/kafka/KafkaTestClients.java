@@ -139,8 +139,16 @@ public final class KafkaTestClients {
      * it.
      */
     public static KafkaConsumer<byte[], byte[]> committedFromStart(String bootstrap, String topic) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return committedFromStart(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic);
+    }
+
+    /**
+     * As {@link #committedFromStart(String, String)}, with the client settings {@code client}
+     * ({@code bootstrap.servers} and, on a secured broker, its protocol and credentials).
+     */
+    public static KafkaConsumer<byte[], byte[]> committedFromStart(
+            Map<String, Object> client, String topic) {
+        Map<String, Object> config = new HashMap<>(client);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);

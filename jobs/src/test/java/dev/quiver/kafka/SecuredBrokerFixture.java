@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  *         .acl("User:alice READ GROUP quiver- PREFIXED")
  *         .start()) {
  *     kafka.createTopics("vectors");                              // as the super user
- *     Map<String, Object> alice = kafka.saslClient("alice", "alice-secret");
+ *     Map<String, Object> alice = kafka.saslClient("alice", "alice-secret");   // SCRAM-SHA-512
+ *     Map<String, Object> alicePlain = kafka.plainClient("alice", "alice-secret");
  *     Map<String, Object> carol = kafka.mtlsClient("carol");     // CN=carol, User:carol
  *     Path file = kafka.saslClientFile("alice", "alice-secret", dir.resolve("alice.properties"));
  * }
@@ -63,7 +64,7 @@ public final class SecuredBrokerFixture implements AutoCloseable {
 
         private Builder() {}
 
-        /** A SCRAM-SHA-512 user. */
+        /** A user, who logs in with SCRAM-SHA-512 or PLAIN. */
         public Builder user(String name, String password) {
             users.put(name, password);
             return this;
@@ -134,9 +135,12 @@ public final class SecuredBrokerFixture implements AutoCloseable {
 
     /** Settings for the SASL_SSL port as {@code user}: bootstrap, protocol, SCRAM login, CA. */
     public Map<String, Object> saslClient(String user, String password) {
-        Map<String, Object> config = new HashMap<>();
-        saslClientProperties(user, password).forEach((k, v) -> config.put((String) k, v));
-        return config;
+        return asMap(saslClientProperties(user, password));
+    }
+
+    /** The same as {@link #saslClient}, logging in with SASL/PLAIN instead of SCRAM-SHA-512. */
+    public Map<String, Object> plainClient(String user, String password) {
+        return asMap(plainClientProperties(user, password));
     }
 
     /**
@@ -144,16 +148,38 @@ public final class SecuredBrokerFixture implements AutoCloseable {
      * plus {@code bootstrap.servers} and the user's {@code sasl.jaas.config} line.
      */
     public Properties saslClientProperties(String user, String password) {
+        return clientProperties(
+                "org.apache.kafka.common.security.scram.ScramLoginModule", user, password);
+    }
+
+    /** {@link #saslClientProperties} with {@code sasl.mechanism=PLAIN} and its login module. */
+    public Properties plainClientProperties(String user, String password) {
+        Properties props =
+                clientProperties(
+                        "org.apache.kafka.common.security.plain.PlainLoginModule", user, password);
+        props.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
+        return props;
+    }
+
+    private Properties clientProperties(String loginModule, String user, String password) {
         Properties props = BrokerTls.readProperties(broker.tls().clientSslProperties());
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(
                 SaslConfigs.SASL_JAAS_CONFIG,
-                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                loginModule
+                        + " required username=\""
                         + user
                         + "\" password=\""
-                        + password
+                        // A quoted JAAS string: backslashes and quotes escaped.
+                        + password.replace("\\", "\\\\").replace("\"", "\\\"")
                         + "\";");
         return props;
+    }
+
+    private static Map<String, Object> asMap(Properties props) {
+        Map<String, Object> config = new HashMap<>();
+        props.forEach((k, v) -> config.put((String) k, v));
+        return config;
     }
 
     /**
@@ -178,9 +204,7 @@ public final class SecuredBrokerFixture implements AutoCloseable {
      */
     public Map<String, Object> mtlsClient(String name) {
         BrokerTls.ClientCertificate certificate = broker.tls().issueClientCertificate(name);
-        Map<String, Object> config = new HashMap<>();
-        BrokerTls.readProperties(certificate.properties())
-                .forEach((k, v) -> config.put((String) k, v));
+        Map<String, Object> config = asMap(BrokerTls.readProperties(certificate.properties()));
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.mtlsBootstrapServers());
         return config;
     }

@@ -37,15 +37,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real secured broker (SASL_SSL with SCRAM-SHA-512, mutual TLS, StandardAuthorizer), shared by
+ * A real secured broker (SASL_SSL with SCRAM-SHA-512 and PLAIN, mutual TLS, StandardAuthorizer), shared by
  * the class, reached by plain Kafka Java clients.
  */
 class SecuredBrokerTest {
     private static final String ALICE_PASSWORD = "alice: a pass:word with colons";
-    private static final String BOB_PASSWORD = "bob-secret";
+    /** Quotes and a backslash, which the broker's PLAIN login settings must escape. */
+    private static final String BOB_PASSWORD = "bob \"secret\" \\ here";
 
     /** Each bounded failure must come well inside this (the brief's bound for "no hang"). */
     private static final Duration FAILURE_BOUND = Duration.ofSeconds(30);
+
+    private static final String DAVE_PASSWORD = "dave-secret";
 
     private static final Duration CONSUME_TIMEOUT = Duration.ofSeconds(30);
 
@@ -59,17 +62,20 @@ class SecuredBrokerTest {
                 SecuredBrokerFixture.builder()
                         .user("alice", ALICE_PASSWORD)
                         .user("bob", BOB_PASSWORD)
+                        .user("dave", DAVE_PASSWORD)
                         .exactlyOncePipeline("User:alice", "in-a", "alice-", "out-b", "alice-tx-")
                         // bob sees "guarded" and may run transactions, but not write to it.
                         .acl("User:bob READ TOPIC guarded")
                         .acl("User:bob WRITE TRANSACTIONAL_ID bob-tx")
                         .acl("User:bob DESCRIBE TRANSACTIONAL_ID bob-tx")
+                        // dave may write "loop" but not read it.
+                        .acl("User:dave WRITE TOPIC loop")
                         // carol has no password: she comes with a client certificate.
                         .acl("User:carol WRITE TOPIC by-cert")
                         .acl("User:carol READ TOPIC by-cert")
                         .acl("User:carol READ GROUP carol- PREFIXED")
                         .start();
-        kafka.createTopics("in-a", "out-b", "guarded", "by-cert");
+        kafka.createTopics("in-a", "out-b", "guarded", "by-cert", "loop");
     }
 
     @AfterAll
@@ -128,7 +134,46 @@ class SecuredBrokerTest {
 
     @Test
     void aWrongPasswordFailsWithAnAuthenticationErrorWithinTheBound() {
-        Map<String, Object> config = kafka.saslClient("alice", "not-alices-password");
+        assertLoginRefused(
+                kafka.saslClient("alice", "not-alices-password"), "Authentication failed");
+    }
+
+    @Test
+    void theSameUserLogsInWithPlainAndWithScramAndIsTheSamePrincipal() {
+        // listTopics shows only the topics the principal may describe: alice's, not bob's.
+        for (Map<String, Object> alice :
+                List.of(
+                        kafka.plainClient("alice", ALICE_PASSWORD),
+                        kafka.saslClient("alice", ALICE_PASSWORD))) {
+            try (KafkaConsumer<String, String> consumer = consumer(alice, "alice-list")) {
+                assertThat(consumer.listTopics(FAILURE_BOUND).keySet())
+                        .as("topics %s sees", alice.get("sasl.mechanism"))
+                        .contains("in-a", "out-b")
+                        .doesNotContain("guarded", "by-cert");
+            }
+        }
+        try (KafkaConsumer<String, String> consumer =
+                consumer(kafka.plainClient("bob", BOB_PASSWORD), "bob-list")) {
+            assertThat(consumer.listTopics(FAILURE_BOUND).keySet())
+                    .contains("guarded")
+                    .doesNotContain("in-a", "out-b");
+        }
+    }
+
+    @Test
+    void aWrongPlainPasswordFailsWithAnAuthenticationErrorWithinTheBound() {
+        assertLoginRefused(
+                kafka.plainClient("alice", "not-alices-password"),
+                "Authentication failed",
+                "Invalid username or password");
+    }
+
+    /**
+     * A consumer with {@code config}, whose password is "not-alices-password", is refused at its
+     * first request with a message holding {@code messages} and not the password, within the
+     * bound.
+     */
+    private static void assertLoginRefused(Map<String, Object> config, String... messages) {
         long startNs = System.nanoTime();
 
         assertThatThrownBy(
@@ -139,7 +184,7 @@ class SecuredBrokerTest {
                             }
                         })
                 .isInstanceOf(SaslAuthenticationException.class)
-                .hasMessageContaining("Authentication failed")
+                .hasMessageContainingAll(messages)
                 .hasMessageNotContaining("not-alices-password");
         assertThat(Duration.ofNanos(System.nanoTime() - startNs)).isLessThan(FAILURE_BOUND);
     }
@@ -176,6 +221,31 @@ class SecuredBrokerTest {
             setup.send(new ProducerRecord<>("guarded", "k", "marker")).get();
         }
         assertThat(readCommitted("guarded", 1)).containsExactly("marker");
+    }
+
+    @Test
+    void aTopicBothReadAndWrittenIsRefusedToAPrincipalThatMayOnlyWriteIt() {
+        KafkaClientConfig dave =
+                KafkaClientConfig.of(
+                        kafka.saslClientFile("dave", DAVE_PASSWORD, files.resolve("dave.properties")),
+                        List.of());
+        String bootstrap = kafka.broker().bootstrapServers();
+
+        KafkaTopics.checkAccess(bootstrap, dave, List.of(), List.of("loop"), FAILURE_BOUND);
+        assertThatThrownBy(
+                        () ->
+                                KafkaTopics.checkAccess(
+                                        bootstrap,
+                                        dave,
+                                        List.of("loop"),
+                                        List.of("loop"),
+                                        FAILURE_BOUND))
+                .isInstanceOf(TopicAuthorizationException.class)
+                .hasMessage(
+                        "not authorized at "
+                                + bootstrap
+                                + " to READ topic loop: grant the ACLs to the principal of the"
+                                + " Kafka client settings");
     }
 
     @Test
