@@ -208,8 +208,10 @@ class MatchJobEndToEndTest {
             matchesTopic,
             "--deadletter-topic",
             deadTopic,
+            // Long enough that a reader starved of CPU on a loaded machine is not taken for an
+            // idle one, which would let the other topic's watermark turn its records late.
             "--idle-timeout-ms",
-            "3000",
+            "10000",
             "--max-out-of-orderness-ms",
             "0",
             "--state-backend",
