@@ -1,6 +1,10 @@
 package dev.quiver.walk.flink;
 
+import dev.quiver.io.flink.BatchPolicy;
+import dev.quiver.io.flink.BatchedFunction;
 import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.MicroBatch;
+import dev.quiver.io.flink.MicroBatchKeyedOperator;
 import dev.quiver.io.flink.OperatorMetrics;
 import dev.quiver.schema.HistogramBin;
 import dev.quiver.schema.WalkSummary;
@@ -23,13 +27,16 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The walk operator: per key, numbers the observations in keyed state and, when the trigger says
@@ -57,15 +64,27 @@ import java.util.Map;
  * the simulator runs a real-valued walk whose paths' values would not fit in passes, with the same
  * result; what fits neither way {@link WalkStartFunction} has already made a dead letter.
  *
+ * <p><b>Micro-batches.</b> A triggered simulation waits in a {@link MicroBatch} (the {@link
+ * BatchPolicy}: {@code --batch-size}, {@code --batch-timeout-ms}) with every other key's, and a
+ * flush runs them in one simulator call per step law (one for the job's model; a learned law is
+ * each observation's own), then emits the summaries in arrival order. The observation number is
+ * taken on arrival, and a random stream depends on (seed, key, number, path) only, so the summaries
+ * are those of an unbatched run, bit for bit, whatever the batch size. The function runs in a
+ * {@link MicroBatchKeyedOperator}, which flushes before every checkpoint barrier and watermark.
+ *
  * <p>Keyed state: the next observation number; with the interval trigger, the pending observations
  * by interval. The latency of an interval summary runs from the timer, not from the observation's
- * arrival. Observations reach this function validated by {@link WalkStartFunction}.
+ * arrival; every latency includes the wait in the batch. Observations reach this function
+ * validated by {@link WalkStartFunction}.
  *
  * <pre>{@code
- * starts.keyBy(start -> start.observation.getKey()).process(new WalkFunction(options));
+ * starts.keyBy(start -> start.observation.getKey())
+ *       .transform("walk", TypeInformation.of(WalkSummary.class),
+ *               new MicroBatchKeyedOperator<>(new WalkFunction(options, new BatchPolicy(256, 100))));
  * }</pre>
  */
-public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, WalkSummary> {
+public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, WalkSummary>
+        implements BatchedFunction<WalkSummary> {
 
     /**
      * The interval's latest observation, waiting for the watermark to close its interval: the
@@ -103,7 +122,42 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
      */
     static final TypeInformation<Pending> PENDING_TYPE = TypeInformation.of(Pending.class);
 
+    /** A triggered simulation waiting for its batch's flush: what its summary needs. */
+    private static final class Simulation {
+        final String key;
+        final String id;
+        final long ts;
+        final double start;
+        final WalkSpec spec;
+        final WalkExact exact;
+        final long sequence;
+        final long arrivedNanos;
+        final Long timestamp;
+
+        Simulation(
+                String key,
+                String id,
+                long ts,
+                double start,
+                WalkSpec spec,
+                WalkExact exact,
+                long sequence,
+                long arrivedNanos,
+                Long timestamp) {
+            this.key = key;
+            this.id = id;
+            this.ts = ts;
+            this.start = start;
+            this.spec = spec;
+            this.exact = exact;
+            this.sequence = sequence;
+            this.arrivedNanos = arrivedNanos;
+            this.timestamp = timestamp;
+        }
+    }
+
     private final WalkOptions options;
+    private final BatchPolicy batchPolicy;
     private transient ValueState<Long> nextSequence;
     private transient MapState<Long, Pending> pending;
     private transient Counter simulations;
@@ -115,16 +169,43 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
     private transient long[] sequences;
     private transient double[] starts;
     private transient WalkResult[] results;
+    private transient WalkResult[] groupResults;
+    private transient boolean[] simulated;
+    private transient MicroBatch<Simulation> batch;
+    private transient TimestampedCollector<WalkSummary> flushOutput;
+    private transient LongSupplier clock;
 
     /**
+     * A walk simulated on each trigger, unbatched ({@link BatchPolicy#UNBATCHED}).
+     *
      * @param options the simulation settings
      */
     public WalkFunction(WalkOptions options) {
+        this(options, BatchPolicy.UNBATCHED);
+    }
+
+    /**
+     * @param options the simulation settings
+     * @param batchPolicy how many triggered simulations wait, and how long, for one simulator call
+     */
+    public WalkFunction(WalkOptions options, BatchPolicy batchPolicy) {
         this.options = options;
+        this.batchPolicy = batchPolicy;
+    }
+
+    @Override
+    public void openBatch(TimestampedCollector<WalkSummary> out, LongSupplier processingTimeMs) {
+        flushOutput = out;
+        clock = processingTimeMs;
     }
 
     @Override
     public void open(OpenContext openContext) {
+        if (flushOutput == null) {
+            throw new IllegalStateException(
+                    "WalkFunction batches its simulations: run it in a MicroBatchKeyedOperator"
+                            + " (KeyedStream.transform), not with process()");
+        }
         nextSequence =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("nextSequence", Types.LONG));
@@ -143,10 +224,13 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
         exact = WalkExact.of(spec);
         // WalkStartFunction has already refused what cannot fit, so this never throws for memory.
         simulator = new JavaWalkSimulator(options.maxMemoryBytes());
-        keyHashes = new long[1];
-        sequences = new long[1];
-        starts = new double[1];
-        results = new WalkResult[] {new WalkResult()};
+        batch = new MicroBatch<>(batchPolicy);
+        keyHashes = new long[0];
+        sequences = new long[0];
+        starts = new double[0];
+        results = new WalkResult[0];
+        groupResults = new WalkResult[0];
+        simulated = new boolean[0];
     }
 
     @Override
@@ -159,7 +243,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
         long ts = start.observation.getTs().toEpochMilli();
         if (!options.triggersOnInterval()) {
             if (options.countTriggers(sequence)) {
-                simulate(
+                enqueue(
                         ctx.getCurrentKey(),
                         start.observation.getId(),
                         ts,
@@ -169,7 +253,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
                         start.dof,
                         sequence,
                         arrivedNanos,
-                        out);
+                        ctx.timestamp());
             }
             return;
         }
@@ -203,7 +287,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
             throws Exception {
         Pending due = pending.get(timestamp);
         pending.remove(timestamp);
-        simulate(
+        enqueue(
                 ctx.getCurrentKey(),
                 due.id,
                 due.tsMs,
@@ -213,7 +297,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
                 due.dof,
                 due.sequence,
                 System.nanoTime(),
-                out);
+                timestamp);
     }
 
     private static Pending pending(WalkStart start, long sequence, long ts) {
@@ -228,7 +312,8 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
         return p;
     }
 
-    private void simulate(
+    /** Adds a triggered simulation to the batch, flushing the batch when it is full. */
+    private void enqueue(
             String key,
             String id,
             long ts,
@@ -238,7 +323,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
             double dof,
             long sequence,
             long arrivedNanos,
-            Collector<WalkSummary> out) {
+            Long timestamp) {
         WalkSpec eventSpec = spec;
         WalkExact eventExact = exact;
         if (!Double.isNaN(dof)) {
@@ -246,23 +331,98 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
             eventSpec = options.spec(WalkModel.studentT(location, scale, dof));
             eventExact = WalkExact.of(eventSpec);
         }
-        keyHashes[0] = WalkStream.keyHash(key);
-        sequences[0] = sequence;
-        starts[0] = start;
-        simulator.simulate(eventSpec, options.seed(), keyHashes, sequences, starts, 1, results);
-        simulations.inc();
-        long latencyNanos = System.nanoTime() - arrivedNanos;
-        out.collect(
-                toSummary(
-                        key,
-                        id,
-                        ts,
-                        eventSpec,
-                        eventExact,
-                        results[0],
-                        sequence,
-                        latencyNanos / 1_000_000));
-        metrics.eventOut(latencyNanos);
+        Simulation simulation =
+                new Simulation(
+                        key, id, ts, start, eventSpec, eventExact, sequence, arrivedNanos, timestamp);
+        if (batch.add(simulation, clock.getAsLong())) {
+            flush();
+        }
+    }
+
+    @Override
+    public long flushDueAtMs() {
+        return batch.dueAtMs();
+    }
+
+    /**
+     * Simulates the batch, one simulator call per step law, and emits the summaries in arrival
+     * order.
+     */
+    @Override
+    public void flush() {
+        int count = batch.size();
+        if (count == 0) {
+            return;
+        }
+        ensureCapacity(count);
+        for (int i = 0; i < count; i++) {
+            simulated[i] = false;
+        }
+        for (int first = 0; first < count; first++) {
+            if (!simulated[first]) {
+                simulateLaw(first, count);
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            Simulation s = batch.get(i);
+            long latencyNanos = System.nanoTime() - s.arrivedNanos;
+            if (s.timestamp == null) {
+                flushOutput.eraseTimestamp();
+            } else {
+                flushOutput.setAbsoluteTimestamp(s.timestamp);
+            }
+            flushOutput.collect(
+                    toSummary(
+                            s.key,
+                            s.id,
+                            s.ts,
+                            s.spec,
+                            s.exact,
+                            results[i],
+                            s.sequence,
+                            latencyNanos / 1_000_000));
+            metrics.eventOut(latencyNanos);
+        }
+        batch.clear();
+    }
+
+    /**
+     * One simulator call for every waiting simulation from {@code first} on whose step law is that
+     * of {@code first}; each result lands at its simulation's index.
+     */
+    private void simulateLaw(int first, int count) {
+        WalkSpec law = batch.get(first).spec;
+        int n = 0;
+        for (int i = first; i < count; i++) {
+            Simulation s = batch.get(i);
+            if (!simulated[i] && s.spec.equals(law)) {
+                simulated[i] = true;
+                keyHashes[n] = WalkStream.keyHash(s.key);
+                sequences[n] = s.sequence;
+                starts[n] = s.start;
+                groupResults[n] = results[i];
+                n++;
+            }
+        }
+        simulator.simulate(law, options.seed(), keyHashes, sequences, starts, n, groupResults);
+        simulations.inc(n);
+    }
+
+    /** Room for {@code count} simulations in the kernel's arrays; grows only. */
+    private void ensureCapacity(int count) {
+        if (results.length >= count) {
+            return;
+        }
+        int old = results.length;
+        keyHashes = new long[count];
+        sequences = new long[count];
+        starts = new double[count];
+        simulated = new boolean[count];
+        groupResults = new WalkResult[count];
+        results = Arrays.copyOf(results, count);
+        for (int i = old; i < count; i++) {
+            results[i] = new WalkResult();
+        }
     }
 
     private WalkSummary toSummary(

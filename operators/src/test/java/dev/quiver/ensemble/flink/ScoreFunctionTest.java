@@ -15,6 +15,7 @@ import dev.quiver.io.RawRecord;
 import dev.quiver.io.RecordFormat;
 import dev.quiver.io.Traced;
 import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.MicroBatchBroadcastOperator;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.ModelUpdate;
 import dev.quiver.schema.Observation;
@@ -22,6 +23,7 @@ import dev.quiver.schema.Score;
 
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
+
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
@@ -67,7 +69,7 @@ class ScoreFunctionTest {
     private static BroadcastOperatorTestHarness<Traced<Observation>, RawRecord, Score>
             harness(ScoreFunction function, int subtask) throws Exception {
         return new BroadcastOperatorTestHarness<>(
-                new CoBroadcastWithNonKeyedOperator<>(function, List.of(ScoreFunction.MODELS)),
+                new MicroBatchBroadcastOperator<>(function, List.of(ScoreFunction.MODELS)),
                 4,
                 2,
                 subtask);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.Traced;
 import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.MicroBatchKeyedOperator;
 import dev.quiver.schema.HistogramBin;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.WalkSummary;
@@ -19,7 +20,6 @@ import dev.quiver.walk.WalkResult;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -298,7 +298,7 @@ class WalkFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, WalkStart, WalkSummary> harness(
             WalkOptions options) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WalkFunction(options)),
+                new MicroBatchKeyedOperator<>(new WalkFunction(options)),
                 start -> start.observation.getKey(),
                 Types.STRING);
     }
