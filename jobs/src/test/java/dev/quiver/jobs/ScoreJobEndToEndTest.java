@@ -345,6 +345,140 @@ class ScoreJobEndToEndTest {
         assertThat(reasons).as("dead letters").isEmpty();
     }
 
+    /**
+     * Micro-batches change no score and no order: at batch sizes 1 (each row on its own, as before
+     * batching), 7 and 1000 the scores file holds the same records, byte for byte (latency, a
+     * wall-clock field, aside), in the same order; scored straight away with --model, and held
+     * until the --models file is read and then released in batches.
+     */
+    @Test
+    void batchSizesOneSevenAndAThousandWriteTheSameScoresInTheSameOrder(@TempDir Path dir)
+            throws IOException {
+        Path model = Files.write(dir.resolve("churn.json"), version0);
+        List<String> lines = observationLines(rows.length * 2);
+        lines.add(300, "{\"id\":\"short\",\"key\":\"k\",\"ts\":1,\"value\":0,\"features\":[1]}");
+        Path input = Files.write(dir.resolve("obs.ndjson"), lines);
+        NdjsonCodec<ModelUpdate> codec = NdjsonCodec.of(ModelUpdate.class);
+        List<String> updateLines = new ArrayList<>();
+        for (ModelUpdate update : versionsUpToBagging(dir)) {
+            updateLines.add(codec.encode(update));
+        }
+        Path modelsFile = Files.write(dir.resolve("updates.ndjson"), updateLines);
+        String[][] runs = {{}, {"--models", modelsFile.toString()}};
+        for (int r = 0; r < runs.length; r++) {
+            List<String> unbatched = orderedScores(dir, model, input, "r" + r + "-b1", "1", runs[r]);
+            assertThat(unbatched).hasSize(rows.length * 2);
+            for (String size : new String[] {"7", "1000"}) {
+                assertThat(orderedScores(dir, model, input, "r" + r + "-b" + size, size, runs[r]))
+                        .as("run %d, batch size %s", r, size)
+                        .isEqualTo(unbatched);
+            }
+        }
+    }
+
+    /**
+     * Batches of up to 1000 rows flushed only by checkpoint barriers (the timeout is ten minutes);
+     * more observations are published just before the job is cancelled, so rows are waiting in a
+     * batch then. Restored from the last checkpoint, the committed scores hold every observation
+     * once, each the record an unbatched file run writes.
+     */
+    @Test
+    void restoreWithRowsWaitingInABatchWritesEveryScoreOnce(@TempDir Path dir) throws Exception {
+        SuffixedTopics topics = SuffixedTopics.created("-batched-restore");
+        Path model = Files.write(dir.resolve("churn.json"), version0);
+        int count = rows.length * 3;
+        Map<String, Score> expected = new HashMap<>();
+        NdjsonCodec<Score> ndjson = NdjsonCodec.of(Score.class);
+        Path input = Files.write(dir.resolve("obs.ndjson"), observationLines(count));
+        for (String line : orderedScores(dir, model, input, "reference", "1")) {
+            Score score = decode(ndjson, line);
+            expected.put(score.getId(), score);
+        }
+        Path checkpoints = dir.resolve("checkpoints");
+        List<String> common =
+                List.of(
+                        topics.withOptions(
+                                "--bootstrap",
+                                broker.bootstrapServers(),
+                                "--model",
+                                model.toString(),
+                                "--parallelism",
+                                "2",
+                                "--checkpoint-interval-ms",
+                                "300",
+                                "--checkpoint-dir",
+                                checkpoints.toString(),
+                                "--group-id",
+                                "score-batched-restore",
+                                "--batch-size",
+                                "1000",
+                                "--batch-timeout-ms",
+                                "600000"));
+        publish(topics.observations(), 0, count / 3);
+        JobClient first =
+                JobRegistry.SCORE.parse(common.toArray(String[]::new))
+                        .build()
+                        .executeAsync("score before restore");
+        assertThat(readScores(topics.scores(), count / 6)).hasSizeGreaterThanOrEqualTo(count / 6);
+        publish(topics.observations(), count / 3, 2 * count / 3);
+        first.cancel().get(60, TimeUnit.SECONDS);
+
+        List<String> restoreArgs = new ArrayList<>(common);
+        restoreArgs.addAll(
+                List.of("--from-checkpoint", CompletedCheckpoints.latest(checkpoints).toString()));
+        publish(topics.observations(), 2 * count / 3, count);
+        JobClient restored =
+                JobRegistry.SCORE.parse(restoreArgs.toArray(String[]::new))
+                        .build()
+                        .executeAsync("score after restore");
+        List<Score> committed = readScores(topics.scores(), count);
+        restored.cancel().get(60, TimeUnit.SECONDS);
+
+        Map<String, Score> byId = new HashMap<>();
+        for (Score score : committed) {
+            score.setLatencyMs(0L);
+            assertThat(byId.put(score.getId(), score)).as("duplicate " + score.getId()).isNull();
+        }
+        assertThat(byId).isEqualTo(expected);
+    }
+
+    /**
+     * A file run at parallelism 1 and {@code --batch-size size}: its score lines in file order,
+     * latency zeroed.
+     */
+    private static List<String> orderedScores(
+            Path dir, Path model, Path input, String name, String size, String... options)
+            throws IOException {
+        Path output = dir.resolve(name + ".ndjson");
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                "score",
+                                "--model",
+                                model.toString(),
+                                "--input",
+                                input.toString(),
+                                "--output",
+                                output.toString(),
+                                "--parallelism",
+                                "1",
+                                "--batch-size",
+                                size,
+                                "--batch-timeout-ms",
+                                "600000"));
+        args.addAll(List.of(options));
+        assertThat(run(args.toArray(String[]::new))).as(lastError).isZero();
+        NdjsonCodec<Score> codec = NdjsonCodec.of(Score.class);
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(output)) {
+            Score score = decode(codec, line);
+            score.setLatencyMs(0L);
+            lines.add(codec.encode(score));
+        }
+        return lines;
+    }
+
     /** One test's topics, the default names with a suffix, each with two partitions. */
     private record SuffixedTopics(String observations, String models, String scores, String dead) {
 
