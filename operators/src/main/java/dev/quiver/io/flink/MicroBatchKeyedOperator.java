@@ -68,6 +68,12 @@ public final class MicroBatchKeyedOperator<K, IN, OUT> extends KeyedProcessOpera
     }
 
     @Override
+    public void onProcessingTime(InternalTimer<K, VoidNamespace> timer) throws Exception {
+        super.onProcessingTime(timer);
+        flusher.scheduleDue();
+    }
+
+    @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         flusher.flush();
         super.prepareSnapshotPreBarrier(checkpointId);
