@@ -66,8 +66,9 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Micro-batches.</b> A triggered simulation waits in a {@link MicroBatch} (the {@link
  * BatchPolicy}: {@code --batch-size}, {@code --batch-timeout-ms}) with every other key's, and a
- * flush runs them in one simulator call per step law (one for the job's model; a learned law is
- * each observation's own), then emits the summaries in arrival order. The observation number is
+ * flush runs them in one simulator call per run of observations with the same step law (the whole
+ * batch for the job's model; a learned law is each observation's own), then emits the summaries in
+ * arrival order. The observation number is
  * taken on arrival, and a random stream depends on (seed, key, number, path) only, so the summaries
  * are those of an unbatched run, bit for bit, whatever the batch size. The function runs in a
  * {@link MicroBatchKeyedOperator}, which flushes before every checkpoint barrier and watermark.
@@ -123,38 +124,16 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
     static final TypeInformation<Pending> PENDING_TYPE = TypeInformation.of(Pending.class);
 
     /** A triggered simulation waiting for its batch's flush: what its summary needs. */
-    private static final class Simulation {
-        final String key;
-        final String id;
-        final long ts;
-        final double start;
-        final WalkSpec spec;
-        final WalkExact exact;
-        final long sequence;
-        final long arrivedNanos;
-        final Long timestamp;
-
-        Simulation(
-                String key,
-                String id,
-                long ts,
-                double start,
-                WalkSpec spec,
-                WalkExact exact,
-                long sequence,
-                long arrivedNanos,
-                Long timestamp) {
-            this.key = key;
-            this.id = id;
-            this.ts = ts;
-            this.start = start;
-            this.spec = spec;
-            this.exact = exact;
-            this.sequence = sequence;
-            this.arrivedNanos = arrivedNanos;
-            this.timestamp = timestamp;
-        }
-    }
+    private record Simulation(
+            String key,
+            String id,
+            long ts,
+            double start,
+            WalkSpec spec,
+            WalkExact exact,
+            long sequence,
+            long arrivedNanos,
+            Long timestamp) {}
 
     private final WalkOptions options;
     private final BatchPolicy batchPolicy;
@@ -169,8 +148,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
     private transient long[] sequences;
     private transient double[] starts;
     private transient WalkResult[] results;
-    private transient WalkResult[] groupResults;
-    private transient boolean[] simulated;
+    private transient WalkResult[] runResults;
     private transient MicroBatch<Simulation> batch;
     private transient TimestampedCollector<WalkSummary> flushOutput;
     private transient LongSupplier clock;
@@ -229,8 +207,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
         sequences = new long[0];
         starts = new double[0];
         results = new WalkResult[0];
-        groupResults = new WalkResult[0];
-        simulated = new boolean[0];
+        runResults = new WalkResult[0];
     }
 
     @Override
@@ -345,8 +322,8 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
     }
 
     /**
-     * Simulates the batch, one simulator call per step law, and emits the summaries in arrival
-     * order.
+     * Simulates the batch, one simulator call per run of simulations with the same step law (the
+     * whole batch for the job's model), and emits the summaries in arrival order.
      */
     @Override
     public void flush() {
@@ -355,31 +332,33 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
             return;
         }
         ensureCapacity(count);
-        for (int i = 0; i < count; i++) {
-            simulated[i] = false;
-        }
-        for (int first = 0; first < count; first++) {
-            if (!simulated[first]) {
-                simulateLaw(first, count);
+        int first = 0;
+        while (first < count) {
+            WalkSpec law = batch.get(first).spec();
+            int end = first + 1;
+            while (end < count && batch.get(end).spec().equals(law)) {
+                end++;
             }
+            simulate(law, first, end);
+            first = end;
         }
         for (int i = 0; i < count; i++) {
             Simulation s = batch.get(i);
-            long latencyNanos = System.nanoTime() - s.arrivedNanos;
-            if (s.timestamp == null) {
+            long latencyNanos = System.nanoTime() - s.arrivedNanos();
+            if (s.timestamp() == null) {
                 flushOutput.eraseTimestamp();
             } else {
-                flushOutput.setAbsoluteTimestamp(s.timestamp);
+                flushOutput.setAbsoluteTimestamp(s.timestamp());
             }
             flushOutput.collect(
                     toSummary(
-                            s.key,
-                            s.id,
-                            s.ts,
-                            s.spec,
-                            s.exact,
+                            s.key(),
+                            s.id(),
+                            s.ts(),
+                            s.spec(),
+                            s.exact(),
                             results[i],
-                            s.sequence,
+                            s.sequence(),
                             latencyNanos / 1_000_000));
             metrics.eventOut(latencyNanos);
         }
@@ -387,24 +366,19 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
     }
 
     /**
-     * One simulator call for every waiting simulation from {@code first} on whose step law is that
-     * of {@code first}; each result lands at its simulation's index.
+     * One simulator call for the waiting simulations {@code first} to {@code end - 1}, all of step
+     * law {@code law}; each result lands at its simulation's index.
      */
-    private void simulateLaw(int first, int count) {
-        WalkSpec law = batch.get(first).spec;
-        int n = 0;
-        for (int i = first; i < count; i++) {
-            Simulation s = batch.get(i);
-            if (!simulated[i] && s.spec.equals(law)) {
-                simulated[i] = true;
-                keyHashes[n] = WalkStream.keyHash(s.key);
-                sequences[n] = s.sequence;
-                starts[n] = s.start;
-                groupResults[n] = results[i];
-                n++;
-            }
+    private void simulate(WalkSpec law, int first, int end) {
+        int n = end - first;
+        for (int k = 0; k < n; k++) {
+            Simulation s = batch.get(first + k);
+            keyHashes[k] = WalkStream.keyHash(s.key());
+            sequences[k] = s.sequence();
+            starts[k] = s.start();
+            runResults[k] = results[first + k];
         }
-        simulator.simulate(law, options.seed(), keyHashes, sequences, starts, n, groupResults);
+        simulator.simulate(law, options.seed(), keyHashes, sequences, starts, n, runResults);
         simulations.inc(n);
     }
 
@@ -417,8 +391,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
         keyHashes = new long[count];
         sequences = new long[count];
         starts = new double[count];
-        simulated = new boolean[count];
-        groupResults = new WalkResult[count];
+        runResults = new WalkResult[count];
         results = Arrays.copyOf(results, count);
         for (int i = old; i < count; i++) {
             results[i] = new WalkResult();
