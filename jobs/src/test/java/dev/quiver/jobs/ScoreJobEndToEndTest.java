@@ -450,25 +450,11 @@ class ScoreJobEndToEndTest {
             Path dir, Path model, Path input, String name, String size, String... options)
             throws IOException {
         Path output = dir.resolve(name + ".ndjson");
-        List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "run",
-                                "score",
-                                "--model",
-                                model.toString(),
-                                "--input",
-                                input.toString(),
-                                "--output",
-                                output.toString(),
-                                "--parallelism",
-                                "1",
-                                "--batch-size",
-                                size,
-                                "--batch-timeout-ms",
-                                "600000"));
-        args.addAll(List.of(options));
-        assertThat(run(args.toArray(String[]::new))).as(lastError).isZero();
+        List<String> batched =
+                new ArrayList<>(List.of("--batch-size", size, "--batch-timeout-ms", "600000"));
+        batched.addAll(List.of(options));
+        String[] args = fileRunArguments(model, input, output, "1", batched.toArray(String[]::new));
+        assertThat(run(args)).as(lastError).isZero();
         NdjsonCodec<Score> codec = NdjsonCodec.of(Score.class);
         List<String> lines = new ArrayList<>();
         for (String line : Files.readAllLines(output)) {
@@ -654,6 +640,12 @@ class ScoreJobEndToEndTest {
 
     /** Runs the score job on files at parallelism 2, with {@code options}; its exit code. */
     private static int runOnFiles(Path model, Path input, Path output, String... options) {
+        return run(fileRunArguments(model, input, output, "2", options));
+    }
+
+    /** The CLI arguments of a score job at {@code parallelism} on files, with {@code options}. */
+    private static String[] fileRunArguments(
+            Path model, Path input, Path output, String parallelism, String... options) {
         List<String> args =
                 new ArrayList<>(
                         List.of(
@@ -666,9 +658,9 @@ class ScoreJobEndToEndTest {
                                 "--output",
                                 output.toString(),
                                 "--parallelism",
-                                "2"));
+                                parallelism));
         args.addAll(List.of(options));
-        return run(args.toArray(String[]::new));
+        return args.toArray(String[]::new);
     }
 
     /** Observations o0 to o{@code count - 1} as NDJSON lines, to add to. */
