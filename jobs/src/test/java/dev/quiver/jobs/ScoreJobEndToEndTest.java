@@ -120,12 +120,7 @@ class ScoreJobEndToEndTest {
     @Test
     void fileRunAppliesTheWholeModelsFileBeforeScoring(@TempDir Path dir) throws IOException {
         Path model = Files.write(dir.resolve("churn.json"), version0);
-        NdjsonCodec<ModelUpdate> codec = NdjsonCodec.of(ModelUpdate.class);
-        List<String> updateLines = new ArrayList<>();
-        for (ModelUpdate update : versionsUpToBagging(dir)) {
-            updateLines.add(codec.encode(update));
-        }
-        Path modelsFile = Files.write(dir.resolve("updates.ndjson"), updateLines);
+        Path modelsFile = updatesFile(dir);
         int count = rows.length * 20;
         Path input = Files.write(dir.resolve("obs.ndjson"), observationLines(count));
         Path output = dir.resolve("scores.ndjson");
@@ -358,12 +353,7 @@ class ScoreJobEndToEndTest {
         List<String> lines = observationLines(rows.length * 2);
         lines.add(300, "{\"id\":\"short\",\"key\":\"k\",\"ts\":1,\"value\":0,\"features\":[1]}");
         Path input = Files.write(dir.resolve("obs.ndjson"), lines);
-        NdjsonCodec<ModelUpdate> codec = NdjsonCodec.of(ModelUpdate.class);
-        List<String> updateLines = new ArrayList<>();
-        for (ModelUpdate update : versionsUpToBagging(dir)) {
-            updateLines.add(codec.encode(update));
-        }
-        Path modelsFile = Files.write(dir.resolve("updates.ndjson"), updateLines);
+        Path modelsFile = updatesFile(dir);
         String[][] runs = {{}, {"--models", modelsFile.toString()}};
         for (int r = 0; r < runs.length; r++) {
             List<String> unbatched = orderedScores(dir, model, input, "r" + r + "-b1", "1", runs[r]);
@@ -514,6 +504,16 @@ class ScoreJobEndToEndTest {
             reasons.add(decodeAvro(codec, r.value()).getReason());
         }
         return reasons;
+    }
+
+    /** {@link #versionsUpToBagging} as a --models file, {@code updates.ndjson} in {@code dir}. */
+    private static Path updatesFile(Path dir) throws IOException {
+        NdjsonCodec<ModelUpdate> codec = NdjsonCodec.of(ModelUpdate.class);
+        List<String> updateLines = new ArrayList<>();
+        for (ModelUpdate update : versionsUpToBagging(dir)) {
+            updateLines.add(codec.encode(update));
+        }
+        return Files.write(dir.resolve("updates.ndjson"), updateLines);
     }
 
     /** The last of the versions {@link #versionsUpToBagging} publishes. */
