@@ -8,6 +8,8 @@ import dev.quiver.io.InputEnd;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.RecordFormat;
 import dev.quiver.io.Traced;
+import dev.quiver.io.flink.MicroBatchBroadcastOperator;
+import dev.quiver.io.flink.MicroBatchKeyedOperator;
 import dev.quiver.io.flink.OperatorMetrics;
 import dev.quiver.knn.MatchOptions;
 import dev.quiver.knn.flink.MatchFunction;
@@ -67,21 +69,35 @@ class OperatorBackendMetricsTest {
         Traced<Observation> observation = traced(observation());
         env.fromData(List.of(WalkStart.of(observation)), TypeInformation.of(WalkStart.class))
                 .keyBy(start -> start.observation.getKey())
-                .process(
-                        new WalkFunction(
-                                new WalkOptions(
-                                        WalkModel.simple(0.5), 10, 10, 2, 1L, 1, 0, 1L << 20, 64),
-                                "nd4j-cpu"))
-                .returns(WalkSummary.class)
+                .transform(
+                        "walk",
+                        TypeInformation.of(WalkSummary.class),
+                        new MicroBatchKeyedOperator<>(
+                                new WalkFunction(
+                                        new WalkOptions(
+                                                WalkModel.simple(0.5),
+                                                10,
+                                                10,
+                                                2,
+                                                1L,
+                                                1,
+                                                0,
+                                                1L << 20,
+                                                64),
+                                        "nd4j-cpu")))
                 .name("walk")
                 .sinkTo(new DiscardingSink<>());
         ModelsInput noModels = new ModelsInput(RecordFormat.AVRO, 1 << 20, InputEnd.none(), 10);
         env.fromData(List.of(observation), OBSERVATIONS)
                 .connect(
                         env.fromData(List.of(raw("no model")), TypeInformation.of(RawRecord.class))
-                                .broadcast(ScoreFunction.MODELS))
-                .process(new ScoreFunction("m", null, noModels, "nd4j-cpu"))
-                .returns(Score.class)
+                                .broadcast())
+                .transform(
+                        "score",
+                        TypeInformation.of(Score.class),
+                        new MicroBatchBroadcastOperator<>(
+                                new ScoreFunction("m", null, noModels, "nd4j-cpu"),
+                                List.of(ScoreFunction.MODELS)))
                 .name("score")
                 .sinkTo(new DiscardingSink<>());
         JobID job = env.executeAsync("operator backends").getJobExecutionResult().get().getJobID();

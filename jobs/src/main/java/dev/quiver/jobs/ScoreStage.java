@@ -10,15 +10,18 @@ import dev.quiver.io.RawRecord;
 import dev.quiver.io.RecordValidator;
 import dev.quiver.io.Topics;
 import dev.quiver.io.Traced;
+import dev.quiver.io.flink.MicroBatchBroadcastOperator;
 import dev.quiver.io.flink.NumberedLineFormat;
 import dev.quiver.kafka.TopicEnds;
 import dev.quiver.schema.ModelUpdate;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.Score;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -31,7 +34,8 @@ import java.util.List;
 /**
  * The score stage: observations' {@code features} scored by an ensemble model, one {@link Score}
  * per valid observation; new model versions published to the models topic replace the one in use
- * without stopping the job. Holds the family's options as a picocli mixin; {@link
+ * without stopping the job; rows are scored in micro-batches across keys ({@code --batch-size},
+ * {@code --batch-timeout-ms}). Holds the family's options as a picocli mixin; {@link
  * JobRegistry#SCORE} makes it {@code quiver run score} and the main class {@link ScoreJob}.
  *
  * <pre>{@code
@@ -84,6 +88,8 @@ public final class ScoreStage implements Stage {
                             + " are dead letters (default: ${DEFAULT-VALUE}).")
     int maxHeldObservations;
 
+    @Mixin BatchOptions batches;
+
     final TopicOption modelsTopic =
             TopicOption.described(
                     "--models-topic",
@@ -112,6 +118,7 @@ public final class ScoreStage implements Stage {
             throw new IllegalArgumentException(
                     "--max-held-observations must be positive, got " + maxHeldObservations);
         }
+        batches.policy();
         initial = initialModel();
     }
 
@@ -184,10 +191,14 @@ public final class ScoreStage implements Stage {
                         modelsEnd(context),
                         maxHeldObservations);
         SingleOutputStreamOperator<Score> scores =
-                decoded.connect(modelSource(context, raw).broadcast(ScoreFunction.MODELS))
-                        .process(new ScoreFunction(modelId(), initial, models))
-                        .returns(Score.class)
-                        .name("score " + modelId())
+                decoded.connect(modelSource(context, raw).broadcast())
+                        .transform(
+                                "score " + modelId(),
+                                TypeInformation.of(Score.class),
+                                new MicroBatchBroadcastOperator<>(
+                                        new ScoreFunction(
+                                                modelId(), initial, models, batches.policy()),
+                                        List.of(ScoreFunction.MODELS)))
                         // The models in use live in this operator's broadcast state: a savepoint
                         // finds them by uid after an upgrade.
                         .uid("score");

@@ -5,6 +5,7 @@ import dev.quiver.bayes.NormalInverseGammaPosterior;
 import dev.quiver.io.RecordValidator;
 import dev.quiver.io.Topics;
 import dev.quiver.io.Traced;
+import dev.quiver.io.flink.MicroBatchKeyedOperator;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.WalkSummary;
 import dev.quiver.walk.StepPosterior;
@@ -15,6 +16,7 @@ import dev.quiver.walk.flink.WalkFunction;
 import dev.quiver.walk.flink.WalkStart;
 import dev.quiver.walk.flink.WalkStartFunction;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -32,7 +34,8 @@ import java.util.List;
  * <p>The stage: decode, {@link WalkStartFunction} (the walk's checks), with {@code --model
  * posterior} the bayes stage {@link StepPosteriorFunction} (per key, the Normal-Inverse-Gamma
  * posterior of the level increments, each observation handed on with its predictive step law), then
- * {@link WalkFunction} by key. With an interval trigger, event time and watermarks (bounded
+ * {@link WalkFunction} by key, its simulations micro-batched across keys ({@code --batch-size},
+ * {@code --batch-timeout-ms}). With an interval trigger, event time and watermarks (bounded
  * out-of-orderness) are assigned before the walk.
  *
  * <pre>{@code
@@ -142,6 +145,8 @@ public final class WalkStage extends ObservationsStage {
 
     @Mixin WatermarkOptions watermarks;
 
+    @Mixin BatchOptions batches;
+
     @Option(
             names = "--max-work",
             defaultValue = "100000000",
@@ -165,6 +170,7 @@ public final class WalkStage extends ObservationsStage {
     @Override
     public void check() {
         options();
+        batches.policy();
     }
 
     /** The kernel options from the command line; throws naming a bad value. */
@@ -285,9 +291,11 @@ public final class WalkStage extends ObservationsStage {
         }
         SingleOutputStreamOperator<WalkSummary> summaries =
                 walked.keyBy(start -> start.observation.getKey())
-                        .process(new WalkFunction(options))
-                        .returns(WalkSummary.class)
-                        .name("walk " + model)
+                        .transform(
+                                "walk " + model,
+                                TypeInformation.of(WalkSummary.class),
+                                new MicroBatchKeyedOperator<>(
+                                        new WalkFunction(options, batches.policy())))
                         .uid("walk");
         context.io().sink(summaries, WalkSummary.class, resultTopic.topic(), WalkSummary::getKey);
         context.collectDeadLetters(summaries);

@@ -119,12 +119,7 @@ class ScoreJobEndToEndTest {
     @Test
     void fileRunAppliesTheWholeModelsFileBeforeScoring(@TempDir Path dir) throws IOException {
         Path model = Files.write(dir.resolve("churn.json"), version0);
-        NdjsonCodec<ModelUpdate> codec = NdjsonCodec.of(ModelUpdate.class);
-        List<String> updateLines = new ArrayList<>();
-        for (ModelUpdate update : versionsUpToBagging(dir)) {
-            updateLines.add(codec.encode(update));
-        }
-        Path modelsFile = Files.write(dir.resolve("updates.ndjson"), updateLines);
+        Path modelsFile = updatesFile(dir);
         int count = rows.length * 20;
         Path input = Files.write(dir.resolve("obs.ndjson"), observationLines(count));
         Path output = dir.resolve("scores.ndjson");
@@ -344,6 +339,121 @@ class ScoreJobEndToEndTest {
         assertThat(reasons).as("dead letters").isEmpty();
     }
 
+    /**
+     * Micro-batches change no score and no order: at batch sizes 1 (each row on its own, as before
+     * batching), 7 and 1000 the scores file holds the same records, byte for byte (latency, a
+     * wall-clock field, aside), in the same order; scored straight away with --model, and held
+     * until the --models file is read and then released in batches.
+     */
+    @Test
+    void batchSizesOneSevenAndAThousandWriteTheSameScoresInTheSameOrder(@TempDir Path dir)
+            throws IOException {
+        Path model = Files.write(dir.resolve("churn.json"), version0);
+        List<String> lines = observationLines(rows.length * 2);
+        lines.add(300, "{\"id\":\"short\",\"key\":\"k\",\"ts\":1,\"value\":0,\"features\":[1]}");
+        Path input = Files.write(dir.resolve("obs.ndjson"), lines);
+        Path modelsFile = updatesFile(dir);
+        String[][] runs = {{}, {"--models", modelsFile.toString()}};
+        for (int r = 0; r < runs.length; r++) {
+            List<String> unbatched = orderedScores(dir, model, input, "r" + r + "-b1", "1", runs[r]);
+            assertThat(unbatched).hasSize(rows.length * 2);
+            for (String size : new String[] {"7", "1000"}) {
+                assertThat(orderedScores(dir, model, input, "r" + r + "-b" + size, size, runs[r]))
+                        .as("run %d, batch size %s", r, size)
+                        .isEqualTo(unbatched);
+            }
+        }
+    }
+
+    /**
+     * Batches of up to 1000 rows flushed only by checkpoint barriers (the timeout is ten minutes);
+     * more observations are published just before the job is cancelled, so rows are waiting in a
+     * batch then. Restored from the last checkpoint, the committed scores hold every observation
+     * once, each the record an unbatched file run writes.
+     */
+    @Test
+    void restoreWithRowsWaitingInABatchWritesEveryScoreOnce(@TempDir Path dir) throws Exception {
+        SuffixedTopics topics = SuffixedTopics.created("-batched-restore");
+        Path model = Files.write(dir.resolve("churn.json"), version0);
+        int count = rows.length * 3;
+        Map<String, Score> expected = new HashMap<>();
+        NdjsonCodec<Score> ndjson = NdjsonCodec.of(Score.class);
+        Path input = Files.write(dir.resolve("obs.ndjson"), observationLines(count));
+        for (String line : orderedScores(dir, model, input, "reference", "1")) {
+            Score score = decode(ndjson, line);
+            expected.put(score.getId(), score);
+        }
+        Path checkpoints = dir.resolve("checkpoints");
+        List<String> common =
+                List.of(
+                        topics.withOptions(
+                                "--bootstrap",
+                                broker.bootstrapServers(),
+                                "--model",
+                                model.toString(),
+                                "--parallelism",
+                                "2",
+                                "--checkpoint-interval-ms",
+                                "300",
+                                "--checkpoint-dir",
+                                checkpoints.toString(),
+                                "--group-id",
+                                "score-batched-restore",
+                                "--batch-size",
+                                "1000",
+                                "--batch-timeout-ms",
+                                "600000"));
+        publish(topics.observations(), 0, count / 3);
+        JobClient first =
+                JobRegistry.SCORE.parse(common.toArray(String[]::new))
+                        .build()
+                        .executeAsync("score before restore");
+        assertThat(readScores(topics.scores(), count / 6)).hasSizeGreaterThanOrEqualTo(count / 6);
+        publish(topics.observations(), count / 3, 2 * count / 3);
+        first.cancel().get(60, TimeUnit.SECONDS);
+
+        List<String> restoreArgs = new ArrayList<>(common);
+        restoreArgs.addAll(
+                List.of("--from-checkpoint", CompletedCheckpoints.latest(checkpoints).toString()));
+        publish(topics.observations(), 2 * count / 3, count);
+        JobClient restored =
+                JobRegistry.SCORE.parse(restoreArgs.toArray(String[]::new))
+                        .build()
+                        .executeAsync("score after restore");
+        List<Score> committed = readScores(topics.scores(), count);
+        restored.cancel().get(60, TimeUnit.SECONDS);
+
+        Map<String, Score> byId = new HashMap<>();
+        for (Score score : committed) {
+            score.setLatencyMs(0L);
+            assertThat(byId.put(score.getId(), score)).as("duplicate " + score.getId()).isNull();
+        }
+        assertThat(byId).isEqualTo(expected);
+    }
+
+    /**
+     * A file run at parallelism 1 and {@code --batch-size size}: its score lines in file order,
+     * latency zeroed.
+     */
+    private static List<String> orderedScores(
+            Path dir, Path model, Path input, String name, String size, String... options)
+            throws IOException {
+        Path output = dir.resolve(name + ".ndjson");
+        List<String> batched =
+                new ArrayList<>(List.of("--batch-size", size, "--batch-timeout-ms", "600000"));
+        batched.addAll(List.of(options));
+        String[] args = fileRunArguments(model, input, output, "1", batched.toArray(String[]::new));
+        assertThat(run(args)).as(lastError).isZero();
+        NdjsonCodec<Score> codec = NdjsonCodec.of(Score.class);
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(output)) {
+            Score score = decode(codec, line);
+            score.setLatencyMs(0L);
+            lines.add(codec.encode(score));
+        }
+        return lines;
+    }
+
     /** One test's topics, the default names with a suffix, each with two partitions. */
     private record SuffixedTopics(String observations, String models, String scores, String dead) {
 
@@ -393,6 +503,16 @@ class ScoreJobEndToEndTest {
             reasons.add(decodeAvro(codec, r.value()).getReason());
         }
         return reasons;
+    }
+
+    /** {@link #versionsUpToBagging} as a --models file, {@code updates.ndjson} in {@code dir}. */
+    private static Path updatesFile(Path dir) throws IOException {
+        NdjsonCodec<ModelUpdate> codec = NdjsonCodec.of(ModelUpdate.class);
+        List<String> updateLines = new ArrayList<>();
+        for (ModelUpdate update : versionsUpToBagging(dir)) {
+            updateLines.add(codec.encode(update));
+        }
+        return Files.write(dir.resolve("updates.ndjson"), updateLines);
     }
 
     /** The last of the versions {@link #versionsUpToBagging} publishes. */
@@ -519,6 +639,12 @@ class ScoreJobEndToEndTest {
 
     /** Runs the score job on files at parallelism 2, with {@code options}; its exit code. */
     private static int runOnFiles(Path model, Path input, Path output, String... options) {
+        return run(fileRunArguments(model, input, output, "2", options));
+    }
+
+    /** The CLI arguments of a score job at {@code parallelism} on files, with {@code options}. */
+    private static String[] fileRunArguments(
+            Path model, Path input, Path output, String parallelism, String... options) {
         List<String> args =
                 new ArrayList<>(
                         List.of(
@@ -531,9 +657,9 @@ class ScoreJobEndToEndTest {
                                 "--output",
                                 output.toString(),
                                 "--parallelism",
-                                "2"));
+                                parallelism));
         args.addAll(List.of(options));
-        return run(args.toArray(String[]::new));
+        return args.toArray(String[]::new);
     }
 
     /** Observations o0 to o{@code count - 1} as NDJSON lines, to add to. */

@@ -283,6 +283,85 @@ class WalkJobEndToEndTest {
     }
 
     /**
+     * Micro-batches change no summary and no order: at batch sizes 1 (each observation on its
+     * own, as before batching), 7 and 1000 the walks file holds the same records, byte for byte
+     * (latency, a wall-clock field, aside), in the same order with one walk subtask, and each key's
+     * in the same order with three; for the job's model, learned laws (posterior) and the interval
+     * trigger, whose summaries a watermark releases.
+     */
+    @Test
+    void batchSizesOneSevenAndAThousandWriteTheSameSummariesInTheSameOrder(@TempDir Path dir)
+            throws IOException {
+        Path input = writeInput(dir, true);
+        String[][] walks = {WALK_OPTIONS, POSTERIOR_OPTIONS, INTERVAL_OPTIONS};
+        for (int w = 0; w < walks.length; w++) {
+            List<String> unbatched = orderedRun(dir, input, "1", "w" + w + "-b1", walks[w], "1");
+            assertThat(unbatched).hasSizeGreaterThan(EVENTS / 10);
+            for (String size : new String[] {"7", "1000"}) {
+                assertThat(orderedRun(dir, input, "1", "w" + w + "-b" + size, walks[w], size))
+                        .as("walk %d, batch size %s", w, size)
+                        .isEqualTo(unbatched);
+            }
+        }
+        List<String> unbatched = orderedRun(dir, input, "3", "p3-b1", WALK_OPTIONS, "1");
+        assertThat(byKey(orderedRun(dir, input, "3", "p3-b7", WALK_OPTIONS, "7")))
+                .isEqualTo(byKey(unbatched));
+    }
+
+    /**
+     * Batches of up to 1000 flushed only by checkpoint barriers (the timeout is ten minutes), so
+     * observations are waiting in a batch when the job is cancelled: restored from the last
+     * checkpoint, the committed output holds every summary once, equal to an uninterrupted run.
+     */
+    @Test
+    void restoreWithObservationsWaitingInABatchWritesEverySummaryOnce(@TempDir Path dir)
+            throws Exception {
+        List<WalkSummary> expected = fileRun(dir, writeInput(dir, false), "1", "reference");
+        List<String> batched = new ArrayList<>(List.of(WALK_OPTIONS));
+        batched.addAll(List.of("--batch-size", "1000", "--batch-timeout-ms", "600000"));
+        assertSameSummaries(
+                restoredRun(dir, ".batched-restore", batched.toArray(String[]::new)), expected);
+    }
+
+    /** A file run at {@code --batch-size size}: its summary lines in file order, latency zeroed. */
+    private static List<String> orderedRun(
+            Path dir,
+            Path input,
+            String parallelism,
+            String name,
+            String[] walkOptions,
+            String size)
+            throws IOException {
+        Path output = dir.resolve(name + ".ndjson");
+        List<String> args = fileRunArguments(input, output, parallelism, walkOptions);
+        args.addAll(List.of("--batch-size", size, "--batch-timeout-ms", "600000"));
+        assertThat(run(args.toArray(String[]::new))).isZero();
+        NdjsonCodec<WalkSummary> codec = NdjsonCodec.of(WalkSummary.class);
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(output)) {
+            try {
+                WalkSummary summary = codec.decode(line);
+                summary.setLatencyMs(0L);
+                lines.add(codec.encode(summary));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+        return lines;
+    }
+
+    /** The lines of each key ("key":"..." as the line holds it), in their order. */
+    private static Map<String, List<String>> byKey(List<String> lines) {
+        Map<String, List<String>> byKey = new TreeMap<>();
+        for (String line : lines) {
+            int start = line.indexOf("\"key\":");
+            String key = line.substring(start, line.indexOf(',', start));
+            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(line);
+        }
+        return byKey;
+    }
+
+    /**
      * Posterior-driven walks: the same summaries with parallelism 1 and 4, and each one walked with
      * the predictive of a Normal-Inverse-Gamma posterior fed its key's increments up to and
      * including that observation (the first observation of a key: the prior predictive).

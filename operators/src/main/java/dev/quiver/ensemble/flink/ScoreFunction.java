@@ -11,7 +11,11 @@ import dev.quiver.io.DecodeException;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.RecordDecoder;
 import dev.quiver.io.Traced;
+import dev.quiver.io.flink.BatchPolicy;
+import dev.quiver.io.flink.BatchedFunction;
 import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.MicroBatch;
+import dev.quiver.io.flink.MicroBatchBroadcastOperator;
 import dev.quiver.io.flink.OperatorMetrics;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.ModelUpdate;
@@ -33,6 +37,7 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,10 +45,12 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * The score operator: scores each observation's {@code features} with the version of one model in
@@ -76,16 +83,26 @@ import java.util.function.BiConsumer;
  * broadcast state requires), and only subtask 0 emits its dead letter, so a bad update is reported
  * once. Updates for other model ids are ignored.
  *
+ * <p><b>Micro-batches.</b> An observation that can be scored waits, its features already checked
+ * and copied into a row block, in a {@link MicroBatch} ({@link BatchPolicy}: {@code --batch-size},
+ * {@code --batch-timeout-ms}); a flush scores the block in one {@link EnsembleModel#score} call and
+ * emits the scores in arrival order. A new model version flushes the waiting rows before it takes
+ * over, so each row is scored with the version in use when it arrived, as without batching. The
+ * function runs in a {@link MicroBatchBroadcastOperator}, which flushes before every checkpoint
+ * barrier: no waiting row is outside a snapshot. Latencies include the wait in the batch.
+ *
  * <pre>{@code
  * observations
- *     .connect(rawModelUpdates.broadcast(ScoreFunction.MODELS))
- *     .process(new ScoreFunction("churn", initialUpdate, modelsInput))
- *     .returns(Score.class);
+ *     .connect(rawModelUpdates.broadcast())
+ *     .transform("score", TypeInformation.of(Score.class),
+ *             new MicroBatchBroadcastOperator<>(
+ *                     new ScoreFunction("churn", initialUpdate, modelsInput, batchPolicy),
+ *                     List.of(ScoreFunction.MODELS)));
  * }</pre>
  */
 public final class ScoreFunction
         extends BroadcastProcessFunction<Traced<Observation>, RawRecord, Score>
-        implements CheckpointedFunction {
+        implements CheckpointedFunction, BatchedFunction<Score> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScoreFunction.class);
 
@@ -112,7 +129,11 @@ public final class ScoreFunction
     private final String modelId;
     private final ModelUpdate initial;
     private final ModelsInput models;
+    private final BatchPolicy batchPolicy;
     private final String backendName;
+
+    /** An observation waiting for its batch's flush; its features are its row of the block. */
+    private record Waiting(Observation record, long startNanos, Long timestamp) {}
 
     private transient RecordDecoder<ModelUpdate> decoder;
     private transient BroadcastState<Integer, Long> modelOffsets;
@@ -123,7 +144,10 @@ public final class ScoreFunction
     private transient EnsembleModel model;
     private transient long modelVersion;
     private transient ScoreBuffer buffer;
-    private transient float[] row;
+    private transient float[] rows;
+    private transient MicroBatch<Waiting> batch;
+    private transient TimestampedCollector<Score> flushOutput;
+    private transient LongSupplier clock;
     private transient Counter scores;
     private transient OperatorMetrics metrics;
     private transient Counter swaps;
@@ -136,7 +160,7 @@ public final class ScoreFunction
      * @param models how the models input is encoded and where it ended at the start
      */
     public ScoreFunction(String modelId, ModelUpdate initial, ModelsInput models) {
-        this(modelId, initial, models, JavaForestKernel.BACKEND);
+        this(modelId, initial, models, BatchPolicy.UNBATCHED, JavaForestKernel.BACKEND);
     }
 
     /**
@@ -144,18 +168,54 @@ public final class ScoreFunction
      * @param initial the update in use until a newer one arrives (null: none, observations are dead
      *     letters until one arrives); it must load
      * @param models how the models input is encoded and where it ended at the start
+     * @param backend the compute backend whose forests score ({@code ComputeBackends.byName})
+     */
+    public ScoreFunction(String modelId, ModelUpdate initial, ModelsInput models, String backend) {
+        this(modelId, initial, models, BatchPolicy.UNBATCHED, backend);
+    }
+
+    /**
+     * @param modelId the id of the model scored; updates for other ids are ignored
+     * @param initial the update in use until a newer one arrives (null: none, observations are dead
+     *     letters until one arrives); it must load
+     * @param models how the models input is encoded and where it ended at the start
+     * @param batchPolicy how many rows wait, and how long, for one scoring call
+     */
+    public ScoreFunction(
+            String modelId, ModelUpdate initial, ModelsInput models, BatchPolicy batchPolicy) {
+        this(modelId, initial, models, batchPolicy, JavaForestKernel.BACKEND);
+    }
+
+    /**
+     * @param modelId the id of the model scored; updates for other ids are ignored
+     * @param initial the update in use until a newer one arrives (null: none, observations are dead
+     *     letters until one arrives); it must load
+     * @param models how the models input is encoded and where it ended at the start
+     * @param batchPolicy how many rows wait, and how long, for one scoring call
      * @param backend the compute backend whose forests score ({@code ComputeBackends.byName}): a
      *     backend without forests of its own scores with {@code java}'s, and the {@code backend}
      *     metric names the one that really runs
      */
-    public ScoreFunction(String modelId, ModelUpdate initial, ModelsInput models, String backend) {
+    public ScoreFunction(
+            String modelId,
+            ModelUpdate initial,
+            ModelsInput models,
+            BatchPolicy batchPolicy,
+            String backend) {
         this.backendName = ComputeBackends.requireKnown(backend);
         this.modelId = modelId;
         this.initial = initial;
         this.models = models;
+        this.batchPolicy = batchPolicy;
         if (initial != null) {
             load(initial);
         }
+    }
+
+    @Override
+    public void openBatch(TimestampedCollector<Score> out, LongSupplier processingTimeMs) {
+        flushOutput = out;
+        clock = processingTimeMs;
     }
 
     @Override
@@ -194,6 +254,12 @@ public final class ScoreFunction
 
     @Override
     public void open(OpenContext openContext) {
+        if (flushOutput == null) {
+            throw new IllegalStateException(
+                    "ScoreFunction batches its rows: run it in a MicroBatchBroadcastOperator"
+                            + " (ConnectedStreams.transform), not with process()");
+        }
+        batch = new MicroBatch<>(batchPolicy);
         decoder = RecordDecoder.of(ModelUpdate.class, models.format(), models.maxBytes());
         modelVersion = -1;
         var group = getRuntimeContext().getMetricGroup();
@@ -225,10 +291,9 @@ public final class ScoreFunction
             // Left by a restore that found the models input already read that far: first.
             release(
                     current,
-                    out,
                     (origin, reason) -> ctx.output(DeadLetters.TAG, counted(origin, reason)));
         }
-        String reason = score(traced, current, out);
+        String reason = score(traced, current, ctx.timestamp());
         if (reason != null) {
             ctx.output(DeadLetters.TAG, counted(traced.origin, reason));
         }
@@ -251,7 +316,6 @@ public final class ScoreFunction
                     held.size());
             release(
                     ctx.getBroadcastState(MODELS).get(modelId),
-                    out,
                     (origin, reason) -> ctx.output(DeadLetters.TAG, counted(origin, reason)));
         }
     }
@@ -329,10 +393,10 @@ public final class ScoreFunction
      * Scores the held observations in arrival order with {@code current} (or the initial model),
      * handing those that cannot be scored to {@code rejected} with the reason.
      */
-    private void release(
-            ModelUpdate current, Collector<Score> out, BiConsumer<RawRecord, String> rejected) {
+    private void release(ModelUpdate current, BiConsumer<RawRecord, String> rejected) {
         for (Traced<Observation> traced : held) {
-            String reason = score(traced, current, out);
+            // Held records carry no stream timestamp: they leave the operator long after arrival.
+            String reason = score(traced, current, null);
             if (reason != null) {
                 rejected.accept(traced.origin, reason);
             }
@@ -341,10 +405,10 @@ public final class ScoreFunction
     }
 
     /**
-     * Scores one observation with {@code current} (the initial model when null); returns why it
-     * cannot be scored, or null when it was.
+     * Queues one observation to be scored with {@code current} (the initial model when null);
+     * returns why it cannot be scored, or null when it was queued.
      */
-    private String score(Traced<Observation> traced, ModelUpdate current, Collector<Score> out) {
+    private String score(Traced<Observation> traced, ModelUpdate current, Long timestamp) {
         long startNanos = System.nanoTime();
         if (current == null) {
             current = initial;
@@ -356,16 +420,22 @@ public final class ScoreFunction
             use(current, load(current));
         }
         List<Double> features = traced.record.getFeatures();
-        if (features.size() != model.featureCount()) {
+        int featureCount = model.featureCount();
+        if (features.size() != featureCount) {
             return named(modelVersion)
                     + " takes "
                     + model.featureCount()
                     + " features, got "
                     + features.size();
         }
-        for (int f = 0; f < row.length; f++) {
-            row[f] = features.get(f).floatValue();
-            if (row[f] != row[f] && !model.acceptsMissing()) {
+        int offset = batch.size() * featureCount;
+        if (rows.length < offset + featureCount) {
+            rows = Arrays.copyOf(rows, Math.max(rows.length * 2, offset + featureCount));
+        }
+        for (int f = 0; f < featureCount; f++) {
+            float x = features.get(f).floatValue();
+            rows[offset + f] = x;
+            if (x != x && !model.acceptsMissing()) {
                 return "feature "
                         + f
                         + " is NaN and "
@@ -373,12 +443,41 @@ public final class ScoreFunction
                         + " has no rule for missing values";
             }
         }
-        model.score(row, 1, row.length, buffer);
-        scores.inc();
-        long latencyNanos = System.nanoTime() - startNanos;
-        out.collect(toScore(traced.record, latencyNanos / 1_000_000));
-        metrics.eventOut(latencyNanos);
+        if (batch.add(new Waiting(traced.record, startNanos, timestamp), clock.getAsLong())) {
+            flush();
+        }
         return null;
+    }
+
+    @Override
+    public long flushDueAtMs() {
+        return batch.dueAtMs();
+    }
+
+    /** Scores the waiting rows in one call, with the model they arrived under, in arrival order. */
+    @Override
+    public void flush() {
+        int count = batch.size();
+        if (count == 0) {
+            return;
+        }
+        if (buffer.rowCapacity() < count) {
+            buffer = model.newBuffer(Math.max(count, Math.min(batchPolicy.size(), 2 * count)));
+        }
+        model.score(rows, count, model.featureCount(), buffer);
+        scores.inc(count);
+        for (int i = 0; i < count; i++) {
+            Waiting waiting = batch.get(i);
+            long latencyNanos = System.nanoTime() - waiting.startNanos();
+            if (waiting.timestamp() == null) {
+                flushOutput.eraseTimestamp();
+            } else {
+                flushOutput.setAbsoluteTimestamp(waiting.timestamp());
+            }
+            flushOutput.collect(toScore(waiting.record(), i, latencyNanos / 1_000_000));
+            metrics.eventOut(latencyNanos);
+        }
+        batch.clear();
     }
 
     private static EnsembleModel load(ModelUpdate update) {
@@ -388,12 +487,14 @@ public final class ScoreFunction
         return EnsembleModels.fromBytes(bytes);
     }
 
+    /** Takes {@code loaded} into use, once the rows waiting for the one in use are scored. */
     private void use(ModelUpdate update, EnsembleModel loaded) {
+        flush();
         // Scored through the backend's forests: the same bits as the model's own loop.
         model = loaded.scoredBy(backend.forests());
         modelVersion = update.getVersion();
         buffer = model.newBuffer(1);
-        row = new float[loaded.featureCount()];
+        rows = new float[loaded.featureCount()];
     }
 
     /** "model 'ID' version N", as the reasons name a version. */
@@ -407,14 +508,14 @@ public final class ScoreFunction
         return DeadLetters.of(origin, reason);
     }
 
-    private Score toScore(Observation observation, long latencyMs) {
+    private Score toScore(Observation observation, int row, long latencyMs) {
         List<Double> margins = new ArrayList<>(buffer.marginCount());
         for (int k = 0; k < buffer.marginCount(); k++) {
-            margins.add(buffer.margin(0, k));
+            margins.add(buffer.margin(row, k));
         }
         List<Double> probabilities = new ArrayList<>(buffer.classCount());
         for (int k = 0; k < buffer.classCount(); k++) {
-            probabilities.add(buffer.probability(0, k));
+            probabilities.add(buffer.probability(row, k));
         }
         return Score.newBuilder()
                 .setId(observation.getId())
@@ -424,7 +525,7 @@ public final class ScoreFunction
                 .setModelVersion(modelVersion)
                 .setMargin(margins)
                 .setProbabilities(probabilities)
-                .setPrediction(buffer.prediction(0))
+                .setPrediction(buffer.prediction(row))
                 .setLatencyMs(latencyMs)
                 .build();
     }

@@ -4,7 +4,11 @@ import dev.quiver.compute.ComputeBackend;
 import dev.quiver.compute.ComputeBackends;
 import dev.quiver.compute.WalkKernel;
 import dev.quiver.compute.WalkTallies;
+import dev.quiver.io.flink.BatchPolicy;
+import dev.quiver.io.flink.BatchedFunction;
 import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.MicroBatch;
+import dev.quiver.io.flink.MicroBatchKeyedOperator;
 import dev.quiver.io.flink.OperatorMetrics;
 import dev.quiver.schema.HistogramBin;
 import dev.quiver.schema.WalkSummary;
@@ -26,6 +30,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
 
 import java.time.Instant;
@@ -33,6 +38,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The walk operator: per key, numbers the observations in keyed state and, when the trigger says
@@ -60,15 +66,28 @@ import java.util.Map;
  * the simulator runs a real-valued walk whose paths' values would not fit in passes, with the same
  * result; what fits neither way {@link WalkStartFunction} has already made a dead letter.
  *
+ * <p><b>Micro-batches.</b> A triggered simulation waits in a {@link MicroBatch} (the {@link
+ * BatchPolicy}: {@code --batch-size}, {@code --batch-timeout-ms}) with every other key's, and a
+ * flush runs them in one simulator call per run of observations with the same step law (the whole
+ * batch for the job's model; a learned law is each observation's own), then emits the summaries in
+ * arrival order. The observation number is
+ * taken on arrival, and a random stream depends on (seed, key, number, path) only, so the summaries
+ * are those of an unbatched run, bit for bit, whatever the batch size. The function runs in a
+ * {@link MicroBatchKeyedOperator}, which flushes before every checkpoint barrier and watermark.
+ *
  * <p>Keyed state: the next observation number; with the interval trigger, the pending observations
  * by interval. The latency of an interval summary runs from the timer, not from the observation's
- * arrival. Observations reach this function validated by {@link WalkStartFunction}.
+ * arrival; every latency includes the wait in the batch. Observations reach this function
+ * validated by {@link WalkStartFunction}.
  *
  * <pre>{@code
- * starts.keyBy(start -> start.observation.getKey()).process(new WalkFunction(options));
+ * starts.keyBy(start -> start.observation.getKey())
+ *       .transform("walk", TypeInformation.of(WalkSummary.class),
+ *               new MicroBatchKeyedOperator<>(new WalkFunction(options, new BatchPolicy(256, 100))));
  * }</pre>
  */
-public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, WalkSummary> {
+public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, WalkSummary>
+        implements BatchedFunction<WalkSummary> {
 
     /**
      * The interval's latest observation, waiting for the watermark to close its interval: the
@@ -106,12 +125,25 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
      */
     static final TypeInformation<Pending> PENDING_TYPE = TypeInformation.of(Pending.class);
 
+    /** A triggered simulation waiting for its batch's flush: what its summary needs. */
+    private record Simulation(
+            String key,
+            String id,
+            long ts,
+            double start,
+            WalkSpec spec,
+            WalkExact exact,
+            long sequence,
+            long arrivedNanos,
+            Long timestamp) {}
+
     /** The quantiles every summary reports, {@link WalkExact#QUANTILE_PROBABILITIES}. */
     private static final double[] QUANTILE_PROBABILITIES =
             WalkExact.QUANTILE_PROBABILITIES.stream().mapToDouble(Double::doubleValue).toArray();
 
     private final WalkOptions options;
     private final String backendName;
+    private final BatchPolicy batchPolicy;
     private transient ValueState<Long> nextSequence;
     private transient MapState<Long, Pending> pending;
     private transient Counter simulations;
@@ -124,12 +156,37 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
     private transient long[] sequences;
     private transient double[] starts;
     private transient WalkTallies tallies;
+    private transient MicroBatch<Simulation> batch;
+    private transient TimestampedCollector<WalkSummary> flushOutput;
+    private transient LongSupplier clock;
 
     /**
+     * A walk simulated on each trigger, unbatched ({@link BatchPolicy#UNBATCHED}).
+     *
      * @param options the simulation settings
      */
     public WalkFunction(WalkOptions options) {
-        this(options, JavaWalkKernel.BACKEND);
+        this(options, JavaWalkKernel.BACKEND, BatchPolicy.UNBATCHED);
+    }
+
+    /**
+     * A walk simulated on each trigger by {@code backend}'s walks, unbatched.
+     *
+     * @param options the simulation settings
+     * @param backend the compute backend whose walks simulate ({@code ComputeBackends.byName})
+     */
+    public WalkFunction(WalkOptions options, String backend) {
+        this(options, backend, BatchPolicy.UNBATCHED);
+    }
+
+    /**
+     * Walks simulated in micro-batches by the plain-Java kernel.
+     *
+     * @param options the simulation settings
+     * @param batchPolicy how many triggered simulations wait, and how long, for one kernel call
+     */
+    public WalkFunction(WalkOptions options, BatchPolicy batchPolicy) {
+        this(options, JavaWalkKernel.BACKEND, batchPolicy);
     }
 
     /**
@@ -137,14 +194,27 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
      * @param backend the compute backend whose walks simulate ({@code ComputeBackends.byName}):
      *     a backend without walks of its own simulates with {@code java}'s, and the {@code backend}
      *     metric names the one that really runs
+     * @param batchPolicy how many triggered simulations wait, and how long, for one kernel call
      */
-    public WalkFunction(WalkOptions options, String backend) {
+    public WalkFunction(WalkOptions options, String backend, BatchPolicy batchPolicy) {
         this.options = options;
         this.backendName = ComputeBackends.requireKnown(backend);
+        this.batchPolicy = batchPolicy;
+    }
+
+    @Override
+    public void openBatch(TimestampedCollector<WalkSummary> out, LongSupplier processingTimeMs) {
+        flushOutput = out;
+        clock = processingTimeMs;
     }
 
     @Override
     public void open(OpenContext openContext) {
+        if (flushOutput == null) {
+            throw new IllegalStateException(
+                    "WalkFunction batches its simulations: run it in a MicroBatchKeyedOperator"
+                            + " (KeyedStream.transform), not with process()");
+        }
         nextSequence =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("nextSequence", Types.LONG));
@@ -163,9 +233,10 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
         metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), walks.backend());
         spec = options.spec();
         exact = WalkExact.of(spec);
-        keyHashes = new long[1];
-        sequences = new long[1];
-        starts = new double[1];
+        batch = new MicroBatch<>(batchPolicy);
+        keyHashes = new long[0];
+        sequences = new long[0];
+        starts = new double[0];
         tallies = new WalkTallies(QUANTILE_PROBABILITIES);
     }
 
@@ -186,7 +257,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
         long ts = start.observation.getTs().toEpochMilli();
         if (!options.triggersOnInterval()) {
             if (options.countTriggers(sequence)) {
-                simulate(
+                enqueue(
                         ctx.getCurrentKey(),
                         start.observation.getId(),
                         ts,
@@ -196,7 +267,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
                         start.dof,
                         sequence,
                         arrivedNanos,
-                        out);
+                        ctx.timestamp());
             }
             return;
         }
@@ -230,7 +301,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
             throws Exception {
         Pending due = pending.get(timestamp);
         pending.remove(timestamp);
-        simulate(
+        enqueue(
                 ctx.getCurrentKey(),
                 due.id,
                 due.tsMs,
@@ -240,7 +311,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
                 due.dof,
                 due.sequence,
                 System.nanoTime(),
-                out);
+                timestamp);
     }
 
     private static Pending pending(WalkStart start, long sequence, long ts) {
@@ -255,7 +326,8 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
         return p;
     }
 
-    private void simulate(
+    /** Adds a triggered simulation to the batch, flushing the batch when it is full. */
+    private void enqueue(
             String key,
             String id,
             long ts,
@@ -265,7 +337,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
             double dof,
             long sequence,
             long arrivedNanos,
-            Collector<WalkSummary> out) {
+            Long timestamp) {
         WalkSpec eventSpec = spec;
         WalkExact eventExact = exact;
         if (!Double.isNaN(dof)) {
@@ -273,76 +345,128 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
             eventSpec = options.spec(WalkModel.studentT(location, scale, dof));
             eventExact = WalkExact.of(eventSpec);
         }
-        keyHashes[0] = WalkStream.keyHash(key);
-        sequences[0] = sequence;
-        starts[0] = start;
+        Simulation simulation =
+                new Simulation(
+                        key, id, ts, start, eventSpec, eventExact, sequence, arrivedNanos, timestamp);
+        if (batch.add(simulation, clock.getAsLong())) {
+            flush();
+        }
+    }
+
+    @Override
+    public long flushDueAtMs() {
+        return batch.dueAtMs();
+    }
+
+    /**
+     * Simulates the batch, one kernel call per run of simulations with the same step law (the
+     * whole batch for the job's model), and emits the summaries in arrival order: runs are
+     * consecutive, so emitting each run's summaries after its call keeps that order.
+     */
+    @Override
+    public void flush() {
+        int count = batch.size();
+        if (count == 0) {
+            return;
+        }
+        ensureCapacity(count);
+        int first = 0;
+        while (first < count) {
+            WalkSpec law = batch.get(first).spec();
+            int end = first + 1;
+            while (end < count && batch.get(end).spec().equals(law)) {
+                end++;
+            }
+            simulate(law, first, end);
+            emit(first, end);
+            first = end;
+        }
+        batch.clear();
+    }
+
+    /**
+     * One kernel call for the waiting simulations {@code first} to {@code end - 1}, all of step
+     * law {@code law}; simulation {@code first + k} lands at index {@code k} of the tallies.
+     */
+    private void simulate(WalkSpec law, int first, int end) {
+        int n = end - first;
+        for (int k = 0; k < n; k++) {
+            Simulation s = batch.get(first + k);
+            keyHashes[k] = WalkStream.keyHash(s.key());
+            sequences[k] = s.sequence();
+            starts[k] = s.start();
+        }
         // WalkStartFunction has already refused what cannot fit, so this never throws for memory.
         walks.simulate(
-                WalkLaws.of(eventSpec, options.maxMemoryBytes()),
+                WalkLaws.of(law, options.maxMemoryBytes()),
                 options.seed(),
                 keyHashes,
                 sequences,
                 starts,
-                1,
+                n,
                 tallies);
-        simulations.inc();
-        long latencyNanos = System.nanoTime() - arrivedNanos;
-        out.collect(
-                toSummary(
-                        key,
-                        id,
-                        ts,
-                        eventSpec,
-                        eventExact,
-                        start,
-                        keyHashes[0],
-                        sequence,
-                        latencyNanos / 1_000_000));
-        metrics.eventOut(latencyNanos);
+        simulations.inc(n);
     }
 
-    private WalkSummary toSummary(
-            String key,
-            String id,
-            long ts,
-            WalkSpec eventSpec,
-            WalkExact eventExact,
-            double start,
-            long keyHash,
-            long sequence,
-            long latencyMs) {
+    /** The summaries of the run just simulated, with each observation's stream timestamp. */
+    private void emit(int first, int end) {
+        for (int k = 0; k < end - first; k++) {
+            Simulation s = batch.get(first + k);
+            long latencyNanos = System.nanoTime() - s.arrivedNanos();
+            if (s.timestamp() == null) {
+                flushOutput.eraseTimestamp();
+            } else {
+                flushOutput.setAbsoluteTimestamp(s.timestamp());
+            }
+            flushOutput.collect(toSummary(s, k, latencyNanos / 1_000_000));
+            metrics.eventOut(latencyNanos);
+        }
+    }
+
+    /** Room for {@code count} simulations in the kernel's arrays; grows only. */
+    private void ensureCapacity(int count) {
+        if (keyHashes.length >= count) {
+            return;
+        }
+        keyHashes = new long[count];
+        sequences = new long[count];
+        starts = new double[count];
+    }
+
+    /** The summary of simulation {@code s}, whose statistics are at index {@code i} of the tallies. */
+    private WalkSummary toSummary(Simulation s, int i, long latencyMs) {
         Map<String, Double> quantiles = new LinkedHashMap<>();
         for (int j = 0; j < QUANTILE_PROBABILITIES.length; j++) {
-            quantiles.put(Double.toString(QUANTILE_PROBABILITIES[j]), tallies.quantile(0, j));
+            quantiles.put(Double.toString(QUANTILE_PROBABILITIES[j]), tallies.quantile(i, j));
         }
-        List<HistogramBin> histogram = new ArrayList<>(tallies.binCount(0));
-        for (int b = 0; b < tallies.binCount(0); b++) {
-            histogram.add(new HistogramBin(tallies.binLevel(0, b), tallies.binPaths(0, b)));
+        List<HistogramBin> histogram = new ArrayList<>(tallies.binCount(i));
+        for (int b = 0; b < tallies.binCount(i); b++) {
+            histogram.add(new HistogramBin(tallies.binLevel(i, b), tallies.binPaths(i, b)));
         }
         Map<String, Double> exactValues = new LinkedHashMap<>();
         Map<String, Double> simulatedValues = new LinkedHashMap<>();
         Map<String, Double> zScores = new LinkedHashMap<>();
-        for (WalkEstimate estimate : eventExact.estimates(tallies, 0, start)) {
+        for (WalkEstimate estimate : s.exact().estimates(tallies, i, s.start())) {
             putIfFinite(simulatedValues, estimate.name(), estimate.simulated());
             putIfFinite(exactValues, estimate.name(), estimate.exact());
             putIfFinite(zScores, estimate.name(), estimate.zScore());
         }
-        double hit = tallies.hitProbability(0);
+        double hit = tallies.hitProbability(i);
         return WalkSummary.newBuilder()
-                .setKey(key)
-                .setId(id)
-                .setTs(Instant.ofEpochMilli(ts))
-                .setSteps(eventSpec.steps())
-                .setPaths(eventSpec.paths())
-                .setMean(tallies.mean(0))
-                .setVariance(tallies.variance(0))
+                .setKey(s.key())
+                .setId(s.id())
+                .setTs(Instant.ofEpochMilli(s.ts()))
+                .setSteps(s.spec().steps())
+                .setPaths(s.spec().paths())
+                .setMean(tallies.mean(i))
+                .setVariance(tallies.variance(i))
                 .setQuantiles(quantiles)
                 .setHistogram(histogram)
                 .setHitProbability(Double.isNaN(hit) ? null : hit)
                 .setExact(exactValues)
                 .setSimulated(simulatedValues)
                 .setZScores(zScores)
-                .setSeed(coordinates(key, keyHash, sequence, eventSpec))
+                .setSeed(coordinates(s.key(), keyHashes[i], s.sequence(), s.spec()))
                 .setLatencyMs(latencyMs)
                 .build();
     }

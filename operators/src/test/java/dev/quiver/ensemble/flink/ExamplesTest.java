@@ -8,11 +8,14 @@ import dev.quiver.io.InputEnd;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.RecordFormat;
 import dev.quiver.io.Traced;
+import dev.quiver.io.flink.BatchPolicy;
+import dev.quiver.io.flink.MicroBatchBroadcastOperator;
 import dev.quiver.schema.ModelUpdate;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.Score;
 
 import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
@@ -48,11 +51,17 @@ class ExamplesTest {
                 new ModelsInput(RecordFormat.AVRO, 64 << 20, InputEnd.none(), 100_000);
         // ---
 
+        BatchPolicy batchPolicy = new BatchPolicy(256, 100);
         DataStream<Score> scores =
                 observations
-                        .connect(rawModelUpdates.broadcast(ScoreFunction.MODELS))
-                        .process(new ScoreFunction("churn", initialUpdate, modelsInput))
-                        .returns(Score.class);
+                        .connect(rawModelUpdates.broadcast())
+                        .transform(
+                                "score",
+                                TypeInformation.of(Score.class),
+                                new MicroBatchBroadcastOperator<>(
+                                        new ScoreFunction(
+                                                "churn", initialUpdate, modelsInput, batchPolicy),
+                                        List.of(ScoreFunction.MODELS)));
 
         assertThat(scores.getType().getTypeClass()).isEqualTo(Score.class);
         assertThat(env.getStreamGraph().getStreamNodes()).hasSize(3);

@@ -14,7 +14,9 @@ import dev.quiver.io.InputEnd;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.RecordFormat;
 import dev.quiver.io.Traced;
+import dev.quiver.io.flink.BatchPolicy;
 import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.MicroBatchBroadcastOperator;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.ModelUpdate;
 import dev.quiver.schema.Observation;
@@ -22,6 +24,7 @@ import dev.quiver.schema.Score;
 
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
+
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
@@ -67,7 +70,7 @@ class ScoreFunctionTest {
     private static BroadcastOperatorTestHarness<Traced<Observation>, RawRecord, Score>
             harness(ScoreFunction function, int subtask) throws Exception {
         return new BroadcastOperatorTestHarness<>(
-                new CoBroadcastWithNonKeyedOperator<>(function, List.of(ScoreFunction.MODELS)),
+                new MicroBatchBroadcastOperator<>(function, List.of(ScoreFunction.MODELS)),
                 4,
                 2,
                 subtask);
@@ -157,6 +160,65 @@ class ScoreFunctionTest {
             }
             assertThat(reasons(h)).isEmpty();
         }
+    }
+
+    /**
+     * Rows wait in batches across keys, yet each is scored with the version in use when it arrived:
+     * a new version flushes the waiting rows first. Every batch size gives the unbatched scores in
+     * the same order, and the rows still waiting are flushed before the checkpoint barrier.
+     */
+    @Test
+    void batchesScoreEachRowWithTheVersionItArrivedUnderAsUnbatched() throws Exception {
+        List<Score> unbatched = swapRun(BatchPolicy.UNBATCHED, 30);
+        assertThat(unbatched).hasSize(30);
+        assertThat(unbatched).extracting(Score::getModelVersion).contains(0L, 1L, 2L);
+        for (int size : new int[] {7, 1000}) {
+            assertThat(withoutLatency(swapRun(new BatchPolicy(size, 3_600_000), size == 7 ? 27 : 20)))
+                    .as("batch size %d", size)
+                    .isEqualTo(withoutLatency(unbatched));
+        }
+    }
+
+    /**
+     * Versions 0, 1 (the same trees) and 2 (a stump), ten rows each and a row of the wrong width
+     * (a dead letter) among them; {@code beforeBarrier} scores must be out before the barrier.
+     */
+    private static List<Score> swapRun(BatchPolicy policy, int beforeBarrier) throws Exception {
+        ScoreFunction function =
+                new ScoreFunction(
+                        "churn",
+                        ScoreFunction.update("churn", 0, json, Instant.EPOCH),
+                        EMPTY_AT_START,
+                        policy);
+        try (var h = harness(function, 0)) {
+            h.open();
+            for (int i = 0; i < 30; i++) {
+                if (i == 10) {
+                    h.processBroadcastElement(update(1, ubj), i);
+                }
+                if (i == 20) {
+                    h.processBroadcastElement(update(2, stump()), i);
+                }
+                if (i == 15) {
+                    h.processElement(observation(99, new double[] {1, 2}), i);
+                }
+                h.processElement(observation(i, rows[i]), i);
+            }
+            assertThat(h.extractOutputValues()).hasSize(beforeBarrier);
+            h.prepareSnapshotPreBarrier(1L);
+            assertThat(reasons(h)).singleElement().asString().contains("takes 30 features, got 2");
+            return h.extractOutputValues();
+        }
+    }
+
+    private static List<Score> withoutLatency(List<Score> scores) {
+        List<Score> copies = new ArrayList<>();
+        for (Score s : scores) {
+            Score copy = Score.newBuilder(s).build();
+            copy.setLatencyMs(0L);
+            copies.add(copy);
+        }
+        return copies;
     }
 
     @Test

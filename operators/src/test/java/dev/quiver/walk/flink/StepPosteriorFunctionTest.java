@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quiver.bayes.BayesOptions;
 import dev.quiver.bayes.NormalInverseGammaPosterior;
 import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.MicroBatchKeyedOperator;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.WalkSummary;
 import dev.quiver.walk.Simulations;
@@ -180,7 +181,7 @@ class StepPosteriorFunctionTest {
         learned.setStepLaw(law);
         try (var walk =
                 new KeyedOneInputStreamOperatorTestHarness<String, WalkStart, WalkSummary>(
-                        new KeyedProcessOperator<>(new WalkFunction(options)),
+                        new MicroBatchKeyedOperator<>(new WalkFunction(options)),
                         s -> s.observation.getKey(),
                         Types.STRING)) {
             walk.open();

@@ -1,0 +1,54 @@
+package dev.quiver.jobs;
+
+import dev.quiver.io.flink.BatchPolicy;
+
+import picocli.CommandLine.Option;
+
+/**
+ * The micro-batching of the stages whose operator calls a kernel per record (score, walk), a
+ * picocli mixin: up to {@code --batch-size} records' kernel work in one call, each waiting at most
+ * {@code --batch-timeout-ms} of processing time, and always flushed before a checkpoint barrier,
+ * so results and exactly-once are those of an unbatched run.
+ *
+ * <p>The default of 256 amortises a kernel call's fixed cost (a GPU launch and its transfers, some
+ * microseconds; a CPU call's dispatch and scratch set-up) over enough rows to make it small, while a
+ * full batch stays small in memory (256 rows, or 256 walk results). The default timeout of 100 ms
+ * is well below the default checkpoint interval of 2000 ms: with Kafka, results become visible only
+ * when their checkpoint completes, and every batch is flushed before its barrier, so batching adds
+ * no delay to what a {@code read_committed} consumer sees. {@code --batch-size 1} runs each record
+ * on its own, as before micro-batching.
+ *
+ * <pre>{@code
+ * quiver run score --model churn.json --input obs.ndjson --output scores.ndjson --batch-size 1000
+ * quiver run walk --input obs.ndjson --output walks.ndjson --batch-size 1
+ * }</pre>
+ */
+final class BatchOptions {
+
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            defaultValue = "256",
+            description =
+                    "Most records whose kernel work runs in one call, across keys; 1 runs each"
+                            + " record on its own (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(
+            names = "--batch-timeout-ms",
+            paramLabel = "MS",
+            defaultValue = "100",
+            description =
+                    "Longest wait of a record for its batch, in processing time; batches are also"
+                            + " flushed before every checkpoint (default: ${DEFAULT-VALUE}).")
+    long batchTimeoutMs;
+
+    /**
+     * The batch policy of these options.
+     *
+     * @throws IllegalArgumentException naming the option and its bad value
+     */
+    BatchPolicy policy() {
+        return new BatchPolicy(batchSize, batchTimeoutMs);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.quiver.io.flink;
+
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
+
+import java.util.function.LongSupplier;
+
+/**
+ * A Flink function whose records wait in a {@link MicroBatch} for one kernel call: it adds an
+ * entry per record (flushing itself when the batch is full), and its operator ({@link
+ * MicroBatchKeyedOperator}, {@link MicroBatchBroadcastOperator}) flushes it when the oldest entry is
+ * due, before every checkpoint barrier and watermark, and at the end of the input.
+ *
+ * <pre>{@code
+ * keyed.transform("walk", TypeInformation.of(WalkSummary.class),
+ *         new MicroBatchKeyedOperator<>(new WalkFunction(options, policy)));
+ * }</pre>
+ *
+ * @param <OUT> the results the flush emits
+ */
+public interface BatchedFunction<OUT> {
+
+    /**
+     * Called by the operator before the function is opened: where flushes emit (the function sets
+     * each result's timestamp), and the operator's processing-time clock, in milliseconds.
+     */
+    void openBatch(TimestampedCollector<OUT> out, LongSupplier processingTimeMs);
+
+    /** The processing time at which the oldest waiting entry is due; MAX_VALUE if none waits. */
+    long flushDueAtMs();
+
+    /** Runs the kernel once over the waiting entries and emits their results in arrival order. */
+    void flush();
+}
