@@ -4,7 +4,6 @@ import dev.quiver.io.DecodeException;
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.QuiverSchemas;
 import dev.quiver.jobs.ValueFormatOptions.Format;
-import dev.quiver.kafka.KafkaTopics;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -81,8 +80,7 @@ final class ConsumeCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--max must be at least 1, got " + max);
         }
-        KafkaTopics.checkReachable(
-                broker.bootstrap(), broker.clientConfig(), Duration.ofSeconds(10));
+        broker.checkReachable();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (KafkaConsumer<byte[], byte[]> consumer =

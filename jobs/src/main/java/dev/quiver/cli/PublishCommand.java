@@ -5,7 +5,6 @@ import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.RawLineReader;
 import dev.quiver.jobs.ReadableFileConverter;
 import dev.quiver.jobs.ValueFormatOptions.Format;
-import dev.quiver.kafka.KafkaTopics;
 
 import org.apache.avro.specific.SpecificRecord;
 
@@ -21,7 +20,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.LongFunction;
 
@@ -119,19 +117,16 @@ final class PublishCommand implements Callable<Integer> {
                     spec.commandLine(), "--generate must be at least 0, got " + source.generate);
         }
         // Bad client settings are bad usage, reported before the file is read.
-        String bootstrap = broker.bootstrap();
+        broker.bootstrap();
         String target = topic != null ? topic : type.defaultTopic();
-        long sent;
         if (source.file != null) {
             checkFile(source.file);
-            KafkaTopics.checkReachable(
-                    bootstrap, broker.clientConfig(), Duration.ofSeconds(10));
-            sent = publishFile(source.file, target);
-        } else {
-            KafkaTopics.checkReachable(
-                    bootstrap, broker.clientConfig(), Duration.ofSeconds(10));
-            sent = publishGenerated(source.generate, target);
         }
+        broker.checkReachable();
+        long sent =
+                source.file != null
+                        ? publishFile(source.file, target)
+                        : publishGenerated(source.generate, target);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("published %d %s records to %s%n", sent, type, target);
         out.flush();
