@@ -1,8 +1,8 @@
 package dev.quiver.cli;
 
-import dev.quiver.jobs.ReadableFileConverter;
+import dev.quiver.jobs.OptionsInCode;
+import dev.quiver.jobs.PathOption;
 import dev.quiver.jobs.UsageChecked;
-import dev.quiver.jobs.WritableDirectoryConverter;
 import dev.quiver.kafka.BrokerSecurity;
 import dev.quiver.kafka.BrokerTls;
 import dev.quiver.kafka.EmbeddedKafkaBroker;
@@ -14,7 +14,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -52,6 +51,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(
         name = "broker",
         mixinStandardHelpOptions = true,
+        modelTransformer = OptionsInCode.Adder.class,
         description = {
             "Runs a real single-node Kafka broker (KRaft, broker and controller in one process) "
                     + "in the foreground until Ctrl-C.",
@@ -59,7 +59,7 @@ import java.util.concurrent.CountDownLatch;
             "With --security sasl-ssl: SCRAM-SHA-512 users over TLS on PORT, mutual TLS on"
                     + " --mtls-port, ACLs enforced; see docs/operations.md."
         })
-public final class BrokerCommand implements Callable<Integer>, UsageChecked {
+public final class BrokerCommand implements Callable<Integer>, UsageChecked, OptionsInCode {
     private static final String PLAINTEXT = "plaintext";
     private static final String SASL_SSL = "sasl-ssl";
 
@@ -74,15 +74,12 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
                             + " free one).")
     private int port;
 
-    @Option(
-            names = "--data-dir",
-            paramLabel = "DIR",
-            converter = WritableDirectoryConverter.class,
-            description =
+    private final PathOption dataDir =
+            PathOption.directory(
+                    "--data-dir",
                     "Directory for topics, records and offsets; formatted on first use and reused"
-                        + " after, so data survives a restart. Default: none, a temporary directory"
-                        + " whose data is discarded on exit.")
-    private Path dataDir;
+                            + " after, so data survives a restart. Default: none, a temporary"
+                            + " directory whose data is discarded on exit.");
 
     @Option(
             names = "--partitions",
@@ -103,24 +100,19 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
                             + " (--mtls-port).")
     private String security;
 
-    @Option(
-            names = "--users",
-            paramLabel = "FILE",
-            converter = ReadableFileConverter.class,
-            description =
+    private final PathOption usersFile =
+            PathOption.file(
+                    "--users",
                     "With --security sasl-ssl: SCRAM users, one name:password a line (# comments)."
-                            + " Applied at every start; users no longer listed are deleted.")
-    private Path usersFile;
+                            + " Applied at every start; users no longer listed are deleted.");
 
-    @Option(
-            names = "--acls",
-            paramLabel = "FILE",
-            converter = ReadableFileConverter.class,
-            description =
+    private final PathOption aclsFile =
+            PathOption.file(
+                    "--acls",
                     "With --security sasl-ssl: ACLs, one a line: PRINCIPAL OPERATION RESOURCE_TYPE"
-                        + " NAME [LITERAL|PREFIXED [ALLOW|DENY]], e.g. 'User:alice READ TOPIC"
-                        + " vectors'. Applied at every start; ACLs no longer listed are deleted.")
-    private Path aclsFile;
+                            + " NAME [LITERAL|PREFIXED [ALLOW|DENY]], e.g. 'User:alice READ TOPIC"
+                            + " vectors'. Applied at every start; ACLs no longer listed are"
+                            + " deleted.");
 
     @Option(
             names = "--mtls-port",
@@ -142,6 +134,11 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
 
     /** Read from --users and --acls by {@link #checkUsage()}; null for a plaintext broker. */
     private BrokerSecurity brokerSecurity;
+
+    @Override
+    public void addOptionsTo(CommandSpec command) {
+        command.addOption(dataDir.spec()).addOption(usersFile.spec()).addOption(aclsFile.spec());
+    }
 
     @Override
     public void checkUsage() {
@@ -176,11 +173,11 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
                     "--mtls-port must be in 0..65535 and differ from --port: " + mtls);
         }
         // Last: the files' contents are data, so a refusal here is a failure (exit 1).
-        brokerSecurity = BrokerSecurity.saslSsl(usersFile, aclsFile);
+        brokerSecurity = BrokerSecurity.saslSsl(usersFile.path(), aclsFile.path());
     }
 
     private void checkIssueUsage() {
-        if (dataDir == null) {
+        if (dataDir.path() == null) {
             throw new ParameterException(
                     spec.commandLine(),
                     "--issue-client-cert needs --data-dir, the directory of the broker's CA");
@@ -206,7 +203,7 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
         PrintWriter out = spec.commandLine().getOut();
         if (clientCertName != null) {
             BrokerTls.ClientCertificate issued =
-                    BrokerTls.inDataDir(dataDir).issueClientCertificate(clientCertName);
+                    BrokerTls.inDataDir(dataDir.path()).issueClientCertificate(clientCertName);
             out.println(
                     "Client certificate for "
                             + issued.principal()
@@ -219,7 +216,10 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
             return 0;
         }
         EmbeddedKafkaBroker.Builder builder =
-                EmbeddedKafkaBroker.builder().port(port).dataDir(dataDir).partitions(partitions);
+                EmbeddedKafkaBroker.builder()
+                        .port(port)
+                        .dataDir(dataDir.path())
+                        .partitions(partitions);
         if (brokerSecurity != null) {
             builder.security(brokerSecurity).mtlsPort(mtlsPort());
         }
@@ -238,7 +238,7 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
         boolean interrupted = false;
         try {
             String data =
-                    dataDir == null
+                    dataDir.path() == null
                             ? "data in " + broker.dataDir() + ", deleted on exit"
                             : "data in " + broker.dataDir();
             String listeners =

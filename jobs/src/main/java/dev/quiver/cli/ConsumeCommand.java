@@ -3,6 +3,8 @@ package dev.quiver.cli;
 import dev.quiver.io.DecodeException;
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.QuiverSchemas;
+import dev.quiver.jobs.OptionsInCode;
+import dev.quiver.jobs.TopicOption;
 import dev.quiver.jobs.ValueFormatOptions.Format;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,19 +40,15 @@ import java.util.concurrent.Callable;
 @Command(
         name = "consume",
         mixinStandardHelpOptions = true,
+        modelTransformer = OptionsInCode.Adder.class,
         description = "Print a topic's records as NDJSON (read_committed).")
-final class ConsumeCommand implements Callable<Integer> {
+final class ConsumeCommand implements Callable<Integer>, OptionsInCode {
 
     @Spec CommandSpec spec;
 
     @Mixin BrokerAddress broker;
 
-    @Option(
-            names = "--topic",
-            required = true,
-            paramLabel = "TOPIC",
-            description = "Topic to read.")
-    String topic;
+    final TopicOption topic = TopicOption.required("--topic", "Topic to read.");
 
     @Option(
             names = "--from-beginning",
@@ -75,6 +73,11 @@ final class ConsumeCommand implements Callable<Integer> {
     Double timeoutSeconds;
 
     @Override
+    public void addOptionsTo(CommandSpec command) {
+        command.addOption(topic.spec());
+    }
+
+    @Override
     public Integer call() {
         if (max != null && max < 1) {
             throw new ParameterException(
@@ -85,9 +88,10 @@ final class ConsumeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 KafkaClients.consumer(broker)) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            List<PartitionInfo> partitions =
+                    consumer.partitionsFor(topic.topic(), Duration.ofSeconds(10));
             if (partitions == null || partitions.isEmpty()) {
-                throw new IllegalArgumentException("topic " + topic + " does not exist");
+                throw new IllegalArgumentException("topic " + topic.topic() + " does not exist");
             }
             List<TopicPartition> assigned =
                     partitions.stream()

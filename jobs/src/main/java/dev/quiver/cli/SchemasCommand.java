@@ -1,7 +1,8 @@
 package dev.quiver.cli;
 
 import dev.quiver.io.SchemaVersion;
-import dev.quiver.jobs.WritableDirectoryConverter;
+import dev.quiver.jobs.OptionsInCode;
+import dev.quiver.jobs.PathOption;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -35,11 +35,12 @@ import java.util.concurrent.Callable;
 @Command(
         name = "schemas",
         mixinStandardHelpOptions = true,
+        modelTransformer = OptionsInCode.Adder.class,
         description =
                 "Write every record schema (current and older versions readers accept) as"
                         + " standalone .avsc files, with fingerprints.json, for clients in any"
                         + " language.")
-final class SchemasCommand implements Callable<Integer> {
+final class SchemasCommand implements Callable<Integer>, OptionsInCode {
 
     static final String HISTORY_DIRECTORY = "history";
     static final String FINGERPRINTS_FILE = "fingerprints.json";
@@ -57,16 +58,19 @@ final class SchemasCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(
-            names = "--out",
-            required = true,
-            paramLabel = "DIR",
-            converter = WritableDirectoryConverter.class,
-            description = "Directory to write into, created if missing; files there are replaced.")
-    Path out;
+    final PathOption out =
+            PathOption.requiredDirectory(
+                    "--out",
+                    "Directory to write into, created if missing; files there are replaced.");
+
+    @Override
+    public void addOptionsTo(CommandSpec command) {
+        command.addOption(out.spec());
+    }
 
     @Override
     public Integer call() throws IOException {
+        Path dir = out.path();
         List<SchemaVersion> versions = SchemaVersion.all();
         ObjectMapper json = new ObjectMapper();
         ObjectNode index = json.createObjectNode();
@@ -76,11 +80,11 @@ final class SchemasCommand implements Callable<Integer> {
         fields.put("parsingFingerprint64", PARSING_FINGERPRINT_64);
         ArrayNode schemas = index.putArray("schemas");
 
-        Files.createDirectories(out.resolve(HISTORY_DIRECTORY));
+        Files.createDirectories(dir.resolve(HISTORY_DIRECTORY));
         int older = 0;
         for (SchemaVersion version : versions) {
             String file = fileOf(version);
-            Files.writeString(out.resolve(file), version.standaloneJson() + "\n");
+            Files.writeString(dir.resolve(file), version.standaloneJson() + "\n");
             older += version.current() ? 0 : 1;
             schemas.addObject()
                     .put("name", version.name())
@@ -92,7 +96,7 @@ final class SchemasCommand implements Callable<Integer> {
                     .put("parsingFingerprint64", version.fingerprint());
         }
         Files.writeString(
-                out.resolve(FINGERPRINTS_FILE),
+                dir.resolve(FINGERPRINTS_FILE),
                 json.writerWithDefaultPrettyPrinter().writeValueAsString(index) + "\n");
         spec.commandLine()
                 .getOut()
@@ -102,7 +106,7 @@ final class SchemasCommand implements Callable<Integer> {
                         versions.size() - older,
                         older,
                         FINGERPRINTS_FILE,
-                        out);
+                        dir);
         return 0;
     }
 
