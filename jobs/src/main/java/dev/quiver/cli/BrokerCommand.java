@@ -1,6 +1,6 @@
 package dev.quiver.cli;
 
-import dev.quiver.jobs.OptionsInCode;
+import dev.quiver.jobs.CommandWithOptionsInCode;
 import dev.quiver.jobs.PathOption;
 import dev.quiver.jobs.UsageChecked;
 import dev.quiver.kafka.BrokerSecurity;
@@ -51,7 +51,6 @@ import java.util.concurrent.CountDownLatch;
 @Command(
         name = "broker",
         mixinStandardHelpOptions = true,
-        modelTransformer = OptionsInCode.Adder.class,
         description = {
             "Runs a real single-node Kafka broker (KRaft, broker and controller in one process) "
                     + "in the foreground until Ctrl-C.",
@@ -59,7 +58,8 @@ import java.util.concurrent.CountDownLatch;
             "With --security sasl-ssl: SCRAM-SHA-512 users over TLS on PORT, mutual TLS on"
                     + " --mtls-port, ACLs enforced; see docs/operations.md."
         })
-public final class BrokerCommand implements Callable<Integer>, UsageChecked, OptionsInCode {
+public final class BrokerCommand extends CommandWithOptionsInCode
+        implements Callable<Integer>, UsageChecked {
     private static final String PLAINTEXT = "plaintext";
     private static final String SASL_SSL = "sasl-ssl";
 
@@ -136,8 +136,10 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked, Opt
     private BrokerSecurity brokerSecurity;
 
     @Override
-    public void addOptionsTo(CommandSpec command) {
-        command.addOption(dataDir.spec()).addOption(usersFile.spec()).addOption(aclsFile.spec());
+    protected void addOptionsTo(CommandSpec command) {
+        dataDir.addTo(command);
+        usersFile.addTo(command);
+        aclsFile.addTo(command);
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.quiver.cli;
 import dev.quiver.io.DecodeException;
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.QuiverSchemas;
-import dev.quiver.jobs.OptionsInCode;
+import dev.quiver.jobs.CommandWithOptionsInCode;
 import dev.quiver.jobs.TopicOption;
 import dev.quiver.jobs.ValueFormatOptions.Format;
 
@@ -40,9 +40,8 @@ import java.util.concurrent.Callable;
 @Command(
         name = "consume",
         mixinStandardHelpOptions = true,
-        modelTransformer = OptionsInCode.Adder.class,
         description = "Print a topic's records as NDJSON (read_committed).")
-final class ConsumeCommand implements Callable<Integer>, OptionsInCode {
+final class ConsumeCommand extends CommandWithOptionsInCode implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
@@ -73,8 +72,8 @@ final class ConsumeCommand implements Callable<Integer>, OptionsInCode {
     Double timeoutSeconds;
 
     @Override
-    public void addOptionsTo(CommandSpec command) {
-        command.addOption(topic.spec());
+    protected void addOptionsTo(CommandSpec command) {
+        topic.addTo(command);
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.quiver.cli;
 import dev.quiver.io.DecodeException;
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.RawLineReader;
-import dev.quiver.jobs.OptionsInCode;
+import dev.quiver.jobs.CommandWithOptionsInCode;
 import dev.quiver.jobs.PathOption;
 import dev.quiver.jobs.TopicOption;
 import dev.quiver.jobs.ValueFormatOptions.Format;
@@ -40,9 +40,8 @@ import java.util.function.LongFunction;
 @Command(
         name = "publish",
         mixinStandardHelpOptions = true,
-        modelTransformer = OptionsInCode.Adder.class,
         description = "Publish input records (NDJSON file or generated) to a Kafka topic.")
-final class PublishCommand implements Callable<Integer>, OptionsInCode {
+final class PublishCommand extends CommandWithOptionsInCode implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
@@ -105,8 +104,8 @@ final class PublishCommand implements Callable<Integer>, OptionsInCode {
     String namespace;
 
     @Override
-    public void addOptionsTo(CommandSpec command) {
-        command.addOption(topic.spec());
+    protected void addOptionsTo(CommandSpec command) {
+        topic.addTo(command);
         command.addArgGroup(
                 ArgGroupSpec.builder()
                         .exclusive(true)

@@ -6,8 +6,8 @@ import dev.quiver.ensemble.LoadLimits;
 import dev.quiver.ensemble.flink.ScoreFunction;
 import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.Topics;
+import dev.quiver.jobs.CommandWithOptionsInCode;
 import dev.quiver.jobs.ModelIdConverter;
-import dev.quiver.jobs.OptionsInCode;
 import dev.quiver.jobs.PathOption;
 import dev.quiver.jobs.TopicOption;
 import dev.quiver.schema.ModelUpdate;
@@ -41,12 +41,11 @@ import java.util.concurrent.TimeUnit;
 // take -h and --help down with it, so help is declared here.
 @Command(
         name = "publish-model",
-        modelTransformer = OptionsInCode.Adder.class,
         description =
                 "Publish a model file (XGBoost JSON/UBJSON, or a quiver-ensemble composition with"
                         + " its member files embedded) to the models topic; running score jobs"
                         + " switch to it.")
-final class PublishModelCommand implements Callable<Integer>, OptionsInCode {
+final class PublishModelCommand extends CommandWithOptionsInCode implements Callable<Integer> {
 
     /** Kafka's default record limit is 1 MiB; larger models need the topic's limit raised too. */
     static final int MAX_REQUEST_BYTES = 64 << 20;
@@ -86,8 +85,9 @@ final class PublishModelCommand implements Callable<Integer>, OptionsInCode {
                     "--topic", Topics.MODELS, "Models topic (default: ${DEFAULT-VALUE}).");
 
     @Override
-    public void addOptionsTo(CommandSpec command) {
-        command.addOption(file.spec()).addOption(topic.spec());
+    protected void addOptionsTo(CommandSpec command) {
+        file.addTo(command);
+        topic.addTo(command);
     }
 
     @Override

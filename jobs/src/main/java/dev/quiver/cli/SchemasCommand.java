@@ -1,7 +1,7 @@
 package dev.quiver.cli;
 
 import dev.quiver.io.SchemaVersion;
-import dev.quiver.jobs.OptionsInCode;
+import dev.quiver.jobs.CommandWithOptionsInCode;
 import dev.quiver.jobs.PathOption;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,12 +35,11 @@ import java.util.concurrent.Callable;
 @Command(
         name = "schemas",
         mixinStandardHelpOptions = true,
-        modelTransformer = OptionsInCode.Adder.class,
         description =
                 "Write every record schema (current and older versions readers accept) as"
                         + " standalone .avsc files, with fingerprints.json, for clients in any"
                         + " language.")
-final class SchemasCommand implements Callable<Integer>, OptionsInCode {
+final class SchemasCommand extends CommandWithOptionsInCode implements Callable<Integer> {
 
     static final String HISTORY_DIRECTORY = "history";
     static final String FINGERPRINTS_FILE = "fingerprints.json";
@@ -64,8 +63,8 @@ final class SchemasCommand implements Callable<Integer>, OptionsInCode {
                     "Directory to write into, created if missing; files there are replaced.");
 
     @Override
-    public void addOptionsTo(CommandSpec command) {
-        command.addOption(out.spec());
+    protected void addOptionsTo(CommandSpec command) {
+        out.addTo(command);
     }
 
     @Override

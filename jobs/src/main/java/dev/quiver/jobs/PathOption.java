@@ -1,6 +1,7 @@
 package dev.quiver.jobs;
 
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 import java.nio.file.Path;
@@ -9,8 +10,8 @@ import java.nio.file.Path;
  * A command-line option naming a path, declared in code by the factory of its kind: a file to read
  * ({@code FILE}, checked by {@link ReadableFileConverter}) or a directory to write into ({@code
  * DIR}, checked by {@link WritableDirectoryConverter}). The kind owns the label and the check, so
- * a command gives only the option's name and description; {@link OptionsInCode} adds it to the
- * command, and after parsing {@link #path()} is the path given, or null.
+ * a command gives only the option's name and description; {@link CommandWithOptionsInCode} adds it
+ * to the command, and after parsing {@link #path()} is the path given, or null.
  *
  * <pre>{@code
  * final PathOption out = PathOption.requiredDirectory("--out", "Directory to write into.");
@@ -63,7 +64,12 @@ public final class PathOption {
         return spec.getValue();
     }
 
-    /** The option, for the command's spec. */
+    /** Adds the option to a command's spec ({@link CommandWithOptionsInCode}). */
+    public void addTo(CommandSpec command) {
+        command.addOption(spec);
+    }
+
+    /** The option, for an argument group of the command's or a stage's file option. */
     public OptionSpec spec() {
         return spec;
     }

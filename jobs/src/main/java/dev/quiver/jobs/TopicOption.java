@@ -1,5 +1,6 @@
 package dev.quiver.jobs;
 
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 import java.util.Locale;
@@ -11,7 +12,7 @@ import java.util.regex.Pattern;
  * the topic's default. A stage lists its topics in {@link Stage#topics()} and {@link JobCommand}
  * adds them to the stage's options; after parsing, {@link #topic()} is the topic to use. A CLI
  * command declares its topic option the same way ({@link #required}, {@link #optional}) and adds it
- * through {@link OptionsInCode}.
+ * through {@link CommandWithOptionsInCode}.
  *
  * <pre>{@code
  * final TopicOption posteriors = TopicOption.result("--posteriors-topic", Topics.POSTERIORS);
@@ -99,8 +100,13 @@ public final class TopicOption {
         return written;
     }
 
-    /** The option, for the stage's or command's spec. */
-    public OptionSpec spec() {
+    /** Adds the option to a command's spec ({@link CommandWithOptionsInCode}). */
+    public void addTo(CommandSpec command) {
+        command.addOption(spec);
+    }
+
+    /** The option, for the stage's command. */
+    OptionSpec spec() {
         return spec;
     }
 
