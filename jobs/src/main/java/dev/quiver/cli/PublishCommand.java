@@ -65,6 +65,8 @@ final class PublishCommand extends CommandWithOptionsInCode implements Callable<
     /** The source, one of the two: a file or a count of generated records. */
     final PathOption file = PathOption.file("--file", "NDJSON file, one record per line.");
 
+    // Declared in code too: an argument group holding an option declared in code is built in code,
+    // and so is each option in it.
     final OptionSpec generate =
             OptionSpec.builder("--generate")
                     .type(Long.class)
