@@ -3,12 +3,15 @@ package dev.quiver.cli;
 import dev.quiver.jobs.KafkaClientOptions;
 import dev.quiver.jobs.KafkaOptions;
 import dev.quiver.kafka.KafkaClientConfig;
+import dev.quiver.kafka.KafkaTopics;
 
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+
+import java.time.Duration;
 
 /**
  * The broker a client command talks to and how, a picocli mixin: {@code --bootstrap} and the
@@ -48,6 +51,17 @@ final class BrokerAddress {
                     "give --bootstrap HOST:PORT, or bootstrap.servers in --kafka-config");
         }
         return servers;
+    }
+
+    /**
+     * Returns normally once the broker answers, within 10 s: a wrong address or refused login is
+     * one line before a command reads its input or opens a client.
+     *
+     * @throws ParameterException (bad usage) as {@link #bootstrap()} does
+     * @throws dev.quiver.kafka.KafkaUnreachableException if the broker does not answer
+     */
+    void checkReachable() {
+        KafkaTopics.checkReachable(bootstrap(), clientConfig(), Duration.ofSeconds(10));
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.quiver.cli;
 
-import dev.quiver.jobs.ReadableFileConverter;
+import dev.quiver.jobs.CommandWithOptionsInCode;
+import dev.quiver.jobs.PathOption;
 import dev.quiver.jobs.UsageChecked;
-import dev.quiver.jobs.WritableDirectoryConverter;
 import dev.quiver.kafka.BrokerSecurity;
 import dev.quiver.kafka.BrokerTls;
 import dev.quiver.kafka.EmbeddedKafkaBroker;
@@ -14,7 +14,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -59,7 +58,8 @@ import java.util.concurrent.CountDownLatch;
             "With --security sasl-ssl: SCRAM-SHA-512 or PLAIN users over TLS on PORT, mutual TLS on"
                     + " --mtls-port, ACLs enforced; see docs/operations.md."
         })
-public final class BrokerCommand implements Callable<Integer>, UsageChecked {
+public final class BrokerCommand extends CommandWithOptionsInCode
+        implements Callable<Integer>, UsageChecked {
     private static final String PLAINTEXT = "plaintext";
     private static final String SASL_SSL = "sasl-ssl";
 
@@ -74,15 +74,12 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
                             + " free one).")
     private int port;
 
-    @Option(
-            names = "--data-dir",
-            paramLabel = "DIR",
-            converter = WritableDirectoryConverter.class,
-            description =
+    private final PathOption dataDir =
+            PathOption.directory(
+                    "--data-dir",
                     "Directory for topics, records and offsets; formatted on first use and reused"
-                        + " after, so data survives a restart. Default: none, a temporary directory"
-                        + " whose data is discarded on exit.")
-    private Path dataDir;
+                            + " after, so data survives a restart. Default: none, a temporary"
+                            + " directory whose data is discarded on exit.");
 
     @Option(
             names = "--partitions",
@@ -103,25 +100,20 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
                             + " (--mtls-port).")
     private String security;
 
-    @Option(
-            names = "--users",
-            paramLabel = "FILE",
-            converter = ReadableFileConverter.class,
-            description =
+    private final PathOption usersFile =
+            PathOption.file(
+                    "--users",
                     "With --security sasl-ssl: users (SCRAM-SHA-512 and PLAIN), one name:password a"
-                            + " line (# comments)."
-                            + " Applied at every start; users no longer listed are deleted.")
-    private Path usersFile;
+                            + " line (# comments). Applied at every start; users no longer listed"
+                            + " are deleted.");
 
-    @Option(
-            names = "--acls",
-            paramLabel = "FILE",
-            converter = ReadableFileConverter.class,
-            description =
+    private final PathOption aclsFile =
+            PathOption.file(
+                    "--acls",
                     "With --security sasl-ssl: ACLs, one a line: PRINCIPAL OPERATION RESOURCE_TYPE"
-                        + " NAME [LITERAL|PREFIXED [ALLOW|DENY]], e.g. 'User:alice READ TOPIC"
-                        + " vectors'. Applied at every start; ACLs no longer listed are deleted.")
-    private Path aclsFile;
+                            + " NAME [LITERAL|PREFIXED [ALLOW|DENY]], e.g. 'User:alice READ TOPIC"
+                            + " vectors'. Applied at every start; ACLs no longer listed are"
+                            + " deleted.");
 
     @Option(
             names = "--mtls-port",
@@ -143,6 +135,13 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
 
     /** Read from --users and --acls by {@link #checkUsage()}; null for a plaintext broker. */
     private BrokerSecurity brokerSecurity;
+
+    @Override
+    protected void addOptionsTo(CommandSpec command) {
+        dataDir.addTo(command);
+        usersFile.addTo(command);
+        aclsFile.addTo(command);
+    }
 
     @Override
     public void checkUsage() {
@@ -177,11 +176,11 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
                     "--mtls-port must be in 0..65535 and differ from --port: " + mtls);
         }
         // Last: the files' contents are data, so a refusal here is a failure (exit 1).
-        brokerSecurity = BrokerSecurity.saslSsl(usersFile, aclsFile);
+        brokerSecurity = BrokerSecurity.saslSsl(usersFile.path(), aclsFile.path());
     }
 
     private void checkIssueUsage() {
-        if (dataDir == null) {
+        if (dataDir.path() == null) {
             throw new ParameterException(
                     spec.commandLine(),
                     "--issue-client-cert needs --data-dir, the directory of the broker's CA");
@@ -207,7 +206,7 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
         PrintWriter out = spec.commandLine().getOut();
         if (clientCertName != null) {
             BrokerTls.ClientCertificate issued =
-                    BrokerTls.inDataDir(dataDir).issueClientCertificate(clientCertName);
+                    BrokerTls.inDataDir(dataDir.path()).issueClientCertificate(clientCertName);
             out.println(
                     "Client certificate for "
                             + issued.principal()
@@ -220,7 +219,10 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
             return 0;
         }
         EmbeddedKafkaBroker.Builder builder =
-                EmbeddedKafkaBroker.builder().port(port).dataDir(dataDir).partitions(partitions);
+                EmbeddedKafkaBroker.builder()
+                        .port(port)
+                        .dataDir(dataDir.path())
+                        .partitions(partitions);
         if (brokerSecurity != null) {
             builder.security(brokerSecurity).mtlsPort(mtlsPort());
         }
@@ -239,7 +241,7 @@ public final class BrokerCommand implements Callable<Integer>, UsageChecked {
         boolean interrupted = false;
         try {
             String data =
-                    dataDir == null
+                    dataDir.path() == null
                             ? "data in " + broker.dataDir() + ", deleted on exit"
                             : "data in " + broker.dataDir();
             String listeners =

@@ -3,8 +3,9 @@ package dev.quiver.cli;
 import dev.quiver.io.DecodeException;
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.QuiverSchemas;
+import dev.quiver.jobs.CommandWithOptionsInCode;
+import dev.quiver.jobs.TopicOption;
 import dev.quiver.jobs.ValueFormatOptions.Format;
-import dev.quiver.kafka.KafkaTopics;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -40,18 +41,13 @@ import java.util.concurrent.Callable;
         name = "consume",
         mixinStandardHelpOptions = true,
         description = "Print a topic's records as NDJSON (read_committed).")
-final class ConsumeCommand implements Callable<Integer> {
+final class ConsumeCommand extends CommandWithOptionsInCode implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
     @Mixin BrokerAddress broker;
 
-    @Option(
-            names = "--topic",
-            required = true,
-            paramLabel = "TOPIC",
-            description = "Topic to read.")
-    String topic;
+    final TopicOption topic = TopicOption.required("--topic", "Topic to read.");
 
     @Option(
             names = "--from-beginning",
@@ -76,20 +72,25 @@ final class ConsumeCommand implements Callable<Integer> {
     Double timeoutSeconds;
 
     @Override
+    protected void addOptionsTo(CommandSpec command) {
+        topic.addTo(command);
+    }
+
+    @Override
     public Integer call() {
         if (max != null && max < 1) {
             throw new ParameterException(
                     spec.commandLine(), "--max must be at least 1, got " + max);
         }
-        KafkaTopics.checkReachable(
-                broker.bootstrap(), broker.clientConfig(), Duration.ofSeconds(10));
+        broker.checkReachable();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 KafkaClients.consumer(broker)) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            List<PartitionInfo> partitions =
+                    consumer.partitionsFor(topic.topic(), Duration.ofSeconds(10));
             if (partitions == null || partitions.isEmpty()) {
-                throw new IllegalArgumentException("topic " + topic + " does not exist");
+                throw new IllegalArgumentException("topic " + topic.topic() + " does not exist");
             }
             List<TopicPartition> assigned =
                     partitions.stream()

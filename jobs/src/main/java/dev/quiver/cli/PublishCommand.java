@@ -3,16 +3,18 @@ package dev.quiver.cli;
 import dev.quiver.io.DecodeException;
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.RawLineReader;
-import dev.quiver.jobs.ReadableFileConverter;
+import dev.quiver.jobs.CommandWithOptionsInCode;
+import dev.quiver.jobs.PathOption;
+import dev.quiver.jobs.TopicOption;
 import dev.quiver.jobs.ValueFormatOptions.Format;
-import dev.quiver.kafka.KafkaTopics;
 
 import org.apache.avro.specific.SpecificRecord;
 
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -21,7 +23,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.LongFunction;
 
@@ -40,7 +41,7 @@ import java.util.function.LongFunction;
         name = "publish",
         mixinStandardHelpOptions = true,
         description = "Publish input records (NDJSON file or generated) to a Kafka topic.")
-final class PublishCommand implements Callable<Integer> {
+final class PublishCommand extends CommandWithOptionsInCode implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
@@ -55,31 +56,23 @@ final class PublishCommand implements Callable<Integer> {
             description = "Record type: ${COMPLETION-CANDIDATES}.")
     InputType type;
 
-    @Option(
-            names = "--topic",
-            paramLabel = "TOPIC",
-            description =
+    final TopicOption topic =
+            TopicOption.optional(
+                    "--topic",
                     "Topic (default: quiver.vectors, "
-                            + "quiver.queries or quiver.observations by type).")
-    String topic;
+                            + "quiver.queries or quiver.observations by type).");
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
+    /** The source, one of the two: a file or a count of generated records. */
+    final PathOption file = PathOption.file("--file", "NDJSON file, one record per line.");
 
-    static final class Source {
-        @Option(
-                names = "--file",
-                paramLabel = "FILE",
-                converter = ReadableFileConverter.class,
-                description = "NDJSON file, one record per line.")
-        Path file;
-
-        @Option(
-                names = "--generate",
-                paramLabel = "N",
-                description = "Generate N synthetic records.")
-        Long generate;
-    }
+    // Declared in code too: an argument group holding an option declared in code is built in code,
+    // and so is each option in it.
+    final OptionSpec generate =
+            OptionSpec.builder("--generate")
+                    .type(Long.class)
+                    .paramLabel("N")
+                    .description("Generate N synthetic records.")
+                    .build();
 
     @Option(
             names = "--value-format",
@@ -113,25 +106,35 @@ final class PublishCommand implements Callable<Integer> {
     String namespace;
 
     @Override
+    protected void addOptionsTo(CommandSpec command) {
+        topic.addTo(command);
+        command.addArgGroup(
+                ArgGroupSpec.builder()
+                        .exclusive(true)
+                        .multiplicity("1")
+                        .addArg(file.spec())
+                        .addArg(generate)
+                        .build());
+    }
+
+    @Override
     public Integer call() throws Exception {
-        if (source.generate != null && source.generate < 0) {
+        Long count = generate.getValue();
+        if (count != null && count < 0) {
             throw new ParameterException(
-                    spec.commandLine(), "--generate must be at least 0, got " + source.generate);
+                    spec.commandLine(), "--generate must be at least 0, got " + count);
         }
         // Bad client settings are bad usage, reported before the file is read.
-        String bootstrap = broker.bootstrap();
-        String target = topic != null ? topic : type.defaultTopic();
-        long sent;
-        if (source.file != null) {
-            checkFile(source.file);
-            KafkaTopics.checkReachable(
-                    bootstrap, broker.clientConfig(), Duration.ofSeconds(10));
-            sent = publishFile(source.file, target);
-        } else {
-            KafkaTopics.checkReachable(
-                    bootstrap, broker.clientConfig(), Duration.ofSeconds(10));
-            sent = publishGenerated(source.generate, target);
+        broker.bootstrap();
+        String target = topic.topic() != null ? topic.topic() : type.defaultTopic();
+        if (file.path() != null) {
+            checkFile(file.path());
         }
+        broker.checkReachable();
+        long sent =
+                file.path() != null
+                        ? publishFile(file.path(), target)
+                        : publishGenerated(count, target);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("published %d %s records to %s%n", sent, type, target);
         out.flush();

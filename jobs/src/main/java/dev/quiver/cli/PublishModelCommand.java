@@ -6,8 +6,10 @@ import dev.quiver.ensemble.LoadLimits;
 import dev.quiver.ensemble.flink.ScoreFunction;
 import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.Topics;
+import dev.quiver.jobs.CommandWithOptionsInCode;
 import dev.quiver.jobs.ModelIdConverter;
-import dev.quiver.jobs.ReadableFileConverter;
+import dev.quiver.jobs.PathOption;
+import dev.quiver.jobs.TopicOption;
 import dev.quiver.schema.ModelUpdate;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -20,7 +22,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +45,7 @@ import java.util.concurrent.TimeUnit;
                 "Publish a model file (XGBoost JSON/UBJSON, or a quiver-ensemble composition with"
                         + " its member files embedded) to the models topic; running score jobs"
                         + " switch to it.")
-final class PublishModelCommand implements Callable<Integer> {
+final class PublishModelCommand extends CommandWithOptionsInCode implements Callable<Integer> {
 
     /** Kafka's default record limit is 1 MiB; larger models need the topic's limit raised too. */
     static final int MAX_REQUEST_BYTES = 64 << 20;
@@ -59,13 +60,7 @@ final class PublishModelCommand implements Callable<Integer> {
 
     @Mixin BrokerAddress broker;
 
-    @Option(
-            names = "--file",
-            required = true,
-            paramLabel = "FILE",
-            converter = ReadableFileConverter.class,
-            description = "The model file.")
-    Path file;
+    final PathOption file = PathOption.requiredFile("--file", "The model file.");
 
     @Option(
             names = "--model-id",
@@ -85,18 +80,21 @@ final class PublishModelCommand implements Callable<Integer> {
                             + " in milliseconds).")
     Long version;
 
-    @Option(
-            names = "--topic",
-            paramLabel = "TOPIC",
-            defaultValue = Topics.MODELS,
-            description = "Models topic (default: ${DEFAULT-VALUE}).")
-    String topic;
+    final TopicOption topic =
+            TopicOption.optional(
+                    "--topic", Topics.MODELS, "Models topic (default: ${DEFAULT-VALUE}).");
+
+    @Override
+    protected void addOptionsTo(CommandSpec command) {
+        file.addTo(command);
+        topic.addTo(command);
+    }
 
     @Override
     public Integer call() throws Exception {
         // Bad client settings are bad usage, reported before the model is read.
         String bootstrap = broker.bootstrap();
-        byte[] bytes = EnsembleModels.selfContained(file, LoadLimits.DEFAULTS);
+        byte[] bytes = EnsembleModels.selfContained(file.path(), LoadLimits.DEFAULTS);
         EnsembleModel model = EnsembleModels.fromBytes(bytes);
         long v = version != null ? version : System.currentTimeMillis();
         ModelUpdate update = ScoreFunction.update(modelId, v, bytes, Instant.now());
@@ -106,14 +104,14 @@ final class PublishModelCommand implements Callable<Integer> {
                         bootstrap, broker.clientConfig(), MAX_REQUEST_BYTES)) {
             producer.send(
                             new ProducerRecord<>(
-                                    topic, modelId.getBytes(StandardCharsets.UTF_8), value))
+                                    topic.topic(), modelId.getBytes(StandardCharsets.UTF_8), value))
                     .get(30, TimeUnit.SECONDS);
         }
         spec.commandLine()
                 .getOut()
                 .printf(
                         "published %s version %d (%s, %d features) to %s%n",
-                        modelId, v, update.getFormat(), model.featureCount(), topic);
+                        modelId, v, update.getFormat(), model.featureCount(), topic.topic());
         return 0;
     }
 }

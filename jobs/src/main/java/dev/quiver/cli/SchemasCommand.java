@@ -1,7 +1,8 @@
 package dev.quiver.cli;
 
 import dev.quiver.io.SchemaVersion;
-import dev.quiver.jobs.WritableDirectoryConverter;
+import dev.quiver.jobs.CommandWithOptionsInCode;
+import dev.quiver.jobs.PathOption;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
                 "Write every record schema (current and older versions readers accept) as"
                         + " standalone .avsc files, with fingerprints.json, for clients in any"
                         + " language.")
-final class SchemasCommand implements Callable<Integer> {
+final class SchemasCommand extends CommandWithOptionsInCode implements Callable<Integer> {
 
     static final String HISTORY_DIRECTORY = "history";
     static final String FINGERPRINTS_FILE = "fingerprints.json";
@@ -57,16 +57,19 @@ final class SchemasCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(
-            names = "--out",
-            required = true,
-            paramLabel = "DIR",
-            converter = WritableDirectoryConverter.class,
-            description = "Directory to write into, created if missing; files there are replaced.")
-    Path out;
+    final PathOption out =
+            PathOption.requiredDirectory(
+                    "--out",
+                    "Directory to write into, created if missing; files there are replaced.");
+
+    @Override
+    protected void addOptionsTo(CommandSpec command) {
+        out.addTo(command);
+    }
 
     @Override
     public Integer call() throws IOException {
+        Path dir = out.path();
         List<SchemaVersion> versions = SchemaVersion.all();
         ObjectMapper json = new ObjectMapper();
         ObjectNode index = json.createObjectNode();
@@ -76,11 +79,11 @@ final class SchemasCommand implements Callable<Integer> {
         fields.put("parsingFingerprint64", PARSING_FINGERPRINT_64);
         ArrayNode schemas = index.putArray("schemas");
 
-        Files.createDirectories(out.resolve(HISTORY_DIRECTORY));
+        Files.createDirectories(dir.resolve(HISTORY_DIRECTORY));
         int older = 0;
         for (SchemaVersion version : versions) {
             String file = fileOf(version);
-            Files.writeString(out.resolve(file), version.standaloneJson() + "\n");
+            Files.writeString(dir.resolve(file), version.standaloneJson() + "\n");
             older += version.current() ? 0 : 1;
             schemas.addObject()
                     .put("name", version.name())
@@ -92,7 +95,7 @@ final class SchemasCommand implements Callable<Integer> {
                     .put("parsingFingerprint64", version.fingerprint());
         }
         Files.writeString(
-                out.resolve(FINGERPRINTS_FILE),
+                dir.resolve(FINGERPRINTS_FILE),
                 json.writerWithDefaultPrettyPrinter().writeValueAsString(index) + "\n");
         spec.commandLine()
                 .getOut()
@@ -102,7 +105,7 @@ final class SchemasCommand implements Callable<Integer> {
                         versions.size() - older,
                         older,
                         FINGERPRINTS_FILE,
-                        out);
+                        dir);
         return 0;
     }
 

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One NDJSON file a stage reads in file mode, as its command-line option ({@code --input FILE}),
- * checked by {@link ReadableFileConverter} as it is parsed. A stage lists its files in {@link
- * Stage#files()} and {@link JobCommand} adds them to the stage's options; after parsing, {@link
- * #file()} is the file given, or null.
+ * One NDJSON file a stage reads in file mode, as its command-line option ({@code --input FILE}): a
+ * {@link PathOption#file}, checked by {@link ReadableFileConverter} as it is parsed. A stage lists
+ * its files in {@link Stage#files()} and {@link JobCommand} adds them to the stage's options; after
+ * parsing, {@link #file()} is the file given, or null.
  *
  * <pre>{@code
  * final FileOption input = FileOption.input("--input", "Read observations from this NDJSON file.");
@@ -21,17 +21,11 @@ import java.util.Map;
  */
 public final class FileOption {
 
-    private final OptionSpec spec;
+    private final PathOption path;
     private final boolean neededInFileMode;
 
     private FileOption(String option, String description, boolean neededInFileMode) {
-        this.spec =
-                OptionSpec.builder(option)
-                        .type(Path.class)
-                        .paramLabel("FILE")
-                        .converters(new ReadableFileConverter())
-                        .description(description)
-                        .build();
+        this.path = PathOption.file(option, description);
         this.neededInFileMode = neededInFileMode;
     }
 
@@ -47,12 +41,12 @@ public final class FileOption {
 
     /** The file given, or null. */
     public Path file() {
-        return spec.getValue();
+        return path.path();
     }
 
     /** The option, for the stage's command. */
     OptionSpec spec() {
-        return spec;
+        return path.spec();
     }
 
     /**
@@ -64,7 +58,7 @@ public final class FileOption {
         Map<String, Path> byName = new LinkedHashMap<>();
         for (FileOption option : files) {
             if (option.neededInFileMode || option.file() != null) {
-                byName.put(option.spec.longestName(), option.file());
+                byName.put(option.spec().longestName(), option.file());
             }
         }
         return byName;

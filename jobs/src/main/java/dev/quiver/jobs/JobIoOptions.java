@@ -154,24 +154,9 @@ public final class JobIoOptions {
         return parallelism;
     }
 
-    /** Checkpoint directory, or null for none. */
-    public String checkpointDir() {
-        return checkpoints.checkpointDir();
-    }
-
-    /** Checkpoint interval. */
-    public Duration checkpointInterval() {
-        return checkpoints.checkpointInterval();
-    }
-
-    /** The state backend: {@code hashmap} or {@code rocksdb}. */
-    public String stateBackend() {
-        return checkpoints.stateBackend();
-    }
-
-    /** Checkpoint or savepoint to restore, or null. */
-    public String fromCheckpoint() {
-        return checkpoints.fromCheckpoint();
+    /** Where checkpoints go, how often, the state backend and what to restore. */
+    public CheckpointOptions checkpoints() {
+        return checkpoints;
     }
 
     /** True to stop at the latest offsets seen at start. */

@@ -97,14 +97,17 @@ public final class PipelineIo {
      */
     public StreamExecutionEnvironment environment() {
         Configuration config = new Configuration();
+        CheckpointOptions checkpoints = options.checkpoints();
         if (options.usesKafka()) {
-            config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.checkpointInterval());
+            config.set(
+                    CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpoints.checkpointInterval());
             config.set(
                     CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
                     CheckpointingMode.EXACTLY_ONCE);
-            if (options.checkpointDir() != null) {
+            if (checkpoints.checkpointDir() != null) {
                 config.set(
-                        CheckpointingOptions.CHECKPOINTS_DIRECTORY, toUri(options.checkpointDir()));
+                        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                        toUri(checkpoints.checkpointDir()));
                 config.set(
                         CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
@@ -117,13 +120,13 @@ public final class PipelineIo {
         // GenericData.deepCopy of every field). Safe because no function mutates a record it
         // received or emitted: every result is built fresh (docs/contributing.md).
         config.set(PipelineOptions.OBJECT_REUSE, true);
-        config.set(StateBackendOptions.STATE_BACKEND, options.stateBackend());
-        if (options.stateBackend().equals("rocksdb")) {
+        config.set(StateBackendOptions.STATE_BACKEND, checkpoints.stateBackend());
+        if (checkpoints.stateBackend().equals("rocksdb")) {
             // Only the files changed since the last checkpoint are uploaded.
             config.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         }
-        if (options.fromCheckpoint() != null) {
-            config.set(StateRecoveryOptions.SAVEPOINT_PATH, toUri(options.fromCheckpoint()));
+        if (checkpoints.fromCheckpoint() != null) {
+            config.set(StateRecoveryOptions.SAVEPOINT_PATH, toUri(checkpoints.fromCheckpoint()));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         if (options.parallelism() != null) {

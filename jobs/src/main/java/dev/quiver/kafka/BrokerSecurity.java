@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -224,11 +225,9 @@ public final class BrokerSecurity {
             throws ExecutionException, TimeoutException, InterruptedException {
         Set<String> existing = describedUsers(admin, deadlineNs);
         List<UserScramCredentialAlteration> changes = new ArrayList<>();
-        for (String gone : existing) {
-            if (!users.containsKey(gone)) {
-                changes.add(new UserScramCredentialDeletion(gone, MECHANISM));
-                LOG.info("Deleting SCRAM user {}: no longer in the users file", gone);
-            }
+        for (String gone : noLongerListed(existing, users.keySet())) {
+            changes.add(new UserScramCredentialDeletion(gone, MECHANISM));
+            LOG.info("Deleting SCRAM user {}: no longer in the users file", gone);
         }
         // Every listed user again: a password may have changed, and only a hash is stored.
         users.forEach(
@@ -248,6 +247,14 @@ public final class BrokerSecurity {
         while (!describedUsers(admin, deadlineNs).equals(users.keySet())) {
             pause(deadlineNs, "the SCRAM users");
         }
+    }
+
+    /**
+     * The entries of {@code existing} that the file no longer lists: the users and ACL files are
+     * the whole truth at every start, so what they drop is deleted.
+     */
+    private static <T> List<T> noLongerListed(Set<T> existing, Collection<T> listed) {
+        return existing.stream().filter(entry -> !listed.contains(entry)).toList();
     }
 
     private static Set<String> describedUsers(Admin admin, long deadlineNs)
@@ -271,11 +278,9 @@ public final class BrokerSecurity {
             throws ExecutionException, TimeoutException, InterruptedException {
         Set<AclBinding> existing = describedAcls(admin, deadlineNs);
         List<AclBindingFilter> gone = new ArrayList<>();
-        for (AclBinding acl : existing) {
-            if (!acls.contains(acl)) {
-                gone.add(acl.toFilter());
-                LOG.info("Deleting ACL {}: no longer in the ACL file", AclFile.describe(acl));
-            }
+        for (AclBinding acl : noLongerListed(existing, acls)) {
+            gone.add(acl.toFilter());
+            LOG.info("Deleting ACL {}: no longer in the ACL file", AclFile.describe(acl));
         }
         if (!gone.isEmpty()) {
             admin.deleteAcls(gone).all().get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);

@@ -130,10 +130,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
          * picks a free port. The controller listener always takes a free port of its own.
          */
         public Builder port(int port) {
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("port must be in 0..65535: " + port);
-            }
-            this.port = port;
+            this.port = checkPort("port", port);
             return this;
         }
 
@@ -173,11 +170,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
          * default) picks a free port. Ignored without {@link #security(BrokerSecurity)}.
          */
         public Builder mtlsPort(int port) {
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("mTLS port must be in 0..65535: " + port);
-            }
-            this.mtlsPort = port;
+            this.mtlsPort = checkPort("mTLS port", port);
             return this;
+        }
+
+        /** {@code port}, if a TCP port or 0 (any free one); else throws naming {@code which}. */
+        private static int checkPort(String which, int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException(which + " must be in 0..65535: " + port);
+            }
+            return port;
         }
 
         /**

@@ -100,15 +100,12 @@ public final class KafkaTopics {
             TopicLayout layout,
             Duration timeout) {
         Objects.requireNonNull(topics, "topics");
-        long timeoutMs = checkTimeout(timeout);
+        AdminCall call = new AdminCall(bootstrap, client, timeout);
         Set<String> wanted = new LinkedHashSet<>(topics);
         if (wanted.isEmpty()) {
             return;
         }
-        withAdmin(
-                bootstrap,
-                client,
-                timeoutMs,
+        call.run(
                 (admin, deadlineNs) -> {
                     List<NewTopic> missing =
                             absent(admin, wanted, deadlineNs).stream()
@@ -118,6 +115,7 @@ public final class KafkaTopics {
                         createTopics(admin, missing, deadlineNs);
                     }
                     awaitLeaders(admin, wanted, deadlineNs);
+                    return missing;
                 },
                 failure ->
                         new IllegalStateException(
@@ -151,31 +149,26 @@ public final class KafkaTopics {
      */
     public static void checkReachable(
             String bootstrap, KafkaClientConfig client, Duration timeout) {
-        long timeoutMs = checkTimeout(timeout);
-        withAdmin(
-                bootstrap,
-                client,
-                timeoutMs,
-                (admin, deadlineNs) -> {
-                    Collection<?> nodes =
-                            admin.describeCluster(
-                                            new DescribeClusterOptions()
-                                                    .timeoutMs(remainingMs(deadlineNs)))
-                                    .nodes()
-                                    .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
-                    LOG.debug("Kafka at {} answered with {} node(s)", bootstrap, nodes.size());
-                },
-                // Answered, but not usefully: refused the login, or not Kafka, or a protocol it
-                // does not speak.
-                failure ->
-                        new KafkaUnreachableException(
-                                (failure.getCause() instanceof AuthenticationException
-                                                ? "Kafka at " + bootstrap + " refused the login"
-                                                : unreachable(bootstrap, timeoutMs, failure)
-                                                        .getMessage())
-                                        + ": "
-                                        + oneLine(failure.getCause()),
-                                failure));
+        AdminCall call = new AdminCall(bootstrap, client, timeout);
+        Collection<?> nodes =
+                call.run(
+                        (admin, deadlineNs) ->
+                                admin.describeCluster(
+                                                new DescribeClusterOptions()
+                                                        .timeoutMs(remainingMs(deadlineNs)))
+                                        .nodes()
+                                        .get(remainingMs(deadlineNs), TimeUnit.MILLISECONDS),
+                        // Answered, but not usefully: refused the login, or not Kafka, or a
+                        // protocol it does not speak.
+                        failure -> {
+                            String why =
+                                    failure.getCause() instanceof AuthenticationException
+                                            ? "Kafka at " + bootstrap + " refused the login"
+                                            : call.unreachable(failure).getMessage();
+                            return new KafkaUnreachableException(
+                                    why + ": " + oneLine(failure.getCause()), failure);
+                        });
+        LOG.debug("Kafka at {} answered with {} node(s)", bootstrap, nodes.size());
     }
 
     /**
@@ -189,21 +182,16 @@ public final class KafkaTopics {
             KafkaClientConfig client,
             Collection<String> topics,
             Duration timeout) {
-        long timeoutMs = checkTimeout(timeout);
-        List<String> missing = new ArrayList<>();
-        withAdmin(
-                bootstrap,
-                client,
-                timeoutMs,
-                (admin, deadlineNs) -> missing.addAll(absent(admin, topics, deadlineNs)),
-                failure ->
-                        new KafkaUnreachableException(
-                                "cannot list the topics at "
-                                        + bootstrap
-                                        + ": "
-                                        + oneLine(failure.getCause()),
-                                failure));
-        return missing;
+        return new AdminCall(bootstrap, client, timeout)
+                .run(
+                        (admin, deadlineNs) -> absent(admin, topics, deadlineNs),
+                        failure ->
+                                new KafkaUnreachableException(
+                                        "cannot list the topics at "
+                                                + bootstrap
+                                                + ": "
+                                                + oneLine(failure.getCause()),
+                                        failure));
     }
 
     /**
@@ -222,7 +210,7 @@ public final class KafkaTopics {
             Collection<String> read,
             Collection<String> written,
             Duration timeout) {
-        long timeoutMs = checkTimeout(timeout);
+        AdminCall call = new AdminCall(bootstrap, client, timeout);
         // A topic both read and written needs both, and each refused one is named.
         Map<String, Set<AclOperation>> needed = new LinkedHashMap<>();
         read.forEach(
@@ -232,30 +220,25 @@ public final class KafkaTopics {
         if (needed.isEmpty()) {
             return;
         }
-        withAdmin(
-                bootstrap,
-                client,
-                timeoutMs,
-                (admin, deadlineNs) -> {
-                    List<String> refused = refusedAccess(admin, needed, deadlineNs);
-                    if (!refused.isEmpty()) {
-                        throw new TopicAuthorizationException(
-                                "not authorized at "
-                                        + bootstrap
-                                        + " to "
-                                        + String.join(", to ", refused)
-                                        + ": grant the ACLs to the principal of the Kafka client"
-                                        + " settings",
-                                needed.keySet());
-                    }
-                },
-                failure ->
-                        new IllegalStateException(
-                                "cannot check access to the topics at "
-                                        + bootstrap
-                                        + ": "
-                                        + oneLine(failure.getCause()),
-                                failure));
+        List<String> refused =
+                call.run(
+                        (admin, deadlineNs) -> refusedAccess(admin, needed, deadlineNs),
+                        failure ->
+                                new IllegalStateException(
+                                        "cannot check access to the topics at "
+                                                + bootstrap
+                                                + ": "
+                                                + oneLine(failure.getCause()),
+                                        failure));
+        if (!refused.isEmpty()) {
+            throw new TopicAuthorizationException(
+                    "not authorized at "
+                            + bootstrap
+                            + " to "
+                            + String.join(", to ", refused)
+                            + ": grant the ACLs to the principal of the Kafka client settings",
+                    needed.keySet());
+        }
     }
 
     /**
@@ -305,40 +288,66 @@ public final class KafkaTopics {
         return EnumSet.noneOf(AclOperation.class);
     }
 
-    /** A request to the cluster, bounded by a deadline in {@link System#nanoTime()} terms. */
-    private interface AdminRequest {
-        void run(Admin admin, long deadlineNs)
+    /**
+     * A request to the cluster, bounded by a deadline in {@link System#nanoTime()} terms, and what
+     * it answers.
+     */
+    private interface AdminRequest<T> {
+        T run(Admin admin, long deadlineNs)
                 throws ExecutionException, TimeoutException, InterruptedException;
     }
 
     /**
-     * Runs {@code request} with an admin client that lives at most {@code timeoutMs}: a timeout or
-     * an interrupt means the cluster could not be reached in time; any other failure the cluster
-     * answered with becomes {@code failed}'s exception.
+     * One bounded call to a cluster: where, with which client settings, and within how long. Every
+     * public method here is one such call, so the admin client's life, the deadline and what a
+     * timeout or an interrupt means are decided in one place.
      */
-    private static void withAdmin(
-            String bootstrap,
-            KafkaClientConfig client,
-            long timeoutMs,
-            AdminRequest request,
-            Function<ExecutionException, RuntimeException> failed) {
-        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        Admin admin = openAdmin(bootstrap, client, timeoutMs);
-        try {
-            request.run(admin, deadlineNs);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                throw unreachable(bootstrap, timeoutMs, e);
+    private static final class AdminCall {
+        private final String bootstrap;
+        private final KafkaClientConfig client;
+        private final long timeoutMs;
+
+        /**
+         * A call to {@code bootstrap}; throws {@link IllegalArgumentException} unless {@code
+         * timeout} is positive.
+         */
+        AdminCall(String bootstrap, KafkaClientConfig client, Duration timeout) {
+            this.bootstrap = bootstrap;
+            this.client = client;
+            this.timeoutMs = checkTimeout(timeout);
+        }
+
+        /**
+         * Runs {@code request} with an admin client that lives at most the call's timeout and
+         * returns its answer: a timeout or an interrupt means the cluster could not be reached in
+         * time; any other failure the cluster answered with becomes {@code failed}'s exception.
+         */
+        <T> T run(AdminRequest<T> request, Function<ExecutionException, RuntimeException> failed) {
+            long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            Admin admin = openAdmin(bootstrap, client, timeoutMs);
+            try {
+                return request.run(admin, deadlineNs);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                    throw unreachable(e);
+                }
+                throw failed.apply(e);
+            } catch (TimeoutException e) {
+                throw unreachable(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unreachable(e);
+            } finally {
+                // Zero: whatever is still pending after our deadline is abandoned, not waited for.
+                admin.close(Duration.ZERO);
             }
-            throw failed.apply(e);
-        } catch (TimeoutException e) {
-            throw unreachable(bootstrap, timeoutMs, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unreachable(bootstrap, timeoutMs, e);
-        } finally {
-            // Zero: whatever is still pending after our deadline is abandoned, not waited for.
-            admin.close(Duration.ZERO);
+        }
+
+        /** "cannot reach Kafka at BOOTSTRAP within N s", caused by {@code cause}. */
+        KafkaUnreachableException unreachable(Throwable cause) {
+            return new KafkaUnreachableException(
+                    "cannot reach Kafka at " + bootstrap + " within " + seconds(timeoutMs) + " s",
+                    cause);
         }
     }
 
@@ -440,13 +449,6 @@ public final class KafkaTopics {
             throw new KafkaUnreachableException(
                     "cannot reach Kafka at " + bootstrap + ": " + oneLine(rootCause(e)), e);
         }
-    }
-
-    private static KafkaUnreachableException unreachable(
-            String bootstrap, long timeoutMs, Throwable cause) {
-        return new KafkaUnreachableException(
-                "cannot reach Kafka at " + bootstrap + " within " + seconds(timeoutMs) + " s",
-                cause);
     }
 
     private static long checkTimeout(Duration timeout) {

@@ -248,10 +248,10 @@ class DeployManifestsTest {
         // The operator owns parallelism, restores and the checkpoint directory; the same
         // settings in the arguments would override its rescaling and its savepoint on upgrade.
         assertThat(io.parallelism()).isNull();
-        assertThat(io.fromCheckpoint()).isNull();
-        assertThat(io.checkpointDir()).isNull();
+        assertThat(io.checkpoints().fromCheckpoint()).isNull();
+        assertThat(io.checkpoints().checkpointDir()).isNull();
         // The job sets its checkpoint interval itself, so both must say the same.
-        assertThat(io.checkpointInterval())
+        assertThat(io.checkpoints().checkpointInterval())
                 .isEqualTo(
                         TimeUtils.parseDuration(
                                 flinkConfiguration(spec).get("execution.checkpointing.interval")));

@@ -36,7 +36,7 @@ class PathOptionsTest {
                         checkpoints.toString());
 
         assertThat(job.io().output()).isEqualTo(output.toString());
-        assertThat(job.io().checkpointDir()).isEqualTo(checkpoints.toString());
+        assertThat(job.io().checkpoints().checkpointDir()).isEqualTo(checkpoints.toString());
         try (Stream<Path> entries = Files.list(dir)) {
             assertThat(entries).containsExactly(dir.resolve("obs.ndjson"));
         }
@@ -67,6 +67,7 @@ class PathOptionsTest {
                                         "--from-checkpoint",
                                         "s3://bucket/quiver/savepoints/savepoint-1")
                                 .io()
+                                .checkpoints()
                                 .checkpointDir())
                 .isEqualTo("s3://bucket/quiver/checkpoints");
     }
@@ -81,7 +82,7 @@ class PathOptionsTest {
                 JobRegistry.BAYES.parse(
                         "--bootstrap", "localhost:9092", "--from-checkpoint", printed);
 
-        assertThat(job.io().fromCheckpoint()).isEqualTo(printed);
+        assertThat(job.io().checkpoints().fromCheckpoint()).isEqualTo(printed);
         assertThat(
                         job.pipelineIo()
                                 .environment()

@@ -410,7 +410,7 @@ class ScoreJobEndToEndTest {
                         .executeAsync("score before restore");
         assertThat(readScores(topics.scores(), count / 6)).hasSizeGreaterThanOrEqualTo(count / 6);
         publish(topics.observations(), count / 3, 2 * count / 3);
-        first.cancel().get(60, TimeUnit.SECONDS);
+        JobClients.cancelAndAwait(first);
 
         List<String> restoreArgs = new ArrayList<>(common);
         restoreArgs.addAll(
@@ -421,7 +421,8 @@ class ScoreJobEndToEndTest {
                         .build()
                         .executeAsync("score after restore");
         List<Score> committed = readScores(topics.scores(), count);
-        restored.cancel().get(60, TimeUnit.SECONDS);
+        JobClients.cancelAndAwait(restored);
+        JobClients.deleteCheckpoints(checkpoints);
 
         Map<String, Score> byId = new HashMap<>();
         for (Score score : committed) {
