@@ -112,11 +112,24 @@ final class PublishCommand implements Callable<Integer> {
             description = "Namespace of generated vectors and queries (default: ${DEFAULT-VALUE}).")
     String namespace;
 
+    @Option(
+            names = "--features",
+            paramLabel = "F",
+            defaultValue = "0",
+            description =
+                    "Features of each generated observation, uniform in [0, 1), for the score"
+                            + " job (default: ${DEFAULT-VALUE}).")
+    int features;
+
     @Override
     public Integer call() throws Exception {
         if (source.generate != null && source.generate < 0) {
             throw new ParameterException(
                     spec.commandLine(), "--generate must be at least 0, got " + source.generate);
+        }
+        if (features < 0) {
+            throw new ParameterException(
+                    spec.commandLine(), "--features must be at least 0, got " + features);
         }
         // Bad client settings are bad usage, reported before the file is read.
         String bootstrap = broker.bootstrap();
@@ -183,7 +196,7 @@ final class PublishCommand implements Callable<Integer> {
     }
 
     private long publishGenerated(long count, String target) throws Exception {
-        LongFunction<SpecificRecord> records = type.generator(generator.streams(dim, namespace));
+        LongFunction<SpecificRecord> records = type.generator(generator.streams(dim, namespace, features));
         try (RecordSender sender =
                 new RecordSender(
                         KafkaClients.producer(broker), type, target, valueFormat)) {

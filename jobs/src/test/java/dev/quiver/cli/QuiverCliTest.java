@@ -510,6 +510,60 @@ class QuiverCliTest {
     }
 
     @Test
+    void generatedObservationsCarryTheFeaturesAsked() {
+        String topic = "cli-generated-features";
+        Result published =
+                quiver(
+                        "publish",
+                        "--bootstrap",
+                        broker.bootstrapServers(),
+                        "--type",
+                        "observation",
+                        "--topic",
+                        topic,
+                        "--generate",
+                        "20",
+                        "--features",
+                        "3");
+        assertThat(published.exit()).as(published.err()).isZero();
+        Result consumed =
+                quiver(
+                        "consume",
+                        "--bootstrap",
+                        broker.bootstrapServers(),
+                        "--topic",
+                        topic,
+                        "--from-beginning",
+                        "--max",
+                        "20",
+                        "--timeout",
+                        "20");
+        assertThat(consumed.outLines())
+                .hasSize(20)
+                .allSatisfy(
+                        line ->
+                                assertThat(line)
+                                        .matches(".*\"features\":\\[[0-9.E-]+,[0-9.E-]+,[0-9.E-]+\\].*"));
+    }
+
+    @Test
+    void negativeFeaturesAreBadUsage() {
+        Result result =
+                quiver(
+                        "publish",
+                        "--bootstrap",
+                        broker.bootstrapServers(),
+                        "--type",
+                        "observation",
+                        "--generate",
+                        "1",
+                        "--features",
+                        "-1");
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("--features must be at least 0, got -1");
+    }
+
+    @Test
     void runOnFilesWritesOneUpdatePerObservation(@TempDir Path dir) throws IOException {
         Path input =
                 Files.write(

@@ -1,0 +1,119 @@
+package dev.quiver.bench.e2e;
+
+import dev.quiver.schema.MatchResult;
+import dev.quiver.schema.Observation;
+import dev.quiver.schema.PosteriorUpdate;
+import dev.quiver.schema.Score;
+import dev.quiver.schema.WalkSummary;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.SchemaStore;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * End-to-end latency of one job in the benchmark: reads its result topic from the beginning
+ * (read_committed) until {@code --expect} results or {@code --timeout-s} seconds without a new
+ * one, skips the first {@code --skip} (the results of priming records, which waited for the job
+ * to start), and for each other result takes its Kafka timestamp (stamped by the job's sink producer when it
+ * wrote the result into its transaction) minus the event time ({@code ts}) the result carries,
+ * which {@link RawProducer} with {@code --rate} set to the wall-clock time of the input's send.
+ * Prints {@code latency results=N p50_ms=.. p99_ms=.. max_ms=..}.
+ *
+ * <p>The figure leaves out the wait for the transaction's commit: a read_committed consumer sees
+ * a result only at the checkpoint after it, up to one checkpoint interval later (plus the
+ * checkpoint's own duration).
+ *
+ * <pre>{@code
+ * java -cp ... dev.quiver.bench.e2e.LatencyProbe --bootstrap localhost:9092 \
+ *     --topic bench.latency.bayes --expect 20000
+ * }</pre>
+ */
+public final class LatencyProbe {
+
+    /** Every result type Quiver writes, and the observations a passthrough peer copies. */
+    private static final List<Schema> SCHEMAS =
+            List.of(
+                    Observation.getClassSchema(),
+                    PosteriorUpdate.getClassSchema(),
+                    Score.getClassSchema(),
+                    WalkSummary.getClassSchema(),
+                    MatchResult.getClassSchema());
+
+    private LatencyProbe() {}
+
+    /** Reads the results and prints the latency line. */
+    public static void main(String[] args) throws IOException {
+        PeerArguments arguments =
+                PeerArguments.parse(
+                        args, Set.of("--bootstrap", "--topic", "--expect", "--skip", "--timeout-s"),
+                        Set.of());
+        long skip = arguments.getLong("--skip", 0);
+        long expect = arguments.getLong("--expect", Long.MAX_VALUE);
+        long timeoutMs = arguments.getLong("--timeout-s", 60) * 1000;
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        SCHEMAS.forEach(store::addSchema);
+        BinaryMessageDecoder<GenericRecord> decoder =
+                new BinaryMessageDecoder<>(GenericData.get(), Observation.getClassSchema(), store);
+
+        Properties props = new Properties();
+        props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, arguments.required("--bootstrap"));
+        props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        long[] latencies = new long[1024];
+        int count = 0;
+        long seen = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            String topic = arguments.required("--topic");
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic).stream()
+                            .map(info -> new TopicPartition(topic, info.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long lastNew = System.currentTimeMillis();
+            while (count + Math.min(seen, skip) < expect && System.currentTimeMillis() - lastNew < timeoutMs) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    lastNew = System.currentTimeMillis();
+                    if (seen++ < skip) {
+                        continue;
+                    }
+                    long eventTime = (Long) decoder.decode(record.value()).get("ts");
+                    if (count == latencies.length) {
+                        latencies = Arrays.copyOf(latencies, count * 2);
+                    }
+                    latencies[count++] = record.timestamp() - eventTime;
+                }
+            }
+        }
+        long[] sorted = Arrays.copyOf(latencies, count);
+        Arrays.sort(sorted);
+        System.out.printf(
+                "latency results=%d p50_ms=%d p99_ms=%d max_ms=%d%n",
+                count, percentile(sorted, 0.50), percentile(sorted, 0.99),
+                count == 0 ? -1 : sorted[count - 1]);
+    }
+
+    /** The nearest-rank percentile of sorted values, -1 for none. */
+    static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        int rank = (int) Math.ceil(p * sorted.length);
+        return sorted[Math.max(0, rank - 1)];
+    }
+}

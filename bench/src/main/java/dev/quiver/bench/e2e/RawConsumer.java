@@ -1,0 +1,73 @@
+package dev.quiver.bench.e2e;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The raw Kafka consumer of the end-to-end benchmark: reads a topic from its beginning to the end
+ * offsets it had at start (read_committed, partitions assigned by hand, no group), as a job's
+ * bounded backfill does, and prints {@code raw-consumer events=N seconds=S}, S from the first poll
+ * to the last record.
+ *
+ * <pre>{@code
+ * java -cp ... dev.quiver.bench.e2e.RawConsumer --bootstrap localhost:9092 --topic quiver.observations
+ * }</pre>
+ */
+public final class RawConsumer {
+
+    private RawConsumer() {}
+
+    /** Reads the topic to its end and prints the timing line. */
+    public static void main(String[] args) {
+        PeerArguments arguments =
+                PeerArguments.parse(args, Set.of("--bootstrap", "--topic"), Set.of());
+        Properties props = new Properties();
+        props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, arguments.required("--bootstrap"));
+        props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            String topic = arguments.required("--topic");
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic).stream()
+                            .map(info -> new TopicPartition(topic, info.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long wanted = 0;
+            for (TopicPartition partition : partitions) {
+                wanted += ends.get(partition) - consumer.position(partition);
+            }
+            long start = System.nanoTime();
+            long read = 0;
+            long bytes = 0;
+            while (!reachedEnds(consumer, ends)) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                read += records.count();
+                for (var record : records) {
+                    bytes += record.value().length;
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(
+                    "raw-consumer events=%d seconds=%.3f offsets=%d bytes=%d%n",
+                    read, seconds, wanted, bytes);
+        }
+    }
+
+    private static boolean reachedEnds(
+            KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {
+        return ends.entrySet().stream()
+                .allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
+    }
+}
