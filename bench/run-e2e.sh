@@ -194,7 +194,7 @@ publish_bulk() {
 topic_size() {
     QUIVER_MAIN=dev.quiver.bench.e2e.RawConsumer QUIVER_EXTRA_CLASSPATH=$bench/target/classes \
         "$quiver" --bootstrap "$bootstrap" --topic "$1" 2>>"$run_dir/consume.log" |
-        sed -n 's/.*offsets=\([0-9]*\).*/\1/p'
+        sed -n 's/.* events=\([0-9]*\).*/\1/p'
 }
 
 row_events() { # ROW
@@ -314,6 +314,20 @@ run_rounds() {
     done
 }
 
+# Every row's results read back (read_committed): what each run wrote, committed. A row over the
+# observations writes a result per observation (walk: per 10th of a key; match: per query).
+check_results() {
+    local topics=() row
+    for row in "${rows[@]}"; do
+        case $row in raw-*|pipeline) ;; *) topics+=("bench.out.$row") ;; esac
+    done
+    [[ " ${rows[*]} " == *" pipeline "* ]] && topics+=(quiver.posteriors quiver.scores quiver.walks quiver.matches)
+    [ ${#topics[@]} = 0 ] && return 0
+    log "reading the results back"
+    local IFS=,
+    bench_tool RawConsumer --bootstrap "$bootstrap" --topic "${topics[*]}" >"$run_dir/results-read-back.txt"
+}
+
 # --- JFR -------------------------------------------------------------------------------------
 
 # Top methods of ROW's recordings: execution samples counted by their top frame.
@@ -368,6 +382,10 @@ report() {
         printf "  quiver publish of the observations: %.1f s\n" "$publish_seconds"
         echo "  load average at start $load_at_start, now $(cut -d' ' -f1-3 /proc/loadavg)"
         /usr/bin/python3 "$bench/peers/e2e_report.py" "$run_dir/results.tsv"
+        echo
+        echo "results read back (read_committed), each topic over the fixed-cost run and $repeat round(s);"
+        echo "a result per observation expected in the passthrough, bayes and score topics: $((1 + repeat * n_obs))"
+        sed 's/^raw-consumer //; s/ seconds=.*//' "$run_dir/results-read-back.txt" | sed 's/^/  /'
         if [ -s "$run_dir/latency.tsv" ]; then
             echo
             echo "latency, producer paced (row, events/s, figures); read_committed visibility adds up to $checkpoint_ms ms (one checkpoint interval)"
@@ -398,6 +416,7 @@ main() {
     measure_fixed_costs
     publish_bulk
     run_rounds
+    check_results
     if [ "$latency_rate" != 0 ]; then
         local row
         for row in "${latency_rows[@]}"; do

@@ -15,8 +15,10 @@ import java.util.Set;
 /**
  * The raw Kafka consumer of the end-to-end benchmark: reads a topic from its beginning to the end
  * offsets it had at start (read_committed, partitions assigned by hand, no group), as a job's
- * bounded backfill does, and prints {@code raw-consumer events=N seconds=S}, S from the first poll
- * to the last record.
+ * bounded backfill does, and prints {@code raw-consumer topic=T events=N seconds=S offsets=O
+ * bytes=B}, S from the first poll to the last record, O the offsets spanned (records plus, in
+ * transactional topics, commit markers). {@code --topic} takes a comma-separated list, read one
+ * after the other, a line each (the benchmark's read-back of every result topic).
  *
  * <pre>{@code
  * java -cp ... dev.quiver.bench.e2e.RawConsumer --bootstrap localhost:9092 --topic quiver.observations
@@ -36,33 +38,38 @@ public final class RawConsumer {
         props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            String topic = arguments.required("--topic");
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topic).stream()
-                            .map(info -> new TopicPartition(topic, info.partition()))
-                            .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long wanted = 0;
-            for (TopicPartition partition : partitions) {
-                wanted += ends.get(partition) - consumer.position(partition);
+            for (String topic : arguments.required("--topic").split(",")) {
+                readToEnd(consumer, topic);
             }
-            long start = System.nanoTime();
-            long read = 0;
-            long bytes = 0;
-            while (!reachedEnds(consumer, ends)) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-                read += records.count();
-                for (var record : records) {
-                    bytes += record.value().length;
-                }
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(
-                    "raw-consumer events=%d seconds=%.3f offsets=%d bytes=%d%n",
-                    read, seconds, wanted, bytes);
         }
+    }
+
+    private static void readToEnd(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        List<TopicPartition> partitions =
+                consumer.partitionsFor(topic).stream()
+                        .map(info -> new TopicPartition(topic, info.partition()))
+                        .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        long wanted = 0;
+        for (TopicPartition partition : partitions) {
+            wanted += ends.get(partition) - consumer.position(partition);
+        }
+        long start = System.nanoTime();
+        long read = 0;
+        long bytes = 0;
+        while (!reachedEnds(consumer, ends)) {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+            read += records.count();
+            for (var record : records) {
+                bytes += record.value().length;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(
+                "raw-consumer topic=%s events=%d seconds=%.3f offsets=%d bytes=%d%n",
+                topic, read, seconds, wanted, bytes);
     }
 
     private static boolean reachedEnds(
