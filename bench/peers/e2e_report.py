@@ -13,6 +13,7 @@ N / (seconds - fixed), the median CPU seconds, the load average range, and the r
 median to the two passthrough peers' medians.
 """
 import csv
+import math
 import statistics
 import sys
 
@@ -23,6 +24,8 @@ def net_rate(run):
 
 
 def fmt(x):
+    if math.isnan(x):
+        return "n/a"  # the run took no longer than the row's fixed cost: N too small for the load
     return f"{x:,.0f}" if x >= 100 else f"{x:,.1f}"
 
 
@@ -41,7 +44,8 @@ def main(path):
         loads = [float(r["load_start"]) for r in rs] + [float(r["load_end"]) for r in rs]
         ratios = []
         for peer in ("passthrough-bytes", "passthrough-avro"):
-            ratios.append(f"{medians[row] / medians[peer]:.2f}" if peer in medians else "-")
+            ratio = medians[row] / medians[peer] if peer in medians else float("nan")
+            ratios.append("-" if math.isnan(ratio) else f"{ratio:.2f}")
         table.append([
             row,
             rs[0]["events"],

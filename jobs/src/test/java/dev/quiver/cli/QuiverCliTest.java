@@ -473,34 +473,7 @@ class QuiverCliTest {
 
     @Test
     void generatedRecordsArePublished() {
-        String topic = "cli-generated";
-        Result published =
-                quiver(
-                        "publish",
-                        "--bootstrap",
-                        broker.bootstrapServers(),
-                        "--type",
-                        "vector",
-                        "--topic",
-                        topic,
-                        "--generate",
-                        "100",
-                        "--dim",
-                        "4");
-        assertThat(published.exit()).as(published.err()).isZero();
-        Result consumed =
-                quiver(
-                        "consume",
-                        "--bootstrap",
-                        broker.bootstrapServers(),
-                        "--topic",
-                        topic,
-                        "--from-beginning",
-                        "--max",
-                        "100",
-                        "--timeout",
-                        "20");
-        assertThat(consumed.outLines())
+        assertThat(publishGeneratedAndConsume("cli-generated", 100, "vector", "--dim", "4"))
                 .hasSize(100)
                 .allSatisfy(
                         line ->
@@ -511,23 +484,35 @@ class QuiverCliTest {
 
     @Test
     void generatedObservationsCarryTheFeaturesAsked() {
-        String topic = "cli-generated-features";
-        Result published =
-                quiver(
-                        "publish",
-                        "--bootstrap",
-                        broker.bootstrapServers(),
-                        "--type",
-                        "observation",
-                        "--topic",
-                        topic,
-                        "--generate",
-                        "20",
-                        "--features",
-                        "3");
+        assertThat(
+                        publishGeneratedAndConsume(
+                                "cli-generated-features", 20, "observation", "--features", "3"))
+                .hasSize(20)
+                .allSatisfy(
+                        line ->
+                                assertThat(line)
+                                        .matches(".*\"features\":\\[[0-9.E-]+,[0-9.E-]+,[0-9.E-]+\\].*"));
+    }
+
+    /** Publishes {@code count} generated records of {@code type} and reads them back as NDJSON. */
+    private static List<String> publishGeneratedAndConsume(
+            String topic, int count, String type, String... options) {
+        List<String> publish =
+                new ArrayList<>(
+                        List.of(
+                                "publish",
+                                "--bootstrap",
+                                broker.bootstrapServers(),
+                                "--type",
+                                type,
+                                "--topic",
+                                topic,
+                                "--generate",
+                                String.valueOf(count)));
+        publish.addAll(List.of(options));
+        Result published = quiver(publish.toArray(String[]::new));
         assertThat(published.exit()).as(published.err()).isZero();
-        Result consumed =
-                quiver(
+        return quiver(
                         "consume",
                         "--bootstrap",
                         broker.bootstrapServers(),
@@ -535,15 +520,10 @@ class QuiverCliTest {
                         topic,
                         "--from-beginning",
                         "--max",
-                        "20",
+                        String.valueOf(count),
                         "--timeout",
-                        "20");
-        assertThat(consumed.outLines())
-                .hasSize(20)
-                .allSatisfy(
-                        line ->
-                                assertThat(line)
-                                        .matches(".*\"features\":\\[[0-9.E-]+,[0-9.E-]+,[0-9.E-]+\\].*"));
+                        "20")
+                .outLines();
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The raw Kafka consumer of the end-to-end benchmark: reads a topic from its beginning to the end
@@ -32,25 +34,50 @@ public final class RawConsumer {
     public static void main(String[] args) {
         PeerArguments arguments =
                 PeerArguments.parse(args, Set.of("--bootstrap", "--topic"), Set.of());
-        Properties props = new Properties();
-        props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, arguments.required("--bootstrap"));
-        props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = readCommitted(arguments.required("--bootstrap"))) {
             for (String topic : arguments.required("--topic").split(",")) {
                 readToEnd(consumer, topic);
             }
         }
     }
 
-    private static void readToEnd(KafkaConsumer<byte[], byte[]> consumer, String topic) {
-        List<TopicPartition> partitions =
-                consumer.partitionsFor(topic).stream()
-                        .map(info -> new TopicPartition(topic, info.partition()))
-                        .toList();
+    /** A consumer of raw bytes without a group that reads committed records only. */
+    static KafkaConsumer<byte[], byte[]> readCommitted(String bootstrap) {
+        Properties props = new Properties();
+        props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * Assigns every partition of {@code topic} to {@code consumer}, at their beginnings, waiting up
+     * to a minute for the topic to exist (a job starting beside the reader creates it).
+     *
+     * @throws IllegalStateException if it does not appear in that time
+     */
+    static List<TopicPartition> fromBeginning(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        List<TopicPartition> partitions = List.of();
+        while (partitions.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topic " + topic + " did not appear in a minute");
+            }
+            partitions =
+                    consumer.partitionsFor(topic).stream()
+                            .map(info -> new TopicPartition(topic, info.partition()))
+                            .toList();
+            if (partitions.isEmpty()) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            }
+        }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+        return partitions;
+    }
+
+    private static void readToEnd(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        List<TopicPartition> partitions = fromBeginning(consumer, topic);
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         long wanted = 0;
         for (TopicPartition partition : partitions) {
