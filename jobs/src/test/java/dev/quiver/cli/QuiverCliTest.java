@@ -497,48 +497,23 @@ class QuiverCliTest {
     /** Publishes {@code count} generated records of {@code type} and reads them back as NDJSON. */
     private static List<String> publishGeneratedAndConsume(
             String topic, int count, String type, String... options) {
-        List<String> publish =
-                new ArrayList<>(
-                        List.of(
-                                "publish",
-                                "--bootstrap",
-                                broker.bootstrapServers(),
-                                "--type",
-                                type,
-                                "--topic",
-                                topic,
-                                "--generate",
-                                String.valueOf(count)));
+        List<String> publish = new ArrayList<>(List.of("publish", "--bootstrap"));
+        publish.addAll(List.of(broker.bootstrapServers(), "--type", type, "--topic", topic));
+        publish.addAll(List.of("--generate", String.valueOf(count)));
         publish.addAll(List.of(options));
         Result published = quiver(publish.toArray(String[]::new));
         assertThat(published.exit()).as(published.err()).isZero();
-        return quiver(
-                        "consume",
-                        "--bootstrap",
-                        broker.bootstrapServers(),
-                        "--topic",
-                        topic,
-                        "--from-beginning",
-                        "--max",
-                        String.valueOf(count),
-                        "--timeout",
-                        "20")
+        String max = String.valueOf(count);
+        return quiver("consume", "--bootstrap", broker.bootstrapServers(), "--topic", topic,
+                        "--from-beginning", "--max", max, "--timeout", "20")
                 .outLines();
     }
 
     @Test
     void negativeFeaturesAreBadUsage() {
         Result result =
-                quiver(
-                        "publish",
-                        "--bootstrap",
-                        broker.bootstrapServers(),
-                        "--type",
-                        "observation",
-                        "--generate",
-                        "1",
-                        "--features",
-                        "-1");
+                quiver("publish", "--bootstrap", broker.bootstrapServers(), "--type", "observation",
+                        "--generate", "1", "--features", "-1");
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.err()).contains("--features must be at least 0, got -1");
     }
