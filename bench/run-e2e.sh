@@ -183,6 +183,7 @@ publish_firsts() {
         log "fixed cost: pipeline over one record per topic"
         time_row pipeline fixed-pipeline "$run_dir/logs/fixed-pipeline.log"
         pipeline_fixed=$t_seconds
+        pipeline_fixed_cpu=$t_job_cpu
     fi
 }
 
@@ -320,23 +321,24 @@ time_row() { # ROW GROUP LOG [JFR_FILE [MODE]]
 # One timed run of ROW in ROUND, right after its fixed cost over the one-record topics (so both
 # see the same load; the raw rows time themselves in the JVM and have none), to results.tsv.
 record_row() { # ROUND ROW
-    local round=$1 row=$2 jfr_file= fixed=0
+    local round=$1 row=$2 jfr_file= fixed=0 fixed_cpu=0
     case $row in
         raw-*) ;;
-        pipeline) fixed=$pipeline_fixed ;;
+        pipeline) fixed=$pipeline_fixed; fixed_cpu=$pipeline_fixed_cpu ;;
         *) time_row "$row" "fixed-$row-$round" "$run_dir/logs/fixed-$row-$round.log" "" one
-           fixed=$t_seconds ;;
+           fixed=$t_seconds
+           fixed_cpu=$t_job_cpu ;;
     esac
     if [ "$jfr" = 1 ] && is_quiver_job "$row"; then jfr_file=$run_dir/jfr/$row-$round.jfr; fi
     time_row "$row" "run-$row-$round" "$run_dir/logs/$row-$round.log" "$jfr_file"
-    printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$round" "$row" "$(row_events "$row")" "$t_seconds" \
+    printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$round" "$row" "$(row_events "$row")" "$t_seconds" \
         "$fixed" \
-        "$t_job_cpu" "$t_broker_cpu" "$t_load_start" "$t_load_end" >>"$run_dir/results.tsv"
+        "$t_job_cpu" "$t_broker_cpu" "$t_load_start" "$t_load_end" "$fixed_cpu" >>"$run_dir/results.tsv"
 }
 
 run_rounds() {
     local round i n=${#rows[@]}
-    printf "round\trow\tevents\tseconds\tfixed\tjob_cpu\tbroker_cpu\tload_start\tload_end\n" >"$run_dir/results.tsv"
+    printf "round\trow\tevents\tseconds\tfixed\tjob_cpu\tbroker_cpu\tload_start\tload_end\tfixed_cpu\n" >"$run_dir/results.tsv"
     for round in $(seq 1 "$repeat"); do
         for i in $(seq 0 $((n - 1))); do
             local row=${rows[$(( (i + round - 1) % n ))]}
