@@ -417,8 +417,8 @@ report() {
         echo "  load average at start $load_at_start, now $(cut -d' ' -f1-3 /proc/loadavg)"
         /usr/bin/python3 "$bench/peers/e2e_report.py" "$run_dir/results.tsv"
         echo
-        echo "results read back (read_committed), each topic over the fixed-cost run and $repeat round(s);"
-        echo "a result per observation expected in the passthrough, bayes and score topics: $((1 + repeat * n_obs))"
+        echo "results read back (read_committed), each topic over $repeat round(s) (fixed-cost runs write to bench.one.out.*);"
+        echo "a result per observation expected in the passthrough, bayes and score topics: $((repeat * n_obs))"
         sed 's/^raw-consumer //; s/ seconds=.*//' "$run_dir/results-read-back.txt" | sed 's/^/  /'
         if [ -s "$run_dir/latency.tsv" ]; then
             echo

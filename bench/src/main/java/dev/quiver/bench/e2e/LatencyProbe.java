@@ -7,17 +7,21 @@ import dev.quiver.schema.Score;
 import dev.quiver.schema.WalkSummary;
 
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.SchemaStore;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -60,10 +64,13 @@ public final class LatencyProbe {
         long skip = arguments.getLong("--skip", 0);
         long expect = arguments.getLong("--expect", Long.MAX_VALUE);
         long timeoutMs = arguments.getLong("--timeout-s", 60) * 1000;
-        SchemaStore.Cache store = new SchemaStore.Cache();
-        SCHEMAS.forEach(store::addSchema);
-        BinaryMessageDecoder<GenericRecord> decoder =
-                new BinaryMessageDecoder<>(GenericData.get(), Observation.getClassSchema(), store);
+        // Each result read with its own writer's schema, found by the fingerprint in its header.
+        Map<Long, BinaryMessageDecoder<GenericRecord>> decoders = new HashMap<>();
+        for (Schema schema : SCHEMAS) {
+            decoders.put(
+                    SchemaNormalization.parsingFingerprint64(schema),
+                    new BinaryMessageDecoder<>(GenericData.get(), schema));
+        }
 
         long[] latencies = new long[1024];
         int count = 0;
@@ -78,7 +85,7 @@ public final class LatencyProbe {
                     if (seen++ < skip) {
                         continue;
                     }
-                    long eventTime = (Long) decoder.decode(record.value()).get("ts");
+                    long eventTime = eventTime(decoders, record.value());
                     if (count == latencies.length) {
                         latencies = Arrays.copyOf(latencies, count * 2);
                     }
@@ -92,6 +99,17 @@ public final class LatencyProbe {
                 "latency results=%d p50_ms=%d p99_ms=%d max_ms=%d%n",
                 count, percentile(sorted, 0.50), percentile(sorted, 0.99),
                 count == 0 ? -1 : sorted[count - 1]);
+    }
+
+    /** The {@code ts} of an Avro single-object value: header C3 01, then the fingerprint (LE). */
+    private static long eventTime(Map<Long, BinaryMessageDecoder<GenericRecord>> decoders, byte[] value)
+            throws IOException {
+        long fingerprint = ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        BinaryMessageDecoder<GenericRecord> decoder = decoders.get(fingerprint);
+        if (decoder == null) {
+            throw new IOException("a result of no known Quiver schema (fingerprint " + fingerprint + ")");
+        }
+        return (Long) decoder.decode(value).get("ts");
     }
 
     /** The nearest-rank percentile of sorted values, -1 for none. */
