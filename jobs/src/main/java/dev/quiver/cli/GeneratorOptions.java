@@ -38,6 +38,16 @@ final class GeneratorOptions {
      * @throws IllegalArgumentException if {@code --keys} or {@code dim} is not positive
      */
     SyntheticStreams streams(int dim, String namespace) {
-        return new SyntheticStreams(seed, keys, dim, namespace, System.currentTimeMillis());
+        return streams(dim, namespace, 0);
+    }
+
+    /**
+     * As {@link #streams(int, String)}, each observation with {@code features} uniform features.
+     *
+     * @throws IllegalArgumentException also if {@code features} is negative
+     */
+    SyntheticStreams streams(int dim, String namespace, int features) {
+        return new SyntheticStreams(
+                seed, keys, dim, namespace, System.currentTimeMillis(), features);
     }
 }

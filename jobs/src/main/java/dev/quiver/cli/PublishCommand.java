@@ -105,6 +105,15 @@ final class PublishCommand extends CommandWithOptionsInCode implements Callable<
             description = "Namespace of generated vectors and queries (default: ${DEFAULT-VALUE}).")
     String namespace;
 
+    @Option(
+            names = "--features",
+            paramLabel = "F",
+            defaultValue = "0",
+            description =
+                    "Features of each generated observation, uniform in [0, 1), for the score"
+                            + " job (default: ${DEFAULT-VALUE}).")
+    int features;
+
     @Override
     protected void addOptionsTo(CommandSpec command) {
         topic.addTo(command);
@@ -123,6 +132,10 @@ final class PublishCommand extends CommandWithOptionsInCode implements Callable<
         if (count != null && count < 0) {
             throw new ParameterException(
                     spec.commandLine(), "--generate must be at least 0, got " + count);
+        }
+        if (features < 0) {
+            throw new ParameterException(
+                    spec.commandLine(), "--features must be at least 0, got " + features);
         }
         // Bad client settings are bad usage, reported before the file is read.
         broker.bootstrap();
@@ -186,7 +199,7 @@ final class PublishCommand extends CommandWithOptionsInCode implements Callable<
     }
 
     private long publishGenerated(long count, String target) throws Exception {
-        LongFunction<SpecificRecord> records = type.generator(generator.streams(dim, namespace));
+        LongFunction<SpecificRecord> records = type.generator(generator.streams(dim, namespace, features));
         try (RecordSender sender =
                 new RecordSender(
                         KafkaClients.producer(broker), type, target, valueFormat)) {

@@ -473,40 +473,49 @@ class QuiverCliTest {
 
     @Test
     void generatedRecordsArePublished() {
-        String topic = "cli-generated";
-        Result published =
-                quiver(
-                        "publish",
-                        "--bootstrap",
-                        broker.bootstrapServers(),
-                        "--type",
-                        "vector",
-                        "--topic",
-                        topic,
-                        "--generate",
-                        "100",
-                        "--dim",
-                        "4");
-        assertThat(published.exit()).as(published.err()).isZero();
-        Result consumed =
-                quiver(
-                        "consume",
-                        "--bootstrap",
-                        broker.bootstrapServers(),
-                        "--topic",
-                        topic,
-                        "--from-beginning",
-                        "--max",
-                        "100",
-                        "--timeout",
-                        "20");
-        assertThat(consumed.outLines())
+        assertThat(publishGeneratedAndConsume("cli-generated", 100, "vector", "--dim", "4"))
                 .hasSize(100)
                 .allSatisfy(
                         line ->
                                 assertThat(line)
                                         .contains("\"namespace\":\"default\"")
                                         .contains("\"op\":\"UPSERT\""));
+    }
+
+    @Test
+    void generatedObservationsCarryTheFeaturesAsked() {
+        assertThat(
+                        publishGeneratedAndConsume(
+                                "cli-generated-features", 20, "observation", "--features", "3"))
+                .hasSize(20)
+                .allSatisfy(
+                        line ->
+                                assertThat(line)
+                                        .matches(".*\"features\":\\[[0-9.E-]+,[0-9.E-]+,[0-9.E-]+\\].*"));
+    }
+
+    /** Publishes {@code count} generated records of {@code type} and reads them back as NDJSON. */
+    private static List<String> publishGeneratedAndConsume(
+            String topic, int count, String type, String... options) {
+        List<String> publish = new ArrayList<>(List.of("publish", "--bootstrap"));
+        publish.addAll(List.of(broker.bootstrapServers(), "--type", type, "--topic", topic));
+        publish.addAll(List.of("--generate", String.valueOf(count)));
+        publish.addAll(List.of(options));
+        Result published = quiver(publish.toArray(String[]::new));
+        assertThat(published.exit()).as(published.err()).isZero();
+        String max = String.valueOf(count);
+        return quiver("consume", "--bootstrap", broker.bootstrapServers(), "--topic", topic,
+                        "--from-beginning", "--max", max, "--timeout", "20")
+                .outLines();
+    }
+
+    @Test
+    void negativeFeaturesAreBadUsage() {
+        Result result =
+                quiver("publish", "--bootstrap", broker.bootstrapServers(), "--type", "observation",
+                        "--generate", "1", "--features", "-1");
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("--features must be at least 0, got -1");
     }
 
     @Test
