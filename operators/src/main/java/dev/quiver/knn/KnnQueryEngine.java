@@ -11,8 +11,10 @@ import dev.quiver.compute.PlainJavaProvider;
  * queries of the batch. Results carry distances in the metric's reported unit, sorted by
  * (distance, id), and slots of the {@link PointSet} that {@link #answer} returns.
  *
- * <p>Unless the options always use the tree, the engine opens the options' compute backend when it
- * is made ({@code auto} chosen then), so {@link #backend()} names the backend that really runs.
+ * <p>Unless the options always use the tree, the engine chooses the options' compute backend when
+ * it is made ({@code auto} resolved then), so {@link #backend()} names the backend that runs, and
+ * opens it when a namespace first needs the brute force: a job whose namespaces are all answered
+ * by the tree never loads a native backend (ND4J alone takes about 200 MB of native memory).
  *
  * <pre>{@code
  * try (KnnQueryEngine engine = new KnnQueryEngine(options)) {
@@ -29,8 +31,9 @@ import dev.quiver.compute.PlainJavaProvider;
 public final class KnnQueryEngine implements AutoCloseable {
 
     private final MatchOptions options;
-    private final ComputeBackend backend;
-    private final BruteForceKnn bruteForce;
+    private final String chosenBackend;
+    private ComputeBackend backend;
+    private BruteForceKnn bruteForce;
     private float[] scratch = new float[0];
     private NeighborBuffer[] subOut = new NeighborBuffer[0];
     private int[] subIndex = new int[0];
@@ -43,13 +46,22 @@ public final class KnnQueryEngine implements AutoCloseable {
      */
     public KnnQueryEngine(MatchOptions options) {
         this.options = options;
-        if (options.search() != MatchOptions.Search.TREE) {
-            backend = ComputeBackends.byName(options.backend());
-            bruteForce = new BruteForceKnn(backend);
+        if (options.search() == MatchOptions.Search.TREE) {
+            chosenBackend = null;
         } else {
-            backend = null;
-            bruteForce = null;
+            String name = ComputeBackends.requireKnown(options.backend());
+            chosenBackend =
+                    ComputeBackends.AUTO.equals(name) ? ComputeBackends.autoChoice() : name;
         }
+    }
+
+    /** The brute force over the chosen backend, opened on first use. */
+    private BruteForceKnn bruteForce() {
+        if (bruteForce == null) {
+            backend = ComputeBackends.byName(chosenBackend);
+            bruteForce = new BruteForceKnn(backend);
+        }
+        return bruteForce;
     }
 
     /**
@@ -57,7 +69,10 @@ public final class KnnQueryEngine implements AutoCloseable {
      * the options always use the kd-tree, which is plain Java.
      */
     public String backend() {
-        return backend == null ? PlainJavaProvider.NAME : backend.distances().backend();
+        if (chosenBackend == null) {
+            return PlainJavaProvider.NAME;
+        }
+        return backend == null ? chosenBackend : backend.distances().backend();
     }
 
     /**
@@ -65,8 +80,9 @@ public final class KnnQueryEngine implements AutoCloseable {
      * when the brute force answers that dimension.
      */
     public LivePoints newLivePoints(int dimension) {
-        boolean blocks = bruteForce != null && options.usesBruteForce(dimension);
-        return new LivePoints(dimension, options.metric(), blocks ? backend.distances() : null);
+        boolean blocks = chosenBackend != null && options.usesBruteForce(dimension);
+        return new LivePoints(
+                dimension, options.metric(), blocks ? bruteForce().backend().distances() : null);
     }
 
     /**
@@ -160,7 +176,7 @@ public final class KnnQueryEngine implements AutoCloseable {
                 }
                 System.arraycopy(scratch, i * d, oneQuery, 0, d);
                 oneOut[0] = out[i];
-                bruteForce.radius(
+                bruteForce().radius(
                         oneQuery, 1, options.metric().toSquaredL2(batch.radius(i)), index, oneOut);
             } else {
                 if (nearest != i) {
@@ -175,7 +191,7 @@ public final class KnnQueryEngine implements AutoCloseable {
         if (nearest == 0) {
             return;
         }
-        bruteForce.knn(scratch, nearest, maxK, index, subOut);
+        bruteForce().knn(scratch, nearest, maxK, index, subOut);
         for (int j = 0; j < nearest; j++) {
             int i = subIndex[j];
             NeighborBuffer neighbors = out[i];
