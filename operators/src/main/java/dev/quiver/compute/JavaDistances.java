@@ -20,7 +20,7 @@ final class JavaDistances extends CheckedDistances {
 
     static final String NAME = "java";
 
-    private final NearestHeap heap = new NearestHeap();
+    private final NearestHeap heap = new NearestHeap(16);
 
     JavaDistances() {
         super(NAME);
@@ -50,13 +50,13 @@ final class JavaDistances extends CheckedDistances {
         int slotCount = block.slotCount();
         for (int i = 0; i < queries.count(); i++) {
             int q = queries.rowStart(i, d);
-            heap.start(k);
+            heap.start(k, NearestHeap.BY_SLOT);
             for (int slot = 0; slot < slotCount; slot++) {
                 if (block.isLive(slot)) {
-                    heap.offer(distance(queries.rows(), q, rows, slot * d, d), slot);
+                    heap.offer(slot, distance(queries.rows(), q, rows, slot * d, d));
                 }
             }
-            heap.drainTo(outDistances, outSlots, i * k);
+            heap.drainPadded(outSlots, outDistances, i * k);
         }
     }
 

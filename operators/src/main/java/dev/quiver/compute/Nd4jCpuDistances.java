@@ -69,7 +69,7 @@ final class Nd4jCpuDistances extends CheckedDistances {
         // fails when the backend is created rather than on the first batch.
         Nd4j.getBackend();
         for (int i = 0; i < QUERY_TILE; i++) {
-            heaps[i] = new NearestHeap();
+            heaps[i] = new NearestHeap(16);
         }
     }
 
@@ -134,7 +134,7 @@ final class Nd4jCpuDistances extends CheckedDistances {
                 queryMatrix = matrix(queryBuffer, queryCount, d);
             }
             for (int i = 0; i < queryCount; i++) {
-                heaps[i].start(k);
+                heaps[i].start(k, NearestHeap.BY_SLOT);
             }
             for (int s0 = 0; s0 < slotCount; s0 += SLOT_TILE) {
                 int tileSlots = Math.min(SLOT_TILE, slotCount - s0);
@@ -151,14 +151,14 @@ final class Nd4jCpuDistances extends CheckedDistances {
                         if (block.isLive(slot)) {
                             float distance = (queryNorm + points.norms[slot]) + productRow[row + j];
                             if (distance <= heap.bound()) {
-                                heap.offer(distance, slot);
+                                heap.offer(slot, distance);
                             }
                         }
                     }
                 }
             }
             for (int i = 0; i < queryCount; i++) {
-                heaps[i].drainTo(outDistances, outSlots, (q0 + i) * k);
+                heaps[i].drainPadded(outSlots, outDistances, (q0 + i) * k);
             }
         }
     }
