@@ -4,12 +4,10 @@ import java.util.Arrays;
 
 /**
  * The reference distances: plain loops over the direct formula {@code sum_k (q_k - x_k)^2}, summed
- * in dimension order into a {@code float} accumulator. This is bit for bit the arithmetic of {@code
- * dev.quiver.knn.SquaredL2.distance} (Java evaluates {@code float} expressions strictly, so the
- * same loop gives the same bits everywhere); it is repeated here rather than imported so the
- * compute package does not depend on the kernels that use it. Its blocks keep their rows in a
- * growing {@code float[]}. Allocates nothing per call once its heap has grown to the largest {@code
- * k}.
+ * in dimension order into a {@code float} accumulator: {@link SquaredL2#distance}, the one
+ * definition every kNN search path ranks by, so this kernel and the searches report the same bits.
+ * Its blocks keep their rows in a growing {@code float[]}. Allocates nothing per call once its heap
+ * has grown to the largest {@code k}.
  *
  * <p>Error: each term carries two roundings for the difference and its square, and the sum adds
  * {@code d - 1} more, so {@code |out - D| <= gamma_{d+2} D} plus {@code d/2 Float.MIN_VALUE} of
@@ -36,8 +34,8 @@ final class JavaDistances extends CheckedDistances {
             int q = queries.rowStart(i, dimension);
             int row = i * pointCount;
             for (int j = 0; j < pointCount; j++) {
-                out[row + j] =
-                        distance(queryRows, q, pointRows, points.rowStart(j, dimension), dimension);
+                int p = points.rowStart(j, dimension);
+                out[row + j] = SquaredL2.distance(queryRows, q, pointRows, p, dimension);
             }
         }
     }
@@ -53,20 +51,11 @@ final class JavaDistances extends CheckedDistances {
             heap.start(k, NearestHeap.BY_SLOT);
             for (int slot = 0; slot < slotCount; slot++) {
                 if (block.isLive(slot)) {
-                    heap.offer(slot, distance(queries.rows(), q, rows, slot * d, d));
+                    heap.offer(slot, SquaredL2.distance(queries.rows(), q, rows, slot * d, d));
                 }
             }
             heap.drainPadded(outSlots, outDistances, i * k);
         }
-    }
-
-    private static float distance(float[] a, int aOffset, float[] b, int bOffset, int d) {
-        float sum = 0f;
-        for (int k = 0; k < d; k++) {
-            float diff = a[aOffset + k] - b[bOffset + k];
-            sum += diff * diff;
-        }
-        return sum;
     }
 
     @Override

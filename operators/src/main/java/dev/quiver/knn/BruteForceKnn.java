@@ -4,6 +4,7 @@ import dev.quiver.compute.ComputeBackend;
 import dev.quiver.compute.DistanceKernel;
 import dev.quiver.compute.NearestHeap;
 import dev.quiver.compute.RowBlock;
+import dev.quiver.compute.SquaredL2;
 import dev.quiver.compute.SquaredNorms;
 
 /**

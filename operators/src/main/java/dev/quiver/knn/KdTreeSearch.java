@@ -1,6 +1,7 @@
 package dev.quiver.knn;
 
 import dev.quiver.compute.NearestHeap;
+import dev.quiver.compute.SquaredL2;
 import java.util.Arrays;
 
 /**

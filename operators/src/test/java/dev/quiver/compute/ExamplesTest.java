@@ -196,6 +196,13 @@ class ExamplesTest {
     }
 
     @Test
+    void squaredL2Example() {
+        float[] coords = {0f, 0f, 3f, 4f};
+        float sqDist = SquaredL2.distance(coords, 0, coords, 2, 2);
+        assertThat(sqDist).isEqualTo(25f);
+    }
+
+    @Test
     void squaredNormsExample() {
         double norm = SquaredNorms.of(new float[] {3f, 4f}, 0, 2);
         assertThat(norm).isEqualTo(25.0);

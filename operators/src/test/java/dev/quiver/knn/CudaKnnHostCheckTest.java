@@ -3,6 +3,7 @@ package dev.quiver.knn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quiver.compute.NearestHeap;
+import dev.quiver.compute.SquaredL2;
 import dev.quiver.compute.cuda.CudaHostCheck;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
