@@ -469,12 +469,8 @@ public final class ScoreFunction
         for (int i = 0; i < count; i++) {
             Waiting waiting = batch.get(i);
             long latencyNanos = System.nanoTime() - waiting.startNanos();
-            if (waiting.timestamp() == null) {
-                flushOutput.eraseTimestamp();
-            } else {
-                flushOutput.setAbsoluteTimestamp(waiting.timestamp());
-            }
-            flushOutput.collect(toScore(waiting.record(), i, latencyNanos / 1_000_000));
+            Score score = toScore(waiting.record(), i, latencyNanos / 1_000_000);
+            BatchedFunction.collectAt(flushOutput, waiting.timestamp(), score);
             metrics.eventOut(latencyNanos);
         }
         batch.clear();

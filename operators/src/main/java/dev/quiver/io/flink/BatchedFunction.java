@@ -30,4 +30,17 @@ public interface BatchedFunction<OUT> {
 
     /** Runs the kernel once over the waiting entries and emits their results in arrival order. */
     void flush();
+
+    /**
+     * Emits {@code result} through {@code out} with the stream timestamp of the record it answers,
+     * or none when that record had none: how every flush gives its results their timestamps.
+     */
+    static <OUT> void collectAt(TimestampedCollector<OUT> out, Long timestamp, OUT result) {
+        if (timestamp == null) {
+            out.eraseTimestamp();
+        } else {
+            out.setAbsoluteTimestamp(timestamp);
+        }
+        out.collect(result);
+    }
 }

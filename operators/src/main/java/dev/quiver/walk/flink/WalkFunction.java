@@ -413,12 +413,8 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
         for (int k = 0; k < end - first; k++) {
             Simulation s = batch.get(first + k);
             long latencyNanos = System.nanoTime() - s.arrivedNanos();
-            if (s.timestamp() == null) {
-                flushOutput.eraseTimestamp();
-            } else {
-                flushOutput.setAbsoluteTimestamp(s.timestamp());
-            }
-            flushOutput.collect(toSummary(s, k, latencyNanos / 1_000_000));
+            WalkSummary summary = toSummary(s, k, latencyNanos / 1_000_000);
+            BatchedFunction.collectAt(flushOutput, s.timestamp(), summary);
             metrics.eventOut(latencyNanos);
         }
     }
