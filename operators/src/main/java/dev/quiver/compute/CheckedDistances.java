@@ -5,12 +5,12 @@ package dev.quiver.compute;
  * #squaredDistances} and {@link #nearest}, made here before the kernel's own arithmetic so that
  * every backend rejects a bad call the same way and none can forget a check.
  */
-abstract class CheckedDistances implements DistanceKernel {
+abstract class CheckedDistances extends ReleasedOnce implements DistanceKernel {
 
     private final String backend;
-    private boolean closed;
 
     CheckedDistances(String backend) {
+        super("backend " + backend);
         this.backend = backend;
     }
 
@@ -64,22 +64,6 @@ abstract class CheckedDistances implements DistanceKernel {
     /** True when this kernel opened {@code block}. */
     abstract boolean owns(SlotBlock block);
 
-    /** Releases the kernel's own resources, once. */
-    abstract void release();
-
-    @Override
-    public final void close() {
-        if (!closed) {
-            closed = true;
-            release();
-        }
-    }
-
-    final void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("backend " + backend + " is closed");
-        }
-    }
 
     private SlotBlock ownBlock(PointBlock block) {
         if (!(block instanceof SlotBlock own) || !owns(own)) {
