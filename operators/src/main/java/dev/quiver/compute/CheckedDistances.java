@@ -61,12 +61,18 @@ abstract class CheckedDistances extends ReleasedOnce implements DistanceKernel {
     abstract void computeNearest(
             RowBlock queries, SlotBlock block, int k, float[] outDistances, int[] outSlots);
 
-    /** True when this kernel opened {@code block}. */
-    abstract boolean owns(SlotBlock block);
+    @Override
+    public final PointBlock openPointBlock(int dimension) {
+        checkOpen();
+        return newBlock(dimension);
+    }
+
+    /** A new empty block of this kernel's kind, opened by it. */
+    abstract SlotBlock newBlock(int dimension);
 
 
     private SlotBlock ownBlock(PointBlock block) {
-        if (!(block instanceof SlotBlock own) || !owns(own)) {
+        if (!(block instanceof SlotBlock own) || !own.openedBy(this)) {
             throw new IllegalArgumentException(
                     "the block was opened by another kernel than this " + backend + " one");
         }

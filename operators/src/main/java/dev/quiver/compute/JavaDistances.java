@@ -59,14 +59,8 @@ final class JavaDistances extends CheckedDistances {
     }
 
     @Override
-    public PointBlock openPointBlock(int dimension) {
-        checkOpen();
+    SlotBlock newBlock(int dimension) {
         return new HeapBlock(dimension, this);
-    }
-
-    @Override
-    boolean owns(SlotBlock block) {
-        return block instanceof HeapBlock heapBlock && heapBlock.kernel == this;
     }
 
     @Override
@@ -81,12 +75,10 @@ final class JavaDistances extends CheckedDistances {
 
     /** A block whose rows live in a Java array, slot-major. */
     private static final class HeapBlock extends SlotBlock {
-        private final JavaDistances kernel;
         private float[] rows = new float[0];
 
         HeapBlock(int dimension, JavaDistances kernel) {
-            super(dimension);
-            this.kernel = kernel;
+            super(dimension, kernel);
         }
 
         @Override

@@ -164,14 +164,8 @@ final class Nd4jCpuDistances extends CheckedDistances {
     }
 
     @Override
-    public PointBlock openPointBlock(int dimension) {
-        checkOpen();
+    SlotBlock newBlock(int dimension) {
         return new OffHeapBlock(dimension, this);
-    }
-
-    @Override
-    boolean owns(SlotBlock block) {
-        return block instanceof OffHeapBlock offHeap && offHeap.kernel == this;
     }
 
     @Override
@@ -210,14 +204,12 @@ final class Nd4jCpuDistances extends CheckedDistances {
 
     /** A block whose rows live in one off-heap ND4J buffer, slot-major. */
     private static final class OffHeapBlock extends SlotBlock {
-        private final Nd4jCpuDistances kernel;
         private DataBuffer buffer;
         private FloatBuffer floats;
         private float[] norms = new float[16];
 
         OffHeapBlock(int dimension, Nd4jCpuDistances kernel) {
-            super(dimension);
-            this.kernel = kernel;
+            super(dimension, kernel);
         }
 
         @Override

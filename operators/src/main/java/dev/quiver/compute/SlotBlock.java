@@ -10,17 +10,25 @@ import java.util.Arrays;
 abstract class SlotBlock extends ReleasedOnce implements PointBlock {
 
     private final int dimension;
+    private final CheckedDistances kernel;
     private boolean[] live = new boolean[16];
     private int slotCount;
     private int liveCount;
     private long version;
 
-    SlotBlock(int dimension) {
+    /** An empty block of {@code dimension}, opened by {@code kernel}. */
+    SlotBlock(int dimension, CheckedDistances kernel) {
         super("the point block");
         if (dimension < 1) {
             throw new IllegalArgumentException("dimension must be at least 1, got " + dimension);
         }
         this.dimension = dimension;
+        this.kernel = kernel;
+    }
+
+    /** True when {@code candidate} opened this block: the only kernel that may read it. */
+    final boolean openedBy(CheckedDistances candidate) {
+        return kernel == candidate;
     }
 
     @Override
