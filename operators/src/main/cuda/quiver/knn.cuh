@@ -1,5 +1,5 @@
 // Squared L2 distance and the top-k merge step of exact nearest-neighbour search, as
-// dev.quiver.knn.SquaredL2.distance and NeighborHeap / NeighborBuffer order them.
+// dev.quiver.compute.SquaredL2.distance and NearestHeap / NeighborBuffer order them.
 #pragma once
 
 #include "common.cuh"

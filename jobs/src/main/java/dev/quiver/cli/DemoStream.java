@@ -1,8 +1,8 @@
 package dev.quiver.cli;
 
+import dev.quiver.compute.SquaredL2;
 import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.Topics;
-import dev.quiver.knn.SquaredL2;
 import dev.quiver.schema.MatchResult;
 import dev.quiver.schema.Neighbor;
 import dev.quiver.schema.Observation;

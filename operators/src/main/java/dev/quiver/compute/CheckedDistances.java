@@ -5,12 +5,12 @@ package dev.quiver.compute;
  * #squaredDistances} and {@link #nearest}, made here before the kernel's own arithmetic so that
  * every backend rejects a bad call the same way and none can forget a check.
  */
-abstract class CheckedDistances implements DistanceKernel {
+abstract class CheckedDistances extends ReleasedOnce implements DistanceKernel {
 
     private final String backend;
-    private boolean closed;
 
     CheckedDistances(String backend) {
+        super("backend " + backend);
         this.backend = backend;
     }
 
@@ -61,28 +61,18 @@ abstract class CheckedDistances implements DistanceKernel {
     abstract void computeNearest(
             RowBlock queries, SlotBlock block, int k, float[] outDistances, int[] outSlots);
 
-    /** True when this kernel opened {@code block}. */
-    abstract boolean owns(SlotBlock block);
-
-    /** Releases the kernel's own resources, once. */
-    abstract void release();
-
     @Override
-    public final void close() {
-        if (!closed) {
-            closed = true;
-            release();
-        }
+    public final PointBlock openPointBlock(int dimension) {
+        checkOpen();
+        return newBlock(dimension);
     }
 
-    final void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("backend " + backend + " is closed");
-        }
-    }
+    /** A new empty block of this kernel's kind, opened by it. */
+    abstract SlotBlock newBlock(int dimension);
+
 
     private SlotBlock ownBlock(PointBlock block) {
-        if (!(block instanceof SlotBlock own) || !owns(own)) {
+        if (!(block instanceof SlotBlock own) || !own.openedBy(this)) {
             throw new IllegalArgumentException(
                     "the block was opened by another kernel than this " + backend + " one");
         }

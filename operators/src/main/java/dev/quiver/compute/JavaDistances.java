@@ -4,12 +4,10 @@ import java.util.Arrays;
 
 /**
  * The reference distances: plain loops over the direct formula {@code sum_k (q_k - x_k)^2}, summed
- * in dimension order into a {@code float} accumulator. This is bit for bit the arithmetic of {@code
- * dev.quiver.knn.SquaredL2.distance} (Java evaluates {@code float} expressions strictly, so the
- * same loop gives the same bits everywhere); it is repeated here rather than imported so the
- * compute package does not depend on the kernels that use it. Its blocks keep their rows in a
- * growing {@code float[]}. Allocates nothing per call once its heap has grown to the largest {@code
- * k}.
+ * in dimension order into a {@code float} accumulator: {@link SquaredL2#distance}, the one
+ * definition every kNN search path ranks by, so this kernel and the searches report the same bits.
+ * Its blocks keep their rows in a growing {@code float[]}. Allocates nothing per call once its heap
+ * has grown to the largest {@code k}.
  *
  * <p>Error: each term carries two roundings for the difference and its square, and the sum adds
  * {@code d - 1} more, so {@code |out - D| <= gamma_{d+2} D} plus {@code d/2 Float.MIN_VALUE} of
@@ -20,7 +18,7 @@ final class JavaDistances extends CheckedDistances {
 
     static final String NAME = "java";
 
-    private final NearestHeap heap = new NearestHeap();
+    private final NearestHeap heap = new NearestHeap(16);
 
     JavaDistances() {
         super(NAME);
@@ -36,8 +34,8 @@ final class JavaDistances extends CheckedDistances {
             int q = queries.rowStart(i, dimension);
             int row = i * pointCount;
             for (int j = 0; j < pointCount; j++) {
-                out[row + j] =
-                        distance(queryRows, q, pointRows, points.rowStart(j, dimension), dimension);
+                int p = points.rowStart(j, dimension);
+                out[row + j] = SquaredL2.distance(queryRows, q, pointRows, p, dimension);
             }
         }
     }
@@ -50,34 +48,19 @@ final class JavaDistances extends CheckedDistances {
         int slotCount = block.slotCount();
         for (int i = 0; i < queries.count(); i++) {
             int q = queries.rowStart(i, d);
-            heap.start(k);
+            heap.start(k, NearestHeap.BY_SLOT);
             for (int slot = 0; slot < slotCount; slot++) {
                 if (block.isLive(slot)) {
-                    heap.offer(distance(queries.rows(), q, rows, slot * d, d), slot);
+                    heap.offer(slot, SquaredL2.distance(queries.rows(), q, rows, slot * d, d));
                 }
             }
-            heap.drainTo(outDistances, outSlots, i * k);
+            heap.drainPadded(outSlots, outDistances, i * k);
         }
-    }
-
-    private static float distance(float[] a, int aOffset, float[] b, int bOffset, int d) {
-        float sum = 0f;
-        for (int k = 0; k < d; k++) {
-            float diff = a[aOffset + k] - b[bOffset + k];
-            sum += diff * diff;
-        }
-        return sum;
     }
 
     @Override
-    public PointBlock openPointBlock(int dimension) {
-        checkOpen();
+    SlotBlock newBlock(int dimension) {
         return new HeapBlock(dimension, this);
-    }
-
-    @Override
-    boolean owns(SlotBlock block) {
-        return block instanceof HeapBlock heapBlock && heapBlock.kernel == this;
     }
 
     @Override
@@ -92,12 +75,10 @@ final class JavaDistances extends CheckedDistances {
 
     /** A block whose rows live in a Java array, slot-major. */
     private static final class HeapBlock extends SlotBlock {
-        private final JavaDistances kernel;
         private float[] rows = new float[0];
 
         HeapBlock(int dimension, JavaDistances kernel) {
-            super(dimension);
-            this.kernel = kernel;
+            super(dimension, kernel);
         }
 
         @Override

@@ -69,7 +69,7 @@ final class Nd4jCpuDistances extends CheckedDistances {
         // fails when the backend is created rather than on the first batch.
         Nd4j.getBackend();
         for (int i = 0; i < QUERY_TILE; i++) {
-            heaps[i] = new NearestHeap();
+            heaps[i] = new NearestHeap(16);
         }
     }
 
@@ -134,7 +134,7 @@ final class Nd4jCpuDistances extends CheckedDistances {
                 queryMatrix = matrix(queryBuffer, queryCount, d);
             }
             for (int i = 0; i < queryCount; i++) {
-                heaps[i].start(k);
+                heaps[i].start(k, NearestHeap.BY_SLOT);
             }
             for (int s0 = 0; s0 < slotCount; s0 += SLOT_TILE) {
                 int tileSlots = Math.min(SLOT_TILE, slotCount - s0);
@@ -151,27 +151,21 @@ final class Nd4jCpuDistances extends CheckedDistances {
                         if (block.isLive(slot)) {
                             float distance = (queryNorm + points.norms[slot]) + productRow[row + j];
                             if (distance <= heap.bound()) {
-                                heap.offer(distance, slot);
+                                heap.offer(slot, distance);
                             }
                         }
                     }
                 }
             }
             for (int i = 0; i < queryCount; i++) {
-                heaps[i].drainTo(outDistances, outSlots, (q0 + i) * k);
+                heaps[i].drainPadded(outSlots, outDistances, (q0 + i) * k);
             }
         }
     }
 
     @Override
-    public PointBlock openPointBlock(int dimension) {
-        checkOpen();
+    SlotBlock newBlock(int dimension) {
         return new OffHeapBlock(dimension, this);
-    }
-
-    @Override
-    boolean owns(SlotBlock block) {
-        return block instanceof OffHeapBlock offHeap && offHeap.kernel == this;
     }
 
     @Override
@@ -210,14 +204,12 @@ final class Nd4jCpuDistances extends CheckedDistances {
 
     /** A block whose rows live in one off-heap ND4J buffer, slot-major. */
     private static final class OffHeapBlock extends SlotBlock {
-        private final Nd4jCpuDistances kernel;
         private DataBuffer buffer;
         private FloatBuffer floats;
         private float[] norms = new float[16];
 
         OffHeapBlock(int dimension, Nd4jCpuDistances kernel) {
-            super(dimension);
-            this.kernel = kernel;
+            super(dimension, kernel);
         }
 
         @Override

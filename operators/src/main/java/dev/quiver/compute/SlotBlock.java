@@ -7,20 +7,28 @@ import java.util.Arrays;
  * a compaction. A subclass stores the rows ({@link #store}, {@link #move}) where its backend wants
  * them, growing its storage by doubling so appends cost amortised {@code O(d)} per row.
  */
-abstract class SlotBlock implements PointBlock {
+abstract class SlotBlock extends ReleasedOnce implements PointBlock {
 
     private final int dimension;
+    private final CheckedDistances kernel;
     private boolean[] live = new boolean[16];
     private int slotCount;
     private int liveCount;
     private long version;
-    private boolean closed;
 
-    SlotBlock(int dimension) {
+    /** An empty block of {@code dimension}, opened by {@code kernel}. */
+    SlotBlock(int dimension, CheckedDistances kernel) {
+        super("the point block");
         if (dimension < 1) {
             throw new IllegalArgumentException("dimension must be at least 1, got " + dimension);
         }
         this.dimension = dimension;
+        this.kernel = kernel;
+    }
+
+    /** True when {@code candidate} opened this block: the only kernel that may read it. */
+    final boolean openedBy(CheckedDistances candidate) {
+        return kernel == candidate;
     }
 
     @Override
@@ -102,26 +110,9 @@ abstract class SlotBlock implements PointBlock {
         return moved;
     }
 
-    @Override
-    public final void close() {
-        if (!closed) {
-            closed = true;
-            release();
-        }
-    }
-
-    final void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("the point block is closed");
-        }
-    }
-
     /** Stores {@code count} rows from {@code rows[offset ...]} at slots {@code first ...}. */
     abstract void store(float[] rows, int offset, int count, int first);
 
     /** Copies the row of slot {@code from} to slot {@code to < from}. */
     abstract void move(int from, int to);
-
-    /** Releases the storage, once. */
-    abstract void release();
 }

@@ -1,11 +1,13 @@
 package dev.quiver.knn;
 
+import dev.quiver.compute.NearestHeap;
+
 /**
  * Approximate kNN of a {@link KdTreeIndex} by best-bin-first search (Beis and Lowe 1997): descend
  * to the query's leaf, queueing every branch not taken with the squared distance from the query to
  * its cell, then keep taking the closest queued branch until {@code maxChecks} live points have
  * been examined or no queued branch can hold a better point. Candidates are ranked in the same
- * {@link NeighborHeap} as the exact search, so with a budget of every point the answer is exact.
+ * {@link NearestHeap} as the exact search, so with a budget of every point the answer is exact.
  */
 final class BestBinFirstSearch extends KdTreeSearch {
 
@@ -55,6 +57,6 @@ final class BestBinFirstSearch extends KdTreeSearch {
             }
         }
         unbind();
-        heap.drainTo(out);
+        out.drain(heap);
     }
 }

@@ -2,7 +2,9 @@ package dev.quiver.knn;
 
 import dev.quiver.compute.ComputeBackend;
 import dev.quiver.compute.DistanceKernel;
+import dev.quiver.compute.NearestHeap;
 import dev.quiver.compute.RowBlock;
+import dev.quiver.compute.SquaredL2;
 import dev.quiver.compute.SquaredNorms;
 
 /**
@@ -32,7 +34,7 @@ final class BlockKnn {
 
     private final DistanceKernel distances;
     private final int queryBlock;
-    private final NeighborHeap[] heaps;
+    private final NearestHeap[] heaps;
     private final double[] queryErrorTerms;
     private final int[] pending;
     private float[] gathered = new float[0];
@@ -42,9 +44,9 @@ final class BlockKnn {
     BlockKnn(DistanceKernel distances, int queryBlock) {
         this.distances = distances;
         this.queryBlock = queryBlock;
-        heaps = new NeighborHeap[queryBlock];
+        heaps = new NearestHeap[queryBlock];
         for (int i = 0; i < queryBlock; i++) {
-            heaps[i] = new NeighborHeap(16);
+            heaps[i] = new NearestHeap(16);
         }
         queryErrorTerms = new double[queryBlock];
         pending = new int[queryBlock];
@@ -109,7 +111,7 @@ final class BlockKnn {
                 for (int p = 0; p < pendingCount; p++) {
                     int i = pending[p];
                     NeighborBuffer buffer = out[q0 + i];
-                    NeighborHeap heap = heaps[i];
+                    NearestHeap heap = heaps[i];
                     buffer.clear();
                     if (!radius) {
                         heap.start(Math.min(k, live), points);
@@ -138,7 +140,7 @@ final class BlockKnn {
                     }
                     if (proven) {
                         if (!radius) {
-                            heap.drainTo(buffer);
+                            buffer.drain(heap);
                         }
                     } else {
                         pending[stillPending++] = i;
@@ -182,7 +184,7 @@ final class BlockKnn {
             float sqRadius,
             BlockPoints points,
             NeighborBuffer[] out,
-            NeighborHeap heap) {
+            NearestHeap heap) {
         int d = points.dimension();
         NeighborBuffer buffer = out[q];
         buffer.clear();
@@ -203,7 +205,7 @@ final class BlockKnn {
             }
         }
         if (k > 0) {
-            heap.drainTo(buffer);
+            buffer.drain(heap);
         }
     }
 }

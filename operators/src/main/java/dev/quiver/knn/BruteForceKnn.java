@@ -2,7 +2,9 @@ package dev.quiver.knn;
 
 import dev.quiver.compute.ComputeBackend;
 import dev.quiver.compute.DistanceKernel;
+import dev.quiver.compute.NearestHeap;
 import dev.quiver.compute.RowBlock;
+import dev.quiver.compute.SquaredL2;
 import dev.quiver.compute.SquaredNorms;
 
 /**
@@ -80,7 +82,7 @@ public final class BruteForceKnn {
     private final double[] queryThresholds;
 
     /** The k best so far of each query of a block, kept across its point blocks. */
-    private final NeighborHeap[] heaps;
+    private final NearestHeap[] heaps;
 
     private float[] gathered = new float[0];
 
@@ -105,9 +107,9 @@ public final class BruteForceKnn {
         pointErrorTerms = new double[pointBlock];
         queryErrorTerms = new double[queryBlock];
         queryThresholds = new double[queryBlock];
-        heaps = new NeighborHeap[queryBlock];
+        heaps = new NearestHeap[queryBlock];
         for (int i = 0; i < queryBlock; i++) {
-            heaps[i] = new NeighborHeap(16);
+            heaps[i] = new NearestHeap(16);
         }
     }
 
@@ -258,7 +260,7 @@ public final class BruteForceKnn {
 
                 for (int i = 0; i < queryCount; i++) {
                     NeighborBuffer buffer = out[q0 + i];
-                    NeighborHeap heap = heaps[i];
+                    NearestHeap heap = heaps[i];
                     int queryOffset = (q0 + i) * d;
                     int row = i * liveCount;
                     double threshold = queryThresholds[i];
@@ -293,7 +295,7 @@ public final class BruteForceKnn {
             }
             if (!radius) {
                 for (int i = 0; i < queryCount; i++) {
-                    heaps[i].drainTo(out[q0 + i]);
+                    out[q0 + i].drain(heaps[i]);
                 }
             }
         }

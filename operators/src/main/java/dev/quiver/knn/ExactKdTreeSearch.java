@@ -1,5 +1,6 @@
 package dev.quiver.knn;
 
+import dev.quiver.compute.NearestHeap;
 import java.util.Arrays;
 
 /**
@@ -37,7 +38,7 @@ final class ExactKdTreeSearch extends KdTreeSearch {
         startKnn(k);
         reach = Float.POSITIVE_INFINITY;
         walk();
-        heap.drainTo(out);
+        out.drain(heap);
     }
 
     /** Every live point within {@code sqRadius} of the query, into {@code out}, unordered. */
@@ -107,7 +108,7 @@ final class ExactKdTreeSearch extends KdTreeSearch {
             }
             return;
         }
-        NeighborHeap kept = heap;
+        NearestHeap kept = heap;
         for (int slot = bucket[node]; slot < end; slot++) {
             if (live[slot]) {
                 float d = sqDistance(slot);

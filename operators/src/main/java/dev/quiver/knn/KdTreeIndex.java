@@ -1,5 +1,6 @@
 package dev.quiver.knn;
 
+import dev.quiver.compute.NearestHeap;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -62,7 +63,7 @@ import java.util.Objects;
  * {@code KdTreeRebuilder} with {@code MedianCut} (balanced builds, rebuilds and leaf splits),
  * {@code KdTreeUpdater} with {@code RebuildCriteria} (inserts, tombstones and which node to
  * rebuild), {@code ExactKdTreeSearch} and {@code BestBinFirstSearch} with {@code BranchQueue}
- * (queries, ranking in a {@code NeighborHeap}), and {@code KdTreeInvariants} (structural checks for
+ * (queries, ranking in a {@code NearestHeap}), and {@code KdTreeInvariants} (structural checks for
  * tests).
  *
  * <pre>{@code

@@ -1,5 +1,7 @@
 package dev.quiver.knn;
 
+import dev.quiver.compute.NearestHeap;
+import dev.quiver.compute.SquaredL2;
 import java.util.Arrays;
 
 /**
@@ -23,7 +25,7 @@ abstract class KdTreeSearch {
     /** Per-axis squared distance from the query to the current cell. */
     final float[] offsets;
 
-    final NeighborHeap heap = new NeighborHeap(KdTreeStore.MIN_CAPACITY);
+    final NearestHeap heap = new NearestHeap(KdTreeStore.MIN_CAPACITY);
 
     /** Ranks ties by id. */
     private final PointSet points;

@@ -1,5 +1,6 @@
 package dev.quiver.knn;
 
+import dev.quiver.compute.NearestHeap;
 import java.util.Arrays;
 
 /**
@@ -58,16 +59,15 @@ public final class NeighborBuffer {
         distances[i] = distance;
     }
 
-    /** Replaces the contents with the first {@code n} of the parallel arrays given. */
-    void replaceWith(int[] newSlots, float[] newDistances, int n) {
+    /** Replaces the contents with the neighbours of {@code heap}, nearest first, emptying it. */
+    void drain(NearestHeap heap) {
+        int n = heap.size();
         if (slots.length < n) {
             int capacity = Math.max(n, slots.length * 2);
             slots = new int[capacity];
             distances = new float[capacity];
         }
-        System.arraycopy(newSlots, 0, slots, 0, n);
-        System.arraycopy(newDistances, 0, distances, 0, n);
-        size = n;
+        size = heap.drainTo(slots, distances, 0);
     }
 
     /** Keeps the first {@code newSize} neighbours. */
@@ -106,7 +106,7 @@ public final class NeighborBuffer {
         if (size <= INSERTION_SORT_MAX) {
             insertionSort(points);
         } else {
-            NeighborHeap.heapSort(points, slots, distances, size);
+            NearestHeap.sort(points, slots, distances, size);
         }
     }
 
@@ -131,10 +131,7 @@ public final class NeighborBuffer {
      */
     public static boolean comesAfter(
             PointSet points, int slotA, float distanceA, int slotB, float distanceB) {
-        if (distanceA != distanceB) {
-            return distanceA > distanceB;
-        }
-        return points.id(slotA).compareTo(points.id(slotB)) > 0;
+        return NearestHeap.comesAfter(points, slotA, distanceA, slotB, distanceB);
     }
 
     private void checkIndex(int i) {

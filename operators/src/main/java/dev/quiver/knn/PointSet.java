@@ -1,10 +1,13 @@
 package dev.quiver.knn;
 
+import dev.quiver.compute.NearestHeap;
+
 /**
  * Read access to a set of indexed points stored in one flat, slot-major {@code float[]}: the
  * adaptor through which search paths (the kd-tree, the batched brute force) read points without
  * owning their layout. Slots may be dead (deleted and not yet reclaimed, or never filled); readers
- * skip them.
+ * skip them. Its {@link #slotAfter} ranks points at equal distance by id, the tie order every
+ * search hands the shared {@link NearestHeap}.
  *
  * <pre>{@code
  * float[] coords = points.coordinates();
@@ -15,7 +18,7 @@ package dev.quiver.knn;
  * }
  * }</pre>
  */
-public interface PointSet {
+public interface PointSet extends NearestHeap.Ties {
 
     /** Components per point. */
     int dimension();
@@ -41,4 +44,10 @@ public interface PointSet {
      * are broken by this id.
      */
     String id(int slot);
+
+    /** Ranks by id: {@code slotA} after {@code slotB} when its id is larger (ids are unique). */
+    @Override
+    default boolean slotAfter(int slotA, int slotB) {
+        return id(slotA).compareTo(id(slotB)) > 0;
+    }
 }

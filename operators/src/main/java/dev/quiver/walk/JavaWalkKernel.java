@@ -47,13 +47,7 @@ public final class JavaWalkKernel implements WalkKernel {
             double[] starts,
             int count,
             WalkTallies out) {
-        if (count < 0
-                || keyHashes.length < count
-                || sequences.length < count
-                || starts.length < count) {
-            throw new IllegalArgumentException(
-                    "every array must hold count = " + count + " simulations");
-        }
+        JavaWalkSimulator.checkCount(count, keyHashes.length, sequences.length, starts.length);
         WalkSpec spec = specOf(law);
         JavaWalkSimulator sim = simulatorFor(law.maxMemoryBytes());
         double[] probabilities = out.quantileProbabilities();

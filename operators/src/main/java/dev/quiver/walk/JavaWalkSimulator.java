@@ -71,14 +71,7 @@ public final class JavaWalkSimulator implements WalkSimulator {
             double[] starts,
             int count,
             WalkResult[] out) {
-        if (count < 0
-                || keyHashes.length < count
-                || sequences.length < count
-                || starts.length < count
-                || out.length < count) {
-            throw new IllegalArgumentException(
-                    "every array must hold count = " + count + " simulations");
-        }
+        checkCount(count, keyHashes.length, sequences.length, starts.length, out.length);
         for (int i = 0; i < count; i++) {
             if (!Double.isFinite(starts[i])) {
                 throw new IllegalArgumentException(
@@ -88,6 +81,21 @@ public final class JavaWalkSimulator implements WalkSimulator {
         boolean inPasses = WalkMemory.runsInPasses(spec, maxMemoryBytes);
         for (int i = 0; i < count; i++) {
             simulateOne(spec, seed, keyHashes[i], sequences[i], starts[i], inPasses, out[i]);
+        }
+    }
+
+    /**
+     * The check of every simulate call, this one's and {@link JavaWalkKernel}'s: {@code count} is
+     * not negative and each array, of the {@code lengths} given, holds {@code count} simulations.
+     */
+    static void checkCount(int count, int... lengths) {
+        boolean fits = count >= 0;
+        for (int length : lengths) {
+            fits &= length >= count;
+        }
+        if (!fits) {
+            throw new IllegalArgumentException(
+                    "every array must hold count = " + count + " simulations");
         }
     }
 

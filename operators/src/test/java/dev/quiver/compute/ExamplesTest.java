@@ -181,6 +181,28 @@ class ExamplesTest {
     }
 
     @Test
+    void nearestHeapExample() {
+        NearestHeap heap = new NearestHeap(4);
+        heap.start(2, NearestHeap.BY_SLOT);
+        heap.offer(7, 3f);
+        heap.offer(4, 1f);
+        heap.offer(9, 1f);
+        int[] slots = new int[2];
+        float[] distances = new float[2];
+        int n = heap.drainTo(slots, distances, 0);
+        assertThat(n).isEqualTo(2);
+        assertThat(slots).containsExactly(4, 9);
+        assertThat(distances).containsExactly(1f, 1f);
+    }
+
+    @Test
+    void squaredL2Example() {
+        float[] coords = {0f, 0f, 3f, 4f};
+        float sqDist = SquaredL2.distance(coords, 0, coords, 2, 2);
+        assertThat(sqDist).isEqualTo(25f);
+    }
+
+    @Test
     void squaredNormsExample() {
         double norm = SquaredNorms.of(new float[] {3f, 4f}, 0, 2);
         assertThat(norm).isEqualTo(25.0);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quiver.compute.ComputeBackend;
 import dev.quiver.compute.ComputeBackends;
+import dev.quiver.compute.SquaredL2;
 
 import org.junit.jupiter.api.Test;
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quiver.compute.ComputeBackend;
 import dev.quiver.compute.ComputeBackends;
 import dev.quiver.compute.RowBlock;
+import dev.quiver.compute.SquaredL2;
 import dev.quiver.knn.TestPoints.Neighbor;
 
 import org.junit.jupiter.api.AfterAll;

@@ -2,18 +2,18 @@ package dev.quiver.knn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quiver.compute.NearestHeap;
+import dev.quiver.compute.SquaredL2;
 import dev.quiver.compute.cuda.CudaHostCheck;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The CUDA kernels' squared distance and top-k merge step (operators/src/main/cuda/quiver/knn.cuh),
  * run on the host by {@code host_check}, against the Java kernels bit for bit: {@link
- * SquaredL2#distance} on random pairs, and {@link NeighborHeap}'s k best by (distance, id) on
+ * SquaredL2#distance} on random pairs, and {@link NearestHeap}'s k best by (distance, id) on
  * offer sequences full of tied distances.
  */
 class CudaKnnHostCheckTest {
@@ -81,7 +81,7 @@ class CudaKnnHostCheckTest {
         int[][] expectedSlots = new int[ks.length * 4][];
         float[][] expectedDistances = new float[ks.length * 4][];
         int sequence = 0;
-        NeighborHeap heap = new NeighborHeap(1);
+        NearestHeap heap = new NearestHeap(1);
         NeighborBuffer buffer = new NeighborBuffer(1);
         for (int k : ks) {
             for (int repeat = 0; repeat < 4; repeat++) {
@@ -97,7 +97,7 @@ class CudaKnnHostCheckTest {
                     heap.offer(s, distance);
                     in.putFloat(distance).putLong(rank[s]);
                 }
-                heap.drainTo(buffer);
+                buffer.drain(heap);
                 expectedSlots[sequence] = new int[buffer.size()];
                 expectedDistances[sequence] = new float[buffer.size()];
                 for (int i = 0; i < buffer.size(); i++) {

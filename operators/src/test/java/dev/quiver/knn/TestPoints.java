@@ -1,5 +1,7 @@
 package dev.quiver.knn;
 
+import dev.quiver.compute.SquaredL2;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

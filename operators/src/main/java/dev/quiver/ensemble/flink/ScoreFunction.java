@@ -450,17 +450,13 @@ public final class ScoreFunction
     }
 
     @Override
-    public long flushDueAtMs() {
-        return batch.dueAtMs();
+    public MicroBatch<?> waiting() {
+        return batch;
     }
 
     /** Scores the waiting rows in one call, with the model they arrived under, in arrival order. */
     @Override
-    public void flush() {
-        int count = batch.size();
-        if (count == 0) {
-            return;
-        }
+    public void flushWaiting(int count) {
         if (buffer.rowCapacity() < count) {
             buffer = model.newBuffer(Math.max(count, Math.min(batchPolicy.size(), 2 * count)));
         }
@@ -469,15 +465,10 @@ public final class ScoreFunction
         for (int i = 0; i < count; i++) {
             Waiting waiting = batch.get(i);
             long latencyNanos = System.nanoTime() - waiting.startNanos();
-            if (waiting.timestamp() == null) {
-                flushOutput.eraseTimestamp();
-            } else {
-                flushOutput.setAbsoluteTimestamp(waiting.timestamp());
-            }
-            flushOutput.collect(toScore(waiting.record(), i, latencyNanos / 1_000_000));
+            Score score = toScore(waiting.record(), i, latencyNanos / 1_000_000);
+            BatchedFunction.collectAt(flushOutput, waiting.timestamp(), score);
             metrics.eventOut(latencyNanos);
         }
-        batch.clear();
     }
 
     private static EnsembleModel load(ModelUpdate update) {

@@ -23,6 +23,7 @@ final class BatchFlusher<OUT> {
 
     private final BatchedFunction<OUT> function;
     private final ProcessingTimeService time;
+    private final Output<StreamRecord<OUT>> flushingOutput;
     private long timerAtMs = Long.MAX_VALUE;
 
     /**
@@ -35,12 +36,23 @@ final class BatchFlusher<OUT> {
             ProcessingTimeService time) {
         this.function = function;
         this.time = time;
+        this.flushingOutput = new FlushBeforeWatermarks<>(output, function);
         function.openBatch(new TimestampedCollector<>(output), time::getCurrentProcessingTime);
     }
 
-    /** {@code output}, flushing the function before it forwards a watermark. */
-    Output<StreamRecord<OUT>> flushingBeforeWatermarks(Output<StreamRecord<OUT>> output) {
-        return new FlushBeforeWatermarks<>(output, function);
+    /**
+     * The flusher of an operator's user function, which its constructor bound to be a {@link
+     * BatchedFunction} of {@code OUT}: what both micro-batch operators build in {@code open()}.
+     */
+    @SuppressWarnings("unchecked")
+    static <OUT> BatchFlusher<OUT> ofUserFunction(
+            Object userFunction, Output<StreamRecord<OUT>> output, ProcessingTimeService time) {
+        return new BatchFlusher<>((BatchedFunction<OUT>) userFunction, output, time);
+    }
+
+    /** The operator's output, flushing the function before it forwards a watermark. */
+    Output<StreamRecord<OUT>> flushingOutput() {
+        return flushingOutput;
     }
 
     /** Emits every waiting result. */

@@ -25,9 +25,42 @@ public interface BatchedFunction<OUT> {
      */
     void openBatch(TimestampedCollector<OUT> out, LongSupplier processingTimeMs);
 
-    /** The processing time at which the oldest waiting entry is due; MAX_VALUE if none waits. */
-    long flushDueAtMs();
+    /** The entries waiting for the next kernel call; the function adds to it, a flush empties it. */
+    MicroBatch<?> waiting();
 
-    /** Runs the kernel once over the waiting entries and emits their results in arrival order. */
-    void flush();
+    /** The processing time at which the oldest waiting entry is due; MAX_VALUE if none waits. */
+    default long flushDueAtMs() {
+        return waiting().dueAtMs();
+    }
+
+    /**
+     * Runs the kernel once over the waiting entries, if any, emits their results in arrival order
+     * ({@link #flushWaiting}), and empties the batch.
+     */
+    default void flush() {
+        MicroBatch<?> batch = waiting();
+        if (!batch.isEmpty()) {
+            flushWaiting(batch.size());
+            batch.clear();
+        }
+    }
+
+    /**
+     * Runs the kernel once over the {@code count >= 1} waiting entries and emits their results in
+     * arrival order; {@link #flush} empties the batch afterwards.
+     */
+    void flushWaiting(int count);
+
+    /**
+     * Emits {@code result} through {@code out} with the stream timestamp of the record it answers,
+     * or none when that record had none: how every flush gives its results their timestamps.
+     */
+    static <OUT> void collectAt(TimestampedCollector<OUT> out, Long timestamp, OUT result) {
+        if (timestamp == null) {
+            out.eraseTimestamp();
+        } else {
+            out.setAbsoluteTimestamp(timestamp);
+        }
+        out.collect(result);
+    }
 }

@@ -44,14 +44,9 @@ public final class MicroBatchBroadcastOperator<IN1, IN2, OUT>
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void open() throws Exception {
-        flusher =
-                new BatchFlusher<>(
-                        (BatchedFunction<OUT>) getUserFunction(),
-                        output,
-                        getProcessingTimeService());
-        output = flusher.flushingBeforeWatermarks(output);
+        flusher = BatchFlusher.ofUserFunction(getUserFunction(), output, getProcessingTimeService());
+        output = flusher.flushingOutput();
         super.open();
     }
 

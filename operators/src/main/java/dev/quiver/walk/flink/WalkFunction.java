@@ -354,8 +354,8 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
     }
 
     @Override
-    public long flushDueAtMs() {
-        return batch.dueAtMs();
+    public MicroBatch<?> waiting() {
+        return batch;
     }
 
     /**
@@ -364,11 +364,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
      * consecutive, so emitting each run's summaries after its call keeps that order.
      */
     @Override
-    public void flush() {
-        int count = batch.size();
-        if (count == 0) {
-            return;
-        }
+    public void flushWaiting(int count) {
         ensureCapacity(count);
         int first = 0;
         while (first < count) {
@@ -381,7 +377,6 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
             emit(first, end);
             first = end;
         }
-        batch.clear();
     }
 
     /**
@@ -413,12 +408,8 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
         for (int k = 0; k < end - first; k++) {
             Simulation s = batch.get(first + k);
             long latencyNanos = System.nanoTime() - s.arrivedNanos();
-            if (s.timestamp() == null) {
-                flushOutput.eraseTimestamp();
-            } else {
-                flushOutput.setAbsoluteTimestamp(s.timestamp());
-            }
-            flushOutput.collect(toSummary(s, k, latencyNanos / 1_000_000));
+            WalkSummary summary = toSummary(s, k, latencyNanos / 1_000_000);
+            BatchedFunction.collectAt(flushOutput, s.timestamp(), summary);
             metrics.eventOut(latencyNanos);
         }
     }

@@ -190,21 +190,17 @@ class MicroBatchOperatorsTest {
         }
 
         @Override
-        public long flushDueAtMs() {
-            return batch.dueAtMs();
+        public MicroBatch<?> waiting() {
+            return batch;
         }
 
         @Override
-        public void flush() {
-            if (batch.isEmpty()) {
-                return;
-            }
+        public void flushWaiting(int count) {
             flushes++;
-            for (int i = 0; i < batch.size(); i++) {
+            for (int i = 0; i < count; i++) {
                 out.setAbsoluteTimestamp(batch.get(i).getTimestamp());
                 out.collect("flush" + flushes + " " + batch.get(i).getValue());
             }
-            batch.clear();
         }
     }
 }

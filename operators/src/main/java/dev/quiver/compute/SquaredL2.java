@@ -1,12 +1,11 @@
-package dev.quiver.knn;
-
-import dev.quiver.compute.ComputeBackend;
+package dev.quiver.compute;
 
 /**
  * The one definition of a squared Euclidean distance between two stored float vectors: {@code sum_k
  * (a_k - b_k)^2}, summed in dimension order into a {@code float} accumulator. Every search path
- * (kd-tree, brute force, any backend's re-ranking) ranks by exactly this value, so two paths that
- * find the same neighbours report the same bits and break ties the same way.
+ * (kd-tree, brute force, the plain-Java kernel, any backend's re-ranking) ranks by exactly this
+ * value, so two paths that find the same neighbours report the same bits and break ties the same
+ * way.
  *
  * <pre>{@code
  * float[] coords = {0f, 0f, 3f, 4f};                        // two points, d = 2
