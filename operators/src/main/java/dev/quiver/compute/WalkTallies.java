@@ -78,7 +78,7 @@ public final class WalkTallies {
             throw new IllegalArgumentException("count must not be negative, got " + count);
         }
         if (hits.length < count) {
-            rows = new double[count * rowLength()];
+            rows = new double[Math.multiplyExact(count, rowLength())];
             hits = new long[count];
         }
         this.count = count;
