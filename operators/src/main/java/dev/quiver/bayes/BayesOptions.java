@@ -271,10 +271,7 @@ public record BayesOptions(
 
         /** Exponential forgetting: λ in (0, 1]; 1 (the default) forgets nothing. */
         public Builder setDecay(double decay) {
-            if (!(decay > 0.0 && decay <= 1.0)) {
-                throw new IllegalArgumentException("--decay must be in (0, 1], got " + decay);
-            }
-            this.decay = decay;
+            this.decay = PosteriorChecks.checkDecay("--decay", decay);
             return this;
         }
 

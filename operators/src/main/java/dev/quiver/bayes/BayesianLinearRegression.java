@@ -148,10 +148,8 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
 
     private static final double LOG_TWO_PI = Math.log(2.0 * Math.PI);
 
+    private final RegressionPrior prior;
     private final int dimension;
-    private final double weightPrecision;
-    private final double noiseShape;
-    private final double noiseScale;
     private final double sqrtWeightPrecision;
     private final RegressionFactor factor;
     private double n;
@@ -159,18 +157,10 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
     /** Scratch for queries, so the per-event path allocates nothing. */
     private final double[] scratch;
 
-    private BayesianLinearRegression(
-            int dimension,
-            double weightPrecision,
-            double noiseShape,
-            double noiseScale,
-            RegressionFactor factor,
-            double n) {
-        this.dimension = dimension;
-        this.weightPrecision = weightPrecision;
-        this.noiseShape = noiseShape;
-        this.noiseScale = noiseScale;
-        this.sqrtWeightPrecision = Math.sqrt(weightPrecision);
+    private BayesianLinearRegression(RegressionPrior prior, RegressionFactor factor, double n) {
+        this.prior = prior;
+        this.dimension = prior.dimension();
+        this.sqrtWeightPrecision = Math.sqrt(prior.weightPrecision());
         this.factor = factor;
         this.n = n;
         this.scratch = new double[dimension];
@@ -189,34 +179,12 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
      */
     public static BayesianLinearRegression withPrior(
             int dimension, double weightPrecision, double noiseShape, double noiseScale) {
-        if (dimension < 1 || dimension > MAX_DIMENSION) {
-            throw new IllegalArgumentException(
-                    MODEL + " dimension must be in [1, " + MAX_DIMENSION + "], got " + dimension);
-        }
-        checkPrior("weight precision", weightPrecision);
-        checkPrior("noise shape", noiseShape);
-        checkPrior("noise scale", noiseScale);
+        final RegressionPrior prior =
+                new RegressionPrior(dimension, weightPrecision, noiseShape, noiseScale);
         return new BayesianLinearRegression(
-                dimension,
-                weightPrecision,
-                noiseShape,
-                noiseScale,
+                prior,
                 RegressionFactor.scaledIdentity(dimension, Math.sqrt(weightPrecision)),
                 0.0);
-    }
-
-    private static void checkPrior(String name, double value) {
-        if (!(value >= MIN_PRIOR && value <= MAX_PRIOR)) {
-            throw new IllegalArgumentException(
-                    "prior "
-                            + name
-                            + " must be finite and in ["
-                            + MIN_PRIOR
-                            + ", "
-                            + MAX_PRIOR
-                            + "], got "
-                            + value);
-        }
     }
 
     /**
@@ -229,11 +197,9 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
     public static BayesianLinearRegression fromBytes(byte[] bytes) {
         final StateReader reader =
                 StateReader.openVersion2(bytes, PosteriorStateFormat.LINEAR_REGRESSION, MODEL);
-        final int dimension = reader.intInRange("dimension", 1, MAX_DIMENSION);
-        final double weightPrecision = readPrior(reader, "prior weight precision");
-        final double noiseShape = readPrior(reader, "prior noise shape");
-        final double noiseScale = readPrior(reader, "prior noise scale");
-        reader.checkConfigHash(configHash(dimension, weightPrecision, noiseShape, noiseScale));
+        final RegressionPrior prior = RegressionPrior.read(reader);
+        reader.checkConfigHash(prior.configHash());
+        final int dimension = prior.dimension();
         final double n = reader.nonNegativeDouble("n");
         final double[] packedR =
                 reader.finiteDoubles("factor", RegressionFactor.packedSize(dimension));
@@ -247,37 +213,14 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
         final double rss = reader.nonNegativeDouble("rss");
         reader.finish();
         return new BayesianLinearRegression(
-                dimension,
-                weightPrecision,
-                noiseShape,
-                noiseScale,
-                RegressionFactor.of(dimension, packedR, z, rss),
-                n);
-    }
-
-    private static double readPrior(StateReader reader, String name) {
-        final double value = reader.positiveDouble(name);
-        if (value < MIN_PRIOR || value > MAX_PRIOR) {
-            throw StateReader.corrupted(
-                    name + " " + value + " is not in [" + MIN_PRIOR + ", " + MAX_PRIOR + "]");
-        }
-        return value;
-    }
-
-    private static int configHash(
-            int dimension, double weightPrecision, double noiseShape, double noiseScale) {
-        return PosteriorStateFormat.configHash(dimension, weightPrecision, noiseShape, noiseScale);
+                prior, RegressionFactor.of(dimension, packedR, z, rss), n);
     }
 
     @Override
     public byte[] toBytes() {
-        return StateWriter.version2(
-                        PosteriorStateFormat.LINEAR_REGRESSION,
-                        configHash(dimension, weightPrecision, noiseShape, noiseScale))
-                .putInt(dimension)
-                .putDouble(weightPrecision)
-                .putDouble(noiseShape)
-                .putDouble(noiseScale)
+        return prior.write(
+                        StateWriter.version2(
+                                PosteriorStateFormat.LINEAR_REGRESSION, prior.configHash()))
                 .putDouble(n)
                 .putDoubles(factor.packedR(), 0, RegressionFactor.packedSize(dimension))
                 .putDoubles(factor.z(), 0, dimension)
@@ -411,9 +354,9 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
         // Exact comparison: both sides come from the same job options, so any difference is a
         // configuration error, and adding data gathered under another prior would change the model.
         if (dimension != regression.dimension
-                || weightPrecision != regression.weightPrecision
-                || noiseShape != regression.noiseShape
-                || noiseScale != regression.noiseScale) {
+                || prior.weightPrecision() != regression.prior.weightPrecision()
+                || prior.noiseShape() != regression.prior.noiseShape()
+                || prior.noiseScale() != regression.prior.noiseScale()) {
             throw new IllegalArgumentException(
                     "cannot merge "
                             + MODEL
@@ -455,7 +398,7 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
             return;
         }
         factor.scale(lambda);
-        final double topUp = Math.sqrt((1.0 - lambda) * weightPrecision);
+        final double topUp = Math.sqrt((1.0 - lambda) * prior.weightPrecision());
         for (int k = 0; k < dimension; k++) {
             factor.addUnitRow(k, topUp);
         }
@@ -474,27 +417,27 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
 
     /** Returns the prior coefficient precision α. */
     public double weightPrecision() {
-        return weightPrecision;
+        return prior.weightPrecision();
     }
 
     /** Returns the prior noise shape a0. */
     public double noiseShape() {
-        return noiseShape;
+        return prior.noiseShape();
     }
 
     /** Returns the prior noise scale b0. */
     public double noiseScale() {
-        return noiseScale;
+        return prior.noiseScale();
     }
 
     /** Returns the posterior shape {@code an = a0 + n/2}. */
     public double shape() {
-        return noiseShape + 0.5 * n;
+        return prior.noiseShape() + 0.5 * n;
     }
 
     /** Returns the posterior scale {@code bn = b0 + rss/2}. */
     public double scale() {
-        return noiseScale + 0.5 * factor.rss();
+        return prior.noiseScale() + 0.5 * factor.rss();
     }
 
     /** Returns the posterior mean of the coefficients, {@code μn = Λn⁻¹ Xᵀy}. O(d²). */
@@ -583,8 +526,8 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
         final double logDeterminantRatio =
                 factor.sumLogDiagonal() - dimension * Math.log(sqrtWeightPrecision);
         return Gamma.logGamma(an)
-                - Gamma.logGamma(noiseShape)
-                + noiseShape * Math.log(noiseScale)
+                - Gamma.logGamma(prior.noiseShape())
+                + prior.noiseShape() * Math.log(prior.noiseScale())
                 - an * Math.log(bn)
                 - logDeterminantRatio
                 - 0.5 * n * LOG_TWO_PI;
@@ -592,8 +535,7 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
 
     @Override
     public BayesianLinearRegression copy() {
-        return new BayesianLinearRegression(
-                dimension, weightPrecision, noiseShape, noiseScale, factor.copy(), n);
+        return new BayesianLinearRegression(prior, factor.copy(), n);
     }
 
     @Override
@@ -631,7 +573,7 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
         final Map<String, Double> params = new LinkedHashMap<>(4);
         params.put("a", an);
         params.put("b", bn);
-        params.put("alpha", weightPrecision);
+        params.put("alpha", prior.weightPrecision());
         final ParameterSummary noiseVariance =
                 new ParameterSummary(
                         "sigma2",
@@ -674,14 +616,7 @@ public final class BayesianLinearRegression implements ConjugatePosterior {
     }
 
     private String configString() {
-        return "d="
-                + dimension
-                + ", alpha="
-                + weightPrecision
-                + ", a0="
-                + noiseShape
-                + ", b0="
-                + noiseScale;
+        return prior.toString();
     }
 
     @Override

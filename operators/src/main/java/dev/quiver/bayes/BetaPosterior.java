@@ -1,12 +1,5 @@
 package dev.quiver.bayes;
 
-import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_HIGH_PROBABILITY;
-import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_LOW_PROBABILITY;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
  * The part the Beta-Bernoulli and Beta-Binomial posteriors share: a Beta(alpha0 + successes, beta0
  * + failures) posterior of a success probability theta, its prior compared and shown alike, and its
@@ -132,21 +125,6 @@ abstract class BetaPosterior<P extends BetaPosterior<P>> extends ConjugateFamily
      */
     @Override
     public final PosteriorSummary summarize() {
-        final double a = alpha();
-        final double b = beta();
-        final Map<String, Double> params = new LinkedHashMap<>(4);
-        params.put("alpha", a);
-        params.put("beta", b);
-        return new PosteriorSummary(
-                modelName(),
-                getN(),
-                params,
-                BetaMarginal.mean(a, b),
-                BetaMarginal.variance(a, b),
-                BetaMarginal.quantile(a, b, CREDIBLE_LOW_PROBABILITY),
-                BetaMarginal.quantile(a, b, CREDIBLE_HIGH_PROBABILITY),
-                mle(),
-                map(),
-                List.of());
+        return PosteriorLaw.BETA.summary(modelName(), getN(), alpha(), beta(), mle(), map());
     }
 }

@@ -134,18 +134,11 @@ public final class ChangePointDetector {
     private long t;
 
     /*
-     * The state, P(r_t = r | x_1..t) and run r's mu and beta for r below bins(), plus sqrt(beta)
-     * computed from beta (so a restored detector continues bit for bit). An update reads these
-     * and writes the next* arrays, then swaps them: the log-space redo still sees the old state.
+     * An update reads the state and writes the next one, then swaps them: the log-space redo
+     * still sees the old state.
      */
-    private double[] probability;
-    private double[] mu;
-    private double[] beta;
-    private double[] sqrtBeta;
-    private double[] nextProbability;
-    private double[] nextMu;
-    private double[] nextBeta;
-    private double[] nextSqrtBeta;
+    private RunLengths state;
+    private RunLengths next;
 
     private ChangePointDetector(ChangePointConfig config) {
         this.config = config;
@@ -179,18 +172,10 @@ public final class ChangePointDetector {
                             StudentTMarginal.logNormalizer(alpha)
                                     + 0.5 * Math.log(kappa / (2.0 * (kappa + 1.0))));
         }
-        probability = new double[bins];
-        mu = new double[bins];
-        beta = new double[bins];
-        sqrtBeta = new double[bins];
-        nextProbability = new double[bins];
-        nextMu = new double[bins];
-        nextBeta = new double[bins];
-        nextSqrtBeta = new double[bins];
-        probability[0] = 1.0;
-        mu[0] = config.prior().mean();
-        beta[0] = config.prior().beta();
-        sqrtBeta[0] = priorSqrtBeta;
+        state = RunLengths.empty(bins);
+        next = RunLengths.empty(bins);
+        state.probability[0] = 1.0;
+        state.startRun(config.prior(), priorSqrtBeta);
     }
 
     /** A copy that shares the immutable per-run-length constants. */
@@ -208,15 +193,8 @@ public final class ChangePointDetector {
         muStep = other.muStep;
         minLinearEvidence = other.minLinearEvidence;
         t = other.t;
-        probability = other.probability.clone();
-        mu = other.mu.clone();
-        beta = other.beta.clone();
-        sqrtBeta = other.sqrtBeta.clone();
-        final int bins = maxRunLength + 1;
-        nextProbability = new double[bins];
-        nextMu = new double[bins];
-        nextBeta = new double[bins];
-        nextSqrtBeta = new double[bins];
+        state = other.state.copy();
+        next = RunLengths.empty(maxRunLength + 1);
     }
 
     /**
@@ -275,26 +253,28 @@ public final class ChangePointDetector {
         final int lastGrowing = folded ? top - 1 : top;
         double evidence = 0.0;
         for (int r = 0; r <= lastGrowing; r++) {
-            final double deviation = x - mu[r];
-            final double grownBeta = beta[r] + betaStep[r] * deviation * deviation;
+            final double deviation = x - state.mu[r];
+            final double grownBeta = state.beta[r] + betaStep[r] * deviation * deviation;
             final double grownSqrtBeta = Math.sqrt(grownBeta);
             final double joint =
-                    probability[r] * predictiveDensity(r, sqrtBeta[r], 1.0 / grownSqrtBeta);
-            nextProbability[r + 1] = joint;
-            nextMu[r + 1] = mu[r] + muStep[r] * deviation;
-            nextBeta[r + 1] = grownBeta;
-            nextSqrtBeta[r + 1] = grownSqrtBeta;
+                    state.probability[r]
+                            * predictiveDensity(r, state.sqrtBeta[r], 1.0 / grownSqrtBeta);
+            next.probability[r + 1] = joint;
+            next.mu[r + 1] = state.mu[r] + muStep[r] * deviation;
+            next.beta[r + 1] = grownBeta;
+            next.sqrtBeta[r + 1] = grownSqrtBeta;
             evidence += joint;
         }
         if (folded) {
             // Runs of M or more stay in bin M, which takes over the statistics of run M - 1
             // grown by x (written above); only the old bin's predictive is needed.
-            final double deviation = x - mu[top];
+            final double deviation = x - state.mu[top];
             final double grownSqrtBeta =
-                    Math.sqrt(beta[top] + betaStep[top] * deviation * deviation);
+                    Math.sqrt(state.beta[top] + betaStep[top] * deviation * deviation);
             final double joint =
-                    probability[top] * predictiveDensity(top, sqrtBeta[top], 1.0 / grownSqrtBeta);
-            nextProbability[top] += joint;
+                    state.probability[top]
+                            * predictiveDensity(top, state.sqrtBeta[top], 1.0 / grownSqrtBeta);
+            next.probability[top] += joint;
             evidence += joint;
         }
         final int newTop = folded ? top : top + 1;
@@ -307,20 +287,18 @@ public final class ChangePointDetector {
             logEvidence = redoInLogSpace(x, top, folded);
             scale = growth;
         }
-        nextProbability[0] = hazard;
+        next.probability[0] = hazard;
         long mapRunLength = 0;
         double best = hazard;
         for (int r = 1; r <= newTop; r++) {
-            final double normalized = nextProbability[r] * scale;
-            nextProbability[r] = normalized;
+            final double normalized = next.probability[r] * scale;
+            next.probability[r] = normalized;
             if (normalized > best) {
                 best = normalized;
                 mapRunLength = r;
             }
         }
-        nextMu[0] = config.prior().mean();
-        nextBeta[0] = config.prior().beta();
-        nextSqrtBeta[0] = priorSqrtBeta;
+        next.startRun(config.prior(), priorSqrtBeta);
         swap();
         t++;
         final int shortRunWindow = config.shortRunWindow();
@@ -328,7 +306,7 @@ public final class ChangePointDetector {
                 mapRunLength,
                 probabilityBelow(shortRunWindow),
                 shortRunWindow,
-                folded ? probability[top] : 0.0,
+                folded ? state.probability[top] : 0.0,
                 logEvidence);
     }
 
@@ -361,7 +339,7 @@ public final class ChangePointDetector {
 
     /**
      * Recomputes the step's joint masses as logarithms from the old state, normalizes them by
-     * log-sum-exp into {@code nextProbability[1..]} (still to be multiplied by 1 - H) and returns
+     * log-sum-exp into {@code next.probability[1..]} (still to be multiplied by 1 - H) and returns
      * the log evidence. Run 0 always has mass, so the result is finite.
      */
     private double redoInLogSpace(double x, int top, boolean folded) {
@@ -377,38 +355,29 @@ public final class ChangePointDetector {
         }
         final double logEvidence = max + Math.log(sum);
         for (int r = 0; r <= (folded ? top - 1 : top); r++) {
-            nextProbability[r + 1] = Math.exp(logJoint(r, x) - logEvidence);
+            next.probability[r + 1] = Math.exp(logJoint(r, x) - logEvidence);
         }
         if (folded) {
-            nextProbability[top] += Math.exp(logJoint(top, x) - logEvidence);
+            next.probability[top] += Math.exp(logJoint(top, x) - logEvidence);
         }
         return logEvidence;
     }
 
     /** log P(r) + log pi_r(x) from the old state, -Infinity when P(r) is 0. */
     private double logJoint(int r, double x) {
-        final double deviation = x - mu[r];
-        final double logBeta = Math.log(beta[r]);
-        final double logGrownBeta = Math.log(beta[r] + betaStep[r] * deviation * deviation);
-        return Math.log(probability[r])
+        final double deviation = x - state.mu[r];
+        final double logBeta = Math.log(state.beta[r]);
+        final double logGrownBeta = Math.log(state.beta[r] + betaStep[r] * deviation * deviation);
+        return Math.log(state.probability[r])
                 + Math.log(coefficient[r])
                 + (0.5 * exponent[r] + 0.5) * (logBeta - logGrownBeta)
                 - 0.5 * logBeta;
     }
 
     private void swap() {
-        double[] swapped = probability;
-        probability = nextProbability;
-        nextProbability = swapped;
-        swapped = mu;
-        mu = nextMu;
-        nextMu = swapped;
-        swapped = beta;
-        beta = nextBeta;
-        nextBeta = swapped;
-        swapped = sqrtBeta;
-        sqrtBeta = nextSqrtBeta;
-        nextSqrtBeta = swapped;
+        final RunLengths swapped = state;
+        state = next;
+        next = swapped;
     }
 
     /** P(run length &lt; w | data), at most 1 despite rounding. */
@@ -416,7 +385,7 @@ public final class ChangePointDetector {
         final int end = Math.min(window, bins());
         double sum = 0.0;
         for (int r = 0; r < end; r++) {
-            sum += probability[r];
+            sum += state.probability[r];
         }
         return Math.min(1.0, sum);
     }
@@ -432,7 +401,7 @@ public final class ChangePointDetector {
      */
     public double[] runLengthDistribution() {
         final double[] distribution = new double[maxRunLength + 1];
-        System.arraycopy(probability, 0, distribution, 0, bins());
+        System.arraycopy(state.probability, 0, distribution, 0, bins());
         return distribution;
     }
 
@@ -478,9 +447,9 @@ public final class ChangePointDetector {
                 StateWriter.version2(PosteriorStateFormat.CHANGE_POINT, config.configHash());
         return config.write(writer)
                 .putLong(t)
-                .putDoubles(probability, 0, bins)
-                .putDoubles(mu, 0, bins)
-                .putDoubles(beta, 0, bins)
+                .putDoubles(state.probability, 0, bins)
+                .putDoubles(state.mu, 0, bins)
+                .putDoubles(state.beta, 0, bins)
                 .toBytes();
     }
 
@@ -527,13 +496,37 @@ public final class ChangePointDetector {
                 || beta[0] != config.prior().beta()) {
             throw StateReader.corrupted("run length 0 does not hold the prior and the hazard");
         }
-        System.arraycopy(probability, 0, detector.probability, 0, bins);
-        System.arraycopy(mu, 0, detector.mu, 0, bins);
-        System.arraycopy(beta, 0, detector.beta, 0, bins);
+        System.arraycopy(probability, 0, detector.state.probability, 0, bins);
+        System.arraycopy(mu, 0, detector.state.mu, 0, bins);
+        System.arraycopy(beta, 0, detector.state.beta, 0, bins);
         for (int r = 0; r < bins; r++) {
-            detector.sqrtBeta[r] = Math.sqrt(beta[r]);
+            detector.state.sqrtBeta[r] = Math.sqrt(beta[r]);
         }
         return detector;
+    }
+
+    /**
+     * One state of the recursion: P(r_t = r | x_1..t) and run r's mu and beta for r below bins(),
+     * plus sqrt(beta) computed from beta (so a restored detector continues bit for bit).
+     */
+    private record RunLengths(
+            double[] probability, double[] mu, double[] beta, double[] sqrtBeta) {
+
+        static RunLengths empty(int bins) {
+            return new RunLengths(
+                    new double[bins], new double[bins], new double[bins], new double[bins]);
+        }
+
+        RunLengths copy() {
+            return new RunLengths(probability.clone(), mu.clone(), beta.clone(), sqrtBeta.clone());
+        }
+
+        /** Run length 0 holds the prior alone: a change just happened. */
+        void startRun(NormalInverseGammaPrior prior, double priorSqrtBeta) {
+            mu[0] = prior.mean();
+            beta[0] = prior.beta();
+            sqrtBeta[0] = priorSqrtBeta;
+        }
     }
 
     @Override
@@ -547,7 +540,7 @@ public final class ChangePointDetector {
                 + ", shortRunWindow="
                 + config.shortRunWindow()
                 + ", runLengths="
-                + Arrays.toString(Arrays.copyOf(probability, Math.min(bins(), 8)))
+                + Arrays.toString(Arrays.copyOf(state.probability, Math.min(bins(), 8)))
                 + (bins() > 8 ? "..." : "")
                 + '}';
     }

@@ -1,13 +1,6 @@
 package dev.quiver.bayes;
 
-import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_HIGH_PROBABILITY;
-import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_LOW_PROBABILITY;
-
 import org.hipparchus.util.FastMath;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The Gamma posterior of a Poisson rate lambda, from counts observed over exposures, kept as prior
@@ -355,22 +348,7 @@ public final class GammaPoissonPosterior extends ConjugateFamily<GammaPoissonPos
     /** Summarizes lambda: params {@code {shape, rate}}, n = the number of observations. */
     @Override
     public PosteriorSummary summarize() {
-        final double a = shape();
-        final double b = rate();
-        final Map<String, Double> params = new LinkedHashMap<>(4);
-        params.put("shape", a);
-        params.put("rate", b);
-        return new PosteriorSummary(
-                MODEL,
-                observations,
-                params,
-                GammaMarginal.mean(a, b),
-                GammaMarginal.variance(a, b),
-                GammaMarginal.quantile(a, b, CREDIBLE_LOW_PROBABILITY),
-                GammaMarginal.quantile(a, b, CREDIBLE_HIGH_PROBABILITY),
-                mle(),
-                map(),
-                List.of());
+        return PosteriorLaw.GAMMA.summary(MODEL, observations, shape(), rate(), mle(), map());
     }
 
     @Override

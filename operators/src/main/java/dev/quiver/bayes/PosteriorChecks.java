@@ -13,9 +13,15 @@ final class PosteriorChecks {
 
     /** Throws unless {@code 0 < lambda <= 1}. */
     static void checkDecay(double lambda) {
+        checkDecay("decay", lambda);
+    }
+
+    /** Throws unless {@code 0 < lambda <= 1}, naming it {@code name}; returns it. */
+    static double checkDecay(String name, double lambda) {
         if (!(lambda > 0.0 && lambda <= 1.0)) {
-            throw new IllegalArgumentException("decay must be in (0, 1], got " + lambda);
+            throw new IllegalArgumentException(name + " must be in (0, 1], got " + lambda);
         }
+        return lambda;
     }
 
     /** Throws unless {@code value} is finite and {@code > 0}; names it as a prior parameter. */

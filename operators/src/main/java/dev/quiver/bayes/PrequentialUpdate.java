@@ -37,9 +37,7 @@ public final class PrequentialUpdate {
      *     forgetting has since scaled it)
      */
     public PrequentialUpdate(double decay, int window) {
-        if (!(decay > 0.0 && decay <= 1.0)) {
-            throw new IllegalArgumentException("decay must be in (0, 1], got " + decay);
-        }
+        PosteriorChecks.checkDecay(decay);
         if (window < 0) {
             throw new IllegalArgumentException("window must be >= 0, got " + window);
         }

@@ -29,22 +29,24 @@ import java.util.Arrays;
  */
 public final class WalkTallies {
 
+    /** The scalar statistics of one simulation, each a column of its row in {@link #rows}. */
+    private enum Statistic {
+        MEAN,
+        VARIANCE,
+        MAXIMUM_MEAN,
+        HIT_PROBABILITY,
+        RETURN_PROBABILITY,
+        MEAN_FRACTION_ABOVE;
+
+        static final int COUNT = values().length;
+    }
+
     private final double[] probabilities;
+    private final Histograms histograms = new Histograms();
     private int count;
-    private double[] mean = new double[0];
-    private double[] variance = new double[0];
-    private double[] quantiles = new double[0];
-    private double[] maximumMean = new double[0];
-    private double[] hitProbability = new double[0];
+    // Row i holds simulation i's statistics, then its quantiles: one slot per value a kernel sets.
+    private double[] rows = new double[0];
     private long[] hits = new long[0];
-    private double[] returnProbability = new double[0];
-    private double[] meanFractionAbove = new double[0];
-    private int[] binStart = new int[0];
-    private int[] binCount = new int[0];
-    private double[] binLevels = new double[64];
-    private long[] binPaths = new long[64];
-    private int bins;
-    private int lastBinned = -1;
 
     /**
      * Tallies that report the quantiles of these probabilities, each in {@code (0, 1]}.
@@ -75,33 +77,23 @@ public final class WalkTallies {
         if (count < 0) {
             throw new IllegalArgumentException("count must not be negative, got " + count);
         }
-        if (mean.length < count) {
-            mean = new double[count];
-            variance = new double[count];
-            quantiles = new double[count * probabilities.length];
-            maximumMean = new double[count];
-            hitProbability = new double[count];
+        if (hits.length < count) {
+            rows = new double[Math.multiplyExact(count, rowLength())];
             hits = new long[count];
-            returnProbability = new double[count];
-            meanFractionAbove = new double[count];
-            binStart = new int[count];
-            binCount = new int[count];
         }
         this.count = count;
-        Arrays.fill(binCount, 0, count, 0);
-        bins = 0;
-        lastBinned = -1;
+        histograms.reset(count);
     }
 
     /** Sets simulation {@code i}'s mean final level and the sample variance of the final level. */
     public void setMoments(int i, double mean, double variance) {
-        this.mean[check(i)] = mean;
-        this.variance[i] = variance;
+        set(i, Statistic.MEAN, mean);
+        set(i, Statistic.VARIANCE, variance);
     }
 
     /** Sets simulation {@code i}'s quantile of probability {@code quantileProbabilities()[j]}. */
     public void setQuantile(int i, int j, double level) {
-        quantiles[check(i) * probabilities.length + checkQuantile(j)] = level;
+        rows[quantileSlot(i, j)] = level;
     }
 
     /**
@@ -117,10 +109,10 @@ public final class WalkTallies {
             double returnProbability,
             double meanFractionAbove) {
         this.hits[check(i)] = hits;
-        this.hitProbability[i] = hitProbability;
-        this.maximumMean[i] = maximumMean;
-        this.returnProbability[i] = returnProbability;
-        this.meanFractionAbove[i] = meanFractionAbove;
+        set(i, Statistic.HIT_PROBABILITY, hitProbability);
+        set(i, Statistic.MAXIMUM_MEAN, maximumMean);
+        set(i, Statistic.RETURN_PROBABILITY, returnProbability);
+        set(i, Statistic.MEAN_FRACTION_ABOVE, meanFractionAbove);
     }
 
     /**
@@ -130,52 +122,37 @@ public final class WalkTallies {
      * @throws IllegalStateException if a later simulation already has bins
      */
     public void addBin(int i, double level, long paths) {
-        check(i);
-        if (i < lastBinned) {
-            throw new IllegalStateException(
-                    "histograms are written in simulation order; " + lastBinned + " has bins");
-        }
-        if (i != lastBinned) {
-            binStart[i] = bins;
-            lastBinned = i;
-        }
-        if (bins == binLevels.length) {
-            binLevels = Arrays.copyOf(binLevels, 2 * bins);
-            binPaths = Arrays.copyOf(binPaths, 2 * bins);
-        }
-        binLevels[bins] = level;
-        binPaths[bins++] = paths;
-        binCount[i]++;
+        histograms.add(check(i), level, paths);
     }
 
     /** Mean final level of simulation {@code i}. */
     public double mean(int i) {
-        return mean[check(i)];
+        return get(i, Statistic.MEAN);
     }
 
     /** Sample variance (divisor {@code paths - 1}) of the final level; NaN for one path. */
     public double variance(int i) {
-        return variance[check(i)];
+        return get(i, Statistic.VARIANCE);
     }
 
     /** The quantile of probability {@code quantileProbabilities()[j]} of the final level. */
     public double quantile(int i, int j) {
-        return quantiles[check(i) * probabilities.length + checkQuantile(j)];
+        return rows[quantileSlot(i, j)];
     }
 
     /** Bins of simulation {@code i}'s final-level histogram, ascending by level. */
     public int binCount(int i) {
-        return binCount[check(i)];
+        return histograms.binCount[check(i)];
     }
 
     /** The level of bin {@code b}: the level itself (lattice walks) or the bin's centre. */
     public double binLevel(int i, int b) {
-        return binLevels[bin(i, b)];
+        return histograms.levels[histograms.slot(check(i), b)];
     }
 
     /** Paths that ended in bin {@code b}. */
     public long binPaths(int i, int b) {
-        return binPaths[bin(i, b)];
+        return histograms.paths[histograms.slot(check(i), b)];
     }
 
     /** Paths that hit the barrier; -1 without a barrier or path tracking. */
@@ -185,30 +162,43 @@ public final class WalkTallies {
 
     /** Fraction of paths that hit the barrier; NaN without a barrier or path tracking. */
     public double hitProbability(int i) {
-        return hitProbability[check(i)];
+        return get(i, Statistic.HIT_PROBABILITY);
     }
 
     /** Mean running maximum relative to the start; NaN without path tracking. */
     public double maximumMean(int i) {
-        return maximumMean[check(i)];
+        return get(i, Statistic.MAXIMUM_MEAN);
     }
 
     /** Fraction of paths that returned to the start; NaN without path tracking. */
     public double returnProbability(int i) {
-        return returnProbability[check(i)];
+        return get(i, Statistic.RETURN_PROBABILITY);
     }
 
     /** Mean fraction of steps above the start; NaN without path tracking. */
     public double meanFractionAbove(int i) {
-        return meanFractionAbove[check(i)];
+        return get(i, Statistic.MEAN_FRACTION_ABOVE);
     }
 
-    private int bin(int i, int b) {
-        if (b < 0 || b >= binCount[check(i)]) {
+    private int rowLength() {
+        return Statistic.COUNT + probabilities.length;
+    }
+
+    private void set(int i, Statistic statistic, double value) {
+        rows[check(i) * rowLength() + statistic.ordinal()] = value;
+    }
+
+    private double get(int i, Statistic statistic) {
+        return rows[check(i) * rowLength() + statistic.ordinal()];
+    }
+
+    private int quantileSlot(int i, int j) {
+        check(i);
+        if (j < 0 || j >= probabilities.length) {
             throw new IndexOutOfBoundsException(
-                    "bin " + b + " outside [0, " + binCount[i] + ") of simulation " + i);
+                    "quantile " + j + " outside [0, " + probabilities.length + ")");
         }
-        return binStart[i] + b;
+        return i * rowLength() + Statistic.COUNT + j;
     }
 
     private int check(int i) {
@@ -218,11 +208,52 @@ public final class WalkTallies {
         return i;
     }
 
-    private int checkQuantile(int j) {
-        if (j < 0 || j >= probabilities.length) {
-            throw new IndexOutOfBoundsException(
-                    "quantile " + j + " outside [0, " + probabilities.length + ")");
+    /**
+     * The final-level histograms of a batch, stored one after another: simulation i's bins are
+     * {@code binCount[i]} entries from {@code binStart[i]} of {@link #levels} and {@link #paths}.
+     */
+    private static final class Histograms {
+        private int[] binStart = new int[0];
+        private int[] binCount = new int[0];
+        private double[] levels = new double[64];
+        private long[] paths = new long[64];
+        private int bins;
+        private int lastBinned = -1;
+
+        void reset(int count) {
+            if (binCount.length < count) {
+                binStart = new int[count];
+                binCount = new int[count];
+            }
+            Arrays.fill(binCount, 0, count, 0);
+            bins = 0;
+            lastBinned = -1;
         }
-        return j;
+
+        void add(int i, double level, long binPaths) {
+            if (i < lastBinned) {
+                throw new IllegalStateException(
+                        "histograms are written in simulation order; " + lastBinned + " has bins");
+            }
+            if (i != lastBinned) {
+                binStart[i] = bins;
+                lastBinned = i;
+            }
+            if (bins == levels.length) {
+                levels = Arrays.copyOf(levels, 2 * bins);
+                paths = Arrays.copyOf(paths, 2 * bins);
+            }
+            levels[bins] = level;
+            paths[bins++] = binPaths;
+            binCount[i]++;
+        }
+
+        int slot(int i, int b) {
+            if (b < 0 || b >= binCount[i]) {
+                throw new IndexOutOfBoundsException(
+                        "bin " + b + " outside [0, " + binCount[i] + ") of simulation " + i);
+            }
+            return binStart[i] + b;
+        }
     }
 }

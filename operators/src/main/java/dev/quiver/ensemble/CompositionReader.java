@@ -107,9 +107,7 @@ final class CompositionReader {
                         members(document, "base", path),
                         output,
                         passthrough,
-                        learner,
-                        intercept,
-                        weights);
+                        new StackingEnsemble.Meta(learner, intercept, weights));
             default:
                 throw new ModelFormatException(
                         "unknown composition type '"

@@ -183,7 +183,8 @@ public final class EnsembleModels {
             MetaLearner meta,
             double intercept,
             double[] weights) {
-        return new StackingEnsemble(base, baseOutput, passthrough, meta, intercept, weights);
+        return new StackingEnsemble(
+                base, baseOutput, passthrough, new StackingEnsemble.Meta(meta, intercept, weights));
     }
 
     /**

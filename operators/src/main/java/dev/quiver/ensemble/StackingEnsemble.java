@@ -23,10 +23,19 @@ import java.util.List;
  */
 final class StackingEnsemble extends ShapedEnsemble {
 
+    /**
+     * The meta-learner: linear or logistic, its intercept and one weight per input column.
+     *
+     * @param learner the kind of meta-learner
+     * @param intercept the constant term of {@code z}
+     * @param weights the weight of each input column
+     */
+    record Meta(MetaLearner learner, double intercept, double[] weights) {}
+
     private final EnsembleModel[] base;
     private final BaseOutput baseOutput;
     private final boolean passthrough;
-    private final MetaLearner meta;
+    private final MetaLearner learner;
     private final double intercept;
     private final double[] weights;
 
@@ -34,16 +43,14 @@ final class StackingEnsemble extends ShapedEnsemble {
             List<? extends EnsembleModel> base,
             BaseOutput baseOutput,
             boolean passthrough,
-            MetaLearner meta,
-            double intercept,
-            double[] weights) {
-        super(shapeOf(base, passthrough, meta));
+            Meta meta) {
+        super(shapeOf(base, passthrough, meta.learner()));
         this.base = base.toArray(new EnsembleModel[0]);
         this.baseOutput = baseOutput;
         this.passthrough = passthrough;
-        this.meta = meta;
-        this.intercept = intercept;
-        this.weights = weights.clone();
+        this.learner = meta.learner();
+        this.intercept = meta.intercept();
+        this.weights = meta.weights().clone();
         int inputs = passthrough ? featureCount : 0;
         for (EnsembleModel model : this.base) {
             inputs += columns(model);
@@ -114,7 +121,8 @@ final class StackingEnsemble extends ShapedEnsemble {
         for (EnsembleModel model : base) {
             scored.add(model.scoredBy(forests));
         }
-        return new StackingEnsemble(scored, baseOutput, passthrough, meta, intercept, weights);
+        return new StackingEnsemble(
+                scored, baseOutput, passthrough, new Meta(learner, intercept, weights));
     }
 
     @Override
@@ -139,7 +147,7 @@ final class StackingEnsemble extends ShapedEnsemble {
                 z += weights[i] * input[i];
             }
             out.margins[r] = z;
-            if (meta == MetaLearner.LOGISTIC) {
+            if (learner == MetaLearner.LOGISTIC) {
                 double p = Objective.sigmoid(z);
                 out.predictions[r] = p;
                 out.probabilities[2 * r] = 1 - p;

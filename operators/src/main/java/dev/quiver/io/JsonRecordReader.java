@@ -38,7 +38,7 @@ import java.util.Map;
  *
  * <p>Thread-safe: it holds only the schema and the model.
  */
-final class JsonRecordReader {
+record JsonRecordReader(Schema schema, GenericData model) {
     /** Shared and thread-safe. Non-numeric tokens (NaN, Infinity) are accepted as numbers. */
     static final JsonFactory JSON =
             JsonFactory.builder()
@@ -48,14 +48,6 @@ final class JsonRecordReader {
 
     /** Longest value text quoted in a reason, so that a reason stays a readable line. */
     private static final int MAX_QUOTED_CHARS = 40;
-
-    private final Schema schema;
-    private final GenericData model;
-
-    JsonRecordReader(Schema schema, GenericData model) {
-        this.schema = schema;
-        this.model = model;
-    }
 
     Object read(String line) throws DecodeException {
         if (line == null) {

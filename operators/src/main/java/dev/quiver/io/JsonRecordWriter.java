@@ -34,14 +34,7 @@ import java.util.Map;
  *
  * <p>Thread-safe: it holds only the schema and the model.
  */
-final class JsonRecordWriter {
-    private final Schema schema;
-    private final GenericData model;
-
-    JsonRecordWriter(Schema schema, GenericData model) {
-        this.schema = schema;
-        this.model = model;
-    }
+record JsonRecordWriter(Schema schema, GenericData model) {
 
     /**
      * The record as one line of JSON.

@@ -9,15 +9,7 @@ import java.util.Arrays;
  * which run it after random updates to catch a broken rebuild where it happens rather than as a
  * wrong answer later.
  */
-final class KdTreeInvariants {
-
-    private final KdTreeStore store;
-    private final RebuildCriteria criteria;
-
-    KdTreeInvariants(KdTreeStore store, RebuildCriteria criteria) {
-        this.store = store;
-        this.criteria = criteria;
-    }
+record KdTreeInvariants(KdTreeStore store, RebuildCriteria criteria) {
 
     void check() {
         int dimension = store.dimension;

@@ -97,6 +97,10 @@ public final class BayesFunction
     static final TypeInformation<WindowEntry> WINDOW_ENTRY_TYPE =
             TypeInformation.of(WindowEntry.class);
 
+    /** A windowed key's observations by their sequence number (only when a window is set). */
+    static final MapStateDescriptor<Long, WindowEntry> WINDOW =
+            new MapStateDescriptor<>("window", Types.LONG, WINDOW_ENTRY_TYPE);
+
     static final TypeInformation<KeyGroupPartial> PARTIAL_TYPE =
             TypeInformation.of(KeyGroupPartial.class);
 
@@ -253,13 +257,7 @@ public final class BayesFunction
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("progress", PROGRESS_TYPE));
         if (rule.hasWindow()) {
-            windowState =
-                    getRuntimeContext()
-                            .getMapState(
-                                    new MapStateDescriptor<>(
-                                            "window",
-                                            Types.LONG,
-                                            WINDOW_ENTRY_TYPE));
+            windowState = getRuntimeContext().getMapState(WINDOW);
         }
         if (options.changepoint()) {
             detectorState = getRuntimeContext().getState(KernelState.value("changepoint"));

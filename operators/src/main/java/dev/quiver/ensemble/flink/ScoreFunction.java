@@ -106,6 +106,10 @@ public final class ScoreFunction
 
     private static final Logger LOG = LoggerFactory.getLogger(ScoreFunction.class);
 
+    private static final String NOT_IN_ITS_OPERATOR =
+            "ScoreFunction batches its rows: run it in a MicroBatchBroadcastOperator"
+                    + " (ConnectedStreams.transform), not with process()";
+
     /** The broadcast state's value type, an Avro record; golden files pin its format. */
     static final TypeInformation<ModelUpdate> MODEL_UPDATE_TYPE =
             TypeInformation.of(ModelUpdate.class);
@@ -254,11 +258,7 @@ public final class ScoreFunction
 
     @Override
     public void open(OpenContext openContext) {
-        if (flushOutput == null) {
-            throw new IllegalStateException(
-                    "ScoreFunction batches its rows: run it in a MicroBatchBroadcastOperator"
-                            + " (ConnectedStreams.transform), not with process()");
-        }
+        BatchedFunction.checkOpened(flushOutput, NOT_IN_ITS_OPERATOR);
         batch = new MicroBatch<>(batchPolicy);
         decoder = RecordDecoder.of(ModelUpdate.class, models.format(), models.maxBytes());
         modelVersion = -1;

@@ -52,6 +52,18 @@ public interface BatchedFunction<OUT> {
     void flushWaiting(int count);
 
     /**
+     * Throws {@link IllegalStateException} with {@code misuse}, which says which operator to run
+     * the function in, unless an operator has called {@link #openBatch}: a function run with
+     * {@code process()} rather than in its operator would never flush. {@code open} calls it
+     * first, with the collector {@link #openBatch} received (null before).
+     */
+    static void checkOpened(TimestampedCollector<?> out, String misuse) {
+        if (out == null) {
+            throw new IllegalStateException(misuse);
+        }
+    }
+
+    /**
      * Emits {@code result} through {@code out} with the stream timestamp of the record it answers,
      * or none when that record had none: how every flush gives its results their timestamps.
      */

@@ -1,8 +1,6 @@
 package dev.quiver.knn.flink;
 
-import dev.quiver.io.RecordValidator;
 import dev.quiver.knn.KnnMetric;
-import dev.quiver.knn.VectorChecks;
 import dev.quiver.schema.VectorEvent;
 import dev.quiver.schema.VectorOp;
 
@@ -15,31 +13,22 @@ import dev.quiver.schema.VectorOp;
  * RecordValidator<VectorEvent> validator = new VectorEventValidator(KnnMetric.L2, 4096);
  * }</pre>
  */
-public final class VectorEventValidator implements RecordValidator<VectorEvent> {
-
-    private final KnnMetric metric;
-    private final int maxDimension;
+public final class VectorEventValidator extends KnnEventValidator<VectorEvent> {
 
     /**
      * @param metric the job's metric
      * @param maxDimension the longest vector accepted
      */
     public VectorEventValidator(KnnMetric metric, int maxDimension) {
-        this.metric = metric;
-        this.maxDimension = maxDimension;
+        super(metric, maxDimension);
     }
 
     @Override
     public String invalidReason(VectorEvent event) {
-        if (event.getId().isEmpty()) {
-            return "vector event has an empty id";
+        String reason = keyReason("vector event", event.getId(), event.getNamespace());
+        if (reason != null || event.getOp() == VectorOp.DELETE) {
+            return reason;
         }
-        if (event.getNamespace().isEmpty()) {
-            return "vector event has an empty namespace";
-        }
-        if (event.getOp() == VectorOp.DELETE) {
-            return null;
-        }
-        return VectorChecks.invalidReason(event.getVector(), metric, maxDimension);
+        return vectorReason(event.getVector());
     }
 }

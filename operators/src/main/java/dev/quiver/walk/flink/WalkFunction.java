@@ -125,6 +125,14 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
      */
     static final TypeInformation<Pending> PENDING_TYPE = TypeInformation.of(Pending.class);
 
+    private static final String NOT_IN_ITS_OPERATOR =
+            "WalkFunction batches its simulations: run it in a MicroBatchKeyedOperator"
+                    + " (KeyedStream.transform), not with process()";
+
+    /** Each key's pending observation by the last millisecond of its interval. */
+    static final MapStateDescriptor<Long, Pending> PENDING =
+            new MapStateDescriptor<>("pending", Types.LONG, PENDING_TYPE);
+
     /** A triggered simulation waiting for its batch's flush: what its summary needs. */
     private record Simulation(
             String key,
@@ -210,22 +218,12 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
 
     @Override
     public void open(OpenContext openContext) {
-        if (flushOutput == null) {
-            throw new IllegalStateException(
-                    "WalkFunction batches its simulations: run it in a MicroBatchKeyedOperator"
-                            + " (KeyedStream.transform), not with process()");
-        }
+        BatchedFunction.checkOpened(flushOutput, NOT_IN_ITS_OPERATOR);
         nextSequence =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("nextSequence", Types.LONG));
         if (options.triggersOnInterval()) {
-            pending =
-                    getRuntimeContext()
-                            .getMapState(
-                                    new MapStateDescriptor<>(
-                                            "pending",
-                                            Types.LONG,
-                                            PENDING_TYPE));
+            pending = getRuntimeContext().getMapState(PENDING);
         }
         simulations = getRuntimeContext().getMetricGroup().counter("walkSimulations");
         backend = ComputeBackends.byName(backendName);
