@@ -254,11 +254,11 @@ public final class ScoreFunction
 
     @Override
     public void open(OpenContext openContext) {
-        if (flushOutput == null) {
-            throw new IllegalStateException(
-                    "ScoreFunction batches its rows: run it in a MicroBatchBroadcastOperator"
-                            + " (ConnectedStreams.transform), not with process()");
-        }
+        BatchedFunction.requireFlushOutput(
+                flushOutput,
+                this,
+                "rows",
+                "MicroBatchBroadcastOperator (ConnectedStreams.transform)");
         batch = new MicroBatch<>(batchPolicy);
         decoder = RecordDecoder.of(ModelUpdate.class, models.format(), models.maxBytes());
         modelVersion = -1;

@@ -52,6 +52,26 @@ public interface BatchedFunction<OUT> {
     void flushWaiting(int count);
 
     /**
+     * Fails the opening of {@code function}, which batches its {@code what}, unless its operator
+     * handed it a flush output ({@code flushOutput} not null, see {@link #openBatch}): run with
+     * {@code process()} instead of in {@code operator}, nothing would ever flush it.
+     *
+     * @param operator the operator to run it in, and how, for the message
+     */
+    static void requireFlushOutput(
+            Object flushOutput, BatchedFunction<?> function, String what, String operator) {
+        if (flushOutput == null) {
+            throw new IllegalStateException(
+                    function.getClass().getSimpleName()
+                            + " batches its "
+                            + what
+                            + ": run it in a "
+                            + operator
+                            + ", not with process()");
+        }
+    }
+
+    /**
      * Emits {@code result} through {@code out} with the stream timestamp of the record it answers,
      * or none when that record had none: how every flush gives its results their timestamps.
      */

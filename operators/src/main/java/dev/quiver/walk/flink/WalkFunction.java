@@ -210,11 +210,11 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
 
     @Override
     public void open(OpenContext openContext) {
-        if (flushOutput == null) {
-            throw new IllegalStateException(
-                    "WalkFunction batches its simulations: run it in a MicroBatchKeyedOperator"
-                            + " (KeyedStream.transform), not with process()");
-        }
+        BatchedFunction.requireFlushOutput(
+                flushOutput,
+                this,
+                "simulations",
+                "MicroBatchKeyedOperator (KeyedStream.transform)");
         nextSequence =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("nextSequence", Types.LONG));
