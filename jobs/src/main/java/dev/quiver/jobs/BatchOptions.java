@@ -5,8 +5,8 @@ import dev.quiver.io.flink.BatchPolicy;
 import picocli.CommandLine.Option;
 
 /**
- * The micro-batching of the stages whose operator calls a kernel per record (score, walk), a
- * picocli mixin: up to {@code --batch-size} records' kernel work in one call, each waiting at most
+ * The micro-batching of the stages whose operator calls a kernel per record (score, walk, and
+ * bayes, whose summaries are the batched work), a picocli mixin: up to {@code --batch-size} records' kernel work in one call, each waiting at most
  * {@code --batch-timeout-ms} of processing time, and always flushed before a checkpoint barrier,
  * so results and exactly-once are those of an unbatched run.
  *
@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
  * <pre>{@code
  * quiver run score --model churn.json --input obs.ndjson --output scores.ndjson --batch-size 1000
  * quiver run walk --input obs.ndjson --output walks.ndjson --batch-size 1
+ * quiver run bayes --input obs.ndjson --output posteriors.ndjson --batch-timeout-ms 20
  * }</pre>
  */
 final class BatchOptions {

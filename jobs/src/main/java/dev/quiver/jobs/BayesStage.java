@@ -6,19 +6,23 @@ import dev.quiver.bayes.flink.GlobalPosteriorFunction;
 import dev.quiver.bayes.flink.ObservationValidator;
 import dev.quiver.io.Topics;
 import dev.quiver.io.Traced;
+import dev.quiver.io.flink.MicroBatchKeyedOperator;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.PosteriorUpdate;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The bayes stage: observations in, one posterior update per valid observation out, an exact
- * conjugate posterior per key (and, with {@code --global}, across all keys). Holds the family's
- * options as a picocli mixin; {@link JobRegistry#BAYES} makes it {@code quiver run bayes} and the
+ * conjugate posterior per key (and, with {@code --global}, across all keys); the updates'
+ * summaries are computed in micro-batches across keys ({@code --batch-size}, {@code
+ * --batch-timeout-ms}). Holds the family's options as a picocli mixin; {@link JobRegistry#BAYES} makes it {@code quiver run bayes} and the
  * main class {@link BayesJob}.
  *
  * <pre>{@code
@@ -192,9 +196,12 @@ public final class BayesStage extends ObservationsStage {
             description = "With --changepoint: the change signal is P(run length < W) (default 5).")
     Integer shortRunWindow;
 
+    @Mixin BatchOptions batches;
+
     @Override
     public void check() {
         options();
+        batches.policy();
     }
 
     /** The kernel options from the command-line options; messages name the bad option. */
@@ -245,9 +252,11 @@ public final class BayesStage extends ObservationsStage {
                         context, new ObservationValidator(options), "bayes-decode");
         SingleOutputStreamOperator<PosteriorUpdate> updates =
                 decoded.keyBy(traced -> traced.record.getKey())
-                        .process(new BayesFunction(options))
-                        .returns(PosteriorUpdate.class)
-                        .name("bayes " + options.model())
+                        .transform(
+                                "bayes " + options.model(),
+                                TypeInformation.of(PosteriorUpdate.class),
+                                new MicroBatchKeyedOperator<>(
+                                        new BayesFunction(options, batches.policy())))
                         .uid("bayes");
         DataStream<PosteriorUpdate> results = updates;
         if (options.global()) {

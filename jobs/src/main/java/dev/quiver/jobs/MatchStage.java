@@ -94,7 +94,10 @@ public final class MatchStage implements Stage {
     @Option(
             names = "--batch-size",
             defaultValue = "64",
-            description = "Queries per brute-force batch (default: ${DEFAULT-VALUE}).")
+            description =
+                    "With --order arrival: most queries of a namespace answered in one call,"
+                            + " kd-tree or brute force; 1 answers each on arrival (default:"
+                            + " ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(

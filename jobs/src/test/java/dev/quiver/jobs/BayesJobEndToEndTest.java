@@ -54,6 +54,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
@@ -376,6 +377,106 @@ class BayesJobEndToEndTest {
         assertEqualsReplay(model, data, readUpdates(posteriorsTopic, data.size()), false);
     }
 
+    /**
+     * The job variants whose results depend on the input alone (interval emission depends on the
+     * wall clock): a model with its observations and options.
+     */
+    static Stream<List<String>> batchedVariants() {
+        return Stream.of(
+                List.of("beta-bernoulli"),
+                List.of("normal", "--window", "20", "--changepoint"),
+                List.of("normal", "--decay", "0.9"),
+                List.of("dirichlet", "--emit", "5"),
+                List.of("blr", "--window", "30"));
+    }
+
+    /**
+     * Micro-batches change no update and no order: at batch sizes 1 (each result on its own), 7
+     * and 1000 the posteriors file holds the same records, byte for byte ({@code latencyMs}, a
+     * wall-clock field, aside), in the same order with one bayes subtask, and each key's in the
+     * same order with three; dead letters alike.
+     */
+    @ParameterizedTest
+    @MethodSource("batchedVariants")
+    void batchSizesOneSevenAndAThousandWriteTheSameUpdatesInTheSameOrder(
+            List<String> variant, @TempDir Path dir) throws IOException {
+        String model = variant.get(0);
+        List<Observation> data = ModelStreams.observations(model, SEED + 5, 1500, 12);
+        NdjsonCodec<Observation> ndjson = NdjsonCodec.of(Observation.class);
+        List<String> lines = new ArrayList<>(data.stream().map(ndjson::encode).toList());
+        // A record the kernel rejects, and one that does not decode: dead letters either way.
+        lines.add(700, "{\"key\":\"k1\",\"ts\":1,\"value\":\"NaN\"}");
+        lines.add(300, "not json at all");
+        Path input = Files.write(dir.resolve("observations.ndjson"), lines);
+        List<String> options = new ArrayList<>(ModelStreams.args(model));
+        options.addAll(variant.subList(1, variant.size()));
+
+        List<String> unbatched = batchedRun(dir, input, options, "1", "1");
+        assertThat(unbatched).hasSizeGreaterThan(data.size() / 10);
+        for (String size : new String[] {"7", "1000"}) {
+            assertThat(batchedRun(dir, input, options, "1", size))
+                    .as("batch size %s", size)
+                    .isEqualTo(unbatched);
+        }
+        assertThat(byKey(batchedRun(dir, input, options, "3", "7")))
+                .isEqualTo(byKey(batchedRun(dir, input, options, "3", "1")));
+    }
+
+    /**
+     * A file run at {@code --batch-size size} with batches flushed only when full and at the end:
+     * its update lines in file order, latency zeroed, then its dead letters' reasons and offsets.
+     */
+    private static List<String> batchedRun(
+            Path dir, Path input, List<String> options, String parallelism, String size)
+            throws IOException {
+        Path output = dir.resolve("p" + parallelism + "-b" + size + ".ndjson");
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                "bayes",
+                                "--input",
+                                input.toString(),
+                                "--output",
+                                output.toString(),
+                                "--parallelism",
+                                parallelism,
+                                "--batch-size",
+                                size,
+                                "--batch-timeout-ms",
+                                "600000"));
+        args.addAll(options);
+        assertThat(run(args.toArray(String[]::new))).isZero();
+        NdjsonCodec<PosteriorUpdate> codec = NdjsonCodec.of(PosteriorUpdate.class);
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(output)) {
+            PosteriorUpdate update = decode(codec, line);
+            update.setLatencyMs(0L);
+            lines.add(codec.encode(update));
+        }
+        NdjsonCodec<DeadLetter> deadCodec = NdjsonCodec.of(DeadLetter.class);
+        List<String> dead = new ArrayList<>();
+        for (String line :
+                Files.readAllLines(Path.of(PipelineIo.deadLetterPath(output.toString())))) {
+            DeadLetter letter = decode(deadCodec, line);
+            dead.add("dead letter " + letter.getOffset() + ": " + letter.getReason());
+        }
+        assertThat(dead).hasSize(2);
+        lines.addAll(dead.stream().sorted().toList());
+        return lines;
+    }
+
+    /** The lines of each key ("key":"..." as the line holds it), in their order. */
+    private static Map<String, List<String>> byKey(List<String> lines) {
+        Map<String, List<String>> byKey = new TreeMap<>();
+        for (String line : lines) {
+            int start = line.indexOf("\"key\":");
+            String key = start < 0 ? "" : line.substring(start, line.indexOf(',', start));
+            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(line);
+        }
+        return byKey;
+    }
+
     @Test
     void fileRunWithGlobalEndsWithTheClosedFormPosteriorOfAllKeys(@TempDir Path dir)
             throws IOException {
@@ -573,7 +674,13 @@ class BayesJobEndToEndTest {
             String.valueOf(window),
             "--global",
             "--global-interval-ms",
-            "100"
+            "100",
+            // Results wait in batches until a checkpoint barrier flushes them: some are waiting
+            // when the job is cancelled, and the restore must emit each exactly once.
+            "--batch-size",
+            "1000",
+            "--batch-timeout-ms",
+            "600000"
         };
 
         publish(data.subList(0, 2000), observationsTopic);

@@ -9,8 +9,12 @@ import dev.quiver.bayes.PosteriorStateFormat;
 import dev.quiver.bayes.PrequentialUpdate;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.Traced;
+import dev.quiver.io.flink.BatchPolicy;
+import dev.quiver.io.flink.BatchedFunction;
 import dev.quiver.io.flink.DeadLetters;
 import dev.quiver.io.flink.KernelState;
+import dev.quiver.io.flink.MicroBatch;
+import dev.quiver.io.flink.MicroBatchKeyedOperator;
 import dev.quiver.io.flink.OperatorMetrics;
 import dev.quiver.schema.ChangePoint;
 import dev.quiver.schema.Observation;
@@ -35,11 +39,12 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.io.IOException;
-import java.time.Instant;
+import java.util.function.LongSupplier;
 
 /**
  * The bayes operator: per key, keeps the posterior's state bytes in keyed state, updates it with
@@ -76,16 +81,28 @@ import java.time.Instant;
  * pending output also holds an event-time timer at {@code Long.MAX_VALUE}, which the final
  * watermark fires: pending interval emissions and unsent partials go out before the job finishes.
  *
+ * <p><b>Micro-batches.</b> Every state change happens on the record's arrival, under its key, in
+ * arrival order: the update (forget, score, learn, unlearn), the window, the change-point detector,
+ * the partials, dead letters. What waits ({@link PosteriorEmissions}, up to {@code --batch-size}
+ * results across keys, at most {@code --batch-timeout-ms}) is the result: the key's posterior as
+ * that observation left it, summarized with every other waiting one at the flush. Interval
+ * emissions wait alike. The function runs in a {@link MicroBatchKeyedOperator}, which flushes
+ * before every checkpoint barrier and watermark and at the end of the input, so the results, their
+ * order and exactly-once are those of an unbatched run ({@code latencyMs}, which includes the wait,
+ * aside).
+ *
  * <pre>{@code
  * SingleOutputStreamOperator<PosteriorUpdate> updates = observations
  *     .keyBy(traced -> traced.record.getKey())
- *     .process(new BayesFunction(options));
+ *     .transform("bayes", TypeInformation.of(PosteriorUpdate.class),
+ *             new MicroBatchKeyedOperator<>(
+ *                     new BayesFunction(options, new BatchPolicy(256, 100))));
  * DataStream<KeyGroupPartial[]> partials = updates.getSideOutput(BayesFunction.PARTIALS);
  * }</pre>
  */
 public final class BayesFunction
         extends KeyedProcessFunction<String, Traced<Observation>, PosteriorUpdate>
-        implements CheckpointedFunction {
+        implements CheckpointedFunction, BatchedFunction<PosteriorUpdate> {
 
     /**
      * The state types, each a Flink POJO: their serializers' snapshots and bytes are pinned by
@@ -181,6 +198,7 @@ public final class BayesFunction
     }
 
     private final BayesOptions options;
+    private final BatchPolicy batchPolicy;
 
     /** Forget, score, learn, unlearn: the kernel's order of a key's updates. */
     private transient PrequentialUpdate rule;
@@ -205,16 +223,32 @@ public final class BayesFunction
     private transient byte[] priorBytes;
 
     private transient Counter observationsAdded;
-    private transient Counter updates;
     private transient OperatorMetrics metrics;
     private transient Counter evictions;
     private transient Counter partialsSent;
 
+    /** The results waiting for the next flush. */
+    private transient PosteriorEmissions emissions;
+
+    private transient TimestampedCollector<PosteriorUpdate> flushOutput;
+    private transient LongSupplier clock;
+
     /**
+     * Each result emitted on its own, unbatched ({@link BatchPolicy#UNBATCHED}).
+     *
      * @param options the model, prior, forgetting or window, emission and global settings
      */
     public BayesFunction(BayesOptions options) {
+        this(options, BatchPolicy.UNBATCHED);
+    }
+
+    /**
+     * @param options the model, prior, forgetting or window, emission and global settings
+     * @param batchPolicy how many results wait, and how long, for one flush
+     */
+    public BayesFunction(BayesOptions options, BatchPolicy batchPolicy) {
         this.options = options;
+        this.batchPolicy = batchPolicy;
     }
 
     @Override
@@ -251,6 +285,11 @@ public final class BayesFunction
 
     @Override
     public void open(OpenContext openContext) {
+        BatchedFunction.requireFlushOutput(
+                flushOutput,
+                this,
+                "results",
+                "MicroBatchKeyedOperator (KeyedStream.transform)");
         rule = PrequentialUpdate.of(options);
         posteriorState = getRuntimeContext().getState(KernelState.value("posterior"));
         progressState =
@@ -270,9 +309,11 @@ public final class BayesFunction
         // no compute capability covers them, so "java" is the backend that really runs.
         metrics = OperatorMetrics.register(group, OperatorMetrics.PLAIN_JAVA);
         observationsAdded = group.counter("observations");
-        updates = group.counter("posteriorUpdates");
         evictions = group.counter("windowEvictions");
         partialsSent = group.counter("globalPartialsSent");
+        emissions =
+                new PosteriorEmissions(
+                        batchPolicy, flushOutput, metrics, group.counter("posteriorUpdates"));
     }
 
     @Override
@@ -337,16 +378,18 @@ public final class BayesFunction
                 progress.emitDueAt = scheduleAfter(ctx, options.emitIntervalMs());
             }
         } else if (progress.observations % options.emitEvery() == 0) {
-            emit(
-                    out,
-                    key,
-                    posterior,
-                    observation.getId(),
-                    ts,
-                    logPredictive,
-                    progress.logScore,
-                    changePoint,
-                    System.nanoTime() - arrivedNanos);
+            // No later record changes this posterior: the next one of the key restores a copy.
+            enqueue(
+                    new PosteriorEmissions.Emission(
+                            key,
+                            posterior,
+                            observation.getId(),
+                            ts,
+                            logPredictive,
+                            progress.logScore,
+                            changePoint,
+                            arrivedNanos,
+                            ctx.timestamp()));
         }
         progressState.update(progress);
     }
@@ -363,22 +406,26 @@ public final class BayesFunction
             if (progress != null
                     && progress.emitDueAt != NOT_DUE
                     && (endOfInput || progress.emitDueAt <= timestamp)) {
-                emit(
-                        out,
-                        ctx.getCurrentKey(),
-                        posterior(ctx.getCurrentKey()),
-                        progress.lastId,
-                        progress.lastTs,
-                        progress.lastLogPredictive,
-                        progress.logScore,
-                        changePoints == null
-                                ? null
-                                : new ChangePoint(
-                                        progress.changeMapRunLength,
-                                        progress.changeProbShortRun,
-                                        options.shortRunWindow(),
-                                        progress.changeTruncatedMass),
-                        (now - progress.lastArrivalMs) * 1_000_000);
+                // The latency runs from the latest observation's arrival; the result has the
+                // timer's stream timestamp as a KeyedProcessOperator gives it: event-time
+                // timers their time, processing-time timers none.
+                enqueue(
+                        new PosteriorEmissions.Emission(
+                                ctx.getCurrentKey(),
+                                posterior(ctx.getCurrentKey()),
+                                progress.lastId,
+                                progress.lastTs,
+                                progress.lastLogPredictive,
+                                progress.logScore,
+                                changePoints == null
+                                        ? null
+                                        : new ChangePoint(
+                                                progress.changeMapRunLength,
+                                                progress.changeProbShortRun,
+                                                options.shortRunWindow(),
+                                                progress.changeTruncatedMass),
+                                System.nanoTime() - (now - progress.lastArrivalMs) * 1_000_000,
+                                endOfInput ? timestamp : null));
                 progress.emitDueAt = NOT_DUE;
                 progressState.update(progress);
             }
@@ -443,28 +490,28 @@ public final class BayesFunction
         return options.restore(bytes);
     }
 
-    private void emit(
-            Collector<PosteriorUpdate> out,
-            String key,
-            ConjugatePosterior posterior,
-            String id,
-            long ts,
-            double logPredictive,
-            double logScore,
-            ChangePoint changePoint,
-            long latencyNanos) {
-        out.collect(
-                PosteriorUpdates.builder(key, posterior.summarize())
-                        .setId(id)
-                        .setTs(Instant.ofEpochMilli(ts))
-                        .setLogPredictive(PosteriorUpdates.nullIfNaN(logPredictive))
-                        .setLogScore(PosteriorUpdates.nullIfNaN(logScore))
-                        .setChangepoint(changePoint)
-                        .setScope(PosteriorUpdates.KEY_SCOPE)
-                        .setLatencyMs(latencyNanos / 1_000_000)
-                        .build());
-        updates.inc();
-        metrics.eventOut(latencyNanos);
+    @Override
+    public void openBatch(
+            TimestampedCollector<PosteriorUpdate> out, LongSupplier processingTimeMs) {
+        flushOutput = out;
+        clock = processingTimeMs;
+    }
+
+    @Override
+    public MicroBatch<?> waiting() {
+        return emissions.waiting();
+    }
+
+    @Override
+    public void flushWaiting(int count) {
+        emissions.flushWaiting(count);
+    }
+
+    /** Adds a result to the batch, flushing the batch when it is full. */
+    private void enqueue(PosteriorEmissions.Emission emission) {
+        if (emissions.add(emission, clock.getAsLong())) {
+            flush();
+        }
     }
 
     private void deadLetter(Context ctx, RawRecord origin, String reason) {

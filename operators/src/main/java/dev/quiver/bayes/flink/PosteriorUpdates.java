@@ -37,8 +37,16 @@ final class PosteriorUpdates {
      * changepoint} and {@code scope}.
      */
     static PosteriorUpdate.Builder builder(String key, PosteriorSummary summary) {
-        return PosteriorUpdate.newBuilder()
-                .setKey(key)
+        return fill(PosteriorUpdate.newBuilder(), key, summary);
+    }
+
+    /**
+     * Sets the key and every field the summary gives on {@code builder}, which may have built
+     * updates before (the fields it sets replace theirs), and returns it; as {@link #builder}.
+     */
+    static PosteriorUpdate.Builder fill(
+            PosteriorUpdate.Builder builder, String key, PosteriorSummary summary) {
+        return builder.setKey(key)
                 .setModel(summary.model())
                 .setN(summary.n())
                 .setParams(Map.copyOf(summary.params()))

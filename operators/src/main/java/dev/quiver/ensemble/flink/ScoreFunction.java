@@ -106,9 +106,6 @@ public final class ScoreFunction
 
     private static final Logger LOG = LoggerFactory.getLogger(ScoreFunction.class);
 
-    private static final String NOT_IN_ITS_OPERATOR =
-            "ScoreFunction batches its rows: run it in a MicroBatchBroadcastOperator"
-                    + " (ConnectedStreams.transform), not with process()";
 
     /** The broadcast state's value type, an Avro record; golden files pin its format. */
     static final TypeInformation<ModelUpdate> MODEL_UPDATE_TYPE =
@@ -258,7 +255,11 @@ public final class ScoreFunction
 
     @Override
     public void open(OpenContext openContext) {
-        BatchedFunction.checkOpened(flushOutput, NOT_IN_ITS_OPERATOR);
+        BatchedFunction.requireFlushOutput(
+                flushOutput,
+                this,
+                "rows",
+                "MicroBatchBroadcastOperator (ConnectedStreams.transform)");
         batch = new MicroBatch<>(batchPolicy);
         decoder = RecordDecoder.of(ModelUpdate.class, models.format(), models.maxBytes());
         modelVersion = -1;

@@ -52,14 +52,22 @@ public interface BatchedFunction<OUT> {
     void flushWaiting(int count);
 
     /**
-     * Throws {@link IllegalStateException} with {@code misuse}, which says which operator to run
-     * the function in, unless an operator has called {@link #openBatch}: a function run with
-     * {@code process()} rather than in its operator would never flush. {@code open} calls it
-     * first, with the collector {@link #openBatch} received (null before).
+     * Fails the opening of {@code function}, which batches its {@code what}, unless its operator
+     * handed it a flush output ({@code flushOutput} not null, see {@link #openBatch}): run with
+     * {@code process()} instead of in {@code operator}, nothing would ever flush it.
+     *
+     * @param operator the operator to run it in, and how, for the message
      */
-    static void checkOpened(TimestampedCollector<?> out, String misuse) {
-        if (out == null) {
-            throw new IllegalStateException(misuse);
+    static void requireFlushOutput(
+            Object flushOutput, BatchedFunction<?> function, String what, String operator) {
+        if (flushOutput == null) {
+            throw new IllegalStateException(
+                    function.getClass().getSimpleName()
+                            + " batches its "
+                            + what
+                            + ": run it in a "
+                            + operator
+                            + ", not with process()");
         }
     }
 

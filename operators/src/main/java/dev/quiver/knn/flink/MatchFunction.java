@@ -41,9 +41,15 @@ import java.util.Map;
  * The match operator: per namespace, keeps the points as keyed state (id to event time and vector)
  * and answers queries against a kd-tree rebuilt from that state, never checkpointed itself.
  *
- * <p>Arrival order answers a query at once against every vector processed before it, or in
- * micro-batches on the brute-force path, flushed by size, by a processing-time timeout, or before
- * the next vector so a batch never sees later vectors. Event-time order buffers vectors and queries
+ * <p>Arrival order answers a query against every vector of its namespace processed before it: the
+ * namespace's queries wait in a micro-batch in keyed state ({@code --batch-size}, {@code
+ * --batch-timeout-ms}), answered together by one {@link KnnQueryEngine#answer} call, kd-tree or
+ * brute force. A batch is flushed when full, on a processing-time timeout, before the namespace's
+ * next vector (upsert or delete: a batch never sees later vectors), before an event-time timer of
+ * the namespace (a TTL expiry never removes points a waiting query should see) and, through an
+ * event-time timer at the end of time, when a bounded input ends. So the answers are those of
+ * queries answered one at a time, at any batch size; a wrong dimension is a dead letter on arrival.
+ * Event-time order buffers vectors and queries
  * in state until the watermark passes their time, then applies the vectors of that time in arrival
  * order and answers the queries of that time against exactly the vectors up to it; records behind
  * the watermark are dead letters. TTL expiry (event time) and max-points eviction (oldest first)
@@ -58,6 +64,9 @@ import java.util.Map;
 public final class MatchFunction
         extends KeyedCoProcessFunction<
                 String, Traced<VectorEvent>, Traced<QueryEvent>, MatchResult> {
+
+    /** The event time of the timer the final watermark of a bounded input fires. */
+    private static final long END_OF_INPUT = Long.MAX_VALUE;
 
     /** State types of the batched and time-ordered inputs; golden files pin their formats. */
     static final TypeInformation<Traced<VectorEvent>> VECTOR_TYPE =
@@ -152,10 +161,16 @@ public final class MatchFunction
             return;
         }
         LivePoints live = livePoints(ctx.getCurrentKey());
-        boolean batching =
-                options.batchSize() > 1 && live != null && options.usesBruteForce(live.dimension());
-        if (!batching) {
+        if (options.batchSize() == 1 || live == null) {
             answer(List.of(query), ctx, out);
+            return;
+        }
+        int dimension = query.record.getVector().size();
+        if (dimension != live.dimension()) {
+            deadLetter(
+                    ctx,
+                    query.origin,
+                    dimensionMismatch(ctx.getCurrentKey(), live, "query", dimension));
             return;
         }
         batchedQueries.add(query);
@@ -169,14 +184,18 @@ public final class MatchFunction
             ctx.timerService()
                     .registerProcessingTimeTimer(
                             ctx.timerService().currentProcessingTime() + options.batchTimeoutMs());
+            // Processing-time timers do not fire once a bounded input has ended; its final
+            // watermark fires this one, and the batch goes out.
+            ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MatchResult> out)
             throws Exception {
+        // Waiting queries came before whatever this timer changes (an expiry, the end of input).
+        flushBatch(ctx, out);
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            flushBatch(ctx, out);
             return;
         }
         List<Traced<VectorEvent>> vectors = vectorsByTime.get(timestamp);

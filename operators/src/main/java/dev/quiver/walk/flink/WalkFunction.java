@@ -125,9 +125,6 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
      */
     static final TypeInformation<Pending> PENDING_TYPE = TypeInformation.of(Pending.class);
 
-    private static final String NOT_IN_ITS_OPERATOR =
-            "WalkFunction batches its simulations: run it in a MicroBatchKeyedOperator"
-                    + " (KeyedStream.transform), not with process()";
 
     /** Each key's pending observation by the last millisecond of its interval. */
     static final MapStateDescriptor<Long, Pending> PENDING =
@@ -218,7 +215,11 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
 
     @Override
     public void open(OpenContext openContext) {
-        BatchedFunction.checkOpened(flushOutput, NOT_IN_ITS_OPERATOR);
+        BatchedFunction.requireFlushOutput(
+                flushOutput,
+                this,
+                "simulations",
+                "MicroBatchKeyedOperator (KeyedStream.transform)");
         nextSequence =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("nextSequence", Types.LONG));

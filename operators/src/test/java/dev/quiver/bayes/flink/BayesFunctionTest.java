@@ -9,13 +9,13 @@ import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.Traced;
 import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.MicroBatchKeyedOperator;
 import dev.quiver.schema.DeadLetter;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.PosteriorUpdate;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -368,7 +368,7 @@ class BayesFunctionTest {
     static KeyedOneInputStreamOperatorTestHarness<String, Traced<Observation>, PosteriorUpdate>
             harness(BayesOptions options) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new BayesFunction(options)),
+                new MicroBatchKeyedOperator<>(new BayesFunction(options)),
                 traced -> traced.record.getKey(),
                 Types.STRING);
     }

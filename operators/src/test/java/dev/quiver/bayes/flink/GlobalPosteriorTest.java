@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quiver.bayes.BayesOptions;
 import dev.quiver.io.Traced;
+import dev.quiver.io.flink.MicroBatchKeyedOperator;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.PosteriorUpdate;
 
@@ -269,7 +270,7 @@ class GlobalPosteriorTest {
                     String, Traced<Observation>, PosteriorUpdate> {
         Subtask(BayesOptions options, int parallelism, int index) throws Exception {
             super(
-                    new KeyedProcessOperator<>(new BayesFunction(options)),
+                    new MicroBatchKeyedOperator<>(new BayesFunction(options)),
                     traced -> traced.record.getKey(),
                     Types.STRING,
                     MAX_PARALLELISM,

@@ -185,6 +185,9 @@ class MatchFunctionTest {
             harness.processElement1(traced(upsert("new", "a", 80, new float[] {1, 1, 1})), 80);
             harness.processBothWatermarks(new Watermark(100));
             harness.processElement2(traced(query("q", "a", 120, new float[] {0, 0, 0}, 5)), 120);
+            assertThat(harness.extractOutputValues()).as("waiting in its batch").isEmpty();
+            // The end of the input: "new" expires at 180, after the waiting query is answered.
+            harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
             assertThat(harness.extractOutputValues())
                     .singleElement()
                     .satisfies(
@@ -207,6 +210,7 @@ class MatchFunctionTest {
                         traced(upsert("v" + i, "a", 10 - i, new float[] {i, 0, 0})), i);
             }
             harness.processElement2(traced(query("q", "a", 20, new float[] {0, 0, 0}, 10)), 5);
+            harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
             // Event times 10, 9, 8, 7, 6: each newcomer beyond three is the oldest, so it goes.
             assertThat(harness.extractOutputValues())
                     .singleElement()
@@ -270,6 +274,7 @@ class MatchFunctionTest {
             harness.setStateBackend(stateBackend(backend));
             harness.open();
             feed(harness, events, 0, events.size());
+            harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
             uninterrupted = harness.extractOutputValues();
         }
         List<MatchResult> resumed = new ArrayList<>();
@@ -286,8 +291,11 @@ class MatchFunctionTest {
             after.initializeState(snapshot);
             after.open();
             feed(after, events, 250, events.size());
+            after.processBothWatermarks(new Watermark(Long.MAX_VALUE));
             resumed.addAll(after.extractOutputValues());
         }
+        assertThat(uninterrupted)
+                .hasSize((int) events.stream().filter(QueryEvent.class::isInstance).count());
         assertThat(byQueryId(resumed)).isEqualTo(byQueryId(uninterrupted));
     }
 
@@ -384,14 +392,14 @@ class MatchFunctionTest {
         return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
     }
 
-    private static <T extends org.apache.avro.specific.SpecificRecord> Traced<T> traced(T record) {
+    static <T extends org.apache.avro.specific.SpecificRecord> Traced<T> traced(T record) {
         @SuppressWarnings("unchecked")
         Class<T> type = (Class<T>) record.getClass();
         return Traced.of(
                 record, RawRecord.of("test", 0, 0, AvroSingleObjectCodec.of(type).encode(record)));
     }
 
-    private static VectorEvent upsert(String id, String namespace, long ts, float[] v) {
+    static VectorEvent upsert(String id, String namespace, long ts, float[] v) {
         return VectorEvent.newBuilder()
                 .setId(id)
                 .setNamespace(namespace)
@@ -400,7 +408,7 @@ class MatchFunctionTest {
                 .build();
     }
 
-    private static VectorEvent delete(String id, String namespace, long ts) {
+    static VectorEvent delete(String id, String namespace, long ts) {
         return VectorEvent.newBuilder()
                 .setId(id)
                 .setNamespace(namespace)
@@ -410,7 +418,7 @@ class MatchFunctionTest {
                 .build();
     }
 
-    private static QueryEvent query(String id, String namespace, long ts, float[] v, int k) {
+    static QueryEvent query(String id, String namespace, long ts, float[] v, int k) {
         return QueryEvent.newBuilder()
                 .setId(id)
                 .setNamespace(namespace)
@@ -426,7 +434,7 @@ class MatchFunctionTest {
         return q;
     }
 
-    private static float[] randomVector(SplittableRandom random) {
+    static float[] randomVector(SplittableRandom random) {
         float[] v = new float[DIM];
         for (int d = 0; d < DIM; d++) {
             // A coarse grid makes exact ties in distance common, so tie-breaking by id is
