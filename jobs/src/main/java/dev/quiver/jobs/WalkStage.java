@@ -2,6 +2,7 @@ package dev.quiver.jobs;
 
 import dev.quiver.bayes.BayesOptions;
 import dev.quiver.bayes.NormalInverseGammaPosterior;
+import dev.quiver.compute.PlainJavaProvider;
 import dev.quiver.io.RecordValidator;
 import dev.quiver.io.Topics;
 import dev.quiver.io.Traced;
@@ -143,10 +144,6 @@ public final class WalkStage extends ObservationsStage {
                             + " interval once the watermark closes it (default: ${DEFAULT-VALUE}).")
     String trigger;
 
-    @Mixin WatermarkOptions watermarks;
-
-    @Mixin BatchOptions batches;
-
     @Option(
             names = "--max-work",
             defaultValue = "100000000",
@@ -167,10 +164,18 @@ public final class WalkStage extends ObservationsStage {
                             + " (default: ${DEFAULT-VALUE}).")
     long maxMemoryMb;
 
+    @Mixin WatermarkOptions watermarks;
+
+    @Mixin BatchOptions batches;
+
+    /** The backend whose walks simulate. */
+    @Mixin BackendOption backend = new BackendOption(PlainJavaProvider.NAME);
+
     @Override
     public void check() {
         options();
         batches.policy();
+        backend.check();
     }
 
     /** The kernel options from the command line; throws naming a bad value. */
@@ -295,7 +300,8 @@ public final class WalkStage extends ObservationsStage {
                                 "walk " + model,
                                 TypeInformation.of(WalkSummary.class),
                                 new MicroBatchKeyedOperator<>(
-                                        new WalkFunction(options, batches.policy())))
+                                        new WalkFunction(
+                                                options, backend.name(), batches.policy())))
                         .uid("walk");
         context.io().sink(summaries, WalkSummary.class, resultTopic.topic(), WalkSummary::getKey);
         context.collectDeadLetters(summaries);
