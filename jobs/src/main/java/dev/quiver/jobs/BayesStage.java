@@ -27,10 +27,6 @@ import picocli.CommandLine.Option;
  */
 public final class BayesStage extends ObservationsStage {
 
-    /** A stage writing posterior updates to {@code --posteriors-topic}. */
-    public BayesStage() {
-        super(TopicOption.result("--posteriors-topic", Topics.POSTERIORS));
-    }
 
     @Option(
             names = "--model",
@@ -191,6 +187,11 @@ public final class BayesStage extends ObservationsStage {
             paramLabel = "W",
             description = "With --changepoint: the change signal is P(run length < W) (default 5).")
     Integer shortRunWindow;
+
+    /** A stage writing posterior updates to {@code --posteriors-topic}. */
+    public BayesStage() {
+        super(TopicOption.result("--posteriors-topic", Topics.POSTERIORS));
+    }
 
     @Override
     public void check() {

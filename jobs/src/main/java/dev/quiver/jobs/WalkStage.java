@@ -45,10 +45,6 @@ import java.util.List;
  */
 public final class WalkStage extends ObservationsStage {
 
-    /** A stage writing walk summaries to {@code --walks-topic}. */
-    public WalkStage() {
-        super(TopicOption.result("--walks-topic", Topics.WALKS));
-    }
 
     @Option(
             names = "--steps",
@@ -171,6 +167,11 @@ public final class WalkStage extends ObservationsStage {
     /** The backend whose walks simulate. */
     @Mixin BackendOption backend = new BackendOption(PlainJavaProvider.NAME);
 
+    /** A stage writing walk summaries to {@code --walks-topic}. */
+    public WalkStage() {
+        super(TopicOption.result("--walks-topic", Topics.WALKS));
+    }
+
     @Override
     public void check() {
         options();
@@ -220,12 +221,6 @@ public final class WalkStage extends ObservationsStage {
                 maxMemoryMb);
     }
 
-    private static void addIfGiven(List<String> given, String option, Double value) {
-        if (value != null) {
-            given.add(option);
-        }
-    }
-
     /**
      * The step prior of {@code --model posterior}: the bayes job's normal model and its checks,
      * with the options this job exposes.
@@ -237,6 +232,12 @@ public final class WalkStage extends ObservationsStage {
         GivenOptions.set(priorShape, builder::setPriorShape);
         GivenOptions.set(priorScale, builder::setPriorScale);
         return builder.build();
+    }
+
+    private static void addIfGiven(List<String> given, String option, Double value) {
+        if (value != null) {
+            given.add(option);
+        }
     }
 
     /** Adds the walk job: decode observations, then the walk stage. */
