@@ -76,11 +76,13 @@ class DeployManifestsTest {
                         job.pipelineIo();
                         return job.io();
                     },
-                    // PipelineJob hands the shared options to each of its stages, as here.
+                    // Each stage parsed as PipelineJob parses it: the shared options, --backend
+                    // for those that compute through a backend.
                     PipelineJob.class.getName(),
                     args -> {
-                        JobRegistry.MATCH.parse(args).pipelineIo();
-                        return checked(JobRegistry.BAYES.parse(args));
+                        PipelineJob.Stages stages = PipelineJob.Stages.parse(args);
+                        stages.all().forEach(DeployManifestsTest::checked);
+                        return stages.bayes().io();
                     });
 
     /** The checks a job's main runs before it touches a broker; returns the shared options. */
