@@ -3,7 +3,6 @@ package dev.quiver.cli;
 import dev.quiver.io.DecodeException;
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.QuiverSchemas;
-import dev.quiver.jobs.CommandWithOptionsInCode;
 import dev.quiver.jobs.TopicOption;
 import dev.quiver.jobs.ValueFormatOptions.Format;
 
@@ -14,16 +13,13 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * {@code quiver consume}: prints a topic's records as NDJSON, whatever Quiver type they are (each
@@ -41,11 +37,7 @@ import java.util.concurrent.Callable;
         name = "consume",
         mixinStandardHelpOptions = true,
         description = "Print a topic's records as NDJSON (read_committed).")
-final class ConsumeCommand extends CommandWithOptionsInCode implements Callable<Integer> {
-
-    @Spec CommandSpec spec;
-
-    @Mixin BrokerAddress broker;
+final class ConsumeCommand extends BrokerClientCommand {
 
     final TopicOption topic = TopicOption.required("--topic", "Topic to read.");
 

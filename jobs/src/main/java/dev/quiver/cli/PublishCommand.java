@@ -3,7 +3,6 @@ package dev.quiver.cli;
 import dev.quiver.io.DecodeException;
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.io.RawLineReader;
-import dev.quiver.jobs.CommandWithOptionsInCode;
 import dev.quiver.jobs.PathOption;
 import dev.quiver.jobs.TopicOption;
 import dev.quiver.jobs.ValueFormatOptions.Format;
@@ -17,13 +16,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.function.LongFunction;
 
 /**
@@ -41,11 +38,7 @@ import java.util.function.LongFunction;
         name = "publish",
         mixinStandardHelpOptions = true,
         description = "Publish input records (NDJSON file or generated) to a Kafka topic.")
-final class PublishCommand extends CommandWithOptionsInCode implements Callable<Integer> {
-
-    @Spec CommandSpec spec;
-
-    @Mixin BrokerAddress broker;
+final class PublishCommand extends BrokerClientCommand {
 
     @Mixin GeneratorOptions generator;
 

@@ -6,7 +6,6 @@ import dev.quiver.ensemble.LoadLimits;
 import dev.quiver.ensemble.flink.ScoreFunction;
 import dev.quiver.io.AvroSingleObjectCodec;
 import dev.quiver.io.Topics;
-import dev.quiver.jobs.CommandWithOptionsInCode;
 import dev.quiver.jobs.ModelIdConverter;
 import dev.quiver.jobs.PathOption;
 import dev.quiver.jobs.TopicOption;
@@ -16,14 +15,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,20 +41,16 @@ import java.util.concurrent.TimeUnit;
                 "Publish a model file (XGBoost JSON/UBJSON, or a quiver-ensemble composition with"
                         + " its member files embedded) to the models topic; running score jobs"
                         + " switch to it.")
-final class PublishModelCommand extends CommandWithOptionsInCode implements Callable<Integer> {
+final class PublishModelCommand extends BrokerClientCommand {
 
     /** Kafka's default record limit is 1 MiB; larger models need the topic's limit raised too. */
     static final int MAX_REQUEST_BYTES = 64 << 20;
-
-    @Spec CommandSpec spec;
 
     @Option(
             names = {"-h", "--help"},
             usageHelp = true,
             description = "Show this help message and exit.")
     boolean help;
-
-    @Mixin BrokerAddress broker;
 
     final PathOption file = PathOption.requiredFile("--file", "The model file.");
 

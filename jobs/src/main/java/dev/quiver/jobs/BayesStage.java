@@ -31,10 +31,6 @@ import picocli.CommandLine.Option;
  */
 public final class BayesStage extends ObservationsStage {
 
-    /** A stage writing posterior updates to {@code --posteriors-topic}. */
-    public BayesStage() {
-        super(TopicOption.result("--posteriors-topic", Topics.POSTERIORS));
-    }
 
     @Option(
             names = "--model",
@@ -197,6 +193,11 @@ public final class BayesStage extends ObservationsStage {
     Integer shortRunWindow;
 
     @Mixin BatchOptions batches;
+
+    /** A stage writing posterior updates to {@code --posteriors-topic}. */
+    public BayesStage() {
+        super(TopicOption.result("--posteriors-topic", Topics.POSTERIORS));
+    }
 
     @Override
     public void check() {

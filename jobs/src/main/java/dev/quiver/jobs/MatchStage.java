@@ -1,5 +1,6 @@
 package dev.quiver.jobs;
 
+import dev.quiver.compute.Nd4jCpuProvider;
 import dev.quiver.io.RawRecord;
 import dev.quiver.io.RecordValidator;
 import dev.quiver.io.Topics;
@@ -44,8 +45,6 @@ public final class MatchStage implements Stage {
 
     final FileOption queriesFile =
             FileOption.input("--queries", "Queries from this NDJSON file (with --vectors).");
-
-    @Mixin WatermarkOptions watermarks;
 
     @Option(
             names = "--order",
@@ -121,18 +120,15 @@ public final class MatchStage implements Stage {
     float ratio;
 
     @Option(
-            names = "--backend",
-            defaultValue = "nd4j-cpu",
-            description =
-                    "Brute-force compute backend: auto, nd4j-cpu or java (default:"
-                            + " ${DEFAULT-VALUE}).")
-    String backend;
-
-    @Option(
             names = "--max-dimension",
             defaultValue = "4096",
             description = "Longest vector accepted (default: ${DEFAULT-VALUE}).")
     int maxDimension;
+
+    @Mixin WatermarkOptions watermarks;
+
+    /** The backend of the brute-force path; the kd-tree is plain Java. */
+    @Mixin BackendOption backend = new BackendOption(Nd4jCpuProvider.NAME);
 
     final TopicOption vectorsTopic =
             TopicOption.described("--vectors-topic", Topics.VECTORS, DEFAULT_TOPIC);
@@ -157,6 +153,7 @@ public final class MatchStage implements Stage {
     public void check() {
         watermarks.checkNotNegative();
         options();
+        backend.check();
     }
 
     /** The operator's options from the command line; messages name the bad option. */
@@ -172,7 +169,7 @@ public final class MatchStage implements Stage {
                 .bruteForceMinDimension(bruteForceMinDimension)
                 .maxChecks(maxChecks)
                 .ratio(ratio)
-                .backend(backend)
+                .backend(backend.name())
                 .maxDimension(maxDimension)
                 .build();
     }

@@ -11,7 +11,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,6 +24,9 @@ import java.util.Set;
  * record is one dead letter) and, to keep the pipeline light, simulates every {@value
  * #WALK_TRIGGER}-th observation of a key with the simple walk, {@value #WALK_STEPS} steps on
  * {@value #WALK_PATHS} paths.
+ *
+ * <p>{@code --backend NAME} is given to the stages that compute through a compute backend (match,
+ * walk, score), each of which keeps its own default without it; bayes computes without one.
  *
  * <p>The score stage is added on request, {@code --score-model-id ID}: it scores observations with
  * the versions of model {@code ID} published to the models topic ({@code quiver publish-model}),
@@ -58,6 +60,10 @@ public final class PipelineJob {
                 converter = ModelIdConverter.class)
         String scoreModelId;
 
+        /** Given to each stage that computes through a backend; bayes computes without one. */
+        @Option(names = "--backend", paramLabel = "NAME")
+        String backend;
+
         @Unmatched List<String> shared = new ArrayList<>();
     }
 
@@ -72,40 +78,29 @@ public final class PipelineJob {
 
     /**
      * The pipeline over Kafka, configured by the options every job shares ({@code --bootstrap},
-     * {@code --parallelism}, checkpoints, {@code --group-id}) and {@code --score-model-id ID} for
-     * the score stage; each stage keeps its defaults. Every stage's topics are checked at once
+     * {@code --parallelism}, checkpoints, {@code --group-id}), {@code --score-model-id ID} for
+     * the score stage and {@code --backend NAME} for the stages that compute through a backend;
+     * each stage keeps its other defaults. Every stage's topics are checked at once
      * before the graph is built ({@code --create-topics} creates the missing ones).
      */
     public static StreamExecutionEnvironment build(String... options) {
-        PipelineOptions pipeline = CommandLine.populateCommand(new PipelineOptions(), options);
-        List<String> shared = pipeline.shared;
-        JobCommand<BayesStage> bayes = JobRegistry.BAYES.parse(arguments(shared));
-        JobCommand<MatchStage> match = JobRegistry.MATCH.parse(arguments(shared));
-        JobCommand<WalkStage> walk =
-                JobRegistry.WALK.parse(
-                        arguments(
-                                shared,
-                                "--trigger",
-                                WALK_TRIGGER,
-                                "--steps",
-                                WALK_STEPS,
-                                "--paths",
-                                WALK_PATHS));
-        JobCommand<ScoreStage> score =
-                pipeline.scoreModelId == null
-                        ? null
-                        : JobRegistry.SCORE.parse(
-                                arguments(shared, "--model-id", pipeline.scoreModelId));
+        Stages stages = Stages.parse(options);
+        JobCommand<BayesStage> bayes = stages.bayes();
+        JobCommand<MatchStage> match = stages.match();
+        JobCommand<WalkStage> walk = stages.walk();
+        JobCommand<ScoreStage> score = stages.score();
+        // Every stage's own options, --backend's probe included, before anything connects.
+        for (JobCommand<?> stage : stages.all()) {
+            stage.stage().check();
+        }
         bayes.io().checkBrokerReachable();
         Set<String> topics = new LinkedHashSet<>();
         Set<String> read = new LinkedHashSet<>();
         Set<String> written = new LinkedHashSet<>();
-        for (JobCommand<?> stage : Arrays.asList(bayes, match, walk, score)) {
-            if (stage != null) {
-                topics.addAll(stage.topics());
-                read.addAll(stage.readTopics());
-                written.addAll(stage.writtenTopics());
-            }
+        for (JobCommand<?> stage : stages.all()) {
+            topics.addAll(stage.topics());
+            read.addAll(stage.readTopics());
+            written.addAll(stage.writtenTopics());
         }
         bayes.io().prepareTopics(topics, read, written);
         StageContext bayesContext = bayes.newContext();
@@ -115,13 +110,58 @@ public final class PipelineJob {
         bayesContext.writeDeadLetters();
         match.addTo(env);
         StageContext walkContext = walk.contextOn(env);
-        walk.stage().check();
         walk.stage().addAfter(walkContext, observations);
         walkContext.writeDeadLetters();
         if (score != null) {
             score.addTo(env);
         }
         return env;
+    }
+
+    /**
+     * The pipeline's stages, each parsed from the options it takes: the shared ones, {@code
+     * --backend} for those that compute through a backend, the walk's light settings; {@code
+     * score} null without {@code --score-model-id}.
+     */
+    record Stages(
+            JobCommand<BayesStage> bayes,
+            JobCommand<MatchStage> match,
+            JobCommand<WalkStage> walk,
+            JobCommand<ScoreStage> score) {
+
+        static Stages parse(String... options) {
+            PipelineOptions pipeline = CommandLine.populateCommand(new PipelineOptions(), options);
+            List<String> shared = pipeline.shared;
+            List<String> computing = new ArrayList<>(shared);
+            if (pipeline.backend != null) {
+                computing.addAll(List.of("--backend", pipeline.backend));
+            }
+            return new Stages(
+                    JobRegistry.BAYES.parse(arguments(shared)),
+                    JobRegistry.MATCH.parse(arguments(computing)),
+                    JobRegistry.WALK.parse(
+                            arguments(
+                                    computing,
+                                    "--trigger",
+                                    WALK_TRIGGER,
+                                    "--steps",
+                                    WALK_STEPS,
+                                    "--paths",
+                                    WALK_PATHS)),
+                    pipeline.scoreModelId == null
+                            ? null
+                            : JobRegistry.SCORE.parse(
+                                    arguments(computing, "--model-id", pipeline.scoreModelId)));
+        }
+
+        /** The stages the pipeline runs, in order. */
+        List<JobCommand<?>> all() {
+            List<JobCommand<?>> all = new ArrayList<>(List.of(bayes, match, walk));
+            if (score != null) {
+                all.add(score);
+            }
+            return all;
+        }
     }
 
     private static String[] arguments(List<String> shared, String... stageOptions) {

@@ -1,5 +1,6 @@
 package dev.quiver.jobs;
 
+import dev.quiver.compute.PlainJavaProvider;
 import dev.quiver.ensemble.EnsembleModels;
 import dev.quiver.ensemble.LoadLimits;
 import dev.quiver.ensemble.ModelFormatException;
@@ -90,6 +91,9 @@ public final class ScoreStage implements Stage {
 
     @Mixin BatchOptions batches;
 
+    /** The backend whose forests score. */
+    @Mixin BackendOption backend = new BackendOption(PlainJavaProvider.NAME);
+
     final TopicOption modelsTopic =
             TopicOption.described(
                     "--models-topic",
@@ -119,6 +123,7 @@ public final class ScoreStage implements Stage {
                     "--max-held-observations must be positive, got " + maxHeldObservations);
         }
         batches.policy();
+        backend.check();
         initial = initialModel();
     }
 
@@ -197,7 +202,11 @@ public final class ScoreStage implements Stage {
                                 TypeInformation.of(Score.class),
                                 new MicroBatchBroadcastOperator<>(
                                         new ScoreFunction(
-                                                modelId(), initial, models, batches.policy()),
+                                                modelId(),
+                                                initial,
+                                                models,
+                                                batches.policy(),
+                                                backend.name()),
                                         List.of(ScoreFunction.MODELS)))
                         // The models in use live in this operator's broadcast state: a savepoint
                         // finds them by uid after an upgrade.

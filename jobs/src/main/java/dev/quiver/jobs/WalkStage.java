@@ -2,6 +2,7 @@ package dev.quiver.jobs;
 
 import dev.quiver.bayes.BayesOptions;
 import dev.quiver.bayes.NormalInverseGammaPosterior;
+import dev.quiver.compute.PlainJavaProvider;
 import dev.quiver.io.RecordValidator;
 import dev.quiver.io.Topics;
 import dev.quiver.io.Traced;
@@ -44,10 +45,6 @@ import java.util.List;
  */
 public final class WalkStage extends ObservationsStage {
 
-    /** A stage writing walk summaries to {@code --walks-topic}. */
-    public WalkStage() {
-        super(TopicOption.result("--walks-topic", Topics.WALKS));
-    }
 
     @Option(
             names = "--steps",
@@ -143,10 +140,6 @@ public final class WalkStage extends ObservationsStage {
                             + " interval once the watermark closes it (default: ${DEFAULT-VALUE}).")
     String trigger;
 
-    @Mixin WatermarkOptions watermarks;
-
-    @Mixin BatchOptions batches;
-
     @Option(
             names = "--max-work",
             defaultValue = "100000000",
@@ -167,10 +160,23 @@ public final class WalkStage extends ObservationsStage {
                             + " (default: ${DEFAULT-VALUE}).")
     long maxMemoryMb;
 
+    @Mixin WatermarkOptions watermarks;
+
+    @Mixin BatchOptions batches;
+
+    /** The backend whose walks simulate. */
+    @Mixin BackendOption backend = new BackendOption(PlainJavaProvider.NAME);
+
+    /** A stage writing walk summaries to {@code --walks-topic}. */
+    public WalkStage() {
+        super(TopicOption.result("--walks-topic", Topics.WALKS));
+    }
+
     @Override
     public void check() {
         options();
         batches.policy();
+        backend.check();
     }
 
     /** The kernel options from the command line; throws naming a bad value. */
@@ -215,12 +221,6 @@ public final class WalkStage extends ObservationsStage {
                 maxMemoryMb);
     }
 
-    private static void addIfGiven(List<String> given, String option, Double value) {
-        if (value != null) {
-            given.add(option);
-        }
-    }
-
     /**
      * The step prior of {@code --model posterior}: the bayes job's normal model and its checks,
      * with the options this job exposes.
@@ -232,6 +232,12 @@ public final class WalkStage extends ObservationsStage {
         GivenOptions.set(priorShape, builder::setPriorShape);
         GivenOptions.set(priorScale, builder::setPriorScale);
         return builder.build();
+    }
+
+    private static void addIfGiven(List<String> given, String option, Double value) {
+        if (value != null) {
+            given.add(option);
+        }
     }
 
     /** Adds the walk job: decode observations, then the walk stage. */
@@ -295,7 +301,8 @@ public final class WalkStage extends ObservationsStage {
                                 "walk " + model,
                                 TypeInformation.of(WalkSummary.class),
                                 new MicroBatchKeyedOperator<>(
-                                        new WalkFunction(options, batches.policy())))
+                                        new WalkFunction(
+                                                options, backend.name(), batches.policy())))
                         .uid("walk");
         context.io().sink(summaries, WalkSummary.class, resultTopic.topic(), WalkSummary::getKey);
         context.collectDeadLetters(summaries);

@@ -108,6 +108,34 @@ class ExitCodesTest {
                 new Case(bayes + "--parallelism 0", BAD_USAGE, "--parallelism must be at least 1"),
                 new Case(bayes + "--decay 0", BAD_USAGE, "--decay must be in (0, 1], got 0"),
                 new Case(bayes + "--model nosuch", BAD_USAGE, "--model must be one of"),
+                // Known but unable to run here (the test-only backend, as a GPU backend without
+                // a device), or unknown: refused before any job starts, for every job with one.
+                new Case(
+                        walk + "--backend unavailable",
+                        BAD_USAGE,
+                        "--backend: compute backend 'unavailable' cannot run here: no device for"
+                                + " the test backend"),
+                new Case(
+                        "run match --vectors @obs --queries @obs --output @out --backend"
+                                + " unavailable",
+                        BAD_USAGE,
+                        "--backend: compute backend 'unavailable' cannot run here: "),
+                new Case(
+                        "run score --model-id m --input @obs --output @out --backend unavailable",
+                        BAD_USAGE,
+                        "--backend: compute backend 'unavailable' cannot run here: "),
+                new Case(
+                        walk + "--backend tpu",
+                        BAD_USAGE,
+                        "--backend: unknown compute backend 'tpu'; known: "),
+                new Case(
+                        "run score --model-id m --input @obs --output @out --backend tpu",
+                        BAD_USAGE,
+                        "--backend: unknown compute backend 'tpu'; known: "),
+                new Case(
+                        bayes + "--backend java",
+                        BAD_USAGE,
+                        "Unknown options: '--backend', 'java'"),
                 new Case("run", BAD_USAGE, "Missing job"),
                 new Case(
                         "consume --bootstrap @bootstrap --topic t --colour",

@@ -3,6 +3,7 @@ package dev.quiver.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quiver.compute.ComputeBackends;
 import dev.quiver.kafka.KafkaClientConfig;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,9 +44,11 @@ import javax.xml.parsers.DocumentBuilderFactory;
  * FlinkDeployment must pass the Flink Kubernetes Operator's CRD schema (vendored from operator
  * release 1.15.0) without a field the API server would prune, the operator's own admission rules
  * (ported from its {@code DefaultValidator}), and Quiver's: savepoint upgrades, Kubernetes HA,
- * exactly-once checkpoints on the shared volume, Prometheus metrics, a GPU for the match job, and
- * job arguments that the entry class's picocli options accept. The Dockerfile must copy the jar
- * that this module builds to the path every {@code jarURI} names.
+ * exactly-once checkpoints on the shared volume, Prometheus metrics, a GPU requested exactly where
+ * a job runs {@code --backend cuda} (with Flink's external-resource settings), and job arguments
+ * that the entry class's picocli options accept. The overlays' patches (the GPU variant in {@code
+ * gpu/}) are applied to the base deployments and the results checked the same way. The Dockerfile
+ * must copy the jar that this module builds to the path every {@code jarURI} names.
  */
 class DeployManifestsTest {
 
@@ -73,11 +76,13 @@ class DeployManifestsTest {
                         job.pipelineIo();
                         return job.io();
                     },
-                    // PipelineJob hands the shared options to each of its stages, as here.
+                    // Each stage parsed as PipelineJob parses it: the shared options, --backend
+                    // for those that compute through a backend.
                     PipelineJob.class.getName(),
                     args -> {
-                        JobRegistry.MATCH.parse(args).pipelineIo();
-                        return checked(JobRegistry.BAYES.parse(args));
+                        PipelineJob.Stages stages = PipelineJob.Stages.parse(args);
+                        stages.all().forEach(DeployManifestsTest::checked);
+                        return stages.bayes().io();
                     });
 
     /** The checks a job's main runs before it touches a broker; returns the shared options. */
@@ -110,6 +115,13 @@ class DeployManifestsTest {
     private static final String KAFKA_CLIENT_SOURCE = "kafka-client.properties";
     private static final String MAIN_CONTAINER = "flink-main-container";
 
+    /** The resource a GPU is requested as, and the taint of the nodes that have one. */
+    private static final String GPU_RESOURCE = "nvidia.com/gpu";
+
+    /** Where the Flink image keeps its GPU plugin's discovery script (the Dockerfile checks). */
+    private static final String GPU_DISCOVERY_SCRIPT =
+            "/opt/flink/plugins/external-resource-gpu/nvidia-gpu-discovery.sh";
+
     private static JsonNode crdSchema;
     private static Schema schema;
 
@@ -128,21 +140,93 @@ class DeployManifestsTest {
         schema = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30()).getSchema(crdSchema);
     }
 
-    static Stream<Path> deployments() throws IOException {
-        List<Path> found = new ArrayList<>();
+    /** A FlinkDeployment as kubectl would apply it, named by where it comes from. */
+    record Deployment(String name, JsonNode document) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** Every FlinkDeployment: those of the base, and those the overlays' patches make of them. */
+    static Stream<Deployment> deployments() throws IOException {
+        List<Deployment> found = new ArrayList<>(baseDeployments());
+        found.addAll(overlayDeployments());
+        return found.stream();
+    }
+
+    /** The FlinkDeployments of {@code deploy/k8s} itself, one per job. */
+    static List<Deployment> baseDeployments() throws IOException {
+        List<Deployment> found = new ArrayList<>();
         for (Path file : manifests()) {
-            if (read(file).path("kind").asText().equals("FlinkDeployment")) {
-                found.add(file);
+            JsonNode document = read(file);
+            if (document.path("kind").asText().equals("FlinkDeployment")) {
+                found.add(new Deployment(file.getFileName().toString(), document));
             }
         }
-        return found.stream();
+        return found;
+    }
+
+    /**
+     * The deployments of each overlay (a directory under {@code deploy/k8s} with a kustomization
+     * of the base, {@code ..}): each patch applied to the base deployment of its kind and name as
+     * kustomize applies a patch to a resource without a strategic-merge schema, a JSON merge
+     * patch (maps merge, lists are replaced whole).
+     */
+    static List<Deployment> overlayDeployments() throws IOException {
+        List<Deployment> patched = new ArrayList<>();
+        for (Path overlay : overlays()) {
+            JsonNode kustomization = read(overlay.resolve("kustomization.yaml"));
+            assertThat(kustomization.path("resources").toString()).isEqualTo("[\"..\"]");
+            assertThat(kustomization.path("patches")).as(overlay.toString()).isNotEmpty();
+            for (JsonNode entry : kustomization.path("patches")) {
+                Path file = overlay.resolve(entry.path("path").asText());
+                JsonNode patch = read(file);
+                JsonNode base =
+                        baseDeployments().stream()
+                                .map(Deployment::document)
+                                .filter(d -> d.path("kind").equals(patch.path("kind")))
+                                .filter(
+                                        d ->
+                                                d.at("/metadata/name")
+                                                        .equals(patch.at("/metadata/name")))
+                                .findFirst()
+                                .orElseThrow(() -> new AssertionError(file + " patches nothing"));
+                patched.add(
+                        new Deployment(
+                                K8S.relativize(file).toString(),
+                                mergePatch(base.deepCopy(), patch)));
+            }
+        }
+        return patched;
+    }
+
+    /** RFC 7386: {@code patch}'s maps merged into {@code target}, anything else replacing it. */
+    static JsonNode mergePatch(JsonNode target, JsonNode patch) {
+        if (!patch.isObject() || !target.isObject()) {
+            return patch.deepCopy();
+        }
+        ObjectNode merged = (ObjectNode) target;
+        patch.fields()
+                .forEachRemaining(
+                        field -> {
+                            if (field.getValue().isNull()) {
+                                merged.remove(field.getKey());
+                            } else {
+                                merged.set(
+                                        field.getKey(),
+                                        mergePatch(
+                                                merged.path(field.getKey()), field.getValue()));
+                            }
+                        });
+        return merged;
     }
 
     @Test
     void everyJobHasOneDeploymentAndTheKustomizationListsEveryManifest() throws IOException {
         List<String> entryClasses = new ArrayList<>();
-        for (Path file : deployments().toList()) {
-            entryClasses.add(read(file).at("/spec/job/entryClass").asText());
+        for (Deployment deployment : baseDeployments()) {
+            entryClasses.add(deployment.document().at("/spec/job/entryClass").asText());
         }
         assertThat(entryClasses).containsExactlyInAnyOrderElementsOf(ENTRY_CLASSES.keySet());
 
@@ -152,8 +236,8 @@ class DeployManifestsTest {
         assertThat(resources)
                 .containsExactlyInAnyOrderElementsOf(
                         manifests().stream().map(f -> f.getFileName().toString()).toList());
-        for (Path file : deployments().toList()) {
-            String[] image = read(file).at("/spec/image").asText().split(":");
+        for (Deployment manifest : deployments().toList()) {
+            String[] image = manifest.document().at("/spec/image").asText().split(":");
             assertThat(kustomization.at("/images/0/name").asText()).isEqualTo(image[0]);
             assertThat(kustomization.at("/images/0/newTag").asText()).isEqualTo(image[1]);
         }
@@ -161,11 +245,11 @@ class DeployManifestsTest {
 
     @ParameterizedTest
     @MethodSource("deployments")
-    void deploymentMatchesTheOperatorsCrdSchema(Path file) throws IOException {
-        JsonNode deployment = read(file);
+    void deploymentMatchesTheOperatorsCrdSchema(Deployment manifest) throws IOException {
+        JsonNode deployment = manifest.document();
         assertThat(deployment.path("apiVersion").asText()).isEqualTo("flink.apache.org/v1beta1");
-        assertThat(schemaErrors(deployment)).as(file.toString()).isEmpty();
-        assertThat(prunedFields(deployment)).as(file.toString()).isEmpty();
+        assertThat(schemaErrors(deployment)).as(manifest.toString()).isEmpty();
+        assertThat(prunedFields(deployment)).as(manifest.toString()).isEmpty();
     }
 
     /** The checks themselves can fail: a broken copy of a deployment is rejected. */
@@ -184,10 +268,10 @@ class DeployManifestsTest {
 
     @ParameterizedTest
     @MethodSource("deployments")
-    void deploymentPassesTheOperatorsAdmissionRules(Path file) throws IOException {
-        JsonNode spec = read(file).path("spec");
+    void deploymentPassesTheOperatorsAdmissionRules(Deployment manifest) throws IOException {
+        JsonNode spec = manifest.document().path("spec");
         Map<String, String> config = flinkConfiguration(spec);
-        assertThat(read(file).at("/metadata/name").asText()).matches(DEPLOYMENT_NAME);
+        assertThat(manifest.document().at("/metadata/name").asText()).matches(DEPLOYMENT_NAME);
         assertThat(spec.path("flinkVersion").asText()).isEqualTo("v2_2");
         assertThat(spec.path("serviceAccount").asText()).isNotBlank();
         assertThat(config).doesNotContainKeys(FORBIDDEN_KEYS.toArray(String[]::new));
@@ -200,8 +284,8 @@ class DeployManifestsTest {
 
     @ParameterizedTest
     @MethodSource("deployments")
-    void stateSurvivesUpgradesFailuresAndJobManagerLoss(Path file) throws IOException {
-        JsonNode deployment = read(file);
+    void stateSurvivesUpgradesFailuresAndJobManagerLoss(Deployment manifest) throws IOException {
+        JsonNode deployment = manifest.document();
         String name = deployment.at("/metadata/name").asText();
         JsonNode spec = deployment.path("spec");
         Map<String, String> config = flinkConfiguration(spec);
@@ -222,7 +306,7 @@ class DeployManifestsTest {
 
         JsonNode pod = spec.at("/podTemplate/spec");
         String volume = mountedVolume(pod, DATA_MOUNT);
-        assertThat(volume).as("volume mounted at %s in %s", DATA_MOUNT, file).isNotNull();
+        assertThat(volume).as("volume mounted at %s in %s", DATA_MOUNT, manifest).isNotNull();
         String claim = null;
         for (JsonNode v : pod.path("volumes")) {
             if (v.path("name").asText().equals(volume)) {
@@ -237,13 +321,26 @@ class DeployManifestsTest {
 
     @ParameterizedTest
     @MethodSource("deployments")
-    void jobArgumentsParseWithTheEntryClassesOptions(Path file) throws Exception {
-        JsonNode spec = read(file).path("spec");
+    void jobArgumentsParseWithTheEntryClassesOptions(Deployment manifest) throws Exception {
+        JsonNode spec = manifest.document().path("spec");
         String entryClass = spec.at("/job/entryClass").asText();
         assertThat(Class.forName(entryClass)).isNotNull();
         assertThat(spec.at("/job/jarURI").asText()).startsWith("local:///opt/flink/usrlib/");
 
-        JobIoOptions io = ENTRY_CLASSES.get(entryClass).apply(args(spec));
+        // Checked as the job main checks them on the JobManager, where no backend is probed.
+        Function<String[], JobIoOptions> check = ENTRY_CLASSES.get(entryClass);
+        String[] args = args(spec);
+        String backend = backendArgument(args);
+        if (backend != null && !ComputeBackends.accepts(backend)) {
+            // A backend whose provider this build does not have (cuda, on a build without it):
+            // refused by name, and every other argument checked with a CPU backend in its place.
+            String[] given = args;
+            assertThatThrownBy(() -> OnACluster.call(() -> check.apply(given)))
+                    .hasMessageContaining("unknown compute backend '" + backend + "'");
+            args = withBackend(args, "nd4j-cpu");
+        }
+        String[] checked = args;
+        JobIoOptions io = OnACluster.call(() -> check.apply(checked));
         assertThat(io.usesKafka()).isTrue();
         // The operator owns parallelism, restores and the checkpoint directory; the same
         // settings in the arguments would override its rescaling and its savepoint on upgrade.
@@ -268,8 +365,8 @@ class DeployManifestsTest {
 
     @ParameterizedTest
     @MethodSource("deployments")
-    void deploymentExportsPrometheusMetrics(Path file) throws IOException {
-        JsonNode spec = read(file).path("spec");
+    void deploymentExportsPrometheusMetrics(Deployment manifest) throws IOException {
+        JsonNode spec = manifest.document().path("spec");
         Map<String, String> config = flinkConfiguration(spec);
         assertThat(config)
                 .containsEntry(
@@ -282,24 +379,121 @@ class DeployManifestsTest {
                 .isEqualTo("true");
     }
 
+    @ParameterizedTest
+    @MethodSource("deployments")
+    void aGpuIsRequestedExactlyWhereTheJobRunsOnCuda(Deployment manifest) {
+        assertThat(gpuPairingErrors(manifest.document())).as(manifest.toString()).isEmpty();
+    }
+
+    /** The GPU variant exists, and the pairing check fails a manifest broken either way. */
     @Test
-    void onlyTheMatchJobRequestsAGpuThroughFlinksExternalResources() throws IOException {
-        for (Path file : deployments().toList()) {
-            JsonNode spec = read(file).path("spec");
-            Map<String, String> config = flinkConfiguration(spec);
-            if (!spec.at("/job/entryClass").asText().equals(MatchJob.class.getName())) {
-                assertThat(config).as(file.toString()).doesNotContainKey("external-resources");
-                continue;
+    void theGpuVariantRunsMatchOnCudaAndThePairingCheckCanFail() throws IOException {
+        List<Deployment> onCuda =
+                deployments()
+                        .filter(d -> "cuda".equals(backendArgument(args(d.document().at("/spec")))))
+                        .toList();
+        assertThat(onCuda).map(Deployment::name).containsExactly("gpu/match-gpu.yaml");
+        assertThat(onCuda.get(0).document().at("/spec/job/entryClass").asText())
+                .isEqualTo(MatchJob.class.getName());
+
+        JsonNode gpuOnTheCpu = onCuda.get(0).document().deepCopy();
+        setBackend(gpuOnTheCpu, "nd4j-cpu");
+        assertThat(gpuPairingErrors(gpuOnTheCpu))
+                .containsExactly("requests nvidia.com/gpu but does not run --backend cuda");
+
+        JsonNode cudaWithoutAGpu = read(K8S.resolve("match.yaml"));
+        setBackend(cudaWithoutAGpu, "cuda");
+        assertThat(gpuPairingErrors(cudaWithoutAGpu))
+                .containsExactly("runs --backend cuda but requests no nvidia.com/gpu");
+
+        JsonNode noDiscoveryScript = onCuda.get(0).document().deepCopy();
+        ((ObjectNode) noDiscoveryScript.at("/spec/flinkConfiguration"))
+                .remove("external-resource.gpu.param.discovery-script.path");
+        assertThat(gpuPairingErrors(noDiscoveryScript))
+                .singleElement()
+                .asString()
+                .contains("external-resource.gpu.param.discovery-script.path");
+    }
+
+    /**
+     * What is wrong in how a deployment pairs a GPU request with {@code --backend cuda}: a GPU
+     * (anything naming {@code nvidia.com/gpu}) only for a job on cuda and one for every such job,
+     * requested through Flink's external resources with its GPU plugin's discovery script (which
+     * the Dockerfile checks the image has) and tolerating the GPU nodes' taint. Empty if nothing.
+     */
+    static List<String> gpuPairingErrors(JsonNode deployment) {
+        JsonNode spec = deployment.path("spec");
+        boolean requestsGpu = deployment.toString().contains(GPU_RESOURCE);
+        boolean runsCuda = "cuda".equals(backendArgument(args(spec)));
+        List<String> errors = new ArrayList<>();
+        if (requestsGpu && !runsCuda) {
+            errors.add("requests " + GPU_RESOURCE + " but does not run --backend cuda");
+        }
+        if (runsCuda && !requestsGpu) {
+            errors.add("runs --backend cuda but requests no " + GPU_RESOURCE);
+        }
+        if (!requestsGpu) {
+            return errors;
+        }
+        Map<String, String> config = flinkConfiguration(spec);
+        Map<String, String> expected =
+                Map.of(
+                        "external-resource.gpu.driver-factory.class",
+                        "org.apache.flink.externalresource.gpu.GPUDriverFactory",
+                        "external-resource.gpu.param.discovery-script.path",
+                        GPU_DISCOVERY_SCRIPT,
+                        "external-resource.gpu.kubernetes.config-key",
+                        GPU_RESOURCE);
+        expected.forEach(
+                (key, value) -> {
+                    if (!value.equals(config.get(key))) {
+                        errors.add(key + " is " + config.get(key) + ", not " + value);
+                    }
+                });
+        if (!List.of(config.getOrDefault("external-resources", "").split(";")).contains("gpu")) {
+            errors.add("external-resources does not list gpu");
+        }
+        if (!config.getOrDefault("external-resource.gpu.amount", "").matches("[1-9][0-9]*")) {
+            errors.add("external-resource.gpu.amount is not a positive count");
+        }
+        if (!spec.at("/taskManager/podTemplate/spec/tolerations/0/key")
+                .asText()
+                .equals(GPU_RESOURCE)) {
+            errors.add("the TaskManagers do not tolerate the " + GPU_RESOURCE + " taint");
+        }
+        return errors;
+    }
+
+    /** The value of the last {@code --backend} in {@code args}, as picocli reads it; or null. */
+    private static String backendArgument(String[] args) {
+        String backend = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--backend") && i + 1 < args.length) {
+                backend = args[i + 1];
+            } else if (args[i].startsWith("--backend=")) {
+                backend = args[i].substring("--backend=".length());
             }
-            assertThat(config.get("external-resources").split(";")).contains("gpu");
-            assertThat(Integer.parseInt(config.get("external-resource.gpu.amount"))).isPositive();
-            assertThat(config)
-                    .containsEntry(
-                            "external-resource.gpu.driver-factory.class",
-                            "org.apache.flink.externalresource.gpu.GPUDriverFactory")
-                    .containsEntry("external-resource.gpu.kubernetes.config-key", "nvidia.com/gpu");
-            assertThat(spec.at("/taskManager/podTemplate/spec/tolerations/0/key").asText())
-                    .isEqualTo("nvidia.com/gpu");
+        }
+        return backend;
+    }
+
+    private static String[] withBackend(String[] args, String backend) {
+        String[] replaced = args.clone();
+        for (int i = 0; i + 1 < replaced.length; i++) {
+            if (replaced[i].equals("--backend")) {
+                replaced[i + 1] = backend;
+            }
+        }
+        return replaced;
+    }
+
+    private static void setBackend(JsonNode deployment, String backend) {
+        com.fasterxml.jackson.databind.node.ArrayNode args =
+                (com.fasterxml.jackson.databind.node.ArrayNode) deployment.at("/spec/job/args");
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if (args.get(i).asText().equals("--backend")) {
+                args.set(i + 1, args.textNode(backend));
+            }
         }
     }
 
@@ -313,11 +507,14 @@ class DeployManifestsTest {
         Matcher copy = Pattern.compile("(?m)^COPY (?:--\\S+ )*(\\S+) (\\S+)$").matcher(dockerfile);
         assertThat(copy.find()).as("one COPY of the job jar").isTrue();
         assertThat(copy.group(1)).isEqualTo("jobs/target/" + builtJarName());
-        for (Path file : deployments().toList()) {
-            assertThat(read(file).at("/spec/job/jarURI").asText())
+        for (Deployment manifest : deployments().toList()) {
+            assertThat(manifest.document().at("/spec/job/jarURI").asText())
                     .isEqualTo("local://" + copy.group(2));
         }
         assertThat(copy.find()).as("a second COPY").isFalse();
+        // The image is the official one, whose plugins/ holds Flink's GPU plugin: the build
+        // checks it is there, at the path the GPU deployments name.
+        assertThat(dockerfile).contains("RUN test -f " + GPU_DISCOVERY_SCRIPT);
     }
 
     /** The shaded jar's name: {@code artifactId-version.jar}, or the pom's finalName. */
@@ -447,16 +644,18 @@ class DeployManifestsTest {
         // The manifests name the Secret as it is: a hash suffix would not reach them.
         assertThat(kustomization.at("/generatorOptions/disableNameSuffixHash").asBoolean())
                 .isTrue();
-        for (Path file : deployments().toList()) {
-            JsonNode spec = read(file).path("spec");
+        for (Deployment manifest : deployments().toList()) {
+            JsonNode spec = manifest.document().path("spec");
             assertThat(String.join(" ", args(spec)))
-                    .as(file.toString())
+                    .as(manifest.toString())
                     .contains("--kafka-config " + K8S.resolve(KAFKA_CLIENT_SOURCE));
             JsonNode pod = spec.at("/podTemplate/spec");
             String volume = mountedVolume(pod, KAFKA_CLIENT_MOUNT);
-            assertThat(volume).as("volume mounted at %s in %s", KAFKA_CLIENT_MOUNT, file).isNotNull();
+            assertThat(volume)
+                    .as("volume mounted at %s in %s", KAFKA_CLIENT_MOUNT, manifest)
+                    .isNotNull();
             assertThat(pod.path("volumes"))
-                    .as(file.toString())
+                    .as(manifest.toString())
                     .anySatisfy(
                             v -> {
                                 assertThat(v.path("name").asText()).isEqualTo(volume);
@@ -475,6 +674,15 @@ class DeployManifestsTest {
         try (Stream<Path> files = Files.list(K8S)) {
             return files.filter(f -> f.toString().endsWith(".yaml"))
                     .filter(f -> !f.getFileName().toString().equals("kustomization.yaml"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /** The directories under {@code deploy/k8s} with a kustomization: the overlays. */
+    private static List<Path> overlays() throws IOException {
+        try (Stream<Path> files = Files.list(K8S)) {
+            return files.filter(d -> Files.isRegularFile(d.resolve("kustomization.yaml")))
                     .sorted()
                     .toList();
         }

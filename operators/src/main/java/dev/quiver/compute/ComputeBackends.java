@@ -31,6 +31,7 @@ import java.util.ServiceLoader;
  *     // ... knn.knn(queries, count, k, points, out) per batch
  * }
  * ComputeBackends.byName("cuda"); // throws: unknown compute backend 'cuda'; known: nd4j-cpu, java
+ * ComputeBackends.requireAvailable("auto"); // the chosen backend's probe: "ND4J natives for ..."
  * }</pre>
  */
 public final class ComputeBackends {
@@ -81,6 +82,34 @@ public final class ComputeBackends {
     }
 
     /**
+     * Checks that backend {@code name} can run in this JVM, for refusing an option before a job
+     * that runs here starts: its providers' probes must pass ({@code auto}: the backend it chooses
+     * here, logged as {@link #autoChoice()} logs it). Cheap, and loads no native code.
+     *
+     * @return the probe of the backend that would run, saying why it can
+     * @throws IllegalArgumentException if the name is unknown, or the backend cannot run here; the
+     *     message names it and the probe's reason
+     */
+    public static BackendProbe requireAvailable(String name) {
+        requireKnown(name);
+        return requireAvailable(AUTO.equals(name) ? autoChoice() : name, PROVIDERS);
+    }
+
+    /** As {@link #requireAvailable(String)} for backend {@code name} of {@code providers}. */
+    static BackendProbe requireAvailable(String name, List<BackendProvider> providers) {
+        List<BackendProvider> own = group(providers).get(name);
+        if (own == null) {
+            throw unknown(name, names(providers));
+        }
+        BackendProbe probe = probe(own);
+        if (!probe.available()) {
+            throw new IllegalArgumentException(
+                    "compute backend '" + name + "' cannot run here: " + probe.reason());
+        }
+        return probe;
+    }
+
+    /**
      * The backend called {@code name}, or for {@code auto} the one chosen here.
      *
      * @throws IllegalArgumentException if no provider has that name; the message lists them
@@ -108,26 +137,31 @@ public final class ComputeBackends {
         Map<String, List<BackendProvider>> byName = group(providers);
         List<String> passedOver = new ArrayList<>();
         for (String name : names(providers)) {
-            BackendProbe failed = null;
-            for (BackendProvider provider : byName.get(name)) {
-                BackendProbe probe = provider.probe();
-                if (!probe.available()) {
-                    failed = probe;
-                    break;
-                }
-            }
-            if (failed == null) {
-                String why = byName.get(name).get(0).probe().reason();
-                String line = "compute backend auto chose " + name + ": " + why;
+            BackendProbe probe = probe(byName.get(name));
+            if (probe.available()) {
+                String line = "compute backend auto chose " + name + ": " + probe.reason();
                 if (!passedOver.isEmpty()) {
                     line += "; passed over " + String.join(", ", passedOver);
                 }
                 return new AutoChoice(name, line);
             }
-            passedOver.add(name + " (" + failed.reason() + ")");
+            passedOver.add(name + " (" + probe.reason() + ")");
         }
         throw new IllegalStateException(
                 "no compute backend can run here: " + String.join(", ", passedOver));
+    }
+
+    /** The first failing probe of a backend's providers, else its first provider's. */
+    private static BackendProbe probe(List<BackendProvider> own) {
+        BackendProbe first = null;
+        for (BackendProvider provider : own) {
+            BackendProbe probe = provider.probe();
+            if (!probe.available()) {
+                return probe;
+            }
+            first = first == null ? probe : first;
+        }
+        return first;
     }
 
     /** Opens backend {@code name} of {@code providers}, each missing capability from java's. */

@@ -99,6 +99,32 @@ class ComputeBackendsTest {
                 .hasMessage("no compute backend can run here: gpu (no device)");
     }
 
+    @Test
+    void aBackendThatCannotRunHereIsRefusedWithItsProbesReason() {
+        List<BackendProvider> providers =
+                List.of(
+                        fake("java", 100, true, "plain Java"),
+                        fake("gpu", 300, false, "no device"),
+                        partial("gpu", null, null, null));
+        assertThatThrownBy(() -> ComputeBackends.requireAvailable("gpu", providers))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("compute backend 'gpu' cannot run here: no device");
+        assertThat(ComputeBackends.requireAvailable("java", providers).reason())
+                .isEqualTo("plain Java");
+        assertThatThrownBy(() -> ComputeBackends.requireAvailable("tpu", providers))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown compute backend 'tpu'; known: gpu, java");
+    }
+
+    @Test
+    void javaAndAutoCanRunHereAndAnUnknownNameIsRefused() {
+        assertThat(ComputeBackends.requireAvailable("java").available()).isTrue();
+        assertThat(ComputeBackends.requireAvailable("auto").available()).isTrue();
+        assertThatThrownBy(() -> ComputeBackends.requireAvailable("tpu"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("unknown compute backend 'tpu'; known: ");
+    }
+
     private static BackendProvider fake(String name, int priority, boolean runs, String why) {
         BackendProbe probe = runs ? BackendProbe.available(why) : BackendProbe.unavailable(why);
         return provider(name, priority, probe, null, null, null);
