@@ -1,0 +1,18 @@
+package dev.quiver.walk;
+
+import dev.quiver.compute.ComputeBackend;
+import dev.quiver.compute.cuda.CudaBackendProvider;
+import dev.quiver.compute.cuda.CudaWalkPaths;
+
+/**
+ * The walks of the {@code cuda} backend ({@link CudaWalkKernel}), beside the reduction they share
+ * with the Java simulator; the rest of the backend is {@code dev.quiver.compute.cuda.CudaProvider}.
+ */
+public final class CudaWalkProvider extends CudaBackendProvider {
+
+    @Override
+    public ComputeBackend open(int deviceIndex) {
+        CudaWalkPaths paths = CudaWalkPaths.open(deviceIndex);
+        return ComputeBackend.partial(NAME, null, new CudaWalkKernel(paths), null);
+    }
+}
