@@ -121,7 +121,7 @@ public final class MatchStage implements Stage {
             names = "--backend",
             defaultValue = "nd4j-cpu",
             description =
-                    "Brute-force compute backend: auto, nd4j-cpu or java (default:"
+                    "Brute-force compute backend: auto, cuda, nd4j-cpu or java (default:"
                             + " ${DEFAULT-VALUE}).")
     String backend;
 
