@@ -4,6 +4,14 @@ package dev.quiver.compute;
  * What every distances kernel shares: its backend's name, and the argument checks of {@link
  * #squaredDistances} and {@link #nearest}, made here before the kernel's own arithmetic so that
  * every backend rejects a bad call the same way and none can forget a check.
+ *
+ * <pre>{@code
+ * final class GpuDistances extends CheckedDistances {
+ *     GpuDistances() { super("my-gpu"); }
+ *     protected void computeSquaredDistances(RowBlock q, RowBlock p, int d, float[] out) { ... }
+ *     // computeNearest, newBlock, errorBound and release likewise
+ * }
+ * }</pre>
  */
 public abstract class CheckedDistances extends ReleasedOnce implements DistanceKernel {
 

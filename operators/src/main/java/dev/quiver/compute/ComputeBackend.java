@@ -69,7 +69,7 @@ public interface ComputeBackend extends BackendCounters, AutoCloseable {
         return distances().errorBound(dimension);
     }
 
-    /** Capability calls run so far by the capabilities that count them ({@link BackendCounters}). */
+    /** Capability calls run so far, by the capabilities that count ({@link BackendCounters}). */
     @Override
     default long batches() {
         return BackendCounters.sum(this, BackendCounters::batches);

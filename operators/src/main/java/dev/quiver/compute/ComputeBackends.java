@@ -35,8 +35,8 @@ import java.util.ServiceLoader;
  *     BruteForceKnn knn = new BruteForceKnn(backend);
  *     // ... knn.knn(queries, count, k, points, out) per batch
  * }
- * ComputeBackends.byName("tpu");  // throws: unknown compute backend 'tpu'; known: cuda, nd4j-cpu, java
- * ComputeBackends.byName("cuda"); // without a GPU throws: compute backend cuda cannot run here: ...
+ * ComputeBackends.byName("tpu");  // throws: unknown compute backend 'tpu'; known: cuda, ...
+ * ComputeBackends.byName("cuda"); // without a GPU throws: compute backend cuda cannot run here
  * }</pre>
  */
 public final class ComputeBackends {

@@ -9,6 +9,12 @@ package dev.quiver.compute;
  * counted as a fallback). Arguments are checked here, before either kernel sees them. {@link
  * #errorBound} is the larger of the two kernels', since a batch may come from either. Closing it
  * closes the device part only: the registry owns the fallback.
+ *
+ * <pre>{@code
+ * DistanceKernel distances = new FallbackDistances(cudaDistances, javaDistances);
+ * distances.nearest(queries, block, 10, outDistances, outSlots); // the mirror's if the GPU fails
+ * long fellBack = ((BackendCounters) distances).fallbacks();
+ * }</pre>
  */
 public final class FallbackDistances extends CheckedDistances implements CountedFallback {
 

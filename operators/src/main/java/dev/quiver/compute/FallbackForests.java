@@ -7,6 +7,13 @@ import java.util.Objects;
  * device, and loaded on the fallback only when a load or a score on the device fails ({@link
  * BackendFailureException}); such a batch is scored again there. Margins are bit-identical either
  * way. Closing the kernel closes the device part only: the registry owns the fallback.
+ *
+ * <pre>{@code
+ * ForestKernel forests = new FallbackForests(cudaForests, javaForests);
+ * try (ForestHandle handle = forests.load(model.flatView())) {
+ *     forests.score(handle, rows, rowCount, featureCount, margins); // same bits either way
+ * }
+ * }</pre>
  */
 public final class FallbackForests extends FallbackPair<ForestKernel> implements ForestKernel {
 

@@ -14,7 +14,7 @@ abstract class FallbackPair<K> implements CountedFallback {
     private final String backend;
     private final FallbackCount count;
 
-    /** {@code primary} on backend {@code backend}, its {@code capability} re-run on {@code fallback}. */
+    /** {@code primary} of {@code backend}, its {@code capability} re-run on {@code fallback}. */
     FallbackPair(K primary, K fallback, String backend, String capability) {
         this.primary = primary;
         this.fallback = fallback;

@@ -5,6 +5,11 @@ package dev.quiver.compute;
  * ({@link BackendFailureException}) is run again on the fallback, which resets the tallies, so the
  * batch gets the same statistics either way (both are bit-identical to the Java kernel). Closing it
  * closes the device part only: the registry owns the fallback.
+ *
+ * <pre>{@code
+ * WalkKernel walks = new FallbackWalks(cudaWalks, javaWalks);
+ * walks.simulate(law, seed, keyHashes, sequences, starts, count, tallies); // same bits either way
+ * }</pre>
  */
 public final class FallbackWalks extends FallbackPair<WalkKernel> implements WalkKernel {
 

@@ -5,6 +5,14 @@ import java.util.Objects;
 /**
  * A {@link BackendProvider} whose name and priority are fixed when it is made: the base of every
  * provider that Quiver ships, which then supplies its probe and what it opens.
+ *
+ * <pre>{@code
+ * public final class MyProvider extends NamedProvider {
+ *     public MyProvider() { super("my-gpu", 300); }
+ *     public BackendProbe probe() { return BackendProbe.unavailable("no device"); }
+ *     public ComputeBackend open() { ... }
+ * }
+ * }</pre>
  */
 public abstract class NamedProvider implements BackendProvider {
 

@@ -3,6 +3,14 @@ package dev.quiver.compute;
 /**
  * The close rule the kernels and their point blocks share: {@link #close} releases the resource
  * the first time only, and {@link #checkOpen} refuses any use after it.
+ *
+ * <pre>{@code
+ * final class Scratch extends ReleasedOnce {
+ *     Scratch() { super("the scratch"); }
+ *     void use() { checkOpen(); ... }
+ *     protected void release() { ... free ... }
+ * }
+ * }</pre>
  */
 public abstract class ReleasedOnce implements AutoCloseable {
 

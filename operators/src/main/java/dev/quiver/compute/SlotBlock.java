@@ -6,6 +6,14 @@ import java.util.Arrays;
  * The bookkeeping every {@link PointBlock} shares: live flags, counts, the version and the order of
  * a compaction. A subclass stores the rows ({@link #store}, {@link #move}) where its backend wants
  * them, growing its storage by doubling so appends cost amortised {@code O(d)} per row.
+ *
+ * <pre>{@code
+ * final class DeviceBlock extends SlotBlock {
+ *     protected void store(float[] rows, int offset, int count, int first) { ... copy them up ... }
+ *     protected void move(int from, int to) { ... }
+ *     protected void release() { ... free them ... }
+ * }
+ * }</pre>
  */
 public abstract class SlotBlock extends ReleasedOnce implements PointBlock {
 

@@ -18,6 +18,12 @@ import dev.quiver.compute.cuda.CudaWalkPaths;
  * laws run on {@link JavaWalkKernel}, whole batches at a time. Simulations go to the device in
  * chunks of at most {@value #CHUNK_VALUES} per-path values, whatever the law's memory budget (which
  * still decides, as on the CPU, whether a real-valued walk is reduced in passes).
+ *
+ * <pre>{@code
+ * try (WalkKernel walks = new CudaWalkKernel(CudaWalkPaths.open(0))) {
+ *     walks.simulate(law, 42L, keyHashes, sequences, starts, count, tallies); // java's bits
+ * }
+ * }</pre>
  */
 public final class CudaWalkKernel implements WalkKernel, BackendCounters {
 
@@ -105,7 +111,8 @@ public final class CudaWalkKernel implements WalkKernel, BackendCounters {
             }
             double dof = model.kind() == WalkModel.Kind.STUDENT_T ? model.dof() : Double.NaN;
             paths.continuousFinal(
-                    seed, keys, sequences, n, steps, model.location(), model.scale(), dof, m, reals);
+                    seed, keys, sequences, n, steps, model.location(), model.scale(), dof, m,
+                    reals);
             return;
         }
         if (lattices.length < values) {

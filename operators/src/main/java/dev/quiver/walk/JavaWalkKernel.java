@@ -61,7 +61,7 @@ public final class JavaWalkKernel implements WalkKernel {
         }
     }
 
-    /** Copies a finished simulation into entry {@code i} of the tallies; the CUDA kernel shares it. */
+    /** Copies a finished simulation into entry {@code i} of the tallies (the CUDA kernel too). */
     static void copy(WalkResult r, double[] probabilities, int i, WalkTallies out) {
         out.setMoments(i, r.mean(), r.variance());
         for (int j = 0; j < probabilities.length; j++) {

@@ -3,8 +3,8 @@ package dev.quiver.compute;
 import java.util.Arrays;
 
 /**
- * A fake device for the fallback tests: capabilities that delegate to the java backend's until
- * told to fail, and then write garbage into their outputs before throwing a {@link
+ * A fake device for the fallback tests: capabilities that delegate to the java backend's until told
+ * to fail, and then write garbage into their outputs before throwing a {@link
  * BackendFailureException}, as a device that dies mid-batch might.
  */
 final class FailingDevice {
@@ -71,7 +71,12 @@ final class FailingDevice {
 
             @Override
             public void simulate(
-                    WalkLaw law, long seed, long[] keys, long[] seqs, double[] starts, int count,
+                    WalkLaw law,
+                    long seed,
+                    long[] keys,
+                    long[] seqs,
+                    double[] starts,
+                    int count,
                     WalkTallies out) {
                 if (failCalls) {
                     out.reset(count);

@@ -47,16 +47,19 @@ class FallbackTest {
         float[] points = randomRows(5, 4, 2);
         float[] expected = new float[15];
         try (ComputeBackend java = ComputeBackends.java()) {
-            java.squaredDistances(new RowBlock(queries, 0, 3), new RowBlock(points, 0, 5), 4, expected);
+            java.squaredDistances(
+                    new RowBlock(queries, 0, 3), new RowBlock(points, 0, 5), 4, expected);
         }
         try (ComputeBackend backend = open()) {
             float[] out = new float[15];
-            backend.squaredDistances(new RowBlock(queries, 0, 3), new RowBlock(points, 0, 5), 4, out);
+            backend.squaredDistances(
+                    new RowBlock(queries, 0, 3), new RowBlock(points, 0, 5), 4, out);
             assertThat(out).containsExactly(expected);
             assertThat(backend.fallbacks()).isZero();
             device.failCalls = true;
             out = new float[15];
-            backend.squaredDistances(new RowBlock(queries, 0, 3), new RowBlock(points, 0, 5), 4, out);
+            backend.squaredDistances(
+                    new RowBlock(queries, 0, 3), new RowBlock(points, 0, 5), 4, out);
             assertThat(out).containsExactly(expected);
             assertThat(backend.batches()).isEqualTo(2);
             assertThat(backend.fallbacks()).isEqualTo(1);
@@ -88,7 +91,13 @@ class FallbackTest {
             }
             int[] expectedSlots = new int[4 * 6];
             float[] expectedDistances = new float[4 * 6];
-            java.distances().nearest(new RowBlock(queries, 0, 4), reference, 6, expectedDistances, expectedSlots);
+            java.distances()
+                    .nearest(
+                            new RowBlock(queries, 0, 4),
+                            reference,
+                            6,
+                            expectedDistances,
+                            expectedSlots);
             int[] slots = new int[4 * 6];
             float[] distances = new float[4 * 6];
             device.failCalls = true;
@@ -122,20 +131,37 @@ class FallbackTest {
             int[] expectedSlots = new int[5];
             float[] expectedDistances = new float[5];
             backend.distances().nearest(new RowBlock(query, 0, 1), block, 5, distances, slots);
-            java.distances().nearest(new RowBlock(query, 0, 1), reference, 5, expectedDistances, expectedSlots);
+            java.distances()
+                    .nearest(
+                            new RowBlock(query, 0, 1),
+                            reference,
+                            5,
+                            expectedDistances,
+                            expectedSlots);
             assertThat(slots).containsExactly(expectedSlots);
             assertThat(distances).containsExactly(expectedDistances);
             assertThat(backend.fallbacks()).isEqualTo(2);
             assertThat(block.liveCount()).isEqualTo(19);
-            assertThatThrownBy(() -> block.tombstone(3)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> block.tombstone(3))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 
     @Test
     void failedWalksAreJavasAndCounted() {
         WalkLaw law =
-                new WalkLaw(WalkLaw.Kind.GAUSSIAN, Double.NaN, 0, 0.1, 1.0, Double.NaN, 50, 200,
-                        3.0, true, Long.MAX_VALUE);
+                new WalkLaw(
+                        WalkLaw.Kind.GAUSSIAN,
+                        Double.NaN,
+                        0,
+                        0.1,
+                        1.0,
+                        Double.NaN,
+                        50,
+                        200,
+                        3.0,
+                        true,
+                        Long.MAX_VALUE);
         long[] keys = {7L, 8L};
         long[] sequences = {0L, 3L};
         double[] starts = {1.0, -2.0};
@@ -162,10 +188,20 @@ class FallbackTest {
     @Test
     void failedForestLoadsAndScoresAreJavasAndCounted() {
         FlatForest stump =
-                new FlatForest(1, new float[] {0f}, true, new int[] {0, 0, 0},
-                        new float[] {0.5f, Float.NaN, Float.NaN}, new int[] {1, 0, 1},
-                        new int[] {2, 1, 2}, new byte[] {0, 0, 0}, new float[] {0f, -1f, 1f},
-                        new int[] {0}, new int[] {1}, new int[] {0}, new boolean[] {true});
+                new FlatForest(
+                        1,
+                        new float[] {0f},
+                        true,
+                        new int[] {0, 0, 0},
+                        new float[] {0.5f, Float.NaN, Float.NaN},
+                        new int[] {1, 0, 1},
+                        new int[] {2, 1, 2},
+                        new byte[] {0, 0, 0},
+                        new float[] {0f, -1f, 1f},
+                        new int[] {0},
+                        new int[] {1},
+                        new int[] {0},
+                        new boolean[] {true});
         float[] rows = {0.2f, 0.9f, Float.NaN};
         try (ComputeBackend backend = open()) {
             ForestKernel forests = backend.forests();

@@ -10,6 +10,15 @@ import dev.quiver.compute.NamedProvider;
  * the registry puts the {@code java} backend behind each capability. A subclass opens its
  * capabilities on a device: {@link CudaProvider} distances and forests, {@code
  * dev.quiver.walk.CudaWalkProvider} walks, each beside the code it needs.
+ *
+ * <pre>{@code
+ * public final class CudaWalkProvider extends CudaBackendProvider {
+ *     public ComputeBackend open(int deviceIndex) {
+ *         CudaWalkKernel walks = new CudaWalkKernel(CudaWalkPaths.open(deviceIndex));
+ *         return ComputeBackend.partial(NAME, null, walks, null);
+ *     }
+ * }
+ * }</pre>
  */
 public abstract class CudaBackendProvider extends NamedProvider {
 

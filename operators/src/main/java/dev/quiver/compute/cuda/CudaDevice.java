@@ -50,7 +50,9 @@ final class CudaDevice {
         module = new CUmod_st();
         byte[] fatbin = CudaModule.fatbin();
         try (BytePointer image = new BytePointer(fatbin)) {
-            check(cudart.cuModuleLoadData(module, image), "cuModuleLoadData(" + CudaModule.FATBIN + ")");
+            check(
+                    cudart.cuModuleLoadData(module, image),
+                    "cuModuleLoadData(" + CudaModule.FATBIN + ")");
         }
         LOG.info("CUDA device {} opened: primary context retained, kernels loaded ({} bytes)",
                 index, fatbin.length);
@@ -80,7 +82,9 @@ final class CudaDevice {
         CUfunc_st function = functions.get(name);
         if (function == null) {
             function = new CUfunc_st();
-            check(cudart.cuModuleGetFunction(function, module, name), "cuModuleGetFunction(" + name + ")");
+            check(
+                    cudart.cuModuleGetFunction(function, module, name),
+                    "cuModuleGetFunction(" + name + ")");
             functions.put(name, function);
         }
         return function;

@@ -141,7 +141,9 @@ final class CudaDistanceKernel extends CheckedDistances implements BackendCounte
                         .address(live)
                         .i32(n)
                         .address(tile.address())) {
-            stream.launch("quiver_gemm_distances", CudaStream.blocks(n), count, CudaStream.THREADS, 1, args);
+            stream.launch(
+                    "quiver_gemm_distances", CudaStream.blocks(n), count, CudaStream.THREADS, 1,
+                    args);
         }
         // The staging buffer holds the queries until their upload has run.
         stream.sync();

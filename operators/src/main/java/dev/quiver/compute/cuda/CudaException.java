@@ -44,7 +44,8 @@ public final class CudaException extends BackendFailureException {
      */
     static void check(int result, String call) {
         if (result != cudart.CUDA_SUCCESS) {
-            throw new CudaException(call, result, driverText(result, true), driverText(result, false));
+            throw new CudaException(
+                    call, result, driverText(result, true), driverText(result, false));
         }
     }
 
@@ -61,7 +62,8 @@ public final class CudaException extends BackendFailureException {
 
     private static String driverText(int result, boolean name) {
         BytePointer text = new BytePointer();
-        int found = name ? cudart.cuGetErrorName(result, text) : cudart.cuGetErrorString(result, text);
+        int found =
+                name ? cudart.cuGetErrorName(result, text) : cudart.cuGetErrorString(result, text);
         return found == cudart.CUDA_SUCCESS
                 ? text(text, "CUresult " + result)
                 : "unknown CUresult " + result;

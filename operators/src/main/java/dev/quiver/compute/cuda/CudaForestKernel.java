@@ -48,7 +48,8 @@ final class CudaForestKernel extends ReleasedOnce implements ForestKernel, Backe
 
     @Override
     public void score(
-            ForestHandle forest, float[] rowValues, int rowCount, int featureCount, float[] outMargins) {
+            ForestHandle forest, float[] rowValues, int rowCount, int featureCount,
+            float[] outMargins) {
         checkOpen();
         if (!(forest instanceof DeviceForest loaded) || !loaded.loadedBy(this)) {
             throw new IllegalArgumentException("the forest was loaded by another kernel");
@@ -75,7 +76,9 @@ final class CudaForestKernel extends ReleasedOnce implements ForestKernel, Backe
         staging.view(0, FloatPointer::new).put(rowValues, 0, rowCount * featureCount);
         stream.upload(0, rows.address(), rowBytes);
         try (KernelArgs args = loaded.arguments(rows.address(), rowCount, margins.address())) {
-            stream.launch("quiver_tree_margins", CudaStream.blocks(rowCount), 1, CudaStream.THREADS, 1, args);
+            stream.launch(
+                    "quiver_tree_margins", CudaStream.blocks(rowCount), 1, CudaStream.THREADS, 1,
+                    args);
         }
         // The download reuses the staging buffer: the stream runs the upload before it.
         stream.download(margins.address(), 0, marginBytes);

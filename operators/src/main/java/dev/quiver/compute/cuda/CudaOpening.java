@@ -36,7 +36,8 @@ final class CudaOpening {
                     e);
         } catch (CudaException e) {
             throw new IllegalStateException(
-                    "compute backend cuda: device " + index + " could not be opened: " + e.getMessage(),
+                    "compute backend cuda: device " + index + " could not be opened: "
+                            + e.getMessage(),
                     e);
         }
     }

@@ -77,7 +77,8 @@ final class CudaPointBlock extends SlotBlock {
                         .address(spare.rows())
                         .address(spare.norms())) {
             stream.launch(
-                    "quiver_gather_rows", CudaStream.blocks(liveCount), 1, CudaStream.THREADS, 1, args);
+                    "quiver_gather_rows", CudaStream.blocks(liveCount), 1, CudaStream.THREADS, 1,
+                    args);
         }
         stream.sync();
         DeviceRows compacted = spare;

@@ -51,7 +51,8 @@ final class CudaProbe {
     }
 
     /** The probe for a classpath with or without the fatbin, a platform, dirs and a /dev. */
-    static BackendProbe probe(boolean hasFatbin, String platform, List<Path> libraryDirs, Path dev) {
+    static BackendProbe probe(
+            boolean hasFatbin, String platform, List<Path> libraryDirs, Path dev) {
         if (!hasFatbin) {
             return BackendProbe.unavailable(
                     "built without CUDA kernels (no " + CudaModule.FATBIN + " on the classpath)");
@@ -74,11 +75,13 @@ final class CudaProbe {
                 "CUDA driver " + driver + " and devices " + String.join(", ", devices));
     }
 
-    /** The dirs the dynamic loader and JavaCPP search: LD_LIBRARY_PATH, java.library.path, system. */
+    /** Where the loader and JavaCPP look: LD_LIBRARY_PATH, java.library.path, the system's. */
     static List<Path> libraryDirs() {
         List<Path> dirs = new ArrayList<>();
-        for (String list :
-                new String[] {System.getenv("LD_LIBRARY_PATH"), System.getProperty("java.library.path")}) {
+        String[] lists = {
+            System.getenv("LD_LIBRARY_PATH"), System.getProperty("java.library.path")
+        };
+        for (String list : lists) {
             if (list != null) {
                 for (String dir : list.split(File.pathSeparator)) {
                     if (!dir.isBlank()) {

@@ -23,8 +23,8 @@ public final class CudaProvider extends CudaBackendProvider {
                 device -> {
                     CudaDistanceKernel distances = new CudaDistanceKernel(new CudaStream(device));
                     try {
-                        return ComputeBackend.partial(
-                                NAME, distances, null, new CudaForestKernel(new CudaStream(device)));
+                        CudaForestKernel forests = new CudaForestKernel(new CudaStream(device));
+                        return ComputeBackend.partial(NAME, distances, null, forests);
                     } catch (RuntimeException | LinkageError e) {
                         distances.close();
                         throw e;

@@ -11,7 +11,8 @@ import org.bytedeco.javacpp.IntPointer;
  * per-path results of one {@code quiver_walk_*} kernel, path {@code p} at {@code out[(i * paths +
  * p) * width ...]}. Every simulation's launch is queued on one stream, then one copy brings all
  * results back: the per-path numbers are the Java kernels' (Philox4x32-10, the ziggurat), and the
- * caller reduces them on the host in the Java kernel's order ({@code dev.quiver.walk.CudaWalkKernel}).
+ * caller reduces them on the host in the Java kernel's order ({@code
+ * dev.quiver.walk.CudaWalkKernel}).
  *
  * <pre>{@code
  * try (CudaWalkPaths paths = CudaWalkPaths.open(0)) {
@@ -40,24 +41,27 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
      *     device or the CUDA libraries could not be opened
      */
     public static CudaWalkPaths open(int deviceIndex) {
-        return CudaOpening.open(CudaProbe.here(), deviceIndex, d -> new CudaWalkPaths(new CudaStream(d)));
+        return CudaOpening.open(
+                CudaProbe.here(), deviceIndex, d -> new CudaWalkPaths(new CudaStream(d)));
     }
 
     /** Final positions of the fair +-1 walk ({@code quiver_walk_fair_final}), one int a path. */
     public void fairFinal(
-            long seed, long[] keyHashes, long[] sequences, int count, int steps, int paths, int[] out) {
+            long seed, long[] keyHashes, long[] sequences, int count, int steps, int paths,
+            int[] out) {
         run("quiver_walk_fair_final", seed, keyHashes, sequences, count, paths, 1, 4,
                 args -> args.i32(steps).i32(paths));
         stream.staging(4L * count * paths).view(0, IntPointer::new).get(out, 0, count * paths);
     }
 
-    /** Path statistics of the fair walk ({@code quiver_walk_fair_path}), {@link #PATH_WIDTH} ints. */
+    /** Path statistics of the fair walk ({@code quiver_walk_fair_path}), PATH_WIDTH ints a path. */
     public void fairPath(
-            long seed, long[] keyHashes, long[] sequences, int count, int steps, int barrier, int paths,
-            int[] out) {
+            long seed, long[] keyHashes, long[] sequences, int count, int steps, int barrier,
+            int paths, int[] out) {
         run("quiver_walk_fair_path", seed, keyHashes, sequences, count, paths, PATH_WIDTH, 4,
                 args -> args.i32(steps).i32(barrier).i32(paths));
-        stream.staging(4L * PATH_WIDTH * count * paths).view(0, IntPointer::new).get(out, 0, PATH_WIDTH * count * paths);
+        int values = PATH_WIDTH * count * paths;
+        stream.staging(4L * values).view(0, IntPointer::new).get(out, 0, values);
     }
 
     /**

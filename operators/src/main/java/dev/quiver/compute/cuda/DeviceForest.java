@@ -56,8 +56,8 @@ final class DeviceForest extends LoadedForest {
         int nodes = f.nodeCount();
         int trees = f.treeCount();
         long[] sizes = {
-            4L * nodes, 4L * nodes, 4L * nodes, nodes, 4L * nodes, 4L * trees, 4L * trees, 4L * trees,
-            4L * f.marginCount()
+            4L * nodes, 4L * nodes, 4L * nodes, nodes, 4L * nodes,
+            4L * trees, 4L * trees, 4L * trees, 4L * f.marginCount()
         };
         long end = 0;
         for (int i = 0; i < sizes.length; i++) {

@@ -38,7 +38,8 @@ final class DeviceRows {
         stream.upload(0, target, 4L * d * count);
         try (KernelArgs args =
                 new KernelArgs().address(target).i32(count).i32(d).address(norms() + 4L * first)) {
-            stream.launch("quiver_row_norms", CudaStream.blocks(count), 1, CudaStream.THREADS, 1, args);
+            stream.launch(
+                    "quiver_row_norms", CudaStream.blocks(count), 1, CudaStream.THREADS, 1, args);
         }
     }
 

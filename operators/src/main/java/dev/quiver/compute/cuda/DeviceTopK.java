@@ -93,7 +93,7 @@ final class DeviceTopK {
             int written = 0;
             for (int j = 0; j < hostSizes[i]; j++) {
                 int slot = (int) hostRanks[i * k + j];
-                // Dead slots come last, at +inf: they only fill a query with fewer live rows than k.
+                // Dead slots come last, at +inf: they fill only a query with fewer than k live.
                 if (block.isLive(slot)) {
                     outSlots[at + written] = slot;
                     outDistances[at + written++] = hostDistances[i * k + j];

@@ -10,7 +10,7 @@ import java.util.function.Function;
 /**
  * Page-locked host memory for a stream's copies ({@code cuMemAllocHost}): the device reads and
  * writes it directly, and asynchronous copies need it. It grows (by at least doubling) to the
- * largest call and is reused; offsets are in bytes. Reads and writes go through typed {@link #view}s.
+ * largest call and is reused; offsets are in bytes. Reads and writes go through typed views.
  */
 final class PinnedBuffer {
 

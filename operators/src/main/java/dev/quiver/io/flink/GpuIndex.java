@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * The GPU a Flink function's compute backend opens: the {@code index} property of the {@code gpu}
  * external resources Flink gave this TaskManager ({@code external-resources: gpu} with the GPU
- * driver plugin, see docs/gpu.md), spread over the subtasks when it has several; 0 where Flink gives
- * none (a MiniCluster, a TaskManager without the plugin).
+ * driver plugin, see docs/gpu.md), spread over the subtasks when it has several; 0 where Flink
+ * gives none (a MiniCluster, a TaskManager without the plugin).
  *
  * <pre>{@code
  * backend = ComputeBackends.byName(backendName, GpuIndex.of(getRuntimeContext()));

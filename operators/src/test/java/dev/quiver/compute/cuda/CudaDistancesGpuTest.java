@@ -20,8 +20,8 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * On a GPU: the cuda distances are within their stated bound of the exact ones, its fused top-k
- * (on the device for k up to 64, on the host above) agrees with the bound, and kNN through {@link
+ * On a GPU: the cuda distances are within their stated bound of the exact ones, its fused top-k (on
+ * the device for k up to 64, on the host above) agrees with the bound, and kNN through {@link
  * BruteForceKnn} gives java's ids and distances exactly, across appends, tombstones and compaction.
  */
 @Tag("gpu")
@@ -34,13 +34,20 @@ class CudaDistancesGpuTest {
         float[] points = gaussian(1000 * d, 2, 1f);
         float[] out = new float[37 * 1000];
         try (ComputeBackend cuda = ComputeBackends.byName("cuda")) {
-            cuda.squaredDistances(new RowBlock(queries, 0, 37), new RowBlock(points, 0, 1000), d, out);
+            cuda.squaredDistances(
+                    new RowBlock(queries, 0, 37), new RowBlock(points, 0, 1000), d, out);
             double c = cuda.errorBound(d);
             for (int i = 0; i < 37; i++) {
                 for (int j = 0; j < 1000; j++) {
                     double exact = exact(queries, i * d, points, j * d, d);
-                    double allowed = c * (norm(queries, i * d, d) + norm(points, j * d, d) + d * Float.MIN_NORMAL);
-                    assertThat(Math.abs(out[i * 1000 + j] - exact)).as("(%d, %d)", i, j).isLessThanOrEqualTo(allowed);
+                    double allowed =
+                            c
+                                    * (norm(queries, i * d, d)
+                                            + norm(points, j * d, d)
+                                            + d * Float.MIN_NORMAL);
+                    assertThat(Math.abs(out[i * 1000 + j] - exact))
+                            .as("(%d, %d)", i, j)
+                            .isLessThanOrEqualTo(allowed);
                 }
             }
             assertThat(cuda.fallbacks()).isZero();
@@ -66,7 +73,15 @@ class CudaDistancesGpuTest {
                 block.tombstone(5);
             }
             for (int k : new int[] {1, 10, 64, 65, 200}) {
-                check(cuda.distances(), onDevice, java.distances(), onHeap, queries, 50, k, maxNorm(rows, d));
+                check(
+                        cuda.distances(),
+                        onDevice,
+                        java.distances(),
+                        onHeap,
+                        queries,
+                        50,
+                        k,
+                        maxNorm(rows, d));
             }
             assertThat(cuda.fallbacks()).isZero();
         }
@@ -74,12 +89,18 @@ class CudaDistancesGpuTest {
 
     /**
      * Each reported slot is live and its distance within the bound of the exact one, and the j-th
-     * reported distance is within the bound of java's j-th (the j-th smallest of values each off
-     * by at most e is off by at most e); e from the largest squared norm of any row.
+     * reported distance is within the bound of java's j-th (the j-th smallest of values each off by
+     * at most e is off by at most e); e from the largest squared norm of any row.
      */
     private static void check(
-            DistanceKernel cuda, PointBlock onDevice, DistanceKernel java, PointBlock onHeap,
-            float[] queries, int count, int k, double maxNorm) {
+            DistanceKernel cuda,
+            PointBlock onDevice,
+            DistanceKernel java,
+            PointBlock onHeap,
+            float[] queries,
+            int count,
+            int k,
+            double maxNorm) {
         int d = onDevice.dimension();
         float[] distances = new float[count * k];
         int[] slots = new int[count * k];

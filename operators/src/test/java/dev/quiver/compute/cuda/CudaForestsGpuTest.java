@@ -40,7 +40,8 @@ class CudaForestsGpuTest {
                         ? Oracles.float32File(rows)
                         : Oracles.float32Rows(Oracles.csv(rows, features));
         int rowCount = values.length / features;
-        float[] expected = margins(ComputeBackends.byName("java"), forest, values, rowCount, features);
+        float[] expected =
+                margins(ComputeBackends.byName("java"), forest, values, rowCount, features);
         try (ComputeBackend cuda = ComputeBackends.byName("cuda")) {
             assertThat(cuda.forests().backend()).isEqualTo("cuda");
             float[] actual = margins(cuda, forest, values, rowCount, features);

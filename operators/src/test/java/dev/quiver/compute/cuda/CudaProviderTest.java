@@ -32,7 +32,8 @@ class CudaProviderTest {
         BackendProbe probe = CudaProbe.probe(false, LINUX, List.of(), temp);
         assertThat(probe.available()).isFalse();
         assertThat(probe.reason())
-                .isEqualTo("built without CUDA kernels (no quiver-kernels.fatbin on the classpath)");
+                .isEqualTo(
+                        "built without CUDA kernels (no quiver-kernels.fatbin on the classpath)");
     }
 
     @Test
@@ -69,7 +70,10 @@ class CudaProviderTest {
         BackendProbe probe = CudaProbe.probe(true, LINUX, List.of(temp.resolve("none"), lib), dev);
         assertThat(probe.available()).isTrue();
         assertThat(probe.reason())
-                .isEqualTo("CUDA driver " + lib.resolve("libcuda.so.1") + " and devices nvidia0, nvidia1");
+                .isEqualTo(
+                        "CUDA driver "
+                                + lib.resolve("libcuda.so.1")
+                                + " and devices nvidia0, nvidia1");
     }
 
     @Test
@@ -121,7 +125,11 @@ class CudaProviderTest {
 
     @Test
     void errorMessagesNameTheCallTheErrorAndItsDescription() {
-        assertThat(CudaException.message("cuMemAlloc(4096 bytes for point rows)", "CUDA_ERROR_OUT_OF_MEMORY", "out of memory"))
+        assertThat(
+                        CudaException.message(
+                                "cuMemAlloc(4096 bytes for point rows)",
+                                "CUDA_ERROR_OUT_OF_MEMORY",
+                                "out of memory"))
                 .isEqualTo(
                         "cuMemAlloc(4096 bytes for point rows) failed: CUDA_ERROR_OUT_OF_MEMORY"
                                 + " (out of memory)");

@@ -27,15 +27,62 @@ class CudaWalksGpuTest {
         double nan = Double.NaN;
         long unbounded = Long.MAX_VALUE;
         return List.of(
-                new WalkLaw(WalkLaw.Kind.SIMPLE, 0.5, 0, 0, 0, nan, 1000, 4096, nan, false, unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.SIMPLE, 0.5, 0, 0, 0, nan, 1000, 4096, nan, false, unbounded),
                 new WalkLaw(WalkLaw.Kind.SIMPLE, 0.5, 0, 0, 0, nan, 300, 2000, 12, true, unbounded),
                 new WalkLaw(WalkLaw.Kind.SIMPLE, 0.5, 0, 0, 0, nan, 77, 999, nan, true, unbounded),
-                new WalkLaw(WalkLaw.Kind.SIMPLE, 0.6, 0, 0, 0, nan, 250, 3000, nan, false, unbounded),
-                new WalkLaw(WalkLaw.Kind.LAZY, 0.5, 0.3, 0, 0, nan, 250, 3000, nan, false, unbounded),
-                new WalkLaw(WalkLaw.Kind.GAUSSIAN, nan, 0, 0.05, 1.5, nan, 200, 5000, nan, false, unbounded),
-                new WalkLaw(WalkLaw.Kind.STUDENT_T, nan, 0, 0.0, 1.0, 3.5, 100, 2000, nan, false, unbounded),
-                new WalkLaw(WalkLaw.Kind.GAUSSIAN, nan, 0, 0.0, 1.0, nan, 100, 20_000, nan, false, 200_000),
-                new WalkLaw(WalkLaw.Kind.GAUSSIAN, nan, 0, 0.1, 1.0, nan, 50, 500, 4.0, true, unbounded));
+                new WalkLaw(
+                        WalkLaw.Kind.SIMPLE, 0.6, 0, 0, 0, nan, 250, 3000, nan, false, unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.LAZY, 0.5, 0.3, 0, 0, nan, 250, 3000, nan, false, unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.GAUSSIAN,
+                        nan,
+                        0,
+                        0.05,
+                        1.5,
+                        nan,
+                        200,
+                        5000,
+                        nan,
+                        false,
+                        unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.STUDENT_T,
+                        nan,
+                        0,
+                        0.0,
+                        1.0,
+                        3.5,
+                        100,
+                        2000,
+                        nan,
+                        false,
+                        unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.GAUSSIAN,
+                        nan,
+                        0,
+                        0.0,
+                        1.0,
+                        nan,
+                        100,
+                        20_000,
+                        nan,
+                        false,
+                        200_000),
+                new WalkLaw(
+                        WalkLaw.Kind.GAUSSIAN,
+                        nan,
+                        0,
+                        0.1,
+                        1.0,
+                        nan,
+                        50,
+                        500,
+                        4.0,
+                        true,
+                        unbounded));
     }
 
     @ParameterizedTest
@@ -65,7 +112,9 @@ class CudaWalksGpuTest {
             assertThat(actual.mean(i)).as("mean %d", i).isEqualTo(expected.mean(i));
             assertThat(actual.variance(i)).as("variance %d", i).isEqualTo(expected.variance(i));
             for (int j = 0; j < PROBABILITIES.length; j++) {
-                assertThat(actual.quantile(i, j)).as("quantile %d %d", i, j).isEqualTo(expected.quantile(i, j));
+                assertThat(actual.quantile(i, j))
+                        .as("quantile %d %d", i, j)
+                        .isEqualTo(expected.quantile(i, j));
             }
             assertThat(actual.hits(i)).isEqualTo(expected.hits(i));
             assertThat(actual.hitProbability(i)).isEqualTo(expected.hitProbability(i));

@@ -23,7 +23,8 @@ class GpuIndexTest {
 
     @Test
     void subtasksTakeTheTaskManagersGpusInTurn() {
-        List<ExternalResourceInfo> gpus = List.of(info(Map.of("index", "3")), info(Map.of("index", " 1")));
+        List<ExternalResourceInfo> gpus =
+                List.of(info(Map.of("index", "3")), info(Map.of("index", " 1")));
         assertThat(GpuIndex.choose(gpus, 0)).isEqualTo(1);
         assertThat(GpuIndex.choose(gpus, 1)).isEqualTo(3);
         assertThat(GpuIndex.choose(gpus, 2)).isEqualTo(1);
