@@ -8,6 +8,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -91,7 +92,7 @@ final class CudaProbe {
             }
         }
         SYSTEM_DIRS.forEach(dir -> dirs.add(Path.of(dir)));
-        return dirs;
+        return List.copyOf(new LinkedHashSet<>(dirs));
     }
 
     private static Path find(String library, List<Path> dirs) {
