@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds Quiver's CUDA kernels when an nvcc is available; called by the operators module's Maven
-# build (process-test-classes) with the build directory and the -Dquiver.nvcc value (may be empty).
+# build (process-test-classes) with the build directory, the -Dquiver.nvcc value (may be empty) and
+# surefire's excludedGroups (a line says when the tests tagged gpu are left out, and why).
 #
 #   target/classes/dev/quiver/compute/cuda/quiver-kernels.fatbin   sm_80 + sm_90 code, compute_90 PTX
 #   target/cuda/host_check                                          the host-only check program
@@ -13,6 +14,11 @@ set -euo pipefail
 
 build_dir="$1"
 nvcc="${2:-}"
+excluded_groups="${3:-}"
+if [[ ",${excluded_groups// /}," == *,gpu,* ]]; then
+    echo "[cuda] tests tagged gpu are excluded (excludedGroups=$excluded_groups): they need an NVIDIA GPU;" \
+        "run them there with -Dgroups=gpu -DexcludedGroups=none (docs/gpu.md)"
+fi
 here="$(cd "$(dirname "$0")" && pwd)"
 module="$(cd "$here/../../.." && pwd)"
 

@@ -100,6 +100,52 @@ extern "C" __global__ void quiver_squared_distances(const float* queries, int qu
     out[q * point_count + i] = squared_l2(queries + q * d, points + i * d, d);
 }
 
+// Squared norms of rows 0 .. count - 1 (d floats each), summed in coordinate order in float32:
+// the |x|^2 and |q|^2 of the GEMM form of the distances.
+extern "C" __global__ void quiver_row_norms(const float* rows, int count, int d, float* norms) {
+    long long r = global_index();
+    if (r >= count) return;
+    const float* row = rows + r * d;
+    float sum = 0.0f;
+    for (int k = 0; k < d; k++) {
+        float x = row[k];
+        sum += x * x;
+    }
+    norms[r] = sum;
+}
+
+// Turns dots[q * point_count + i] = q . x_i (from cuBLAS) into squared distances in place:
+// max(0, (|q|^2 + |x_i|^2) - 2 q . x_i), the ND4J backend's formula; +inf for a dead slot
+// (live[i] == 0; live null: every slot is live). A 2-D grid like quiver_squared_distances.
+extern "C" __global__ void quiver_gemm_distances(const float* query_norms, int query_count,
+                                                 const float* point_norms, const uint8_t* live,
+                                                 int point_count, float* dots) {
+    long long i = global_index();
+    long long q = (long long)blockIdx.y * blockDim.y + threadIdx.y;
+    if (i >= point_count || q >= query_count) return;
+    long long at = q * point_count + i;
+    if (live != nullptr && live[i] == 0) {
+        dots[at] = INFINITY;
+        return;
+    }
+    float distance = (query_norms[q] + point_norms[i]) - 2.0f * dots[at];
+    dots[at] = distance > 0.0f ? distance : 0.0f;
+}
+
+// Compaction of a point block: row (and norm) from[j] of `in` to row j of `out`, j < count.
+extern "C" __global__ void quiver_gather_rows(const float* in, const float* in_norms,
+                                              const int* from, int count, int d, float* out,
+                                              float* out_norms) {
+    long long j = global_index();
+    if (j >= count) return;
+    const float* source = in + (long long)from[j] * d;
+    float* target = out + j * d;
+    for (int k = 0; k < d; k++) {
+        target[k] = source[k];
+    }
+    out_norms[j] = in_norms[from[j]];
+}
+
 // The k best (distance, rank) of each query's row of `distances` (query_count x point_count),
 // ascending; one thread per query, k at most QUIVER_TOPK_MAX. Unfilled entries are left as they
 // are when a query has fewer than k points; `sizes` says how many were written.

@@ -41,4 +41,22 @@ public interface BackendProvider {
      * return null for what this provider does not offer.
      */
     ComputeBackend open();
+
+    /**
+     * {@link #open()} on device {@code deviceIndex} (0 for the first); a provider without devices
+     * ignores the index.
+     */
+    default ComputeBackend open(int deviceIndex) {
+        return open();
+    }
+
+    /**
+     * True for a backend on a device, whose calls may fail at run time ({@link
+     * BackendFailureException}): the registry then puts the {@code java} backend's capabilities
+     * behind each of its own ({@link FallbackDistances}, {@link FallbackWalks}, {@link
+     * FallbackForests}), so a failed call is answered there and counted.
+     */
+    default boolean runsOnDevice() {
+        return false;
+    }
 }

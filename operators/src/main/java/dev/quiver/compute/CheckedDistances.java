@@ -4,12 +4,20 @@ package dev.quiver.compute;
  * What every distances kernel shares: its backend's name, and the argument checks of {@link
  * #squaredDistances} and {@link #nearest}, made here before the kernel's own arithmetic so that
  * every backend rejects a bad call the same way and none can forget a check.
+ *
+ * <pre>{@code
+ * final class GpuDistances extends CheckedDistances {
+ *     GpuDistances() { super("my-gpu"); }
+ *     protected void computeSquaredDistances(RowBlock q, RowBlock p, int d, float[] out) { ... }
+ *     // computeNearest, newBlock, errorBound and release likewise
+ * }
+ * }</pre>
  */
-abstract class CheckedDistances extends ReleasedOnce implements DistanceKernel {
+public abstract class CheckedDistances extends ReleasedOnce implements DistanceKernel {
 
     private final String backend;
 
-    CheckedDistances(String backend) {
+    protected CheckedDistances(String backend) {
         super("backend " + backend);
         this.backend = backend;
     }
@@ -24,7 +32,9 @@ abstract class CheckedDistances extends ReleasedOnce implements DistanceKernel {
             RowBlock queries, RowBlock points, int dimension, float[] out) {
         checkOpen();
         checkDistanceArguments(queries, points, dimension, out);
-        computeSquaredDistances(queries, points, dimension, out);
+        if (queries.count() > 0 && points.count() > 0) {
+            computeSquaredDistances(queries, points, dimension, out);
+        }
     }
 
     @Override
@@ -50,15 +60,17 @@ abstract class CheckedDistances extends ReleasedOnce implements DistanceKernel {
                             + " entries, need "
                             + needed);
         }
-        computeNearest(queries, own, k, outDistances, outSlots);
+        if (queries.count() > 0) {
+            computeNearest(queries, own, k, outDistances, outSlots);
+        }
     }
 
-    /** {@link #squaredDistances} once its arguments have passed the checks. */
-    abstract void computeSquaredDistances(
+    /** {@link #squaredDistances} once its arguments have passed the checks, neither block empty. */
+    protected abstract void computeSquaredDistances(
             RowBlock queries, RowBlock points, int dimension, float[] out);
 
-    /** {@link #nearest} once its arguments have passed the checks. */
-    abstract void computeNearest(
+    /** {@link #nearest} once its arguments have passed the checks, with at least one query. */
+    protected abstract void computeNearest(
             RowBlock queries, SlotBlock block, int k, float[] outDistances, int[] outSlots);
 
     @Override
@@ -68,7 +80,7 @@ abstract class CheckedDistances extends ReleasedOnce implements DistanceKernel {
     }
 
     /** A new empty block of this kernel's kind, opened by it. */
-    abstract SlotBlock newBlock(int dimension);
+    protected abstract SlotBlock newBlock(int dimension);
 
 
     private SlotBlock ownBlock(PointBlock block) {

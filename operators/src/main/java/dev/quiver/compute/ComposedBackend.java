@@ -23,10 +23,37 @@ final class ComposedBackend implements ComputeBackend {
 
     /** Takes the capabilities of one of the backend's own providers that are still missing. */
     void add(ComputeBackend part) {
+        keep(part);
+        take(part);
+    }
+
+    /** Closes {@code part} with this backend, taking none of its capabilities yet. */
+    void keep(ComputeBackend part) {
         parts.add(part);
+    }
+
+    /** Takes the capabilities of a part kept already that are still missing. */
+    void take(ComputeBackend part) {
         distances = distances != null ? distances : part.distances();
         walks = walks != null ? walks : part.walks();
         forests = forests != null ? forests : part.forests();
+    }
+
+    /**
+     * Takes the capabilities of a provider on a device that are still missing, each with the
+     * {@code reference} ({@code java}) backend's behind it, so a failed call is answered there.
+     */
+    void addOnDevice(ComputeBackend part, ComputeBackend reference) {
+        parts.add(part);
+        if (distances == null && part.distances() != null) {
+            distances = new FallbackDistances(part.distances(), reference.distances());
+        }
+        if (walks == null && part.walks() != null) {
+            walks = new FallbackWalks(part.walks(), reference.walks());
+        }
+        if (forests == null && part.forests() != null) {
+            forests = new FallbackForests(part.forests(), reference.forests());
+        }
     }
 
     /** Takes from a {@code java} provider's backend what is still missing; closes it if nothing. */

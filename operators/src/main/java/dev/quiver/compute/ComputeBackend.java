@@ -30,7 +30,7 @@ package dev.quiver.compute;
  * }
  * }</pre>
  */
-public interface ComputeBackend extends AutoCloseable {
+public interface ComputeBackend extends BackendCounters, AutoCloseable {
 
     /** Unit roundoff of {@code float} (round to nearest): {@code u = 2^-24}. */
     double FLOAT_UNIT_ROUNDOFF = 0x1p-24;
@@ -67,6 +67,24 @@ public interface ComputeBackend extends AutoCloseable {
     /** {@link DistanceKernel#errorBound(int)} of {@link #distances()}. */
     default double errorBound(int dimension) {
         return distances().errorBound(dimension);
+    }
+
+    /** Capability calls run so far, by the capabilities that count ({@link BackendCounters}). */
+    @Override
+    default long batches() {
+        return BackendCounters.sum(this, BackendCounters::batches);
+    }
+
+    /** Calls that failed on the device and were answered by the {@code java} backend instead. */
+    @Override
+    default long fallbacks() {
+        return BackendCounters.sum(this, BackendCounters::fallbacks);
+    }
+
+    /** Bytes of device memory this backend's capabilities hold now; 0 off a device. */
+    @Override
+    default long deviceMemoryBytes() {
+        return BackendCounters.sum(this, BackendCounters::deviceMemoryBytes);
     }
 
     /** Closes every capability; the backend must not be used afterwards. Never throws. */

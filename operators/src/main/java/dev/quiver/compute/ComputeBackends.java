@@ -20,6 +20,11 @@ import java.util.ServiceLoader;
  * three. So {@code nd4j-cpu} has its own distances and Java's walks and forests, and each
  * capability's {@code backend()} says which ("nd4j-cpu" for distances, "java" for walks).
  *
+ * <p><b>Devices.</b> A backend on a GPU ({@link BackendProvider#runsOnDevice}, {@code cuda}) opens
+ * device 0 or the one {@link #byName(String, int)} names, and has the {@code java} backend behind
+ * each of its capabilities: a call that fails on the device is answered on the CPU and counted
+ * ({@link ComputeBackend#fallbacks()}).
+ *
  * <p><b>{@code auto}.</b> The backends in priority order (highest first: a GPU backend, then
  * {@code nd4j-cpu} at 200, then {@code java} at 100), the first whose providers' probes all pass.
  * The choice is made once per JVM and logged once, on one INFO line naming the backend, why it
@@ -30,7 +35,8 @@ import java.util.ServiceLoader;
  *     BruteForceKnn knn = new BruteForceKnn(backend);
  *     // ... knn.knn(queries, count, k, points, out) per batch
  * }
- * ComputeBackends.byName("cuda"); // throws: unknown compute backend 'cuda'; known: nd4j-cpu, java
+ * ComputeBackends.byName("tpu");  // throws: unknown compute backend 'tpu'; known: cuda, ...
+ * ComputeBackends.byName("cuda"); // without a GPU throws: compute backend cuda cannot run here
  * ComputeBackends.requireAvailable("auto"); // the chosen backend's probe: "ND4J natives for ..."
  * }</pre>
  */
@@ -115,8 +121,23 @@ public final class ComputeBackends {
      * @throws IllegalArgumentException if no provider has that name; the message lists them
      */
     public static ComputeBackend byName(String name) {
+        return byName(name, 0);
+    }
+
+    /**
+     * {@link #byName(String)} on device {@code deviceIndex} (0 for the first), for backends on a
+     * device; the others ignore it. A Flink function reads the index of the GPU Flink gave its
+     * TaskManager ({@code dev.quiver.io.flink.GpuIndex}).
+     *
+     * @throws IllegalArgumentException if no provider has that name, or the index is negative
+     */
+    public static ComputeBackend byName(String name, int deviceIndex) {
+        if (deviceIndex < 0) {
+            throw new IllegalArgumentException(
+                    "device index must not be negative, got " + deviceIndex);
+        }
         String chosen = AUTO.equals(name) ? autoChoice() : name;
-        return open(chosen, PROVIDERS);
+        return open(chosen, PROVIDERS, deviceIndex);
     }
 
     /** The backend {@code auto} stands for in this JVM, chosen (and logged) on first use. */
@@ -166,6 +187,14 @@ public final class ComputeBackends {
 
     /** Opens backend {@code name} of {@code providers}, each missing capability from java's. */
     static ComputeBackend open(String name, List<BackendProvider> providers) {
+        return open(name, providers, 0);
+    }
+
+    /**
+     * Opens backend {@code name} of {@code providers} on device {@code deviceIndex}: each missing
+     * capability from java's, and java's behind each capability of a provider on a device.
+     */
+    static ComputeBackend open(String name, List<BackendProvider> providers, int deviceIndex) {
         Map<String, List<BackendProvider>> byName = group(providers);
         List<BackendProvider> own = byName.get(name);
         if (own == null) {
@@ -173,8 +202,20 @@ public final class ComputeBackends {
         }
         ComposedBackend backend = new ComposedBackend(name);
         try {
+            ComputeBackend reference = null;
             for (BackendProvider provider : own) {
-                backend.add(provider.open());
+                if (!provider.runsOnDevice()) {
+                    backend.add(provider.open(deviceIndex));
+                    continue;
+                }
+                if (reference == null) {
+                    reference = open(PlainJavaProvider.NAME, providers, 0);
+                    backend.keep(reference);
+                }
+                backend.addOnDevice(provider.open(deviceIndex), reference);
+            }
+            if (reference != null) {
+                backend.take(reference);
             }
             if (!backend.complete()) {
                 for (BackendProvider provider :

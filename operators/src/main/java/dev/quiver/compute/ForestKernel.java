@@ -39,4 +39,36 @@ public interface ForestKernel extends AutoCloseable {
     /** Releases scratch and native memory (not the handles); never throws. */
     @Override
     void close();
+
+    /**
+     * The argument checks every kernel's {@link #score} makes: the rows have the forest's
+     * features, and the arrays hold {@code rowCount} rows and their margins.
+     *
+     * @throws IllegalArgumentException naming what does not fit
+     */
+    static void checkScoreArguments(
+            ForestHandle forest, float[] rows, int rowCount, int featureCount, float[] outMargins) {
+        if (featureCount != forest.featureCount()) {
+            throw new IllegalArgumentException(
+                    "rows have "
+                            + featureCount
+                            + " features; the model takes "
+                            + forest.featureCount());
+        }
+        int marginCount = forest.marginCount();
+        if (rowCount < 0
+                || (long) rowCount * featureCount > rows.length
+                || (long) rowCount * marginCount > outMargins.length) {
+            throw new IllegalArgumentException(
+                    rowCount
+                            + " rows need "
+                            + (long) rowCount * featureCount
+                            + " floats of rows and "
+                            + (long) rowCount * marginCount
+                            + " of margins; got "
+                            + rows.length
+                            + " and "
+                            + outMargins.length);
+        }
+    }
 }

@@ -25,7 +25,8 @@ final class JavaDistances extends CheckedDistances {
     }
 
     @Override
-    void computeSquaredDistances(RowBlock queries, RowBlock points, int dimension, float[] out) {
+    protected void computeSquaredDistances(
+            RowBlock queries, RowBlock points, int dimension, float[] out) {
         float[] queryRows = queries.rows();
         float[] pointRows = points.rows();
         int queryCount = queries.count();
@@ -41,7 +42,7 @@ final class JavaDistances extends CheckedDistances {
     }
 
     @Override
-    void computeNearest(
+    protected void computeNearest(
             RowBlock queries, SlotBlock block, int k, float[] outDistances, int[] outSlots) {
         float[] rows = ((HeapBlock) block).rows;
         int d = block.dimension();
@@ -59,7 +60,7 @@ final class JavaDistances extends CheckedDistances {
     }
 
     @Override
-    SlotBlock newBlock(int dimension) {
+    protected SlotBlock newBlock(int dimension) {
         return new HeapBlock(dimension, this);
     }
 
@@ -69,7 +70,7 @@ final class JavaDistances extends CheckedDistances {
     }
 
     @Override
-    void release() {
+    protected void release() {
         // Nothing to release: the kernel holds only a small heap.
     }
 
@@ -82,7 +83,7 @@ final class JavaDistances extends CheckedDistances {
         }
 
         @Override
-        void store(float[] from, int offset, int count, int first) {
+        protected void store(float[] from, int offset, int count, int first) {
             int d = dimension();
             int needed = Math.multiplyExact(first + count, d);
             if (needed > rows.length) {
@@ -92,13 +93,13 @@ final class JavaDistances extends CheckedDistances {
         }
 
         @Override
-        void move(int from, int to) {
+        protected void move(int from, int to) {
             int d = dimension();
             System.arraycopy(rows, from * d, rows, to * d, d);
         }
 
         @Override
-        void release() {
+        protected void release() {
             rows = new float[0];
         }
     }

@@ -74,12 +74,10 @@ final class Nd4jCpuDistances extends CheckedDistances {
     }
 
     @Override
-    void computeSquaredDistances(RowBlock queries, RowBlock points, int dimension, float[] out) {
+    protected void computeSquaredDistances(
+            RowBlock queries, RowBlock points, int dimension, float[] out) {
         int queryCount = queries.count();
         int pointCount = points.count();
-        if (queryCount == 0 || pointCount == 0) {
-            return;
-        }
         int queryLength = queries.length(dimension);
         int pointLength = points.length(dimension);
         int productLength = queryCount * pointCount;
@@ -117,7 +115,7 @@ final class Nd4jCpuDistances extends CheckedDistances {
     }
 
     @Override
-    void computeNearest(
+    protected void computeNearest(
             RowBlock queries, SlotBlock block, int k, float[] outDistances, int[] outSlots) {
         OffHeapBlock points = (OffHeapBlock) block;
         int d = block.dimension();
@@ -164,12 +162,12 @@ final class Nd4jCpuDistances extends CheckedDistances {
     }
 
     @Override
-    SlotBlock newBlock(int dimension) {
+    protected SlotBlock newBlock(int dimension) {
         return new OffHeapBlock(dimension, this);
     }
 
     @Override
-    void release() {
+    protected void release() {
         queryMatrix = null;
         pointMatrix = null;
         productMatrix = null;
@@ -213,7 +211,7 @@ final class Nd4jCpuDistances extends CheckedDistances {
         }
 
         @Override
-        void store(float[] rows, int offset, int count, int first) {
+        protected void store(float[] rows, int offset, int count, int first) {
             int d = dimension();
             long needed = (long) (first + count) * d;
             if (buffer == null || buffer.length() < needed) {
@@ -240,7 +238,7 @@ final class Nd4jCpuDistances extends CheckedDistances {
         }
 
         @Override
-        void move(int from, int to) {
+        protected void move(int from, int to) {
             int d = dimension();
             for (int k = 0; k < d; k++) {
                 floats.put(to * d + k, floats.get(from * d + k));
@@ -257,7 +255,7 @@ final class Nd4jCpuDistances extends CheckedDistances {
         }
 
         @Override
-        void release() {
+        protected void release() {
             Nd4jCpuDistances.release(buffer);
             buffer = null;
             floats = null;

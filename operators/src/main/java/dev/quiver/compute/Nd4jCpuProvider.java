@@ -13,7 +13,7 @@ import java.util.Locale;
  * // on linux-x86_64 with nd4j-native on the classpath: available
  * }</pre>
  */
-public final class Nd4jCpuProvider implements BackendProvider {
+public final class Nd4jCpuProvider extends NamedProvider {
 
     /** The name of the ND4J CPU backend. */
     public static final String NAME = Nd4jCpuDistances.NAME;
@@ -23,14 +23,9 @@ public final class Nd4jCpuProvider implements BackendProvider {
 
     private static final String ND4J_CLASS = "org.nd4j.linalg.factory.Nd4j";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int priority() {
-        return PRIORITY;
+    /** The provider ServiceLoader makes. */
+    public Nd4jCpuProvider() {
+        super(NAME, PRIORITY);
     }
 
     @Override

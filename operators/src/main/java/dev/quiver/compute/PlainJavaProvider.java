@@ -13,7 +13,7 @@ package dev.quiver.compute;
  * }
  * }</pre>
  */
-public abstract class PlainJavaProvider implements BackendProvider {
+public abstract class PlainJavaProvider extends NamedProvider {
 
     /** The name of the plain-Java backend. */
     public static final String NAME = JavaDistances.NAME;
@@ -21,14 +21,9 @@ public abstract class PlainJavaProvider implements BackendProvider {
     /** The lowest priority: {@code auto} takes {@code java} when nothing faster runs. */
     public static final int PRIORITY = 100;
 
-    @Override
-    public final String name() {
-        return NAME;
-    }
-
-    @Override
-    public final int priority() {
-        return PRIORITY;
+    /** The java provider of a subclass's capability. */
+    protected PlainJavaProvider() {
+        super(NAME, PRIORITY);
     }
 
     @Override

@@ -3,19 +3,27 @@ package dev.quiver.compute;
 /**
  * The close rule the kernels and their point blocks share: {@link #close} releases the resource
  * the first time only, and {@link #checkOpen} refuses any use after it.
+ *
+ * <pre>{@code
+ * final class Scratch extends ReleasedOnce {
+ *     Scratch() { super("the scratch"); }
+ *     void use() { checkOpen(); ... }
+ *     protected void release() { ... free ... }
+ * }
+ * }</pre>
  */
-abstract class ReleasedOnce implements AutoCloseable {
+public abstract class ReleasedOnce implements AutoCloseable {
 
     private final String what;
     private boolean closed;
 
     /** {@code what} names the resource in the error after close, e.g. "the point block". */
-    ReleasedOnce(String what) {
+    protected ReleasedOnce(String what) {
         this.what = what;
     }
 
     /** Releases the resource's own memory or handles, once. */
-    abstract void release();
+    protected abstract void release();
 
     @Override
     public final void close() {
@@ -25,7 +33,7 @@ abstract class ReleasedOnce implements AutoCloseable {
         }
     }
 
-    final void checkOpen() {
+    protected final void checkOpen() {
         if (closed) {
             throw new IllegalStateException(what + " is closed");
         }

@@ -6,8 +6,16 @@ import java.util.Arrays;
  * The bookkeeping every {@link PointBlock} shares: live flags, counts, the version and the order of
  * a compaction. A subclass stores the rows ({@link #store}, {@link #move}) where its backend wants
  * them, growing its storage by doubling so appends cost amortised {@code O(d)} per row.
+ *
+ * <pre>{@code
+ * final class DeviceBlock extends SlotBlock {
+ *     protected void store(float[] rows, int offset, int count, int first) { ... copy them up ... }
+ *     protected void move(int from, int to) { ... }
+ *     protected void release() { ... free them ... }
+ * }
+ * }</pre>
  */
-abstract class SlotBlock extends ReleasedOnce implements PointBlock {
+public abstract class SlotBlock extends ReleasedOnce implements PointBlock {
 
     private final int dimension;
     private final CheckedDistances kernel;
@@ -17,7 +25,7 @@ abstract class SlotBlock extends ReleasedOnce implements PointBlock {
     private long version;
 
     /** An empty block of {@code dimension}, opened by {@code kernel}. */
-    SlotBlock(int dimension, CheckedDistances kernel) {
+    protected SlotBlock(int dimension, CheckedDistances kernel) {
         super("the point block");
         if (dimension < 1) {
             throw new IllegalArgumentException("dimension must be at least 1, got " + dimension);
@@ -66,6 +74,7 @@ abstract class SlotBlock extends ReleasedOnce implements PointBlock {
         live[slot] = false;
         liveCount--;
         version++;
+        tombstoned(slot);
     }
 
     @Override
@@ -107,12 +116,27 @@ abstract class SlotBlock extends ReleasedOnce implements PointBlock {
         Arrays.fill(live, 0, next, true);
         slotCount = next;
         version++;
+        compacted(moved, next);
         return moved;
     }
 
     /** Stores {@code count} rows from {@code rows[offset ...]} at slots {@code first ...}. */
-    abstract void store(float[] rows, int offset, int count, int first);
+    protected abstract void store(float[] rows, int offset, int count, int first);
 
     /** Copies the row of slot {@code from} to slot {@code to < from}. */
-    abstract void move(int from, int to);
+    protected abstract void move(int from, int to);
+
+    /** Called once {@code slot} is marked dead: a store that keeps its own flags updates them. */
+    protected void tombstoned(int slot) {
+        // Stores that read the live flags here have nothing to do.
+    }
+
+    /**
+     * Called once a compaction has moved every row ({@link #move}): {@code moved} maps each old
+     * slot to its new one, -1 if dead, and {@code liveCount} rows remain. A store that moves
+     * rows in bulk (a device) does it here and leaves {@link #move} empty.
+     */
+    protected void compacted(int[] moved, int liveCount) {
+        // Stores that move row by row have nothing left to do.
+    }
 }

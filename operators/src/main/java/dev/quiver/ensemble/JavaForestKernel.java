@@ -3,6 +3,7 @@ package dev.quiver.ensemble;
 import dev.quiver.compute.FlatForest;
 import dev.quiver.compute.ForestHandle;
 import dev.quiver.compute.ForestKernel;
+import dev.quiver.compute.LoadedForest;
 import dev.quiver.compute.PlainJavaProvider;
 
 /**
@@ -43,28 +44,8 @@ public final class JavaForestKernel implements ForestKernel {
         if (!(forest instanceof Loaded loaded) || loaded.kernel != this) {
             throw new IllegalArgumentException("the forest was loaded by another kernel");
         }
-        if (featureCount != loaded.featureCount()) {
-            throw new IllegalArgumentException(
-                    "rows have "
-                            + featureCount
-                            + " features; the model takes "
-                            + loaded.featureCount());
-        }
+        ForestKernel.checkScoreArguments(loaded, rows, rowCount, featureCount, outMargins);
         int marginCount = loaded.marginCount();
-        if (rowCount < 0
-                || (long) rowCount * featureCount > rows.length
-                || (long) rowCount * marginCount > outMargins.length) {
-            throw new IllegalArgumentException(
-                    rowCount
-                            + " rows need "
-                            + (long) rowCount * featureCount
-                            + " floats of rows and "
-                            + (long) rowCount * marginCount
-                            + " of margins; got "
-                            + rows.length
-                            + " and "
-                            + outMargins.length);
-        }
         int block = ForestWalker.BLOCK_ROWS;
         if (keys.length < block * featureCount) {
             keys = new int[block * featureCount];
@@ -85,27 +66,14 @@ public final class JavaForestKernel implements ForestKernel {
     }
 
     /** A forest with its order keys computed. */
-    private static final class Loaded implements ForestHandle {
+    private static final class Loaded extends LoadedForest {
         private final JavaForestKernel kernel;
         private final ForestWalker walker;
-        private final int featureCount;
-        private final int marginCount;
 
         Loaded(JavaForestKernel kernel, FlatForest forest) {
+            super(forest);
             this.kernel = kernel;
             this.walker = new ForestWalker(forest);
-            this.featureCount = forest.featureCount();
-            this.marginCount = forest.marginCount();
-        }
-
-        @Override
-        public int featureCount() {
-            return featureCount;
-        }
-
-        @Override
-        public int marginCount() {
-            return marginCount;
         }
 
         @Override

@@ -32,6 +32,7 @@ public final class KnnQueryEngine implements AutoCloseable {
 
     private final MatchOptions options;
     private final String chosenBackend;
+    private final int deviceIndex;
     private ComputeBackend backend;
     private BruteForceKnn bruteForce;
     private float[] scratch = new float[0];
@@ -45,7 +46,16 @@ public final class KnnQueryEngine implements AutoCloseable {
      * @param options metric, search path, approximate budget, ratio and backend
      */
     public KnnQueryEngine(MatchOptions options) {
+        this(options, 0);
+    }
+
+    /**
+     * @param options metric, search path, approximate budget, ratio and backend
+     * @param deviceIndex the device a backend on a device opens (0 for the first)
+     */
+    public KnnQueryEngine(MatchOptions options, int deviceIndex) {
         this.options = options;
+        this.deviceIndex = deviceIndex;
         if (options.search() == MatchOptions.Search.TREE) {
             chosenBackend = null;
         } else {
@@ -58,10 +68,15 @@ public final class KnnQueryEngine implements AutoCloseable {
     /** The brute force over the chosen backend, opened on first use. */
     private BruteForceKnn bruteForce() {
         if (bruteForce == null) {
-            backend = ComputeBackends.byName(chosenBackend);
+            backend = ComputeBackends.byName(chosenBackend, deviceIndex);
             bruteForce = new BruteForceKnn(backend);
         }
         return bruteForce;
+    }
+
+    /** The compute backend of the brute force; null until a namespace first needs it. */
+    public ComputeBackend computeBackend() {
+        return backend;
     }
 
     /**

@@ -61,7 +61,8 @@ public final class JavaWalkKernel implements WalkKernel {
         }
     }
 
-    private static void copy(WalkResult r, double[] probabilities, int i, WalkTallies out) {
+    /** Copies a finished simulation into entry {@code i} of the tallies (the CUDA kernel too). */
+    static void copy(WalkResult r, double[] probabilities, int i, WalkTallies out) {
         out.setMoments(i, r.mean(), r.variance());
         for (int j = 0; j < probabilities.length; j++) {
             out.setQuantile(i, j, r.quantile(probabilities[j]));

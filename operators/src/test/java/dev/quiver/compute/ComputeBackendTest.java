@@ -164,10 +164,10 @@ class ComputeBackendTest {
             assertThat(cpu.name()).isEqualTo("nd4j-cpu");
             assertThat(reference.name()).isEqualTo("java");
         }
-        assertThat(ComputeBackends.NAMES).containsExactly("nd4j-cpu", "java");
-        assertThatThrownBy(() -> ComputeBackends.byName("cuda"))
+        assertThat(ComputeBackends.NAMES).containsExactly("cuda", "nd4j-cpu", "java");
+        assertThatThrownBy(() -> ComputeBackends.byName("tpu"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown compute backend 'cuda'; known: nd4j-cpu, java");
+                .hasMessage("unknown compute backend 'tpu'; known: cuda, nd4j-cpu, java");
         assertThatThrownBy(() -> ComputeBackends.byName(null))
                 .hasMessageContaining("unknown compute backend 'null'");
     }

@@ -3,6 +3,8 @@ package dev.quiver.compute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quiver.compute.cuda.CudaProvider;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,10 +16,10 @@ import java.util.List;
 class ComputeBackendsTest {
 
     @Test
-    void theServiceFileRegistersEveryCpuProviderInPriorityOrder() {
-        assertThat(ComputeBackends.NAMES).containsExactly("nd4j-cpu", "java");
+    void theServiceFileRegistersEveryProviderInPriorityOrder() {
+        assertThat(ComputeBackends.NAMES).containsExactly("cuda", "nd4j-cpu", "java");
         assertThat(ComputeBackends.accepts("auto")).isTrue();
-        assertThat(ComputeBackends.accepts("cuda")).isFalse();
+        assertThat(ComputeBackends.accepts("tpu")).isFalse();
     }
 
     @Test
@@ -52,8 +54,11 @@ class ComputeBackendsTest {
     }
 
     @Test
-    void autoHereIsNd4jWhereItsProbePassesElseJava() {
-        String expected = new Nd4jCpuProvider().probe().available() ? "nd4j-cpu" : "java";
+    void autoHereIsCudaOrNd4jWhereTheirProbesPassElseJava() {
+        String expected =
+                new CudaProvider().probe().available()
+                        ? "cuda"
+                        : new Nd4jCpuProvider().probe().available() ? "nd4j-cpu" : "java";
         assertThat(ComputeBackends.autoChoice()).isEqualTo(expected);
         try (ComputeBackend auto = ComputeBackends.byName("auto")) {
             assertThat(auto.name()).isEqualTo(expected);

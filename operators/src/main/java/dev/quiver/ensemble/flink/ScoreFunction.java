@@ -14,6 +14,7 @@ import dev.quiver.io.Traced;
 import dev.quiver.io.flink.BatchPolicy;
 import dev.quiver.io.flink.BatchedFunction;
 import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.GpuIndex;
 import dev.quiver.io.flink.MicroBatch;
 import dev.quiver.io.flink.MicroBatchBroadcastOperator;
 import dev.quiver.io.flink.OperatorMetrics;
@@ -265,8 +266,10 @@ public final class ScoreFunction
         modelVersion = -1;
         var group = getRuntimeContext().getMetricGroup();
         scores = group.counter("scores");
-        backend = ComputeBackends.byName(backendName);
-        metrics = OperatorMetrics.register(group, backend.forests().backend());
+        backend = ComputeBackends.byName(backendName, GpuIndex.of(getRuntimeContext()));
+        metrics =
+                OperatorMetrics.register(group, backend.forests().backend())
+                        .withBackendCounters(() -> backend);
         swaps = group.counter("modelSwaps");
         group.gauge("heldObservations", (Gauge<Integer>) () -> held.size());
     }

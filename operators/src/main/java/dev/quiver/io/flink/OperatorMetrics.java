@@ -1,10 +1,15 @@
 package dev.quiver.io.flink;
 
+import dev.quiver.compute.BackendCounters;
+
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The metrics every Quiver operator registers in its {@code open()}, under the same names in every
@@ -53,6 +58,15 @@ public final class OperatorMetrics {
     /** See {@link #BACKEND_GROUP}. */
     public static final String BACKEND_IN_USE = "inUse";
 
+    /** Gauge of the compute backend's capability calls (batches) so far. */
+    public static final String BACKEND_BATCHES = "backendBatches";
+
+    /** Gauge of the calls that failed on the device and were answered on the CPU instead. */
+    public static final String BACKEND_FALLBACKS = "backendFallbacks";
+
+    /** Gauge of the device memory the operator's backend holds, in bytes; 0 on the CPU. */
+    public static final String DEVICE_MEMORY = "deviceMemoryBytes";
+
     /** How many of the latest results' latencies the histogram keeps. */
     static final int LATENCY_WINDOW = 1024;
 
@@ -95,6 +109,28 @@ public final class OperatorMetrics {
     public OperatorMetrics withIndexSize() {
         group.gauge(INDEX_SIZE, (Gauge<Long>) () -> indexSize);
         return this;
+    }
+
+    /**
+     * Registers the gauges of the backend's counters ({@link #BACKEND_BATCHES}, {@link
+     * #BACKEND_FALLBACKS}, {@link #DEVICE_MEMORY}) for operators that compute through a backend;
+     * {@code backend} gives it, or null while it is not open yet (the gauges then read 0). The
+     * reporter's thread reads counters the task thread writes: a value may be one batch behind.
+     */
+    public OperatorMetrics withBackendCounters(Supplier<? extends BackendCounters> backend) {
+        group.gauge(BACKEND_BATCHES, (Gauge<Long>) () -> read(backend, BackendCounters::batches));
+        group.gauge(
+                BACKEND_FALLBACKS, (Gauge<Long>) () -> read(backend, BackendCounters::fallbacks));
+        group.gauge(
+                DEVICE_MEMORY,
+                (Gauge<Long>) () -> read(backend, BackendCounters::deviceMemoryBytes));
+        return this;
+    }
+
+    private static long read(
+            Supplier<? extends BackendCounters> backend, ToLongFunction<BackendCounters> counter) {
+        BackendCounters counters = backend.get();
+        return counters == null ? 0 : counter.applyAsLong(counters);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.quiver.knn.flink;
 
 import dev.quiver.io.Traced;
 import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.GpuIndex;
 import dev.quiver.io.flink.KernelState;
 import dev.quiver.io.flink.OperatorMetrics;
 import dev.quiver.knn.KnnQueryEngine;
@@ -118,14 +119,17 @@ public final class MatchFunction
                                 new MapStateDescriptor<>(
                                         "queries-by-time", Types.LONG, Types.LIST(QUERY_TYPE)));
         namespaces = new HashMap<>();
-        engine = new KnnQueryEngine(options);
+        engine = new KnnQueryEngine(options, GpuIndex.of(getRuntimeContext()));
         neighbors = new NeighborBuffer[0];
         matched = new int[0];
         exact = new boolean[0];
         var group = getRuntimeContext().getMetricGroup();
         // The kd-tree is plain Java; only the brute-force path runs on the chosen backend, and the
         // engine names the one that really does (auto resolved, a missing capability's fallback).
-        metrics = OperatorMetrics.register(group, engine.backend()).withIndexSize();
+        metrics =
+                OperatorMetrics.register(group, engine.backend())
+                        .withIndexSize()
+                        .withBackendCounters(engine::computeBackend);
         unknownDeletes = group.counter("unknownDeletes");
         evictions = group.counter("evictions");
         expirations = group.counter("expirations");

@@ -7,6 +7,7 @@ import dev.quiver.compute.WalkTallies;
 import dev.quiver.io.flink.BatchPolicy;
 import dev.quiver.io.flink.BatchedFunction;
 import dev.quiver.io.flink.DeadLetters;
+import dev.quiver.io.flink.GpuIndex;
 import dev.quiver.io.flink.MicroBatch;
 import dev.quiver.io.flink.MicroBatchKeyedOperator;
 import dev.quiver.io.flink.OperatorMetrics;
@@ -227,9 +228,11 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
             pending = getRuntimeContext().getMapState(PENDING);
         }
         simulations = getRuntimeContext().getMetricGroup().counter("walkSimulations");
-        backend = ComputeBackends.byName(backendName);
+        backend = ComputeBackends.byName(backendName, GpuIndex.of(getRuntimeContext()));
         walks = backend.walks();
-        metrics = OperatorMetrics.register(getRuntimeContext().getMetricGroup(), walks.backend());
+        metrics =
+                OperatorMetrics.register(getRuntimeContext().getMetricGroup(), walks.backend())
+                        .withBackendCounters(() -> backend);
         spec = options.spec();
         exact = WalkExact.of(spec);
         batch = new MicroBatch<>(batchPolicy);

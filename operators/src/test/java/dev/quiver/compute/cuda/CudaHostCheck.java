@@ -82,7 +82,8 @@ public final class CudaHostCheck {
                 process.destroyForcibly();
             }
             String messages = Files.readString(log, StandardCharsets.UTF_8);
-            assertThat(finished).as("host_check %s finished in %d s", command, TIMEOUT_SECONDS)
+            assertThat(finished)
+                    .as("host_check %s finished in %d s", command, TIMEOUT_SECONDS)
                     .isTrue();
             assertThat(process.exitValue()).as("host_check %s: %s", command, messages).isZero();
             return ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN);

@@ -96,6 +96,10 @@ class OperatorMetricsTest {
         assertThat(gauge(match, OperatorMetrics.BACKEND)).isEqualTo("nd4j-cpu");
         // a and b; c was deleted and d rejected.
         assertThat(gauge(match, OperatorMetrics.INDEX_SIZE)).isEqualTo(2L);
+        // On the CPU nothing falls back and no device memory is held.
+        assertThat(gauge(match, OperatorMetrics.BACKEND_FALLBACKS)).isEqualTo(0L);
+        assertThat(gauge(match, OperatorMetrics.DEVICE_MEMORY)).isEqualTo(0L);
+        assertThat((Long) gauge(match, OperatorMetrics.BACKEND_BATCHES)).isNotNegative();
         assertThat(reporter.findMetrics(job, OperatorMetrics.BACKEND_GROUP).keySet())
                 .anySatisfy(id -> assertThat(id).contains("match").contains("nd4j-cpu"));
     }

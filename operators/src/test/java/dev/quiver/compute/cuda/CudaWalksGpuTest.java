@@ -1,0 +1,131 @@
+package dev.quiver.compute.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quiver.compute.ComputeBackend;
+import dev.quiver.compute.ComputeBackends;
+import dev.quiver.compute.WalkLaw;
+import dev.quiver.compute.WalkTallies;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+
+/**
+ * On a GPU: the cuda walks' tallies are the java walks' bit for bit, for every law the device runs
+ * (fair final and path, lazy and biased lattice finals, Gaussian and Student-t finals, a Gaussian
+ * final reduced in passes under a small memory budget) and one it leaves to Java (Gaussian path).
+ */
+@Tag("gpu")
+class CudaWalksGpuTest {
+
+    private static final double[] PROBABILITIES = {0.01, 0.25, 0.5, 0.9, 1.0};
+
+    static List<WalkLaw> laws() {
+        double nan = Double.NaN;
+        long unbounded = Long.MAX_VALUE;
+        return List.of(
+                new WalkLaw(
+                        WalkLaw.Kind.SIMPLE, 0.5, 0, 0, 0, nan, 1000, 4096, nan, false, unbounded),
+                new WalkLaw(WalkLaw.Kind.SIMPLE, 0.5, 0, 0, 0, nan, 300, 2000, 12, true, unbounded),
+                new WalkLaw(WalkLaw.Kind.SIMPLE, 0.5, 0, 0, 0, nan, 77, 999, nan, true, unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.SIMPLE, 0.6, 0, 0, 0, nan, 250, 3000, nan, false, unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.LAZY, 0.5, 0.3, 0, 0, nan, 250, 3000, nan, false, unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.GAUSSIAN,
+                        nan,
+                        0,
+                        0.05,
+                        1.5,
+                        nan,
+                        200,
+                        5000,
+                        nan,
+                        false,
+                        unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.STUDENT_T,
+                        nan,
+                        0,
+                        0.0,
+                        1.0,
+                        3.5,
+                        100,
+                        2000,
+                        nan,
+                        false,
+                        unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.GAUSSIAN,
+                        nan,
+                        0,
+                        0.0,
+                        1.0,
+                        nan,
+                        100,
+                        20_000,
+                        nan,
+                        false,
+                        200_000),
+                new WalkLaw(
+                        WalkLaw.Kind.GAUSSIAN,
+                        nan,
+                        0,
+                        0.1,
+                        1.0,
+                        nan,
+                        50,
+                        500,
+                        4.0,
+                        true,
+                        unbounded));
+    }
+
+    @ParameterizedTest
+    @MethodSource("laws")
+    void talliesAreJavasBitForBit(WalkLaw law) {
+        int count = 9;
+        long[] keys = new long[count];
+        long[] sequences = new long[count];
+        double[] starts = new double[count];
+        for (int i = 0; i < count; i++) {
+            keys[i] = 0x9E3779B97F4A7C15L * (i + 1);
+            sequences[i] = i % 3;
+            starts[i] = i - 4.5;
+        }
+        WalkTallies expected = new WalkTallies(PROBABILITIES);
+        try (ComputeBackend java = ComputeBackends.byName("java")) {
+            java.walks().simulate(law, 2024L, keys, sequences, starts, count, expected);
+        }
+        WalkTallies actual = new WalkTallies(PROBABILITIES);
+        try (ComputeBackend cuda = ComputeBackends.byName("cuda")) {
+            assertThat(cuda.walks().backend()).isEqualTo("cuda");
+            cuda.walks().simulate(law, 2024L, keys, sequences, starts, count, actual);
+            assertThat(cuda.fallbacks()).isZero();
+        }
+        assertThat(actual.count()).isEqualTo(count);
+        for (int i = 0; i < count; i++) {
+            assertThat(actual.mean(i)).as("mean %d", i).isEqualTo(expected.mean(i));
+            assertThat(actual.variance(i)).as("variance %d", i).isEqualTo(expected.variance(i));
+            for (int j = 0; j < PROBABILITIES.length; j++) {
+                assertThat(actual.quantile(i, j))
+                        .as("quantile %d %d", i, j)
+                        .isEqualTo(expected.quantile(i, j));
+            }
+            assertThat(actual.hits(i)).isEqualTo(expected.hits(i));
+            assertThat(actual.hitProbability(i)).isEqualTo(expected.hitProbability(i));
+            assertThat(actual.maximumMean(i)).isEqualTo(expected.maximumMean(i));
+            assertThat(actual.returnProbability(i)).isEqualTo(expected.returnProbability(i));
+            assertThat(actual.meanFractionAbove(i)).isEqualTo(expected.meanFractionAbove(i));
+            assertThat(actual.binCount(i)).isEqualTo(expected.binCount(i));
+            for (int b = 0; b < expected.binCount(i); b++) {
+                assertThat(actual.binLevel(i, b)).isEqualTo(expected.binLevel(i, b));
+                assertThat(actual.binPaths(i, b)).isEqualTo(expected.binPaths(i, b));
+            }
+        }
+    }
+}
