@@ -101,6 +101,7 @@ final class Rooflines {
             a = upload(queryRows, (long) queries * dimension);
             b = upload(pointRows, (long) chunk * dimension);
             c = Cuda.malloc(new FloatPointer(), (long) queries * chunk * Float.BYTES);
+            // Host scalars (cuBLAS's default pointer mode); freed with the JavaCPP deallocator.
             FloatPointer alpha = new FloatPointer(1f);
             FloatPointer beta = new FloatPointer(0f);
             int fullChunks = points / chunk;
