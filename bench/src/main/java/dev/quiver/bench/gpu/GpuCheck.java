@@ -130,7 +130,10 @@ public final class GpuCheck {
             report.append("- **dry run**: the java backend on both sides, small sizes, no CUDA;"
                     + " the figures say nothing about a GPU\n");
         } else {
-            report.append("- card: ").append(Cuda.deviceInfo().describe()).append('\n');
+            report.append("- card: ").append(Cuda.deviceInfo().describe()).append('\n')
+                    .append("- CUDA libraries from: `")
+                    .append(System.getenv().getOrDefault("LD_LIBRARY_PATH", ""))
+                    .append("` (LD_LIBRARY_PATH as run.sh found them)\n");
             deviceBandwidth = Rooflines.deviceBandwidth(1L << 31);
             hostToDevice = Rooflines.pinnedHostToDeviceBandwidth(1L << 28);
             report.append("- device memory bandwidth: ").append(ReportTable.si(deviceBandwidth))
