@@ -108,8 +108,8 @@ final class KnnWorkload {
                         : ""));
         table.note(String.format("CPU: the java backend on this machine's CPU, one thread (the"
                         + " backend is single-threaded), on the first %,d queries, scaled to a"
-                        + " per-query rate; the targets compare against the 2-core CPU machine,"
-                        + " whose java figure is in docs/benchmarks.md.", onCpu.queriesDone()));
+                        + " per-query rate. The 2-core build machine's CPU figures are in"
+                        + " docs/benchmarks.md.", onCpu.queriesDone()));
         table.note("Points and queries: uniform in [-1, 1), seeds 20261207 and 20261208.");
         return table;
     }
