@@ -127,7 +127,9 @@ if [[ -n "$driver_dir" ]]; then
 else
     echo "not found: libcuda.so.1 (the NVIDIA driver)"
 fi
-export LD_LIBRARY_PATH="$library_path${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+if [[ -n "$library_path" ]]; then
+    export LD_LIBRARY_PATH="$library_path${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
 
 "${jvm[@]}" "-Dquiver.gpu.driver=${driver_dir:+$driver_dir/libcuda.so.1}" -cp "$lib_cp" \
     dev.quiver.bench.gpu.GpuCheck probe
