@@ -26,6 +26,7 @@ public final class JavaForestKernel implements ForestKernel {
 
     private int[] keys = new int[0];
     private float[] sums = new float[0];
+    private long[] masks = new long[0];
 
     @Override
     public String backend() {
@@ -72,9 +73,12 @@ public final class JavaForestKernel implements ForestKernel {
         if (sums.length < block * marginCount) {
             sums = new float[block * marginCount];
         }
+        if (masks.length < loaded.walker.maskScratchLength()) {
+            masks = new long[loaded.walker.maskScratchLength()];
+        }
         for (int start = 0; start < rowCount; start += block) {
             int count = Math.min(block, rowCount - start);
-            loaded.walker.margins(rows, start, count, keys, sums);
+            loaded.walker.margins(rows, start, count, keys, sums, masks);
             System.arraycopy(sums, 0, outMargins, start * marginCount, count * marginCount);
         }
     }

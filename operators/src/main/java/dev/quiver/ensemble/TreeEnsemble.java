@@ -160,7 +160,9 @@ public final class TreeEnsemble extends ShapedEnsemble {
 
     @Override
     public ScoreBuffer newBuffer(int rowCapacity) {
-        return new ScoreBuffer(this, rowCapacity, Math.min(rowCapacity, BLOCK_ROWS), null, 0);
+        int blockRows = Math.min(rowCapacity, BLOCK_ROWS);
+        int masks = blockRows >= SplitMasks.MIN_ROWS ? walker.maskScratchLength() : 0;
+        return new ScoreBuffer(this, rowCapacity, blockRows, masks, null, 0);
     }
 
     @Override
@@ -169,7 +171,7 @@ public final class TreeEnsemble extends ShapedEnsemble {
         for (int start = 0; start < rowCount; start += BLOCK_ROWS) {
             int count = Math.min(BLOCK_ROWS, rowCount - start);
             float[] sums = out.sums;
-            walker.margins(rows, start, count, out.keys, sums);
+            walker.margins(rows, start, count, out.keys, sums, out.masks);
             for (int b = 0; b < count; b++) {
                 int row = start + b;
                 for (int k = 0; k < marginCount; k++) {
