@@ -78,9 +78,9 @@ final class ForestWalker {
         return bits ^ ((bits >> 31) & 0x7fffffff);
     }
 
-    /** The {@code long}s of {@code masks} scratch that {@link #margins} needs. */
-    int maskScratchLength() {
-        return splitMasks.scratchLength();
+    /** Scratch for {@link #margins}' blocks of at least {@link SplitMasks#MIN_ROWS} rows. */
+    SplitMasks.Scratch newMaskScratch() {
+        return splitMasks.newScratch();
     }
 
     /**
@@ -89,7 +89,7 @@ final class ForestWalker {
      *
      * @throws IllegalArgumentException if a row holds NaN and the forest has no rule for it
      */
-    void margins(float[] rows, int start, int count, int[] keys, float[] sums, long[] masks) {
+    void margins(float[] rows, int start, int count, int[] keys, float[] sums, SplitMasks.Scratch masks) {
         boolean missing = toKeys(rows, start, count, keys);
         if (missing && !acceptsMissing) {
             throw new IllegalArgumentException(

@@ -8,8 +8,9 @@ import dev.quiver.compute.PlainJavaProvider;
 /**
  * The {@code java} backend's forests: {@link TreeEnsemble}'s own scoring loop ({@link
  * ForestWalker}) over a {@link FlatForest}, so its margins are {@link TreeEnsemble#score}'s, bit
- * for bit. Loading computes the order keys once; scoring allocates nothing once its scratch has
- * grown to the widest forest. Not thread-safe.
+ * for bit. Loading computes the order keys and the split masks' slots once, with the forest's
+ * mask scratch; scoring allocates nothing once the row scratch has grown to the widest forest. Not
+ * thread-safe.
  *
  * <pre>{@code
  * try (JavaForestKernel kernel = new JavaForestKernel();
@@ -26,7 +27,6 @@ public final class JavaForestKernel implements ForestKernel {
 
     private int[] keys = new int[0];
     private float[] sums = new float[0];
-    private long[] masks = new long[0];
 
     @Override
     public String backend() {
@@ -73,12 +73,9 @@ public final class JavaForestKernel implements ForestKernel {
         if (sums.length < block * marginCount) {
             sums = new float[block * marginCount];
         }
-        if (masks.length < loaded.walker.maskScratchLength()) {
-            masks = new long[loaded.walker.maskScratchLength()];
-        }
         for (int start = 0; start < rowCount; start += block) {
             int count = Math.min(block, rowCount - start);
-            loaded.walker.margins(rows, start, count, keys, sums, masks);
+            loaded.walker.margins(rows, start, count, keys, sums, loaded.masks);
             System.arraycopy(sums, 0, outMargins, start * marginCount, count * marginCount);
         }
     }
@@ -92,12 +89,14 @@ public final class JavaForestKernel implements ForestKernel {
     private static final class Loaded implements ForestHandle {
         private final JavaForestKernel kernel;
         private final ForestWalker walker;
+        private final SplitMasks.Scratch masks;
         private final int featureCount;
         private final int marginCount;
 
         Loaded(JavaForestKernel kernel, FlatForest forest) {
             this.kernel = kernel;
             this.walker = new ForestWalker(forest);
+            this.masks = walker.newMaskScratch();
             this.featureCount = forest.featureCount();
             this.marginCount = forest.marginCount();
         }

@@ -27,9 +27,9 @@ import java.util.Arrays;
  * step per split (63 for depth 6) and one add per row, against one dependent load chain per row and
  * level in {@link ForestWalker}'s walk, which is why it wins on full blocks and loses on a few rows.
  *
- * <p>Scratch, one {@code long[]} of {@link #scratchLength()} per caller: the right masks per slot,
- * the per-count buckets of the widest feature, the reach of every split of the deepest padded tree
- * and the rows sent right per level. Immutable; thread-safe with a scratch per thread.
+ * <p>Scratch, one {@link Scratch} per caller ({@link #newScratch()}): the right masks per slot, the
+ * per-count buckets of the widest feature, the reach of every split of the deepest padded tree and
+ * the rows sent right per level. Immutable; thread-safe with a scratch per thread.
  */
 final class SplitMasks {
 
@@ -63,10 +63,20 @@ final class SplitMasks {
     /** Per node, its threshold's slot; 0 (every row right) for leaves and padding. */
     private final int[] nodeSlot;
 
-    private final int bucketStart;
-    private final int reachStart;
-    private final int levelStart;
-    private final int scratchLength;
+    private final int widestFeature;
+
+    /** A caller's scratch for one forest's blocks; see the class comment. */
+    static final class Scratch {
+        final long[] right;
+        final long[] buckets;
+        final long[] reach = new long[1 << MAX_DEPTH];
+        final long[] levels = new long[MAX_DEPTH];
+
+        private Scratch(int slots, int widestFeature) {
+            this.right = new long[slots];
+            this.buckets = new long[widestFeature + 1];
+        }
+    }
 
     SplitMasks(FlatForest forest) {
         this.featureCount = forest.featureCount();
@@ -100,10 +110,7 @@ final class SplitMasks {
                                 ForestWalker.orderKey(threshold[n]));
             }
         }
-        this.bucketStart = slots;
-        this.reachStart = bucketStart + widest + 1;
-        this.levelStart = reachStart + (1 << MAX_DEPTH);
-        this.scratchLength = levelStart + MAX_DEPTH;
+        this.widestFeature = widest;
     }
 
     /** Per feature, the order keys of its split thresholds, distinct and ascending. */
@@ -128,17 +135,19 @@ final class SplitMasks {
         return keys;
     }
 
-    /** The {@code long}s of scratch {@link #rightMasks} and {@link #addLeaves} need. */
-    int scratchLength() {
-        return scratchLength;
+    /** Scratch for {@link #rightMasks} and {@link #addLeaves} over this forest. */
+    Scratch newScratch() {
+        return new Scratch(thresholdKeys.length, widestFeature);
     }
 
     /**
      * Fills the scratch's right masks for the block's {@code count} rows of order keys, row-major
      * ({@code count <= 64}, no NaN).
      */
-    void rightMasks(int[] keys, int count, long[] scratch) {
-        scratch[0] = -1L;
+    void rightMasks(int[] keys, int count, Scratch scratch) {
+        long[] rightMask = scratch.right;
+        long[] buckets = scratch.buckets;
+        rightMask[0] = -1L;
         for (int f = 0; f < featureCount; f++) {
             int first = featureFirstSlot[f];
             int m = featureSlotCount[f];
@@ -147,24 +156,23 @@ final class SplitMasks {
             }
             int r = 0;
             for (; r + 4 <= count; r += 4) {
-                fileFour(keys, r, f, first, m, scratch);
+                fileFour(keys, r, f, first, m, buckets);
             }
             for (; r < count; r++) {
-                scratch[bucketStart + thresholdsAtMost(keys[r * featureCount + f], first, m)] |=
-                        1L << r;
+                buckets[thresholdsAtMost(keys[r * featureCount + f], first, m)] |= 1L << r;
             }
             long right = 0;
             for (int j = m; j >= 1; j--) {
-                right |= scratch[bucketStart + j];
-                scratch[bucketStart + j] = 0;
-                scratch[first + j - 1] = right;
+                right |= buckets[j];
+                buckets[j] = 0;
+                rightMask[first + j - 1] = right;
             }
-            scratch[bucketStart] = 0;
+            buckets[0] = 0;
         }
     }
 
     /** {@link #thresholdsAtMost} for rows {@code r .. r + 3}, interleaved to overlap their loads. */
-    private void fileFour(int[] keys, int r, int f, int first, int m, long[] scratch) {
+    private void fileFour(int[] keys, int r, int f, int first, int m, long[] buckets) {
         int y0 = keys[r * featureCount + f];
         int y1 = keys[(r + 1) * featureCount + f];
         int y2 = keys[(r + 2) * featureCount + f];
@@ -181,11 +189,10 @@ final class SplitMasks {
             b3 = thresholdKeys[b3 + half - 1] <= y3 ? b3 + half : b3;
             n -= half;
         }
-        int buckets = bucketStart - first;
-        scratch[buckets + b0 + (thresholdKeys[b0] <= y0 ? 1 : 0)] |= 1L << r;
-        scratch[buckets + b1 + (thresholdKeys[b1] <= y1 ? 1 : 0)] |= 1L << (r + 1);
-        scratch[buckets + b2 + (thresholdKeys[b2] <= y2 ? 1 : 0)] |= 1L << (r + 2);
-        scratch[buckets + b3 + (thresholdKeys[b3] <= y3 ? 1 : 0)] |= 1L << (r + 3);
+        buckets[b0 - first + (thresholdKeys[b0] <= y0 ? 1 : 0)] |= 1L << r;
+        buckets[b1 - first + (thresholdKeys[b1] <= y1 ? 1 : 0)] |= 1L << (r + 1);
+        buckets[b2 - first + (thresholdKeys[b2] <= y2 ? 1 : 0)] |= 1L << (r + 2);
+        buckets[b3 - first + (thresholdKeys[b3] <= y3 ? 1 : 0)] |= 1L << (r + 3);
     }
 
     /**
@@ -214,31 +221,34 @@ final class SplitMasks {
             int marginCount,
             float[] value,
             int count,
-            long[] scratch,
+            Scratch scratch,
             float[] sums) {
-        scratch[reachStart] = count == 64 ? -1L : (1L << count) - 1;
+        long[] rightMask = scratch.right;
+        long[] reaches = scratch.reach;
+        long[] levels = scratch.levels;
+        reaches[0] = count == 64 ? -1L : (1L << count) - 1;
         int node = 0;
         for (int level = 0; level < depth - 1; level++) {
             long rightAtLevel = 0;
             for (int end = 2 * node + 1; node < end; node++) {
-                long reach = scratch[reachStart + node];
-                long right = scratch[nodeSlot[root + node]] & reach;
+                long reach = reaches[node];
+                long right = rightMask[nodeSlot[root + node]] & reach;
                 rightAtLevel |= right;
-                scratch[reachStart + 2 * node + 1] = reach ^ right;
-                scratch[reachStart + 2 * node + 2] = right;
+                reaches[2 * node + 1] = reach ^ right;
+                reaches[2 * node + 2] = right;
             }
-            scratch[levelStart + level] = rightAtLevel;
+            levels[level] = rightAtLevel;
         }
         long rightAtLast = 0;
         for (int end = 2 * node + 1; node < end; node++) {
-            rightAtLast |= scratch[nodeSlot[root + node]] & scratch[reachStart + node];
+            rightAtLast |= rightMask[nodeSlot[root + node]] & reaches[node];
         }
-        scratch[levelStart + depth - 1] = rightAtLast;
+        levels[depth - 1] = rightAtLast;
         int firstLeaf = root + node;
         for (int b = 0; b < count; b += 8) {
             long leaves = 0;
             for (int level = 0; level < depth; level++) {
-                leaves = (leaves << 1) + SPREAD[(int) (scratch[levelStart + level] >>> b) & 0xff];
+                leaves = (leaves << 1) + SPREAD[(int) (levels[level] >>> b) & 0xff];
             }
             for (int j = 0, rows = Math.min(8, count - b); j < rows; j++) {
                 int leaf = (int) (leaves >>> (8 * j)) & 0xff;
