@@ -11,7 +11,7 @@ import java.util.Arrays;
  *
  * <p><b>Masks.</b> The forest's split thresholds, distinct per feature and sorted, each get a slot.
  * For a block, {@link #rightMasks} finds for every row and feature how many of that feature's
- * thresholds are at most the row's key (a binary search, four rows at a time), files the row's bit
+ * thresholds are at most the row's key (a binary search, eight rows at a time), files the row's bit
  * under that count, and ORs the counts from the top down: slot {@code k} then holds the rows whose
  * key is at least threshold {@code k}, the rows that go right there. Slot 0 holds every row, for
  * padding nodes and leaves (NaN threshold: every row goes right). The comparisons are the walk's
@@ -155,8 +155,8 @@ final class SplitMasks {
                 continue;
             }
             int r = 0;
-            for (; r + 4 <= count; r += 4) {
-                fileFour(keys, r, f, first, m, buckets);
+            for (; r + 8 <= count; r += 8) {
+                fileEight(keys, r, f, first, m, buckets);
             }
             for (; r < count; r++) {
                 buckets[thresholdsAtMost(keys[r * featureCount + f], first, m)] |= 1L << r;
@@ -171,28 +171,45 @@ final class SplitMasks {
         }
     }
 
-    /** {@link #thresholdsAtMost} for rows {@code r .. r + 3}, interleaved to overlap their loads. */
-    private void fileFour(int[] keys, int r, int f, int first, int m, long[] buckets) {
-        int y0 = keys[r * featureCount + f];
-        int y1 = keys[(r + 1) * featureCount + f];
-        int y2 = keys[(r + 2) * featureCount + f];
-        int y3 = keys[(r + 3) * featureCount + f];
+    /** {@link #thresholdsAtMost} for rows {@code r .. r + 7}, interleaved to overlap their loads. */
+    private void fileEight(int[] keys, int r, int f, int first, int m, long[] buckets) {
+        int at = r * featureCount + f;
+        int y0 = keys[at];
+        int y1 = keys[at + featureCount];
+        int y2 = keys[at + 2 * featureCount];
+        int y3 = keys[at + 3 * featureCount];
+        int y4 = keys[at + 4 * featureCount];
+        int y5 = keys[at + 5 * featureCount];
+        int y6 = keys[at + 6 * featureCount];
+        int y7 = keys[at + 7 * featureCount];
         int b0 = first;
         int b1 = first;
         int b2 = first;
         int b3 = first;
+        int b4 = first;
+        int b5 = first;
+        int b6 = first;
+        int b7 = first;
         for (int n = m; n > 1; ) {
             int half = n >>> 1;
             b0 = thresholdKeys[b0 + half - 1] <= y0 ? b0 + half : b0;
             b1 = thresholdKeys[b1 + half - 1] <= y1 ? b1 + half : b1;
             b2 = thresholdKeys[b2 + half - 1] <= y2 ? b2 + half : b2;
             b3 = thresholdKeys[b3 + half - 1] <= y3 ? b3 + half : b3;
+            b4 = thresholdKeys[b4 + half - 1] <= y4 ? b4 + half : b4;
+            b5 = thresholdKeys[b5 + half - 1] <= y5 ? b5 + half : b5;
+            b6 = thresholdKeys[b6 + half - 1] <= y6 ? b6 + half : b6;
+            b7 = thresholdKeys[b7 + half - 1] <= y7 ? b7 + half : b7;
             n -= half;
         }
         buckets[b0 - first + (thresholdKeys[b0] <= y0 ? 1 : 0)] |= 1L << r;
         buckets[b1 - first + (thresholdKeys[b1] <= y1 ? 1 : 0)] |= 1L << (r + 1);
         buckets[b2 - first + (thresholdKeys[b2] <= y2 ? 1 : 0)] |= 1L << (r + 2);
         buckets[b3 - first + (thresholdKeys[b3] <= y3 ? 1 : 0)] |= 1L << (r + 3);
+        buckets[b4 - first + (thresholdKeys[b4] <= y4 ? 1 : 0)] |= 1L << (r + 4);
+        buckets[b5 - first + (thresholdKeys[b5] <= y5 ? 1 : 0)] |= 1L << (r + 5);
+        buckets[b6 - first + (thresholdKeys[b6] <= y6 ? 1 : 0)] |= 1L << (r + 6);
+        buckets[b7 - first + (thresholdKeys[b7] <= y7 ? 1 : 0)] |= 1L << (r + 7);
     }
 
     /**
