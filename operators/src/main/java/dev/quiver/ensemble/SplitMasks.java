@@ -182,15 +182,18 @@ final class SplitMasks {
         int y5 = keys[at + 5 * featureCount];
         int y6 = keys[at + 6 * featureCount];
         int y7 = keys[at + 7 * featureCount];
-        int b0 = first;
-        int b1 = first;
-        int b2 = first;
-        int b3 = first;
-        int b4 = first;
-        int b5 = first;
-        int b6 = first;
-        int b7 = first;
-        for (int n = m; n > 1; ) {
+        // The first step's pivot is the same for every row (with m == 1 both ways give first).
+        int half0 = m >>> 1;
+        int pivot = thresholdKeys[first + half0 - 1];
+        int b0 = pivot <= y0 ? first + half0 : first;
+        int b1 = pivot <= y1 ? first + half0 : first;
+        int b2 = pivot <= y2 ? first + half0 : first;
+        int b3 = pivot <= y3 ? first + half0 : first;
+        int b4 = pivot <= y4 ? first + half0 : first;
+        int b5 = pivot <= y5 ? first + half0 : first;
+        int b6 = pivot <= y6 ? first + half0 : first;
+        int b7 = pivot <= y7 ? first + half0 : first;
+        for (int n = m - half0; n > 1; ) {
             int half = n >>> 1;
             b0 = thresholdKeys[b0 + half - 1] <= y0 ? b0 + half : b0;
             b1 = thresholdKeys[b1 + half - 1] <= y1 ? b1 + half : b1;
