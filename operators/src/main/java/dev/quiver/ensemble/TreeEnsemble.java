@@ -37,12 +37,12 @@ import dev.quiver.compute.ForestKernel;
  * move) with its root's split hoisted out of the rows' loop; other trees load the child index.
  * Rows with NaN take a slower walk that also loads the default direction. Measured on the
  * 100-tree, depth-6, 30-feature benchmark model (thread CPU time, one core of a shared 2-vCPU
- * Xeon, batches of 10,000): the masks score about 1.3 times the rows per second of the four-row
+ * Xeon, batches of 10,000): the masks score about 1.5 times the rows per second of the four-row
  * walk, which was itself 1.3 times the loop order before it (every row of the block one level at a
- * time, child indices loaded); walking 2, 3, 5, 6 or 8 rows together, keeping sums in registers
- * over runs of trees, two trees at once, comparing float32 values directly, loading both children
- * ahead of the comparison, unchecked ({@code Unsafe}) loads, row blocks of 128 to 512, or the
- * incubating vector API's gathers (16 rows a step) were no faster.
+ * time, child indices loaded). For the walk, 2, 3, 5, 6 or 8 rows together, keeping sums in
+ * registers over runs of trees, two trees at once, comparing float32 values directly, loading both
+ * children ahead of the comparison, unchecked ({@code Unsafe}) loads, row blocks of 128 to 512, or
+ * the incubating vector API's gathers (16 rows a step) were no faster.
  *
  * <p><b>Cost.</b> {@code O(rows x sum of tree depths)}; {@link #score} allocates nothing. Immutable
  * and thread-safe; each thread needs its own {@link ScoreBuffer}.
