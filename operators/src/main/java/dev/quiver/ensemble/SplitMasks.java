@@ -270,9 +270,9 @@ final class SplitMasks {
             for (int level = 0; level < depth; level++) {
                 leaves = (leaves << 1) + SPREAD[(int) (levels[level] >>> b) & 0xff];
             }
-            for (int j = 0, rows = Math.min(8, count - b); j < rows; j++) {
-                int leaf = (int) (leaves >>> (8 * j)) & 0xff;
-                sums[(b + j) * marginCount + group] += value[firstLeaf + leaf];
+            int at = b * marginCount + group;
+            for (int j = Math.min(8, count - b); j > 0; j--, leaves >>>= 8, at += marginCount) {
+                sums[at] += value[firstLeaf + ((int) leaves & 0xff)];
             }
         }
     }
