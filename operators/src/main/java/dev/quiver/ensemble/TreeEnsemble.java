@@ -37,7 +37,7 @@ import dev.quiver.compute.ForestKernel;
  * move) with its root's split hoisted out of the rows' loop; other trees load the child index.
  * Rows with NaN take a slower walk that also loads the default direction. Measured on the
  * 100-tree, depth-6, 30-feature benchmark model (thread CPU time, one core of a shared 2-vCPU
- * Xeon, batches of 10,000): the masks score about 1.5 times the rows per second of the four-row
+ * Xeon, batches of 10,000): the masks score about 1.6 times the rows per second of the four-row
  * walk, which was itself 1.3 times the loop order before it (every row of the block one level at a
  * time, child indices loaded). For the walk, 2, 3, 5, 6 or 8 rows together, keeping sums in
  * registers over runs of trees, two trees at once, comparing float32 values directly, loading both
