@@ -11,7 +11,7 @@ import dev.quiver.compute.FlatForest;
  */
 final class ForestWalker {
 
-    /** Rows scored together; see {@link TreeEnsemble}'s class comment. */
+    /** Rows scored together, one bit each in {@link SplitMasks}; see {@link TreeEnsemble}. */
     static final int BLOCK_ROWS = 64;
 
     private final int featureCount;
@@ -22,6 +22,12 @@ final class ForestWalker {
     private final int[] treeDepth;
     private final int[] treeGroup;
     private final boolean[] treePadded;
+
+    /** Per tree, whether a full block without NaN walks it through {@link #splitMasks}. */
+    private final boolean[] treeMasked;
+
+    private final boolean anyMasked;
+    private final SplitMasks splitMasks;
 
     /**
      * Per node: the threshold's {@link #orderKey} in the high 32 bits, and the feature in the low
@@ -45,6 +51,14 @@ final class ForestWalker {
         this.left = forest.left();
         this.defaultLeft = forest.defaultLeft();
         this.value = forest.value();
+        this.treeMasked = new boolean[treeRoot.length];
+        boolean masked = false;
+        for (int t = 0; t < treeRoot.length; t++) {
+            treeMasked[t] = treePadded[t] && treeDepth[t] <= SplitMasks.MAX_DEPTH;
+            masked |= treeMasked[t];
+        }
+        this.anyMasked = masked;
+        this.splitMasks = new SplitMasks(forest);
         int[] feature = forest.feature();
         float[] threshold = forest.threshold();
         this.packed = new long[feature.length];
@@ -64,13 +78,18 @@ final class ForestWalker {
         return bits ^ ((bits >> 31) & 0x7fffffff);
     }
 
+    /** Scratch for {@link #margins}' blocks of at least {@link SplitMasks#MIN_ROWS} rows. */
+    SplitMasks.Scratch newMaskScratch() {
+        return splitMasks.newScratch();
+    }
+
     /**
      * The float32 margins of rows {@code start .. start + count - 1} ({@code count <= BLOCK_ROWS})
      * into {@code sums[b * marginCount + g]}, {@code b} the row within the block.
      *
      * @throws IllegalArgumentException if a row holds NaN and the forest has no rule for it
      */
-    void margins(float[] rows, int start, int count, int[] keys, float[] sums) {
+    void margins(float[] rows, int start, int count, int[] keys, float[] sums, SplitMasks.Scratch masks) {
         boolean missing = toKeys(rows, start, count, keys);
         if (missing && !acceptsMissing) {
             throw new IllegalArgumentException(
@@ -79,8 +98,22 @@ final class ForestWalker {
         for (int b = 0; b < count; b++) {
             System.arraycopy(baseMargins, 0, sums, b * marginCount, marginCount);
         }
+        boolean wholeBlock = anyMasked && !missing && count >= SplitMasks.MIN_ROWS;
+        if (wholeBlock) {
+            splitMasks.rightMasks(keys, count, masks);
+        }
         for (int t = 0; t < treeRoot.length; t++) {
-            if (missing) {
+            if (wholeBlock && treeMasked[t]) {
+                splitMasks.addLeaves(
+                        treeRoot[t],
+                        treeDepth[t],
+                        treeGroup[t],
+                        marginCount,
+                        value,
+                        count,
+                        masks,
+                        sums);
+            } else if (missing) {
                 walkWithMissing(t, keys, count, sums);
             } else if (treePadded[t]) {
                 walkPadded(t, keys, count, sums);

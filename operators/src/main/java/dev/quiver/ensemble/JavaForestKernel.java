@@ -9,8 +9,9 @@ import dev.quiver.compute.PlainJavaProvider;
 /**
  * The {@code java} backend's forests: {@link TreeEnsemble}'s own scoring loop ({@link
  * ForestWalker}) over a {@link FlatForest}, so its margins are {@link TreeEnsemble#score}'s, bit
- * for bit. Loading computes the order keys once; scoring allocates nothing once its scratch has
- * grown to the widest forest. Not thread-safe.
+ * for bit. Loading computes the order keys and the split masks' slots once, with the forest's
+ * mask scratch; scoring allocates nothing once the row scratch has grown to the widest forest. Not
+ * thread-safe.
  *
  * <pre>{@code
  * try (JavaForestKernel kernel = new JavaForestKernel();
@@ -55,7 +56,7 @@ public final class JavaForestKernel implements ForestKernel {
         }
         for (int start = 0; start < rowCount; start += block) {
             int count = Math.min(block, rowCount - start);
-            loaded.walker.margins(rows, start, count, keys, sums);
+            loaded.walker.margins(rows, start, count, keys, sums, loaded.masks);
             System.arraycopy(sums, 0, outMargins, start * marginCount, count * marginCount);
         }
     }
@@ -69,11 +70,13 @@ public final class JavaForestKernel implements ForestKernel {
     private static final class Loaded extends LoadedForest {
         private final JavaForestKernel kernel;
         private final ForestWalker walker;
+        private final SplitMasks.Scratch masks;
 
         Loaded(JavaForestKernel kernel, FlatForest forest) {
             super(forest);
             this.kernel = kernel;
             this.walker = new ForestWalker(forest);
+            this.masks = walker.newMaskScratch();
         }
 
         @Override

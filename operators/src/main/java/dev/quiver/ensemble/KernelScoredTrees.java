@@ -31,7 +31,7 @@ final class KernelScoredTrees extends ShapedEnsemble {
 
     @Override
     public ScoreBuffer newBuffer(int rowCapacity) {
-        return new ScoreBuffer(this, rowCapacity, 0, null, 0);
+        return new ScoreBuffer(this, rowCapacity, 0, null, null, 0);
     }
 
     @Override

@@ -28,6 +28,9 @@ public final class ScoreBuffer {
 
     final int[] keys;
 
+    /** Tree scoring scratch: the split masks of one block; null for models without trees. */
+    final SplitMasks.Scratch masks;
+
     /** Compositions: one buffer per member, and the meta-learner's input row. */
     final ScoreBuffer[] members;
 
@@ -38,6 +41,7 @@ public final class ScoreBuffer {
             EnsembleModel owner,
             int rowCapacity,
             int blockRows,
+            SplitMasks.Scratch masks,
             ScoreBuffer[] members,
             int metaFeatureCount) {
         if (rowCapacity < 1) {
@@ -53,6 +57,7 @@ public final class ScoreBuffer {
         this.probabilities = new double[Math.multiplyExact(rowCapacity, classCount)];
         this.sums = new float[blockRows * marginCount];
         this.keys = new int[Math.multiplyExact(blockRows, owner.featureCount())];
+        this.masks = masks;
         this.members = members;
         this.metaFeatures = new double[metaFeatureCount];
     }
@@ -67,7 +72,7 @@ public final class ScoreBuffer {
         for (int m = 0; m < members.length; m++) {
             buffers[m] = members[m].newBuffer(rowCapacity);
         }
-        return new ScoreBuffer(owner, rowCapacity, 0, buffers, metaFeatureCount);
+        return new ScoreBuffer(owner, rowCapacity, 0, null, buffers, metaFeatureCount);
     }
 
     /** Rows scored by the last call. */

@@ -25,18 +25,24 @@ import dev.quiver.compute.ForestKernel;
  * #orderKey}).
  *
  * <p><b>Loop order.</b> Rows are scored in blocks of {@value #BLOCK_ROWS}, their features first
- * turned into order keys, row-major; then for each tree, four rows at a time walk it together, each
- * in its own local variable, so the processor overlaps their four independent chains of loads while
- * the block and the tree stay in L1. A padded tree's step is {@code i = 2i + (key >= threshold ? 2
- * : 1)} (compiled to a conditional move) with its root's split hoisted out of the rows' loop; other
- * trees load the child index. Rows with NaN take a slower walk that also loads the default
- * direction. Measured on the 100-tree, depth-6, 30-feature benchmark model (thread CPU time, one
- * core of a shared 2-vCPU EPYC, batches of 10,000): the padded four-row walk scores about 1.3 times
- * the rows per second of the previous loop order (every row of the block one level at a time, child
- * indices loaded, nodes kept in an array), which was itself 3.4 times one row at a time through all
- * trees; walking 2, 3, 5 or 8 rows together, keeping sums in registers over runs of trees,
- * comparing float32 values directly, or interleaving the four rows' features were no faster within
- * the machine's noise (about 15%).
+ * turned into order keys, row-major. A block of at least {@value SplitMasks#MIN_ROWS} rows without
+ * NaN then goes through each padded tree as a whole ({@link SplitMasks}): every distinct threshold
+ * of the forest is compared once with every row of the block (a binary search per row and
+ * feature), giving per threshold a 64-bit mask of the rows that go right, and a tree is walked
+ * once for the block, breadth-first over its splits with the mask of rows reaching each node; the
+ * rows' leaves fall out of the masks, and each row adds its leaf in tree order. Other blocks and
+ * trees walk row by row: four rows at a time, each in its own local variable, so the processor
+ * overlaps their four independent chains of loads while the block and the tree stay in L1. A
+ * padded tree's step is {@code i = 2i + (key >= threshold ? 2 : 1)} (compiled to a conditional
+ * move) with its root's split hoisted out of the rows' loop; other trees load the child index.
+ * Rows with NaN take a slower walk that also loads the default direction. Measured on the
+ * 100-tree, depth-6, 30-feature benchmark model (thread CPU time, one core of a shared 2-vCPU
+ * Xeon, batches of 10,000): the masks score about 1.6 times the rows per second of the four-row
+ * walk, which was itself 1.3 times the loop order before it (every row of the block one level at a
+ * time, child indices loaded). For the walk, 2, 3, 5, 6 or 8 rows together, keeping sums in
+ * registers over runs of trees, two trees at once, comparing float32 values directly, loading both
+ * children ahead of the comparison, unchecked ({@code Unsafe}) loads, row blocks of 128 to 512, or
+ * the incubating vector API's gathers (16 rows a step) were no faster.
  *
  * <p><b>Cost.</b> {@code O(rows x sum of tree depths)}; {@link #score} allocates nothing. Immutable
  * and thread-safe; each thread needs its own {@link ScoreBuffer}.
@@ -160,7 +166,10 @@ public final class TreeEnsemble extends ShapedEnsemble {
 
     @Override
     public ScoreBuffer newBuffer(int rowCapacity) {
-        return new ScoreBuffer(this, rowCapacity, Math.min(rowCapacity, BLOCK_ROWS), null, 0);
+        int blockRows = Math.min(rowCapacity, BLOCK_ROWS);
+        SplitMasks.Scratch masks =
+                blockRows >= SplitMasks.MIN_ROWS ? walker.newMaskScratch() : null;
+        return new ScoreBuffer(this, rowCapacity, blockRows, masks, null, 0);
     }
 
     @Override
@@ -169,7 +178,7 @@ public final class TreeEnsemble extends ShapedEnsemble {
         for (int start = 0; start < rowCount; start += BLOCK_ROWS) {
             int count = Math.min(BLOCK_ROWS, rowCount - start);
             float[] sums = out.sums;
-            walker.margins(rows, start, count, out.keys, sums);
+            walker.margins(rows, start, count, out.keys, sums, out.masks);
             for (int b = 0; b < count; b++) {
                 int row = start + b;
                 for (int k = 0; k < marginCount; k++) {

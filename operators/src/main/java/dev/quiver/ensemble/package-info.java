@@ -60,6 +60,11 @@
  *   <li>N. Asadi, J. Lin and A. P. de Vries, "Runtime optimizations for tree-based machine learning
  *       models", <i>IEEE TKDE</i> 26(9), 2014: predicated (branch-free) tree walks over a flat
  *       layout, interleaved across a block of instances.
+ *   <li>C. Lucchese, F. M. Nardini, S. Orlando, R. Perego, N. Tonellotto and R. Venturini,
+ *       "QuickScorer: a fast algorithm to rank documents with additive ensembles of regression
+ *       trees", <i>SIGIR</i>, 2015: each feature's thresholds over all trees compared once, in
+ *       sorted order, their outcomes combined as bit masks ({@code SplitMasks} keeps the idea
+ *       with masks over the rows of a block rather than over the leaves of a tree).
  *   <li>L. Breiman, "Bagging predictors", <i>Machine Learning</i> 24(2), 1996.
  *   <li>D. H. Wolpert, "Stacked generalization", <i>Neural Networks</i> 5(2), 1992.
  *   <li>The UBJSON specification, draft 12 (ubjson.org), and XGBoost's model I/O documentation.

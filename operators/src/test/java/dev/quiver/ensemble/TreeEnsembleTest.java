@@ -207,6 +207,29 @@ class TreeEnsembleTest {
         }
     }
 
+    /**
+     * Blocks of at least {@link SplitMasks#MIN_ROWS} rows without NaN go through the split masks:
+     * several output groups, trees up to and beyond {@link SplitMasks#MAX_DEPTH} (the deeper ones
+     * take the walk), rows on the thresholds' grid (so many rows equal a threshold), block tails
+     * just below and above the minimum.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {15, 16, 17, 64, 100, 143})
+    void wholeBlocksThroughSplitMasksMatchTheNaiveWalk(int rowCount) {
+        RandomTrees trees = new RandomTrees(31L, 90, 9, 7, "multi:softprob", 3, true);
+        TreeEnsemble model = (TreeEnsemble) EnsembleModels.fromBytes(trees.json());
+        assertThat(model.paddedTreeCount()).isPositive();
+        float[] rows = RandomTrees.rows(32L + rowCount, rowCount, 7, 0.0);
+        ScoreBuffer out = model.newBuffer(rowCount);
+        model.score(rows, rowCount, 7, out);
+        for (int r = 0; r < rowCount; r++) {
+            float[] expected = trees.margins(rows, r);
+            for (int k = 0; k < 3; k++) {
+                assertThat(out.margin(r, k)).as("margin %d of row %d", k, r).isEqualTo(expected[k]);
+            }
+        }
+    }
+
     @Test
     void rowsWithoutNanTakeTheFastPathToTheSameAnswers() {
         RandomTrees trees = new RandomTrees(21L, 40, 6, 4, "reg:squarederror", 0, true);
