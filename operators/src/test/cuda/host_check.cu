@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "quiver/knn.cuh"
+#include "quiver/topk.cuh"
 #include "quiver/trees.cuh"
 #include "quiver/walk.cuh"
 
@@ -213,11 +214,34 @@ void topk(Reader& in, Writer& out) {
     }
 }
 
+// Records (i32 k, i32 n, i32 lanes, f32 distances[n], u8 live[n]) -> k x (f32 distance, i32 slot):
+// the device top-k selection of quiver_topk run by a team of `lanes` lanes, one after another.
+void select(Reader& in, Writer& out) {
+    while (!in.done()) {
+        int32_t k = in.next<int32_t>();
+        int32_t n = in.next<int32_t>();
+        int32_t lanes = in.next<int32_t>();
+        std::vector<float> row = in.array<float>(n);
+        std::vector<uint8_t> live = in.array<uint8_t>(n);
+        int width = topk_width(k, lanes);
+        std::vector<int32_t> memory((TopKLists::bytes(width) + 3) / 4);
+        std::vector<float> distances(k);
+        std::vector<int> slots(k);
+        SequentialTeam team{lanes};
+        topk_select(team, topk_lists_at(memory.data(), width), row.data(), live.data(), n, k,
+                    distances.data(), slots.data());
+        for (int i = 0; i < k; i++) {
+            out.put(distances[i]);
+            out.put((int32_t)slots[i]);
+        }
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     if (argc != 4) {
-        fprintf(stderr, "usage: host_check philox|deviates|walks|trees|distances|topk IN OUT\n");
+        fprintf(stderr, "usage: host_check philox|deviates|walks|trees|distances|topk|select IN OUT\n");
         return 2;
     }
     std::string command = argv[1];
@@ -235,6 +259,8 @@ int main(int argc, char** argv) {
         distances(in, out);
     } else if (command == "topk") {
         topk(in, out);
+    } else if (command == "select") {
+        select(in, out);
     } else {
         fprintf(stderr, "host_check: unknown command %s\n", argv[1]);
         return 2;
