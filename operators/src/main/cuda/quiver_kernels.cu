@@ -148,18 +148,21 @@ extern "C" __global__ void quiver_gather_rows(const float* in, const float* in_n
     out_norms[j] = in_norms[from[j]];
 }
 
-// The k best (distance, slot) of each query's row of `distances` (query_count x point_count),
-// ascending, dead slots (live[slot] == 0; live null: all live) left out, slot -1 at +inf where a
-// query has fewer than k live: one block a query (grid x over queries), the threads scanning its
-// row in coalesced strides (quiver/topk.cuh). Dynamic shared memory: TopKLists::bytes(width),
-// width = topk_width(k, blockDim.x) (16 KiB for k = 1,024 and 256 threads).
-extern "C" __global__ void quiver_topk(const float* distances, const uint8_t* live,
-                                       int query_count, int point_count, int k, int width,
-                                       float* out_distances, int* out_slots) {
+// The k best (distance, slot) of each chunk of chunk_length entries of each query's row (rows of
+// row_length entries; entry i is slot i, dead where live[i] == 0 (live null: all live), or, with
+// `slots`, slot slots[i], dead where -1), ascending, slot -1 at +inf where a chunk has fewer than k
+// live: block (c, q) for chunk c of query q (grid x over chunks, y over queries), the threads
+// scanning its entries in coalesced strides (quiver/topk.cuh). One chunk gives each query's top k;
+// several give each chunk's, which a second launch over those (one chunk of gridDim.x * k, with
+// their slots) merges. Dynamic shared memory: TopKLists::bytes(width), width = topk_width(k,
+// blockDim.x) (16 KiB for k = 1,024 and 256 threads).
+extern "C" __global__ void quiver_topk(const float* distances, const int* slots,
+                                       const uint8_t* live, int row_length, int chunk_length,
+                                       int k, int width, float* out_distances, int* out_slots) {
     extern __shared__ __align__(16) unsigned char shared[];
-    int q = blockIdx.x;
-    if (q >= query_count || k < 1 || k > width) return;
+    if (k < 1 || k > width) return;
     BlockTeam team;
-    topk_select(team, topk_lists_at(shared, width), distances + (long long)q * point_count, live,
-                point_count, k, out_distances + (long long)q * k, out_slots + (long long)q * k);
+    TopKRows rows{distances, slots, live, row_length};
+    topk_chunk(team, topk_lists_at(shared, width), rows, blockIdx.y, blockIdx.x, gridDim.x,
+               chunk_length, k, out_distances, out_slots);
 }

@@ -111,18 +111,31 @@ QUIVER_HD void topk_flush(Team& team, TopKLists& lists) {
     team.each(1, [&](int) { *lists.queued = 0; });
 }
 
-// The k best live slots of `row` (n distances; live: a byte a slot, 0 dead, or null for all live)
-// into out_distances / out_slots[0 .. k-1], ascending; slot -1 at +inf where fewer than k are live.
+// Rows of candidates: query q's row is entries [q * length, (q + 1) * length) of `distances`. Entry
+// i of a row is slot i, live by `live` (a byte a slot, 0 dead; null: all live), or, where `slots`
+// is given (a merge pass over chunks' selections), slot slots[i], live unless -1.
+struct TopKRows {
+    const float* distances;
+    const int* slots;
+    const uint8_t* live;
+    int length;
+};
+
+// The k best live candidates of entries [first, first + count) of query q's row into
+// out_distances / out_slots[0 .. k-1], ascending; slot -1 at +inf where fewer than k are live.
 template <class Team>
-QUIVER_HD void topk_select(Team& team, TopKLists lists, const float* row, const uint8_t* live,
-                           int n, int k, float* out_distances, int* out_slots) {
+QUIVER_HD void topk_select(Team& team, TopKLists lists, TopKRows rows, int q, int first, int count,
+                           int k, float* out_distances, int* out_slots) {
+    const float* row = rows.distances + (long long)q * rows.length + first;
+    const int* row_slots =
+        rows.slots == nullptr ? nullptr : rows.slots + (long long)q * rows.length + first;
     team.each(lists.width, [&](int i) {
         lists.list_distances[i] = INFINITY;
         lists.list_slots[i] = QUIVER_TOPK_EMPTY_SLOT;
     });
     team.each(1, [&](int) { *lists.queued = 0; });
     int lanes = team.lanes();
-    for (int start = 0; start < n; start += lanes) {
+    for (int start = 0; start < count; start += lanes) {
         int queued = *lists.queued;
         team.sync();  // every lane has read the fill before any appends again
         if (queued + lanes > lists.width) {
@@ -131,12 +144,14 @@ QUIVER_HD void topk_select(Team& team, TopKLists lists, const float* row, const 
         // The k-th best so far; the list changes only in a flush, between phases.
         float bound_distance = lists.list_distances[k - 1];
         int bound_slot = lists.list_slots[k - 1];
-        int stride = n - start < lanes ? n - start : lanes;
+        int stride = count - start < lanes ? count - start : lanes;
         team.each(stride, [&](int t) {
-            int slot = start + t;
-            float distance = row[slot];
-            if ((live == nullptr || live[slot] != 0) &&
-                slot_comes_after(bound_distance, bound_slot, distance, slot)) {
+            int i = start + t;
+            int slot = row_slots == nullptr ? first + i : row_slots[i];
+            bool live = row_slots == nullptr ? rows.live == nullptr || rows.live[slot] != 0
+                                             : slot >= 0;
+            float distance = row[i];
+            if (live && slot_comes_after(bound_distance, bound_slot, distance, slot)) {
                 int at = team.append(lists.queued);
                 lists.queue_distances[at] = distance;
                 lists.queue_slots[at] = slot;
@@ -152,6 +167,19 @@ QUIVER_HD void topk_select(Team& team, TopKLists lists, const float* row, const 
         out_distances[i] = empty ? INFINITY : lists.list_distances[i];
         out_slots[i] = empty ? -1 : lists.list_slots[i];
     });
+}
+
+// Block (q, c) of a selection over `chunks` chunks of chunk_length entries a row: the k best of
+// chunk c of query q's row into entries (q * chunks + c) * k ... of the outputs. With one chunk,
+// each query's top k; with several, each chunk's, which a second pass over those rows (chunks * k
+// entries, with their slots) merges into the query's.
+template <class Team>
+QUIVER_HD void topk_chunk(Team& team, TopKLists lists, TopKRows rows, int q, int c, int chunks,
+                          int chunk_length, int k, float* out_distances, int* out_slots) {
+    int first = c * chunk_length;
+    int count = rows.length - first < chunk_length ? rows.length - first : chunk_length;
+    long long out = ((long long)q * chunks + c) * k;
+    topk_select(team, lists, rows, q, first, count, k, out_distances + out, out_slots + out);
 }
 
 // The host's team: lanes run one after another, so a phase is a loop and appends need no atomics.

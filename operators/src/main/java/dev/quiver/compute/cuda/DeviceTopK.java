@@ -9,9 +9,10 @@ import org.bytedeco.javacpp.IntPointer;
  * Each query's k nearest live slots from a tile of distances on the device ({@code count x n},
  * row-major), ascending by (distance, slot), slot -1 at {@code +inf} past a query's live slots: for
  * {@code k <=} {@value #DEVICE_TOP_K} by {@code quiver_topk} on the device (one thread block a
- * query: a strided scan, a queue of candidates below the k-th best, bitonic sort and merge; see
- * quiver/topk.cuh), so only {@code k} pairs a query come back; above, by a {@link NearestHeap} on
- * the host over the tile copied back.
+ * query, or a query's chunk and then a merge pass when the tile has few queries: a strided scan, a
+ * queue of candidates below the k-th best, bitonic sort and merge; see quiver/topk.cuh), so only
+ * {@code k} pairs a query come back; above, by a {@link NearestHeap} on the host over the tile
+ * copied back.
  */
 final class DeviceTopK {
 
@@ -21,9 +22,21 @@ final class DeviceTopK {
      */
     static final int DEVICE_TOP_K = 1024;
 
+    /**
+     * Blocks a selection aims for: several per multiprocessor of a large GPU (an H100 has 132,
+     * each holding up to 8 of these 256-thread blocks), so that a tile of few queries over a long
+     * row still keeps the device busy.
+     */
+    static final int TARGET_BLOCKS = 1024;
+
+    /** The shortest chunk, in list widths. */
+    static final int MIN_CHUNK_WIDTHS = 16;
+
     private final CudaStream stream;
     private final DeviceBuffer distances;
     private final DeviceBuffer slots;
+    private final DeviceBuffer chunkDistances;
+    private final DeviceBuffer chunkSlots;
     private final NearestHeap heap = new NearestHeap(16);
     private float[] hostDistances = {};
 
@@ -31,6 +44,8 @@ final class DeviceTopK {
         this.stream = stream;
         distances = new DeviceBuffer(stream, "top-k distances");
         slots = new DeviceBuffer(stream, "top-k slots");
+        chunkDistances = new DeviceBuffer(stream, "top-k chunk distances");
+        chunkSlots = new DeviceBuffer(stream, "top-k chunk slots");
     }
 
     /**
@@ -52,21 +67,22 @@ final class DeviceTopK {
             long tile, long live, int count, int n, int k, int first, float[] outDistances,
             int[] outSlots) {
         int width = width(k);
+        int chunkLength = chunkLength(count, n, width);
+        int chunks = (n + chunkLength - 1) / chunkLength;
         int entries = count * k;
         distances.ensure(4L * entries);
         slots.ensure(4L * entries);
-        try (KernelArgs args =
-                new KernelArgs()
-                        .address(tile)
-                        .address(live)
-                        .i32(count)
-                        .i32(n)
-                        .i32(k)
-                        .i32(width)
-                        .address(distances.address())
-                        .address(slots.address())) {
-            stream.launch(
-                    "quiver_topk", count, 1, CudaStream.THREADS, 1, sharedBytes(width), args);
+        if (chunks == 1) {
+            launch(tile, 0, live, n, n, 1, count, k, width, distances, slots);
+        } else {
+            long selected = (long) count * chunks * k;
+            chunkDistances.ensure(4 * selected);
+            chunkSlots.ensure(4 * selected);
+            launch(tile, 0, live, n, chunkLength, chunks, count, k, width, chunkDistances,
+                    chunkSlots);
+            int merged = chunks * k;
+            launch(chunkDistances.address(), chunkSlots.address(), 0, merged, merged, 1, count, k,
+                    width, distances, slots);
         }
         long slotsAt = 4L * entries;
         PinnedBuffer staging = stream.staging(2 * slotsAt);
@@ -75,6 +91,40 @@ final class DeviceTopK {
         stream.sync();
         staging.view(0, FloatPointer::new).get(outDistances, first * k, entries);
         staging.view(slotsAt, IntPointer::new).get(outSlots, first * k, entries);
+    }
+
+    /** Queues quiver_topk over {@code chunks x count} blocks (see quiver_kernels.cu). */
+    private void launch(
+            long rows, long rowSlots, long live, int rowLength, int chunkLength, int chunks,
+            int count, int k, int width, DeviceBuffer outDistances, DeviceBuffer outSlots) {
+        try (KernelArgs args =
+                new KernelArgs()
+                        .address(rows)
+                        .address(rowSlots)
+                        .address(live)
+                        .i32(rowLength)
+                        .i32(chunkLength)
+                        .i32(k)
+                        .i32(width)
+                        .address(outDistances.address())
+                        .address(outSlots.address())) {
+            stream.launch(
+                    "quiver_topk", chunks, count, CudaStream.THREADS, 1, sharedBytes(width), args);
+        }
+    }
+
+    /**
+     * The entries of a row one block selects from: the whole row when the tile's queries alone
+     * give the device enough blocks, else a chunk, so that about {@value #TARGET_BLOCKS} blocks
+     * share the work, but at least {@value #MIN_CHUNK_WIDTHS} list widths, so that the merge pass
+     * reads far fewer entries than the first.
+     */
+    static int chunkLength(int count, int n, int width) {
+        long chunks =
+                Math.min(
+                        (TARGET_BLOCKS + count - 1) / count,
+                        n / ((long) MIN_CHUNK_WIDTHS * width));
+        return chunks <= 1 ? n : (int) ((n + chunks - 1) / chunks);
     }
 
     /**
@@ -119,5 +169,7 @@ final class DeviceTopK {
     void free() {
         distances.free();
         slots.free();
+        chunkDistances.free();
+        chunkSlots.free();
     }
 }

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 /**
  * The device top-k selection of {@code quiver_topk} (operators/src/main/cuda/quiver/topk.cuh: scan
  * in strides, queue, bitonic sort and merge), run on the host by {@code host_check} with its lanes
- * one after another, against {@link NearestHeap} by slot bit for bit: the same slots in the same
+ * one after another, in one pass or over chunks of a row and a merge pass, against {@link NearestHeap} by slot bit for bit: the same slots in the same
  * order with the same distance bits, dead slots left out, slot -1 at {@code +inf} past the live.
  * Rows hold few distinct distances (and {@code -0.0f} against {@code 0.0f}, and live slots at
  * {@code +inf}), so most candidates tie and only the slot order decides.
@@ -31,12 +31,15 @@ class CudaTopKHostCheckTest {
     void selectionEqualsTheJavaHeapBySlotBitForBit() throws Exception {
         SplittableRandom rng = new SplittableRandom(2024L);
         int[] lanes = {32, 256};
+        // One chunk a row; chunks shorter than some k (padded selections to merge) and longer.
+        int[] chunkLengths = {Integer.MAX_VALUE, 333, 1200};
+        int runs = lanes.length * chunkLengths.length;
         int rows = 0;
         int bytes = 0;
         for (int k : KS) {
             for (int n : lengths(k)) {
-                rows += lanes.length;
-                bytes += lanes.length * (12 + 5 * n);
+                rows += runs;
+                bytes += runs * (16 + 5 * n);
             }
         }
         ByteBuffer in = CudaHostCheck.input(bytes);
@@ -46,8 +49,9 @@ class CudaTopKHostCheckTest {
         int row = 0;
         for (int k : KS) {
             for (int n : lengths(k)) {
-                for (int laneCount : lanes) {
-                    in.putInt(k).putInt(n).putInt(laneCount);
+                for (int run = 0; run < runs; run++) {
+                    in.putInt(k).putInt(n).putInt(lanes[run % lanes.length]);
+                    in.putInt(chunkLengths[run / lanes.length]);
                     float[] distances = new float[n];
                     boolean[] live = new boolean[n];
                     for (int slot = 0; slot < n; slot++) {
