@@ -33,19 +33,17 @@ final class DeviceTopK {
     static final int MIN_CHUNK_WIDTHS = 16;
 
     private final CudaStream stream;
-    private final DeviceBuffer distances;
-    private final DeviceBuffer slots;
-    private final DeviceBuffer chunkDistances;
-    private final DeviceBuffer chunkSlots;
+    /** Each query's k pairs, as they are copied back. */
+    private final Pairs selected;
+    /** Each chunk's k pairs, for the merge pass. */
+    private final Pairs chunkSelected;
     private final NearestHeap heap = new NearestHeap(16);
     private float[] hostDistances = {};
 
     DeviceTopK(CudaStream stream) {
         this.stream = stream;
-        distances = new DeviceBuffer(stream, "top-k distances");
-        slots = new DeviceBuffer(stream, "top-k slots");
-        chunkDistances = new DeviceBuffer(stream, "top-k chunk distances");
-        chunkSlots = new DeviceBuffer(stream, "top-k chunk slots");
+        selected = new Pairs(stream, "top-k");
+        chunkSelected = new Pairs(stream, "top-k chunk");
     }
 
     /**
@@ -70,24 +68,20 @@ final class DeviceTopK {
         int chunkLength = chunkLength(count, n, width);
         int chunks = (n + chunkLength - 1) / chunkLength;
         int entries = count * k;
-        distances.ensure(4L * entries);
-        slots.ensure(4L * entries);
+        selected.ensure(entries);
         if (chunks == 1) {
-            launch(tile, 0, live, n, n, 1, count, k, width, distances, slots);
+            launch(tile, 0, live, n, n, 1, count, k, width, selected);
         } else {
-            long selected = (long) count * chunks * k;
-            chunkDistances.ensure(4 * selected);
-            chunkSlots.ensure(4 * selected);
-            launch(tile, 0, live, n, chunkLength, chunks, count, k, width, chunkDistances,
-                    chunkSlots);
+            chunkSelected.ensure((long) count * chunks * k);
+            launch(tile, 0, live, n, chunkLength, chunks, count, k, width, chunkSelected);
             int merged = chunks * k;
-            launch(chunkDistances.address(), chunkSlots.address(), 0, merged, merged, 1, count, k,
-                    width, distances, slots);
+            launch(chunkSelected.distances.address(), chunkSelected.slots.address(), 0, merged,
+                    merged, 1, count, k, width, selected);
         }
         long slotsAt = 4L * entries;
         PinnedBuffer staging = stream.staging(2 * slotsAt);
-        stream.download(distances.address(), 0, slotsAt);
-        stream.download(slots.address(), slotsAt, slotsAt);
+        stream.download(selected.distances.address(), 0, slotsAt);
+        stream.download(selected.slots.address(), slotsAt, slotsAt);
         stream.sync();
         staging.view(0, FloatPointer::new).get(outDistances, first * k, entries);
         staging.view(slotsAt, IntPointer::new).get(outSlots, first * k, entries);
@@ -96,7 +90,7 @@ final class DeviceTopK {
     /** Queues quiver_topk over {@code chunks x count} blocks (see quiver_kernels.cu). */
     private void launch(
             long rows, long rowSlots, long live, int rowLength, int chunkLength, int chunks,
-            int count, int k, int width, DeviceBuffer outDistances, DeviceBuffer outSlots) {
+            int count, int k, int width, Pairs out) {
         try (KernelArgs args =
                 new KernelArgs()
                         .address(rows)
@@ -106,8 +100,8 @@ final class DeviceTopK {
                         .i32(chunkLength)
                         .i32(k)
                         .i32(width)
-                        .address(outDistances.address())
-                        .address(outSlots.address())) {
+                        .address(out.distances.address())
+                        .address(out.slots.address())) {
             stream.launch(
                     "quiver_topk", chunks, count, CudaStream.THREADS, 1, sharedBytes(width), args);
         }
@@ -167,9 +161,28 @@ final class DeviceTopK {
     }
 
     void free() {
-        distances.free();
-        slots.free();
-        chunkDistances.free();
-        chunkSlots.free();
+        selected.free();
+        chunkSelected.free();
+    }
+
+    /** (distance, slot) pairs on the device: parallel arrays of f32 and i32. */
+    private static final class Pairs {
+        final DeviceBuffer distances;
+        final DeviceBuffer slots;
+
+        Pairs(CudaStream stream, String what) {
+            distances = new DeviceBuffer(stream, what + " distances");
+            slots = new DeviceBuffer(stream, what + " slots");
+        }
+
+        void ensure(long entries) {
+            distances.ensure(4 * entries);
+            slots.ensure(4 * entries);
+        }
+
+        void free() {
+            distances.free();
+            slots.free();
+        }
     }
 }
