@@ -1,10 +1,12 @@
-// Quiver's device kernels: one thread per path, per row or per (query, point). The per-thread
+// Quiver's device kernels: one thread per path, per row or per (query, point); one block per
+// query for the top-k. The per-thread
 // math is the __host__ __device__ code of quiver/*.cuh, which host_check.cu runs on the CPU
 // against the Java kernels. extern "C" keeps the names a driver-API loader looks up unmangled.
 //
 // Built into one fatbin (sm_80 and sm_90 machine code, compute_90 PTX) by the operators module's
 // Maven build with --fmad=false; see docs/architecture.md, "CUDA kernels".
 #include "quiver/knn.cuh"
+#include "quiver/topk.cuh"
 #include "quiver/trees.cuh"
 #include "quiver/walk.cuh"
 
@@ -146,25 +148,21 @@ extern "C" __global__ void quiver_gather_rows(const float* in, const float* in_n
     out_norms[j] = in_norms[from[j]];
 }
 
-// The k best (distance, rank) of each query's row of `distances` (query_count x point_count),
-// ascending; one thread per query, k at most QUIVER_TOPK_MAX. Unfilled entries are left as they
-// are when a query has fewer than k points; `sizes` says how many were written.
-#define QUIVER_TOPK_MAX 64
-extern "C" __global__ void quiver_topk(const float* distances, const int64_t* ranks,
-                                       int query_count, int point_count, int k,
-                                       float* out_distances, int64_t* out_ranks, int* sizes) {
-    long long q = global_index();
-    if (q >= query_count || k < 1 || k > QUIVER_TOPK_MAX) return;
-    float best_distances[QUIVER_TOPK_MAX];
-    int64_t best_ranks[QUIVER_TOPK_MAX];
-    int size = 0;
-    const float* row = distances + q * point_count;
-    for (int i = 0; i < point_count; i++) {
-        topk_insert(best_distances, best_ranks, &size, k, row[i], ranks[i]);
-    }
-    for (int j = 0; j < size; j++) {
-        out_distances[q * k + j] = best_distances[j];
-        out_ranks[q * k + j] = best_ranks[j];
-    }
-    sizes[q] = size;
+// The k best (distance, slot) of each chunk of chunk_length entries of each query's row (rows of
+// row_length entries; entry i is slot i, dead where live[i] == 0 (live null: all live), or, with
+// `slots`, slot slots[i], dead where -1), ascending, slot -1 at +inf where a chunk has fewer than k
+// live: block (c, q) for chunk c of query q (grid x over chunks, y over queries), the threads
+// scanning its entries in coalesced strides (quiver/topk.cuh). One chunk gives each query's top k;
+// several give each chunk's, which a second launch over those (one chunk of gridDim.x * k, with
+// their slots) merges. Dynamic shared memory: TopKLists::bytes(width), width = topk_width(k,
+// blockDim.x) (16 KiB for k = 1,024 and 256 threads).
+extern "C" __global__ void quiver_topk(const float* distances, const int* slots,
+                                       const uint8_t* live, int row_length, int chunk_length,
+                                       int k, int width, float* out_distances, int* out_slots) {
+    extern __shared__ __align__(16) unsigned char shared[];
+    if (k < 1 || k > width) return;
+    BlockTeam team;
+    TopKRows rows{distances, slots, live, row_length};
+    topk_chunk(team, topk_lists_at(shared, width), rows, blockIdx.y, blockIdx.x, gridDim.x,
+               chunk_length, k, out_distances, out_slots);
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "quiver/knn.cuh"
+#include "quiver/topk.cuh"
 #include "quiver/trees.cuh"
 #include "quiver/walk.cuh"
 
@@ -213,11 +214,51 @@ void topk(Reader& in, Writer& out) {
     }
 }
 
+// Records (i32 k, i32 n, i32 lanes, i32 chunk length, f32 distances[n], u8 live[n]) -> k x (f32
+// distance, i32 slot): quiver_topk's selection by teams of `lanes` lanes run one after another,
+// as DeviceTopK launches it: one pass when the row is one chunk, else one over its chunks and a
+// merge pass over their selections.
+void select(Reader& in, Writer& out) {
+    while (!in.done()) {
+        int32_t k = in.next<int32_t>();
+        int32_t n = in.next<int32_t>();
+        int32_t lanes = in.next<int32_t>();
+        int32_t chunk_length = in.next<int32_t>();
+        std::vector<float> row = in.array<float>(n);
+        std::vector<uint8_t> live = in.array<uint8_t>(n);
+        int chunks = n <= chunk_length ? 1 : (n + chunk_length - 1) / chunk_length;
+        int width = topk_width(k, lanes);
+        std::vector<int32_t> memory((TopKLists::bytes(width) + 3) / 4);
+        TopKLists lists = topk_lists_at(memory.data(), width);
+        SequentialTeam team{lanes};
+        std::vector<float> distances((size_t)chunks * k);
+        std::vector<int> slots((size_t)chunks * k);
+        TopKRows rows{row.data(), nullptr, live.data(), n};
+        for (int c = 0; c < chunks; c++) {
+            topk_chunk(team, lists, rows, 0, c, chunks, chunk_length, k, distances.data(),
+                       slots.data());
+        }
+        if (chunks > 1) {
+            TopKRows selections{distances.data(), slots.data(), nullptr, chunks * k};
+            std::vector<float> merged_distances(k);
+            std::vector<int> merged_slots(k);
+            topk_chunk(team, lists, selections, 0, 0, 1, chunks * k, k, merged_distances.data(),
+                       merged_slots.data());
+            distances = merged_distances;
+            slots = merged_slots;
+        }
+        for (int i = 0; i < k; i++) {
+            out.put(distances[i]);
+            out.put((int32_t)slots[i]);
+        }
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     if (argc != 4) {
-        fprintf(stderr, "usage: host_check philox|deviates|walks|trees|distances|topk IN OUT\n");
+        fprintf(stderr, "usage: host_check philox|deviates|walks|trees|distances|topk|select IN OUT\n");
         return 2;
     }
     std::string command = argv[1];
@@ -235,6 +276,8 @@ int main(int argc, char** argv) {
         distances(in, out);
     } else if (command == "topk") {
         topk(in, out);
+    } else if (command == "select") {
+        select(in, out);
     } else {
         fprintf(stderr, "host_check: unknown command %s\n", argv[1]);
         return 2;

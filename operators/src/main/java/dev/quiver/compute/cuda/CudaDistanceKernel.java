@@ -106,7 +106,8 @@ final class CudaDistanceKernel extends CheckedDistances implements BackendCounte
         for (int first = 0; first < m; first += size) {
             int count = Math.min(size, m - first);
             distances(queryRows, first, count, d, block.rows(), block.norms(), live, n);
-            top.select(tile.address(), count, n, k, block, first, outDistances, outSlots);
+            top.select(
+                    tile.address(), live, count, n, k, block, first, outDistances, outSlots);
         }
     }
 

@@ -101,8 +101,15 @@ final class CudaStream extends ReleasedOnce {
 
     /** Queues a launch of {@code kernel} on a grid of blocks of {@code blockX x blockY} threads. */
     void launch(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArgs args) {
+        launch(kernel, gridX, gridY, blockX, blockY, 0, args);
+    }
+
+    /** Queues a launch as above, each block with {@code sharedBytes} of dynamic shared memory. */
+    void launch(
+            String kernel, int gridX, int gridY, int blockX, int blockY, int sharedBytes,
+            KernelArgs args) {
         check(cudart.cuLaunchKernel(device.function(kernel), gridX, gridY, 1, blockX, blockY, 1,
-                        0, stream, args.array(), (PointerPointer<?>) null),
+                        sharedBytes, stream, args.array(), (PointerPointer<?>) null),
                 "cuLaunchKernel(" + kernel + ", grid " + gridX + "x" + gridY + ")");
     }
 

@@ -4,106 +4,138 @@ import dev.quiver.compute.NearestHeap;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.LongPointer;
 
 /**
  * Each query's k nearest live slots from a tile of distances on the device ({@code count x n},
- * row-major, dead slots at {@code +inf}), ascending by (distance, slot): by {@code quiver_topk} on
- * the device (one thread a query) for {@code k <=} {@value #DEVICE_TOP_K}, else by a {@link
- * NearestHeap} on the host over the tile copied back. Queries with fewer than k live slots are
- * padded with slot -1 at {@code +inf}.
+ * row-major), ascending by (distance, slot), slot -1 at {@code +inf} past a query's live slots: for
+ * {@code k <=} {@value #DEVICE_TOP_K} by {@code quiver_topk} on the device (one thread block a
+ * query, or a query's chunk and then a merge pass when the tile has few queries: a strided scan, a
+ * queue of candidates below the k-th best, bitonic sort and merge; see quiver/topk.cuh), so only
+ * {@code k} pairs a query come back; above, by a {@link NearestHeap} on the host over the tile
+ * copied back.
  */
 final class DeviceTopK {
 
-    /** The largest k whose top-k the device keeps; quiver_topk's QUIVER_TOPK_MAX. */
-    static final int DEVICE_TOP_K = 64;
+    /**
+     * The largest k selected on the device: its list and queue, {@code 2 x 1,024} (distance, slot)
+     * pairs, take 16 KiB of shared memory a block, well within the 48 KiB every device grants.
+     */
+    static final int DEVICE_TOP_K = 1024;
+
+    /**
+     * Blocks a selection aims for: several per multiprocessor of a large GPU (an H100 has 132,
+     * each holding up to 8 of these 256-thread blocks), so that a tile of few queries over a long
+     * row still keeps the device busy.
+     */
+    static final int TARGET_BLOCKS = 1024;
+
+    /** The shortest chunk, in list widths. */
+    static final int MIN_CHUNK_WIDTHS = 16;
 
     private final CudaStream stream;
-    private final DeviceBuffer slotRanks;
-    private final DeviceBuffer distances;
-    private final DeviceBuffer ranks;
-    private final DeviceBuffer sizes;
+    /** Each query's k pairs, as they are copied back. */
+    private final Pairs selected;
+    /** Each chunk's k pairs, for the merge pass. */
+    private final Pairs chunkSelected;
     private final NearestHeap heap = new NearestHeap(16);
-    private long rankedSlots;
     private float[] hostDistances = {};
-    private long[] hostRanks = {};
-    private int[] hostSizes = {};
 
     DeviceTopK(CudaStream stream) {
         this.stream = stream;
-        slotRanks = new DeviceBuffer(stream, "slot ranks");
-        distances = new DeviceBuffer(stream, "top-k distances");
-        ranks = new DeviceBuffer(stream, "top-k slots");
-        sizes = new DeviceBuffer(stream, "top-k sizes");
+        selected = new Pairs(stream, "top-k");
+        chunkSelected = new Pairs(stream, "top-k chunk");
     }
 
     /**
      * The top k of each of the {@code count} queries of the tile at {@code tile} (rows of {@code
-     * n} slots of {@code block}) into {@code out*[(first + i) * k ...]}; waits for the stream.
+     * n} slots of {@code block}, whose live flags are at {@code live}, 0 for all live) into {@code
+     * out*[(first + i) * k ...]}; waits for the stream.
      */
     void select(
-            long tile, int count, int n, int k, CudaPointBlock block, int first,
+            long tile, long live, int count, int n, int k, CudaPointBlock block, int first,
             float[] outDistances, int[] outSlots) {
         if (k <= DEVICE_TOP_K) {
-            onDevice(tile, count, n, k, block, first, outDistances, outSlots);
+            onDevice(tile, live, count, n, k, first, outDistances, outSlots);
         } else {
             onHost(tile, count, n, k, block, first, outDistances, outSlots);
         }
     }
 
     private void onDevice(
-            long tile, int count, int n, int k, CudaPointBlock block, int first,
-            float[] outDistances, int[] outSlots) {
-        rankSlots(n);
+            long tile, long live, int count, int n, int k, int first, float[] outDistances,
+            int[] outSlots) {
+        int width = width(k);
+        int chunkLength = chunkLength(count, n, width);
+        int chunks = (n + chunkLength - 1) / chunkLength;
         int entries = count * k;
-        distances.ensure(4L * entries);
-        ranks.ensure(8L * entries);
-        sizes.ensure(4L * count);
+        selected.ensure(entries);
+        if (chunks == 1) {
+            launch(tile, 0, live, n, n, 1, count, k, width, selected);
+        } else {
+            chunkSelected.ensure((long) count * chunks * k);
+            launch(tile, 0, live, n, chunkLength, chunks, count, k, width, chunkSelected);
+            int merged = chunks * k;
+            launch(chunkSelected.distances.address(), chunkSelected.slots.address(), 0, merged,
+                    merged, 1, count, k, width, selected);
+        }
+        long slotsAt = 4L * entries;
+        PinnedBuffer staging = stream.staging(2 * slotsAt);
+        stream.download(selected.distances.address(), 0, slotsAt);
+        stream.download(selected.slots.address(), slotsAt, slotsAt);
+        stream.sync();
+        staging.view(0, FloatPointer::new).get(outDistances, first * k, entries);
+        staging.view(slotsAt, IntPointer::new).get(outSlots, first * k, entries);
+    }
+
+    /** Queues quiver_topk over {@code chunks x count} blocks (see quiver_kernels.cu). */
+    private void launch(
+            long rows, long rowSlots, long live, int rowLength, int chunkLength, int chunks,
+            int count, int k, int width, Pairs out) {
         try (KernelArgs args =
                 new KernelArgs()
-                        .address(tile)
-                        .address(slotRanks.address())
-                        .i32(count)
-                        .i32(n)
+                        .address(rows)
+                        .address(rowSlots)
+                        .address(live)
+                        .i32(rowLength)
+                        .i32(chunkLength)
                         .i32(k)
-                        .address(distances.address())
-                        .address(ranks.address())
-                        .address(sizes.address())) {
-            stream.launch("quiver_topk", CudaStream.blocks(count), 1, CudaStream.THREADS, 1, args);
+                        .i32(width)
+                        .address(out.distances.address())
+                        .address(out.slots.address())) {
+            stream.launch(
+                    "quiver_topk", chunks, count, CudaStream.THREADS, 1, sharedBytes(width), args);
         }
-        long rankAt = 4L * entries;
-        long sizeAt = rankAt + 8L * entries;
-        PinnedBuffer staging = stream.staging(sizeAt + 4L * count);
-        stream.download(distances.address(), 0, 4L * entries);
-        stream.download(ranks.address(), rankAt, 8L * entries);
-        stream.download(sizes.address(), sizeAt, 4L * count);
-        stream.sync();
-        if (hostDistances.length < entries) {
-            hostDistances = new float[entries];
-            hostRanks = new long[entries];
+    }
+
+    /**
+     * The entries of a row one block selects from: the whole row when the tile's queries alone
+     * give the device enough blocks, else a chunk, so that about {@value #TARGET_BLOCKS} blocks
+     * share the work, but at least {@value #MIN_CHUNK_WIDTHS} list widths, so that the merge pass
+     * reads far fewer entries than the first.
+     */
+    static int chunkLength(int count, int n, int width) {
+        long chunks =
+                Math.min(
+                        (TARGET_BLOCKS + count - 1) / count,
+                        n / ((long) MIN_CHUNK_WIDTHS * width));
+        return chunks <= 1 ? n : (int) ((n + chunks - 1) / chunks);
+    }
+
+    /**
+     * The list width of quiver/topk.cuh's topk_width for a block of {@link CudaStream#THREADS}:
+     * the next power of two at least k and at least the threads.
+     */
+    static int width(int k) {
+        int width = CudaStream.THREADS;
+        while (width < k) {
+            width *= 2;
         }
-        if (hostSizes.length < count) {
-            hostSizes = new int[count];
-        }
-        staging.view(0, FloatPointer::new).get(hostDistances, 0, entries);
-        staging.view(rankAt, LongPointer::new).get(hostRanks, 0, entries);
-        staging.view(sizeAt, IntPointer::new).get(hostSizes, 0, count);
-        for (int i = 0; i < count; i++) {
-            int at = (first + i) * k;
-            int written = 0;
-            for (int j = 0; j < hostSizes[i]; j++) {
-                int slot = (int) hostRanks[i * k + j];
-                // Dead slots come last, at +inf: they fill only a query with fewer than k live.
-                if (block.isLive(slot)) {
-                    outSlots[at + written] = slot;
-                    outDistances[at + written++] = hostDistances[i * k + j];
-                }
-            }
-            for (; written < k; written++) {
-                outSlots[at + written] = -1;
-                outDistances[at + written] = Float.POSITIVE_INFINITY;
-            }
-        }
+        return width;
+    }
+
+    /** TopKLists::bytes: list and queue of (f32 distance, i32 slot), and the queue's fill. */
+    static int sharedBytes(int width) {
+        return width * 2 * (4 + 4) + 4;
     }
 
     private void onHost(
@@ -128,27 +160,29 @@ final class DeviceTopK {
         }
     }
 
-    /** The int64 ranks quiver_topk orders ties by: slot j has rank j. */
-    private void rankSlots(int n) {
-        if (n <= rankedSlots) {
-            return;
-        }
-        int count = (int) Math.min(Math.max(n, 2 * rankedSlots), Integer.MAX_VALUE - 8);
-        long[] iota = new long[count];
-        for (int j = 0; j < count; j++) {
-            iota[j] = j;
-        }
-        slotRanks.ensure(8L * count);
-        stream.staging(8L * count).view(0, LongPointer::new).put(iota, 0, count);
-        stream.upload(0, slotRanks.address(), 8L * count);
-        stream.sync();
-        rankedSlots = count;
+    void free() {
+        selected.free();
+        chunkSelected.free();
     }
 
-    void free() {
-        slotRanks.free();
-        distances.free();
-        ranks.free();
-        sizes.free();
+    /** (distance, slot) pairs on the device: parallel arrays of f32 and i32. */
+    private static final class Pairs {
+        final DeviceBuffer distances;
+        final DeviceBuffer slots;
+
+        Pairs(CudaStream stream, String what) {
+            distances = new DeviceBuffer(stream, what + " distances");
+            slots = new DeviceBuffer(stream, what + " slots");
+        }
+
+        void ensure(long entries) {
+            distances.ensure(4 * entries);
+            slots.ensure(4 * entries);
+        }
+
+        void free() {
+            distances.free();
+            slots.free();
+        }
     }
 }

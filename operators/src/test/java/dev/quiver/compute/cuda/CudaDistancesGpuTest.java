@@ -21,8 +21,10 @@ import java.util.Random;
 
 /**
  * On a GPU: the cuda distances are within their stated bound of the exact ones, its fused top-k (on
- * the device for k up to 64, on the host above) agrees with the bound, and kNN through {@link
- * BruteForceKnn} gives java's ids and distances exactly, across appends, tombstones and compaction.
+ * the device for k up to 1,024, on the host above) agrees with the bound, selects exactly as java's
+ * heap does over ties (on points whose distances the GEMM form computes exactly), and kNN through
+ * {@link BruteForceKnn} gives java's ids and distances exactly, across appends, tombstones and
+ * compaction.
  */
 @Tag("gpu")
 class CudaDistancesGpuTest {
@@ -72,7 +74,7 @@ class CudaDistancesGpuTest {
                 block.append(rows, 2000 * d, 1000);
                 block.tombstone(5);
             }
-            for (int k : new int[] {1, 10, 64, 65, 200}) {
+            for (int k : new int[] {1, 10, 64, 65, 200, 1024, 1500}) {
                 check(
                         cuda.distances(),
                         onDevice,
@@ -82,6 +84,65 @@ class CudaDistancesGpuTest {
                         50,
                         k,
                         maxNorm(rows, d));
+            }
+            assertThat(cuda.fallbacks()).isZero();
+        }
+    }
+
+    /**
+     * Small integer coordinates make every distance exact in float32 on both backends (products,
+     * norms and sums are integers below 2^24), and few distinct values make most distances tie, so
+     * the device's selection must order ties by slot as java's heap does: slots and distance bits
+     * equal, for every k the device selects and one above it (the host heap), with dead slots and
+     * with fewer live slots than k, on blocks short enough for one pass and long enough (for 20
+     * queries) to be selected in chunks and merged.
+     */
+    @Test
+    void nearestBreaksTiesBySlotAsJavaDoes() {
+        int d = 4;
+        int queryCount = 20;
+        Random random = new Random(7);
+        float[] queries = new float[queryCount * d];
+        for (int i = 0; i < queries.length; i++) {
+            queries[i] = random.nextInt(3);
+        }
+        try (ComputeBackend cuda = ComputeBackends.byName("cuda");
+                ComputeBackend java = ComputeBackends.byName("java")) {
+            for (int n : new int[] {3000, 40_000}) {
+                float[] rows = new float[n * d];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = random.nextInt(3);
+                }
+                for (int live : new int[] {n, 700}) {
+                    try (PointBlock onDevice = cuda.distances().openPointBlock(d);
+                            PointBlock onHeap = java.distances().openPointBlock(d)) {
+                        for (PointBlock block : new PointBlock[] {onDevice, onHeap}) {
+                            block.append(rows, 0, n);
+                            for (int slot = live; slot < n; slot++) {
+                                block.tombstone(slot);
+                            }
+                            for (int slot = 0; slot < live; slot += 7) {
+                                block.tombstone(slot);
+                            }
+                        }
+                        for (int k : new int[] {1, 10, 64, 65, 200, 1024, 1025}) {
+                            float[] distances = new float[queryCount * k];
+                            int[] slots = new int[queryCount * k];
+                            float[] expectedDistances = new float[queryCount * k];
+                            int[] expectedSlots = new int[queryCount * k];
+                            RowBlock q = new RowBlock(queries, 0, queryCount);
+                            cuda.distances().nearest(q, onDevice, k, distances, slots);
+                            java.distances()
+                                    .nearest(q, onHeap, k, expectedDistances, expectedSlots);
+                            assertThat(slots)
+                                    .as("n %d, %d live, k %d: slots", n, live, k)
+                                    .isEqualTo(expectedSlots);
+                            assertThat(distances)
+                                    .as("n %d, %d live, k %d: distances", n, live, k)
+                                    .isEqualTo(expectedDistances);
+                        }
+                    }
+                }
             }
             assertThat(cuda.fallbacks()).isZero();
         }
