@@ -1,5 +1,6 @@
 package dev.quiver.bench;
 
+import dev.quiver.compute.WalkBatch;
 import dev.quiver.walk.JavaWalkSimulator;
 import dev.quiver.walk.Philox4x32;
 import dev.quiver.walk.WalkModel;
@@ -75,7 +76,7 @@ public class RandomWalkBenchmark {
 
     private double simulate(WalkSpec spec) {
         sequence[0]++;
-        simulator.simulate(spec, 42L, keyHash, sequence, start, 1, out);
+        simulator.simulate(spec, new WalkBatch(42L, keyHash, sequence, start, 1), out);
         return out[0].mean();
     }
 

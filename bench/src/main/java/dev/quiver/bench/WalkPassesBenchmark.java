@@ -1,5 +1,6 @@
 package dev.quiver.bench;
 
+import dev.quiver.compute.WalkBatch;
 import dev.quiver.walk.JavaWalkSimulator;
 import dev.quiver.walk.WalkMemory;
 import dev.quiver.walk.WalkModel;
@@ -63,7 +64,7 @@ public class WalkPassesBenchmark {
 
     private double simulate(JavaWalkSimulator simulator) {
         sequence[0]++;
-        simulator.simulate(spec, 42L, keyHash, sequence, start, 1, out);
+        simulator.simulate(spec, new WalkBatch(42L, keyHash, sequence, start, 1), out);
         return out[0].mean();
     }
 

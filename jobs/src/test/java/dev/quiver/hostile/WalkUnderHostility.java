@@ -2,6 +2,7 @@ package dev.quiver.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quiver.compute.WalkBatch;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.WalkSummary;
 import dev.quiver.walk.JavaWalkSimulator;
@@ -80,11 +81,12 @@ final class WalkUnderHostility extends ObservationJob {
             WalkResult[] kernel = {new WalkResult()};
             simulator.simulate(
                     spec,
-                    seed,
-                    new long[] {WalkStream.keyHash(o.getKey())},
-                    new long[] {number},
-                    new double[] {o.getValue()},
-                    1,
+                    new WalkBatch(
+                            seed,
+                            new long[] {WalkStream.keyHash(o.getKey())},
+                            new long[] {number},
+                            new double[] {o.getValue()},
+                            1),
                     kernel);
             WalkSummary summary = byId.get(entry.id());
             assertThat(summary).as("the walk summary of %s", entry).isNotNull();

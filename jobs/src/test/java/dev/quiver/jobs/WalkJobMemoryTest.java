@@ -3,6 +3,7 @@ package dev.quiver.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quiver.cli.QuiverCli;
+import dev.quiver.compute.WalkBatch;
 import dev.quiver.io.NdjsonCodec;
 import dev.quiver.schema.HistogramBin;
 import dev.quiver.schema.WalkSummary;
@@ -87,11 +88,12 @@ class WalkJobMemoryTest {
         for (int i = 0; i < KEYS.size(); i++) {
             inMemory.simulate(
                     spec,
-                    0L,
-                    new long[] {WalkStream.keyHash(KEYS.get(i))},
-                    new long[] {0L},
-                    new double[] {10 * i},
-                    1,
+                    new WalkBatch(
+                            0L,
+                            new long[] {WalkStream.keyHash(KEYS.get(i))},
+                            new long[] {0L},
+                            new double[] {10 * i},
+                            1),
                     new WalkResult[] {expected});
             assertSameStatistics(byKey.get(KEYS.get(i)), expected);
         }

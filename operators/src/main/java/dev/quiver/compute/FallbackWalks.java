@@ -8,7 +8,7 @@ package dev.quiver.compute;
  *
  * <pre>{@code
  * WalkKernel walks = new FallbackWalks(cudaWalks, javaWalks);
- * walks.simulate(law, seed, keyHashes, sequences, starts, count, tallies); // same bits either way
+ * walks.simulate(law, batch, tallies); // same bits either way
  * }</pre>
  */
 public final class FallbackWalks extends FallbackPair<WalkKernel> implements WalkKernel {
@@ -19,12 +19,10 @@ public final class FallbackWalks extends FallbackPair<WalkKernel> implements Wal
     }
 
     @Override
-    public void simulate(
-            WalkLaw law, long seed, long[] keys, long[] sequences, double[] starts, int n,
-            WalkTallies out) {
+    public void simulate(WalkLaw law, WalkBatch batch, WalkTallies out) {
         count().run(
-                () -> primary.simulate(law, seed, keys, sequences, starts, n, out),
-                () -> fallback.simulate(law, seed, keys, sequences, starts, n, out));
+                () -> primary.simulate(law, batch, out),
+                () -> fallback.simulate(law, batch, out));
     }
 
     @Override

@@ -1,14 +1,14 @@
 package dev.quiver.compute;
 
 /**
- * The walks capability: many simulations of one {@link WalkLaw} at once, simulation {@code i} from
- * {@code starts[i]} with the random stream of ({@code seed}, {@code keyHashes[i]}, {@code
- * sequences[i]}), into primitive {@link WalkTallies}.
+ * The walks capability: many simulations of one {@link WalkLaw} at once, simulation {@code i} of a
+ * {@link WalkBatch} from {@code starts[i]} with the random stream of ({@code seed}, {@code
+ * keyHashes[i]}, {@code sequences[i]}), into primitive {@link WalkTallies}.
  *
  * <p>Contract: every implementation gives, bit for bit, the statistics of {@code
  * dev.quiver.walk.JavaWalkSimulator} (Philox4x32-10 streams keyed by seed and key hash, the layout
  * of {@code WalkStream}, paths accumulated in path order), so the batch, its order and the backend
- * change nothing. Inputs are read, never modified; starts finite. Not thread-safe: one per thread
+ * change nothing. Inputs are read, never modified. Not thread-safe: one per thread
  * or Flink subtask.
  *
  * <pre>{@code
@@ -17,7 +17,9 @@ package dev.quiver.compute;
  *     WalkLaw law = new WalkLaw(WalkLaw.Kind.GAUSSIAN, Double.NaN, 0, 0.0, 1.0, Double.NaN,
  *             100, 1000, Double.NaN, false, Long.MAX_VALUE);
  *     WalkTallies out = new WalkTallies(new double[] {0.5});
- *     walks.simulate(law, 42L, new long[] {7L}, new long[] {0L}, new double[] {10.0}, 1, out);
+ *     walks.simulate(
+ *             law, new WalkBatch(42L, new long[] {7L}, new long[] {0L}, new double[] {10.0}, 1),
+ *             out);
  *     double mean = out.mean(0);        // about 10
  *     double median = out.quantile(0, 0); // about 10
  * }
@@ -29,19 +31,12 @@ public interface WalkKernel extends AutoCloseable {
     String backend();
 
     /**
-     * Runs {@code count} simulations into {@code out}, which it resets to {@code count}.
+     * Runs the batch's {@code count} simulations into {@code out}, which it resets to {@code
+     * count}.
      *
-     * @throws IllegalArgumentException if an array is shorter than {@code count}, a start is not
-     *     finite, or the law is invalid or needs more memory than it allows
+     * @throws IllegalArgumentException if the law is invalid or needs more memory than it allows
      */
-    void simulate(
-            WalkLaw law,
-            long seed,
-            long[] keyHashes,
-            long[] sequences,
-            double[] starts,
-            int count,
-            WalkTallies out);
+    void simulate(WalkLaw law, WalkBatch batch, WalkTallies out);
 
     /** Releases scratch and native memory; never throws. */
     @Override

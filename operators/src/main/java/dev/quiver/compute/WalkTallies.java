@@ -16,7 +16,7 @@ import java.util.Arrays;
  *
  * <pre>{@code
  * WalkTallies out = new WalkTallies(new double[] {0.05, 0.5, 0.95});
- * kernel.simulate(law, seed, keyHashes, sequences, starts, count, out);
+ * kernel.simulate(law, new WalkBatch(seed, keyHashes, sequences, starts, count), out);
  * for (int i = 0; i < out.count(); i++) {
  *     double mean = out.mean(i);
  *     double median = out.quantile(i, 1); // the probability 0.5

@@ -3,8 +3,8 @@
  * primitive arrays and records of this package, so the same call runs as plain Java, through ND4J
  * on the CPU, or on a GPU: distances ({@link dev.quiver.compute.DistanceKernel}, with
  * backend-owned, versioned {@link dev.quiver.compute.PointBlock}s and a fused top-k), walks
- * ({@link dev.quiver.compute.WalkKernel} over {@link dev.quiver.compute.WalkLaw} into {@link
- * dev.quiver.compute.WalkTallies}) and forests ({@link dev.quiver.compute.ForestKernel} over a
+ * ({@link dev.quiver.compute.WalkKernel}: a {@link dev.quiver.compute.WalkBatch} of one {@link
+ * dev.quiver.compute.WalkLaw} into {@link dev.quiver.compute.WalkTallies}) and forests ({@link dev.quiver.compute.ForestKernel} over a
  * {@link dev.quiver.compute.FlatForest}).
  *
  * <p>{@link dev.quiver.compute.ComputeBackends} is the one registry: it finds every {@link

@@ -39,7 +39,6 @@ public final class BlockPoints implements PointSet, AutoCloseable {
 
     private final DistanceKernel kernel;
     private final PointBlock block;
-    private final int dimension;
     private final Map<String, Integer> slotById = new HashMap<>();
     private float[] rows = new float[0];
     private String[] ids = new String[16];
@@ -53,7 +52,6 @@ public final class BlockPoints implements PointSet, AutoCloseable {
     public BlockPoints(DistanceKernel kernel, int dimension) {
         this.kernel = kernel;
         this.block = kernel.openPointBlock(dimension);
-        this.dimension = dimension;
     }
 
     /** The kernel whose block holds the points. */
@@ -79,6 +77,7 @@ public final class BlockPoints implements PointSet, AutoCloseable {
     public boolean upsert(String id, float[] v, int off) {
         boolean replaced = removeSlot(id);
         int slot = block.append(v, off, 1);
+        int dimension = block.dimension();
         int needed = (slot + 1) * dimension;
         if (rows.length < needed) {
             rows = Arrays.copyOf(rows, Math.max(needed, 2 * rows.length));
@@ -124,6 +123,7 @@ public final class BlockPoints implements PointSet, AutoCloseable {
             return;
         }
         int[] moved = block.compact();
+        int dimension = block.dimension();
         maxSquaredNorm = 0;
         for (int slot = 0; slot < moved.length; slot++) {
             int to = moved[slot];
@@ -143,7 +143,7 @@ public final class BlockPoints implements PointSet, AutoCloseable {
 
     @Override
     public int dimension() {
-        return dimension;
+        return block.dimension();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.quiver.walk;
 
 import dev.quiver.compute.BackendCounters;
+import dev.quiver.compute.WalkBatch;
 import dev.quiver.compute.WalkKernel;
 import dev.quiver.compute.WalkLaw;
 import dev.quiver.compute.WalkTallies;
@@ -21,7 +22,7 @@ import dev.quiver.compute.cuda.CudaWalkPaths;
  *
  * <pre>{@code
  * try (WalkKernel walks = new CudaWalkKernel(CudaWalkPaths.open(0))) {
- *     walks.simulate(law, 42L, keyHashes, sequences, starts, count, tallies); // java's bits
+ *     walks.simulate(law, batch, tallies); // java's bits
  * }
  * }</pre>
  */
@@ -56,23 +57,18 @@ public final class CudaWalkKernel implements WalkKernel, BackendCounters {
     }
 
     @Override
-    public void simulate(
-            WalkLaw law, long seed, long[] keyHashes, long[] sequences, double[] starts, int count,
-            WalkTallies out) {
+    public void simulate(WalkLaw law, WalkBatch batch, WalkTallies out) {
         WalkSpec spec = specOf(law);
         WalkModel model = spec.model();
         boolean path = spec.track() == WalkSpec.Track.PATH;
         if (path && !model.isFair()) {
-            java.simulate(law, seed, keyHashes, sequences, starts, count, out);
+            java.simulate(law, batch, out);
             return;
         }
-        JavaWalkSimulator.checkCount(count, keyHashes.length, sequences.length, starts.length);
-        for (int i = 0; i < count; i++) {
-            if (!Double.isFinite(starts[i])) {
-                throw new IllegalArgumentException(
-                        "start of simulation " + i + " must be finite, got " + starts[i]);
-            }
-        }
+        long seed = batch.seed();
+        long[] keyHashes = batch.keyHashes();
+        long[] sequences = batch.sequences();
+        int count = batch.count();
         boolean inPasses = WalkMemory.runsInPasses(spec, law.maxMemoryBytes());
         int width = path ? CudaWalkPaths.PATH_WIDTH : 1;
         int m = spec.paths();
@@ -88,7 +84,7 @@ public final class CudaWalkKernel implements WalkKernel, BackendCounters {
             onDevice(spec, seed, chunkKeys, chunkSequences, n);
             for (int j = 0; j < n; j++) {
                 int i = first + j;
-                result.reset(spec, seed, keyHashes[i], sequences[i], starts[i], inPasses);
+                result.reset(spec, seed, keyHashes[i], sequences[i], batch.starts()[i], inPasses);
                 do {
                     addPaths(spec, j);
                 } while (result.nextPass());

@@ -1,6 +1,7 @@
 package dev.quiver.walk;
 
 import dev.quiver.compute.PlainJavaProvider;
+import dev.quiver.compute.WalkBatch;
 import dev.quiver.compute.WalkKernel;
 import dev.quiver.compute.WalkLaw;
 import dev.quiver.compute.WalkTallies;
@@ -15,7 +16,7 @@ import dev.quiver.compute.WalkTallies;
  * <pre>{@code
  * try (WalkKernel walks = new JavaWalkKernel()) {
  *     WalkTallies out = new WalkTallies(new double[] {0.5});
- *     walks.simulate(WalkLaws.of(spec, Long.MAX_VALUE), 42L, keyHashes, sequences, starts, n, out);
+ *     walks.simulate(WalkLaws.of(spec, Long.MAX_VALUE), batch, out);
  * }
  * }</pre>
  */
@@ -24,10 +25,7 @@ public final class JavaWalkKernel implements WalkKernel {
     /** The backend name this kernel reports. */
     public static final String BACKEND = PlainJavaProvider.NAME;
 
-    private final WalkResult[] result = {new WalkResult()};
-    private final long[] oneKey = new long[1];
-    private final long[] oneSequence = new long[1];
-    private final double[] oneStart = new double[1];
+    private final WalkResult result = new WalkResult();
     private JavaWalkSimulator simulator;
     private long simulatorBudget;
     private WalkLaw lastLaw;
@@ -39,25 +37,14 @@ public final class JavaWalkKernel implements WalkKernel {
     }
 
     @Override
-    public void simulate(
-            WalkLaw law,
-            long seed,
-            long[] keyHashes,
-            long[] sequences,
-            double[] starts,
-            int count,
-            WalkTallies out) {
-        JavaWalkSimulator.checkCount(count, keyHashes.length, sequences.length, starts.length);
+    public void simulate(WalkLaw law, WalkBatch batch, WalkTallies out) {
         WalkSpec spec = specOf(law);
         JavaWalkSimulator sim = simulatorFor(law.maxMemoryBytes());
         double[] probabilities = out.quantileProbabilities();
-        out.reset(count);
-        for (int i = 0; i < count; i++) {
-            oneKey[0] = keyHashes[i];
-            oneSequence[0] = sequences[i];
-            oneStart[0] = starts[i];
-            sim.simulate(spec, seed, oneKey, oneSequence, oneStart, 1, result);
-            copy(result[0], probabilities, i, out);
+        out.reset(batch.count());
+        for (int i = 0; i < batch.count(); i++) {
+            sim.simulateOne(spec, batch, i, result);
+            copy(result, probabilities, i, out);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.quiver.walk;
 
+import dev.quiver.compute.WalkBatch;
+
 /**
  * The plain-Java {@link WalkSimulator}: paths one after another on the calling thread, with a fast
  * path for the fair +-1 walk.
@@ -29,8 +31,8 @@ package dev.quiver.walk;
  * JavaWalkSimulator simulator = new JavaWalkSimulator();
  * WalkSpec spec = new WalkSpec(WalkModel.gaussian(0.1, 1.0), 250, 2000, 5.0, WalkSpec.Track.PATH);
  * WalkResult[] out = {new WalkResult()};
- * simulator.simulate(spec, 1L, new long[] {WalkStream.keyHash("k")}, new long[] {0L},
- *         new double[] {0.0}, 1, out);
+ * simulator.simulate(spec, new WalkBatch(1L, new long[] {WalkStream.keyHash("k")},
+ *         new long[] {0L}, new double[] {0.0}, 1), out);
  * double hit = out[0].hitProbability();
  * }</pre>
  */
@@ -63,51 +65,25 @@ public final class JavaWalkSimulator implements WalkSimulator {
     }
 
     @Override
-    public void simulate(
-            WalkSpec spec,
-            long seed,
-            long[] keyHashes,
-            long[] sequences,
-            double[] starts,
-            int count,
-            WalkResult[] out) {
-        checkCount(count, keyHashes.length, sequences.length, starts.length, out.length);
-        for (int i = 0; i < count; i++) {
-            if (!Double.isFinite(starts[i])) {
-                throw new IllegalArgumentException(
-                        "start of simulation " + i + " must be finite, got " + starts[i]);
-            }
-        }
+    public void simulate(WalkSpec spec, WalkBatch batch, WalkResult[] out) {
+        batch.checkOutput(out.length);
         boolean inPasses = WalkMemory.runsInPasses(spec, maxMemoryBytes);
-        for (int i = 0; i < count; i++) {
-            simulateOne(spec, seed, keyHashes[i], sequences[i], starts[i], inPasses, out[i]);
+        for (int i = 0; i < batch.count(); i++) {
+            simulateOne(spec, batch, i, inPasses, out[i]);
         }
     }
 
-    /**
-     * The check of every simulate call, this one's and {@link JavaWalkKernel}'s: {@code count} is
-     * not negative and each array, of the {@code lengths} given, holds {@code count} simulations.
-     */
-    static void checkCount(int count, int... lengths) {
-        boolean fits = count >= 0;
-        for (int length : lengths) {
-            fits &= length >= count;
-        }
-        if (!fits) {
-            throw new IllegalArgumentException(
-                    "every array must hold count = " + count + " simulations");
-        }
+    /** Simulation {@code i} of {@code batch} alone into {@code out} ({@link JavaWalkKernel}'s). */
+    void simulateOne(WalkSpec spec, WalkBatch batch, int i, WalkResult out) {
+        simulateOne(spec, batch, i, WalkMemory.runsInPasses(spec, maxMemoryBytes), out);
     }
 
     private void simulateOne(
-            WalkSpec spec,
-            long seed,
-            long keyHash,
-            long sequence,
-            double start,
-            boolean inPasses,
-            WalkResult out) {
-        out.reset(spec, seed, keyHash, sequence, start, inPasses);
+            WalkSpec spec, WalkBatch batch, int i, boolean inPasses, WalkResult out) {
+        long seed = batch.seed();
+        long keyHash = batch.keyHashes()[i];
+        long sequence = batch.sequences()[i];
+        out.reset(spec, seed, keyHash, sequence, batch.starts()[i], inPasses);
         long streamKey = WalkStream.streamKey(seed, keyHash);
         do {
             allPaths(spec, streamKey, sequence, out);

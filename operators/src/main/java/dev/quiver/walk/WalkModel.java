@@ -1,6 +1,7 @@
 package dev.quiver.walk;
 
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The law of one step of a random walk: simple (+1 with probability {@code p}, else -1), lazy (stay
@@ -36,10 +37,19 @@ import java.util.Locale;
  * gauss.stepVariance();   // 4.0
  * predictive.name();      // "student-t"
  * }</pre>
+ *
+ * <p>Build one with the factories; the canonical constructor takes the same laws and refuses a
+ * parameter the kind does not take (it must hold the value the factory gives it).
+ *
+ * @param kind which step law
+ * @param p up-probability of a simple or lazy step (given that a lazy step moves); NaN otherwise
+ * @param r probability that a lazy step stays put; 0 for the other laws
+ * @param location mu of a Gaussian or location of a Student-t step; 0 for lattice steps
+ * @param scale sigma of a Gaussian or scale of a Student-t step; 0 for lattice steps
+ * @param dof degrees of freedom of a Student-t step; NaN otherwise
  */
-public final class WalkModel implements java.io.Serializable {
-
-    private static final long serialVersionUID = 1L;
+public record WalkModel(Kind kind, double p, double r, double location, double scale, double dof)
+        implements java.io.Serializable {
 
     /** The step laws. */
     public enum Kind {
@@ -56,20 +66,47 @@ public final class WalkModel implements java.io.Serializable {
 
     private static final double TWO_TO_32 = 0x1p32;
 
-    private final Kind kind;
-    private final double p;
-    private final double r;
-    private final double location;
-    private final double scale;
-    private final double dof;
-
-    private WalkModel(Kind kind, double p, double r, double location, double scale, double dof) {
-        this.kind = kind;
-        this.p = p;
-        this.r = r;
-        this.location = location;
-        this.scale = scale;
-        this.dof = dof;
+    /**
+     * @throws IllegalArgumentException if a parameter is out of its law's range, as each factory
+     *     documents, or set though the law does not take it
+     */
+    public WalkModel {
+        switch (Objects.requireNonNull(kind, "kind")) {
+            case SIMPLE, LAZY -> {
+                checkProbability("p", p);
+                if (kind == Kind.LAZY && !(r >= 0 && r < 1)) {
+                    throw new IllegalArgumentException("laziness r must be in [0, 1), got " + r);
+                }
+            }
+            case GAUSSIAN -> checkLocationScale("mu", location, "sigma", scale);
+            case STUDENT_T -> {
+                checkLocationScale("location", location, "scale", scale);
+                if (!(dof > 0 && Double.isFinite(dof))) {
+                    throw new IllegalArgumentException(
+                            "degrees of freedom must be positive and finite, got " + dof);
+                }
+            }
+        }
+        boolean lattice = kind == Kind.SIMPLE || kind == Kind.LAZY;
+        boolean takesOnlyItsOwn =
+                (kind == Kind.LAZY || r == 0)
+                        && (lattice ? location == 0 && scale == 0 : Double.isNaN(p))
+                        && (kind == Kind.STUDENT_T || Double.isNaN(dof));
+        if (!takesOnlyItsOwn) {
+            throw new IllegalArgumentException(
+                    "a "
+                            + kind.cliName()
+                            + " step takes no other parameter, got p="
+                            + p
+                            + ", r="
+                            + r
+                            + ", location="
+                            + location
+                            + ", scale="
+                            + scale
+                            + ", dof="
+                            + dof);
+        }
     }
 
     /**
@@ -78,7 +115,6 @@ public final class WalkModel implements java.io.Serializable {
      * @throws IllegalArgumentException unless {@code 0 <= p <= 1}
      */
     public static WalkModel simple(double p) {
-        checkProbability("p", p);
         return new WalkModel(Kind.SIMPLE, p, 0, 0, 0, Double.NaN);
     }
 
@@ -88,10 +124,6 @@ public final class WalkModel implements java.io.Serializable {
      * @throws IllegalArgumentException unless {@code 0 <= r < 1} and {@code 0 <= p <= 1}
      */
     public static WalkModel lazy(double r, double p) {
-        checkProbability("p", p);
-        if (!(r >= 0 && r < 1)) {
-            throw new IllegalArgumentException("laziness r must be in [0, 1), got " + r);
-        }
         return new WalkModel(Kind.LAZY, p, r, 0, 0, Double.NaN);
     }
 
@@ -101,7 +133,6 @@ public final class WalkModel implements java.io.Serializable {
      * @throws IllegalArgumentException unless {@code mu} is finite and {@code sigma > 0} finite
      */
     public static WalkModel gaussian(double mu, double sigma) {
-        checkLocationScale("mu", mu, "sigma", sigma);
         return new WalkModel(Kind.GAUSSIAN, Double.NaN, 0, mu, sigma, Double.NaN);
     }
 
@@ -114,11 +145,6 @@ public final class WalkModel implements java.io.Serializable {
      *     {@code dof > 0} finite
      */
     public static WalkModel studentT(double location, double scale, double dof) {
-        checkLocationScale("location", location, "scale", scale);
-        if (!(dof > 0 && Double.isFinite(dof))) {
-            throw new IllegalArgumentException(
-                    "degrees of freedom must be positive and finite, got " + dof);
-        }
         return new WalkModel(Kind.STUDENT_T, Double.NaN, 0, location, scale, dof);
     }
 
@@ -139,39 +165,9 @@ public final class WalkModel implements java.io.Serializable {
         }
     }
 
-    /** Which step law. */
-    public Kind kind() {
-        return kind;
-    }
-
     /** The command-line name: simple, lazy, gaussian or student-t. */
     public String name() {
         return kind.cliName();
-    }
-
-    /** Up-probability of a simple or lazy step (given that a lazy step moves); NaN otherwise. */
-    public double p() {
-        return p;
-    }
-
-    /** Probability that a lazy step stays put; 0 for a simple walk. */
-    public double r() {
-        return r;
-    }
-
-    /** mu of a Gaussian or location of a Student-t step; 0 for lattice steps. */
-    public double location() {
-        return location;
-    }
-
-    /** sigma of a Gaussian or scale of a Student-t step; 0 for lattice steps. */
-    public double scale() {
-        return scale;
-    }
-
-    /** Degrees of freedom of a Student-t step; NaN otherwise. */
-    public double dof() {
-        return dof;
     }
 
     /** True for integer steps (simple, lazy): positions stay on the lattice. */
@@ -218,27 +214,6 @@ public final class WalkModel implements java.io.Serializable {
      */
     long upThreshold() {
         return stayThreshold() + Math.round((1 - r) * p * TWO_TO_32);
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof WalkModel m
-                && kind == m.kind
-                && Double.compare(p, m.p) == 0
-                && Double.compare(r, m.r) == 0
-                && Double.compare(location, m.location) == 0
-                && Double.compare(scale, m.scale) == 0
-                && Double.compare(dof, m.dof) == 0;
-    }
-
-    @Override
-    public int hashCode() {
-        int h = kind.hashCode();
-        h = 31 * h + Double.hashCode(p);
-        h = 31 * h + Double.hashCode(r);
-        h = 31 * h + Double.hashCode(location);
-        h = 31 * h + Double.hashCode(scale);
-        return 31 * h + Double.hashCode(dof);
     }
 
     @Override

@@ -36,8 +36,8 @@ import java.util.Arrays;
  * <pre>{@code
  * WalkSpec spec = new WalkSpec(WalkModel.simple(0.5), 100, 10_000, 10, WalkSpec.Track.PATH);
  * WalkResult result = new WalkResult();
- * new JavaWalkSimulator().simulate(spec, 42L, new long[] {WalkStream.keyHash("k")},
- *         new long[] {0L}, new double[] {50.0}, 1, new WalkResult[] {result});
+ * new JavaWalkSimulator().simulate(spec, new WalkBatch(42L, new long[] {WalkStream.keyHash("k")},
+ *         new long[] {0L}, new double[] {50.0}, 1), new WalkResult[] {result});
  * double mean = result.mean();              // about 50
  * double median = result.quantile(0.5);     // about 50
  * double hit = result.hitProbability();     // P(reach 60 within 100 steps), about 0.32

@@ -112,7 +112,10 @@ class ExamplesTest {
                     new WalkLaw(WalkLaw.Kind.GAUSSIAN, Double.NaN, 0, 0.0, 1.0, Double.NaN, 100,
                             1000, Double.NaN, false, Long.MAX_VALUE);
             WalkTallies out = new WalkTallies(new double[] {0.05, 0.5, 0.95});
-            walks.simulate(law, 42L, new long[] {7L}, new long[] {0L}, new double[] {10.0}, 1, out);
+            walks.simulate(
+                    law,
+                    new WalkBatch(42L, new long[] {7L}, new long[] {0L}, new double[] {10.0}, 1),
+                    out);
             // 1000 paths of variance 100: the mean's standard error is about 0.32.
             assertThat(out.mean(0)).isCloseTo(10.0, within(5 * 0.32));
             assertThat(out.quantile(0, 1)).isCloseTo(10.0, within(2.0));

@@ -70,19 +70,12 @@ final class FailingDevice {
             }
 
             @Override
-            public void simulate(
-                    WalkLaw law,
-                    long seed,
-                    long[] keys,
-                    long[] seqs,
-                    double[] starts,
-                    int count,
-                    WalkTallies out) {
+            public void simulate(WalkLaw law, WalkBatch batch, WalkTallies out) {
                 if (failCalls) {
-                    out.reset(count);
+                    out.reset(batch.count());
                     fail("simulate");
                 }
-                inner.simulate(law, seed, keys, seqs, starts, count, out);
+                inner.simulate(law, batch, out);
             }
 
             @Override

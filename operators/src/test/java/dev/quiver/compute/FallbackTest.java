@@ -167,12 +167,12 @@ class FallbackTest {
         double[] starts = {1.0, -2.0};
         WalkTallies expected = new WalkTallies(new double[] {0.5, 0.9});
         try (ComputeBackend java = ComputeBackends.java()) {
-            java.walks().simulate(law, 42L, keys, sequences, starts, 2, expected);
+            java.walks().simulate(law, new WalkBatch(42L, keys, sequences, starts, 2), expected);
         }
         try (ComputeBackend backend = open()) {
             device.failCalls = true;
             WalkTallies out = new WalkTallies(new double[] {0.5, 0.9});
-            backend.walks().simulate(law, 42L, keys, sequences, starts, 2, out);
+            backend.walks().simulate(law, new WalkBatch(42L, keys, sequences, starts, 2), out);
             for (int i = 0; i < 2; i++) {
                 assertThat(out.mean(i)).isEqualTo(expected.mean(i));
                 assertThat(out.variance(i)).isEqualTo(expected.variance(i));

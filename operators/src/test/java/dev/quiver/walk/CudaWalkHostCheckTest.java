@@ -2,6 +2,7 @@ package dev.quiver.walk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quiver.compute.WalkBatch;
 import dev.quiver.compute.cuda.CudaHostCheck;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -240,11 +241,12 @@ class CudaWalkHostCheckTest {
         new JavaWalkSimulator()
                 .simulate(
                         spec,
-                        SIMULATIONS[s][0],
-                        new long[] {WalkStream.keyHash(KEYS[s])},
-                        new long[] {SIMULATIONS[s][1]},
-                        new double[] {0.0},
-                        1,
+                        new WalkBatch(
+                                SIMULATIONS[s][0],
+                                new long[] {WalkStream.keyHash(KEYS[s])},
+                                new long[] {SIMULATIONS[s][1]},
+                                new double[] {0.0},
+                                1),
                         out);
         return out[0];
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.quiver.bayes.NormalInverseGammaPosterior;
 
 import dev.quiver.compute.ComputeBackend;
+import dev.quiver.compute.WalkBatch;
 import dev.quiver.compute.WalkKernel;
 import dev.quiver.compute.WalkLaw;
 import dev.quiver.compute.WalkTallies;
@@ -78,11 +79,12 @@ class ExamplesTest {
         new JavaWalkSimulator()
                 .simulate(
                         spec,
-                        42L,
-                        new long[] {WalkStream.keyHash("k")},
-                        new long[] {0L},
-                        new double[] {50.0},
-                        1,
+                        new WalkBatch(
+                                42L,
+                                new long[] {WalkStream.keyHash("k")},
+                                new long[] {0L},
+                                new double[] {50.0},
+                                1),
                         new WalkResult[] {result});
         // Tolerances: about four standard errors (sd 10 / sqrt(10^4) for the mean; the binomial
         // error 0.0047 of the hit proportion).
@@ -105,7 +107,7 @@ class ExamplesTest {
         long[] sequences = {7L, 0L};
         double[] starts = {100.0, -3.0};
         WalkResult[] out = {new WalkResult(), new WalkResult()};
-        simulator.simulate(spec, 42L, keys, sequences, starts, 2, out);
+        simulator.simulate(spec, new WalkBatch(42L, keys, sequences, starts, 2), out);
         // sd of the mean: sqrt(1000 / 4096) = 0.49; four of them.
         assertThat(out[1].mean()).isCloseTo(-3, within(2.0));
     }
@@ -118,11 +120,12 @@ class ExamplesTest {
         WalkResult[] out = {new WalkResult()};
         simulator.simulate(
                 spec,
-                1L,
-                new long[] {WalkStream.keyHash("k")},
-                new long[] {0L},
-                new double[] {0.0},
-                1,
+                new WalkBatch(
+                        1L,
+                        new long[] {WalkStream.keyHash("k")},
+                        new long[] {0L},
+                        new double[] {0.0},
+                        1),
                 out);
         double hit = out[0].hitProbability();
         assertThat(hit).isBetween(0.0, 1.0);
@@ -224,11 +227,12 @@ class ExamplesTest {
                     new WalkTallies(new double[] {0.5});
             walks.simulate(
                     WalkLaws.of(spec, Long.MAX_VALUE),
-                    42L,
-                    new long[] {WalkStream.keyHash("k")},
-                    new long[] {0L},
-                    new double[] {50.0},
-                    1,
+                    new WalkBatch(
+                            42L,
+                            new long[] {WalkStream.keyHash("k")},
+                            new long[] {0L},
+                            new double[] {50.0},
+                            1),
                     out);
             // 1000 paths of 100 fair steps: the mean's standard error is about 0.32.
             assertThat(out.mean(0)).isCloseTo(50.0, org.assertj.core.api.Assertions.within(1.6));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quiver.compute.ComputeBackend;
 import dev.quiver.compute.ComputeBackends;
+import dev.quiver.compute.WalkBatch;
 import dev.quiver.compute.WalkKernel;
 import dev.quiver.compute.WalkLaw;
 import dev.quiver.compute.WalkTallies;
@@ -73,13 +74,19 @@ class JavaWalkKernelTest {
                     inPasses += WalkMemory.runsInPasses(spec, budget) ? 1 : 0;
                     WalkLaw law = WalkLaws.of(spec, budget);
                     assertThat(WalkLaws.spec(law)).isEqualTo(spec);
-                    kernel.simulate(law, SEED, hashes, SEQUENCES, STARTS, KEYS.length, tallies);
+                    kernel.simulate(
+                            law,
+                            new WalkBatch(SEED, hashes, SEQUENCES, STARTS, KEYS.length),
+                            tallies);
                     WalkResult[] expected = new WalkResult[KEYS.length];
                     for (int i = 0; i < KEYS.length; i++) {
                         expected[i] = new WalkResult();
                     }
                     new JavaWalkSimulator(budget)
-                            .simulate(spec, SEED, hashes, SEQUENCES, STARTS, KEYS.length, expected);
+                            .simulate(
+                                    spec,
+                                    new WalkBatch(SEED, hashes, SEQUENCES, STARTS, KEYS.length),
+                                    expected);
                     assertThat(tallies.count()).isEqualTo(KEYS.length);
                     for (int i = 0; i < KEYS.length; i++) {
                         assertSame(
@@ -100,22 +107,24 @@ class JavaWalkKernelTest {
                         () ->
                                 kernel.simulate(
                                         law,
-                                        1L,
-                                        new long[1],
-                                        new long[1],
-                                        new double[1],
-                                        2,
+                                        new WalkBatch(
+                                                1L,
+                                                new long[1],
+                                                new long[1],
+                                                new double[1],
+                                                2),
                                         tallies))
                 .hasMessageContaining("count = 2");
         assertThatThrownBy(
                         () ->
                                 kernel.simulate(
                                         law,
-                                        1L,
-                                        new long[1],
-                                        new long[1],
-                                        new double[] {Double.NaN},
-                                        1,
+                                        new WalkBatch(
+                                                1L,
+                                                new long[1],
+                                                new long[1],
+                                                new double[] {Double.NaN},
+                                                1),
                                         tallies))
                 .hasMessageContaining("must be finite");
         WalkLaw bad =
@@ -135,11 +144,12 @@ class JavaWalkKernelTest {
                         () ->
                                 kernel.simulate(
                                         bad,
-                                        1L,
-                                        new long[1],
-                                        new long[1],
-                                        new double[1],
-                                        1,
+                                        new WalkBatch(
+                                                1L,
+                                                new long[1],
+                                                new long[1],
+                                                new double[1],
+                                                1),
                                         tallies))
                 .hasMessageContaining("p must be in [0, 1]");
     }

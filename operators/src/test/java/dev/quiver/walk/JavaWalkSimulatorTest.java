@@ -3,6 +3,8 @@ package dev.quiver.walk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quiver.compute.WalkBatch;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -54,7 +56,10 @@ class JavaWalkSimulatorTest {
             int count = KEYS.length;
             WalkResult[] batch = fresh(count);
             new JavaWalkSimulator()
-                    .simulate(spec, SEED, hashes(KEYS), SEQUENCES, STARTS, count, batch);
+                    .simulate(
+                            spec,
+                            new WalkBatch(SEED, hashes(KEYS), SEQUENCES, STARTS, count),
+                            batch);
 
             long[] reversedHashes = new long[count];
             long[] reversedSequences = new long[count];
@@ -68,11 +73,12 @@ class JavaWalkSimulatorTest {
             new JavaWalkSimulator()
                     .simulate(
                             spec,
-                            SEED,
-                            reversedHashes,
-                            reversedSequences,
-                            reversedStarts,
-                            count,
+                            new WalkBatch(
+                                    SEED,
+                                    reversedHashes,
+                                    reversedSequences,
+                                    reversedStarts,
+                                    count),
                             reversed);
 
             // One simulator reused for singles, after the batch, into one reused result.
@@ -81,11 +87,12 @@ class JavaWalkSimulatorTest {
             for (int i = 0; i < count; i++) {
                 reused.simulate(
                         spec,
-                        SEED,
-                        new long[] {WalkStream.keyHash(KEYS[i])},
-                        new long[] {SEQUENCES[i]},
-                        new double[] {STARTS[i]},
-                        1,
+                        new WalkBatch(
+                                SEED,
+                                new long[] {WalkStream.keyHash(KEYS[i])},
+                                new long[] {SEQUENCES[i]},
+                                new double[] {STARTS[i]},
+                                1),
                         new WalkResult[] {single});
                 List<Long> expected = Simulations.fingerprint(single);
                 assertThat(Simulations.fingerprint(batch[i]))
@@ -104,9 +111,13 @@ class JavaWalkSimulatorTest {
         WalkSpec large = new WalkSpec(WalkModel.simple(0.5), 2000, 500, 30, WalkSpec.Track.PATH);
         long[] key = {WalkStream.keyHash("k")};
         simulator.simulate(
-                large, SEED, key, new long[] {3}, new double[] {0}, 1, new WalkResult[] {reused});
+                large,
+                new WalkBatch(SEED, key, new long[] {3}, new double[] {0}, 1),
+                new WalkResult[] {reused});
         simulator.simulate(
-                small, SEED, key, new long[] {3}, new double[] {0}, 1, new WalkResult[] {reused});
+                small,
+                new WalkBatch(SEED, key, new long[] {3}, new double[] {0}, 1),
+                new WalkResult[] {reused});
         WalkResult fresh = Simulations.simulate(small, SEED, "k", 3, 0);
         assertThat(Simulations.fingerprint(reused)).isEqualTo(Simulations.fingerprint(fresh));
     }
@@ -127,11 +138,12 @@ class JavaWalkSimulatorTest {
             new JavaWalkSimulator()
                     .simulate(
                             spec,
-                            SEED,
-                            new long[] {keyHash},
-                            new long[] {6},
-                            new double[] {0},
-                            1,
+                            new WalkBatch(
+                                    SEED,
+                                    new long[] {keyHash},
+                                    new long[] {6},
+                                    new double[] {0},
+                                    1),
                             out);
             long[] finals = new long[2 * n + 1];
             long[] maxima = new long[n + 1];
@@ -252,11 +264,12 @@ class JavaWalkSimulatorTest {
                         () ->
                                 simulator.simulate(
                                         SPECS[0],
-                                        SEED,
-                                        new long[1],
-                                        new long[1],
-                                        new double[] {Double.NaN},
-                                        1,
+                                        new WalkBatch(
+                                                SEED,
+                                                new long[1],
+                                                new long[1],
+                                                new double[] {Double.NaN},
+                                                1),
                                         fresh(1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("NaN");
@@ -264,11 +277,12 @@ class JavaWalkSimulatorTest {
                         () ->
                                 simulator.simulate(
                                         SPECS[0],
-                                        SEED,
-                                        new long[1],
-                                        new long[2],
-                                        new double[2],
-                                        2,
+                                        new WalkBatch(
+                                                SEED,
+                                                new long[1],
+                                                new long[2],
+                                                new double[2],
+                                                2),
                                         fresh(2)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("count = 2");

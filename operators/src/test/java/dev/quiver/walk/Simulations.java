@@ -1,5 +1,7 @@
 package dev.quiver.walk;
 
+import dev.quiver.compute.WalkBatch;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,11 +25,12 @@ public final class Simulations {
         WalkResult result = new WalkResult();
         simulator.simulate(
                 spec,
-                seed,
-                new long[] {WalkStream.keyHash(key)},
-                new long[] {sequence},
-                new double[] {start},
-                1,
+                new WalkBatch(
+                        seed,
+                        new long[] {WalkStream.keyHash(key)},
+                        new long[] {sequence},
+                        new double[] {start},
+                        1),
                 new WalkResult[] {result});
         return result;
     }

@@ -1,6 +1,7 @@
 package dev.quiver.bench.gpu;
 
 import dev.quiver.compute.ComputeBackend;
+import dev.quiver.compute.WalkBatch;
 import dev.quiver.compute.WalkKernel;
 import dev.quiver.compute.WalkLaw;
 import dev.quiver.compute.WalkTallies;
@@ -137,7 +138,10 @@ final class WalkWorkload {
         WalkTallies out = new WalkTallies(QUANTILES);
         Inputs in = new Inputs(count);
         long start = System.nanoTime();
-        kernel.simulate(law, SEED, in.keyHashes, in.sequences, in.starts, count, out);
+        kernel.simulate(
+                law,
+                new WalkBatch(SEED, in.keyHashes, in.sequences, in.starts, count),
+                out);
         return new Timed(count, paths, steps, TimeBox.since(start));
     }
 
@@ -167,8 +171,14 @@ final class WalkWorkload {
         WalkTallies onCpu = new WalkTallies(QUANTILES);
         String difference;
         try {
-            gpu.walks().simulate(law, SEED, in.keyHashes, in.sequences, in.starts, count, onGpu);
-            cpu.walks().simulate(law, SEED, in.keyHashes, in.sequences, in.starts, count, onCpu);
+            gpu.walks().simulate(
+                    law,
+                    new WalkBatch(SEED, in.keyHashes, in.sequences, in.starts, count),
+                    onGpu);
+            cpu.walks().simulate(
+                    law,
+                    new WalkBatch(SEED, in.keyHashes, in.sequences, in.starts, count),
+                    onCpu);
             difference = TallyComparison.firstDifference(onGpu, onCpu, QUANTILES.length);
         } catch (RuntimeException e) {
             LOG.error("{} failed", measure, e);

@@ -2,6 +2,7 @@ package dev.quiver.walk.flink;
 
 import dev.quiver.compute.ComputeBackend;
 import dev.quiver.compute.ComputeBackends;
+import dev.quiver.compute.WalkBatch;
 import dev.quiver.compute.WalkKernel;
 import dev.quiver.compute.WalkTallies;
 import dev.quiver.io.flink.BatchPolicy;
@@ -396,11 +397,7 @@ public final class WalkFunction extends KeyedProcessFunction<String, WalkStart, 
         // WalkStartFunction has already refused what cannot fit, so this never throws for memory.
         walks.simulate(
                 WalkLaws.of(law, options.maxMemoryBytes()),
-                options.seed(),
-                keyHashes,
-                sequences,
-                starts,
-                n,
+                new WalkBatch(options.seed(), keyHashes, sequences, starts, n),
                 tallies);
         simulations.inc(n);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quiver.compute.ComputeBackend;
 import dev.quiver.compute.ComputeBackends;
+import dev.quiver.compute.WalkBatch;
 import dev.quiver.compute.WalkLaw;
 import dev.quiver.compute.WalkTallies;
 
@@ -99,12 +100,18 @@ class CudaWalksGpuTest {
         }
         WalkTallies expected = new WalkTallies(PROBABILITIES);
         try (ComputeBackend java = ComputeBackends.byName("java")) {
-            java.walks().simulate(law, 2024L, keys, sequences, starts, count, expected);
+            java.walks().simulate(
+                    law,
+                    new WalkBatch(2024L, keys, sequences, starts, count),
+                    expected);
         }
         WalkTallies actual = new WalkTallies(PROBABILITIES);
         try (ComputeBackend cuda = ComputeBackends.byName("cuda")) {
             assertThat(cuda.walks().backend()).isEqualTo("cuda");
-            cuda.walks().simulate(law, 2024L, keys, sequences, starts, count, actual);
+            cuda.walks().simulate(
+                    law,
+                    new WalkBatch(2024L, keys, sequences, starts, count),
+                    actual);
             assertThat(cuda.fallbacks()).isZero();
         }
         assertThat(actual.count()).isEqualTo(count);
