@@ -102,18 +102,22 @@ __device__ __forceinline__ ReduceShape reduce_shape(int steps, int paths, const 
 }
 
 // Statistics of each lattice simulation from `width` ints a path (1: finals, 5: fair_path's),
-// one thread a simulation with shape.lattice_scratch() ints of scratch.
+// one thread a simulation with shape.lattice_scratch() ints of scratch: values[count x
+// value_count()], counts[count x REDUCE_COUNTS], and bins bin-major (bin b of simulation i at
+// b * count + i; max_bins rows).
 extern "C" __global__ void quiver_walk_reduce_lattice(const int* results, int width, int count,
                                                       int steps, int paths, const double* starts,
                                                       const int64_t* ranks, int quantiles,
                                                       int max_bins, int track_paths,
                                                       int has_barrier, int* scratch,
-                                                      double* values, int64_t* counts) {
+                                                      double* values, int64_t* counts,
+                                                      double* levels, int64_t* bin_paths) {
     long long i = global_index();
     if (i >= count) return;
     ReduceShape shape =
         reduce_shape(steps, paths, ranks, quantiles, max_bins, track_paths, has_barrier);
-    ReduceOut out{values + i * shape.value_count(), counts + i * shape.count_count()};
+    ReduceOut out{values + i * shape.value_count(), counts + i * REDUCE_COUNTS, levels + i,
+                  bin_paths + i, count};
     reduce_lattice(results + i * paths * width, width, shape, starts[i],
                    scratch + i * shape.lattice_scratch(), out);
 }
@@ -122,11 +126,13 @@ extern "C" __global__ void quiver_walk_reduce_lattice(const int* results, int wi
 extern "C" __global__ void quiver_walk_reduce_continuous(double* finals, int count, int steps,
                                                          int paths, const double* starts,
                                                          const int64_t* ranks, int quantiles,
-                                                         double* values, int64_t* counts) {
+                                                         double* values, int64_t* counts,
+                                                         double* levels, int64_t* bin_paths) {
     long long i = global_index();
     if (i >= count) return;
     ReduceShape shape = reduce_shape(steps, paths, ranks, quantiles, REDUCE_CONTINUOUS_BINS, 0, 0);
-    ReduceOut out{values + i * shape.value_count(), counts + i * shape.count_count()};
+    ReduceOut out{values + i * shape.value_count(), counts + i * REDUCE_COUNTS, levels + i,
+                  bin_paths + i, count};
     reduce_continuous(finals + i * paths, shape, starts[i], out);
 }
 

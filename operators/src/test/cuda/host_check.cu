@@ -153,8 +153,9 @@ void walks(Reader& in, Writer& out) {
 
 // Records (u32 kind, i32 steps, i32 paths, i32 width, u32 track paths, u32 has barrier, f64 start,
 // i32 quantiles, i64 ranks[quantiles], i32 max bins, then the paths' results: kind 0 (lattice)
-// i32 [paths x width], kind 1 (real-valued) f64 [paths]) -> (f64 values[6 + quantiles + max bins],
-// i64 counts[2 + max bins]): one simulation's statistics, as the reduction kernels write them.
+// i32 [paths x width], kind 1 (real-valued) f64 [paths]) -> (f64 values[6 + quantiles], f64 bin
+// levels[max bins], i64 counts[2], i64 bin paths[max bins]): one simulation's statistics, as the
+// reduction kernels write them.
 void reduce(Reader& in, Writer& out) {
     while (!in.done()) {
         uint32_t kind = in.next<uint32_t>();
@@ -169,9 +170,10 @@ void reduce(Reader& in, Writer& out) {
         std::vector<int64_t> ranks = in.array<int64_t>(shape.quantiles);
         shape.ranks = ranks.data();
         shape.max_bins = in.next<int32_t>();
-        std::vector<double> values(shape.value_count());
-        std::vector<int64_t> counts(shape.count_count());
-        ReduceOut result{values.data(), counts.data()};
+        std::vector<double> values(shape.value_count() + shape.max_bins);
+        std::vector<int64_t> counts(REDUCE_COUNTS + shape.max_bins);
+        ReduceOut result{values.data(), counts.data(), values.data() + shape.value_count(),
+                         counts.data() + REDUCE_COUNTS, 1};
         if (kind == 0) {
             std::vector<int32_t> results = in.array<int32_t>((size_t)shape.paths * width);
             std::vector<int> scratch(shape.lattice_scratch());

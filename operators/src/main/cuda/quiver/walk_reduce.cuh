@@ -12,7 +12,7 @@
 
 namespace quiver {
 
-// A simulation's doubles, in this order: the statistics, then its quantiles, then its bin levels.
+// A simulation's doubles, in this order: the statistics, then its quantiles.
 constexpr int REDUCE_MEAN = 0;
 constexpr int REDUCE_VARIANCE = 1;
 constexpr int REDUCE_MAXIMUM_MEAN = 2;
@@ -20,7 +20,7 @@ constexpr int REDUCE_HIT_PROBABILITY = 3;
 constexpr int REDUCE_RETURN_PROBABILITY = 4;
 constexpr int REDUCE_MEAN_FRACTION_ABOVE = 5;
 constexpr int REDUCE_STATISTICS = 6;
-// A simulation's integers: hits (-1 untracked), the number of bins, then each bin's paths.
+// A simulation's integers: hits (-1 untracked), then the number of bins.
 constexpr int REDUCE_HITS = 0;
 constexpr int REDUCE_BIN_COUNT = 1;
 constexpr int REDUCE_COUNTS = 2;
@@ -34,18 +34,28 @@ struct ReduceShape {
     const int64_t* ranks;
     bool track_paths, has_barrier;
 
-    QUIVER_HD int value_count() const { return REDUCE_STATISTICS + quantiles + max_bins; }
-    QUIVER_HD int count_count() const { return REDUCE_COUNTS + max_bins; }
+    QUIVER_HD int value_count() const { return REDUCE_STATISTICS + quantiles; }
     // Scratch ints of a lattice reduction: finals -n .. n, then maxima and steps above 0 .. n.
     QUIVER_HD long long lattice_scratch() const {
         return 2LL * steps + 1 + (track_paths ? 2LL * (steps + 1) : 0);
     }
 };
 
-// One simulation's output: values[value_count()] and counts[count_count()].
+// One simulation's output: values[value_count()], counts[REDUCE_COUNTS], and bin b's level and
+// paths at levels[b * bin_stride] and paths[b * bin_stride]. A batch on the device stores bins
+// bin-major (stride: the simulation count), so bins 0 .. B - 1 of every simulation are one
+// contiguous copy back for the largest B any simulation used.
 struct ReduceOut {
     double* values;
     int64_t* counts;
+    double* levels;
+    int64_t* paths;
+    long long bin_stride;
+
+    QUIVER_HD void bin(int b, double level, int64_t count) {
+        levels[b * bin_stride] = level;
+        paths[b * bin_stride] = count;
+    }
 };
 
 // PathCounts.weightedSum: value times count, summed in ascending value.
@@ -105,9 +115,7 @@ QUIVER_HD void reduce_lattice(const int* results, int width, const ReduceShape& 
         int count = finals[k + n];
         if (count > 0) {
             squares += ((double)k - mean) * ((double)k - mean) * (double)count;
-            out.values[REDUCE_STATISTICS + shape.quantiles + bins] = start + (double)k;
-            out.counts[REDUCE_COUNTS + bins] = count;
-            bins++;
+            out.bin(bins++, start + (double)k, count);
         }
     }
     out.counts[REDUCE_BIN_COUNT] = bins;
@@ -179,15 +187,16 @@ QUIVER_HD void reduce_continuous(double* finals, const ReduceShape& shape, doubl
     double high = finals[m - 1];
     int bins = low == high ? 1 : REDUCE_CONTINUOUS_BINS;
     double width = (high - low) / bins;
-    double* levels = out.values + REDUCE_STATISTICS + shape.quantiles;
-    int64_t* paths = out.counts + REDUCE_COUNTS;
+    // The finals are sorted: each bin's paths are one run of them.
+    int p = 0;
     for (int b = 0; b < bins; b++) {
-        levels[b] = start + low + ((double)b + 0.5) * width;
-        paths[b] = 0;
-    }
-    for (int p = 0; p < m; p++) {
-        int b = width == 0 ? 0 : (int)((finals[p] - low) / width);
-        paths[b < bins - 1 ? b : bins - 1]++;
+        int64_t count = 0;
+        for (; p < m; p++) {
+            int at = width == 0 ? 0 : (int)((finals[p] - low) / width);
+            if ((at < bins - 1 ? at : bins - 1) != b) break;
+            count++;
+        }
+        out.bin(b, start + low + ((double)b + 0.5) * width, count);
     }
     out.counts[REDUCE_BIN_COUNT] = bins;
     no_path_statistics(out);

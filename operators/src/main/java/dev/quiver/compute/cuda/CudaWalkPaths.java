@@ -158,16 +158,18 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
 
     /** Simulations a chunk holds within {@link #CHUNK_BYTES}; at least one. */
     private static int chunk(Shape shape, int count, long pathBytes, int maxBins) {
-        long perSimulation = pathBytes + 8L * (valueCount(shape, maxBins) + countCount(maxBins));
+        long perSimulation = pathBytes + outputBytes(shape, 1, maxBins);
         return (int) Math.max(1, Math.min(count, CHUNK_BYTES / perSimulation));
     }
 
-    private static int valueCount(Shape shape, int maxBins) {
-        return STATISTICS + shape.ranks().length + maxBins;
+    /** Doubles of one simulation's statistics and quantiles (REDUCE_STATISTICS + quantiles). */
+    private static int valueCount(Shape shape) {
+        return STATISTICS + shape.ranks().length;
     }
 
-    private static int countCount(int maxBins) {
-        return COUNTS + maxBins;
+    /** Bytes of n simulations' outputs: values, counts, and maxBins bins of 16 bytes. */
+    private static long outputBytes(Shape shape, int n, int maxBins) {
+        return 8L * n * (valueCount(shape) + COUNTS + 2L * maxBins);
     }
 
     /**
@@ -179,8 +181,7 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
         stream.begin();
         long[] ranks = batch.shape().ranks();
         long bytes = 24L * n + 8L * ranks.length;
-        long back = 8L * n * (valueCount(batch.shape(), maxBins) + countCount(maxBins));
-        var staging = stream.staging(Math.max(bytes, back));
+        var staging = stream.staging(Math.max(bytes, outputBytes(batch.shape(), n, maxBins)));
         staging.view(0, LongPointer::new).put(batch.keyHashes(), at, n);
         staging.view(8L * n, LongPointer::new).put(batch.sequences(), at, n);
         staging.view(16L * n, DoublePointer::new).put(batch.starts(), at, n);
@@ -205,42 +206,54 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
     }
 
     /**
-     * Adds the output arrays to a reduction's arguments, launches it over n simulations,
-     * copies the statistics back and writes them into the tallies from entry {@code at}.
+     * Adds the output arrays to a reduction's arguments (values and counts simulation-major, then
+     * bin levels and paths bin-major), launches it over n simulations and writes the statistics
+     * into the tallies from entry {@code at}. Two copies come back: the statistics with each
+     * simulation's bin count, then only the bin rows some simulation used.
      */
     private void reduce(Batch batch, String kernel, KernelArgs args, int at, int n, int maxBins) {
         Shape shape = batch.shape();
-        long valueBytes = 8L * valueCount(shape, maxBins) * n;
-        long countBytes = 8L * countCount(maxBins) * n;
-        long address = outputs.ensure(valueBytes + countBytes);
-        args.address(address).address(address + valueBytes);
+        long valueBytes = 8L * valueCount(shape) * n;
+        long fixedBytes = valueBytes + 8L * COUNTS * n;
+        long binBytes = 8L * maxBins * n;
+        long address = outputs.ensure(fixedBytes + 2 * binBytes);
+        long levels = address + fixedBytes;
+        long paths = levels + binBytes;
+        args.address(address).address(address + valueBytes).address(levels).address(paths);
         stream.launch(kernel, CudaStream.blocks(n), 1, CudaStream.THREADS, 1, args);
-        var staging = stream.staging(valueBytes + countBytes);
-        stream.download(address, 0, valueBytes + countBytes);
+        var staging = stream.staging(fixedBytes + 2 * binBytes);
+        stream.download(address, 0, fixedBytes);
         stream.sync();
-        double[] values = new double[valueCount(shape, maxBins) * n];
-        long[] counts = new long[countCount(maxBins) * n];
+        double[] values = new double[valueCount(shape) * n];
+        long[] counts = new long[COUNTS * n];
         staging.view(0, DoublePointer::new).get(values);
         staging.view(valueBytes, LongPointer::new).get(counts);
+        int usedBins = 0;
         for (int j = 0; j < n; j++) {
-            write(batch, values, j * valueCount(shape, maxBins), counts, j * countCount(maxBins),
-                    at + j);
+            usedBins = (int) Math.max(usedBins, counts[j * COUNTS + 1]);
         }
-    }
-
-    /** One simulation's statistics (walk_reduce.cuh's layout) into tallies entry i. */
-    private static void write(Batch batch, double[] values, int v, long[] counts, int c, int i) {
-        int quantiles = batch.shape().ranks().length;
+        long usedBytes = 8L * usedBins * n;
+        stream.download(levels, fixedBytes, usedBytes);
+        stream.download(paths, fixedBytes + usedBytes, usedBytes);
+        stream.sync();
+        double[] binLevels = new double[usedBins * n];
+        long[] binPaths = new long[usedBins * n];
+        staging.view(fixedBytes, DoublePointer::new).get(binLevels);
+        staging.view(fixedBytes + usedBytes, LongPointer::new).get(binPaths);
         WalkTallies out = batch.out();
-        out.setMoments(i, values[v], values[v + 1]);
-        for (int j = 0; j < quantiles; j++) {
-            out.setQuantile(i, j, values[v + STATISTICS + j]);
-        }
-        out.setPathStatistics(
-                i, counts[c], values[v + 3], values[v + 2], values[v + 4], values[v + 5]);
-        long bins = counts[c + 1];
-        for (int b = 0; b < bins; b++) {
-            out.addBin(i, values[v + STATISTICS + quantiles + b], counts[c + COUNTS + b]);
+        int quantiles = shape.ranks().length;
+        for (int j = 0; j < n; j++) {
+            int i = at + j;
+            int v = j * valueCount(shape);
+            out.setMoments(i, values[v], values[v + 1]);
+            for (int q = 0; q < quantiles; q++) {
+                out.setQuantile(i, q, values[v + STATISTICS + q]);
+            }
+            out.setPathStatistics(i, counts[j * COUNTS], values[v + 3], values[v + 2],
+                    values[v + 4], values[v + 5]);
+            for (int b = 0; b < counts[j * COUNTS + 1]; b++) {
+                out.addBin(i, binLevels[b * n + j], binPaths[b * n + j]);
+            }
         }
     }
 
