@@ -43,7 +43,27 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
      */
     public record Shape(
             int steps, int paths, long[] ranks, boolean trackPaths, boolean hasBarrier,
-            int barrier) {}
+            int barrier) {
+
+        /**
+         * Checks what the kernels index with: a rank outside {@code [1, paths]} would read past a
+         * simulation's finals on the device.
+         *
+         * @throws IllegalArgumentException if steps or paths are below 1 or a rank is out of range
+         */
+        public Shape {
+            if (steps < 1 || paths < 1) {
+                throw new IllegalArgumentException(
+                        "steps and paths must be at least 1, got " + steps + " and " + paths);
+            }
+            for (long rank : ranks) {
+                if (rank < 1 || rank > paths) {
+                    throw new IllegalArgumentException(
+                            "quantile rank must be in [1, " + paths + "], got " + rank);
+                }
+            }
+        }
+    }
 
     private final CudaStream stream;
     private final DeviceBuffer inputs;
