@@ -1,5 +1,5 @@
-// Quiver's device kernels: one thread per path, per row or per (query, point); one block per
-// query for the top-k. The per-thread
+// Quiver's device kernels: one thread per (simulation, path) or simulation, per row or per
+// (query, point); one block per query for the top-k. The per-thread
 // math is the __host__ __device__ code of quiver/*.cuh, which host_check.cu runs on the CPU
 // against the Java kernels. extern "C" keeps the names a driver-API loader looks up unmangled.
 //
@@ -9,6 +9,7 @@
 #include "quiver/topk.cuh"
 #include "quiver/trees.cuh"
 #include "quiver/walk.cuh"
+#include "quiver/walk_reduce.cuh"
 
 using namespace quiver;
 
@@ -27,23 +28,40 @@ __device__ __forceinline__ PathStream path_stream(uint64_t seed, uint64_t key_ha
 
 }  // namespace
 
-// Final positions of paths 0 .. paths - 1 of the fair +-1 walk.
-extern "C" __global__ void quiver_walk_fair_final(uint64_t seed, uint64_t key_hash,
-                                                  uint64_t sequence, int steps, int paths,
-                                                  int* out) {
-    long long p = global_index();
-    if (p >= paths) return;
-    out[p] = fair_final(path_stream(seed, key_hash, sequence, (int)p), steps);
+// The walk kernels run a batch: simulations 0 .. count - 1 of one law, simulation i with the
+// stream of (seed, key_hashes[i], sequences[i]), one thread per (simulation, path) writing path p
+// of simulation i at slot i * paths + p of device scratch; then one reduction thread per
+// simulation turns its paths into the statistics (quiver/walk_reduce.cuh).
+
+// Simulation and path of this thread, false past the batch's count * paths threads.
+__device__ __forceinline__ bool batch_path(int count, int paths, long long* slot, int* i, int* p) {
+    long long t = global_index();
+    if (t >= (long long)count * paths) return false;
+    *slot = t;
+    *i = (int)(t / paths);
+    *p = (int)(t % paths);
+    return true;
+}
+
+// Final positions of the fair +-1 walk.
+extern "C" __global__ void quiver_walk_fair_final(uint64_t seed, const uint64_t* key_hashes,
+                                                  const uint64_t* sequences, int count, int steps,
+                                                  int paths, int* out) {
+    long long slot;
+    int i, p;
+    if (!batch_path(count, paths, &slot, &i, &p)) return;
+    out[slot] = fair_final(path_stream(seed, key_hashes[i], sequences[i], p), steps);
 }
 
 // Path statistics of the fair +-1 walk: position, maximum, passage, first return, steps above.
-extern "C" __global__ void quiver_walk_fair_path(uint64_t seed, uint64_t key_hash,
-                                                 uint64_t sequence, int steps, int barrier,
-                                                 int paths, int* out) {
-    long long p = global_index();
-    if (p >= paths) return;
-    LatticeStats s = fair_path(path_stream(seed, key_hash, sequence, (int)p), steps, barrier);
-    int* o = out + 5 * p;
+extern "C" __global__ void quiver_walk_fair_path(uint64_t seed, const uint64_t* key_hashes,
+                                                 const uint64_t* sequences, int count, int steps,
+                                                 int barrier, int paths, int* out) {
+    long long slot;
+    int i, p;
+    if (!batch_path(count, paths, &slot, &i, &p)) return;
+    LatticeStats s = fair_path(path_stream(seed, key_hashes[i], sequences[i], p), steps, barrier);
+    int* o = out + 5 * slot;
     o[0] = s.position;
     o[1] = s.maximum;
     o[2] = s.passage;
@@ -52,25 +70,71 @@ extern "C" __global__ void quiver_walk_fair_path(uint64_t seed, uint64_t key_has
 }
 
 // Final positions of a lazy or biased lattice walk (thresholds out of 2^32).
-extern "C" __global__ void quiver_walk_lattice_final(uint64_t seed, uint64_t key_hash,
-                                                     uint64_t sequence, int steps, uint64_t stay,
-                                                     uint64_t up, int paths, int* out) {
-    long long p = global_index();
-    if (p >= paths) return;
-    PathStream stream = path_stream(seed, key_hash, sequence, (int)p);
-    out[p] = lattice_final(stream, steps, stay, up);
+extern "C" __global__ void quiver_walk_lattice_final(uint64_t seed, const uint64_t* key_hashes,
+                                                     const uint64_t* sequences, int count,
+                                                     int steps, uint64_t stay, uint64_t up,
+                                                     int paths, int* out) {
+    long long slot;
+    int i, p;
+    if (!batch_path(count, paths, &slot, &i, &p)) return;
+    PathStream stream = path_stream(seed, key_hashes[i], sequences[i], p);
+    out[slot] = lattice_final(stream, steps, stay, up);
 }
 
 // Final positions of a Gaussian walk (dof NaN) or a Student-t walk on dof degrees of freedom.
-extern "C" __global__ void quiver_walk_continuous_final(uint64_t seed, uint64_t key_hash,
-                                                        uint64_t sequence, int steps,
-                                                        double location, double scale, double dof,
-                                                        int paths, double* out) {
-    long long p = global_index();
-    if (p >= paths) return;
-    PathStream stream = path_stream(seed, key_hash, sequence, (int)p);
-    out[p] = dof != dof ? gaussian_final(stream, steps, location, scale)
-                        : student_t_final(stream, steps, location, scale, dof);
+extern "C" __global__ void quiver_walk_continuous_final(uint64_t seed, const uint64_t* key_hashes,
+                                                        const uint64_t* sequences, int count,
+                                                        int steps, double location, double scale,
+                                                        double dof, int paths, double* out) {
+    long long slot;
+    int i, p;
+    if (!batch_path(count, paths, &slot, &i, &p)) return;
+    PathStream stream = path_stream(seed, key_hashes[i], sequences[i], p);
+    out[slot] = dof != dof ? gaussian_final(stream, steps, location, scale)
+                           : student_t_final(stream, steps, location, scale, dof);
+}
+
+// The shape of a reduction launch, from its scalar arguments.
+__device__ __forceinline__ ReduceShape reduce_shape(int steps, int paths, const int64_t* ranks,
+                                                    int quantiles, int max_bins, int track_paths,
+                                                    int has_barrier) {
+    return ReduceShape{steps, paths, quantiles, max_bins, ranks, track_paths != 0,
+                       has_barrier != 0};
+}
+
+// Statistics of each lattice simulation from `width` ints a path (1: finals, 5: fair_path's),
+// one thread a simulation with shape.lattice_scratch() ints of scratch: values[count x
+// value_count()], counts[count x REDUCE_COUNTS], and bins bin-major (bin b of simulation i at
+// b * count + i; max_bins rows).
+extern "C" __global__ void quiver_walk_reduce_lattice(const int* results, int width, int count,
+                                                      int steps, int paths, const double* starts,
+                                                      const int64_t* ranks, int quantiles,
+                                                      int max_bins, int track_paths,
+                                                      int has_barrier, int* scratch,
+                                                      double* values, int64_t* counts,
+                                                      double* levels, int64_t* bin_paths) {
+    long long i = global_index();
+    if (i >= count) return;
+    ReduceShape shape =
+        reduce_shape(steps, paths, ranks, quantiles, max_bins, track_paths, has_barrier);
+    ReduceOut out{values + i * shape.value_count(), counts + i * REDUCE_COUNTS, levels + i,
+                  bin_paths + i, count};
+    reduce_lattice(results + i * paths * width, width, shape, starts[i],
+                   scratch + i * shape.lattice_scratch(), out);
+}
+
+// Statistics of each real-valued simulation from its finals, which it sorts in place.
+extern "C" __global__ void quiver_walk_reduce_continuous(double* finals, int count, int steps,
+                                                         int paths, const double* starts,
+                                                         const int64_t* ranks, int quantiles,
+                                                         double* values, int64_t* counts,
+                                                         double* levels, int64_t* bin_paths) {
+    long long i = global_index();
+    if (i >= count) return;
+    ReduceShape shape = reduce_shape(steps, paths, ranks, quantiles, REDUCE_CONTINUOUS_BINS, 0, 0);
+    ReduceOut out{values + i * shape.value_count(), counts + i * REDUCE_COUNTS, levels + i,
+                  bin_paths + i, count};
+    reduce_continuous(finals + i * paths, shape, starts[i], out);
 }
 
 // Margins of rows 0 .. row_count - 1 (row-major, feature_count floats each) into

@@ -18,6 +18,7 @@
 #include "quiver/topk.cuh"
 #include "quiver/trees.cuh"
 #include "quiver/walk.cuh"
+#include "quiver/walk_reduce.cuh"
 
 using namespace quiver;
 
@@ -151,6 +152,45 @@ void walks(Reader& in, Writer& out) {
     }
 }
 
+// Records (u32 kind, i32 steps, i32 paths, i32 width, u32 track paths, u32 has barrier, f64 start,
+// i32 quantiles, i64 ranks[quantiles], i32 max bins, then the paths' results: kind 0 (lattice)
+// i32 [paths x width], kind 1 (real-valued) f64 [paths]) -> (f64 values[6 + quantiles], f64 bin
+// levels[max bins], i64 counts[2], i64 bin paths[max bins]): one simulation's statistics, as the
+// reduction kernels write them.
+void reduce(Reader& in, Writer& out) {
+    while (!in.done()) {
+        uint32_t kind = in.next<uint32_t>();
+        ReduceShape shape{};
+        shape.steps = in.next<int32_t>();
+        shape.paths = in.next<int32_t>();
+        int32_t width = in.next<int32_t>();
+        shape.track_paths = in.next<uint32_t>() != 0;
+        shape.has_barrier = in.next<uint32_t>() != 0;
+        double start = in.next<double>();
+        shape.quantiles = in.next<int32_t>();
+        std::vector<int64_t> ranks = in.array<int64_t>(shape.quantiles);
+        shape.ranks = ranks.data();
+        shape.max_bins = in.next<int32_t>();
+        std::vector<double> values(shape.value_count() + shape.max_bins);
+        std::vector<int64_t> counts(REDUCE_COUNTS + shape.max_bins);
+        ReduceOut result{values.data(), counts.data(), values.data() + shape.value_count(),
+                         counts.data() + REDUCE_COUNTS, 1};
+        if (kind == 0) {
+            std::vector<int32_t> results = in.array<int32_t>((size_t)shape.paths * width);
+            std::vector<int> scratch(shape.lattice_scratch());
+            reduce_lattice(results.data(), width, shape, start, scratch.data(), result);
+        } else if (kind == 1) {
+            std::vector<double> finals = in.array<double>(shape.paths);
+            reduce_continuous(finals.data(), shape, start, result);
+        } else {
+            fprintf(stderr, "host_check: unknown reduction kind %u\n", kind);
+            exit(1);
+        }
+        for (double v : values) out.put(v);
+        for (int64_t c : counts) out.put(c);
+    }
+}
+
 // (i32 node count, tree count, feature count, margin count, row count; i32 feature[nodes];
 // f32 threshold[nodes]; i32 left[nodes]; u8 default_left[nodes]; f32 value[nodes]; i32 root[trees],
 // depth[trees], group[trees]; f32 base margin[margins]; f32 rows[rows x features]) ->
@@ -258,7 +298,7 @@ void select(Reader& in, Writer& out) {
 
 int main(int argc, char** argv) {
     if (argc != 4) {
-        fprintf(stderr, "usage: host_check philox|deviates|walks|trees|distances|topk|select IN OUT\n");
+        fprintf(stderr, "usage: host_check philox|deviates|walks|reduce|trees|distances|topk|select IN OUT\n");
         return 2;
     }
     std::string command = argv[1];
@@ -270,6 +310,8 @@ int main(int argc, char** argv) {
         deviates(in, out);
     } else if (command == "walks") {
         walks(in, out);
+    } else if (command == "reduce") {
+        reduce(in, out);
     } else if (command == "trees") {
         trees(in, out);
     } else if (command == "distances") {

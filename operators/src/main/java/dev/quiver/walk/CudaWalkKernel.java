@@ -9,16 +9,17 @@ import dev.quiver.compute.cuda.CudaBackendProvider;
 import dev.quiver.compute.cuda.CudaWalkPaths;
 
 /**
- * The {@code cuda} backend's walks: the paths on the GPU ({@link CudaWalkPaths}, the Java kernels'
- * numbers path for path), reduced on the host by {@link WalkResult} exactly as {@link
- * JavaWalkSimulator} reduces them, paths in path order, so the tallies are the CPU's bit for bit.
- * (A reduction on the device would copy less back; it must then keep this order.)
+ * The {@code cuda} backend's walks: a batch's simulations run on the GPU together ({@link
+ * CudaWalkPaths}: one launch over every (simulation, path), the Java kernels' numbers path for
+ * path, then one reduction launch, a thread a simulation, that computes the statistics with {@link
+ * WalkResult}'s arithmetic in its order), so the tallies are the CPU's bit for bit and only they
+ * come back.
  *
  * <p>On the device: the fair walk (final positions or path statistics), the final positions of
- * lazy and biased lattice walks and of Gaussian and Student-t walks. Path statistics of the other
- * laws run on {@link JavaWalkKernel}, whole batches at a time. Simulations go to the device in
- * chunks of at most {@value #CHUNK_VALUES} per-path values, whatever the law's memory budget (which
- * still decides, as on the CPU, whether a real-valued walk is reduced in passes).
+ * lazy and biased lattice walks and of Gaussian and Student-t walks. On {@link JavaWalkKernel},
+ * whole batches at a time: path statistics of the other laws, and real-valued walks whose memory
+ * budget makes the CPU reduce them in passes (which report only some quantiles; the device would
+ * hold every final and answer any).
  *
  * <pre>{@code
  * try (WalkKernel walks = new CudaWalkKernel(CudaWalkPaths.open(0))) {
@@ -28,16 +29,8 @@ import dev.quiver.compute.cuda.CudaWalkPaths;
  */
 public final class CudaWalkKernel implements WalkKernel, BackendCounters {
 
-    /** Per-path values of one chunk of simulations: 64 MiB of ints, 128 MiB of doubles. */
-    static final int CHUNK_VALUES = 1 << 24;
-
     private final CudaWalkPaths paths;
     private final JavaWalkKernel java = new JavaWalkKernel();
-    // Scratch of the host reduction: one simulation's result, one path, a chunk's per-path values.
-    private final WalkResult result = new WalkResult();
-    private final LatticePath lattice = new LatticePath();
-    private int[] lattices = {};
-    private double[] reals = {};
     private WalkLaw lastLaw;
     private WalkSpec lastSpec;
 
@@ -61,93 +54,34 @@ public final class CudaWalkKernel implements WalkKernel, BackendCounters {
         WalkSpec spec = specOf(law);
         WalkModel model = spec.model();
         boolean path = spec.track() == WalkSpec.Track.PATH;
-        if (path && !model.isFair()) {
+        if ((path && !model.isFair()) || WalkMemory.runsInPasses(spec, law.maxMemoryBytes())) {
             java.simulate(law, batch, out);
             return;
         }
+        // WalkBatch checked the lengths and that every start is finite when it was built.
         long seed = batch.seed();
         long[] keyHashes = batch.keyHashes();
         long[] sequences = batch.sequences();
+        double[] starts = batch.starts();
         int count = batch.count();
-        boolean inPasses = WalkMemory.runsInPasses(spec, law.maxMemoryBytes());
-        int width = path ? CudaWalkPaths.PATH_WIDTH : 1;
-        int m = spec.paths();
-        int chunk = (int) Math.max(1, Math.min(count, CHUNK_VALUES / ((long) width * m)));
         double[] probabilities = out.quantileProbabilities();
+        long[] ranks = new long[probabilities.length];
+        for (int j = 0; j < ranks.length; j++) {
+            ranks[j] = WalkResult.rank(probabilities[j], spec.paths());
+        }
+        int barrier = spec.hasBarrier() ? (int) spec.barrier() : 0;
+        CudaWalkPaths.Shape shape = new CudaWalkPaths.Shape(
+                spec.steps(), spec.paths(), ranks, path, spec.hasBarrier(), barrier);
         out.reset(count);
-        long[] chunkKeys = new long[chunk];
-        long[] chunkSequences = new long[chunk];
-        for (int first = 0; first < count; first += chunk) {
-            int n = Math.min(chunk, count - first);
-            System.arraycopy(keyHashes, first, chunkKeys, 0, n);
-            System.arraycopy(sequences, first, chunkSequences, 0, n);
-            onDevice(spec, seed, chunkKeys, chunkSequences, n);
-            for (int j = 0; j < n; j++) {
-                int i = first + j;
-                result.reset(spec, seed, keyHashes[i], sequences[i], batch.starts()[i], inPasses);
-                do {
-                    addPaths(spec, j);
-                } while (result.nextPass());
-                result.finish();
-                JavaWalkKernel.copy(result, probabilities, i, out);
-            }
-        }
-    }
-
-    /** Runs the paths of {@code n} simulations into {@link #lattices} or {@link #reals}. */
-    private void onDevice(WalkSpec spec, long seed, long[] keys, long[] sequences, int n) {
-        WalkModel model = spec.model();
-        int steps = spec.steps();
-        int m = spec.paths();
-        boolean path = spec.track() == WalkSpec.Track.PATH;
-        int values = n * m * (path ? CudaWalkPaths.PATH_WIDTH : 1);
         if (!model.isLattice()) {
-            if (reals.length < values) {
-                reals = new double[values];
-            }
             double dof = model.kind() == WalkModel.Kind.STUDENT_T ? model.dof() : Double.NaN;
-            paths.continuousFinal(
-                    seed, keys, sequences, n, steps, model.location(), model.scale(), dof, m,
-                    reals);
-            return;
-        }
-        if (lattices.length < values) {
-            lattices = new int[values];
-        }
-        if (!model.isFair()) {
-            paths.latticeFinal(
-                    seed, keys, sequences, n, steps, model.stayThreshold(), model.upThreshold(), m,
-                    lattices);
-        } else if (path) {
-            int barrier = spec.hasBarrier() ? (int) spec.barrier() : 0;
-            paths.fairPath(seed, keys, sequences, n, steps, barrier, m, lattices);
+            paths.continuous(seed, keyHashes, sequences, starts, 0, count, shape,
+                    model.location(), model.scale(), dof, out);
+        } else if (model.isFair()) {
+            paths.fair(seed, keyHashes, sequences, starts, 0, count, shape, out);
         } else {
-            paths.fairFinal(seed, keys, sequences, n, steps, m, lattices);
-        }
-    }
-
-    /** Simulation {@code j}'s paths of the last chunk into {@link #result}, in path order. */
-    private void addPaths(WalkSpec spec, int j) {
-        int m = spec.paths();
-        if (!spec.model().isLattice()) {
-            for (int p = 0; p < m; p++) {
-                result.addFinal(reals[j * m + p]);
-            }
-        } else if (spec.track() == WalkSpec.Track.PATH) {
-            int width = CudaWalkPaths.PATH_WIDTH;
-            for (int p = 0; p < m; p++) {
-                int at = (j * m + p) * width;
-                lattice.position = lattices[at];
-                lattice.maximum = lattices[at + 1];
-                lattice.passage = lattices[at + 2];
-                lattice.firstReturn = lattices[at + 3];
-                lattice.above = lattices[at + 4];
-                result.addPath(lattice);
-            }
-        } else {
-            for (int p = 0; p < m; p++) {
-                result.addFinal(lattices[j * m + p]);
-            }
+            paths.lattice(seed, keyHashes, sequences, starts, 0, count, shape,
+                    model.stayThreshold(), model.upThreshold(), out);
         }
     }
 

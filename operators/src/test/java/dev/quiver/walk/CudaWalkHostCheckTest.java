@@ -27,11 +27,11 @@ import java.util.SplittableRandom;
 class CudaWalkHostCheckTest {
 
     /** Coordinates that differ in every part: seed, key, a sequence with high bits, paths. */
-    private static final long[][] SIMULATIONS = {
+    static final long[][] SIMULATIONS = {
         {42L, 0L}, {7L, 1L << 40 | 3L}, {-1L, 123_456_789L},
     };
 
-    private static final String[] KEYS = {"ad-7", "", "clé"};
+    static final String[] KEYS = {"ad-7", "", "clé"};
 
     @BeforeEach
     void needsTheProgram() {
@@ -252,9 +252,9 @@ class CudaWalkHostCheckTest {
     }
 
     /** What host_check's walks command returns for paths 0 .. paths - 1 of a simulation. */
-    private record Walks(double[] finals, int[][] stats) {}
+    record Walks(double[] finals, int[][] stats) {}
 
-    private static Walks hostWalks(int kind, WalkSpec spec, int s, int barrier) throws Exception {
+    static Walks hostWalks(int kind, WalkSpec spec, int s, int barrier) throws Exception {
         WalkModel model = spec.model();
         int paths = spec.paths();
         ByteBuffer in = CudaHostCheck.input(88 * paths);

@@ -31,6 +31,12 @@ final class WalkWorkload {
     private static final double[] QUANTILES = {0.05, 0.5, 0.95};
     private static final long SEED = 20261207L;
     private static final int MAX_PATHS = 65_536;
+    /**
+     * Simulations per call: the cuda backend runs a call's simulations in one launch, so the GPU
+     * is measured on many keys at once; the CPU's rate does not depend on the count.
+     */
+    private static final int GPU_SIMULATIONS = 1024;
+    private static final int CPU_SIMULATIONS = 16;
 
     /** One measured call: its size and its time. */
     private record Timed(int count, int paths, int steps, double seconds) {
@@ -60,17 +66,20 @@ final class WalkWorkload {
         measure(table, "±1 steps/s", simple, SIMPLE_TARGET, gpu, cpu, box.remaining() / 3);
         measure(table, "Gaussian steps/s", gaussian, GAUSSIAN_TARGET, gpu, cpu, box.remaining() / 2);
         identical(table, "±1 tallies (8 x 512 paths x 1,000 steps, barrier, path statistics)",
-                law(WalkLaw.Kind.SIMPLE, 512, 1000, 12, true), gpu, cpu);
+                law(WalkLaw.Kind.SIMPLE, 512, 1000, 12, true), 8, gpu, cpu);
         identical(table, "±1 tallies (8 x 4,096 paths x 4,096 steps, final position)",
-                law(WalkLaw.Kind.SIMPLE, 4096, 4096, Double.NaN, false), gpu, cpu);
+                law(WalkLaw.Kind.SIMPLE, 4096, 4096, Double.NaN, false), 8, gpu, cpu);
         identical(table, "Gaussian tallies (8 x 512 paths x 1,000 steps, final position)",
-                law(WalkLaw.Kind.GAUSSIAN, 512, 1000, Double.NaN, false), gpu, cpu);
+                law(WalkLaw.Kind.GAUSSIAN, 512, 1000, Double.NaN, false), 8, gpu, cpu);
+        identical(table, "Gaussian tallies (1,000 x 256 paths x 100 steps in one call)",
+                law(WalkLaw.Kind.GAUSSIAN, 256, 100, Double.NaN, false), 1000, gpu, cpu);
         table.note("Steps/s: simulations x paths x steps over the wall-clock time of one simulate()"
                 + " call (tallies copied back included), at the largest size reached by growing"
                 + " steps and paths fourfold until a call took a second or the time box ended,"
                 + " median of three calls at that size. Fair ±1 law (p = 0.5), Gaussian N(0, 1);"
-                + " no barrier, no path statistics. CPU: the java backend on this machine, one"
-                + " thread.");
+                + " no barrier, no path statistics; " + GPU_SIMULATIONS + " simulations (distinct"
+                + " keys) per GPU call, " + CPU_SIMULATIONS + " per CPU call. CPU: the java"
+                + " backend on this machine, one thread.");
         table.note("Tallies: every field of WalkTallies (moments, quantiles 0.05/0.5/0.95,"
                 + " histogram, path statistics) compared by their bits; seed " + SEED
                 + ", key hashes and sequences per simulation.");
@@ -89,8 +98,8 @@ final class WalkWorkload {
 
     private void measureRates(ReportTable table, String measure, WalkLaw shape, double target,
             ComputeBackend gpu, ComputeBackend cpu, double seconds) {
-        Timed onGpu = fastest(gpu.walks(), shape, seconds * 0.75);
-        Timed onCpu = fastest(cpu.walks(), shape, seconds * 0.25);
+        Timed onGpu = fastest(gpu.walks(), shape, GPU_SIMULATIONS, seconds * 0.75);
+        Timed onCpu = fastest(cpu.walks(), shape, CPU_SIMULATIONS, seconds * 0.25);
         LOG.info("{} on {}: {}; on {}: {}", measure, gpu.name(), onGpu.describe(), cpu.name(),
                 onCpu.describe());
         table.row(measure, si(onGpu.stepsPerSecond()), si(onCpu.stepsPerSecond()), "",
@@ -100,9 +109,8 @@ final class WalkWorkload {
     }
 
     /** Grows the size until a call takes a second (or time runs out); median of 3 at the last. */
-    private Timed fastest(WalkKernel kernel, WalkLaw shape, double seconds) {
+    private Timed fastest(WalkKernel kernel, WalkLaw shape, int count, double seconds) {
         TimeBox box = TimeBox.of(seconds);
-        int count = 16;
         int paths = 1024;
         int steps = 1024;
         // Warm-up: module load and scratch allocation would make the first call look slow.
@@ -163,9 +171,8 @@ final class WalkWorkload {
         }
     }
 
-    private void identical(ReportTable table, String measure, WalkLaw law, ComputeBackend gpu,
-            ComputeBackend cpu) {
-        int count = 8;
+    private void identical(ReportTable table, String measure, WalkLaw law, int count,
+            ComputeBackend gpu, ComputeBackend cpu) {
         Inputs in = new Inputs(count);
         WalkTallies onGpu = new WalkTallies(QUANTILES);
         WalkTallies onCpu = new WalkTallies(QUANTILES);

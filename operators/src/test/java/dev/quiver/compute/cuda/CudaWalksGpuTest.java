@@ -16,8 +16,10 @@ import java.util.List;
 
 /**
  * On a GPU: the cuda walks' tallies are the java walks' bit for bit, for every law the device runs
- * (fair final and path, lazy and biased lattice finals, Gaussian and Student-t finals, a Gaussian
- * final reduced in passes under a small memory budget) and one it leaves to Java (Gaussian path).
+ * (fair final and path, lazy and biased lattice finals, Gaussian and Student-t finals) and those it
+ * leaves to Java (a Gaussian final reduced in passes under a small memory budget, a Gaussian path),
+ * in small batches and in batches of 1,000 simulations of distinct keys, sequences and starts in
+ * one call (one batched launch and one reduction launch, or several chunks of them).
  */
 @Tag("gpu")
 class CudaWalksGpuTest {
@@ -89,7 +91,34 @@ class CudaWalksGpuTest {
     @ParameterizedTest
     @MethodSource("laws")
     void talliesAreJavasBitForBit(WalkLaw law) {
-        int count = 9;
+        assertCudaIsJava(law, 9);
+    }
+
+    static List<WalkLaw> batchLaws() {
+        double nan = Double.NaN;
+        long unbounded = Long.MAX_VALUE;
+        return List.of(
+                new WalkLaw(
+                        WalkLaw.Kind.SIMPLE, 0.5, 0, 0, 0, nan, 1000, 1024, nan, false, unbounded),
+                new WalkLaw(WalkLaw.Kind.SIMPLE, 0.5, 0, 0, 0, nan, 200, 512, 9, true, unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.LAZY, 0.45, 0.2, 0, 0, nan, 300, 700, nan, false, unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.STUDENT_T, nan, 0, 0.1, 2.0, 4.0, 40, 600, nan, false,
+                        unbounded),
+                // 1,000 x 40,000 finals of 8 bytes: more than one chunk of device scratch.
+                new WalkLaw(
+                        WalkLaw.Kind.GAUSSIAN, nan, 0, -0.2, 1.0, nan, 10, 40_000, nan, false,
+                        unbounded));
+    }
+
+    @ParameterizedTest
+    @MethodSource("batchLaws")
+    void aThousandSimulationsInOneCallAreJavasBitForBit(WalkLaw law) {
+        assertCudaIsJava(law, 1000);
+    }
+
+    private static void assertCudaIsJava(WalkLaw law, int count) {
         long[] keys = new long[count];
         long[] sequences = new long[count];
         double[] starts = new double[count];
