@@ -2,6 +2,7 @@ package dev.quiver.walk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quiver.compute.WalkBatch;
 import dev.quiver.compute.WalkTallies;
 import dev.quiver.compute.cuda.CudaHostCheck;
 
@@ -64,11 +65,12 @@ class CudaWalkReduceHostCheckTest {
             new JavaWalkKernel()
                     .simulate(
                             WalkLaws.of(spec, Long.MAX_VALUE),
-                            CudaWalkHostCheckTest.SIMULATIONS[s][0],
-                            new long[] {WalkStream.keyHash(CudaWalkHostCheckTest.KEYS[s])},
-                            new long[] {CudaWalkHostCheckTest.SIMULATIONS[s][1]},
-                            new double[] {start},
-                            1,
+                            new WalkBatch(
+                                    CudaWalkHostCheckTest.SIMULATIONS[s][0],
+                                    new long[] {WalkStream.keyHash(CudaWalkHostCheckTest.KEYS[s])},
+                                    new long[] {CudaWalkHostCheckTest.SIMULATIONS[s][1]},
+                                    new double[] {start},
+                                    1),
                             expected);
             int barrier = spec.hasBarrier() ? (int) spec.barrier() : 0;
             CudaWalkHostCheckTest.Walks walks =
