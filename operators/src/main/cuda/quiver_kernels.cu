@@ -33,13 +33,16 @@ __device__ __forceinline__ PathStream path_stream(uint64_t seed, uint64_t key_ha
 // of simulation i at slot i * paths + p of device scratch; then one reduction thread per
 // simulation turns its paths into the statistics (quiver/walk_reduce.cuh).
 
-// Simulation and path of this thread, false past the batch's count * paths threads.
-__device__ __forceinline__ bool batch_path(int count, int paths, long long* slot, int* i, int* p) {
+// This thread's slot (simulation i, path p at i * paths + p) and that path's stream, false past
+// the batch's count * paths threads.
+__device__ __forceinline__ bool batch_path(uint64_t seed, const uint64_t* key_hashes,
+                                           const uint64_t* sequences, int count, int paths,
+                                           long long* slot, PathStream* stream) {
     long long t = global_index();
     if (t >= (long long)count * paths) return false;
     *slot = t;
-    *i = (int)(t / paths);
-    *p = (int)(t % paths);
+    int i = (int)(t / paths);
+    *stream = path_stream(seed, key_hashes[i], sequences[i], (int)(t % paths));
     return true;
 }
 
@@ -48,19 +51,13 @@ extern "C" __global__ void quiver_walk_fair_final(uint64_t seed, const uint64_t*
                                                   const uint64_t* sequences, int count, int steps,
                                                   int paths, int* out) {
     long long slot;
-    int i, p;
-    if (!batch_path(count, paths, &slot, &i, &p)) return;
-    out[slot] = fair_final(path_stream(seed, key_hashes[i], sequences[i], p), steps);
+    PathStream stream;
+    if (!batch_path(seed, key_hashes, sequences, count, paths, &slot, &stream)) return;
+    out[slot] = fair_final(stream, steps);
 }
 
-// Path statistics of the fair +-1 walk: position, maximum, passage, first return, steps above.
-extern "C" __global__ void quiver_walk_fair_path(uint64_t seed, const uint64_t* key_hashes,
-                                                 const uint64_t* sequences, int count, int steps,
-                                                 int barrier, int paths, int* out) {
-    long long slot;
-    int i, p;
-    if (!batch_path(count, paths, &slot, &i, &p)) return;
-    LatticeStats s = fair_path(path_stream(seed, key_hashes[i], sequences[i], p), steps, barrier);
+// A lattice path's statistics at out[5 slot ...]: position, maximum, passage, first return, above.
+__device__ __forceinline__ void store_lattice_path(const LatticeStats& s, long long slot, int* out) {
     int* o = out + 5 * slot;
     o[0] = s.position;
     o[1] = s.maximum;
@@ -69,16 +66,36 @@ extern "C" __global__ void quiver_walk_fair_path(uint64_t seed, const uint64_t* 
     o[4] = s.above;
 }
 
+// Path statistics of the fair +-1 walk.
+extern "C" __global__ void quiver_walk_fair_path(uint64_t seed, const uint64_t* key_hashes,
+                                                 const uint64_t* sequences, int count, int steps,
+                                                 int barrier, int paths, int* out) {
+    long long slot;
+    PathStream stream;
+    if (!batch_path(seed, key_hashes, sequences, count, paths, &slot, &stream)) return;
+    store_lattice_path(fair_path(stream, steps, barrier), slot, out);
+}
+
 // Final positions of a lazy or biased lattice walk (thresholds out of 2^32).
 extern "C" __global__ void quiver_walk_lattice_final(uint64_t seed, const uint64_t* key_hashes,
                                                      const uint64_t* sequences, int count,
                                                      int steps, uint64_t stay, uint64_t up,
                                                      int paths, int* out) {
     long long slot;
-    int i, p;
-    if (!batch_path(count, paths, &slot, &i, &p)) return;
-    PathStream stream = path_stream(seed, key_hashes[i], sequences[i], p);
+    PathStream stream;
+    if (!batch_path(seed, key_hashes, sequences, count, paths, &slot, &stream)) return;
     out[slot] = lattice_final(stream, steps, stay, up);
+}
+
+// Path statistics of a lazy or biased lattice walk, laid out as the fair walk's.
+extern "C" __global__ void quiver_walk_lattice_path(uint64_t seed, const uint64_t* key_hashes,
+                                                    const uint64_t* sequences, int count,
+                                                    int steps, uint64_t stay, uint64_t up,
+                                                    int barrier, int paths, int* out) {
+    long long slot;
+    PathStream stream;
+    if (!batch_path(seed, key_hashes, sequences, count, paths, &slot, &stream)) return;
+    store_lattice_path(lattice_path(stream, steps, stay, up, barrier), slot, out);
 }
 
 // Final positions of a Gaussian walk (dof NaN) or a Student-t walk on dof degrees of freedom.
@@ -87,11 +104,37 @@ extern "C" __global__ void quiver_walk_continuous_final(uint64_t seed, const uin
                                                         int steps, double location, double scale,
                                                         double dof, int paths, double* out) {
     long long slot;
-    int i, p;
-    if (!batch_path(count, paths, &slot, &i, &p)) return;
-    PathStream stream = path_stream(seed, key_hashes[i], sequences[i], p);
+    PathStream stream;
+    if (!batch_path(seed, key_hashes, sequences, count, paths, &slot, &stream)) return;
     out[slot] = dof != dof ? gaussian_final(stream, steps, location, scale)
                            : student_t_final(stream, steps, location, scale, dof);
+}
+
+// Where a batch of real-valued paths keeps what it tracked, after its finals at out[slot]: the
+// maxima at out[slots + slot], then passage, first return and steps above as ints at 3 slot.
+__device__ __forceinline__ ContinuousPaths continuous_paths(double* out, long long slots,
+                                                            int* above) {
+    return ContinuousPaths{out + slots, reinterpret_cast<const int*>(out + 2 * slots), above};
+}
+
+// Path statistics of a Gaussian (dof NaN) or Student-t walk; barrier NaN: none. Writes
+// count x paths finals, then maxima, then (passage, first return, above) ints.
+extern "C" __global__ void quiver_walk_continuous_path(uint64_t seed, const uint64_t* key_hashes,
+                                                       const uint64_t* sequences, int count,
+                                                       int steps, double location, double scale,
+                                                       double dof, double barrier, int paths,
+                                                       double* out) {
+    long long slot;
+    PathStream stream;
+    if (!batch_path(seed, key_hashes, sequences, count, paths, &slot, &stream)) return;
+    ContinuousStats s = continuous_path(stream, steps, location, scale, dof, barrier);
+    long long slots = (long long)count * paths;
+    out[slot] = s.position;
+    out[slots + slot] = s.maximum;
+    int* times = reinterpret_cast<int*>(out + 2 * slots) + 3 * slot;
+    times[0] = s.passage;
+    times[1] = s.first_return;
+    times[2] = s.above;
 }
 
 // The shape of a reduction launch, from its scalar arguments.
@@ -123,18 +166,29 @@ extern "C" __global__ void quiver_walk_reduce_lattice(const int* results, int wi
                    scratch + i * shape.lattice_scratch(), out);
 }
 
-// Statistics of each real-valued simulation from its finals, which it sorts in place.
+// Statistics of each real-valued simulation from its finals, which it sorts in place, and, when
+// tracking paths, the rest of quiver_walk_continuous_path's output, with steps + 1 ints of
+// scratch a simulation.
 extern "C" __global__ void quiver_walk_reduce_continuous(double* finals, int count, int steps,
                                                          int paths, const double* starts,
                                                          const int64_t* ranks, int quantiles,
-                                                         double* values, int64_t* counts,
-                                                         double* levels, int64_t* bin_paths) {
+                                                         int track_paths, int has_barrier,
+                                                         int* scratch, double* values,
+                                                         int64_t* counts, double* levels,
+                                                         int64_t* bin_paths) {
     long long i = global_index();
     if (i >= count) return;
-    ReduceShape shape = reduce_shape(steps, paths, ranks, quantiles, REDUCE_CONTINUOUS_BINS, 0, 0);
+    ReduceShape shape = reduce_shape(steps, paths, ranks, quantiles, REDUCE_CONTINUOUS_BINS,
+                                     track_paths, has_barrier);
     ReduceOut out{values + i * shape.value_count(), counts + i * REDUCE_COUNTS, levels + i,
                   bin_paths + i, count};
-    reduce_continuous(finals + i * paths, shape, starts[i], out);
+    ContinuousPaths tracked{nullptr, nullptr, nullptr};
+    if (shape.track_paths) {
+        ContinuousPaths all = continuous_paths(finals, (long long)count * paths, scratch);
+        tracked = ContinuousPaths{all.maxima + i * paths, all.times + 3 * i * paths,
+                                  scratch + i * (steps + 1)};
+    }
+    reduce_continuous(finals + i * paths, tracked, shape, starts[i], out);
 }
 
 // Margins of rows 0 .. row_count - 1 (row-major, feature_count floats each) into

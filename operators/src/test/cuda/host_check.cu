@@ -109,10 +109,12 @@ void deviates(Reader& in, Writer& out) {
     }
 }
 
-// Records (u32 kind, i32 steps, u64 seed, u64 key hash, u64 sequence, u32 path, i32 barrier,
-// f64 location, f64 scale, f64 dof, u64 stay, u64 up) -> (f64 final position, i32 position,
-// maximum, passage, first return, above, 0). Kinds: 0 fair final, 1 lattice final, 2 Gaussian
-// final, 3 Student-t final, 4 fair path statistics (the f64 is then the position).
+// Records (u32 kind, i32 steps, u64 seed, u64 key hash, u64 sequence, u32 path, f64 barrier (NaN:
+// none), f64 location, f64 scale, f64 dof, u64 stay, u64 up) -> (f64 final position, f64 maximum,
+// i32 position, maximum, passage, first return, above, 0). Kinds: 0 fair final, 1 lattice final,
+// 2 Gaussian final, 3 Student-t final, 4 fair path statistics, 5 lattice path statistics, 6
+// Gaussian or Student-t (dof NaN or not) path statistics. A lattice path's f64 are its position
+// and maximum; a real-valued path's ints are 0, its maximum, passage, first return and above.
 void walks(Reader& in, Writer& out) {
     while (!in.done()) {
         uint32_t kind = in.next<uint32_t>();
@@ -121,7 +123,8 @@ void walks(Reader& in, Writer& out) {
         uint64_t key_hash = in.next<uint64_t>();
         uint64_t sequence = in.next<uint64_t>();
         uint32_t path = in.next<uint32_t>();
-        int32_t barrier = in.next<int32_t>();
+        double barrier = in.next<double>();
+        int lattice_barrier = barrier != barrier ? 0 : (int)barrier;
         double location = in.next<double>();
         double scale = in.next<double>();
         double dof = in.next<double>();
@@ -131,21 +134,35 @@ void walks(Reader& in, Writer& out) {
         stream.reset(stream_key(seed, key_hash), sequence, path);
         LatticeStats stats;
         stats.reset(0);
-        double final_position;
+        double final_position = 0;
+        double maximum = 0;
         switch (kind) {
             case 0: final_position = fair_final(stream, steps); break;
             case 1: final_position = lattice_final(stream, steps, stay, up); break;
             case 2: final_position = gaussian_final(stream, steps, location, scale); break;
             case 3: final_position = student_t_final(stream, steps, location, scale, dof); break;
-            case 4:
-                stats = fair_path(stream, steps, barrier);
-                final_position = stats.position;
+            case 4: stats = fair_path(stream, steps, lattice_barrier); break;
+            case 5: stats = lattice_path(stream, steps, stay, up, lattice_barrier); break;
+            case 6: {
+                ContinuousStats c = continuous_path(stream, steps, location, scale, dof, barrier);
+                final_position = c.position;
+                maximum = c.maximum;
+                stats.maximum = 0;
+                stats.passage = c.passage;
+                stats.first_return = c.first_return;
+                stats.above = c.above;
                 break;
+            }
             default:
                 fprintf(stderr, "host_check: unknown walk kind %u\n", kind);
                 exit(1);
         }
+        if (kind == 4 || kind == 5) {
+            final_position = stats.position;
+            maximum = stats.maximum;
+        }
         out.put(final_position);
+        out.put(maximum);
         int32_t s[6] = {stats.position, stats.maximum, stats.passage, stats.first_return,
                         stats.above, 0};
         for (int i = 0; i < 6; i++) out.put(s[i]);
@@ -154,7 +171,8 @@ void walks(Reader& in, Writer& out) {
 
 // Records (u32 kind, i32 steps, i32 paths, i32 width, u32 track paths, u32 has barrier, f64 start,
 // i32 quantiles, i64 ranks[quantiles], i32 max bins, then the paths' results: kind 0 (lattice)
-// i32 [paths x width], kind 1 (real-valued) f64 [paths]) -> (f64 values[6 + quantiles], f64 bin
+// i32 [paths x width], kind 1 (real-valued) f64 finals [paths], and when tracking paths f64 maxima
+// [paths] and i32 (passage, first return, above) [paths x 3]) -> (f64 values[6 + quantiles], f64 bin
 // levels[max bins], i64 counts[2], i64 bin paths[max bins]): one simulation's statistics, as the
 // reduction kernels write them.
 void reduce(Reader& in, Writer& out) {
@@ -181,7 +199,17 @@ void reduce(Reader& in, Writer& out) {
             reduce_lattice(results.data(), width, shape, start, scratch.data(), result);
         } else if (kind == 1) {
             std::vector<double> finals = in.array<double>(shape.paths);
-            reduce_continuous(finals.data(), shape, start, result);
+            std::vector<double> maxima;
+            std::vector<int32_t> times;
+            std::vector<int> above;
+            ContinuousPaths tracked{nullptr, nullptr, nullptr};
+            if (shape.track_paths) {
+                maxima = in.array<double>(shape.paths);
+                times = in.array<int32_t>((size_t)shape.paths * 3);
+                above.resize(shape.steps + 1);
+                tracked = ContinuousPaths{maxima.data(), times.data(), above.data()};
+            }
+            reduce_continuous(finals.data(), tracked, shape, start, result);
         } else {
             fprintf(stderr, "host_check: unknown reduction kind %u\n", kind);
             exit(1);

@@ -1,7 +1,8 @@
 // One path of a random walk, as dev.quiver.walk.JavaWalkSimulator walks it: the final position of
 // the fair +-1 walk (64 steps a word), of lazy or biased lattice walks (one word a step against
-// the model's thresholds), of Gaussian and Student-t walks (ziggurat normals and gammas), and the
-// +-1 path statistics of LatticePath (maximum, first passage, first return, steps above 0).
+// the model's thresholds), of Gaussian and Student-t walks (ziggurat normals and gammas), and their
+// path statistics: LatticePath's (maximum, first passage, first return, steps above 0) for lattice
+// walks, ContinuousPath's (levels met or crossed) for real-valued ones.
 #pragma once
 
 #include "ziggurat.cuh"
@@ -56,19 +57,29 @@ QUIVER_HD int lattice_final(PathStream& stream, int steps, uint64_t stay, uint64
     return position;
 }
 
-// The statistics of a lattice path (LatticePath): reset, then step or byte_steps.
-struct LatticeStats {
-    int position, maximum, passage, first_return, above, time, barrier;
+// What a path's statistics hold, at levels of type Level: position, running maximum, barrier,
+// first passage, first return, steps above 0 and the time.
+template <typename Level>
+struct PathState {
+    Level position, maximum, barrier;
+    int passage, first_return, above, time;
 
-    QUIVER_HD void reset(int barrier_level) {
+    // Starts a path at 0; without a tracked barrier the passage is WALK_UNTRACKED.
+    QUIVER_HD void start(Level barrier_level, bool tracked) {
         barrier = barrier_level;
         position = 0;
         maximum = 0;
-        passage = barrier_level == 0 ? WALK_UNTRACKED : WALK_NOT_YET;
+        passage = tracked ? WALK_NOT_YET : WALK_UNTRACKED;
         first_return = WALK_NOT_YET;
         above = 0;
         time = 0;
     }
+};
+
+// The statistics of a lattice path (LatticePath): reset, then step or byte_steps.
+struct LatticeStats : PathState<int> {
+    // barrier_level 0: none.
+    QUIVER_HD void reset(int barrier_level) { start(barrier_level, barrier_level != 0); }
 
     // One step of delta (-1, 0 or +1): the definition of every statistic.
     QUIVER_HD void step(int delta) {
@@ -112,28 +123,90 @@ QUIVER_HD LatticeStats fair_path(const PathStream& stream, int steps, int barrie
     return s;
 }
 
-// Final position of a Gaussian walk: sum += location + scale z over the steps, in step order.
-QUIVER_HD double gaussian_final(PathStream& stream, int steps, double location, double scale) {
-    double sum = 0;
+// Path statistics of a lazy or biased lattice walk (JavaWalkSimulator.latticePath): the steps of
+// lattice_final, one word each.
+QUIVER_HD LatticeStats lattice_path(PathStream& stream, int steps, uint64_t stay, uint64_t up,
+                                    int barrier) {
+    LatticeStats s;
+    s.reset(barrier);
     for (int t = 0; t < steps; t++) {
-        sum += location + scale * ziggurat_normal(stream);
+        s.step(lattice_step(stream.next_int(), stay, up));
     }
-    return sum;
+    return s;
 }
 
-// Final position of a Student-t walk: steps location + scale z / sqrt(G / (dof / 2)), G a
-// Gamma(dof / 2) deviate drawn after the normal z.
-QUIVER_HD double student_t_final(PathStream& stream, int steps, double location, double scale,
-                                 double dof) {
+// The steps of a Gaussian walk (dof NaN: location + scale z) or a Student-t walk (location + scale
+// z / sqrt(G / (dof / 2)), G a Gamma(dof / 2) deviate drawn after the normal z), in step order,
+// into path.step: one definition of the draws for final positions and path statistics.
+template <typename Path>
+QUIVER_HD void continuous_steps(PathStream& stream, int steps, double location, double scale,
+                                double dof, Path& path) {
+    if (dof != dof) {
+        for (int t = 0; t < steps; t++) {
+            path.step(location + scale * ziggurat_normal(stream));
+        }
+        return;
+    }
     double half_dof = dof / 2;
-    double position = 0;
     for (int t = 0; t < steps; t++) {
         double z = ziggurat_normal(stream);
         double chi_over_dof = ziggurat_gamma(stream, half_dof) / half_dof;
-        double step = location + scale * z / sqrt(chi_over_dof);
-        position += step;
+        path.step(location + scale * z / sqrt(chi_over_dof));
     }
-    return position;
+}
+
+// A real-valued walk's final position only: position += step.
+struct ContinuousFinal {
+    double position = 0;
+
+    QUIVER_HD void step(double delta) { position += delta; }
+};
+
+// The statistics of a real-valued path (ContinuousPath): levels met or crossed, not landed on.
+struct ContinuousStats : PathState<double> {
+    // barrier_level NaN: none.
+    QUIVER_HD void reset(double barrier_level) {
+        start(barrier_level, barrier_level == barrier_level);
+    }
+
+    QUIVER_HD void step(double delta) {
+        double previous = position;
+        position += delta;
+        time++;
+        if (position > maximum) maximum = position;
+        if (passage == WALK_NOT_YET && (barrier > 0 ? position >= barrier : position <= barrier)) {
+            passage = time;
+        }
+        if (first_return == WALK_NOT_YET &&
+            (position == 0 || (previous < 0 && position > 0) || (previous > 0 && position < 0))) {
+            first_return = time;
+        }
+        if (previous + position > 0) above++;
+    }
+};
+
+// Final position of a Gaussian walk: sum += location + scale z over the steps, in step order.
+QUIVER_HD double gaussian_final(PathStream& stream, int steps, double location, double scale) {
+    ContinuousFinal path;
+    continuous_steps(stream, steps, location, scale, NAN, path);
+    return path.position;
+}
+
+// Final position of a Student-t walk on dof degrees of freedom.
+QUIVER_HD double student_t_final(PathStream& stream, int steps, double location, double scale,
+                                 double dof) {
+    ContinuousFinal path;
+    continuous_steps(stream, steps, location, scale, dof, path);
+    return path.position;
+}
+
+// Path statistics of a Gaussian (dof NaN) or Student-t walk; barrier NaN: none.
+QUIVER_HD ContinuousStats continuous_path(PathStream& stream, int steps, double location,
+                                          double scale, double dof, double barrier) {
+    ContinuousStats s;
+    s.reset(barrier);
+    continuous_steps(stream, steps, location, scale, dof, s);
+    return s;
 }
 
 }  // namespace quiver

@@ -4,8 +4,9 @@
 // the tallies, not every path, come back to the host.
 //
 // Lattice walks count paths per level (and per running maximum and steps above 0), then sum the
-// counts in ascending level as WalkResult does; real-valued walks sum the finals in path order,
-// then sort them (a sort's result does not depend on its order of work) for quantiles and bins.
+// counts in ascending level as WalkResult does; real-valued walks sum the finals (and running
+// maxima) in path order, then sort the finals (a sort's result does not depend on its order of
+// work) for quantiles and bins. Passage, return and steps-above tallies are counted per value.
 #pragma once
 
 #include "walk.cuh"
@@ -83,6 +84,30 @@ QUIVER_HD void no_path_statistics(ReduceOut out) {
     out.counts[REDUCE_HITS] = -1;
 }
 
+// WalkResult.finish's passage, return and steps-above tallies from each path's passage, first
+// return and steps above at times[p * width ...], with the mean running maximum computed by the
+// caller. above: steps + 1 ints of scratch, overwritten (steps above are counted per value and
+// summed in ascending value, as PathCounts does).
+QUIVER_HD void path_statistics(const int* times, int width, const ReduceShape& shape, int* above,
+                               double maximum_mean, ReduceOut out) {
+    int n = shape.steps;
+    int m = shape.paths;
+    for (int v = 0; v <= n; v++) above[v] = 0;
+    int64_t hits = 0;
+    int64_t returns = 0;
+    for (int p = 0; p < m; p++) {
+        const int* t = times + (long long)p * width;
+        hits += t[0] > 0;
+        returns += t[1] > 0;
+        above[t[2]]++;
+    }
+    out.values[REDUCE_MAXIMUM_MEAN] = maximum_mean;
+    out.values[REDUCE_HIT_PROBABILITY] = shape.has_barrier ? (double)hits / (double)m : NAN;
+    out.counts[REDUCE_HITS] = shape.has_barrier ? hits : -1;
+    out.values[REDUCE_RETURN_PROBABILITY] = (double)returns / (double)m;
+    out.values[REDUCE_MEAN_FRACTION_ABOVE] = weighted_sum(above, n) / ((double)m * (double)n);
+}
+
 // A lattice walk: path p's final position at results[p * width], and, when the shape tracks paths,
 // its LatticeStats (position, maximum, passage, first return, above) at results[p * width ...].
 // scratch: shape.lattice_scratch() ints, overwritten.
@@ -93,18 +118,11 @@ QUIVER_HD void reduce_lattice(const int* results, int width, const ReduceShape& 
     int* finals = scratch;
     int* maxima = scratch + 2 * n + 1;
     int* above = maxima + n + 1;
-    for (long long v = 0; v < shape.lattice_scratch(); v++) scratch[v] = 0;
-    int64_t hits = 0;
-    int64_t returns = 0;
+    for (long long v = 0; v < 2LL * n + 1 + (shape.track_paths ? n + 1 : 0); v++) scratch[v] = 0;
     for (int p = 0; p < m; p++) {
         const int* r = results + (long long)p * width;
         finals[r[0] + n]++;
-        if (shape.track_paths) {
-            maxima[r[1]]++;
-            hits += r[2] > 0;
-            returns += r[3] > 0;
-            above[r[4]]++;
-        }
+        if (shape.track_paths) maxima[r[1]]++;
     }
     double sum = 0;
     for (int k = -n; k <= n; k++) sum += (double)k * (double)finals[k + n];
@@ -125,15 +143,11 @@ QUIVER_HD void reduce_lattice(const int* results, int width, const ReduceShape& 
         int level = lowest_reaching(finals, 2 * n, shape.ranks[j]) - n;
         out.values[REDUCE_STATISTICS + j] = start + (double)level;
     }
-    if (!shape.track_paths) {
+    if (shape.track_paths) {
+        path_statistics(results + 2, width, shape, above, weighted_sum(maxima, n) / (double)m, out);
+    } else {
         no_path_statistics(out);
-        return;
     }
-    out.values[REDUCE_MAXIMUM_MEAN] = weighted_sum(maxima, n) / (double)m;
-    out.values[REDUCE_HIT_PROBABILITY] = shape.has_barrier ? (double)hits / (double)m : NAN;
-    out.counts[REDUCE_HITS] = shape.has_barrier ? hits : -1;
-    out.values[REDUCE_RETURN_PROBABILITY] = (double)returns / (double)m;
-    out.values[REDUCE_MEAN_FRACTION_ABOVE] = weighted_sum(above, n) / ((double)m * (double)n);
 }
 
 // Double.compare's order of non-NaN doubles (-0.0 below 0.0) as signed 64-bit integers.
@@ -167,9 +181,18 @@ QUIVER_HD void sort_java_order(double* a, int n) {
     }
 }
 
+// What a real-valued walk's paths tracked besides their finals: each path's running maximum, in
+// path order, and its passage, first return and steps above at times[3 p ...]; above: steps + 1
+// ints of scratch. All null when the shape does not track paths.
+struct ContinuousPaths {
+    const double* maxima;
+    const int* times;
+    int* above;
+};
+
 // A real-valued walk: the finals of paths 0 .. m - 1 in path order, sorted in place.
-QUIVER_HD void reduce_continuous(double* finals, const ReduceShape& shape, double start,
-                                 ReduceOut out) {
+QUIVER_HD void reduce_continuous(double* finals, ContinuousPaths tracked, const ReduceShape& shape,
+                                 double start, ReduceOut out) {
     int m = shape.paths;
     double sum = 0;
     for (int p = 0; p < m; p++) sum += finals[p];
@@ -199,7 +222,14 @@ QUIVER_HD void reduce_continuous(double* finals, const ReduceShape& shape, doubl
         out.bin(b, start + low + ((double)b + 0.5) * width, count);
     }
     out.counts[REDUCE_BIN_COUNT] = bins;
-    no_path_statistics(out);
+    if (!shape.track_paths) {
+        no_path_statistics(out);
+        return;
+    }
+    // WalkResult sums the maxima in path order (maximumSum) before it sorts anything.
+    double maximum_sum = 0;
+    for (int q = 0; q < m; q++) maximum_sum += tracked.maxima[q];
+    path_statistics(tracked.times, 3, shape, tracked.above, maximum_sum / (double)m, out);
 }
 
 }  // namespace quiver

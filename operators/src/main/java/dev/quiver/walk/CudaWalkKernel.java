@@ -15,11 +15,10 @@ import dev.quiver.compute.cuda.CudaWalkPaths;
  * WalkResult}'s arithmetic in its order), so the tallies are the CPU's bit for bit and only they
  * come back.
  *
- * <p>On the device: the fair walk (final positions or path statistics), the final positions of
- * lazy and biased lattice walks and of Gaussian and Student-t walks. On {@link JavaWalkKernel},
- * whole batches at a time: path statistics of the other laws, and real-valued walks whose memory
- * budget makes the CPU reduce them in passes (which report only some quantiles; the device would
- * hold every final and answer any).
+ * <p>On the device: every law, final positions or path statistics (fair, lazy and biased lattice
+ * walks; Gaussian and Student-t walks). On {@link JavaWalkKernel}, whole batches at a time:
+ * real-valued walks whose memory budget makes the CPU reduce them in passes (which report only
+ * some quantiles; the device would hold every final and answer any).
  *
  * <pre>{@code
  * try (WalkKernel walks = new CudaWalkKernel(CudaWalkPaths.open(0))) {
@@ -54,7 +53,7 @@ public final class CudaWalkKernel implements WalkKernel, BackendCounters {
         WalkSpec spec = specOf(law);
         WalkModel model = spec.model();
         boolean path = spec.track() == WalkSpec.Track.PATH;
-        if ((path && !model.isFair()) || WalkMemory.runsInPasses(spec, law.maxMemoryBytes())) {
+        if (WalkMemory.runsInPasses(spec, law.maxMemoryBytes())) {
             java.simulate(law, batch, out);
             return;
         }
@@ -69,9 +68,8 @@ public final class CudaWalkKernel implements WalkKernel, BackendCounters {
         for (int j = 0; j < ranks.length; j++) {
             ranks[j] = WalkResult.rank(probabilities[j], spec.paths());
         }
-        int barrier = spec.hasBarrier() ? (int) spec.barrier() : 0;
         CudaWalkPaths.Shape shape = new CudaWalkPaths.Shape(
-                spec.steps(), spec.paths(), ranks, path, spec.hasBarrier(), barrier);
+                spec.steps(), spec.paths(), ranks, path, spec.hasBarrier(), spec.barrier());
         out.reset(count);
         if (!model.isLattice()) {
             double dof = model.kind() == WalkModel.Kind.STUDENT_T ? model.dof() : Double.NaN;

@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
  * The CUDA kernels' random numbers and walks (operators/src/main/cuda/quiver/philox.cuh,
  * ziggurat.cuh, walk.cuh), run on the host by {@code host_check}, against the Java kernels bit for
  * bit: Philox blocks, ziggurat normals and gammas (slow paths included), and the final positions
- * and path statistics of +-1, lattice, Gaussian and Student-t walks, compared with what {@link
+ * and path statistics (maximum, passage to barriers above and below, first return, steps above) of
+ * +-1, lazy, biased, Gaussian and Student-t walks, compared with what {@link
  * JavaWalkSimulator} itself produces for the same (seed, key, sequence, path) coordinates.
  *
  * <p>Not compared bit for bit: gammas of shape below 1 (Student-t walks with {@code dof < 2}),
@@ -160,7 +161,7 @@ class CudaWalkHostCheckTest {
         for (int s = 0; s < SIMULATIONS.length; s++) {
             WalkSpec spec = new WalkSpec(model, steps, paths, Double.NaN, WalkSpec.Track.FINAL);
             WalkResult java = simulate(spec, s);
-            Walks host = hostWalks(kind, spec, s, 0);
+            Walks host = hostWalks(kind, spec, s);
             long[] counts = new long[2 * steps + 1];
             for (double x : host.finals) {
                 counts[(int) x + steps]++;
@@ -177,37 +178,116 @@ class CudaWalkHostCheckTest {
     void fairPathStatisticsMatchTheSimulatorsCounts() throws Exception {
         for (int steps : new int[] {1000, 70_001, 61}) {
             int paths = steps > 10_000 ? 3 : 400;
-            for (int s = 0; s < SIMULATIONS.length; s++) {
-                WalkSpec spec =
-                        new WalkSpec(WalkModel.simple(0.5), steps, paths, 12, WalkSpec.Track.PATH);
-                WalkResult java = simulate(spec, s);
-                Walks host = hostWalks(4, spec, s, 12);
-                long[][] counts = new long[5][steps + 1];
-                for (int p = 0; p < paths; p++) {
-                    counts[0][host.stats[p][1]]++;
-                    if (host.stats[p][2] > 0) {
-                        counts[1][host.stats[p][2]]++;
-                    }
-                    if (host.stats[p][3] > 0) {
-                        counts[2][host.stats[p][3]]++;
-                    }
-                    counts[3][host.stats[p][4]]++;
-                }
-                for (int t = 0; t <= steps; t++) {
-                    String at = steps + " steps, simulation " + s + ", t = " + t;
-                    assertThat(counts[0][t]).as("maximum, " + at).isEqualTo(java.maximumCount(t));
-                    assertThat(counts[1][t]).as("passage, " + at).isEqualTo(java.passageCount(t));
-                    assertThat(counts[2][t]).as("return, " + at).isEqualTo(java.returnCount(t));
-                    assertThat(counts[3][t]).as("above, " + at).isEqualTo(java.aboveCount(t));
-                }
-                long[] finals = new long[2 * steps + 1];
-                for (double x : host.finals) {
-                    finals[(int) x + steps]++;
-                }
-                for (int k = -steps; k <= steps; k++) {
-                    assertThat(finals[k + steps]).isEqualTo(java.finalCount(k));
-                }
+            checkLatticePaths(WalkModel.simple(0.5), steps, paths, 12);
+        }
+        checkLatticePaths(WalkModel.simple(0.5), 300, 200, -6);
+    }
+
+    @Test
+    void lazyAndBiasedPathStatisticsMatchTheSimulatorsCountsWithBarriersAboveBelowAndNone()
+            throws Exception {
+        for (double barrier : new double[] {7, -4, Double.NaN}) {
+            checkLatticePaths(WalkModel.lazy(0.3, 0.6), 777, 300, barrier);
+            checkLatticePaths(WalkModel.simple(0.4), 1000, 300, barrier);
+            checkLatticePaths(WalkModel.lazy(0.5, 0.5), 64, 200, barrier);
+        }
+    }
+
+    private void checkLatticePaths(WalkModel model, int steps, int paths, double barrier)
+            throws Exception {
+        int kind = model.isFair() ? 4 : 5;
+        for (int s = 0; s < SIMULATIONS.length; s++) {
+            WalkSpec spec = new WalkSpec(model, steps, paths, barrier, WalkSpec.Track.PATH);
+            WalkResult java = simulate(spec, s);
+            Walks host = hostWalks(kind, spec, s);
+            String what = model + ", " + steps + " steps, barrier " + barrier + ", simulation " + s;
+            long[] maxima = new long[steps + 1];
+            for (int p = 0; p < paths; p++) {
+                maxima[host.stats[p][1]]++;
+                assertThat(host.maxima[p]).as(what).isEqualTo(host.stats[p][1]);
+                assertThat(host.finals[p]).as(what).isEqualTo(host.stats[p][0]);
             }
+            for (int t = 0; t <= steps; t++) {
+                assertThat(maxima[t]).as("maximum, %s, t = %d", what, t)
+                        .isEqualTo(java.maximumCount(t));
+            }
+            checkTimes(host, java, spec, what);
+            long[] finals = new long[2 * steps + 1];
+            for (double x : host.finals) {
+                finals[(int) x + steps]++;
+            }
+            for (int k = -steps; k <= steps; k++) {
+                assertThat(finals[k + steps]).as("final, %s, k = %d", what, k)
+                        .isEqualTo(java.finalCount(k));
+            }
+        }
+    }
+
+    /** Passage (UNTRACKED without a barrier), first return and steps-above counts per time. */
+    private static void checkTimes(Walks host, WalkResult java, WalkSpec spec, String what) {
+        int steps = spec.steps();
+        long[][] counts = new long[3][steps + 1];
+        for (int[] path : host.stats) {
+            if (!spec.hasBarrier()) {
+                assertThat(path[2]).as("passage without a barrier, " + what)
+                        .isEqualTo(LatticePath.UNTRACKED);
+            } else if (path[2] > 0) {
+                counts[0][path[2]]++;
+            }
+            if (path[3] > 0) {
+                counts[1][path[3]]++;
+            }
+            counts[2][path[4]]++;
+        }
+        for (int t = 0; t <= steps; t++) {
+            if (spec.hasBarrier()) {
+                assertThat(counts[0][t]).as("passage, %s, t = %d", what, t)
+                        .isEqualTo(java.passageCount(t));
+            }
+            assertThat(counts[1][t]).as("return, %s, t = %d", what, t)
+                    .isEqualTo(java.returnCount(t));
+            assertThat(counts[2][t]).as("above, %s, t = %d", what, t)
+                    .isEqualTo(java.aboveCount(t));
+        }
+    }
+
+    @Test
+    void gaussianAndStudentTPathStatisticsEqualTheSimulatorsWithBarriersAboveBelowAndNone()
+            throws Exception {
+        for (double barrier : new double[] {2.5, -1.75, Double.NaN}) {
+            checkContinuousPaths(WalkModel.gaussian(0.1, 1.5), 1000, 300, barrier);
+            checkContinuousPaths(WalkModel.gaussian(-0.05, 0.25), 301, 200, barrier);
+            checkContinuousPaths(WalkModel.studentT(0.1, 1.5, 2.5), 500, 100, barrier);
+            checkContinuousPaths(WalkModel.studentT(-1.0, 0.5, 30.0), 200, 100, barrier);
+        }
+    }
+
+    private void checkContinuousPaths(WalkModel model, int steps, int paths, double barrier)
+            throws Exception {
+        for (int s = 0; s < SIMULATIONS.length; s++) {
+            WalkSpec spec = new WalkSpec(model, steps, paths, barrier, WalkSpec.Track.PATH);
+            WalkResult java = simulate(spec, s);
+            Walks host = hostWalks(6, spec, s);
+            String what = model + ", barrier " + barrier + ", simulation " + s;
+            double[] finals = host.finals.clone();
+            Arrays.sort(finals);
+            assertBitsEqual(finals, java.sortedFinalPositions(), what + ", sorted finals");
+            // WalkResult sums the maxima in path order.
+            double maximumSum = 0;
+            for (double maximum : host.maxima) {
+                maximumSum += maximum;
+            }
+            assertBitsEqual(new double[] {maximumSum / paths}, new double[] {java.maximumMean()},
+                    what + ", maximum mean");
+            double[] maxima = host.maxima.clone();
+            Arrays.sort(maxima);
+            for (double probability : new double[] {0.01, 0.5, 0.9, 1.0}) {
+                assertBitsEqual(
+                        new double[] {maxima[(int) WalkResult.rank(probability, paths) - 1]},
+                        new double[] {java.maximumQuantile(probability)},
+                        what + ", maximum quantile " + probability);
+            }
+            checkTimes(host, java, spec, what);
         }
     }
 
@@ -230,7 +310,7 @@ class CudaWalkHostCheckTest {
         for (int s = 0; s < SIMULATIONS.length; s++) {
             WalkSpec spec = new WalkSpec(model, steps, paths, Double.NaN, WalkSpec.Track.FINAL);
             double[] expected = simulate(spec, s).sortedFinalPositions();
-            double[] got = hostWalks(kind, spec, s, 0).finals.clone();
+            double[] got = hostWalks(kind, spec, s).finals.clone();
             Arrays.sort(got);
             assertBitsEqual(got, expected, model + ", simulation " + s + ", sorted final positions");
         }
@@ -251,13 +331,16 @@ class CudaWalkHostCheckTest {
         return out[0];
     }
 
-    /** What host_check's walks command returns for paths 0 .. paths - 1 of a simulation. */
-    record Walks(double[] finals, int[][] stats) {}
+    /**
+     * What host_check's walks command returns for paths 0 .. paths - 1 of a simulation: finals,
+     * maxima, and ints (lattice position, lattice maximum, passage, first return, above, 0).
+     */
+    record Walks(double[] finals, double[] maxima, int[][] stats) {}
 
-    static Walks hostWalks(int kind, WalkSpec spec, int s, int barrier) throws Exception {
+    static Walks hostWalks(int kind, WalkSpec spec, int s) throws Exception {
         WalkModel model = spec.model();
         int paths = spec.paths();
-        ByteBuffer in = CudaHostCheck.input(88 * paths);
+        ByteBuffer in = CudaHostCheck.input(96 * paths);
         for (int p = 0; p < paths; p++) {
             in.putInt(kind)
                     .putInt(spec.steps())
@@ -265,7 +348,7 @@ class CudaWalkHostCheckTest {
                     .putLong(WalkStream.keyHash(KEYS[s]))
                     .putLong(SIMULATIONS[s][1])
                     .putInt(p)
-                    .putInt(barrier)
+                    .putDouble(spec.barrier())
                     .putDouble(model.location())
                     .putDouble(model.scale())
                     .putDouble(model.dof())
@@ -274,15 +357,17 @@ class CudaWalkHostCheckTest {
         }
         ByteBuffer out = CudaHostCheck.run("walks", in);
         double[] finals = new double[paths];
+        double[] maxima = new double[paths];
         int[][] stats = new int[paths][6];
         for (int p = 0; p < paths; p++) {
             finals[p] = out.getDouble();
+            maxima[p] = out.getDouble();
             for (int j = 0; j < 6; j++) {
                 stats[p][j] = out.getInt();
             }
         }
         assertThat(out.remaining()).isZero();
-        return new Walks(finals, stats);
+        return new Walks(finals, maxima, stats);
     }
 
     private static void assertBitsEqual(double[] got, double[] expected, String what) {

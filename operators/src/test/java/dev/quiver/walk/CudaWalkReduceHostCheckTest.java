@@ -16,8 +16,9 @@ import java.nio.ByteBuffer;
  * on the host by {@code host_check}, against {@link JavaWalkKernel}'s tallies bit for bit: the
  * paths of a simulation come from host_check's walks (themselves checked path for path by {@link
  * CudaWalkHostCheckTest}), are reduced by the device's code, and every statistic, quantile and bin
- * must carry the Java kernel's bits, for lattice and real-valued laws, with and without path
- * statistics and a barrier, from several starts and stream coordinates.
+ * must carry the Java kernel's bits, for fair, lazy, biased, Gaussian and Student-t laws, with and
+ * without path statistics, with barriers above, below and none, from several starts and stream
+ * coordinates.
  */
 class CudaWalkReduceHostCheckTest {
 
@@ -50,6 +51,25 @@ class CudaWalkReduceHostCheckTest {
     }
 
     @Test
+    void lazyAndBiasedPathStatisticsEqualTheJavaKernels() throws Exception {
+        for (double barrier : new double[] {9, -3, Double.NaN}) {
+            check(5, new WalkSpec(WalkModel.lazy(0.3, 0.6), 777, 300, barrier, WalkSpec.Track.PATH));
+            check(5, new WalkSpec(WalkModel.simple(0.4), 1000, 300, barrier, WalkSpec.Track.PATH));
+            check(5, new WalkSpec(WalkModel.lazy(0.5, 0.5), 40, 1, barrier, WalkSpec.Track.PATH));
+        }
+    }
+
+    @Test
+    void gaussianAndStudentTPathStatisticsEqualTheJavaKernels() throws Exception {
+        for (double barrier : new double[] {3.25, -2.0, Double.NaN}) {
+            check(6, new WalkSpec(WalkModel.gaussian(0.1, 1.5), 1000, 300, barrier, WalkSpec.Track.PATH));
+            check(6, new WalkSpec(WalkModel.gaussian(-0.2, 0.5), 30, 1, barrier, WalkSpec.Track.PATH));
+            check(6, new WalkSpec(WalkModel.studentT(0.1, 1.5, 2.5), 500, 100, barrier, WalkSpec.Track.PATH));
+            check(6, new WalkSpec(WalkModel.studentT(-1.0, 0.5, 30.0), 200, 257, barrier, WalkSpec.Track.PATH));
+        }
+    }
+
+    @Test
     void gaussianAndStudentTStatisticsEqualTheJavaKernels() throws Exception {
         check(2, new WalkSpec(WalkModel.gaussian(0.1, 1.5), 1000, 300, Double.NaN, WalkSpec.Track.FINAL));
         check(2, new WalkSpec(WalkModel.gaussian(-2.0, 0.25), 30, 1, Double.NaN, WalkSpec.Track.FINAL));
@@ -72,9 +92,7 @@ class CudaWalkReduceHostCheckTest {
                                     new double[] {start},
                                     1),
                             expected);
-            int barrier = spec.hasBarrier() ? (int) spec.barrier() : 0;
-            CudaWalkHostCheckTest.Walks walks =
-                    CudaWalkHostCheckTest.hostWalks(kind, spec, s, barrier);
+            CudaWalkHostCheckTest.Walks walks = CudaWalkHostCheckTest.hostWalks(kind, spec, s);
             compare(reduce(kind, spec, start, walks), expected, spec + ", simulation " + s);
         }
     }
@@ -86,7 +104,7 @@ class CudaWalkReduceHostCheckTest {
         boolean path = spec.track() == WalkSpec.Track.PATH;
         int width = path ? 5 : 1;
         int m = spec.paths();
-        ByteBuffer in = CudaHostCheck.input(64 + 8 * PROBABILITIES.length + 8 * m * width);
+        ByteBuffer in = CudaHostCheck.input(64 + 8 * PROBABILITIES.length + 32 * m);
         in.putInt(lattice ? 0 : 1)
                 .putInt(spec.steps())
                 .putInt(m)
@@ -110,7 +128,18 @@ class CudaWalkReduceHostCheckTest {
                 in.putInt((int) walks.finals()[p]);
             }
         }
-        assertThat(kind == 4).isEqualTo(path);
+        if (!lattice && path) {
+            for (int p = 0; p < m; p++) {
+                in.putDouble(walks.maxima()[p]);
+            }
+            for (int p = 0; p < m; p++) {
+                // Passage, first return, steps above.
+                for (int j = 2; j < 5; j++) {
+                    in.putInt(walks.stats()[p][j]);
+                }
+            }
+        }
+        assertThat(kind >= 4).isEqualTo(path);
         return CudaHostCheck.run("reduce", in);
     }
 

@@ -27,8 +27,14 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
     /** Device scratch of one chunk of simulations: their paths' results and reduction counts. */
     static final long CHUNK_BYTES = 256L << 20;
 
-    /** Ints a path of the fair walk's path statistics: position, maximum, passage, return, above. */
+    /** Ints a path of lattice path statistics: position, maximum, passage, return, above. */
     private static final int PATH_WIDTH = 5;
+
+    /**
+     * Bytes a path of real-valued path statistics: final and maximum (doubles), passage, return
+     * and above (ints).
+     */
+    private static final int CONTINUOUS_PATH_BYTES = 28;
 
     /** REDUCE_STATISTICS and REDUCE_COUNTS of walk_reduce.cuh: the slots before the quantiles. */
     private static final int STATISTICS = 6;
@@ -38,12 +44,13 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
 
     /**
      * What every simulation of a batch shares: {@code steps} steps on each of {@code paths} paths,
-     * the 1-based ranks of the reported quantiles among the sorted finals, and for the fair walk
-     * whether path statistics are tracked, whether a barrier is and where (relative, else 0).
+     * the 1-based ranks of the reported quantiles among the sorted finals, whether path statistics
+     * are tracked, whether a barrier is and where (relative; a whole number for lattice walks;
+     * ignored without one).
      */
     public record Shape(
             int steps, int paths, long[] ranks, boolean trackPaths, boolean hasBarrier,
-            int barrier) {
+            double barrier) {
 
         /**
          * Checks what the kernels index with: a rank outside {@code [1, paths]} would read past a
@@ -97,7 +104,7 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
         Batch batch = new Batch(seed, keyHashes, sequences, starts, shape, out);
         if (shape.trackPaths()) {
             lattice(batch, first, count, "quiver_walk_fair_path", PATH_WIDTH,
-                    args -> args.i32(shape.steps()).i32(shape.barrier()).i32(shape.paths()));
+                    args -> args.i32(shape.steps()).i32(latticeBarrier(shape)).i32(shape.paths()));
         } else {
             lattice(batch, first, count, "quiver_walk_fair_final", 1,
                     args -> args.i32(shape.steps()).i32(shape.paths()));
@@ -105,24 +112,46 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
     }
 
     /**
-     * Final positions of a lazy or biased lattice walk; {@code stay} and {@code up} are {@code
-     * WalkModel}'s thresholds out of 2^32.
+     * A lazy or biased lattice walk: final positions, or path statistics when the shape tracks
+     * paths; {@code stay} and {@code up} are {@code WalkModel}'s thresholds out of 2^32.
      */
     public void lattice(
             long seed, long[] keyHashes, long[] sequences, double[] starts, int first, int count,
             Shape shape, long stay, long up, WalkTallies out) {
-        lattice(new Batch(seed, keyHashes, sequences, starts, shape, out), first, count,
-                "quiver_walk_lattice_final", 1,
-                args -> args.i32(shape.steps()).i64(stay).i64(up).i32(shape.paths()));
+        Batch batch = new Batch(seed, keyHashes, sequences, starts, shape, out);
+        if (shape.trackPaths()) {
+            lattice(batch, first, count, "quiver_walk_lattice_path", PATH_WIDTH,
+                    args -> args.i32(shape.steps()).i64(stay).i64(up).i32(latticeBarrier(shape))
+                            .i32(shape.paths()));
+        } else {
+            lattice(batch, first, count, "quiver_walk_lattice_final", 1,
+                    args -> args.i32(shape.steps()).i64(stay).i64(up).i32(shape.paths()));
+        }
     }
 
-    /** Final positions of a Gaussian walk ({@code dof} NaN) or a Student-t walk. */
+    /**
+     * A Gaussian walk ({@code dof} NaN) or a Student-t walk: final positions, or path statistics
+     * when the shape tracks paths.
+     */
     public void continuous(
             long seed, long[] keyHashes, long[] sequences, double[] starts, int first, int count,
             Shape shape, double location, double scale, double dof, WalkTallies out) {
-        continuous(new Batch(seed, keyHashes, sequences, starts, shape, out), first, count,
-                args -> args.i32(shape.steps()).f64(location).f64(scale).f64(dof)
-                        .i32(shape.paths()));
+        Batch batch = new Batch(seed, keyHashes, sequences, starts, shape, out);
+        if (shape.trackPaths()) {
+            double barrier = shape.hasBarrier() ? shape.barrier() : Double.NaN;
+            continuous(batch, first, count, "quiver_walk_continuous_path", CONTINUOUS_PATH_BYTES,
+                    args -> args.i32(shape.steps()).f64(location).f64(scale).f64(dof)
+                            .f64(barrier).i32(shape.paths()));
+        } else {
+            continuous(batch, first, count, "quiver_walk_continuous_final", 8,
+                    args -> args.i32(shape.steps()).f64(location).f64(scale).f64(dof)
+                            .i32(shape.paths()));
+        }
+    }
+
+    /** The lattice kernels' barrier: the whole-number level, 0 for none. */
+    private static int latticeBarrier(Shape shape) {
+        return shape.hasBarrier() ? (int) shape.barrier() : 0;
     }
 
     /** The arguments of a path kernel between the simulation count and the output. */
@@ -146,7 +175,7 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
         for (int at = first; at < first + count; at += chunk) {
             int n = Math.min(chunk, first + count - at);
             long keys = upload(batch, at, n, maxBins);
-            launchPaths(batch, kernel, keys, n, width, 4, law);
+            launchPaths(batch, kernel, keys, n, 4 * width, law);
             long ranks = keys + 24L * n;
             scratch.ensure(4L * scratchInts * n);
             try (KernelArgs args = new KernelArgs()) {
@@ -160,17 +189,23 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
         }
     }
 
-    private void continuous(Batch batch, int first, int count, LawArguments law) {
+    private void continuous(
+            Batch batch, int first, int count, String kernel, int pathBytes, LawArguments law) {
         Shape shape = batch.shape();
-        int chunk = chunk(shape, count, 8L * shape.paths(), CONTINUOUS_BINS);
+        // The reduction counts each simulation's steps above 0 per value when tracking paths.
+        long scratchInts = shape.trackPaths() ? shape.steps() + 1L : 0;
+        long perSimulation = (long) pathBytes * shape.paths() + 4L * scratchInts;
+        int chunk = chunk(shape, count, perSimulation, CONTINUOUS_BINS);
         for (int at = first; at < first + count; at += chunk) {
             int n = Math.min(chunk, first + count - at);
             long keys = upload(batch, at, n, CONTINUOUS_BINS);
-            launchPaths(batch, "quiver_walk_continuous_final", keys, n, 1, 8, law);
+            launchPaths(batch, kernel, keys, n, pathBytes, law);
+            scratch.ensure(Math.max(4, 4L * scratchInts * n));
             try (KernelArgs args = new KernelArgs()) {
                 args.address(results.address()).i32(n).i32(shape.steps()).i32(shape.paths())
                         .address(keys + 16L * n).address(keys + 24L * n)
-                        .i32(shape.ranks().length);
+                        .i32(shape.ranks().length).i32(shape.trackPaths() ? 1 : 0)
+                        .i32(shape.hasBarrier() ? 1 : 0).address(scratch.address());
                 reduce(batch, "quiver_walk_reduce_continuous", args, at, n, CONTINUOUS_BINS);
             }
         }
@@ -211,12 +246,14 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
         return address;
     }
 
-    /** Queues the path kernel over (simulation, path) of a chunk of n simulations. */
+    /**
+     * Queues the path kernel over (simulation, path) of a chunk of n simulations, {@code
+     * pathBytes} of results a path.
+     */
     private void launchPaths(
-            Batch batch, String kernel, long keys, int n, int width, int elementBytes,
-            LawArguments law) {
+            Batch batch, String kernel, long keys, int n, int pathBytes, LawArguments law) {
         long slots = (long) n * batch.shape().paths();
-        results.ensure(elementBytes * width * slots);
+        results.ensure(pathBytes * slots);
         try (KernelArgs args = new KernelArgs()) {
             args.i64(batch.seed()).address(keys).address(keys + 8L * n).i32(n);
             law.add(args);

@@ -16,8 +16,9 @@ import java.util.List;
 
 /**
  * On a GPU: the cuda walks' tallies are the java walks' bit for bit, for every law the device runs
- * (fair final and path, lazy and biased lattice finals, Gaussian and Student-t finals) and those it
- * leaves to Java (a Gaussian final reduced in passes under a small memory budget, a Gaussian path),
+ * (final positions and path statistics, with barriers above, below and none, of fair, lazy, biased,
+ * Gaussian and Student-t walks) and the one it leaves to Java (a Gaussian final reduced in passes
+ * under a small memory budget),
  * in small batches and in batches of 1,000 simulations of distinct keys, sequences and starts in
  * one call (one batched launch and one reduction launch, or several chunks of them).
  */
@@ -85,6 +86,22 @@ class CudaWalksGpuTest {
                         500,
                         4.0,
                         true,
+                        unbounded),
+                new WalkLaw(WalkLaw.Kind.SIMPLE, 0.4, 0, 0, 0, nan, 300, 2000, 6, true, unbounded),
+                new WalkLaw(WalkLaw.Kind.LAZY, 0.5, 0.3, 0, 0, nan, 250, 1500, -4, true, unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.LAZY, 0.45, 0.2, 0, 0, nan, 100, 800, nan, true, unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.GAUSSIAN, nan, 0, -0.1, 1.0, nan, 80, 900, -3.5, true,
+                        unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.GAUSSIAN, nan, 0, 0.0, 2.0, nan, 60, 700, nan, true,
+                        unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.STUDENT_T, nan, 0, 0.05, 1.0, 3.5, 100, 1000, 5.0, true,
+                        unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.STUDENT_T, nan, 0, 0.0, 1.0, 6.0, 50, 600, nan, true,
                         unbounded));
     }
 
@@ -105,6 +122,14 @@ class CudaWalksGpuTest {
                         WalkLaw.Kind.LAZY, 0.45, 0.2, 0, 0, nan, 300, 700, nan, false, unbounded),
                 new WalkLaw(
                         WalkLaw.Kind.STUDENT_T, nan, 0, 0.1, 2.0, 4.0, 40, 600, nan, false,
+                        unbounded),
+                new WalkLaw(WalkLaw.Kind.LAZY, 0.55, 0.25, 0, 0, nan, 120, 400, 5, true, unbounded),
+                new WalkLaw(
+                        WalkLaw.Kind.STUDENT_T, nan, 0, 0.0, 1.5, 5.0, 30, 500, -2.5, true,
+                        unbounded),
+                // 1,000 x 12,000 paths of 28 bytes: more than one chunk of device scratch.
+                new WalkLaw(
+                        WalkLaw.Kind.GAUSSIAN, nan, 0, 0.1, 1.0, nan, 10, 12_000, 1.5, true,
                         unbounded),
                 // 1,000 x 40,000 finals of 8 bytes: more than one chunk of device scratch.
                 new WalkLaw(
