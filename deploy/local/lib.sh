@@ -101,7 +101,7 @@ pid_of() {
 is_alive() {
   local pid
   pid="$(pid_of "$1")"
-  [[ -n "$pid" ]] && ps -ww -p "$pid" -o args= 2>/dev/null | grep -qF -- "$(log_file "$1")"
+  [[ -n "$pid" ]] && ps -ww -p "$pid" -o args= 2>/dev/null | grep -F -- "$(log_file "$1")" >/dev/null
 }
 
 # Process names with a pid file: kafka, jobmanager, then taskmanager-N by N.
@@ -231,8 +231,9 @@ java_opts_all() {
 
 kafka_answers() {
   # The broker prints its ready line once it answers an admin request; only this start's lines
-  # count.
-  tail -c +"$KAFKA_LOG_OFFSET" "$(log_file kafka)" 2>/dev/null | grep -q "Kafka broker ready at"
+  # count. grep reads to the end (no -q): under pipefail, a grep that quits at the first match
+  # can kill the writer with SIGPIPE and turn a match into a failure.
+  tail -c +"$KAFKA_LOG_OFFSET" "$(log_file kafka)" 2>/dev/null | grep -F "Kafka broker ready at" >/dev/null
 }
 
 # Starts the broker (quiver broker: a real KRaft broker and controller) on its port and data dir.
@@ -278,8 +279,10 @@ start_flink_proc() {
   shift 3
   local params jvm_params dynamic_params log
   params="$(resource_params "$params_cmd" "$@")"
-  jvm_params="$(echo "$params" | head -n 1)"
-  dynamic_params="$(echo "$params" | tail -n 1)"
+  # The first and last lines by expansion, not `echo | head`: under pipefail (and errexit) head's
+  # early exit can fail the assignment with echo's SIGPIPE (exit 141), at random.
+  jvm_params="${params%%$'\n'*}"
+  dynamic_params="${params##*$'\n'}"
   log="$(log_file "$name")"
   # shellcheck disable=SC2046,SC2086
   start_proc "$name" "$JAVA" $jvm_params $(java_opts_all) \
@@ -312,7 +315,7 @@ registered_taskmanagers() {
 }
 
 tm_registered() {
-  registered_taskmanagers 2>/dev/null | grep -qx -- "$1"
+  registered_taskmanagers 2>/dev/null | grep -x -- "$1" >/dev/null
 }
 
 wait_taskmanager() {
