@@ -5,6 +5,11 @@
 //
 // Built into one fatbin (sm_80 and sm_90 machine code, compute_90 PTX) by the operators module's
 // Maven build with --fmad=false; see docs/architecture.md, "CUDA kernels".
+//
+// This file also ships beside the fatbin: dev.quiver.compute.cuda.KernelSignatures reads each
+// `extern "C" __global__ void name(...) {` below and checks every launch's arguments against it
+// (count, order, kind), so every kernel keeps that form, with parameters of int, int32_t,
+// long long, int64_t, uint64_t, float, double or pointer type.
 #include "quiver/knn.cuh"
 #include "quiver/topk.cuh"
 #include "quiver/trees.cuh"

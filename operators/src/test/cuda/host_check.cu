@@ -260,28 +260,6 @@ void distances(Reader& in, Writer& out) {
     }
 }
 
-// Records (i32 k, i32 n, then n x (f32 distance, i64 rank)) -> (i32 size, then size x (f32
-// distance, i64 rank)): the list after inserting every offer in order.
-void topk(Reader& in, Writer& out) {
-    while (!in.done()) {
-        int32_t k = in.next<int32_t>();
-        int32_t n = in.next<int32_t>();
-        std::vector<float> best_distances(k);
-        std::vector<int64_t> best_ranks(k);
-        int size = 0;
-        for (int i = 0; i < n; i++) {
-            float distance = in.next<float>();
-            int64_t rank = in.next<int64_t>();
-            topk_insert(best_distances.data(), best_ranks.data(), &size, k, distance, rank);
-        }
-        out.put((int32_t)size);
-        for (int i = 0; i < size; i++) {
-            out.put(best_distances[i]);
-            out.put(best_ranks[i]);
-        }
-    }
-}
-
 // Records (i32 k, i32 n, i32 lanes, i32 chunk length, f32 distances[n], u8 live[n]) -> k x (f32
 // distance, i32 slot): quiver_topk's selection by teams of `lanes` lanes run one after another,
 // as DeviceTopK launches it: one pass when the row is one chunk, else one over its chunks and a
@@ -326,7 +304,7 @@ void select(Reader& in, Writer& out) {
 
 int main(int argc, char** argv) {
     if (argc != 4) {
-        fprintf(stderr, "usage: host_check philox|deviates|walks|reduce|trees|distances|topk|select IN OUT\n");
+        fprintf(stderr, "usage: host_check philox|deviates|walks|reduce|trees|distances|select IN OUT\n");
         return 2;
     }
     std::string command = argv[1];
@@ -344,8 +322,6 @@ int main(int argc, char** argv) {
         trees(in, out);
     } else if (command == "distances") {
         distances(in, out);
-    } else if (command == "topk") {
-        topk(in, out);
     } else if (command == "select") {
         select(in, out);
     } else {

@@ -134,27 +134,38 @@ final class CudaDistanceKernel extends CheckedDistances implements BackendCounte
                         NativeAddress.floatsAt(queries.rows()), d, zero,
                         NativeAddress.floatsAt(tile.address()), n),
                 "cublasSgemm(" + n + " x " + count + " x " + d + ")");
-        try (KernelArgs args =
-                new KernelArgs()
-                        .address(queries.norms())
-                        .i32(count)
-                        .address(rowNorms)
-                        .address(live)
-                        .i32(n)
-                        .address(tile.address())) {
-            stream.launch(
-                    "quiver_gemm_distances", CudaStream.blocks(n), count, CudaStream.THREADS, 1,
-                    args);
+        try (KernelLaunch launch =
+                gemmDistances(queries.norms(), count, rowNorms, live, n, tile.address())) {
+            stream.launch(launch);
         }
         // The staging buffer holds the queries until their upload has run.
         stream.sync();
     }
 
     /**
+     * quiver_gemm_distances over the {@code count x n} inner products at {@code dots}, in place:
+     * x over the points, y over the queries.
+     */
+    static KernelLaunch gemmDistances(
+            long queryNorms, int count, long pointNorms, long live, int n, long dots) {
+        KernelArgs args =
+                new KernelArgs()
+                        .address(queryNorms)
+                        .i32(count)
+                        .address(pointNorms)
+                        .address(live)
+                        .i32(n)
+                        .address(dots);
+        return new KernelLaunch(
+                "quiver_gemm_distances", CudaStream.blocks(n), count, CudaStream.THREADS, 1, 0,
+                args);
+    }
+
+    /**
      * Queries per tile: the distance tile stays within {@link #TILE_ENTRIES}, and its queries
      * within the 65,535 blocks a grid may have in y.
      */
-    private static int tileQueries(int m, int n) {
+    static int tileQueries(int m, int n) {
         return (int) Math.max(1, Math.min(Math.min(m, 65_535), TILE_ENTRIES / n));
     }
 

@@ -23,8 +23,22 @@ public final class CudaException extends BackendFailureException {
     private final int code;
 
     CudaException(String call, int code, String name, String description) {
-        super(message(call, name, description));
+        this(message(call, name, description), code);
+    }
+
+    private CudaException(String message, int code) {
+        super(message);
         this.code = code;
+    }
+
+    /**
+     * A launch refused before it reached the driver, because it does not fit the kernel's
+     * declaration ({@link KernelSignatures}); its code is {@code CUDA_ERROR_INVALID_VALUE}.
+     */
+    static CudaException launchRefused(String kernel, String reason) {
+        return new CudaException(
+                "launch of " + kernel + " refused: " + reason + " (" + KernelSignatures.SOURCE + ")",
+                cudart.CUDA_ERROR_INVALID_VALUE);
     }
 
     /** The CUDA driver's {@code CUresult} or cuBLAS's {@code cublasStatus_t}. */

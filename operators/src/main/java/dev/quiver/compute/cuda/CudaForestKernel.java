@@ -75,10 +75,9 @@ final class CudaForestKernel extends ReleasedOnce implements ForestKernel, Backe
         PinnedBuffer staging = stream.staging(Math.max(rowBytes, marginBytes));
         staging.view(0, FloatPointer::new).put(rowValues, 0, rowCount * featureCount);
         stream.upload(0, rows.address(), rowBytes);
-        try (KernelArgs args = loaded.arguments(rows.address(), rowCount, margins.address())) {
-            stream.launch(
-                    "quiver_tree_margins", CudaStream.blocks(rowCount), 1, CudaStream.THREADS, 1,
-                    args);
+        try (KernelLaunch launch =
+                loaded.treeMargins(rows.address(), rowCount, margins.address())) {
+            stream.launch(launch);
         }
         // The download reuses the staging buffer: the stream runs the upload before it.
         stream.download(margins.address(), 0, marginBytes);

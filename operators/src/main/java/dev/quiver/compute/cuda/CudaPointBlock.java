@@ -67,23 +67,34 @@ final class CudaPointBlock extends SlotBlock {
         gather.ensure(4L * liveCount);
         stream.staging(4L * liveCount).view(0, IntPointer::new).put(source, 0, liveCount);
         stream.upload(0, gather.address(), 4L * liveCount);
-        try (KernelArgs args =
-                new KernelArgs()
-                        .address(rows.rows())
-                        .address(rows.norms())
-                        .address(gather.address())
-                        .i32(liveCount)
-                        .i32(d)
-                        .address(spare.rows())
-                        .address(spare.norms())) {
-            stream.launch(
-                    "quiver_gather_rows", CudaStream.blocks(liveCount), 1, CudaStream.THREADS, 1,
-                    args);
+        try (KernelLaunch launch =
+                gatherRows(rows.rows(), rows.norms(), gather.address(), liveCount, d, spare.rows(),
+                        spare.norms())) {
+            stream.launch(launch);
         }
         stream.sync();
         DeviceRows compacted = spare;
         spare = rows;
         rows = compacted;
+    }
+
+    /**
+     * quiver_gather_rows: row and norm {@code from[j]} of {@code in} to row {@code j} of {@code
+     * out}, for {@code j < count}.
+     */
+    static KernelLaunch gatherRows(
+            long in, long inNorms, long from, int count, int d, long out, long outNorms) {
+        return KernelLaunch.overThreads(
+                "quiver_gather_rows",
+                count,
+                new KernelArgs()
+                        .address(in)
+                        .address(inNorms)
+                        .address(from)
+                        .i32(count)
+                        .i32(d)
+                        .address(out)
+                        .address(outNorms));
     }
 
     /** The rows' device address, slot-major. */

@@ -99,18 +99,19 @@ final class CudaStream extends ReleasedOnce {
         }
     }
 
-    /** Queues a launch of {@code kernel} on a grid of blocks of {@code blockX x blockY} threads. */
-    void launch(String kernel, int gridX, int gridY, int blockX, int blockY, KernelArgs args) {
-        launch(kernel, gridX, gridY, blockX, blockY, 0, args);
-    }
-
-    /** Queues a launch as above, each block with {@code sharedBytes} of dynamic shared memory. */
-    void launch(
-            String kernel, int gridX, int gridY, int blockX, int blockY, int sharedBytes,
-            KernelArgs args) {
-        check(cudart.cuLaunchKernel(device.function(kernel), gridX, gridY, 1, blockX, blockY, 1,
-                        sharedBytes, stream, args.array(), (PointerPointer<?>) null),
-                "cuLaunchKernel(" + kernel + ", grid " + gridX + "x" + gridY + ")");
+    /**
+     * Queues a launch, first checked against its kernel's declaration in {@code
+     * quiver_kernels.cu} ({@link KernelSignatures}): the driver would take mismatched arguments
+     * as they are and the kernel would read or write the wrong memory.
+     *
+     * @throws CudaException if the launch does not fit its kernel, or the driver refuses it
+     */
+    void launch(KernelLaunch l) {
+        KernelSignatures.bundled().check(l);
+        check(cudart.cuLaunchKernel(device.function(l.kernel()), l.gridX(), l.gridY(), 1,
+                        l.blockX(), l.blockY(), 1, l.sharedBytes(), stream, l.args().array(),
+                        (PointerPointer<?>) null),
+                "cuLaunchKernel(" + l.kernel() + ", grid " + l.gridX() + "x" + l.gridY() + ")");
     }
 
     /** Blocks of {@link #THREADS} covering {@code n} threads. */

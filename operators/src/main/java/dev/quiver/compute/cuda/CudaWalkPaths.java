@@ -101,14 +101,8 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
     public void fair(
             long seed, long[] keyHashes, long[] sequences, double[] starts, int first, int count,
             Shape shape, WalkTallies out) {
-        Batch batch = new Batch(seed, keyHashes, sequences, starts, shape, out);
-        if (shape.trackPaths()) {
-            lattice(batch, first, count, "quiver_walk_fair_path", PATH_WIDTH,
-                    args -> args.i32(shape.steps()).i32(latticeBarrier(shape)).i32(shape.paths()));
-        } else {
-            lattice(batch, first, count, "quiver_walk_fair_final", 1,
-                    args -> args.i32(shape.steps()).i32(shape.paths()));
-        }
+        lattice(new Batch(seed, keyHashes, sequences, starts, shape, out), first, count,
+                fairLaw(shape));
     }
 
     /**
@@ -118,15 +112,8 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
     public void lattice(
             long seed, long[] keyHashes, long[] sequences, double[] starts, int first, int count,
             Shape shape, long stay, long up, WalkTallies out) {
-        Batch batch = new Batch(seed, keyHashes, sequences, starts, shape, out);
-        if (shape.trackPaths()) {
-            lattice(batch, first, count, "quiver_walk_lattice_path", PATH_WIDTH,
-                    args -> args.i32(shape.steps()).i64(stay).i64(up).i32(latticeBarrier(shape))
-                            .i32(shape.paths()));
-        } else {
-            lattice(batch, first, count, "quiver_walk_lattice_final", 1,
-                    args -> args.i32(shape.steps()).i64(stay).i64(up).i32(shape.paths()));
-        }
+        lattice(new Batch(seed, keyHashes, sequences, starts, shape, out), first, count,
+                latticeLaw(shape, stay, up));
     }
 
     /**
@@ -136,17 +123,38 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
     public void continuous(
             long seed, long[] keyHashes, long[] sequences, double[] starts, int first, int count,
             Shape shape, double location, double scale, double dof, WalkTallies out) {
-        Batch batch = new Batch(seed, keyHashes, sequences, starts, shape, out);
+        continuous(new Batch(seed, keyHashes, sequences, starts, shape, out), first, count,
+                continuousLaw(shape, location, scale, dof));
+    }
+
+    /** The fair walk's path kernel for {@code shape}. */
+    static Law fairLaw(Shape shape) {
+        return shape.trackPaths()
+                ? new Law("quiver_walk_fair_path", 4 * PATH_WIDTH, shape,
+                        args -> args.i32(shape.steps()).i32(latticeBarrier(shape)))
+                : new Law("quiver_walk_fair_final", 4, shape, args -> args.i32(shape.steps()));
+    }
+
+    /** A lazy or biased lattice walk's path kernel for {@code shape}. */
+    static Law latticeLaw(Shape shape, long stay, long up) {
+        return shape.trackPaths()
+                ? new Law("quiver_walk_lattice_path", 4 * PATH_WIDTH, shape,
+                        args -> args.i32(shape.steps()).i64(stay).i64(up)
+                                .i32(latticeBarrier(shape)))
+                : new Law("quiver_walk_lattice_final", 4, shape,
+                        args -> args.i32(shape.steps()).i64(stay).i64(up));
+    }
+
+    /** A Gaussian or Student-t walk's path kernel for {@code shape}. */
+    static Law continuousLaw(Shape shape, double location, double scale, double dof) {
         if (shape.trackPaths()) {
             double barrier = shape.hasBarrier() ? shape.barrier() : Double.NaN;
-            continuous(batch, first, count, "quiver_walk_continuous_path", CONTINUOUS_PATH_BYTES,
+            return new Law("quiver_walk_continuous_path", CONTINUOUS_PATH_BYTES, shape,
                     args -> args.i32(shape.steps()).f64(location).f64(scale).f64(dof)
-                            .f64(barrier).i32(shape.paths()));
-        } else {
-            continuous(batch, first, count, "quiver_walk_continuous_final", 8,
-                    args -> args.i32(shape.steps()).f64(location).f64(scale).f64(dof)
-                            .i32(shape.paths()));
+                            .f64(barrier));
         }
+        return new Law("quiver_walk_continuous_final", 8, shape,
+                args -> args.i32(shape.steps()).f64(location).f64(scale).f64(dof));
     }
 
     /** The lattice kernels' barrier: the whole-number level, 0 for none. */
@@ -154,9 +162,27 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
         return shape.hasBarrier() ? (int) shape.barrier() : 0;
     }
 
-    /** The arguments of a path kernel between the simulation count and the output. */
-    private interface LawArguments {
+    /** The arguments of a path kernel between the simulation count and the path count. */
+    interface LawArguments {
         void add(KernelArgs args);
+    }
+
+    /**
+     * A path kernel: one thread a (simulation, path), {@code pathBytes} of results a path, its
+     * law's arguments between the batch's (seed, key hashes, sequences, count) and (paths, out).
+     */
+    record Law(String kernel, int pathBytes, Shape shape, LawArguments arguments) {
+
+        /**
+         * The launch over the paths of {@code n} simulations whose keys are at {@code keys}
+         * ({@link #upload}'s layout), results to {@code results}.
+         */
+        KernelLaunch launch(long seed, long keys, int n, long results) {
+            KernelArgs args = new KernelArgs().i64(seed).address(keys).address(keys + 8L * n).i32(n);
+            arguments.add(args);
+            args.i32(shape.paths()).address(results);
+            return KernelLaunch.overThreads(kernel, (long) n * shape.paths(), args);
+        }
     }
 
     /** One call's arrays, shape and tallies, run a chunk of simulations at a time. */
@@ -164,56 +190,77 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
             long seed, long[] keyHashes, long[] sequences, double[] starts, Shape shape,
             WalkTallies out) {}
 
-    private void lattice(
-            Batch batch, int first, int count, String kernel, int width, LawArguments law) {
+    private void lattice(Batch batch, int first, int count, Law law) {
         Shape shape = batch.shape();
+        int width = law.pathBytes() / 4;
         int maxBins = (int) Math.min(shape.paths(), 2L * shape.steps() + 1);
         long scratchInts = 2L * shape.steps() + 1
                 + (shape.trackPaths() ? 2L * (shape.steps() + 1) : 0);
-        long perSimulation = 4L * width * shape.paths() + 4L * scratchInts;
+        long perSimulation = (long) law.pathBytes() * shape.paths() + 4L * scratchInts;
         int chunk = chunk(shape, count, perSimulation, maxBins);
         for (int at = first; at < first + count; at += chunk) {
             int n = Math.min(chunk, first + count - at);
             long keys = upload(batch, at, n, maxBins);
-            launchPaths(batch, kernel, keys, n, 4 * width, law);
-            long ranks = keys + 24L * n;
+            launchPaths(batch, law, keys, n);
             scratch.ensure(4L * scratchInts * n);
-            try (KernelArgs args = new KernelArgs()) {
-                args.address(results.address()).i32(width).i32(n).i32(shape.steps())
-                        .i32(shape.paths()).address(keys + 16L * n).address(ranks)
-                        .i32(shape.ranks().length).i32(maxBins)
-                        .i32(shape.trackPaths() ? 1 : 0).i32(shape.hasBarrier() ? 1 : 0)
-                        .address(scratch.address());
-                reduce(batch, "quiver_walk_reduce_lattice", args, at, n, maxBins);
-            }
+            Outputs out = outputs(shape, n, maxBins);
+            reduce(batch, reduceLattice(results.address(), width, n, shape, maxBins, keys,
+                    scratch.address(), out), out, at);
         }
     }
 
-    private void continuous(
-            Batch batch, int first, int count, String kernel, int pathBytes, LawArguments law) {
+    private void continuous(Batch batch, int first, int count, Law law) {
         Shape shape = batch.shape();
         // The reduction counts each simulation's steps above 0 per value when tracking paths.
         long scratchInts = shape.trackPaths() ? shape.steps() + 1L : 0;
-        long perSimulation = (long) pathBytes * shape.paths() + 4L * scratchInts;
+        long perSimulation = (long) law.pathBytes() * shape.paths() + 4L * scratchInts;
         int chunk = chunk(shape, count, perSimulation, CONTINUOUS_BINS);
         for (int at = first; at < first + count; at += chunk) {
             int n = Math.min(chunk, first + count - at);
             long keys = upload(batch, at, n, CONTINUOUS_BINS);
-            launchPaths(batch, kernel, keys, n, pathBytes, law);
+            launchPaths(batch, law, keys, n);
             scratch.ensure(Math.max(4, 4L * scratchInts * n));
-            try (KernelArgs args = new KernelArgs()) {
-                args.address(results.address()).i32(n).i32(shape.steps()).i32(shape.paths())
+            Outputs out = outputs(shape, n, CONTINUOUS_BINS);
+            reduce(batch, reduceContinuous(results.address(), n, shape, keys, scratch.address(),
+                    out), out, at);
+        }
+    }
+
+    /**
+     * quiver_walk_reduce_lattice over {@code n} simulations: their paths' results at {@code
+     * results} ({@code width} ints a path), keys at {@code keys} ({@link #upload}'s layout),
+     * {@code lattice_scratch()} ints of scratch each at {@code scratch}.
+     */
+    static KernelLaunch reduceLattice(
+            long results, int width, int n, Shape shape, int maxBins, long keys, long scratch,
+            Outputs out) {
+        KernelArgs args =
+                new KernelArgs().address(results).i32(width).i32(n).i32(shape.steps())
+                        .i32(shape.paths()).address(keys + 16L * n).address(keys + 24L * n)
+                        .i32(shape.ranks().length).i32(maxBins)
+                        .i32(shape.trackPaths() ? 1 : 0).i32(shape.hasBarrier() ? 1 : 0)
+                        .address(scratch);
+        return KernelLaunch.overThreads("quiver_walk_reduce_lattice", n, out.addTo(args));
+    }
+
+    /**
+     * quiver_walk_reduce_continuous over {@code n} simulations: their finals (and, tracking paths,
+     * the rest of quiver_walk_continuous_path's output) at {@code results}, keys at {@code keys},
+     * {@code steps + 1} ints of scratch each at {@code scratch}.
+     */
+    static KernelLaunch reduceContinuous(
+            long results, int n, Shape shape, long keys, long scratch, Outputs out) {
+        KernelArgs args =
+                new KernelArgs().address(results).i32(n).i32(shape.steps()).i32(shape.paths())
                         .address(keys + 16L * n).address(keys + 24L * n)
                         .i32(shape.ranks().length).i32(shape.trackPaths() ? 1 : 0)
-                        .i32(shape.hasBarrier() ? 1 : 0).address(scratch.address());
-                reduce(batch, "quiver_walk_reduce_continuous", args, at, n, CONTINUOUS_BINS);
-            }
-        }
+                        .i32(shape.hasBarrier() ? 1 : 0).address(scratch);
+        return KernelLaunch.overThreads("quiver_walk_reduce_continuous", n, out.addTo(args));
     }
 
     /** Simulations a chunk holds within {@link #CHUNK_BYTES}; at least one. */
     private static int chunk(Shape shape, int count, long pathBytes, int maxBins) {
-        long perSimulation = pathBytes + outputBytes(shape, 1, maxBins);
+        long perSimulation = pathBytes + new Outputs(0, shape, 1, maxBins).bytes();
         return (int) Math.max(1, Math.min(count, CHUNK_BYTES / perSimulation));
     }
 
@@ -222,9 +269,47 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
         return STATISTICS + shape.ranks().length;
     }
 
-    /** Bytes of n simulations' outputs: values, counts, and maxBins bins of 16 bytes. */
-    private static long outputBytes(Shape shape, int n, int maxBins) {
-        return 8L * n * (valueCount(shape) + COUNTS + 2L * maxBins);
+    /**
+     * Where a reduction of {@code n} simulations writes, from {@code address}: values and counts
+     * simulation-major, then {@code maxBins} rows of bin levels and of bin paths, bin-major (bin
+     * b of simulation j at {@code b * n + j}).
+     */
+    record Outputs(long address, Shape shape, int n, int maxBins) {
+        long valueBytes() {
+            return 8L * valueCount(shape) * n;
+        }
+
+        long fixedBytes() {
+            return valueBytes() + 8L * COUNTS * n;
+        }
+
+        long binBytes() {
+            return 8L * maxBins * n;
+        }
+
+        long bytes() {
+            return fixedBytes() + 2 * binBytes();
+        }
+
+        long levels() {
+            return address + fixedBytes();
+        }
+
+        long paths() {
+            return levels() + binBytes();
+        }
+
+        /** The reduction's last four arguments: values, counts, levels, paths. */
+        KernelArgs addTo(KernelArgs args) {
+            return args.address(address).address(address + valueBytes()).address(levels())
+                    .address(paths());
+        }
+    }
+
+    /** The device outputs of a reduction of {@code n} simulations. */
+    private Outputs outputs(Shape shape, int n, int maxBins) {
+        long bytes = new Outputs(0, shape, n, maxBins).bytes();
+        return new Outputs(outputs.ensure(bytes), shape, n, maxBins);
     }
 
     /**
@@ -236,7 +321,8 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
         stream.begin();
         long[] ranks = batch.shape().ranks();
         long bytes = 24L * n + 8L * ranks.length;
-        var staging = stream.staging(Math.max(bytes, outputBytes(batch.shape(), n, maxBins)));
+        var staging = stream.staging(
+                Math.max(bytes, new Outputs(0, batch.shape(), n, maxBins).bytes()));
         staging.view(0, LongPointer::new).put(batch.keyHashes(), at, n);
         staging.view(8L * n, LongPointer::new).put(batch.sequences(), at, n);
         staging.view(16L * n, DoublePointer::new).put(batch.starts(), at, n);
@@ -246,70 +332,59 @@ public final class CudaWalkPaths implements BackendCounters, AutoCloseable {
         return address;
     }
 
-    /**
-     * Queues the path kernel over (simulation, path) of a chunk of n simulations, {@code
-     * pathBytes} of results a path.
-     */
-    private void launchPaths(
-            Batch batch, String kernel, long keys, int n, int pathBytes, LawArguments law) {
+    /** Queues the path kernel over (simulation, path) of a chunk of n simulations. */
+    private void launchPaths(Batch batch, Law law, long keys, int n) {
         long slots = (long) n * batch.shape().paths();
-        results.ensure(pathBytes * slots);
-        try (KernelArgs args = new KernelArgs()) {
-            args.i64(batch.seed()).address(keys).address(keys + 8L * n).i32(n);
-            law.add(args);
-            args.address(results.address());
-            stream.launch(kernel, CudaStream.blocks(slots), 1, CudaStream.THREADS, 1, args);
+        results.ensure(law.pathBytes() * slots);
+        try (KernelLaunch launch = law.launch(batch.seed(), keys, n, results.address())) {
+            stream.launch(launch);
         }
     }
 
     /**
-     * Adds the output arrays to a reduction's arguments (values and counts simulation-major, then
-     * bin levels and paths bin-major), launches it over n simulations and writes the statistics
-     * into the tallies from entry {@code at}. Two copies come back: the statistics with each
-     * simulation's bin count, then only the bin rows some simulation used.
+     * Launches a reduction over a chunk's simulations and writes their statistics into the
+     * tallies from entry {@code at}. Two copies come back: the statistics with each simulation's
+     * bin count, then only the bin rows some simulation used.
      */
-    private void reduce(Batch batch, String kernel, KernelArgs args, int at, int n, int maxBins) {
+    private void reduce(Batch batch, KernelLaunch reduction, Outputs out, int at) {
+        try (reduction) {
+            stream.launch(reduction);
+        }
         Shape shape = batch.shape();
-        long valueBytes = 8L * valueCount(shape) * n;
-        long fixedBytes = valueBytes + 8L * COUNTS * n;
-        long binBytes = 8L * maxBins * n;
-        long address = outputs.ensure(fixedBytes + 2 * binBytes);
-        long levels = address + fixedBytes;
-        long paths = levels + binBytes;
-        args.address(address).address(address + valueBytes).address(levels).address(paths);
-        stream.launch(kernel, CudaStream.blocks(n), 1, CudaStream.THREADS, 1, args);
-        var staging = stream.staging(fixedBytes + 2 * binBytes);
-        stream.download(address, 0, fixedBytes);
+        int n = out.n();
+        long fixedBytes = out.fixedBytes();
+        var staging = stream.staging(out.bytes());
+        stream.download(out.address(), 0, fixedBytes);
         stream.sync();
         double[] values = new double[valueCount(shape) * n];
         long[] counts = new long[COUNTS * n];
         staging.view(0, DoublePointer::new).get(values);
-        staging.view(valueBytes, LongPointer::new).get(counts);
+        staging.view(out.valueBytes(), LongPointer::new).get(counts);
         int usedBins = 0;
         for (int j = 0; j < n; j++) {
             usedBins = (int) Math.max(usedBins, counts[j * COUNTS + 1]);
         }
         long usedBytes = 8L * usedBins * n;
-        stream.download(levels, fixedBytes, usedBytes);
-        stream.download(paths, fixedBytes + usedBytes, usedBytes);
+        stream.download(out.levels(), fixedBytes, usedBytes);
+        stream.download(out.paths(), fixedBytes + usedBytes, usedBytes);
         stream.sync();
         double[] binLevels = new double[usedBins * n];
         long[] binPaths = new long[usedBins * n];
         staging.view(fixedBytes, DoublePointer::new).get(binLevels);
         staging.view(fixedBytes + usedBytes, LongPointer::new).get(binPaths);
-        WalkTallies out = batch.out();
+        WalkTallies tallies = batch.out();
         int quantiles = shape.ranks().length;
         for (int j = 0; j < n; j++) {
             int i = at + j;
             int v = j * valueCount(shape);
-            out.setMoments(i, values[v], values[v + 1]);
+            tallies.setMoments(i, values[v], values[v + 1]);
             for (int q = 0; q < quantiles; q++) {
-                out.setQuantile(i, q, values[v + STATISTICS + q]);
+                tallies.setQuantile(i, q, values[v + STATISTICS + q]);
             }
-            out.setPathStatistics(i, counts[j * COUNTS], values[v + 3], values[v + 2],
+            tallies.setPathStatistics(i, counts[j * COUNTS], values[v + 3], values[v + 2],
                     values[v + 4], values[v + 5]);
             for (int b = 0; b < counts[j * COUNTS + 1]; b++) {
-                out.addBin(i, binLevels[b * n + j], binPaths[b * n + j]);
+                tallies.addBin(i, binLevels[b * n + j], binPaths[b * n + j]);
             }
         }
     }

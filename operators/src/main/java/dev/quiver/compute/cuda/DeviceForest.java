@@ -24,7 +24,7 @@ final class DeviceForest extends LoadedForest {
     private final CudaStream stream;
     private final int treeCount;
     private final boolean acceptsMissing;
-    private final long[] parts = new long[9];
+    private final long[] parts;
     private final long bytes;
     private long address;
 
@@ -40,7 +40,9 @@ final class DeviceForest extends LoadedForest {
         this.stream = stream;
         this.treeCount = forest.treeCount();
         this.acceptsMissing = forest.acceptsMissing();
-        ByteBuffer image = image(forest);
+        Image layout = image(forest);
+        ByteBuffer image = layout.bytes();
+        parts = layout.parts();
         bytes = image.capacity();
         PinnedBuffer staging = stream.staging(bytes);
         byte[] copy = new byte[(int) bytes];
@@ -51,14 +53,26 @@ final class DeviceForest extends LoadedForest {
         stream.sync();
     }
 
-    /** The forest's arrays in one little-endian image; {@link #parts} gets their offsets. */
-    private ByteBuffer image(FlatForest f) {
+    /**
+     * The forest's arrays in one little-endian image, and each array's offset in it: feature,
+     * threshold, left, default left, value, tree root, depth and group, base margins.
+     */
+    record Image(ByteBuffer bytes, long[] parts) {}
+
+    /** The bytes of each part of the image of {@code f}, in {@link Image#parts}'s order. */
+    static long[] partSizes(FlatForest f) {
         int nodes = f.nodeCount();
         int trees = f.treeCount();
-        long[] sizes = {
+        return new long[] {
             4L * nodes, 4L * nodes, 4L * nodes, nodes, 4L * nodes,
             4L * trees, 4L * trees, 4L * trees, 4L * f.marginCount()
         };
+    }
+
+    /** The image of {@code f}, each part {@value #ALIGN}-byte aligned. */
+    static Image image(FlatForest f) {
+        long[] sizes = partSizes(f);
+        long[] parts = new long[sizes.length];
         long end = 0;
         for (int i = 0; i < sizes.length; i++) {
             parts[i] = end;
@@ -79,27 +93,28 @@ final class DeviceForest extends LoadedForest {
         b.position((int) parts[7]).asIntBuffer().put(f.treeGroup());
         b.position((int) parts[8]).asFloatBuffer().put(f.baseMargins());
         b.position(0);
-        return b;
+        return new Image(b, parts);
     }
 
-    /** The arguments of quiver_tree_margins for {@code rowCount} rows at {@code rows}. */
-    KernelArgs arguments(long rows, int rowCount, long margins) {
-        return new KernelArgs()
-                .address(rows)
-                .i32(rowCount)
-                .i32(featureCount())
-                .address(address + parts[0])
-                .address(address + parts[1])
-                .address(address + parts[2])
-                .address(address + parts[3])
-                .address(address + parts[4])
-                .address(address + parts[5])
-                .address(address + parts[6])
-                .address(address + parts[7])
-                .i32(treeCount)
-                .address(address + parts[8])
-                .i32(marginCount())
-                .address(margins);
+    /** quiver_tree_margins over {@code rowCount} rows at {@code rows} into {@code margins}. */
+    KernelLaunch treeMargins(long rows, int rowCount, long margins) {
+        return treeMargins(
+                rows, rowCount, featureCount(), address, parts, treeCount, marginCount(), margins);
+    }
+
+    /**
+     * quiver_tree_margins, one thread a row, over a forest image at device address {@code forest}
+     * whose parts start at {@code parts} ({@link Image}).
+     */
+    static KernelLaunch treeMargins(
+            long rows, int rowCount, int featureCount, long forest, long[] parts, int treeCount,
+            int marginCount, long margins) {
+        KernelArgs args = new KernelArgs().address(rows).i32(rowCount).i32(featureCount);
+        for (int i = 0; i < 8; i++) {
+            args.address(forest + parts[i]);
+        }
+        args.i32(treeCount).address(forest + parts[8]).i32(marginCount).address(margins);
+        return KernelLaunch.overThreads("quiver_tree_margins", rowCount, args);
     }
 
     boolean loadedBy(CudaForestKernel candidate) {

@@ -36,11 +36,17 @@ final class DeviceRows {
     void upload(int first, int count, int d) {
         long target = rows() + 4L * d * first;
         stream.upload(0, target, 4L * d * count);
-        try (KernelArgs args =
-                new KernelArgs().address(target).i32(count).i32(d).address(norms() + 4L * first)) {
-            stream.launch(
-                    "quiver_row_norms", CudaStream.blocks(count), 1, CudaStream.THREADS, 1, args);
+        try (KernelLaunch launch = rowNorms(target, count, d, norms() + 4L * first)) {
+            stream.launch(launch);
         }
+    }
+
+    /** quiver_row_norms: the squared norms of {@code count} rows of {@code d} floats. */
+    static KernelLaunch rowNorms(long rows, int count, int d, long norms) {
+        return KernelLaunch.overThreads(
+                "quiver_row_norms",
+                count,
+                new KernelArgs().address(rows).i32(count).i32(d).address(norms));
     }
 
     long rows() {

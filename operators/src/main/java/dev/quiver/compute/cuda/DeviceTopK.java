@@ -91,7 +91,22 @@ final class DeviceTopK {
     private void launch(
             long rows, long rowSlots, long live, int rowLength, int chunkLength, int chunks,
             int count, int k, int width, Pairs out) {
-        try (KernelArgs args =
+        try (KernelLaunch launch =
+                topK(rows, rowSlots, live, rowLength, chunkLength, chunks, count, k, width,
+                        out.distances.address(), out.slots.address())) {
+            stream.launch(launch);
+        }
+    }
+
+    /**
+     * quiver_topk: block (c, q) selects the k best of chunk c of query q's row into entries
+     * {@code (q * chunks + c) * k ...} of the outputs, with a list {@code width} wide in shared
+     * memory.
+     */
+    static KernelLaunch topK(
+            long rows, long rowSlots, long live, int rowLength, int chunkLength, int chunks,
+            int count, int k, int width, long outDistances, long outSlots) {
+        KernelArgs args =
                 new KernelArgs()
                         .address(rows)
                         .address(rowSlots)
@@ -100,11 +115,10 @@ final class DeviceTopK {
                         .i32(chunkLength)
                         .i32(k)
                         .i32(width)
-                        .address(out.distances.address())
-                        .address(out.slots.address())) {
-            stream.launch(
-                    "quiver_topk", chunks, count, CudaStream.THREADS, 1, sharedBytes(width), args);
-        }
+                        .address(outDistances)
+                        .address(outSlots);
+        return new KernelLaunch(
+                "quiver_topk", chunks, count, CudaStream.THREADS, 1, sharedBytes(width), args);
     }
 
     /**
