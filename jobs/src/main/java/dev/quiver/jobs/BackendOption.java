@@ -2,9 +2,6 @@ package dev.quiver.jobs;
 
 import dev.quiver.compute.ComputeBackends;
 
-import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
 import picocli.CommandLine.Option;
 
 /**
@@ -54,20 +51,11 @@ final class BackendOption {
     void check() {
         try {
             ComputeBackends.requireKnown(name);
-            if (runsInThisJvm()) {
+            if (LocalExecution.runsInThisJvm()) {
                 ComputeBackends.requireAvailable(name);
             }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--backend: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * True when a job built now executes in this JVM: no cluster has set a context environment
-     * (as {@code flink run} and application mode do), so Flink's environment is a local one.
-     */
-    private static boolean runsInThisJvm() {
-        return StreamExecutionEnvironment.getExecutionEnvironment()
-                instanceof LocalStreamEnvironment;
     }
 }

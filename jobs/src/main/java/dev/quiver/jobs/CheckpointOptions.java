@@ -29,7 +29,10 @@ public final class CheckpointOptions {
             paramLabel = "URI",
             converter = DirectoryConverter.class,
             description =
-                    "Where checkpoints are kept (a path or file:// URI); retained on cancellation.")
+                    "Where checkpoints are kept (a path or file:// URI); retained on cancellation."
+                            + " Without it, quiver run with Kafka checkpoints to a temporary"
+                            + " directory deleted when the job ends; a cluster, where its"
+                            + " configuration says.")
     String checkpointDir;
 
     @Option(
@@ -57,7 +60,10 @@ public final class CheckpointOptions {
             description = "Restore state from this retained checkpoint or savepoint.")
     String fromCheckpoint;
 
-    /** Checkpoint directory, or null for none. */
+    /**
+     * Checkpoint directory, or null for none given: then a run in this JVM checkpoints to a
+     * temporary one ({@link TemporaryCheckpoints}), a cluster where its configuration says.
+     */
     public String checkpointDir() {
         return checkpointDir;
     }

@@ -93,17 +93,21 @@ public final class PipelineIo {
     /**
      * An environment configured for this job: exactly-once checkpoints with Kafka (retained on
      * cancellation when a directory is given), none for bounded file runs, whose failure reruns
-     * them from the start.
+     * them from the start. A Kafka run in this JVM checkpoints to a temporary directory when none
+     * is given ({@link TemporaryCheckpoints}) and gives up after a bounded number of restarts in a
+     * row ({@link EmbeddedRestarts}); on a cluster, the cluster's configuration decides both.
      */
     public StreamExecutionEnvironment environment() {
         Configuration config = new Configuration();
         CheckpointOptions checkpoints = options.checkpoints();
+        TemporaryCheckpoints temporary = null;
         if (options.usesKafka()) {
             config.set(
                     CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpoints.checkpointInterval());
             config.set(
                     CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
                     CheckpointingMode.EXACTLY_ONCE);
+            boolean inThisJvm = LocalExecution.runsInThisJvm();
             if (checkpoints.checkpointDir() != null) {
                 config.set(
                         CheckpointingOptions.CHECKPOINTS_DIRECTORY,
@@ -111,6 +115,14 @@ public final class PipelineIo {
                 config.set(
                         CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+            } else if (inThisJvm) {
+                // Not the JobManager's memory, Flink's default, which refuses a state over 5 MB.
+                temporary = TemporaryCheckpoints.create(job);
+                config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+                config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, temporary.uri());
+            }
+            if (inThisJvm) {
+                EmbeddedRestarts.configure(config);
             }
         }
         // Every record and state type has a specific serializer (POJO, Avro or a Quiver one);
@@ -129,6 +141,9 @@ public final class PipelineIo {
             config.set(StateRecoveryOptions.SAVEPOINT_PATH, toUri(checkpoints.fromCheckpoint()));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        if (temporary != null) {
+            env.registerJobListener(temporary);
+        }
         if (options.parallelism() != null) {
             env.setParallelism(options.parallelism());
         }
