@@ -7,7 +7,8 @@
 # 1. builds bench/target/benchmarks.jar from this checkout (--no-build: use the one there);
 # 2. bench/peers/run_peers.sh makes the data and runs sklearn KDTree and nanoflann at uniform
 #    n=1e6 d=3, and numpy brute force at uniform n=1e6 d=128, each right before and right after
-#    the JMH runs it is compared with;
+#    the JMH runs it is compared with, and with the brute force FAISS IndexFlatL2 and one core's
+#    sgemm peak (numpy's OpenBLAS), the ceiling the brute force's GFLOP/s is judged by;
 # 3. JMH (-t 1 -f 1; 2 x 1 s warmup, 3 x 1 s measurement; 1 warmup for the brute force, whose
 #    calls take seconds) under taskset -c N, OMP_NUM_THREADS=1: KdTreeBenchmark knnExact,
 #    insert, mixed90to10, approximateKnn at uniform n=1e6 d=3; bruteForce at uniform n=1e6
@@ -86,7 +87,8 @@ fi
 {
     echo "Quiver kNN vs peers, $(date -u +%Y-%m-%dT%H:%MZ), one core (CPU $core) for everything"
     echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(getconf _NPROCESSORS_ONLN) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GiB;" \
-         "$(java -version 2>&1 | head -1); load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
+         "$(java -version 2>&1 | head -1); load average now: $(cut -d' ' -f1-3 /proc/loadavg);" \
+         "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-auto} (Java's OpenBLAS and the peers' alike)"
     grep '^# versions' "$run_dir/peers.log" | head -1 || true
     grep -o 'load average at [a-z]*: [0-9. ]*' "$run_dir/peers.log" | sed -n '1s/^/# first peer run, /p; $s/^/# last peer run, /p' || true
     echo

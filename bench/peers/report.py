@@ -3,7 +3,7 @@
 
 Reads the peers' "result ..." lines (run_peers.sh's log) and JMH's JSON result files, and prints
 one row per figure: Quiver's value, the peer's, Quiver / peer, the target and whether it
-is met. Figures without a peer in this run are printed once with "-" rather than left out. When the
+is met. The brute force is also set against one core's sgemm peak (sgemm_peak.py), its ceiling. Figures without a peer in this run are printed once with "-" rather than left out. When the
 run holds kd-tree and brute-force results for several d of one (data, n), it also prints the
 crossover: the smallest measured d at which the brute force answers more queries per second.
 
@@ -105,7 +105,9 @@ def main(argv):
         rows.append((what, cell, fmt(ours), unit, peer_name, fmt(theirs), "-" if ratio is None else f"{ratio:.2f}",
                      "-" if target is None else f">= {target:.3g}", verdict, note))
 
-    cells = sorted({key[1:] for key in jmh} | {key[2:] for key in peers}, key=lambda c: (c[0], c[1], c[2]))
+    # The sgemm figures have no (data, n, d) cell: they are printed as a ceiling in the brute-force rows.
+    cells = sorted({key[1:] for key in jmh} | {key[2:] for key in peers if key[2] != "none"},
+                   key=lambda c: (c[0], c[1], c[2]))
     for data, n, d in cells:
         cell = f"{data} n={n:,} d={d}"
         exact = quiver("knnExact", data, n, d)
@@ -143,7 +145,21 @@ def main(argv):
             gflops = None if brute is None else brute * 2.0 * n * d / 1e9
             row("brute force k=10", cell, gflops, "GFLOP/s", "numpy matmul+argpartition",
                 peer("numpy", "bruteforce_gflops", data, n, d), target, "2*n*d flops per query")
+            flat = ("faiss", "flat_l2", data, n, d)
+            target_faiss = 1.0 if (d == 128 and n == 1_000_000) else None
+            row("brute force k=10", cell, brute, "queries/s", "FAISS IndexFlatL2", peer(*flat), target_faiss,
+                runs=flat)
+            row("brute force k=10", cell, gflops, "GFLOP/s", "FAISS IndexFlatL2",
+                peer("faiss", "flat_l2_gflops", data, n, d), target_faiss, "2*n*d flops per query")
+            sgemm = ("numpy", "sgemm_peak", "none", 0, 0)
+            if peer(*sgemm) is not None:
+                row("brute force k=10", cell, gflops, "GFLOP/s", "one core's sgemm peak", peer(*sgemm),
+                    0.6 if (d == 128 and n == 1_000_000) else None, "numpy's OpenBLAS, 2048^3", runs=sgemm)
 
+    block = peer("numpy", "sgemm_block", "none", 0, 0)
+    if block is not None:
+        rows.append(("sgemm, block shape", "256 x 4096 x 128", fmt(block), "GFLOP/s", "-", "-", "-", "-", "-",
+                     "numpy's OpenBLAS, one core: a brute-force block's product alone"))
     headers = ("figure", "cell", "Quiver", "unit", "peer", "peer value", "Quiver/peer", "target", "met", "note")
     widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(len(headers))]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())

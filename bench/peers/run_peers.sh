@@ -7,12 +7,15 @@
 # Default: the cells that have a target only:
 #   uniform n=1e6 d=3     sklearn KDTree (exact kNN, build), nanoflann (exact kNN, build,
 #                         one-by-one inserts, mixed 90/10)
-#   uniform n=1e6 d=128   numpy batched brute force (402 of the 10,000 queries: 6 batches of 67)
-# --only tree / --only brute: just the kd-tree peers (sklearn, nanoflann) or just numpy.
+#   uniform n=1e6 d=128   numpy batched brute force (402 of the 10,000 queries: 6 batches of 67),
+#                         FAISS IndexFlatL2 over the same 402 queries, and one core's sgemm
+#                         GFLOP/s (numpy's OpenBLAS), the ceiling the brute force is judged by
+# --only tree / --only brute: just the kd-tree peers (sklearn, nanoflann) or just the brute-force
+# ones (numpy, FAISS, sgemm).
 # --grid: every (data, n, d) of make_data.py's grid; sklearn and nanoflann for d <= 16 (at
 # d = 128 a kd-tree degenerates into a slower brute force: minutes per cell), numpy for all.
 #
-# Installs python3-sklearn python3-numpy libnanoflann-dev g++ with apt-get when one is missing
+# Installs python3-sklearn python3-numpy python3-faiss libnanoflann-dev g++ with apt-get when one is missing
 # (as root, or through sudo), unless --no-install. Every peer runs under taskset -c CORE (default
 # 0) with OMP/OpenBLAS limited to one thread. Data go to DIR (default bench/target/knn-data).
 set -euo pipefail
@@ -40,7 +43,9 @@ python=/usr/bin/python3
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 pin=(taskset -c "$core")
 
-packages=(python3-sklearn python3-numpy libnanoflann-dev g++)
+packages=(python3-numpy)
+[ "$only" = tree ] || packages+=(python3-faiss)
+[ "$only" = brute ] || packages+=(python3-sklearn libnanoflann-dev g++)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -58,11 +63,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 nanoflann=$bench/target/peers/nanoflann_knn
-"$here/build.sh" "$nanoflann" >&2
+[ "$only" = brute ] || "$here/build.sh" "$nanoflann" >&2
 
 echo "# machine: $(lscpu | sed -n 's/^Model name: *//p'), $(getconf _NPROCESSORS_ONLN) CPUs online, pinned to CPU $core;" \
-     "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# versions: $($python -c 'import sklearn, numpy; print("sklearn", sklearn.__version__, "numpy", numpy.__version__)')," \
+     "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-auto}"
+echo "# versions: $($python -c 'import sklearn, numpy, faiss; print("sklearn", sklearn.__version__, "numpy", numpy.__version__, "faiss", faiss.__version__)')," \
      "nanoflann $(sed -n 's/^#define NANOFLANN_VERSION 0x\(.\)\(.\)\(.\)/\1.\2.\3/p' /usr/include/nanoflann.hpp), g++ $(g++ -dumpfullversion)"
 
 tree_peers() {  # data n d
@@ -76,11 +81,18 @@ brute_peer() {  # data n d queries
     [ "$only" != tree ] || return 0
     "$python" "$here/make_data.py" "$data_dir" --data "$1" --n "$2" --d "$3" >&2
     "${pin[@]}" "$python" "$here/numpy_bruteforce.py" "$data_dir" --data "$1" --n "$2" --d "$3" --queries "$4"
+    "${pin[@]}" "$python" "$here/faiss_flat.py" "$data_dir" --data "$1" --n "$2" --d "$3" --queries "$4"
+}
+
+sgemm_peak() {
+    [ "$only" != tree ] || return 0
+    "${pin[@]}" "$python" "$here/sgemm_peak.py"
 }
 
 if [ $grid -eq 0 ]; then
     tree_peers uniform 1000000 3
     brute_peer uniform 1000000 128 402
+    sgemm_peak
 else
     for data in uniform clustered; do
         for n in 100000 1000000; do
@@ -90,5 +102,6 @@ else
             done
         done
     done
+    sgemm_peak
 fi
 echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

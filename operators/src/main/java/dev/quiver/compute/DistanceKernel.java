@@ -1,14 +1,15 @@
 package dev.quiver.compute;
 
 /**
- * The distances capability: squared Euclidean distances in bulk, over caller rows or over a
- * backend-owned {@link PointBlock}, with a fused top-k that screens a block for the nearest rows.
+ * The distances capability: squared Euclidean distances in bulk, over caller rows (whole, or tile
+ * by tile to a caller's screen) or over a backend-owned {@link PointBlock}, with a fused top-k that
+ * screens a block for the nearest rows.
  *
  * <p>Contract of every implementation:
  *
  * <ul>
- *   <li><b>Numerics:</b> every distance it computes, in {@link #squaredDistances} and in {@link
- *       #nearest}, is within {@link #errorBound(int)} of the exact one (see there); callers that
+ *   <li><b>Numerics:</b> every distance it computes, in {@link #squaredDistances}, {@link
+ *       #screenDistances} and {@link #nearest}, is within {@link #errorBound(int)} of the exact one (see there); callers that
  *       need exact answers re-rank the candidates with the direct formula ({@code
  *       dev.quiver.knn.BruteForceKnn} does).
  *   <li><b>Blocks:</b> a block is opened by a kernel and used only with it; appends and tombstones
@@ -50,6 +51,29 @@ public interface DistanceKernel extends AutoCloseable {
      *     too short for the rows it is asked to read or write
      */
     void squaredDistances(RowBlock queries, RowBlock points, int dimension, float[] out);
+
+    /**
+     * {@link #squaredDistances} fused with the caller's selection: the same distances, with the
+     * same {@link #errorBound}, handed to {@code tiles} as tiles of every query against a run of
+     * consecutive points, in ascending point order, each point in exactly one tile. A kernel on
+     * the CPU sizes its tiles for the caches and hands each over as soon as it is computed; no
+     * queries x points block is written whole. Nothing is handed over when either block is empty.
+     *
+     * <p>This default computes the whole block in one tile (what a device kernel does anyway).
+     *
+     * @throws IllegalArgumentException as {@link #squaredDistances}, or if {@code tiles} is null
+     */
+    default void screenDistances(
+            RowBlock queries, RowBlock points, int dimension, DistanceTiles tiles) {
+        if (tiles == null) {
+            throw new IllegalArgumentException("tiles must not be null");
+        }
+        float[] block = new float[Math.max(0, Math.multiplyExact(queries.count(), points.count()))];
+        squaredDistances(queries, points, dimension, block);
+        if (queries.count() > 0 && points.count() > 0) {
+            tiles.tile(0, points.count(), block);
+        }
+    }
 
     /**
      * The coefficient {@code c(d)} of this kernel's error bound: every distance satisfies

@@ -41,6 +41,12 @@ final class JavaDistances extends CheckedDistances {
         }
     }
 
+    /** Cache-sized tiles: the caller screens each while it is hot. */
+    @Override
+    protected int tilePoints(int queryCount, int pointCount) {
+        return cacheTilePoints(queryCount, pointCount);
+    }
+
     @Override
     protected void computeNearest(
             RowBlock queries, SlotBlock block, int k, float[] outDistances, int[] outSlots) {

@@ -14,12 +14,17 @@ import java.nio.FloatBuffer;
  *
  * <p>A {@link PointBlock} of this kernel keeps its rows in one off-heap buffer, slot-major, with
  * their squared norms in a Java array: an append copies only the new rows into it (the buffer
- * doubles when full, copying what it holds once), so it is never uploaded whole per batch. {@link
- * #nearest} multiplies a tile of up to {@value #QUERY_TILE} queries with views of up to {@value
- * #SLOT_TILE} slots of the buffer in place, then keeps each query's top k in a heap, skipping dead
- * slots; its distances are those of {@link #squaredDistances}, with the same bound.
+ * doubles when full, copying what it holds once), so it is never uploaded whole per batch.
  *
- * <p>Per call the query and point rows are copied into off-heap buffers that grow to the largest
+ * <p>{@link #screenDistances} and {@link #nearest} are fused: {@link SgemmTiles} calls the OpenBLAS
+ * that ND4J loads ({@code cblas_sgemm}, through JavaCPP's preset) on cache-sized tiles, and each
+ * tile is screened, or offered to the heaps of up to {@value #QUERY_TILE} queries (skipping dead
+ * slots), while it is still in L2; {@link #nearest} reads the block's buffer in place. Their
+ * distances are those of {@link #squaredDistances}, with the same arithmetic and bound. They live
+ * in their own class because they need no ND4J type, only the library under it.
+ *
+ * <p>{@link #squaredDistances}, which must write its whole block anyway, goes through ND4J: per
+ * call the query and point rows are copied into off-heap buffers that grow to the largest
  * call and are reused; the product {@code -2 Q X^T} is written into a third buffer, and the norms
  * are added in Java while copying it out. Norms are summed in {@code double} (products of floats
  * are exact there) and rounded once to {@code float}. ND4J's views and op descriptors are small
@@ -39,13 +44,11 @@ final class Nd4jCpuDistances extends CheckedDistances {
 
     static final String NAME = "nd4j-cpu";
 
-    /** Queries per matrix product of {@link #nearest}. */
+    /** Queries whose heaps {@link #nearest} fills at once. */
     static final int QUERY_TILE = 256;
 
-    /** Slots per matrix product of {@link #nearest}: with {@link #QUERY_TILE}, a 4 MB product. */
-    static final int SLOT_TILE = 4096;
-
     private final NearestHeap[] heaps = new NearestHeap[QUERY_TILE];
+    private final SgemmTiles sgemmTiles = new SgemmTiles();
 
     private DataBuffer queryBuffer;
     private DataBuffer pointBuffer;
@@ -60,7 +63,6 @@ final class Nd4jCpuDistances extends CheckedDistances {
     private INDArray productMatrix;
 
     private float[] queryNorms = new float[0];
-    private float[] productRow = new float[0];
     private float[] pointNorms = new float[0];
 
     Nd4jCpuDistances() {
@@ -84,8 +86,8 @@ final class Nd4jCpuDistances extends CheckedDistances {
         ensureCapacity(queryLength, pointLength, productLength);
         queryFloats.put(0, queries.rows(), queries.offset(), queryLength);
         pointFloats.put(0, points.rows(), points.offset(), pointLength);
-        queryNorms = norms(queries, dimension, queryNorms);
-        pointNorms = norms(points, dimension, pointNorms);
+        queryNorms = SgemmTiles.norms(queries, dimension, queryNorms);
+        pointNorms = SgemmTiles.norms(points, dimension, pointNorms);
 
         if (!hasShape(queryMatrix, queryCount, dimension)) {
             queryMatrix = matrix(queryBuffer, queryCount, dimension);
@@ -109,6 +111,13 @@ final class Nd4jCpuDistances extends CheckedDistances {
         }
     }
 
+    /** Tile by tile through {@link SgemmTiles}: the block is never written whole. */
+    @Override
+    protected void computeTiles(
+            RowBlock queries, RowBlock points, int dimension, DistanceTiles tiles) {
+        sgemmTiles.screen(queries, points, dimension, tiles);
+    }
+
     @Override
     public double errorBound(int dimension) {
         return ComputeBackend.gamma(dimension + 5);
@@ -122,41 +131,38 @@ final class Nd4jCpuDistances extends CheckedDistances {
         int slotCount = block.slotCount();
         for (int q0 = 0; q0 < queries.count(); q0 += QUERY_TILE) {
             int queryCount = Math.min(QUERY_TILE, queries.count() - q0);
-            RowBlock tile =
-                    new RowBlock(queries.rows(), queries.rowStart(q0, d), queryCount);
-            int queryLength = tile.length(d);
-            ensureCapacity(queryLength, 0, queryCount * Math.min(SLOT_TILE, slotCount));
-            queryFloats.put(0, tile.rows(), tile.offset(), queryLength);
-            queryNorms = norms(tile, d, queryNorms);
-            if (!hasShape(queryMatrix, queryCount, d)) {
-                queryMatrix = matrix(queryBuffer, queryCount, d);
-            }
+            RowBlock tile = new RowBlock(queries.rows(), queries.rowStart(q0, d), queryCount);
             for (int i = 0; i < queryCount; i++) {
                 heaps[i].start(k, NearestHeap.BY_SLOT);
             }
-            for (int s0 = 0; s0 < slotCount; s0 += SLOT_TILE) {
-                int tileSlots = Math.min(SLOT_TILE, slotCount - s0);
-                INDArray pointTile = points.view(s0, tileSlots);
-                INDArray product = matrix(productBuffer, queryCount, tileSlots);
-                Nd4j.gemm(queryMatrix, pointTile, product, false, true, -2.0, 0.0);
-                productFloats.get(0, productRow, 0, queryCount * tileSlots);
-                for (int i = 0; i < queryCount; i++) {
-                    NearestHeap heap = heaps[i];
-                    float queryNorm = queryNorms[i];
-                    int row = i * tileSlots;
-                    for (int j = 0; j < tileSlots; j++) {
-                        int slot = s0 + j;
-                        if (block.isLive(slot)) {
-                            float distance = (queryNorm + points.norms[slot]) + productRow[row + j];
-                            if (distance <= heap.bound()) {
-                                heap.offer(slot, distance);
-                            }
-                        }
-                    }
-                }
+            if (slotCount > 0) {
+                sgemmTiles.screen(
+                        tile,
+                        points.buffer.addressPointer(),
+                        points.norms,
+                        slotCount,
+                        d,
+                        (first, count, distances) -> offer(block, queryCount, first, count, distances));
             }
             for (int i = 0; i < queryCount; i++) {
                 heaps[i].drainPadded(outSlots, outDistances, (q0 + i) * k);
+            }
+        }
+    }
+
+    /** Offers the live slots of one tile to the heaps of its queries. */
+    private void offer(SlotBlock block, int queryCount, int first, int count, float[] distances) {
+        for (int i = 0; i < queryCount; i++) {
+            NearestHeap heap = heaps[i];
+            int row = i * count;
+            for (int j = 0; j < count; j++) {
+                int slot = first + j;
+                if (block.isLive(slot)) {
+                    float distance = distances[row + j];
+                    if (distance <= heap.bound()) {
+                        heap.offer(slot, distance);
+                    }
+                }
             }
         }
     }
@@ -168,6 +174,7 @@ final class Nd4jCpuDistances extends CheckedDistances {
 
     @Override
     protected void release() {
+        sgemmTiles.close();
         queryMatrix = null;
         pointMatrix = null;
         productMatrix = null;
@@ -194,9 +201,6 @@ final class Nd4jCpuDistances extends CheckedDistances {
             productBuffer = newBuffer(productLength);
             productFloats = productBuffer.asNioFloat();
             productMatrix = null;
-        }
-        if (productRow.length < productLength) {
-            productRow = new float[productLength];
         }
     }
 
@@ -246,14 +250,6 @@ final class Nd4jCpuDistances extends CheckedDistances {
             norms[to] = norms[from];
         }
 
-        /** The matrix of slots {@code [first, first + count)}, a view of the buffer in place. */
-        INDArray view(int first, int count) {
-            int d = dimension();
-            return Nd4j.create(
-                    buffer, new long[] {count, d}, new long[] {d, 1}, (long) first * d, 'c',
-                    DataType.FLOAT);
-        }
-
         @Override
         protected void release() {
             Nd4jCpuDistances.release(buffer);
@@ -281,16 +277,6 @@ final class Nd4jCpuDistances extends CheckedDistances {
 
     private static boolean hasShape(INDArray matrix, int rows, int columns) {
         return matrix != null && matrix.rows() == rows && matrix.columns() == columns;
-    }
-
-    private static float[] norms(RowBlock block, int dimension, float[] norms) {
-        int count = block.count();
-        float[] result = norms.length >= count ? norms : new float[count];
-        for (int i = 0; i < count; i++) {
-            int start = block.rowStart(i, dimension);
-            result[i] = (float) SquaredNorms.of(block.rows(), start, dimension);
-        }
-        return result;
     }
 
     private static void release(DataBuffer buffer) {

@@ -13,8 +13,10 @@ import dev.quiver.compute.SquaredNorms;
  * prune or the batch is large.
  *
  * <p>For a block of queries and a block of points the {@link ComputeBackend} computes every squared
- * distance at once (with ND4J through one matrix product, {@code |q|^2 + |x|^2 - 2 q.x}). Those
- * distances only screen: every neighbour reported, and every comparison that decides one, uses
+ * distance (with ND4J's OpenBLAS through matrix products, {@code |q|^2 + |x|^2 - 2 q.x}) and hands
+ * them over tile by tile ({@link DistanceKernel#screenDistances}): each tile, every query against a
+ * few hundred points, is screened and re-ranked ({@link TileScreen}) while it is still in cache, so
+ * no queries x points block is written to memory and read back. Those distances only screen: every neighbour reported, and every comparison that decides one, uses
  * {@link SquaredL2#distance}, the kd-tree's arithmetic. A point is skipped only when the backend's
  * distance, less the backend's error bound, proves that its direct distance is strictly larger than
  * the current k-th best (or than the radius), so the results are exactly those of sorting every
@@ -43,8 +45,8 @@ import dev.quiver.compute.SquaredNorms;
  * bound that proves no other point can enter). Any other {@link PointSet} is screened block by
  * block as above.
  *
- * <p>Not thread-safe: the instance owns its scratch space (about 4 MB for the distance block), and
- * so does the backend. It allocates only when a larger dimension, or a result buffer, needs room,
+ * <p>Not thread-safe: the instance owns its scratch space (a few hundred KB: the gathered rows
+ * of a block with dead slots, and per-query state), and so does the backend. It allocates only when a larger dimension, or a result buffer, needs room,
  * besides the two small {@link RowBlock} descriptors of each backend call (one call per block of up
  * to 256 queries and 4096 points, never per point). The backend stays the caller's to close.
  *
@@ -62,10 +64,10 @@ import dev.quiver.compute.SquaredNorms;
  */
 public final class BruteForceKnn {
 
-    /** Points per backend call: bounds the distance block and the copy into the backend. */
+    /** Points per backend call: bounds the gathered rows and the copy into the backend. */
     static final int POINT_BLOCK = 4096;
 
-    /** Queries per backend call; with {@link #POINT_BLOCK} the distance block is 4 MB. */
+    /** Queries per backend call: every tile holds this many rows of distances. */
     static final int QUERY_BLOCK = 256;
 
     private final ComputeBackend backend;
@@ -74,15 +76,16 @@ public final class BruteForceKnn {
 
     private final int queryBlock;
     private final int pointBlock;
-    private final float[] blockDistances;
     private final int[] liveSlots;
-    private final int[] candidates;
     private final double[] pointErrorTerms;
     private final double[] queryErrorTerms;
     private final double[] queryThresholds;
 
     /** The k best so far of each query of a block, kept across its point blocks. */
     private final NearestHeap[] heaps;
+
+    /** Screens and re-ranks each tile of distances while the backend has it in cache. */
+    private final TileScreen screen;
 
     private float[] gathered = new float[0];
 
@@ -101,9 +104,7 @@ public final class BruteForceKnn {
         this.blockKnn = new BlockKnn(distances, queryBlock);
         this.queryBlock = queryBlock;
         this.pointBlock = pointBlock;
-        blockDistances = new float[queryBlock * pointBlock];
         liveSlots = new int[pointBlock];
-        candidates = new int[pointBlock];
         pointErrorTerms = new double[pointBlock];
         queryErrorTerms = new double[queryBlock];
         queryThresholds = new double[queryBlock];
@@ -111,6 +112,7 @@ public final class BruteForceKnn {
         for (int i = 0; i < queryBlock; i++) {
             heaps[i] = new NearestHeap(16);
         }
+        screen = new TileScreen(heaps, queryErrorTerms, queryThresholds, pointBlock);
     }
 
     /** The backend the distances are screened with. */
@@ -229,6 +231,8 @@ public final class BruteForceKnn {
                 double reach = radius ? radiusThreshold : Double.POSITIVE_INFINITY;
                 queryThresholds[i] = reach + queryErrorTerms[i];
             }
+            screen.startQueries(
+                    queries, q0, queryCount, d, out, radius, sqRadius, directUnderflow, directShrink);
             for (int s0 = 0; s0 < slotCount; s0 += pointBlock) {
                 int blockSlots = Math.min(pointBlock, slotCount - s0);
                 int liveCount = 0;
@@ -252,46 +256,12 @@ public final class BruteForceKnn {
                     block = gathered;
                     blockOffset = 0;
                 }
-                distances.squaredDistances(
+                screen.startPoints(coordinates, liveSlots, pointErrorTerms);
+                distances.screenDistances(
                         new RowBlock(queries, q0 * d, queryCount),
                         new RowBlock(block, blockOffset, liveCount),
                         d,
-                        blockDistances);
-
-                for (int i = 0; i < queryCount; i++) {
-                    NeighborBuffer buffer = out[q0 + i];
-                    NearestHeap heap = heaps[i];
-                    int queryOffset = (q0 + i) * d;
-                    int row = i * liveCount;
-                    double threshold = queryThresholds[i];
-                    // A tight first pass with no calls in it screens the whole row against the
-                    // threshold as it stood; the second re-screens its few candidates against the
-                    // threshold as the heap tightens it.
-                    int candidateCount = 0;
-                    for (int j = 0; j < liveCount; j++) {
-                        if (blockDistances[row + j] <= threshold + pointErrorTerms[j]) {
-                            candidates[candidateCount++] = j;
-                        }
-                    }
-                    for (int n = 0; n < candidateCount; n++) {
-                        int j = candidates[n];
-                        if (blockDistances[row + j] > threshold + pointErrorTerms[j]) {
-                            continue;
-                        }
-                        int slot = liveSlots[j];
-                        float sqDist =
-                                SquaredL2.distance(queries, queryOffset, coordinates, slot * d, d);
-                        if (radius) {
-                            if (sqDist <= sqRadius) {
-                                buffer.add(slot, sqDist);
-                            }
-                        } else if (heap.offer(slot, sqDist)) {
-                            double reach = (heap.worstDistance() + directUnderflow) / directShrink;
-                            threshold = reach + queryErrorTerms[i];
-                        }
-                    }
-                    queryThresholds[i] = threshold;
-                }
+                        screen);
             }
             if (!radius) {
                 for (int i = 0; i < queryCount; i++) {

@@ -175,6 +175,91 @@ class DistanceKernelTest {
         }
     }
 
+    /**
+     * The fused screen hands over every point exactly once, in ascending tiles that are narrower
+     * than the block once there are many queries, each distance within the kernel's bound of the
+     * exact one (summed in double here); the java kernel's are its squaredDistances bit for bit.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "nd4j-cpu"})
+    void screenedTilesCoverEveryPointOnceWithinTheBound(String name) {
+        DistanceKernel kernel = kernel(name);
+        SplittableRandom random = new SplittableRandom(11L);
+        int d = 7;
+        int n = 1037; // not a multiple of any tile width
+        int skipped = 5; // the points start 5 rows into their array
+        float[] rows = grid(random, n + skipped, d);
+        RowBlock points = new RowBlock(rows, skipped * d, n);
+        double c = kernel.errorBound(d);
+        for (int queryCount : new int[] {1, 3, 256, 300}) {
+            float[] queries = grid(random, queryCount, d);
+            RowBlock queryRows = new RowBlock(queries, 0, queryCount);
+            float[] whole = new float[queryCount * n];
+            kernel.squaredDistances(queryRows, points, d, whole);
+            int[] next = {0};
+            int[] tileCount = {0};
+            kernel.screenDistances(
+                    queryRows,
+                    points,
+                    d,
+                    (first, count, tile) -> {
+                        assertThat(first).isEqualTo(next[0]);
+                        assertThat(count).isPositive();
+                        for (int i = 0; i < queryCount; i++) {
+                            double qNorm = SquaredNorms.of(queries, i * d, d);
+                            for (int j = 0; j < count; j++) {
+                                int slot = skipped + first + j;
+                                float got = tile[i * count + j];
+                                assertThat((double) got)
+                                        .as("query %d, point %d", i, first + j)
+                                        .isCloseTo(
+                                                exact(queries, i, rows, slot, d),
+                                                within(bound(c, qNorm, rows, slot, d)));
+                                if (name.equals("java")) {
+                                    assertThat(got).isEqualTo(whole[i * n + first + j]);
+                                }
+                            }
+                        }
+                        next[0] += count;
+                        tileCount[0]++;
+                    });
+            assertThat(next[0]).as("%d queries", queryCount).isEqualTo(n);
+            if (queryCount >= 256) {
+                assertThat(tileCount[0]).as("%d queries", queryCount).isGreaterThan(1);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "nd4j-cpu"})
+    void screenRejectsBadArgumentsBeforeAnyTile(String name) {
+        DistanceKernel kernel = kernel(name);
+        RowBlock one = new RowBlock(new float[] {1f, 2f}, 0, 1);
+        DistanceTiles never =
+                (first, count, tile) -> {
+                    throw new AssertionError("no tile expected");
+                };
+        assertThatThrownBy(() -> kernel.screenDistances(one, one, 2, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tiles");
+        assertThatThrownBy(() -> kernel.screenDistances(one, new RowBlock(new float[3], 0, 2), 2, never))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("points holds 3 floats");
+        assertThatThrownBy(() -> kernel.screenDistances(one, one, 0, never))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dimension");
+        kernel.screenDistances(new RowBlock(new float[0], 0, 0), one, 2, never);
+    }
+
+    private static double exact(float[] queries, int i, float[] rows, int slot, int d) {
+        double sum = 0;
+        for (int k = 0; k < d; k++) {
+            double diff = (double) queries[i * d + k] - rows[slot * d + k];
+            sum += diff * diff;
+        }
+        return sum;
+    }
+
     private static double bound(double c, double qNorm, float[] rows, int slot, int d) {
         return c * (qNorm + SquaredNorms.of(rows, slot * d, d) + d * (double) Float.MIN_NORMAL);
     }

@@ -18,8 +18,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
@@ -81,6 +83,68 @@ class BruteForceKnnTest {
         NeighborBuffer[] out = buffers(BruteForceKnn.QUERY_BLOCK + 9);
         new BruteForceKnn(backends.get(backend)).knn(queries, out.length, 4, points, out);
         assertMatchesOracle(points, queries, out, 4, Float.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Ties and tombstones on tile edges: with a full query block the kernels hand over tiles of
+     * 256 points (218 with a block of 300 queries), so slots 255/256, 511/512, ... sit on either
+     * side of a tile boundary. Each such pair holds the same coordinates (equal distances, ids in
+     * reverse slot order), the slot after every fourth boundary is dead, and so are the last slot of
+     * the first point block and the first of the second. Queries sit on points (distance 0 ties)
+     * and k = 5 cuts through ties of the coarse grid.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "nd4j-cpu"})
+    void tieAndTombstoneOnTileBoundariesEqualTheOracle(String backend) {
+        int d = 4;
+        int n = BruteForceKnn.POINT_BLOCK + 700;
+        SplittableRandom random = new SplittableRandom(41L);
+        float[] coordinates = new float[n * d];
+        boolean[] live = new boolean[n];
+        String[] ids = new String[n];
+        for (int slot = 0; slot < n; slot++) {
+            for (int k = 0; k < d; k++) {
+                coordinates[slot * d + k] = random.nextInt(3);
+            }
+            live[slot] = true;
+            ids[slot] = String.format("id-%06d", n - slot);
+        }
+        for (int edge = 218; edge < n; edge += 218) {
+            System.arraycopy(coordinates, (edge - 1) * d, coordinates, edge * d, d);
+        }
+        for (int edge = 256; edge < n; edge += 256) {
+            System.arraycopy(coordinates, (edge - 1) * d, coordinates, edge * d, d);
+            live[edge] = edge % 1024 != 0;
+        }
+        live[BruteForceKnn.POINT_BLOCK - 1] = false;
+        live[BruteForceKnn.POINT_BLOCK] = false;
+        for (int slot = 0; slot < n; slot++) {
+            if (!live[slot]) {
+                Arrays.fill(coordinates, slot * d, (slot + 1) * d, Float.NaN);
+            }
+        }
+        TestPoints points = new TestPoints(d, coordinates, live, ids);
+        int queryCount = BruteForceKnn.QUERY_BLOCK + 44;
+        float[] queries = new float[queryCount * d];
+        for (int i = 0; i < queryCount; i++) {
+            int slot = (i * 255) % n;
+            while (!live[slot]) {
+                slot--;
+            }
+            System.arraycopy(coordinates, slot * d, queries, i * d, d);
+        }
+        NeighborBuffer[] out = buffers(queryCount);
+
+        new BruteForceKnn(backends.get(backend)).knn(queries, queryCount, 5, points, out);
+        assertMatchesOracle(points, queries, out, 5, Float.POSITIVE_INFINITY);
+
+        BruteForceKnn otherBlocks = new BruteForceKnn(backends.get(backend), 300, 1000);
+        otherBlocks.knn(queries, queryCount, 5, points, out);
+        assertMatchesOracle(points, queries, out, 5, Float.POSITIVE_INFINITY);
+
+        float sqRadius = points.sortedNeighbors(queries, 1).get(4).sqDist();
+        otherBlocks.radius(queries, queryCount, sqRadius, points, out);
+        assertMatchesOracle(points, queries, out, Integer.MAX_VALUE, sqRadius);
     }
 
     /**
