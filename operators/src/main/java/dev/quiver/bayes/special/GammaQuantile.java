@@ -91,7 +91,14 @@ public final class GammaQuantile {
             final double root = 1.0 - w + z * Math.sqrt(w);
             return shape * root * root * root;
         }
-        final double guess = guess(shape, p, q, lowerIsSmaller);
+        return solveFrom(shape, p, q, lowerIsSmaller, guess(shape, p, q, lowerIsSmaller));
+    }
+
+    /**
+     * {@link #solve} from the given starting point, for 0 &lt; p, q &lt; 1 and shapes below {@link
+     * #WILSON_HILFERTY_MIN_SHAPE}; 0 if the start is 0 (see {@link #guess}).
+     */
+    static double solveFrom(double shape, double p, double q, boolean lowerIsSmaller, double guess) {
         if (guess == 0.0) {
             // The small-x form P ≈ x^a / Γ(a + 1) is exact to first order there; its underflow
             // means the quantile is below the smallest double.
@@ -111,7 +118,7 @@ public final class GammaQuantile {
                     ? Math.exp((Math.log(p) + logGammaPlusOne) / a)
                     : 1.0 - Math.log(q / (1.0 - t));
         }
-        final double z = RoughNormal.quantile(p, q, lowerIsSmaller);
+        final double z = WichuraNormal.quantile(p, q, lowerIsSmaller);
         final double w = 1.0 / (9.0 * a);
         final double root = 1.0 - w + z * Math.sqrt(w);
         final double smallX = lowerIsSmaller ? Math.exp((Math.log(p) + logGammaPlusOne) / a) : 0.0;
@@ -139,6 +146,16 @@ public final class GammaQuantile {
         @Override
         public double curvature(double x) {
             return (a - 1.0) / x - 1.0;
+        }
+
+        @Override
+        public double curvatureSlope(double x) {
+            return -(a - 1.0) / (x * x);
+        }
+
+        @Override
+        public double curvatureBend(double x) {
+            return 2.0 * (a - 1.0) / (x * x * x);
         }
     }
 }

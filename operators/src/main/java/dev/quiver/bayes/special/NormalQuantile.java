@@ -33,7 +33,13 @@ public final class NormalQuantile {
         }
         // Both tails are doubled exactly; the smaller one is the target, the other rounds.
         final double tail = 2.0 * Math.min(p, 1.0 - p);
-        final double halfSquare = GammaQuantile.solve(0.5, 1.0 - tail, tail, tail > 0.5);
+        // Started from Wichura's approximation, one solver step usually reaches full precision.
+        final double rough = WichuraNormal.quantile(0.5 * tail, 1.0 - 0.5 * tail, true);
+        final double start = 0.5 * rough * rough;
+        final double halfSquare =
+                start > 0.0 && start < Double.POSITIVE_INFINITY
+                        ? GammaQuantile.solveFrom(0.5, 1.0 - tail, tail, tail > 0.5, start)
+                        : GammaQuantile.solve(0.5, 1.0 - tail, tail, tail > 0.5);
         final double magnitude = Math.sqrt(2.0 * halfSquare);
         return p < 0.5 ? -magnitude : magnitude;
     }
