@@ -13,12 +13,16 @@ import org.hipparchus.special.Beta;
  *
  * <p>Method (W. H. Press et al., <i>Numerical Recipes</i>, 3rd ed., section 6.4.1, after M.
  * Abramowitz and I. A. Stegun 26.5.22; the refinement as in A. R. DiDonato and A. H. Morris, ACM
- * TOMS 18 (1992) 360-373): for a, b &gt; 1 a starting point from the normal quantile z, x = a / (a
+ * TOMS 18 (1992) 360-373): with both shapes from 100 on, a starting point from the Cornish-Fisher
+ * expansion to fourth cumulants at the normal quantile z (see {@link #cumulantStart}); with one
+ * shape small and the other large (where {@link SmallShapeBeta} applies), from the first term of
+ * that series, 1 − I_x(a, b) ≈ P(b, (a + (b − 1) / 2)(−log x)), through {@link GammaQuantile};
+ * for other a, b &gt; 1 from x = a / (a
  * + b e^(2w)) with w = z sqrt(h + λ) / h − (1 / (2b − 1) − 1 / (2a − 1)) (λ + 5/6 − 2 / (3h)), λ =
  * (z² − 3) / 6, h = 2 / (1 / (2a − 1) + 1 / (2b − 1)); otherwise from the power-law behaviour of
  * each tail, I_x ≈ x^a / (a B) near 0 and 1 − I_x ≈ (1 − x)^b / (b B) near 1. Then {@link
- * HalleySolver Halley steps} with f' = x^(a−1) (1 − x)^(b−1) / B(a, b) and f''/f' = (a − 1) / x −
- * (b − 1) / (1 − x). Two choices keep the digits: the target is whichever of p and 1 − p is at
+ * HalleySolver Halley steps}, of fourth order near the root, with f' = x^(a−1) (1 − x)^(b−1) / B(a,
+ * b) and f''/f' = (a − 1) / x − (b − 1) / (1 − x). Two choices keep the digits: the target is whichever of p and 1 − p is at
  * most ½ (so it is exact), and the unknown is x or 1 − x, whichever the start says is below ½
  * (so a quantile near 1 is found as 1 − y with y precise).
  *
@@ -29,8 +33,9 @@ import org.hipparchus.special.Beta;
  * below) agree to 2e-12 relative up to shapes of 1e15, the continued fraction being the least
  * precise in the upper tail when one shape is much the larger.
  * Both shapes from {@link #CORNISH_FISHER_MIN_SHAPE} on, the quantile is a Cornish-Fisher
- * expansion, exact to rounding there. Cost: two or three evaluations of {@link IncompleteBeta},
- * about a microsecond (see docs/benchmarks.md). Stateless, thread-safe; allocates a few
+ * expansion, exact to rounding there. Cost: usually one evaluation of {@link IncompleteBeta}
+ * (two where the shapes are between 1 and 100 or one is small), under a microsecond on most of the
+ * benchmark grid and at most about 1.5 µs (see docs/benchmarks.md). Stateless, thread-safe; allocates a few
  * short-lived objects per call.
  */
 public final class BetaQuantile {

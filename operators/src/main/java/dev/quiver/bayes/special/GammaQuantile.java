@@ -25,8 +25,9 @@ import org.hipparchus.special.Gamma;
  * from 1e-12 to 1 − 1e-6 ({@code QuantileOracleTest}), except that a quantile below the smallest
  * normal double (shape 1e-3 with p up to about 0.5 has quantiles like 1e-300 and below, or 0) is
  * held to four units of the smallest subnormal, all the digits it has. From shape {@link #WILSON_HILFERTY_MIN_SHAPE} on it is the Wilson-Hilferty
- * transform, exact to rounding there. Cost: two or three evaluations of {@link IncompleteGamma},
- * about a microsecond (see docs/benchmarks.md). Stateless, thread-safe; allocates one short-lived
+ * transform, exact to rounding there. Cost: one or two evaluations of {@link IncompleteGamma}
+ * (the normal quantile of the start is Wichura's, so from shape 100 on one usually suffices),
+ * under a microsecond and a half (see docs/benchmarks.md). Stateless, thread-safe; allocates one short-lived
  * object per call, which escape analysis usually removes.
  */
 public final class GammaQuantile {

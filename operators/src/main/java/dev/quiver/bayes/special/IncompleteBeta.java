@@ -14,7 +14,8 @@ import org.hipparchus.special.Gamma;
  *
  * <p>Method: the continued fraction I_x(a, b) = x^a (1 − x)^b / (a B(a, b)) / (1 + d1 / (1 + d2 /
  * (1 + ...))), d_{2m+1} = −(a + m)(a + b + m) x / ((a + 2m)(a + 2m + 1)), d_{2m} = m (b − m) x /
- * ((a + 2m − 1)(a + 2m)), evaluated by the modified Lentz algorithm where it converges quickly, x
+ * ((a + 2m − 1)(a + 2m)), evaluated by Wallis's recurrences (with the stopping rule of the modified
+ * Lentz algorithm, see {@link #continuedFraction}) where it converges quickly, x
  * &lt; (a + 1) / (a + b + 2), and through the symmetry above otherwise (W. H. Press et al.,
  * <i>Numerical Recipes</i>, 3rd ed., section 6.4). The prefactor x^a (1 − x)^b / B(a, b) is
  * formed, when both shapes are at least 10, as sqrt(a b / (2π (a + b))) exp(a log1pmx(d) + b
@@ -29,7 +30,7 @@ import org.hipparchus.special.Gamma;
  */
 public final class IncompleteBeta {
 
-    /** Stands in for a zero denominator in the Lentz algorithm. */
+    /** Stands in for a zero first denominator 1 + d1 of the fraction. */
     private static final double TINY = 1e-300;
 
     /** Wallis's recurrences are rescaled when their terms pass this (or its inverse). */

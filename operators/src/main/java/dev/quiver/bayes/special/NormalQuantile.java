@@ -4,7 +4,8 @@ package dev.quiver.bayes.special;
  * Quantiles of the standard normal distribution, from the incomplete gamma function of shape ½:
  * for z &lt; 0, Φ(z) = Q(½, z² / 2) / 2, so z = −sqrt(2 x) with Q(½, x) = 2p (M. Abramowitz and I.
  * A. Stegun, <i>Handbook of Mathematical Functions</i>, 26.2.30), and the same with the upper
- * tail for z &gt; 0.
+ * tail for z &gt; 0. The solve starts from M. J. Wichura's AS 241 approximation ({@link
+ * WichuraNormal}), from which one step usually reaches full precision.
  *
  * <pre>{@code
  * double z = NormalQuantile.quantile(0.975);      // 1.959963984540054
