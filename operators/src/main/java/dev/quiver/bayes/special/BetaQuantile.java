@@ -13,12 +13,16 @@ import org.hipparchus.special.Beta;
  *
  * <p>Method (W. H. Press et al., <i>Numerical Recipes</i>, 3rd ed., section 6.4.1, after M.
  * Abramowitz and I. A. Stegun 26.5.22; the refinement as in A. R. DiDonato and A. H. Morris, ACM
- * TOMS 18 (1992) 360-373): for a, b &gt; 1 a starting point from the normal quantile z, x = a / (a
+ * TOMS 18 (1992) 360-373): with both shapes from 100 on, a starting point from the Cornish-Fisher
+ * expansion to fourth cumulants at the normal quantile z (see {@link #cumulantStart}); with one
+ * shape small and the other large (where {@link SmallShapeBeta} applies), from the first term of
+ * that series, 1 − I_x(a, b) ≈ P(b, (a + (b − 1) / 2)(−log x)), through {@link GammaQuantile};
+ * for other a, b &gt; 1 from x = a / (a
  * + b e^(2w)) with w = z sqrt(h + λ) / h − (1 / (2b − 1) − 1 / (2a − 1)) (λ + 5/6 − 2 / (3h)), λ =
  * (z² − 3) / 6, h = 2 / (1 / (2a − 1) + 1 / (2b − 1)); otherwise from the power-law behaviour of
  * each tail, I_x ≈ x^a / (a B) near 0 and 1 − I_x ≈ (1 − x)^b / (b B) near 1. Then {@link
- * HalleySolver Halley steps} with f' = x^(a−1) (1 − x)^(b−1) / B(a, b) and f''/f' = (a − 1) / x −
- * (b − 1) / (1 − x). Two choices keep the digits: the target is whichever of p and 1 − p is at
+ * HalleySolver Halley steps}, of fourth order near the root, with f' = x^(a−1) (1 − x)^(b−1) / B(a,
+ * b) and f''/f' = (a − 1) / x − (b − 1) / (1 − x). Two choices keep the digits: the target is whichever of p and 1 − p is at
  * most ½ (so it is exact), and the unknown is x or 1 − x, whichever the start says is below ½
  * (so a quantile near 1 is found as 1 − y with y precise).
  *
@@ -29,8 +33,9 @@ import org.hipparchus.special.Beta;
  * below) agree to 2e-12 relative up to shapes of 1e15, the continued fraction being the least
  * precise in the upper tail when one shape is much the larger.
  * Both shapes from {@link #CORNISH_FISHER_MIN_SHAPE} on, the quantile is a Cornish-Fisher
- * expansion, exact to rounding there. Cost: two or three evaluations of {@link IncompleteBeta},
- * about a microsecond (see docs/benchmarks.md). Stateless, thread-safe; allocates a few
+ * expansion, exact to rounding there. Cost: usually one evaluation of {@link IncompleteBeta}
+ * (two where the shapes are between 1 and 100 or one is small), under a microsecond on most of the
+ * benchmark grid and at most about 1.5 µs (see docs/benchmarks.md). Stateless, thread-safe; allocates a few
  * short-lived objects per call.
  */
 public final class BetaQuantile {
@@ -42,6 +47,12 @@ public final class BetaQuantile {
      * while the continued fraction degrades once a + 2m rounds to a.
      */
     static final double CORNISH_FISHER_MIN_SHAPE = 1e12;
+
+    /**
+     * From this shape on (both shapes) the starting point is the Cornish-Fisher expansion to
+     * fourth cumulants ({@link #cumulantStart}), near enough for a single solver step.
+     */
+    private static final double CUMULANT_START_MIN_SHAPE = 100.0;
 
     private BetaQuantile() {}
 
@@ -134,8 +145,28 @@ public final class BetaQuantile {
     /** Writes the starting point of the class comment into {@code start} as {x0, 1 − x0}. */
     static void guess(
             double a, double b, double p, double q, boolean lowerIsSmaller, double[] start) {
+        if (a >= CUMULANT_START_MIN_SHAPE && b >= CUMULANT_START_MIN_SHAPE) {
+            cumulantStart(a, b, WichuraNormal.quantile(p, q, lowerIsSmaller), start);
+            return;
+        }
+        if (SmallShapeBeta.applies(a, b, 0.0)) {
+            // 1 − I_x(a, b) ≈ P(b, M u) with u = −log x, M = a + (b − 1) / 2: the first term of
+            // SmallShapeBeta's sum, whose next is about (b − 1) b (b + 1) / (24 M²) of it.
+            final double m = a + 0.5 * (b - 1.0);
+            final double u = GammaQuantile.solve(b, q, p, !lowerIsSmaller) / m;
+            start[0] = Math.exp(-u);
+            start[1] = -Math.expm1(-u);
+            return;
+        }
+        if (SmallShapeBeta.applies(b, a, 0.0)) {
+            final double m = b + 0.5 * (a - 1.0);
+            final double v = GammaQuantile.solve(a, p, q, lowerIsSmaller) / m;
+            start[1] = Math.exp(-v);
+            start[0] = -Math.expm1(-v);
+            return;
+        }
         if (a > 1.0 && b > 1.0) {
-            final double z = RoughNormal.quantile(p, q, lowerIsSmaller);
+            final double z = WichuraNormal.quantile(p, q, lowerIsSmaller);
             final double lambda = (z * z - 3.0) / 6.0;
             final double ra = 1.0 / (2.0 * a - 1.0);
             final double rb = 1.0 / (2.0 * b - 1.0);
@@ -169,6 +200,38 @@ public final class BetaQuantile {
         }
     }
 
+    /**
+     * The Cornish-Fisher expansion to fourth cumulants at the normal quantile z, x = μ + σ (z + γ1
+     * (z² − 1) / 6 + γ2 (z³ − 3z) / 24 − γ1² (2z³ − 5z) / 36), with the Beta's mean μ = a / s,
+     * standard deviation σ = sqrt(a b / (s² (s + 1))), skewness γ1 = 2 (b − a) sqrt(s + 1) / ((s +
+     * 2) sqrt(a b)) and excess kurtosis γ2 = 6 ((a − b)² (s + 1) − a b (s + 2)) / (a b (s + 2) (s +
+     * 3)), s = a + b; its error is of order σ / min(a, b)^1.5, so that one step of the solver
+     * usually suffices. Both sides are written from their own mean, without cancellation.
+     */
+    private static void cumulantStart(double a, double b, double z, double[] start) {
+        final double s = a + b;
+        final double ab = a * b;
+        final double sd = Math.sqrt(ab / (s + 1.0)) / s;
+        final double skewness = 2.0 * (b - a) * Math.sqrt(s + 1.0) / ((s + 2.0) * Math.sqrt(ab));
+        final double difference = a - b;
+        final double kurtosis =
+                6.0 * (difference * difference * (s + 1.0) - ab * (s + 2.0))
+                        / (ab * (s + 2.0) * (s + 3.0));
+        final double z2 = z * z;
+        final double w =
+                z
+                        + skewness * (z2 - 1.0) / 6.0
+                        + kurtosis * z * (z2 - 3.0) / 24.0
+                        - skewness * skewness * z * (2.0 * z2 - 5.0) / 36.0;
+        start[0] = a / s + sd * w;
+        start[1] = b / s - sd * w;
+        if (!(start[0] > 0.0 && start[1] > 0.0)) {
+            // Beyond the expansion's reach (a tail far out): the normal approximation of the
+            // log-odds, which stays inside (0, 1).
+            setFromLogOdds(Math.log(a / b) + z * Math.sqrt(1.0 / a + 1.0 / b), start);
+        }
+    }
+
     /** Sets start to {x, 1 − x} with x = 1 / (1 + e^(−logOdds)), each side without cancellation. */
     private static void setFromLogOdds(double logOdds, double[] start) {
         start[0] = 1.0 / (1.0 + Math.exp(-logOdds));
@@ -191,6 +254,18 @@ public final class BetaQuantile {
         @Override
         public double curvature(double u) {
             return (a - 1.0) / u - (b - 1.0) / (1.0 - u);
+        }
+
+        @Override
+        public double curvatureSlope(double u) {
+            final double v = 1.0 - u;
+            return -(a - 1.0) / (u * u) - (b - 1.0) / (v * v);
+        }
+
+        @Override
+        public double curvatureBend(double u) {
+            final double v = 1.0 - u;
+            return 2.0 * ((a - 1.0) / (u * u * u) - (b - 1.0) / (v * v * v));
         }
     }
 }

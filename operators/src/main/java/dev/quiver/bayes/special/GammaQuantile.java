@@ -25,8 +25,9 @@ import org.hipparchus.special.Gamma;
  * from 1e-12 to 1 − 1e-6 ({@code QuantileOracleTest}), except that a quantile below the smallest
  * normal double (shape 1e-3 with p up to about 0.5 has quantiles like 1e-300 and below, or 0) is
  * held to four units of the smallest subnormal, all the digits it has. From shape {@link #WILSON_HILFERTY_MIN_SHAPE} on it is the Wilson-Hilferty
- * transform, exact to rounding there. Cost: two or three evaluations of {@link IncompleteGamma},
- * about a microsecond (see docs/benchmarks.md). Stateless, thread-safe; allocates one short-lived
+ * transform, exact to rounding there. Cost: one or two evaluations of {@link IncompleteGamma}
+ * (the normal quantile of the start is Wichura's, so from shape 100 on one usually suffices),
+ * under a microsecond and a half (see docs/benchmarks.md). Stateless, thread-safe; allocates one short-lived
  * object per call, which escape analysis usually removes.
  */
 public final class GammaQuantile {
@@ -91,7 +92,14 @@ public final class GammaQuantile {
             final double root = 1.0 - w + z * Math.sqrt(w);
             return shape * root * root * root;
         }
-        final double guess = guess(shape, p, q, lowerIsSmaller);
+        return solveFrom(shape, p, q, lowerIsSmaller, guess(shape, p, q, lowerIsSmaller));
+    }
+
+    /**
+     * {@link #solve} from the given starting point, for 0 &lt; p, q &lt; 1 and shapes below {@link
+     * #WILSON_HILFERTY_MIN_SHAPE}; 0 if the start is 0 (see {@link #guess}).
+     */
+    static double solveFrom(double shape, double p, double q, boolean lowerIsSmaller, double guess) {
         if (guess == 0.0) {
             // The small-x form P ≈ x^a / Γ(a + 1) is exact to first order there; its underflow
             // means the quantile is below the smallest double.
@@ -111,7 +119,7 @@ public final class GammaQuantile {
                     ? Math.exp((Math.log(p) + logGammaPlusOne) / a)
                     : 1.0 - Math.log(q / (1.0 - t));
         }
-        final double z = RoughNormal.quantile(p, q, lowerIsSmaller);
+        final double z = WichuraNormal.quantile(p, q, lowerIsSmaller);
         final double w = 1.0 / (9.0 * a);
         final double root = 1.0 - w + z * Math.sqrt(w);
         final double smallX = lowerIsSmaller ? Math.exp((Math.log(p) + logGammaPlusOne) / a) : 0.0;
@@ -139,6 +147,16 @@ public final class GammaQuantile {
         @Override
         public double curvature(double x) {
             return (a - 1.0) / x - 1.0;
+        }
+
+        @Override
+        public double curvatureSlope(double x) {
+            return -(a - 1.0) / (x * x);
+        }
+
+        @Override
+        public double curvatureBend(double x) {
+            return 2.0 * (a - 1.0) / (x * x * x);
         }
     }
 }

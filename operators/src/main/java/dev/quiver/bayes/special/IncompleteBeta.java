@@ -14,7 +14,8 @@ import org.hipparchus.special.Gamma;
  *
  * <p>Method: the continued fraction I_x(a, b) = x^a (1 − x)^b / (a B(a, b)) / (1 + d1 / (1 + d2 /
  * (1 + ...))), d_{2m+1} = −(a + m)(a + b + m) x / ((a + 2m)(a + 2m + 1)), d_{2m} = m (b − m) x /
- * ((a + 2m − 1)(a + 2m)), evaluated by the modified Lentz algorithm where it converges quickly, x
+ * ((a + 2m − 1)(a + 2m)), evaluated by Wallis's recurrences (with the stopping rule of the modified
+ * Lentz algorithm, see {@link #continuedFraction}) where it converges quickly, x
  * &lt; (a + 1) / (a + b + 2), and through the symmetry above otherwise (W. H. Press et al.,
  * <i>Numerical Recipes</i>, 3rd ed., section 6.4). The prefactor x^a (1 − x)^b / B(a, b) is
  * formed, when both shapes are at least 10, as sqrt(a b / (2π (a + b))) exp(a log1pmx(d) + b
@@ -29,8 +30,11 @@ import org.hipparchus.special.Gamma;
  */
 public final class IncompleteBeta {
 
-    /** Stands in for a zero denominator in the Lentz algorithm. */
+    /** Stands in for a zero first denominator 1 + d1 of the fraction. */
     private static final double TINY = 1e-300;
+
+    /** Wallis's recurrences are rescaled when their terms pass this (or its inverse). */
+    private static final double RESCALE_ABOVE = 0x1p200;
 
     /** A safeguard only: the fraction converges in O(sqrt(min(a, b))) steps. */
     private static final int MAX_TERMS = 1_000_000;
@@ -143,43 +147,55 @@ public final class IncompleteBeta {
                 : value;
     }
 
-    /** The continued fraction of the class comment, 1 / (1 + d1 / (1 + ...)), y = 1 − x. */
+    /**
+     * The continued fraction of the class comment, 1 / (1 + d1 / (1 + ...)), y = 1 − x, as B_n /
+     * A_n from Wallis's recurrences A_n = A_{n−1} + d_n A_{n−2} (and the same for B, from A_0 =
+     * B_0 = B_1 = 1, A_1 = 1 + d1), rescaled by a power of two when they grow or shrink far: each
+     * step is two multiply-adds whose only division, the coefficient's, is off the dependency
+     * chain, where the modified Lentz algorithm divides twice on it (the fraction takes a few
+     * hundred steps at shapes near 1e6). The change between consecutive convergents is exact in
+     * the determinant D_n = B_n A_{n−1} − B_{n−1} A_n = −d_n D_{n−1}, so the stopping rule is
+     * Lentz's, |h_n / h_{n−1} − 1| = |D_n / (A_n B_{n−1})| at most {@link IncompleteGamma#EPSILON}
+     * after an odd coefficient, without the rounding of a difference of two quotients.
+     */
     private static double continuedFraction(double a, double b, double x, double y) {
         final double s = a + b;
-        double c = 1.0;
         // 1 − s x / (a + 1) cancels when x is near 1 and a large; written with y = 1 − x it keeps
         // the digits that x, rounded near 1, has lost (5e-10 relative at a = 1e8, b = 100).
-        double d = x <= 0.5 ? 1.0 - s * x / (a + 1.0) : (1.0 - b + s * y) / (a + 1.0);
-        if (Math.abs(d) < TINY) {
-            d = TINY;
+        double first = x <= 0.5 ? 1.0 - s * x / (a + 1.0) : (1.0 - b + s * y) / (a + 1.0);
+        if (Math.abs(first) < TINY) {
+            first = TINY;
         }
-        d = 1.0 / d;
-        double h = d;
-        // Each pass takes one coefficient, d_{2m} then d_{2m+1}; only after an odd one is the
-        // convergent's change a test of convergence (NR's betacf pairs them the same way).
-        for (int n = 2; n < 2 * MAX_TERMS; n++) {
-            final int m = n / 2;
+        double previousA = 1.0;
+        double previousB = 1.0;
+        double currentA = first;
+        double currentB = 1.0;
+        // D_1 = B_1 A_0 − B_0 A_1 = 1 − (1 + d1).
+        double determinant = 1.0 - first;
+        for (int m = 1; m < MAX_TERMS; m++) {
             final double m2 = 2.0 * m;
-            final boolean even = n % 2 == 0;
-            final double coefficient =
-                    even
-                            ? m * (b - m) * x / ((a + m2 - 1.0) * (a + m2))
-                            : -(a + m) * (s + m) * x / ((a + m2) * (a + m2 + 1.0));
-            d = 1.0 + coefficient * d;
-            if (Math.abs(d) < TINY) {
-                d = TINY;
-            }
-            c = 1.0 + coefficient / c;
-            if (Math.abs(c) < TINY) {
-                c = TINY;
-            }
-            d = 1.0 / d;
-            final double factor = d * c;
-            h *= factor;
-            if (!even && Math.abs(factor - 1.0) <= IncompleteGamma.EPSILON) {
+            final double even = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
+            final double odd = -(a + m) * (s + m) * x / ((a + m2) * (a + m2 + 1.0));
+            final double evenA = Math.fma(even, previousA, currentA);
+            final double evenB = Math.fma(even, previousB, currentB);
+            previousA = evenA;
+            previousB = evenB;
+            currentA = Math.fma(odd, currentA, evenA);
+            currentB = Math.fma(odd, currentB, evenB);
+            determinant *= even * odd;
+            if (Math.abs(determinant) <= IncompleteGamma.EPSILON * Math.abs(currentA * evenB)) {
                 break;
             }
+            final double magnitude = Math.abs(currentA);
+            if (magnitude > RESCALE_ABOVE || magnitude < 1.0 / RESCALE_ABOVE && magnitude > 0.0) {
+                final int shift = -Math.getExponent(currentA);
+                currentA = Math.scalb(currentA, shift);
+                currentB = Math.scalb(currentB, shift);
+                previousA = Math.scalb(previousA, shift);
+                previousB = Math.scalb(previousB, shift);
+                determinant = Math.scalb(determinant, 2 * shift);
+            }
         }
-        return h;
+        return currentB / currentA;
     }
 }

@@ -61,7 +61,7 @@ public final class StudentTQuantile {
         final boolean lowerIsSmaller = tail <= 0.5;
         final double complement = 1.0 - tail;
         final double[] start = new double[2];
-        final double z = RoughNormal.quantile(0.5 * tail, 1.0 - 0.5 * tail, true);
+        final double z = WichuraNormal.quantile(0.5 * tail, 1.0 - 0.5 * tail, true);
         if (dof >= 4.0 && z * z < dof) {
             final double t = cornishFisher(z, dof);
             final double t2 = t * t;

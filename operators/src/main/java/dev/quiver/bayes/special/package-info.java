@@ -4,14 +4,18 @@
  * posterior summaries. Plain Java on doubles, stateless and thread-safe; kernel layer (no
  * framework), and it uses nothing of {@code dev.quiver.bayes}, which uses it.
  *
- * <p>Each quantile is a starting point from an asymptotic approximation followed by Halley steps
- * on the forward function ({@link dev.quiver.bayes.special.HalleySolver}), the method of A. R.
+ * <p>Each quantile is a starting point from an asymptotic approximation (Cornish-Fisher and
+ * Wilson-Hilferty expansions at M. J. Wichura's AS 241 normal quantile, or power-law and
+ * incomplete-gamma forms of the tails) followed by Halley steps on the forward function, of
+ * fourth order (Schröder's) near the root, where a bound on the remaining error ends the search
+ * without a confirming evaluation ({@link dev.quiver.bayes.special.HalleySolver}): usually one
+ * evaluation of the forward function for large shapes, two for small ones. The method of A. R.
  * DiDonato and A. H. Morris, "Computation of the incomplete gamma function ratios and their
  * inverse", ACM TOMS 12 (1986) 377-393, and "Significant digit computation of the incomplete beta
  * function ratios", ACM TOMS 18 (1992) 360-373, and of W. H. Press et al., <i>Numerical
  * Recipes</i>, 3rd ed., sections 6.2 and 6.4 (invgammp, invbetai); the code is written here from
  * the mathematics. The forward functions are continued fractions evaluated by the modified Lentz
- * algorithm, with prefactors factored through Stirling's series (N. M. Temme, <i>Special
+ * algorithm (the incomplete beta's by Wallis's recurrences with Lentz's stopping rule), with prefactors factored through Stirling's series (N. M. Temme, <i>Special
  * Functions</i>, Wiley, 1996) so that they keep their digits for shapes in the billions, and, for
  * one small and one large beta shape, a series in incomplete gamma functions ({@link
  * dev.quiver.bayes.special.SmallShapeBeta}).
