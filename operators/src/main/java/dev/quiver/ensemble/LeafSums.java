@@ -25,7 +25,7 @@ final class LeafSums {
 
     private final float[] leafValues;
 
-    /** Leaf values of the trees with {@code masked[t]} (padded trees, walked {@code depth} steps). */
+    /** Leaf values of the trees with {@code masked[t]} (padded, walked {@code depth} steps). */
     LeafSums(FlatForest forest, boolean[] masked) {
         this.marginCount = forest.marginCount();
         this.treeGroup = forest.treeGroup();

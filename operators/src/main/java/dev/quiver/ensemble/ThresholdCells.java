@@ -36,7 +36,7 @@ final class ThresholdCells {
     private final int[] lastCell;
     private final int[] firstCell;
 
-    /** Per feature and cell, the index in {@link #thresholds} of the cell's first threshold. */
+    /** Per feature and cell, the index in {@link #thresholdKeys} of the cell's first threshold. */
     private final int[] cellStart;
 
     private final int[] searchFirst;
@@ -134,7 +134,7 @@ final class ThresholdCells {
         return 32 - Integer.numberOfLeadingZeros(most);
     }
 
-    /** The cell of {@code x} (not NaN) in a feature's grid: never smaller for a larger {@code x}. */
+    /** The cell of {@code x} (not NaN) in a feature's grid: never smaller for a larger one. */
     private static int cell(float x, float lo, float sc, int last) {
         return Math.min(Math.max((int) ((x - lo) * sc), 0), last);
     }
@@ -148,7 +148,14 @@ final class ThresholdCells {
      * loads.
      */
     void file(
-            float[] rows, int at, int[] keys, int key, int stride, int count, int f, long[] buckets) {
+            float[] rows,
+            int at,
+            int[] keys,
+            int key,
+            int stride,
+            int count,
+            int f,
+            long[] buckets) {
         float lo = low[f];
         float sc = scale[f];
         int last = lastCell[f];

@@ -72,9 +72,13 @@ class ThresholdCellsTest {
                         case "even" -> (1 + random.nextInt(255)) / 256f;
                         case "bunched" -> 1f + random.nextInt(40) * 1e-6f;
                         case "outlier" -> i == 0 ? 3e38f : (float) random.nextDouble();
-                        case "extremes" -> i < 2 ? (i == 0 ? -3e38f : 3e38f) : (float) random.nextGaussian();
+                        case "extremes" ->
+                                i < 2 ? (i == 0 ? -3e38f : 3e38f) : (float) random.nextGaussian();
                         case "single" -> 0.5f;
-                        default -> (float) (random.nextGaussian() * Math.pow(10, random.nextInt(-40, 5)));
+                        default ->
+                                (float)
+                                        (random.nextGaussian()
+                                                * Math.pow(10, random.nextInt(-40, 5)));
                     };
             set.add(t + 0.0f);
         }
