@@ -23,10 +23,9 @@ final class ForestWalker {
     private final int[] treeGroup;
     private final boolean[] treePadded;
 
-    /** Per tree, whether a full block without NaN walks it through {@link #splitMasks}. */
-    private final boolean[] treeMasked;
-
+    /** Whether some tree goes through {@link #splitMasks} in a full block. */
     private final boolean anyMasked;
+
     private final SplitMasks splitMasks;
 
     /**
@@ -51,14 +50,12 @@ final class ForestWalker {
         this.left = forest.left();
         this.defaultLeft = forest.defaultLeft();
         this.value = forest.value();
-        this.treeMasked = new boolean[treeRoot.length];
-        boolean masked = false;
-        for (int t = 0; t < treeRoot.length; t++) {
-            treeMasked[t] = treePadded[t] && treeDepth[t] <= SplitMasks.MAX_DEPTH;
-            masked |= treeMasked[t];
-        }
-        this.anyMasked = masked;
         this.splitMasks = new SplitMasks(forest);
+        boolean any = false;
+        for (int t = 0; t < treeRoot.length; t++) {
+            any |= splitMasks.masked(t);
+        }
+        this.anyMasked = any;
         int[] feature = forest.feature();
         float[] threshold = forest.threshold();
         this.packed = new long[feature.length];
@@ -100,26 +97,23 @@ final class ForestWalker {
         }
         boolean wholeBlock = anyMasked && !missing && count >= SplitMasks.MIN_ROWS;
         if (wholeBlock) {
-            splitMasks.rightMasks(keys, count, masks);
+            splitMasks.rightMasks(rows, start * featureCount, keys, count, masks);
         }
-        for (int t = 0; t < treeRoot.length; t++) {
-            if (wholeBlock && treeMasked[t]) {
-                splitMasks.addLeaves(
-                        treeRoot[t],
-                        treeDepth[t],
-                        treeGroup[t],
-                        marginCount,
-                        value,
-                        count,
-                        masks,
-                        sums);
-            } else if (missing) {
+        for (int t = 0; t < treeRoot.length; ) {
+            if (wholeBlock && splitMasks.masked(t)) {
+                int end = splitMasks.maskedRunEnd(t);
+                splitMasks.addTrees(t, end, count, masks, sums);
+                t = end;
+                continue;
+            }
+            if (missing) {
                 walkWithMissing(t, keys, count, sums);
             } else if (treePadded[t]) {
                 walkPadded(t, keys, count, sums);
             } else {
                 walkLinked(t, keys, count, sums);
             }
+            t++;
         }
     }
 

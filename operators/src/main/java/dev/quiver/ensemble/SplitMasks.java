@@ -11,25 +11,28 @@ import java.util.Arrays;
  *
  * <p><b>Masks.</b> The forest's split thresholds, distinct per feature and sorted, each get a slot.
  * For a block, {@link #rightMasks} finds for every row and feature how many of that feature's
- * thresholds are at most the row's key (a binary search, eight rows at a time), files the row's bit
- * under that count, and ORs the counts from the top down: slot {@code k} then holds the rows whose
- * key is at least threshold {@code k}, the rows that go right there. Slot 0 holds every row, for
- * padding nodes and leaves (NaN threshold: every row goes right). The comparisons are the walk's
- * own ({@code key >= threshold} on order keys), only done once per distinct threshold and row
- * instead of once per node on the row's path.
+ * thresholds are at most the row's value ({@link ThresholdCells}: a table lookup and, for evenly
+ * spread thresholds, one or two comparisons), files the row's bit under that count, and ORs the
+ * counts from the top down: slot {@code k} then holds the rows whose value is at least threshold
+ * {@code k}, the rows that go right there. Slot 0 holds every row, for padding nodes and leaves
+ * (NaN threshold: every row goes right). The comparisons are the walk's own ({@code x >=
+ * threshold} in float32), only done once per distinct threshold and row instead of once per node on
+ * the row's path.
  *
- * <p><b>Trees.</b> {@link #addLeaves} then goes through a padded tree's splits breadth-first,
+ * <p><b>Trees.</b> {@link #addTrees} then goes through each padded tree's splits breadth-first,
  * keeping per node the rows that reach it: a node sends {@code reach & right} to its right child
  * and the rest to its left, and the rows it sends right form one bit of their leaf index at that
  * level. The leaf index of eight rows at a time is assembled from those bits with a table that
- * spreads a byte's bits to the bytes of a long; each row then adds its leaf's value to its sum, in
- * tree order as every walk does, so margins are the same bits. Per tree and block this costs one
- * step per split (63 for depth 6) and one add per row, against one dependent load chain per row and
- * level in {@link ForestWalker}'s walk, which is why it wins on full blocks and loses on a few rows.
+ * spreads a byte's bits to the bytes of a long and kept, one byte per row and tree; {@link
+ * LeafSums} then adds each row's leaves in tree order, as every walk does, so margins are the same
+ * bits. Per tree and block this costs one step per split (63 for depth 6) and one add per row,
+ * against one dependent load chain per row and level in {@link ForestWalker}'s walk, which is why
+ * it wins on full blocks and loses on a few rows.
  *
  * <p>Scratch, one {@link Scratch} per caller ({@link #newScratch()}): the right masks per slot, the
- * per-count buckets of the widest feature, the reach of every split of the deepest padded tree and
- * the rows sent right per level. Immutable; thread-safe with a scratch per thread.
+ * per-count buckets of the widest feature, the reach of every split of the deepest padded tree, the
+ * rows sent right per level and the leaf indices of every tree. Immutable; thread-safe with a
+ * scratch per thread.
  */
 final class SplitMasks {
 
@@ -38,6 +41,9 @@ final class SplitMasks {
 
     /** Deepest tree whose leaf index fits in a byte; deeper padded trees take the walk. */
     static final int MAX_DEPTH = 8;
+
+    /** Longs of leaf indices per tree: a byte per row of a block. */
+    static final int LEAF_WORDS = ForestWalker.BLOCK_ROWS / 8;
 
     /** {@code SPREAD[b]} has bit {@code i} of {@code b} as the lowest bit of its byte {@code i}. */
     private static final long[] SPREAD = new long[256];
@@ -53,9 +59,8 @@ final class SplitMasks {
     }
 
     private final int featureCount;
-
-    /** Per slot, the threshold's order key; a feature's slots are consecutive and ascending. */
-    private final int[] thresholdKeys;
+    private final int slotCount;
+    private final ThresholdCells cells;
 
     private final int[] featureFirstSlot;
     private final int[] featureSlotCount;
@@ -64,6 +69,16 @@ final class SplitMasks {
     private final int[] nodeSlot;
 
     private final int widestFeature;
+    private final int[] treeRoot;
+    private final int[] treeDepth;
+
+    /** Per tree, whether it goes through the masks: padded and at most {@link #MAX_DEPTH} deep. */
+    private final boolean[] treeMasked;
+
+    /** Per tree, the first tree after it that does not go through the masks (or the count). */
+    private final int[] maskedRunEnd;
+
+    private final LeafSums leafSums;
 
     /** A caller's scratch for one forest's blocks; see the class comment. */
     static final class Scratch {
@@ -71,10 +86,12 @@ final class SplitMasks {
         final long[] buckets;
         final long[] reach = new long[1 << MAX_DEPTH];
         final long[] levels = new long[MAX_DEPTH];
+        final long[] leaves;
 
-        private Scratch(int slots, int widestFeature) {
+        private Scratch(int slots, int widestFeature, int trees) {
             this.right = new long[slots];
             this.buckets = new long[widestFeature + 1];
+            this.leaves = new long[trees * LEAF_WORDS];
         }
     }
 
@@ -85,6 +102,7 @@ final class SplitMasks {
         int[][] perFeature = distinctThresholds(feature, threshold, featureCount);
         this.featureFirstSlot = new int[featureCount];
         this.featureSlotCount = new int[featureCount];
+        float[][] values = new float[featureCount][];
         int slots = 1;
         int widest = 0;
         for (int f = 0; f < featureCount; f++) {
@@ -92,25 +110,41 @@ final class SplitMasks {
             featureSlotCount[f] = perFeature[f].length;
             slots += perFeature[f].length;
             widest = Math.max(widest, perFeature[f].length);
+            values[f] = new float[perFeature[f].length];
+            for (int i = 0; i < values[f].length; i++) {
+                values[f][i] = fromOrderKey(perFeature[f][i]);
+            }
         }
-        this.thresholdKeys = new int[slots];
-        for (int f = 0; f < featureCount; f++) {
-            System.arraycopy(
-                    perFeature[f], 0, thresholdKeys, featureFirstSlot[f], perFeature[f].length);
-        }
+        this.slotCount = slots;
+        this.cells = new ThresholdCells(values);
         this.nodeSlot = new int[feature.length];
         for (int n = 0; n < feature.length; n++) {
             if (!Float.isNaN(threshold[n])) {
                 int f = feature[n];
                 nodeSlot[n] =
-                        Arrays.binarySearch(
-                                thresholdKeys,
-                                featureFirstSlot[f],
-                                featureFirstSlot[f] + featureSlotCount[f],
-                                ForestWalker.orderKey(threshold[n]));
+                        featureFirstSlot[f]
+                                + Arrays.binarySearch(
+                                        perFeature[f], ForestWalker.orderKey(threshold[n]));
             }
         }
         this.widestFeature = widest;
+        this.treeRoot = forest.treeRoot();
+        this.treeDepth = forest.treeDepth();
+        int trees = treeRoot.length;
+        this.treeMasked = new boolean[trees];
+        for (int t = 0; t < trees; t++) {
+            treeMasked[t] = forest.treePadded()[t] && treeDepth[t] <= MAX_DEPTH;
+        }
+        this.maskedRunEnd = new int[trees];
+        for (int t = trees - 1; t >= 0; t--) {
+            maskedRunEnd[t] = !treeMasked[t] ? t : t + 1 < trees ? maskedRunEnd[t + 1] : trees;
+        }
+        this.leafSums = new LeafSums(forest, treeMasked);
+    }
+
+    /** The float32 whose {@link ForestWalker#orderKey} is {@code key}. */
+    private static float fromOrderKey(int key) {
+        return Float.intBitsToFloat(key ^ ((key >> 31) & 0x7fffffff));
     }
 
     /** Per feature, the order keys of its split thresholds, distinct and ascending. */
@@ -135,16 +169,16 @@ final class SplitMasks {
         return keys;
     }
 
-    /** Scratch for {@link #rightMasks} and {@link #addLeaves} over this forest. */
+    /** Scratch for {@link #rightMasks} and {@link #addTrees} over this forest. */
     Scratch newScratch() {
-        return new Scratch(thresholdKeys.length, widestFeature);
+        return new Scratch(slotCount, widestFeature, treeRoot.length);
     }
 
     /**
-     * Fills the scratch's right masks for the block's {@code count} rows of order keys, row-major
-     * ({@code count <= 64}, no NaN).
+     * Fills the scratch's right masks for the block's {@code count} rows {@code rows[from ..]},
+     * row-major ({@code count <= 64}, no NaN), with their order keys {@code keys[0 ..]}.
      */
-    void rightMasks(int[] keys, int count, Scratch scratch) {
+    void rightMasks(float[] rows, int from, int[] keys, int count, Scratch scratch) {
         long[] rightMask = scratch.right;
         long[] buckets = scratch.buckets;
         rightMask[0] = -1L;
@@ -154,13 +188,7 @@ final class SplitMasks {
             if (m == 0) {
                 continue;
             }
-            int r = 0;
-            for (; r + 8 <= count; r += 8) {
-                fileEight(keys, r, f, first, m, buckets);
-            }
-            for (; r < count; r++) {
-                buckets[thresholdsAtMost(keys[r * featureCount + f], first, m)] |= 1L << r;
-            }
+            cells.file(rows, from + f, keys, f, featureCount, count, f, buckets);
             long right = 0;
             for (int j = m; j >= 1; j--) {
                 right |= buckets[j];
@@ -171,84 +199,41 @@ final class SplitMasks {
         }
     }
 
-    /** {@link #thresholdsAtMost} for rows {@code r .. r + 7}, interleaved to overlap their loads. */
-    private void fileEight(int[] keys, int r, int f, int first, int m, long[] buckets) {
-        int at = r * featureCount + f;
-        int y0 = keys[at];
-        int y1 = keys[at + featureCount];
-        int y2 = keys[at + 2 * featureCount];
-        int y3 = keys[at + 3 * featureCount];
-        int y4 = keys[at + 4 * featureCount];
-        int y5 = keys[at + 5 * featureCount];
-        int y6 = keys[at + 6 * featureCount];
-        int y7 = keys[at + 7 * featureCount];
-        // The first step's pivot is the same for every row (with m == 1 both ways give first).
-        int half0 = m >>> 1;
-        int pivot = thresholdKeys[first + half0 - 1];
-        int b0 = pivot <= y0 ? first + half0 : first;
-        int b1 = pivot <= y1 ? first + half0 : first;
-        int b2 = pivot <= y2 ? first + half0 : first;
-        int b3 = pivot <= y3 ? first + half0 : first;
-        int b4 = pivot <= y4 ? first + half0 : first;
-        int b5 = pivot <= y5 ? first + half0 : first;
-        int b6 = pivot <= y6 ? first + half0 : first;
-        int b7 = pivot <= y7 ? first + half0 : first;
-        for (int n = m - half0; n > 1; ) {
-            int half = n >>> 1;
-            b0 = thresholdKeys[b0 + half - 1] <= y0 ? b0 + half : b0;
-            b1 = thresholdKeys[b1 + half - 1] <= y1 ? b1 + half : b1;
-            b2 = thresholdKeys[b2 + half - 1] <= y2 ? b2 + half : b2;
-            b3 = thresholdKeys[b3 + half - 1] <= y3 ? b3 + half : b3;
-            b4 = thresholdKeys[b4 + half - 1] <= y4 ? b4 + half : b4;
-            b5 = thresholdKeys[b5 + half - 1] <= y5 ? b5 + half : b5;
-            b6 = thresholdKeys[b6 + half - 1] <= y6 ? b6 + half : b6;
-            b7 = thresholdKeys[b7 + half - 1] <= y7 ? b7 + half : b7;
-            n -= half;
-        }
-        buckets[b0 - first + (thresholdKeys[b0] <= y0 ? 1 : 0)] |= 1L << r;
-        buckets[b1 - first + (thresholdKeys[b1] <= y1 ? 1 : 0)] |= 1L << (r + 1);
-        buckets[b2 - first + (thresholdKeys[b2] <= y2 ? 1 : 0)] |= 1L << (r + 2);
-        buckets[b3 - first + (thresholdKeys[b3] <= y3 ? 1 : 0)] |= 1L << (r + 3);
-        buckets[b4 - first + (thresholdKeys[b4] <= y4 ? 1 : 0)] |= 1L << (r + 4);
-        buckets[b5 - first + (thresholdKeys[b5] <= y5 ? 1 : 0)] |= 1L << (r + 5);
-        buckets[b6 - first + (thresholdKeys[b6] <= y6 ? 1 : 0)] |= 1L << (r + 6);
-        buckets[b7 - first + (thresholdKeys[b7] <= y7 ? 1 : 0)] |= 1L << (r + 7);
+    /** Whether tree {@code t} goes through the masks in a block that does. */
+    boolean masked(int t) {
+        return treeMasked[t];
+    }
+
+    /** The end of the run of trees from {@code t} that go through the masks. */
+    int maskedRunEnd(int t) {
+        return maskedRunEnd[t];
     }
 
     /**
-     * How many of the {@code m} ascending thresholds from slot {@code first} are at most {@code
-     * key}: a binary search whose steps are conditional moves, as many for every key.
+     * Adds to the block's {@code sums} (as {@link ForestWalker#margins} lays them out) the leaves
+     * that its {@code count} rows reach in trees {@code from .. to - 1}, all of them {@link
+     * #masked}, in tree order per output, from the right masks of {@link #rightMasks}.
      */
-    private int thresholdsAtMost(int key, int first, int m) {
-        int base = first;
-        for (int n = m; n > 1; ) {
-            int half = n >>> 1;
-            base = thresholdKeys[base + half - 1] <= key ? base + half : base;
-            n -= half;
+    void addTrees(int from, int to, int count, Scratch scratch, float[] sums) {
+        for (int t = from; t < to; t++) {
+            leafIndices(t, count, scratch);
         }
-        return base - first + (thresholdKeys[base] <= key ? 1 : 0);
+        leafSums.add(from, to, scratch.leaves, count, sums);
     }
 
     /**
-     * Adds to {@code sums[b * marginCount + group]} the leaf of the padded tree at {@code root}
-     * ({@code depth <= MAX_DEPTH}) that each of the block's {@code count} rows reaches, from the
-     * right masks of {@link #rightMasks}.
+     * Writes into {@code scratch.leaves[t * LEAF_WORDS + b / 8]}, byte {@code b % 8}, the index of
+     * the leaf of padded tree {@code t} that row {@code b} of the block reaches.
      */
-    void addLeaves(
-            int root,
-            int depth,
-            int group,
-            int marginCount,
-            float[] value,
-            int count,
-            Scratch scratch,
-            float[] sums) {
+    private void leafIndices(int t, int count, Scratch scratch) {
+        int root = treeRoot[t];
+        int depth = treeDepth[t];
         long[] rightMask = scratch.right;
         long[] reaches = scratch.reach;
         long[] levels = scratch.levels;
         reaches[0] = count == 64 ? -1L : (1L << count) - 1;
         int node = 0;
-        for (int level = 0; level < depth - 1; level++) {
+        for (int level = 0; level < depth - 2; level++) {
             long rightAtLevel = 0;
             for (int end = 2 * node + 1; node < end; node++) {
                 long reach = reaches[node];
@@ -259,21 +244,31 @@ final class SplitMasks {
             }
             levels[level] = rightAtLevel;
         }
-        long rightAtLast = 0;
-        for (int end = 2 * node + 1; node < end; node++) {
-            rightAtLast |= rightMask[nodeSlot[root + node]] & reaches[node];
+        if (depth == 1) {
+            levels[0] = rightMask[nodeSlot[root]] & reaches[0];
+        } else {
+            // The last two levels together: the children's reach goes straight into their split.
+            long rightAtLevel = 0;
+            long rightAtLast = 0;
+            for (int end = 2 * node + 1; node < end; node++) {
+                long reach = reaches[node];
+                long right = rightMask[nodeSlot[root + node]] & reach;
+                rightAtLevel |= right;
+                rightAtLast |=
+                        rightMask[nodeSlot[root + 2 * node + 1]] & (reach ^ right)
+                                | rightMask[nodeSlot[root + 2 * node + 2]] & right;
+            }
+            levels[depth - 2] = rightAtLevel;
+            levels[depth - 1] = rightAtLast;
         }
-        levels[depth - 1] = rightAtLast;
-        int firstLeaf = root + node;
-        for (int b = 0; b < count; b += 8) {
-            long leaves = 0;
+        long[] leaves = scratch.leaves;
+        int word = t * LEAF_WORDS;
+        for (int b = 0; b < count; b += 8, word++) {
+            long indices = 0;
             for (int level = 0; level < depth; level++) {
-                leaves = (leaves << 1) + SPREAD[(int) (levels[level] >>> b) & 0xff];
+                indices = (indices << 1) + SPREAD[(int) (levels[level] >>> b) & 0xff];
             }
-            int at = b * marginCount + group;
-            for (int j = Math.min(8, count - b); j > 0; j--, leaves >>>= 8, at += marginCount) {
-                sums[at] += value[firstLeaf + ((int) leaves & 0xff)];
-            }
+            leaves[word] = indices;
         }
     }
 }

@@ -27,10 +27,12 @@ import dev.quiver.compute.ForestKernel;
  * <p><b>Loop order.</b> Rows are scored in blocks of {@value #BLOCK_ROWS}, their features first
  * turned into order keys, row-major. A block of at least {@value SplitMasks#MIN_ROWS} rows without
  * NaN then goes through each padded tree as a whole ({@link SplitMasks}): every distinct threshold
- * of the forest is compared once with every row of the block (a binary search per row and
- * feature), giving per threshold a 64-bit mask of the rows that go right, and a tree is walked
+ * of the forest is compared once with every row of the block (per row and feature a lookup in a
+ * table of equal cells over the feature's thresholds, {@link ThresholdCells}, then one or two
+ * comparisons), giving per threshold a 64-bit mask of the rows that go right, and a tree is walked
  * once for the block, breadth-first over its splits with the mask of rows reaching each node; the
- * rows' leaves fall out of the masks, and each row adds its leaf in tree order. Other blocks and
+ * rows' leaf indices fall out of the masks, and each row adds its leaves in tree order, eight rows
+ * at a time with their sums in locals ({@link LeafSums}). Other blocks and
  * trees walk row by row: four rows at a time, each in its own local variable, so the processor
  * overlaps their four independent chains of loads while the block and the tree stay in L1. A
  * padded tree's step is {@code i = 2i + (key >= threshold ? 2 : 1)} (compiled to a conditional
@@ -39,7 +41,9 @@ import dev.quiver.compute.ForestKernel;
  * 100-tree, depth-6, 30-feature benchmark model (thread CPU time, one core of a shared 2-vCPU
  * Xeon, batches of 10,000): the masks score about 1.6 times the rows per second of the four-row
  * walk, which was itself 1.3 times the loop order before it (every row of the block one level at a
- * time, child indices loaded). For the walk, 2, 3, 5, 6 or 8 rows together, keeping sums in
+ * time, child indices loaded); the cell tables and the leaf sums in locals then took about 10% off
+ * the total. Interleaving two trees' breadth-first passes, char-sized cell tables and a
+ * branch-free key conversion were no faster. For the walk, 2, 3, 5, 6 or 8 rows together, keeping sums in
  * registers over runs of trees, two trees at once, comparing float32 values directly, loading both
  * children ahead of the comparison, unchecked ({@code Unsafe}) loads, row blocks of 128 to 512, or
  * the incubating vector API's gathers (16 rows a step) were no faster.
