@@ -111,7 +111,8 @@ public final class StageContext {
     static <T> TypeInformation<Traced<T>> tracedType(Class<T> type) {
         if (type == Observation.class) {
             @SuppressWarnings({"unchecked", "rawtypes"})
-            TypeInformation<Traced<T>> observations = (TypeInformation) TracedObservationType.INSTANCE;
+            TypeInformation<Traced<T>> observations =
+                    (TypeInformation) TracedObservationType.INSTANCE;
             return observations;
         }
         @SuppressWarnings({"unchecked", "rawtypes"})

@@ -211,9 +211,11 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Se
          *     AvroSingleObjectCodec#encode} does
          */
         public byte[] encode(T record) {
+            // Configured first: an encoder that a failed record left with bytes flushes them
+            // here, and the reset discards them.
+            encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
             buffer.reset();
             buffer.write(header, 0, header.length);
-            encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
             try {
                 writer.write(record, encoder);
                 encoder.flush();
@@ -235,8 +237,10 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Se
     private static final class Machinery<T> {
         final BinaryMessageEncoder<T> encoder;
 
-        /** What {@link #encoder} writes: the header with the current schema's fingerprint, and
-         * the record with the current schema. */
+        /**
+         * What {@link #encoder} writes: the header with the current schema's fingerprint, and the
+         * record with the current schema.
+         */
         final byte[] header;
 
         final DatumWriter<T> writer;
@@ -258,7 +262,11 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Se
             byte[] fingerprint =
                     SingleObjectFormat.fingerprintBytes(SingleObjectFormat.fingerprint(current));
             System.arraycopy(
-                    fingerprint, 0, header, SingleObjectFormat.FINGERPRINT_OFFSET, fingerprint.length);
+                    fingerprint,
+                    0,
+                    header,
+                    SingleObjectFormat.FINGERPRINT_OFFSET,
+                    fingerprint.length);
             this.writer = (DatumWriter<T>) model.createDatumWriter(current);
             List<Schema> history = QuiverSchemas.history(asRecordClass(type));
             int n = 1 + history.size();

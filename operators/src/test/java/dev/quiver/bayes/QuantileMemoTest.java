@@ -82,8 +82,10 @@ class QuantileMemoTest {
                 normal.update(0.1 * i - 1.0);
 
                 PosteriorSummary b = beta.summarize();
-                assertThat(b.ciLow()).isEqualTo(BetaQuantile.quantile(beta.alpha(), beta.beta(), 0.025));
-                assertThat(b.ciHigh()).isEqualTo(BetaQuantile.quantile(beta.alpha(), beta.beta(), 0.975));
+                double betaA = beta.alpha();
+                double betaB = beta.beta();
+                assertThat(b.ciLow()).isEqualTo(BetaQuantile.quantile(betaA, betaB, 0.025));
+                assertThat(b.ciHigh()).isEqualTo(BetaQuantile.quantile(betaA, betaB, 0.975));
 
                 PosteriorSummary g = gamma.summarize();
                 double shape = g.params().get("shape");

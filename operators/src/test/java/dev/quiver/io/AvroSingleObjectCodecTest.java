@@ -68,6 +68,19 @@ class AvroSingleObjectCodecTest {
         }
     }
 
+    @Test
+    void aReusedEncoderWritesNothingOfARecordThatFailed() {
+        AvroSingleObjectCodec.Encoder<Observation> encoder = OBSERVATIONS.newEncoder();
+        Observation valid = (Observation) SampleRecords.populated(Observation.class);
+        // No key: the writer fails after it wrote the id.
+        Observation keyless = Observation.newBuilder(valid).build();
+        keyless.setKey(null);
+
+        assertThatThrownBy(() -> encoder.encode(keyless)).isInstanceOf(RuntimeException.class);
+
+        assertThat(encoder.encode(valid)).isEqualTo(OBSERVATIONS.encode(valid));
+    }
+
     @ParameterizedTest
     @MethodSource("samples")
     void bytesAreThoseOfAvrosOwnSingleObjectEncoder(SpecificRecord record) throws Exception {

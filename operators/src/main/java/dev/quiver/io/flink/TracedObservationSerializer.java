@@ -34,7 +34,8 @@ import java.util.List;
  * decoded.returns(TracedObservationType.INSTANCE).keyBy(traced -> traced.record.getKey());
  * }</pre>
  */
-public final class TracedObservationSerializer extends TypeSerializerSingleton<Traced<Observation>> {
+public final class TracedObservationSerializer
+        extends TypeSerializerSingleton<Traced<Observation>> {
 
     private static final long serialVersionUID = 1L;
 
@@ -61,7 +62,8 @@ public final class TracedObservationSerializer extends TypeSerializerSingleton<T
 
     @Override
     public Traced<Observation> copy(Traced<Observation> from) {
-        Observation record = from.record == null ? null : Observation.newBuilder(from.record).build();
+        Observation record =
+                from.record == null ? null : Observation.newBuilder(from.record).build();
         RawRecord origin = from.origin;
         return Traced.of(
                 record,

@@ -54,7 +54,8 @@ class TracedObservationSerializerTest {
 
     @Test
     void optionalFieldsAndAMissingOriginStayAbsent() throws IOException {
-        Observation bare = new Observation(null, "k", Instant.ofEpochMilli(5), 1.0, List.of(), null, null);
+        Observation bare =
+                new Observation(null, "k", Instant.ofEpochMilli(5), 1.0, List.of(), null, null);
         Traced<Observation> traced = Traced.of(bare, null);
 
         Traced<Observation> back = roundTrip(traced);
