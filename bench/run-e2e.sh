@@ -3,7 +3,7 @@
 #
 #   bench/run-e2e.sh [--events N] [--repeat R] [--quick] [--rows ROW,ROW...] [--keys K]
 #                    [--parallelism P] [--checkpoint-interval-ms MS] [--port PORT]
-#                    [--jfr] [--latency RATE] [--no-build]
+#                    [--jfr] [--latency RATE] [--baseline DIR] [--no-build]
 #
 # What it does, in order:
 #   1. builds the jobs and the bench module (unless --no-build; ./mvnw package, never install);
@@ -43,6 +43,10 @@
 # read_committed consumers see a result only at the next checkpoint: add up to one
 # --checkpoint-interval-ms (default 2000) to what a consumer observes.
 #
+# --baseline DIR: also runs each Quiver row with DIR's bin/quiver (a copy of the checkout built
+# before a change, its jobs/target/classpath-*.txt pointing into DIR) as ROW.base, in the same
+# rounds and against the same broker, so a change and its baseline alternate under the same load.
+#
 # --jfr records every timed job run of the Quiver rows with JDK Flight Recorder (profile settings;
 # its overhead is in the timings) and prints each row's top methods by execution samples.
 #
@@ -72,6 +76,7 @@ jfr=0
 latency_rate=0
 latency_seconds=20
 build=1
+baseline=
 rows=("${all_rows[@]}")
 
 usage() {
@@ -92,6 +97,7 @@ parse_options() {
             --port) port=$2; shift ;;
             --jfr) jfr=1 ;;
             --latency) latency_rate=$2; shift ;;
+            --baseline) baseline=$(cd "$2" && pwd); shift ;;
             --no-build) build=0 ;;
             -h|--help) usage ;;
             *) echo "run-e2e.sh: unknown option $1" >&2; usage ;;
@@ -102,6 +108,13 @@ parse_options() {
     for row in "${rows[@]}"; do
         [[ " ${all_rows[*]} " == *" $row "* ]] || { echo "run-e2e.sh: unknown row $row" >&2; exit 2; }
     done
+    if [ -n "$baseline" ]; then
+        [ -x "$baseline/bin/quiver" ] || { echo "run-e2e.sh: no bin/quiver in $baseline" >&2; exit 2; }
+        for row in "${rows[@]}"; do
+            # Not the pipeline, whose one fixed cost is measured before the rounds.
+            if is_quiver_job "$row" && [ "$row" != pipeline ]; then rows+=("$row.base"); fi
+        done
+    fi
 }
 
 # --- processes: everything started here is killed on exit -------------------------------------
@@ -232,7 +245,7 @@ topic_size() {
 }
 
 row_events() { # ROW
-    case $1 in
+    case ${1%.base} in
         match-d3) echo "$n_d3" ;;
         match-d128) echo "$n_d128" ;;
         pipeline) echo $((n_obs + n_d3)) ;;
@@ -246,7 +259,9 @@ row_events() { # ROW
 # `in_jvm_timing` say how it is launched and timed. Mode `bulk` (default) reads the published
 # topics, `one` the one-record topics (the fixed cost), `unbounded IN OUT` runs until stopped.
 row_command() { # ROW GROUP [bulk | one | unbounded INPUT_TOPIC OUTPUT_TOPIC]
-    local row=$1 group=$2 bound=--until-latest in=quiver.observations out=bench.out.$1 prefix=quiver
+    local row=${1%.base} group=$2 bound=--until-latest in=quiver.observations out=bench.out.$1 prefix=quiver
+    launcher=$quiver
+    [ "$row" != "$1" ] && launcher=$baseline/bin/quiver
     case ${3:-bulk} in
         one) in=bench.one.observations; out=bench.one.out.$1; prefix=bench.one ;;
         unbounded) bound=; in=$4; out=$5 ;;
@@ -284,12 +299,13 @@ row_command() { # ROW GROUP [bulk | one | unbounded INPUT_TOPIC OUTPUT_TOPIC]
 
 is_quiver_job() { case $1 in raw-*|passthrough-*) return 1 ;; *) return 0 ;; esac; }
 
+
 # Launches the command of row_command in the background (pid in job_pid), output to LOG.
 launch() { # ROW LOG [JFR_FILE]
     local java_opts="-Xmx2g"
     [ -n "${3:-}" ] && java_opts="$java_opts -XX:StartFlightRecording=filename=$3,settings=profile,dumponexit=true"
     QUIVER_MAIN=$main QUIVER_EXTRA_CLASSPATH=$bench/target/classes QUIVER_JAVA_OPTS=$java_opts \
-        /usr/bin/time -f "cpu %U %S" -o "$2.time" "$quiver" "${command[@]}" >"$2" 2>&1 &
+        /usr/bin/time -f "cpu %U %S" -o "$2.time" "$launcher" "${command[@]}" >"$2" 2>&1 &
     job_pid=$!
 }
 

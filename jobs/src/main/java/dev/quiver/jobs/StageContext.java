@@ -5,7 +5,9 @@ import dev.quiver.io.RecordValidator;
 import dev.quiver.io.Traced;
 import dev.quiver.io.flink.DeadLetters;
 import dev.quiver.io.flink.DecodeFunction;
+import dev.quiver.io.flink.TracedObservationType;
 import dev.quiver.schema.DeadLetter;
+import dev.quiver.schema.Observation;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -102,9 +104,17 @@ public final class StageContext {
 
     /**
      * The type of {@code Traced<T>}, the same as {@code new TypeHint<Traced<T>>() {}} would give
-     * for a concrete {@code T} (a type hint cannot see a type variable's class).
+     * for a concrete {@code T} (a type hint cannot see a type variable's class); observations,
+     * which every observation stage shuffles by key, have their own serializer ({@link
+     * TracedObservationType}).
      */
     static <T> TypeInformation<Traced<T>> tracedType(Class<T> type) {
+        if (type == Observation.class) {
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            TypeInformation<Traced<T>> observations =
+                    (TypeInformation) TracedObservationType.INSTANCE;
+            return observations;
+        }
         @SuppressWarnings({"unchecked", "rawtypes"})
         TypeInformation<Traced<T>> traced =
                 (TypeInformation)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quiver.io.Traced;
+import dev.quiver.io.flink.TracedObservationType;
 import dev.quiver.schema.ModelUpdate;
 import dev.quiver.schema.Observation;
 import dev.quiver.schema.QueryEvent;
@@ -88,13 +89,17 @@ class JobRegistryTest {
 
     @Test
     void theSharedDecodeKeepsTheTracedTypeOfATypeHint() {
-        assertThat(StageContext.tracedType(Observation.class))
-                .isEqualTo(TypeInformation.of(new TypeHint<Traced<Observation>>() {}));
         assertThat(StageContext.tracedType(VectorEvent.class))
                 .isEqualTo(TypeInformation.of(new TypeHint<Traced<VectorEvent>>() {}));
         assertThat(StageContext.tracedType(QueryEvent.class))
                 .isEqualTo(TypeInformation.of(new TypeHint<Traced<QueryEvent>>() {}));
         assertThat(StageContext.tracedType(ModelUpdate.class))
                 .isEqualTo(TypeInformation.of(new TypeHint<Traced<ModelUpdate>>() {}));
+    }
+
+    @Test
+    void decodedObservationsTravelWithTheirOwnSerializer() {
+        assertThat(StageContext.tracedType(Observation.class))
+                .isEqualTo(TracedObservationType.INSTANCE);
     }
 }

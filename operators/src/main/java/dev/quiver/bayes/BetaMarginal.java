@@ -13,6 +13,15 @@ import dev.quiver.bayes.special.BetaQuantile;
  */
 final class BetaMarginal {
 
+    /** Remembered by shapes: a result per observation asks for the same ones again and again. */
+    private static final QuantileMemo INTERVALS =
+            new QuantileMemo(
+                    (a, b) ->
+                            new double[] {
+                                quantile(a, b, PosteriorSummary.CREDIBLE_LOW_PROBABILITY),
+                                quantile(a, b, PosteriorSummary.CREDIBLE_HIGH_PROBABILITY)
+                            });
+
     private BetaMarginal() {}
 
     /** Returns a / (a + b). */
@@ -37,6 +46,14 @@ final class BetaMarginal {
      */
     static double quantile(double a, double b, double p) {
         return BetaQuantile.quantile(a, b, p);
+    }
+
+    /**
+     * Both ends of the 95% equal-tailed interval, {@code {low, high}}, from {@link
+     * #quantile}, remembered by (a, b) ({@link QuantileMemo}): the caller must not modify it.
+     */
+    static double[] interval(double a, double b) {
+        return INTERVALS.of(a, b);
     }
 
     /**

@@ -13,6 +13,17 @@ import dev.quiver.bayes.special.GammaQuantile;
  */
 final class GammaMarginal {
 
+    /** Remembered by shapes: a result per observation asks for the same ones again and again. */
+    private static final QuantileMemo STANDARD_INTERVALS =
+            new QuantileMemo(
+                    (shape, unused) ->
+                            new double[] {
+                                GammaQuantile.quantile(
+                                        shape, PosteriorSummary.CREDIBLE_LOW_PROBABILITY),
+                                GammaQuantile.quantile(
+                                        shape, PosteriorSummary.CREDIBLE_HIGH_PROBABILITY)
+                            });
+
     private GammaMarginal() {}
 
     /** Returns shape / rate. */
@@ -33,6 +44,16 @@ final class GammaMarginal {
     static double quantile(double shape, double rate, double p) {
         assert p > 0.0 && p < 1.0 : p;
         return GammaQuantile.quantile(shape, p) / rate;
+    }
+
+    /**
+     * Both ends of the 95% equal-tailed interval, {@code {low, high}}: as {@link #quantile}, the
+     * standard Gamma(shape, 1) quantiles (remembered by shape, {@link QuantileMemo}) divided by
+     * the rate.
+     */
+    static double[] interval(double shape, double rate) {
+        final double[] standard = STANDARD_INTERVALS.of(shape, 1.0);
+        return new double[] {standard[0] / rate, standard[1] / rate};
     }
 
     /**

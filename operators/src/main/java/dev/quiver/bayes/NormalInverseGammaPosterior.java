@@ -108,6 +108,22 @@ public final class NormalInverseGammaPosterior
 
     private static final double LOG_TWO_PI = Math.log(2.0 * Math.PI);
 
+    /**
+     * The quantiles a summary needs, all functions of alphan alone, remembered by it ({@link
+     * QuantileMemo}; without forgetting alphan is the prior's plus n / 2, the same for every key
+     * after n observations): {@code {t, gammaHigh, gammaLow}}, the standard Student-t's 97.5%
+     * point at 2 alphan degrees of freedom and the standard Gamma(alphan, 1)'s 97.5% and 2.5%
+     * points.
+     */
+    private static final QuantileMemo SUMMARY_QUANTILES =
+            new QuantileMemo(
+                    (alpha, unused) ->
+                            new double[] {
+                                StudentTMarginal.quantile(2.0 * alpha, CREDIBLE_HIGH_PROBABILITY),
+                                gammaQuantile(alpha, CREDIBLE_HIGH_PROBABILITY),
+                                gammaQuantile(alpha, CREDIBLE_LOW_PROBABILITY)
+                            });
+
     private final NormalInverseGammaPrior prior;
     private double n;
     private double mean;
@@ -429,8 +445,8 @@ public final class NormalInverseGammaPosterior
         final double muScale = Math.sqrt(beta / (alpha * kappa));
         final double muVariance =
                 alpha > 1.0 ? beta / ((alpha - 1.0) * kappa) : Double.POSITIVE_INFINITY;
-        final double tQuantile =
-                StudentTMarginal.quantile(2.0 * alpha, CREDIBLE_HIGH_PROBABILITY);
+        final double[] quantiles = SUMMARY_QUANTILES.of(alpha, 1.0);
+        final double tQuantile = quantiles[0];
         final ParameterSummary muSummary =
                 new ParameterSummary(
                         "mu",
@@ -449,8 +465,8 @@ public final class NormalInverseGammaPosterior
                                 : Double.POSITIVE_INFINITY,
                         // sigma2 = 1 / precision and precision ~ Gamma(alphan, rate betan), so
                         // sigma2's p-quantile is 1 / (the precision's (1 - p)-quantile).
-                        beta / gammaQuantile(alpha, CREDIBLE_HIGH_PROBABILITY),
-                        beta / gammaQuantile(alpha, CREDIBLE_LOW_PROBABILITY),
+                        beta / quantiles[1],
+                        beta / quantiles[2],
                         n == 0.0 ? Double.NaN : m2 / n,
                         beta / (alpha + 1.5));
         final Map<String, Double> params = new LinkedHashMap<>(8);

@@ -1,8 +1,5 @@
 package dev.quiver.bayes;
 
-import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_HIGH_PROBABILITY;
-import static dev.quiver.bayes.PosteriorSummary.CREDIBLE_LOW_PROBABILITY;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +15,10 @@ import java.util.Map;
  */
 enum PosteriorLaw {
     /** Beta(alpha, beta) of a success probability. */
-    BETA("alpha", "beta", BetaMarginal::mean, BetaMarginal::variance, BetaMarginal::quantile),
+    BETA("alpha", "beta", BetaMarginal::mean, BetaMarginal::variance, BetaMarginal::interval),
 
     /** Gamma(shape, rate) of a Poisson rate. */
-    GAMMA("shape", "rate", GammaMarginal::mean, GammaMarginal::variance, GammaMarginal::quantile);
+    GAMMA("shape", "rate", GammaMarginal::mean, GammaMarginal::variance, GammaMarginal::interval);
 
     /** A moment of the law with parameters {@code a} and {@code b}. */
     @FunctionalInterface
@@ -29,24 +26,28 @@ enum PosteriorLaw {
         double of(double a, double b);
     }
 
-    /** The law's quantile of probability {@code p}. */
+    /**
+     * The law's 95% equal-tailed interval, {@code {low, high}}: its {@link
+     * PosteriorSummary#CREDIBLE_LOW_PROBABILITY} and {@link
+     * PosteriorSummary#CREDIBLE_HIGH_PROBABILITY} quantiles.
+     */
     @FunctionalInterface
-    interface Quantile {
-        double of(double a, double b, double p);
+    interface Interval {
+        double[] of(double a, double b);
     }
 
     private final String first;
     private final String second;
     private final Moment mean;
     private final Moment variance;
-    private final Quantile quantile;
+    private final Interval interval;
 
-    PosteriorLaw(String first, String second, Moment mean, Moment variance, Quantile quantile) {
+    PosteriorLaw(String first, String second, Moment mean, Moment variance, Interval interval) {
         this.first = first;
         this.second = second;
         this.mean = mean;
         this.variance = variance;
-        this.quantile = quantile;
+        this.interval = interval;
     }
 
     /** The summary of a posterior of this law with parameters {@code a} and {@code b}. */
@@ -54,14 +55,15 @@ enum PosteriorLaw {
         final Map<String, Double> params = new LinkedHashMap<>(4);
         params.put(first, a);
         params.put(second, b);
+        final double[] credible = interval.of(a, b);
         return new PosteriorSummary(
                 model,
                 n,
                 params,
                 mean.of(a, b),
                 variance.of(a, b),
-                quantile.of(a, b, CREDIBLE_LOW_PROBABILITY),
-                quantile.of(a, b, CREDIBLE_HIGH_PROBABILITY),
+                credible[0],
+                credible[1],
                 mle,
                 map,
                 List.of());

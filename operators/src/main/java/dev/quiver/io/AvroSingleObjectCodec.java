@@ -2,8 +2,11 @@ package dev.quiver.io;
 
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -119,6 +122,15 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Se
     }
 
     /**
+     * An encoder of this codec's records that writes the same bytes as {@link #encode} into
+     * buffers it reuses, for one thread (a Kafka sink's serializer encodes every result of its
+     * subtask with one).
+     */
+    public Encoder<T> newEncoder() {
+        return new Encoder<>(machinery());
+    }
+
+    /**
      * Decodes one message written with the current schema or any schema in the history.
      *
      * @throws DecodeException with a one-line reason if the bytes are not such a message
@@ -174,9 +186,64 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Se
         return m;
     }
 
+    /**
+     * Encodes records as {@link #encode} does, the single-object header and then the record,
+     * reusing its buffer and Avro encoder: one encoding allocates only the returned array. Not
+     * thread-safe.
+     *
+     * @param <T> the generated record class
+     */
+    public static final class Encoder<T> {
+        private final byte[] header;
+        private final DatumWriter<T> writer;
+        private final ReusedBuffer buffer = new ReusedBuffer();
+        private BinaryEncoder encoder;
+
+        private Encoder(Machinery<T> machinery) {
+            this.header = machinery.header;
+            this.writer = machinery.writer;
+        }
+
+        /**
+         * The message of {@code record}, the bytes {@link AvroSingleObjectCodec#encode} returns.
+         *
+         * @throws NullPointerException or {@link org.apache.avro.AvroRuntimeException} as {@link
+         *     AvroSingleObjectCodec#encode} does
+         */
+        public byte[] encode(T record) {
+            // Configured first: an encoder that a failed record left with bytes flushes them
+            // here, and the reset discards them.
+            encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
+            buffer.reset();
+            buffer.write(header, 0, header.length);
+            try {
+                writer.write(record, encoder);
+                encoder.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("a ByteArrayOutputStream does not throw", e);
+            }
+            return buffer.toByteArray();
+        }
+    }
+
+    /** A byte buffer kept between messages; the buffered Avro encoder writes to it in blocks. */
+    private static final class ReusedBuffer extends ByteArrayOutputStream {
+        ReusedBuffer() {
+            super(256);
+        }
+    }
+
     /** The Avro objects for one type: built from the class, never serialized. */
     private static final class Machinery<T> {
         final BinaryMessageEncoder<T> encoder;
+
+        /**
+         * What {@link #encoder} writes: the header with the current schema's fingerprint, and the
+         * record with the current schema.
+         */
+        final byte[] header;
+
+        final DatumWriter<T> writer;
 
         /** Index 0 is the current schema, then the history in order. */
         final long[] fingerprints;
@@ -189,6 +256,18 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Se
             SpecificData model = QuiverSchemas.generatedModel(type);
             Schema current = model.getSchema(type);
             this.encoder = new BinaryMessageEncoder<>(model, current);
+            this.header = new byte[SingleObjectFormat.HEADER_SIZE];
+            header[0] = SingleObjectFormat.MAGIC_0;
+            header[1] = SingleObjectFormat.MAGIC_1;
+            byte[] fingerprint =
+                    SingleObjectFormat.fingerprintBytes(SingleObjectFormat.fingerprint(current));
+            System.arraycopy(
+                    fingerprint,
+                    0,
+                    header,
+                    SingleObjectFormat.FINGERPRINT_OFFSET,
+                    fingerprint.length);
+            this.writer = (DatumWriter<T>) model.createDatumWriter(current);
             List<Schema> history = QuiverSchemas.history(asRecordClass(type));
             int n = 1 + history.size();
             this.fingerprints = new long[n];

@@ -30,7 +30,7 @@ public final class AvroKafkaSerializer<T extends SpecificRecord>
     private final Class<T> type;
     private final String topic;
     private final SerializableFunction<T, String> keyOf;
-    private transient AvroSingleObjectCodec<T> codec;
+    private transient AvroSingleObjectCodec.Encoder<T> encoder;
 
     /**
      * @param type the record class
@@ -48,7 +48,8 @@ public final class AvroKafkaSerializer<T extends SpecificRecord>
             org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext
                     context,
             KafkaSinkContext sinkContext) {
-        codec = AvroSingleObjectCodec.of(type);
+        // One serializer per sink subtask, called from its task thread only: buffers are reused.
+        encoder = AvroSingleObjectCodec.of(type).newEncoder();
     }
 
     @Override
@@ -56,6 +57,6 @@ public final class AvroKafkaSerializer<T extends SpecificRecord>
             T record, KafkaSinkContext context, Long timestamp) {
         String key = keyOf.apply(record);
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(topic, null, null, keyBytes, codec.encode(record));
+        return new ProducerRecord<>(topic, null, null, keyBytes, encoder.encode(record));
     }
 }
