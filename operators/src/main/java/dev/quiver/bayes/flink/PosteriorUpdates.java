@@ -7,7 +7,6 @@ import dev.quiver.schema.PosteriorUpdate;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns a kernel's {@link PosteriorSummary} into the wire {@link PosteriorUpdate}, mapping the
@@ -49,7 +48,9 @@ final class PosteriorUpdates {
         return builder.setKey(key)
                 .setModel(summary.model())
                 .setN(summary.n())
-                .setParams(Map.copyOf(summary.params()))
+                // The summary's own map (unmodifiable, insertion order): Map.copyOf would iterate in
+                // an order salted per JVM, so a replay would encode the same result differently.
+                .setParams(summary.params())
                 .setMean(summary.mean())
                 .setVariance(summary.variance())
                 .setCiLow(summary.ciLow())
