@@ -3,7 +3,8 @@
 #
 #   bench/run-e2e.sh [--events N] [--repeat R] [--quick] [--rows ROW,ROW...] [--keys K]
 #                    [--parallelism P] [--checkpoint-interval-ms MS] [--port PORT]
-#                    [--jfr] [--latency RATE] [--no-build]
+#                    [--jfr] [--latency RATE] [--latency-seconds S] [--kafka-property KEY=VALUE]...
+#                    [--job-arg ARG]... [--no-build]
 #
 # What it does, in order:
 #   1. builds the jobs and the bench module (unless --no-build; ./mvnw package, never install);
@@ -43,6 +44,12 @@
 # read_committed consumers see a result only at the next checkpoint: add up to one
 # --checkpoint-interval-ms (default 2000) to what a consumer observes.
 #
+# --kafka-property KEY=VALUE (repeatable) hands a Kafka client setting to every Flink row, Quiver's
+# jobs and the passthrough peers alike (sources and sinks; the raw rows keep theirs): how candidate
+# client settings are measured (docs/operations.md, "Kafka client settings"). Without it the peers
+# run with Kafka's defaults and the jobs with Quiver's. --job-arg ARG (repeatable) appends ARG to
+# the command of every Quiver job row (e.g. --job-arg --batch-timeout-ms --job-arg 10).
+#
 # --jfr records every timed job run of the Quiver rows with JDK Flight Recorder (profile settings;
 # its overhead is in the timings) and prints each row's top methods by execution samples.
 #
@@ -72,10 +79,12 @@ jfr=0
 latency_rate=0
 latency_seconds=20
 build=1
+kafka_properties=()
+job_args=()
 rows=("${all_rows[@]}")
 
 usage() {
-    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -92,6 +101,9 @@ parse_options() {
             --port) port=$2; shift ;;
             --jfr) jfr=1 ;;
             --latency) latency_rate=$2; shift ;;
+            --latency-seconds) latency_seconds=$2; shift ;;
+            --kafka-property) kafka_properties+=(--kafka-property "$2"); shift ;;
+            --job-arg) job_args+=("$2"); shift ;;
             --no-build) build=0 ;;
             -h|--help) usage ;;
             *) echo "run-e2e.sh: unknown option $1" >&2; usage ;;
@@ -252,9 +264,11 @@ row_command() { # ROW GROUP [bulk | one | unbounded INPUT_TOPIC OUTPUT_TOPIC]
         unbounded) bound=; in=$4; out=$5 ;;
     esac
     local common=(--bootstrap "$bootstrap" --create-topics $bound --parallelism "$parallelism"
-        --checkpoint-interval-ms "$checkpoint_ms" --group-id "$group" --deadletter-topic "$out.deadletter")
+        --checkpoint-interval-ms "$checkpoint_ms" --group-id "$group" --deadletter-topic "$out.deadletter"
+        ${kafka_properties[@]+"${kafka_properties[@]}"})
     local peer=(--bootstrap "$bootstrap" $bound --parallelism "$parallelism"
-        --checkpoint-interval-ms "$checkpoint_ms" --group-id "$group" --input "$in" --output "$out")
+        --checkpoint-interval-ms "$checkpoint_ms" --group-id "$group" --input "$in" --output "$out"
+        ${kafka_properties[@]+"${kafka_properties[@]}"})
     main=
     case $row in
         raw-producer) main=dev.quiver.bench.e2e.RawProducer
@@ -278,6 +292,7 @@ row_command() { # ROW GROUP [bulk | one | unbounded INPUT_TOPIC OUTPUT_TOPIC]
         pipeline) main=dev.quiver.jobs.PipelineJob
             command=("${common[@]}" --score-model-id bench) ;;
     esac
+    if is_quiver_job "$row"; then command+=(${job_args[@]+"${job_args[@]}"}); fi
     in_jvm_timing=0
     case $row in raw-*) in_jvm_timing=1 ;; esac
 }
