@@ -3,8 +3,8 @@
 #
 #   bench/run-e2e.sh [--events N] [--repeat R] [--quick] [--rows ROW,ROW...] [--keys K]
 #                    [--parallelism P] [--checkpoint-interval-ms MS] [--port PORT]
-#                    [--jfr] [--latency RATE] [--latency-seconds S] [--kafka-property KEY=VALUE]...
-#                    [--job-arg ARG]... [--no-build]
+#                    [--jfr] [--latency RATE] [--latency-seconds S] [--latency-warmup S]
+#                    [--kafka-property KEY=VALUE]... [--job-arg ARG]... [--no-build]
 #
 # What it does, in order:
 #   1. builds the jobs and the bench module (unless --no-build; ./mvnw package, never install);
@@ -42,7 +42,10 @@
 # RawProducer sends at RATE events/s (use about half the row's measured events/s) with event
 # time = send time; LatencyProbe reports p50/p99 of (result's Kafka timestamp - event time).
 # read_committed consumers see a result only at the next checkpoint: add up to one
-# --checkpoint-interval-ms (default 2000) to what a consumer observes.
+# --checkpoint-interval-ms (default 2000) to what a consumer observes. --latency-seconds S sends
+# for S seconds (default 20); --latency-warmup W leaves out the results of the first W seconds of
+# sends (default 0), the job's warm-up (JIT, its first checkpoints with data), so that a transient
+# at the start does not stand for the steady state.
 #
 # --kafka-property KEY=VALUE (repeatable) hands a Kafka client setting to every Flink row, Quiver's
 # jobs and the passthrough peers alike (sources and sinks; the raw rows keep theirs): how candidate
@@ -78,6 +81,7 @@ port=19093
 jfr=0
 latency_rate=0
 latency_seconds=20
+latency_warmup=0
 build=1
 kafka_properties=()
 job_args=()
@@ -102,6 +106,7 @@ parse_options() {
             --jfr) jfr=1 ;;
             --latency) latency_rate=$2; shift ;;
             --latency-seconds) latency_seconds=$2; shift ;;
+            --latency-warmup) latency_warmup=$2; shift ;;
             --kafka-property) kafka_properties+=(--kafka-property "$2"); shift ;;
             --job-arg) job_args+=("$2"); shift ;;
             --no-build) build=0 ;;
@@ -393,8 +398,10 @@ hot_methods() { # ROW
 # --- latency ---------------------------------------------------------------------------------
 
 measure_latency() { # ROW
-    local row=$1 in=bench.latency.in.$1 out=bench.latency.out.$1 sent expect
+    local row=$1 in=bench.latency.in.$1 out=bench.latency.out.$1 sent expect skip
     sent=$(echo "$latency_rate * $latency_seconds / 1" | bc)
+    # The priming record's result, then those of the warm-up's sends.
+    skip=$(echo "1 + $latency_rate * $latency_warmup / 1" | bc)
     log "latency: $row at $latency_rate events/s for $latency_seconds s"
     bench_tool RawProducer --bootstrap "$bootstrap" --topic "$in" --events 1 --keys "$keys" \
         --features "$features" >/dev/null
@@ -406,9 +413,12 @@ measure_latency() { # ROW
         --features "$features" --rate "$latency_rate" >>"$run_dir/logs/latency-$row.producer.log"
     expect=$((sent + 1))
     # The walk job answers only some observations (every 10th of a key): read until quiet.
-    [ "$row" = walk ] && expect=$((sent * 10))
+    if [ "$row" = walk ]; then
+        expect=$((sent * 10))
+        skip=$(( (skip - 1) / 10 + 1 ))
+    fi
     printf "%s\t%s\t%s\n" "$row" "$latency_rate" "$(bench_tool LatencyProbe --bootstrap "$bootstrap" \
-        --topic "$out" --expect "$expect" --skip 1 --timeout-s $((3 * checkpoint_ms / 1000 + 5)))" \
+        --topic "$out" --expect "$expect" --skip "$skip" --timeout-s $((3 * checkpoint_ms / 1000 + 5)))" \
         >>"$run_dir/latency.tsv"
     stop "$job_pid"
     job_pid=
