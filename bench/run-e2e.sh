@@ -3,7 +3,8 @@
 #
 #   bench/run-e2e.sh [--events N] [--repeat R] [--quick] [--rows ROW,ROW...] [--keys K]
 #                    [--parallelism P] [--checkpoint-interval-ms MS] [--port PORT]
-#                    [--jfr] [--latency RATE] [--baseline DIR] [--no-build]
+#                    [--jfr] [--latency RATE] [--latency-seconds S] [--latency-warmup S]
+#                    [--kafka-property KEY=VALUE]... [--job-arg ARG]... [--baseline DIR] [--no-build]
 #
 # What it does, in order:
 #   1. builds the jobs and the bench module (unless --no-build; ./mvnw package, never install);
@@ -41,7 +42,16 @@
 # RawProducer sends at RATE events/s (use about half the row's measured events/s) with event
 # time = send time; LatencyProbe reports p50/p99 of (result's Kafka timestamp - event time).
 # read_committed consumers see a result only at the next checkpoint: add up to one
-# --checkpoint-interval-ms (default 2000) to what a consumer observes.
+# --checkpoint-interval-ms (default 2000) to what a consumer observes. --latency-seconds S sends
+# for S seconds (default 20); --latency-warmup W leaves out the results of the first W seconds of
+# sends (default 0), the job's warm-up (JIT, its first checkpoints with data), so that a transient
+# at the start does not stand for the steady state.
+#
+# --kafka-property KEY=VALUE (repeatable) hands a Kafka client setting to every Flink row, Quiver's
+# jobs and the passthrough peers alike (sources and sinks; the raw rows keep theirs): how candidate
+# client settings are measured (docs/operations.md, "Kafka client settings"). Without it the peers
+# run with Kafka's defaults and the jobs with Quiver's. --job-arg ARG (repeatable) appends ARG to
+# the command of every Quiver job row (e.g. --job-arg --batch-timeout-ms --job-arg 10).
 #
 # --baseline DIR: also runs each Quiver row with DIR's bin/quiver (a copy of the checkout built
 # before a change, its jobs/target/classpath-*.txt pointing into DIR) as ROW.base, in the same
@@ -75,12 +85,15 @@ port=19093
 jfr=0
 latency_rate=0
 latency_seconds=20
+latency_warmup=0
 build=1
 baseline=
+kafka_properties=()
+job_args=()
 rows=("${all_rows[@]}")
 
 usage() {
-    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -98,6 +111,10 @@ parse_options() {
             --jfr) jfr=1 ;;
             --latency) latency_rate=$2; shift ;;
             --baseline) baseline=$(cd "$2" && pwd); shift ;;
+            --latency-seconds) latency_seconds=$2; shift ;;
+            --latency-warmup) latency_warmup=$2; shift ;;
+            --kafka-property) kafka_properties+=(--kafka-property "$2"); shift ;;
+            --job-arg) job_args+=("$2"); shift ;;
             --no-build) build=0 ;;
             -h|--help) usage ;;
             *) echo "run-e2e.sh: unknown option $1" >&2; usage ;;
@@ -267,9 +284,11 @@ row_command() { # ROW GROUP [bulk | one | unbounded INPUT_TOPIC OUTPUT_TOPIC]
         unbounded) bound=; in=$4; out=$5 ;;
     esac
     local common=(--bootstrap "$bootstrap" --create-topics $bound --parallelism "$parallelism"
-        --checkpoint-interval-ms "$checkpoint_ms" --group-id "$group" --deadletter-topic "$out.deadletter")
+        --checkpoint-interval-ms "$checkpoint_ms" --group-id "$group" --deadletter-topic "$out.deadletter"
+        ${kafka_properties[@]+"${kafka_properties[@]}"})
     local peer=(--bootstrap "$bootstrap" $bound --parallelism "$parallelism"
-        --checkpoint-interval-ms "$checkpoint_ms" --group-id "$group" --input "$in" --output "$out")
+        --checkpoint-interval-ms "$checkpoint_ms" --group-id "$group" --input "$in" --output "$out"
+        ${kafka_properties[@]+"${kafka_properties[@]}"})
     main=
     case $row in
         raw-producer) main=dev.quiver.bench.e2e.RawProducer
@@ -293,6 +312,7 @@ row_command() { # ROW GROUP [bulk | one | unbounded INPUT_TOPIC OUTPUT_TOPIC]
         pipeline) main=dev.quiver.jobs.PipelineJob
             command=("${common[@]}" --score-model-id bench) ;;
     esac
+    if is_quiver_job "$row"; then command+=(${job_args[@]+"${job_args[@]}"}); fi
     in_jvm_timing=0
     case $row in raw-*) in_jvm_timing=1 ;; esac
 }
@@ -394,8 +414,10 @@ hot_methods() { # ROW
 # --- latency ---------------------------------------------------------------------------------
 
 measure_latency() { # ROW
-    local row=$1 in=bench.latency.in.$1 out=bench.latency.out.$1 sent expect
+    local row=$1 in=bench.latency.in.$1 out=bench.latency.out.$1 sent expect skip
     sent=$(echo "$latency_rate * $latency_seconds / 1" | bc)
+    # The priming record's result, then those of the warm-up's sends.
+    skip=$(echo "1 + $latency_rate * $latency_warmup / 1" | bc)
     log "latency: $row at $latency_rate events/s for $latency_seconds s"
     bench_tool RawProducer --bootstrap "$bootstrap" --topic "$in" --events 1 --keys "$keys" \
         --features "$features" >/dev/null
@@ -407,9 +429,12 @@ measure_latency() { # ROW
         --features "$features" --rate "$latency_rate" >>"$run_dir/logs/latency-$row.producer.log"
     expect=$((sent + 1))
     # The walk job answers only some observations (every 10th of a key): read until quiet.
-    [ "$row" = walk ] && expect=$((sent * 10))
+    if [ "$row" = walk ]; then
+        expect=$((sent * 10))
+        skip=$(( (skip - 1) / 10 + 1 ))
+    fi
     printf "%s\t%s\t%s\n" "$row" "$latency_rate" "$(bench_tool LatencyProbe --bootstrap "$bootstrap" \
-        --topic "$out" --expect "$expect" --skip 1 --timeout-s $((3 * checkpoint_ms / 1000 + 5)))" \
+        --topic "$out" --expect "$expect" --skip "$skip" --timeout-s $((3 * checkpoint_ms / 1000 + 5)))" \
         >>"$run_dir/latency.tsv"
     stop "$job_pid"
     job_pid=

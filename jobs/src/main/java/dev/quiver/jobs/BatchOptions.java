@@ -12,11 +12,14 @@ import picocli.CommandLine.Option;
  *
  * <p>The default of 256 amortises a kernel call's fixed cost (a GPU launch and its transfers, some
  * microseconds; a CPU call's dispatch and scratch set-up) over enough rows to make it small, while a
- * full batch stays small in memory (256 rows, or 256 walk results). The default timeout of 100 ms
- * is well below the default checkpoint interval of 2000 ms: with Kafka, results become visible only
- * when their checkpoint completes, and every batch is flushed before its barrier, so batching adds
- * no delay to what a {@code read_committed} consumer sees. {@code --batch-size 1} runs each record
- * on its own, as before micro-batching.
+ * full batch stays small in memory (256 rows, or 256 walk results). The default timeout of 10 ms
+ * bounds what batching adds to a result's latency (its time to the sink, which the end-to-end
+ * latency target counts, docs/benchmarks.md) at a rate too low to fill a batch sooner: at 100 ms it
+ * was most of that latency. Under load a batch fills long before the timeout, so the timeout costs
+ * a backfill nothing; at a moderate rate it means a kernel call per 10 ms of records, still many
+ * records per call. With Kafka, {@code read_committed} consumers see results when their
+ * checkpoint completes, and every batch is flushed before its barrier. {@code --batch-size 1} runs
+ * each record on its own, as before micro-batching.
  *
  * <pre>{@code
  * quiver run score --model churn.json --input obs.ndjson --output scores.ndjson --batch-size 1000
@@ -38,7 +41,7 @@ final class BatchOptions {
     @Option(
             names = "--batch-timeout-ms",
             paramLabel = "MS",
-            defaultValue = "100",
+            defaultValue = "10",
             description =
                     "Longest wait of a record for its batch, in processing time; batches are also"
                             + " flushed before every checkpoint (default: ${DEFAULT-VALUE}).")

@@ -13,6 +13,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -33,6 +34,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
@@ -55,6 +57,15 @@ public final class PipelineIo {
      * transaction.max.timeout.ms (15 minutes by default), or the producer is refused.
      */
     static final String TRANSACTION_TIMEOUT_MS = String.valueOf(10 * 60 * 1000);
+
+    /**
+     * How long a record may wait in a partly filled network buffer before it is sent to the next
+     * task (Flink's {@code execution.buffer-timeout.interval}, 100 ms by default). Under load the
+     * buffers fill long before it; at a moderate rate Flink's 100 ms is most of a result's latency
+     * in a job with a keyed exchange (docs/benchmarks.md), while 10 ms costs no measurable
+     * throughput. A Flink configuration that sets the option itself keeps its value.
+     */
+    static final Duration NETWORK_BUFFER_TIMEOUT = Duration.ofMillis(10);
 
     private final String job;
     private final JobIoOptions options;
@@ -144,10 +155,21 @@ public final class PipelineIo {
         if (temporary != null) {
             env.registerJobListener(temporary);
         }
+        flushNetworkBuffersSoon(env);
         if (options.parallelism() != null) {
             env.setParallelism(options.parallelism());
         }
         return env;
+    }
+
+    /**
+     * Sets {@link #NETWORK_BUFFER_TIMEOUT} on {@code env} unless its configuration (a cluster's
+     * {@code config.yaml}, which a job submitted there inherits) already sets the buffer timeout.
+     */
+    static void flushNetworkBuffersSoon(StreamExecutionEnvironment env) {
+        if (env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()) {
+            env.setBufferTimeout(NETWORK_BUFFER_TIMEOUT.toMillis());
+        }
     }
 
     /** The raw records of one input: a Kafka topic, or the lines of {@code file} in file mode. */
@@ -184,14 +206,7 @@ public final class PipelineIo {
         }
         KafkaSourceBuilder<RawRecord> builder =
                 KafkaSource.<RawRecord>builder()
-                        // The user's settings first: what follows is Quiver's and wins.
-                        .setProperties(
-                                clientProperties(
-                                        // Upstream producers may be transactional; never read
-                                        // their aborted records.
-                                        Map.of(
-                                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                                                "read_committed")))
+                        .setProperties(sourceProperties())
                         .setTopics(topic)
                         .setGroupId(options.groupId(job))
                         .setDeserializer(new KafkaRawRecordDeserializer())
@@ -280,10 +295,7 @@ public final class PipelineIo {
             SerializableFunction<T, String> keyOf,
             String transactionalIdPrefix) {
         return KafkaSink.<T>builder()
-                .setKafkaProducerConfig(
-                        clientProperties(
-                                Map.of(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                                        TRANSACTION_TIMEOUT_MS)))
+                .setKafkaProducerConfig(sinkProperties())
                 .setRecordSerializer(
                         options.valueFormats().output() == ValueFormatOptions.Format.json
                                 ? new JsonKafkaSerializer<>(type, topic, keyOf)
@@ -294,12 +306,35 @@ public final class PipelineIo {
     }
 
     /**
-     * The properties of a source or sink: the user's client settings, then the bootstrap servers
-     * and {@code required}. The user's values travel in the job graph as given, so a
-     * config-provider reference is resolved by each client where it runs.
+     * The properties of a Kafka source: Quiver's consumer defaults ({@link
+     * KafkaClientDefaults#SOURCE}), the user's client settings over them, then what Quiver relies
+     * on: upstream producers may be transactional, and their aborted records are never read.
      */
-    private Properties clientProperties(Map<String, String> required) {
-        return options.clientConfig().clientProperties(options.bootstrap(), Map.of(), required);
+    Properties sourceProperties() {
+        return clientProperties(
+                KafkaClientDefaults.SOURCE,
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+    }
+
+    /**
+     * The properties of an exactly-once sink: Quiver's producer defaults ({@link
+     * KafkaClientDefaults#SINK}), the user's client settings over them, then the transaction
+     * timeout Quiver relies on.
+     */
+    Properties sinkProperties() {
+        return clientProperties(
+                KafkaClientDefaults.SINK,
+                Map.of(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS));
+    }
+
+    /**
+     * {@code defaults}, the user's client settings, then the bootstrap servers and {@code
+     * required}. The user's values travel in the job graph as given, so a config-provider
+     * reference is resolved by each client where it runs.
+     */
+    private Properties clientProperties(
+            Map<String, String> defaults, Map<String, String> required) {
+        return options.clientConfig().clientProperties(options.bootstrap(), defaults, required);
     }
 
     /** A checkpoint option's value as Flink takes it: a URI, local paths made absolute. */

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 
@@ -41,6 +42,13 @@ import java.util.Set;
  * checkpoints every {@code --checkpoint-interval-ms}. {@code --mode bytes} passes key and value
  * bytes through; {@code --mode avro} also decodes each value as an Avro single-object {@link
  * Observation} and encodes it again, the least a job that reads its records does.
+ *
+ * <p>The peer is the baseline of a plain Flink job: its Kafka clients run with Kafka's and the
+ * connector's defaults, not with the settings Quiver's jobs choose ({@code PipelineIo}). Repeatable
+ * {@code --kafka-property KEY=VALUE} sets a client property of both its source and its sink (a
+ * consumer ignores a producer's keys and the other way round, with a warning), so that a candidate
+ * setting can be measured on the peer too; {@code isolation.level} and {@code
+ * transaction.timeout.ms} stay the peer's own.
  *
  * <pre>{@code
  * java -cp ... dev.quiver.bench.e2e.PassthroughPeer --bootstrap localhost:9092 \
@@ -64,7 +72,7 @@ public final class PassthroughPeer {
                 PeerArguments.parse(
                         args,
                         Set.of("--bootstrap", "--input", "--output", "--group-id", "--mode",
-                                "--parallelism", "--checkpoint-interval-ms"),
+                                "--parallelism", "--checkpoint-interval-ms", "--kafka-property"),
                         Set.of("--until-latest"));
         String mode = arguments.get("--mode", "bytes");
         if (!mode.equals("bytes") && !mode.equals("avro")) {
@@ -82,7 +90,7 @@ public final class PassthroughPeer {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism((int) arguments.getLong("--parallelism", 2));
 
-        Properties consumer = new Properties();
+        Properties consumer = clientProperties(arguments.all("--kafka-property"));
         consumer.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         KafkaSourceBuilder<Tuple2<byte[], byte[]>> source =
                 KafkaSource.<Tuple2<byte[], byte[]>>builder()
@@ -103,7 +111,7 @@ public final class PassthroughPeer {
                         .map(mode.equals("avro") ? new AvroRoundTrip() : record -> record)
                         .returns(KEYED_BYTES);
 
-        Properties producer = new Properties();
+        Properties producer = clientProperties(arguments.all("--kafka-property"));
         producer.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
         keyed.sinkTo(
                 KafkaSink.<Tuple2<byte[], byte[]>>builder()
@@ -114,6 +122,20 @@ public final class PassthroughPeer {
                         .setTransactionalIdPrefix(groupId + "-" + output)
                         .build());
         env.execute("passthrough peer (" + mode + ")");
+    }
+
+    /** The {@code KEY=VALUE} pairs as client properties. */
+    static Properties clientProperties(List<String> pairs) {
+        Properties properties = new Properties();
+        for (String pair : pairs) {
+            int equals = pair.indexOf('=');
+            if (equals < 1) {
+                throw new IllegalArgumentException(
+                        "--kafka-property takes KEY=VALUE, got " + pair);
+            }
+            properties.setProperty(pair.substring(0, equals), pair.substring(equals + 1));
+        }
+        return properties;
     }
 
     /** A record's key and value bytes; a missing key is empty. */
