@@ -16,7 +16,6 @@ near-ties, so it can be just below 1).
 Usage: /usr/bin/python3 faiss_flat.py DATA_DIR --data uniform --n 1000000 --d 128 --queries 402
 """
 
-import argparse
 import os
 
 import peer_common as pc  # before numpy and faiss: sets the one-thread limits
@@ -35,14 +34,7 @@ def recall(data_dir, data, n, d, k, indices):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("data_dir")
-    parser.add_argument("--data", default="uniform")
-    parser.add_argument("--n", type=int, default=1_000_000)
-    parser.add_argument("--d", type=int, default=128)
-    parser.add_argument("--k", type=int, default=10)
-    parser.add_argument("--queries", type=int, default=pc.QUERY_COUNT)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser = pc.brute_force_parser(__doc__)
     args = parser.parse_args()
 
     faiss.omp_set_num_threads(1)

@@ -16,7 +16,6 @@ takes seconds per batch).
 Usage: /usr/bin/python3 numpy_bruteforce.py DATA_DIR --data uniform --n 1000000 --d 128 --queries 1024
 """
 
-import argparse
 import time
 
 import peer_common as pc  # before numpy: sets the one-thread limits
@@ -43,15 +42,8 @@ def knn_batch(queries, points, point_norms, k, buf, clock=None):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("data_dir")
-    parser.add_argument("--data", default="uniform")
-    parser.add_argument("--n", type=int, default=1_000_000)
-    parser.add_argument("--d", type=int, default=128)
-    parser.add_argument("--k", type=int, default=10)
+    parser = pc.brute_force_parser(__doc__)
     parser.add_argument("--batch", type=int, default=256)
-    parser.add_argument("--queries", type=int, default=pc.QUERY_COUNT)
-    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
 
     points, queries = pc.load(args.data_dir, args.data, args.n, args.d)

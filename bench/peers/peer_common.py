@@ -4,6 +4,7 @@ Import this module before numpy: the thread limits only take effect if they are 
 environment when OpenBLAS and OpenMP load.
 """
 
+import argparse
 import os
 import time
 
@@ -62,3 +63,17 @@ def result(peer, figure, data, n, d, k, value, unit, **extra):
     tail = " ".join(f"{key}={val}" for key, val in extra.items())
     print(f"result peer={peer} figure={figure} data={data} n={n} d={d} k={k} value={value:.1f} unit={unit} {tail}",
           flush=True)
+
+
+def brute_force_parser(doc):
+    """The options every brute-force peer takes (the data file's shape, k, queries, repeats);
+    a peer adds its own before parsing."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("data_dir")
+    parser.add_argument("--data", default="uniform")
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--d", type=int, default=128)
+    parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--queries", type=int, default=QUERY_COUNT)
+    parser.add_argument("--repeats", type=int, default=3)
+    return parser
